@@ -1,0 +1,8 @@
+"""``python -m suno_desktop``: the same entry point as the ``suno-desktop`` command."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,467 @@
+"""The library: one folder holding the media files and, under ``.suno/``, a SQLite database.
+
+Paths in the database are relative to the library root, so moving the folder
+moves the library. Every change runs in one transaction; the database is in WAL
+mode so the GUI can read while a worker writes, and ``busy_timeout`` lets a
+second process (a ``sync`` from cron) wait its turn instead of failing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
+from datetime import datetime
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..relay.model import Clip, Task, is_final_task_status, parse_time
+from .lock import LibraryLock
+
+log = logging.getLogger(__name__)
+
+DB_DIR_NAME = ".suno"
+DB_FILE_NAME = "library.sqlite3"
+LOCK_FILE_NAME = "sync.lock"
+
+
+class ClipState:
+    """What the library knows about a clip's files (shown in the status column)."""
+
+    PENDING = "pending"  # the relay is still generating it
+    DOWNLOADING = "downloading"
+    READY = "ready"  # MP3 (and whatever else is enabled) on disk and tagged
+    MISSING = "missing"  # was ready, a file vanished from disk; will be fetched again
+    FAILED = "failed"  # Suno reported an error, or the download kept failing
+    LYRICS = "lyrics"  # a lyrics-only entry: nothing to download
+
+
+class LibraryUnavailable(RuntimeError):
+    """The library folder is missing or unreadable (unplugged drive, unmounted share)."""
+
+
+# Each entry upgrades the schema by one version; never edit a released entry, append.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE tasks (
+        task_id      TEXT PRIMARY KEY,
+        action       TEXT NOT NULL DEFAULT '',
+        status       TEXT NOT NULL DEFAULT 'NOT_FETCHED',
+        fail_reason  TEXT NOT NULL DEFAULT '',
+        progress     TEXT NOT NULL DEFAULT '',
+        submit_time  INTEGER,
+        finish_time  INTEGER,
+        added_at     REAL NOT NULL,
+        fetched_at   REAL,
+        error        TEXT NOT NULL DEFAULT '',
+        raw_json     TEXT
+    );
+    CREATE TABLE clips (
+        clip_id      TEXT PRIMARY KEY,
+        task_id      TEXT NOT NULL REFERENCES tasks(task_id) ON DELETE CASCADE,
+        position     INTEGER NOT NULL DEFAULT 0,
+        kind         TEXT NOT NULL DEFAULT 'music',
+        title        TEXT NOT NULL DEFAULT '',
+        tags         TEXT NOT NULL DEFAULT '',
+        lyrics       TEXT NOT NULL DEFAULT '',
+        description  TEXT NOT NULL DEFAULT '',
+        model        TEXT NOT NULL DEFAULT '',
+        duration     REAL,
+        created_at   TEXT,
+        relay_status TEXT NOT NULL DEFAULT '',
+        error        TEXT NOT NULL DEFAULT '',
+        audio_url    TEXT NOT NULL DEFAULT '',
+        image_url    TEXT NOT NULL DEFAULT '',
+        video_url    TEXT NOT NULL DEFAULT '',
+        state        TEXT NOT NULL DEFAULT 'pending',
+        audio_path   TEXT,
+        cover_path   TEXT,
+        video_path   TEXT,
+        file_stem    TEXT,
+        tag_key      TEXT,
+        removed      INTEGER NOT NULL DEFAULT 0,
+        updated_at   REAL NOT NULL,
+        raw_json     TEXT
+    );
+    CREATE INDEX clips_by_task ON clips(task_id, position);
+    """,
+)
+
+
+@dataclass(slots=True)
+class TaskRecord:
+    task_id: str
+    action: str
+    status: str
+    fail_reason: str
+    progress: str
+    added_at: float
+    fetched_at: float | None
+    error: str
+
+    @property
+    def is_final(self) -> bool:
+        return is_final_task_status(self.status)
+
+
+@dataclass(slots=True)
+class ClipRecord:
+    """A clip as the library holds it: the relay's fields plus local file state."""
+
+    clip_id: str
+    task_id: str
+    position: int
+    kind: str
+    title: str
+    tags: str
+    lyrics: str
+    description: str
+    model: str
+    duration: float | None
+    created_at: str | None
+    relay_status: str
+    error: str
+    audio_url: str
+    image_url: str
+    video_url: str
+    state: str
+    audio_path: str | None
+    cover_path: str | None
+    video_path: str | None
+    file_stem: str | None
+    tag_key: str | None
+    removed: bool
+    updated_at: float
+
+    def to_clip(self) -> Clip:
+        return Clip(
+            clip_id=self.clip_id,
+            task_id=self.task_id,
+            kind=self.kind,
+            title=self.title,
+            tags=self.tags,
+            lyrics=self.lyrics,
+            description=self.description,
+            model=self.model,
+            duration=self.duration,
+            status=self.relay_status,
+            error_message=self.error,
+            audio_url=self.audio_url,
+            image_url=self.image_url,
+            video_url=self.video_url,
+            created_at=parse_time(self.created_at),
+        )
+
+
+_CLIP_COLUMNS = tuple(f.name for f in fields(ClipRecord))
+_TASK_COLUMNS = tuple(f.name for f in fields(TaskRecord))
+#: relay fields that end up in the file's tags or name: a change means re-tag
+TAGGED_FIELDS = ("title", "tags", "lyrics", "description", "model", "duration", "created_at")
+
+
+@dataclass(frozen=True, slots=True)
+class ClipChange:
+    clip_id: str
+    is_new: bool
+    tags_changed: bool
+
+
+class Library:
+    """One library folder. Thread-safe: one connection, serialised by a lock."""
+
+    def __init__(self, root: Path, *, create: bool = False) -> None:
+        self.root = Path(root).expanduser().absolute()
+        if not self.root.exists():
+            if not create:
+                raise LibraryUnavailable(
+                    f"The library folder {self.root} does not exist. "
+                    "If it is on a removable drive or a network share, connect it and try again."
+                )
+            if not self.root.parent.is_dir():
+                raise LibraryUnavailable(
+                    f"Cannot create the library folder {self.root}: {self.root.parent} does not exist "
+                    "(is the drive connected?)."
+                )
+            self.root.mkdir()
+        self.check_available()
+        self.db_dir = self.root / DB_DIR_NAME
+        self.db_dir.mkdir(exist_ok=True)
+        self.db_path = self.db_dir / DB_FILE_NAME
+        self.lock = LibraryLock(self.db_dir / LOCK_FILE_NAME)
+        self._mutex = threading.RLock()
+        self._conn = sqlite3.connect(
+            self.db_path, timeout=30.0, isolation_level=None, check_same_thread=False
+        )
+        self._conn.row_factory = sqlite3.Row
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._conn.execute("PRAGMA busy_timeout=30000")
+        self._migrate()
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def close(self) -> None:
+        with self._mutex:
+            self._conn.close()
+        self.lock.release()
+
+    def __enter__(self) -> "Library":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def check_available(self) -> None:
+        """Raise :class:`LibraryUnavailable` unless the folder is there and usable.
+
+        Called before anything is marked missing: an unplugged drive must not look
+        like a thousand deleted songs.
+        """
+        root = self.root
+        if not root.is_dir():
+            raise LibraryUnavailable(
+                f"The library folder {root} is not available. "
+                "If it is on a removable drive or a network share, connect it and try again; "
+                "nothing was changed."
+            )
+        if not os.access(root, os.R_OK | os.W_OK | os.X_OK):
+            raise LibraryUnavailable(
+                f"The library folder {root} cannot be read or written (check its permissions); "
+                "nothing was changed."
+            )
+        db_path = getattr(self, "db_path", None)
+        if db_path is not None and not db_path.exists():
+            raise LibraryUnavailable(
+                f"The library database in {root} has disappeared (was the drive unplugged?); "
+                "nothing was changed."
+            )
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._mutex:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            else:
+                self._conn.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        with self.transaction() as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(MIGRATIONS):
+                raise LibraryUnavailable(
+                    f"The library in {self.root} was written by a newer Suno Desktop "
+                    f"(schema {version}); update the app to open it."
+                )
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                log.info("migrating library %s to schema %d", self.root, number)
+                for statement in script.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version={number}")
+
+    @property
+    def schema_version(self) -> int:
+        with self._mutex:
+            return self._conn.execute("PRAGMA user_version").fetchone()[0]
+
+    # ------------------------------------------------------------------ paths
+
+    def absolute(self, relative: str | None) -> Path | None:
+        return None if not relative else self.root / relative
+
+    def relative(self, path: Path) -> str:
+        return Path(path).absolute().relative_to(self.root).as_posix()
+
+    # ------------------------------------------------------------------ tasks
+
+    def add_task_ids(self, task_ids: Iterable[str]) -> list[str]:
+        """Store new task ids (unknown to the library) and return those that were new."""
+        now = time.time()
+        added = []
+        with self.transaction() as conn:
+            for task_id in dict.fromkeys(task_ids):
+                cursor = conn.execute(
+                    "INSERT OR IGNORE INTO tasks(task_id, added_at) VALUES (?, ?)", (task_id, now)
+                )
+                if cursor.rowcount:
+                    added.append(task_id)
+        return added
+
+    def tasks(self) -> list[TaskRecord]:
+        with self._mutex:
+            rows = self._conn.execute(
+                f"SELECT {', '.join(_TASK_COLUMNS)} FROM tasks ORDER BY added_at, task_id"
+            ).fetchall()
+        return [TaskRecord(*row) for row in rows]
+
+    def task(self, task_id: str) -> TaskRecord | None:
+        with self._mutex:
+            row = self._conn.execute(
+                f"SELECT {', '.join(_TASK_COLUMNS)} FROM tasks WHERE task_id=?", (task_id,)
+            ).fetchone()
+        return TaskRecord(*row) if row else None
+
+    def pending_task_ids(self) -> list[str]:
+        """Tasks the relay has not finished (or that were never fetched)."""
+        return [t.task_id for t in self.tasks() if not t.is_final]
+
+    def save_task(self, task: Task) -> list[ClipChange]:
+        """Store what the relay said about *task* and its clips, in one transaction."""
+        now = time.time()
+        changes: list[ClipChange] = []
+        with self.transaction() as conn:
+            conn.execute(
+                """INSERT INTO tasks(task_id, action, status, fail_reason, progress, submit_time,
+                                     finish_time, added_at, fetched_at, error, raw_json)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)
+                   ON CONFLICT(task_id) DO UPDATE SET action=excluded.action,
+                       status=excluded.status, fail_reason=excluded.fail_reason,
+                       progress=excluded.progress, submit_time=excluded.submit_time,
+                       finish_time=excluded.finish_time, fetched_at=excluded.fetched_at,
+                       error='', raw_json=excluded.raw_json""",
+                (
+                    task.task_id, task.action, task.status, task.fail_reason, task.progress,
+                    task.submit_time, task.finish_time, now, now, _dump(task.raw),
+                ),
+            )
+            for position, clip in enumerate(task.clips):
+                changes.append(self._save_clip(conn, clip, position, task, now))
+        return changes
+
+    def _save_clip(self, conn: sqlite3.Connection, clip: Clip, position: int, task: Task, now: float) -> ClipChange:
+        created = clip.created_at.isoformat() if isinstance(clip.created_at, datetime) else None
+        values = {
+            "title": clip.title, "tags": clip.tags, "lyrics": clip.lyrics,
+            "description": clip.description, "model": clip.model, "duration": clip.duration,
+            "created_at": created,
+        }
+        old = conn.execute(
+            f"SELECT {', '.join(TAGGED_FIELDS)}, state, removed FROM clips WHERE clip_id=?",
+            (clip.clip_id,),
+        ).fetchone()
+        error = clip.error_message
+        if clip.kind == "lyrics":
+            state = ClipState.LYRICS
+        elif clip.is_error:
+            state = ClipState.FAILED
+        elif clip.is_complete:
+            state = old["state"] if old and old["state"] != ClipState.PENDING else ClipState.DOWNLOADING
+        elif task.status == "FAILURE":
+            state, error = ClipState.FAILED, error or task.fail_reason
+        else:
+            state = ClipState.PENDING
+        if old is None:
+            conn.execute(
+                """INSERT INTO clips(clip_id, task_id, position, kind, title, tags, lyrics,
+                       description, model, duration, created_at, relay_status, error, audio_url,
+                       image_url, video_url, state, updated_at, raw_json)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                (
+                    clip.clip_id, clip.task_id, position, clip.kind, *values.values(),
+                    clip.status, error, clip.audio_url, clip.image_url, clip.video_url,
+                    state, now, _dump(clip.raw),
+                ),
+            )
+            return ClipChange(clip.clip_id, is_new=True, tags_changed=False)
+        tags_changed = any(old[name] != value for name, value in values.items())
+        conn.execute(
+            f"""UPDATE clips SET task_id=?, position=?, kind=?,
+                   {', '.join(f'{name}=?' for name in values)},
+                   relay_status=?, error=?, audio_url=?, image_url=?, video_url=?, state=?,
+                   updated_at=?, raw_json=?
+                WHERE clip_id=?""",
+            (
+                clip.task_id, position, clip.kind, *values.values(), clip.status, error,
+                clip.audio_url, clip.image_url, clip.video_url, state, now, _dump(clip.raw),
+                clip.clip_id,
+            ),
+        )
+        return ClipChange(clip.clip_id, is_new=False, tags_changed=tags_changed)
+
+    def set_task_error(self, task_id: str, error: str, *, status: str | None = None) -> None:
+        """Remember why a task could not be fetched (e.g. the relay does not know it)."""
+        with self.transaction() as conn:
+            if status is None:
+                conn.execute("UPDATE tasks SET error=? WHERE task_id=?", (error, task_id))
+            else:
+                conn.execute(
+                    "UPDATE tasks SET error=?, status=?, fetched_at=? WHERE task_id=?",
+                    (error, status, time.time(), task_id),
+                )
+
+    def raw_json(self, clip_id: str) -> dict | None:
+        """The JSON the relay last sent for this clip, exactly as it came."""
+        with self._mutex:
+            row = self._conn.execute("SELECT raw_json FROM clips WHERE clip_id=?", (clip_id,)).fetchone()
+        return json.loads(row[0]) if row and row[0] else None
+
+    # ------------------------------------------------------------------ clips
+
+    def clips(self, *, include_removed: bool = False, task_ids: Iterable[str] | None = None) -> list[ClipRecord]:
+        sql = f"SELECT {', '.join(_CLIP_COLUMNS)} FROM clips"
+        where, params = [], []
+        if not include_removed:
+            where.append("removed=0")
+        if task_ids is not None:
+            ids = list(task_ids)
+            where.append(f"task_id IN ({','.join('?' * len(ids))})")
+            params.extend(ids)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY task_id, position"
+        with self._mutex:
+            rows = self._conn.execute(sql, params).fetchall()
+        return [_clip_record(row) for row in rows]
+
+    def clip(self, clip_id: str) -> ClipRecord | None:
+        with self._mutex:
+            row = self._conn.execute(
+                f"SELECT {', '.join(_CLIP_COLUMNS)} FROM clips WHERE clip_id=?", (clip_id,)
+            ).fetchone()
+        return _clip_record(row) if row else None
+
+    def update_clip(self, clip_id: str, **values: object) -> None:
+        """Set local-state columns (state, paths, file_stem, tag_key, error)."""
+        allowed = {"state", "audio_path", "cover_path", "video_path", "file_stem", "tag_key", "error"}
+        unknown = set(values) - allowed
+        if unknown:
+            raise ValueError(f"not local clip columns: {sorted(unknown)}")
+        if not values:
+            return
+        values["updated_at"] = time.time()
+        with self.transaction() as conn:
+            conn.execute(
+                f"UPDATE clips SET {', '.join(f'{k}=?' for k in values)} WHERE clip_id=?",
+                (*values.values(), clip_id),
+            )
+
+    def remove_clips(self, clip_ids: Iterable[str]) -> None:
+        """Mark clips removed by the user: a later sync will not bring them back."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE clips SET removed=1, audio_path=NULL, cover_path=NULL, video_path=NULL, "
+                "updated_at=? WHERE clip_id=?",
+                [(time.time(), clip_id) for clip_id in clip_ids],
+            )
+
+
+def _clip_record(row: sqlite3.Row) -> ClipRecord:
+    record = ClipRecord(*row)
+    record.removed = bool(record.removed)
+    return record
+
+
+def _dump(raw: object) -> str | None:
+    if not raw:
+        return None
+    return json.dumps(raw, ensure_ascii=False, separators=(",", ":"))

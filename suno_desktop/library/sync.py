@@ -1,0 +1,536 @@
+"""Keeping the library in step with the relay.
+
+The work comes in three kinds of unit, each safe to run on any worker thread:
+
+* :meth:`SyncEngine.fetch` — one poll round: ask the relay about some tasks (in
+  batches) and store what it says;
+* :meth:`SyncEngine.plan` — look at the disk and decide, per clip, what is
+  missing: files to download, tags to rewrite, a file to rename;
+* :meth:`SyncEngine.run_job` — do that for one clip.
+
+The GUI schedules these units on ``QThreadPool`` workers; :meth:`SyncEngine.sync`
+is the command line's scheduler, with threads of its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import requests
+
+from ..media.download import DownloadCancelled, DownloadError, download_file, make_media_session
+from ..media.tagging import TaggingError, TagOptions, load_cover, read_clip_id, write_id3_tags, write_mp4_tags
+from ..relay.client import RelayClient
+from ..relay.errors import AuthError, ConfigurationError, RelayError
+from ..relay.model import Task
+from .filenames import DEFAULT_TEMPLATE, render_stem
+from .store import DB_DIR_NAME, ClipRecord, ClipState, Library
+
+log = logging.getLogger(__name__)
+
+NOT_FOUND_REASON = "The relay does not know this task id (check it for typos)."
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    download_video: bool = True
+    jobs: int = 4
+    filename_template: str = DEFAULT_TEMPLATE
+    tag_options: TagOptions = field(default_factory=TagOptions)
+    poll_interval: float = 5.0
+    max_poll_interval: float = 60.0
+    timeout: float = 600.0
+
+
+@dataclass(frozen=True)
+class ClipJob:
+    """What one clip needs; an empty job is never created."""
+
+    clip_id: str
+    title: str
+    stem: str
+    audio: bool = False
+    cover: bool = False
+    video: bool = False
+    retag: bool = False
+    rename: bool = False
+
+    @property
+    def downloads(self) -> int:
+        return int(self.audio) + int(self.cover) + int(self.video)
+
+
+@dataclass
+class ClipOutcome:
+    clip_id: str
+    title: str
+    ok: bool
+    error: str = ""
+    cancelled: bool = False
+    files_downloaded: int = 0
+    bytes_downloaded: int = 0
+    files_written: int = 0  # downloads + tag rewrites + renames
+
+
+@dataclass
+class FetchResult:
+    tasks: dict[str, Task] = field(default_factory=dict)
+    not_found: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SyncReport:
+    tasks_synced: int = 0
+    still_pending: list[str] = field(default_factory=list)
+    failed_tasks: dict[str, str] = field(default_factory=dict)
+    failed_clips: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (title, reason)
+    clips_done: int = 0
+    files_downloaded: int = 0
+    files_written: int = 0
+    bytes_downloaded: int = 0
+    api_requests: int = 0
+    cancelled: bool = False
+    elapsed: float = 0.0
+    error: RelayError | None = None  # the relay could not be asked at all
+
+    @property
+    def ok(self) -> bool:
+        return not (
+            self.still_pending or self.failed_tasks or self.failed_clips or self.cancelled or self.error
+        )
+
+
+class SyncObserver:
+    """Progress callbacks. Called from worker threads: the GUI forwards them by signals."""
+
+    def tasks_fetched(self, result: FetchResult) -> None: ...
+
+    def clip_started(self, job: ClipJob) -> None: ...
+
+    def clip_progress(self, clip_id: str, done: int, total: int | None) -> None: ...
+
+    def clip_finished(self, outcome: ClipOutcome) -> None: ...
+
+    def overall_progress(self, done: int, total: int) -> None: ...
+
+    def waiting(self, pending: int, seconds: float) -> None: ...
+
+
+class SyncCancelled(Exception):
+    pass
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        library: Library,
+        client: RelayClient | None,
+        options: SyncOptions | None = None,
+        *,
+        observer: SyncObserver | None = None,
+        cancel: threading.Event | None = None,
+        media_session: requests.Session | None = None,
+    ) -> None:
+        self.library = library
+        self.client = client
+        self.options = options or SyncOptions()
+        self.observer = observer or SyncObserver()
+        self.cancel = cancel or threading.Event()
+        self._own_session = media_session is None
+        self.media_session = media_session or make_media_session(pool_size=max(4, self.options.jobs))
+        self._moved_index: dict[str, dict[str, Path]] | None = None
+        self._index_lock = threading.Lock()
+
+    def close(self) -> None:
+        if self._own_session:
+            self.media_session.close()
+
+    # ------------------------------------------------------------------ units of work
+
+    def fetch(self, task_ids: Iterable[str]) -> FetchResult:
+        """One poll round for *task_ids*: at most one API request per 50 tasks."""
+        if self.client is None:
+            raise RelayError("No relay is configured: set the base URL and token in Settings.")
+        ids = list(dict.fromkeys(task_ids))
+        result = FetchResult()
+        if not ids:
+            return result
+        tasks = self.client.fetch_tasks(ids)
+        for task_id, task in tasks.items():
+            self.library.save_task(task)
+            result.tasks[task_id] = task
+        for task_id in ids:
+            if task_id not in tasks:
+                self.library.add_task_ids([task_id])
+                self.library.set_task_error(task_id, NOT_FOUND_REASON, status="UNKNOWN")
+                result.not_found.append(task_id)
+        self.observer.tasks_fetched(result)
+        return result
+
+    def plan(self, clip_ids: Iterable[str] | None = None) -> list[ClipJob]:
+        """Decide what each clip needs. Marks vanished files missing, finds moved ones."""
+        self.library.check_available()
+        wanted = None if clip_ids is None else set(clip_ids)
+        self._moved_index = None
+        jobs = []
+        for record in self.library.clips():
+            if wanted is not None and record.clip_id not in wanted:
+                continue
+            job = self._plan_clip(record)
+            if job is not None:
+                jobs.append(job)
+        return jobs
+
+    def run_job(self, job: ClipJob) -> ClipOutcome:
+        """Download, rename and tag one clip; the database records what landed."""
+        outcome = ClipOutcome(job.clip_id, job.title, ok=False)
+        record = self.library.clip(job.clip_id)
+        if record is None or record.removed:
+            outcome.ok = True
+            return outcome
+        self.observer.clip_started(job)
+        if job.downloads:
+            self.library.update_clip(job.clip_id, state=ClipState.DOWNLOADING)
+        paths = {
+            "audio_path": self.library.absolute(record.audio_path),
+            "cover_path": self.library.absolute(record.cover_path),
+            "video_path": self.library.absolute(record.video_path),
+        }
+        try:
+            self._check_cancel()
+            folder = paths["audio_path"].parent if paths["audio_path"] else self.library.root
+            if job.rename:
+                self._rename_files(paths, folder, job.stem, outcome)
+            self._download_files(job, record, paths, folder, outcome)
+            self._tag_files(record, paths, outcome)
+        except (DownloadCancelled, SyncCancelled):
+            outcome.cancelled = True
+            outcome.error = "cancelled"
+            self._save_paths(job.clip_id, paths, state=ClipState.MISSING)
+        except (DownloadError, TaggingError, OSError) as exc:
+            outcome.error = _sentence(exc)
+            log.warning("clip %s failed: %s", job.clip_id, outcome.error)
+            self._save_paths(job.clip_id, paths, state=ClipState.FAILED, error=outcome.error)
+        else:
+            outcome.ok = True
+            self._save_paths(
+                job.clip_id, paths, state=ClipState.READY, error="", file_stem=job.stem,
+                tag_key=self._tag_key(record, paths),
+            )
+        self.observer.clip_finished(outcome)
+        return outcome
+
+    # ------------------------------------------------------------------ the CLI's scheduler
+
+    def sync(self, task_ids: Iterable[str] | None = None) -> SyncReport:
+        """Add and sync *task_ids*, or re-sync the whole library when None.
+
+        Given ids are fetched even if final (to pick up a changed title); a re-sync
+        polls only tasks that are not final. Clips are downloaded while other tasks
+        are still pending.
+        """
+        started = time.monotonic()
+        report = SyncReport()
+        lib = self.library
+        lib.check_available()
+        requests_before = self.client.requests_sent if self.client else 0
+        if task_ids is not None:
+            targets = list(dict.fromkeys(task_ids))
+            lib.add_task_ids(targets)
+        else:
+            targets = lib.pending_task_ids()
+        scope = None if task_ids is None else set(targets)
+        deadline = started + self.options.timeout
+        interval = max(self.options.poll_interval, 0.0)
+        scheduled: set[str] = set()
+        futures: list[Future] = []
+        done_count = 0
+        total_count = 0
+        progress_lock = threading.Lock()
+
+        def finished(future: Future) -> None:
+            nonlocal done_count
+            with progress_lock:
+                done_count += 1
+                done, total = done_count, total_count
+            self.observer.overall_progress(done, total)
+
+        with ThreadPoolExecutor(max_workers=self.options.jobs, thread_name_prefix="sync") as pool:
+
+            def schedule(clip_filter: set[str] | None) -> None:
+                nonlocal total_count
+                clip_ids = None
+                if scope is not None:
+                    clip_ids = {c.clip_id for c in lib.clips(task_ids=scope)}
+                if clip_filter is not None:
+                    clip_ids = clip_filter if clip_ids is None else clip_ids & clip_filter
+                for job in self.plan(clip_ids):
+                    if job.clip_id in scheduled:
+                        continue
+                    scheduled.add(job.clip_id)
+                    with progress_lock:
+                        total_count += 1
+                    future = pool.submit(self.run_job, job)
+                    future.add_done_callback(finished)
+                    futures.append(future)
+
+            pending = targets
+            first_round = True
+            try:
+                while True:
+                    self._check_cancel()
+                    changed: set[str] | None = None
+                    if pending:
+                        try:
+                            result = self.fetch(pending)
+                        except RelayError as exc:
+                            # A rejected token or a dead relay on the first round ends the
+                            # sync; later, a passing failure only costs one poll round.
+                            if first_round or isinstance(exc, (AuthError, ConfigurationError)):
+                                report.error = exc
+                                break
+                            log.warning("poll round failed: %s", exc)
+                            result = FetchResult()
+                        else:
+                            changed = {c.clip_id for t in result.tasks.values() for c in t.clips}
+                            for task_id in result.not_found:
+                                report.failed_tasks[task_id] = NOT_FOUND_REASON
+                            pending = [
+                                task_id for task_id in pending
+                                if task_id not in result.not_found
+                                and not (task_id in result.tasks and result.tasks[task_id].is_final)
+                            ]
+                    # the first round looks at every clip in scope (missing files, re-tags),
+                    # later rounds only at the clips the relay just reported
+                    schedule(None if first_round else (changed or set()))
+                    first_round = False
+                    if not pending:
+                        break
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        report.still_pending = pending
+                        break
+                    wait = min(interval, remaining)
+                    self.observer.waiting(len(pending), wait)
+                    if self.cancel.wait(wait):
+                        raise SyncCancelled()
+                    ceiling = max(self.options.max_poll_interval, self.options.poll_interval)
+                    interval = min(max(interval * 1.5, self.options.poll_interval), ceiling)
+            except SyncCancelled:
+                report.cancelled = True
+                pool.shutdown(wait=True, cancel_futures=True)
+            for future in futures:
+                if future.cancelled():
+                    continue
+                outcome: ClipOutcome = future.result()
+                if outcome.cancelled:
+                    report.cancelled = True
+                elif outcome.ok:
+                    report.clips_done += 1
+                else:
+                    report.failed_clips[outcome.clip_id] = (outcome.title, outcome.error)
+                report.files_downloaded += outcome.files_downloaded
+                report.files_written += outcome.files_written
+                report.bytes_downloaded += outcome.bytes_downloaded
+        self._collect_task_failures(report, scope)
+        report.api_requests = (self.client.requests_sent - requests_before) if self.client else 0
+        report.elapsed = time.monotonic() - started
+        return report
+
+    def _collect_task_failures(self, report: SyncReport, scope: set[str] | None) -> None:
+        for task in self.library.tasks():
+            if scope is not None and task.task_id not in scope:
+                continue
+            if task.status == "SUCCESS":
+                report.tasks_synced += 1
+            elif task.status == "FAILURE":
+                report.failed_tasks[task.task_id] = task.fail_reason or "Suno reported a failure."
+            elif task.status == "UNKNOWN":
+                report.failed_tasks[task.task_id] = task.error or "The relay reports the task's status as UNKNOWN."
+        for record in self.library.clips(task_ids=scope) if scope is not None else self.library.clips():
+            if record.state == ClipState.FAILED and record.clip_id not in report.failed_clips:
+                if scope is not None or record.relay_status == "error":
+                    report.failed_clips[record.clip_id] = (record.title, record.error or "failed")
+
+    # ------------------------------------------------------------------ planning
+
+    def _plan_clip(self, record: ClipRecord) -> ClipJob | None:
+        if record.kind != "music" or record.removed or record.relay_status != "complete":
+            return None
+        lib = self.library
+        clip = record.to_clip()
+        stem = render_stem(self.options.filename_template, clip)
+        need = {"audio": False, "cover": False, "video": False}
+        vanished = False
+        for kind, column, url, suffix in (
+            ("audio", "audio_path", record.audio_url, ".mp3"),
+            ("cover", "cover_path", record.image_url, None),
+            ("video", "video_path", record.video_url, ".mp4"),
+        ):
+            if not url or (kind == "video" and not self.options.download_video):
+                continue
+            relative = getattr(record, column)
+            if relative and (lib.root / relative).is_file():
+                continue
+            if relative:
+                vanished = True
+            moved = self._find_moved(record.clip_id, suffix) if suffix else None
+            if moved is not None:
+                lib.update_clip(record.clip_id, **{column: lib.relative(moved)})
+                setattr(record, column, lib.relative(moved))
+                log.info("found %s of clip %s moved to %s", kind, record.clip_id, moved)
+                continue
+            if relative:
+                lib.update_clip(record.clip_id, **{column: None})
+                setattr(record, column, None)
+            need[kind] = True
+        if vanished and any(need.values()):
+            lib.update_clip(record.clip_id, state=ClipState.MISSING)
+        paths = {
+            "audio_path": lib.absolute(record.audio_path),
+            "cover_path": lib.absolute(record.cover_path),
+            "video_path": lib.absolute(record.video_path),
+        }
+        rename = bool(record.file_stem) and record.file_stem != stem and any(paths.values())
+        retag = record.tag_key != self._tag_key(record, paths)
+        if not (any(need.values()) or rename or retag):
+            if record.state != ClipState.READY:
+                lib.update_clip(record.clip_id, state=ClipState.READY, error="")
+            return None
+        return ClipJob(record.clip_id, record.title, stem, retag=retag, rename=rename, **need)
+
+    def _find_moved(self, clip_id: str, suffix: str) -> Path | None:
+        """A file the user moved inside the library, recognised by the clip id in its tags."""
+        with self._index_lock:
+            if self._moved_index is None:
+                self._moved_index = self._scan_for_clip_ids()
+            return self._moved_index.get(clip_id, {}).get(suffix)
+
+    def _scan_for_clip_ids(self) -> dict[str, dict[str, Path]]:
+        known = set()
+        for record in self.library.clips(include_removed=True):
+            for relative in (record.audio_path, record.video_path):
+                if relative:
+                    known.add(relative)
+        index: dict[str, dict[str, Path]] = {}
+        root = self.library.root
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = [d for d in dirs if not d.startswith(".") and d != DB_DIR_NAME]
+            for name in files:
+                suffix = os.path.splitext(name)[1].lower()
+                if suffix not in (".mp3", ".mp4") or name.startswith("."):
+                    continue
+                path = Path(folder, name)
+                if path.relative_to(root).as_posix() in known:
+                    continue
+                clip_id = read_clip_id(path)
+                if clip_id:
+                    index.setdefault(clip_id, {})[suffix] = path
+        return index
+
+    def _tag_key(self, record: ClipRecord, paths: dict[str, Path | None]) -> str:
+        """Everything that shapes the tags; when it is unchanged the files are not opened."""
+        cover = paths.get("cover_path")
+        parts = [
+            record.clip_id, record.task_id, record.title, record.tags, record.lyrics,
+            record.description, record.model, repr(record.duration), record.created_at or "",
+            record.audio_url, repr(self.options.tag_options),
+            str(paths.get("audio_path") or ""), str(paths.get("video_path") or ""),
+            f"{cover}:{_size(cover)}" if cover else "",
+        ]
+        return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+    # ------------------------------------------------------------------ doing
+
+    def _check_cancel(self) -> None:
+        if self.cancel.is_set():
+            raise SyncCancelled()
+
+    def _rename_files(self, paths: dict[str, Path | None], folder: Path, stem: str, outcome: ClipOutcome) -> None:
+        for column, path in paths.items():
+            if path is None or not path.is_file():
+                continue
+            target = _free_path(path.parent / f"{stem}{path.suffix}", own=path)
+            if target != path:
+                os.replace(path, target)  # same folder: atomic, never a copy
+                paths[column] = target
+                outcome.files_written += 1
+
+    def _download_files(self, job: ClipJob, record: ClipRecord, paths: dict[str, Path | None], folder: Path, outcome: ClipOutcome) -> None:
+        plan = (
+            (job.audio, "audio_path", record.audio_url, ".mp3", False),
+            (job.cover, "cover_path", record.image_url, ".jpg", True),
+            (job.video, "video_path", record.video_url, ".mp4", False),
+        )
+        for needed, column, url, suffix, sniff in plan:
+            if not needed:
+                continue
+            self._check_cancel()
+            target = _free_path(folder / f"{job.stem}{suffix}", own=None)
+
+            def progress(done: int, total: int | None, clip_id: str = job.clip_id) -> None:
+                self.observer.clip_progress(clip_id, done, total)
+
+            result = download_file(
+                self.media_session, url, target, suffix_from_content=sniff,
+                progress=progress, cancel=self.cancel,
+            )
+            paths[column] = result.path
+            outcome.files_downloaded += 1
+            outcome.files_written += 1
+            outcome.bytes_downloaded += result.size
+
+    def _tag_files(self, record: ClipRecord, paths: dict[str, Path | None], outcome: ClipOutcome) -> None:
+        clip = record.to_clip()
+        if record.tag_key == self._tag_key(record, paths) and not outcome.files_downloaded:
+            return
+        cover = load_cover(paths["cover_path"])
+        options = self.options.tag_options
+        if paths["audio_path"] is not None and write_id3_tags(paths["audio_path"], clip, options, cover):
+            outcome.files_written += 1
+        if paths["video_path"] is not None and write_mp4_tags(paths["video_path"], clip, options, cover):
+            outcome.files_written += 1
+
+    def _save_paths(self, clip_id: str, paths: dict[str, Path | None], **values: object) -> None:
+        lib = self.library
+        relative = {column: (lib.relative(p) if p is not None else None) for column, p in paths.items()}
+        lib.update_clip(clip_id, **relative, **values)
+
+
+def _free_path(target: Path, own: Path | None) -> Path:
+    """*target*, or ``stem (2).ext`` etc. if another file already has that name."""
+    candidate = target
+    counter = 2
+    while candidate.exists() and (own is None or not _same_file(candidate, own)):
+        candidate = target.with_name(f"{target.stem} ({counter}){target.suffix}")
+        counter += 1
+    return candidate
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _size(path: Path | None) -> int:
+    try:
+        return path.stat().st_size if path else 0
+    except OSError:
+        return 0
+
+
+def _sentence(exc: BaseException) -> str:
+    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    if isinstance(exc, OSError) and exc.strerror:
+        message = f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
+    return message

@@ -1,0 +1,185 @@
+"""The app's saved settings, shared by the window and the command line.
+
+Stored as JSON in the platform's config folder so a ``sync`` from cron sees what
+the user set in the window, without Qt. The API token goes to the system keyring
+when one is usable; otherwise it stays in the settings file, which is made
+readable by its owner only. The token is never logged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import tempfile
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from .library.filenames import DEFAULT_TEMPLATE
+
+log = logging.getLogger(__name__)
+
+KEYRING_SERVICE = "Suno Desktop"
+KEYRING_USER = "api-token"
+DEFAULT_BASE_URL = ""
+
+
+def config_dir() -> Path:
+    """``SUNO_DESKTOP_CONFIG_DIR`` (tests, portable installs) or the platform's config folder."""
+    override = os.environ.get("SUNO_DESKTOP_CONFIG_DIR")
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        return Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming")) / "Suno Desktop"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "Suno Desktop"
+    return Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "suno-desktop"
+
+
+def default_library_dir() -> Path:
+    return Path.home() / "Music" / "Suno Desktop"
+
+
+@dataclass
+class Settings:
+    base_url: str = DEFAULT_BASE_URL
+    library: str = ""
+    download_video: bool = True
+    jobs: int = 4
+    filename_template: str = DEFAULT_TEMPLATE
+    id3_version: int = 3
+    artist: str = "Suno"
+    album: str = "Suno"
+    lyrics_language: str = "auto"
+    poll_interval: float = 5.0
+    #: the token itself lives in the keyring or, failing that, here
+    token: str = field(default="", repr=False)
+
+    @property
+    def library_dir(self) -> Path:
+        return Path(self.library).expanduser() if self.library else default_library_dir()
+
+
+class SettingsStore:
+    """Loads and saves :class:`Settings`; knows where the token really is."""
+
+    def __init__(self, directory: Path | None = None, *, use_keyring: bool | None = None) -> None:
+        self.directory = directory or config_dir()
+        self.path = self.directory / "settings.json"
+        if use_keyring is None:
+            use_keyring = os.environ.get("SUNO_DESKTOP_KEYRING", "1") != "0" and not os.environ.get(
+                "SUNO_DESKTOP_CONFIG_DIR"
+            )
+        self._use_keyring = use_keyring
+        self.token_location = "settings file"
+
+    def load(self) -> Settings:
+        data: dict = {}
+        if self.path.exists():
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                log.warning("could not read settings %s (%s); using defaults", self.path, exc)
+                data = {}
+        known = {f.name for f in fields(Settings)}
+        settings = Settings(**{k: v for k, v in data.items() if k in known})
+        _coerce(settings)
+        keyring_token = self._keyring_get()
+        if keyring_token:
+            settings.token = keyring_token
+            self.token_location = "system keyring"
+        return settings
+
+    def save(self, settings: Settings) -> None:
+        _coerce(settings)
+        data = asdict(settings)
+        token = data.pop("token")
+        if token and self._keyring_set(token):
+            self.token_location = "system keyring"
+        else:
+            if not token:
+                self._keyring_delete()
+            data["token"] = token
+            self.token_location = "settings file"
+        self.directory.mkdir(parents=True, exist_ok=True)
+        # Write a private temporary file and rename it: the token never sits in a
+        # world-readable file, and a crash never leaves half a settings file.
+        fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".json", dir=self.directory)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, indent=2, ensure_ascii=False)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    # -- keyring ------------------------------------------------------------
+
+    def _keyring(self):
+        if not self._use_keyring:
+            return None
+        try:
+            import keyring
+            from keyring.backends import fail
+        except Exception:  # noqa: BLE001 - keyring is optional at run time
+            return None
+        try:
+            backend = keyring.get_keyring()
+        except Exception:  # noqa: BLE001
+            return None
+        if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 1) <= 0:
+            return None
+        return keyring
+
+    def _keyring_get(self) -> str:
+        keyring = self._keyring()
+        if keyring is None:
+            return ""
+        try:
+            return keyring.get_password(KEYRING_SERVICE, KEYRING_USER) or ""
+        except Exception as exc:  # noqa: BLE001 - a locked or broken keyring is not fatal
+            log.warning("system keyring unavailable: %s", type(exc).__name__)
+            return ""
+
+    def _keyring_set(self, token: str) -> bool:
+        keyring = self._keyring()
+        if keyring is None:
+            return False
+        try:
+            keyring.set_password(KEYRING_SERVICE, KEYRING_USER, token)
+            return True
+        except Exception as exc:  # noqa: BLE001
+            log.warning("could not store the token in the keyring: %s", type(exc).__name__)
+            return False
+
+    def _keyring_delete(self) -> None:
+        keyring = self._keyring()
+        if keyring is None:
+            return
+        try:
+            keyring.delete_password(KEYRING_SERVICE, KEYRING_USER)
+        except Exception:  # noqa: BLE001 - nothing stored is fine
+            pass
+
+
+def _coerce(settings: Settings) -> None:
+    """Hand-edited files hold strings where numbers belong; repair what can be repaired."""
+    try:
+        settings.jobs = max(1, min(16, int(settings.jobs)))
+    except (TypeError, ValueError):
+        settings.jobs = 4
+    try:
+        settings.id3_version = 4 if int(settings.id3_version) == 4 else 3
+    except (TypeError, ValueError):
+        settings.id3_version = 3
+    try:
+        settings.poll_interval = max(0.0, float(settings.poll_interval))
+    except (TypeError, ValueError):
+        settings.poll_interval = 5.0
+    settings.download_video = bool(settings.download_video)
+    settings.base_url = str(settings.base_url or "").strip()
+    settings.token = str(settings.token or "").strip()

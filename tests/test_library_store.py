@@ -1,0 +1,167 @@
+import json
+import multiprocessing
+import os
+import sqlite3
+
+import pytest
+
+from suno_desktop.library.lock import LibraryBusy, LibraryLock
+from suno_desktop.library.store import (
+    DB_DIR_NAME,
+    DB_FILE_NAME,
+    MIGRATIONS,
+    ClipState,
+    Library,
+    LibraryUnavailable,
+)
+from suno_desktop.relay.model import parse_task
+
+TASK = {
+    "task_id": "ba46ad15-07ce-41a6-b68d-196321dc00d5",
+    "action": "MUSIC",
+    "status": "SUCCESS",
+    "fail_reason": "",
+    "data": [
+        {
+            "id": "a06015d0-9e04-4f30-85db-401494940394",
+            "mv": "chirp-v4",
+            "title": "City Lights",
+            "tags": "emotional punk",
+            "prompt": "[Verse]\nWalking down the streets",
+            "status": "complete",
+            "duration": 219,
+            "audio_url": "https://cdn1.suno.ai/a.mp3",
+            "image_url": "https://cdn2.suno.ai/image_a.jpeg",
+            "image_large_url": "https://cdn2.suno.ai/image_large_a.jpeg",
+            "video_url": "https://cdn1.suno.ai/a.mp4",
+            "create_time": "1733717599",
+            "unknown_future_field": {"kept": True},
+        }
+    ],
+}
+
+
+@pytest.fixture
+def library(tmp_path):
+    with Library(tmp_path / "lib", create=True) as lib:
+        yield lib
+
+
+def test_new_library_is_a_folder_with_a_versioned_wal_database(tmp_path):
+    root = tmp_path / "Music"
+    with Library(root, create=True) as lib:
+        assert lib.schema_version == len(MIGRATIONS)
+    db = root / DB_DIR_NAME / DB_FILE_NAME
+    assert db.is_file()
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+
+
+def test_missing_library_is_not_created_unless_asked(tmp_path):
+    with pytest.raises(LibraryUnavailable, match="does not exist"):
+        Library(tmp_path / "nowhere")
+    with pytest.raises(LibraryUnavailable, match="drive connected"):
+        Library(tmp_path / "unplugged" / "Music", create=True)
+    assert not (tmp_path / "unplugged").exists()
+
+
+def test_newer_schema_is_refused(tmp_path):
+    root = tmp_path / "lib"
+    Library(root, create=True).close()
+    conn = sqlite3.connect(root / DB_DIR_NAME / DB_FILE_NAME)
+    conn.execute("PRAGMA user_version=99")
+    conn.commit()
+    conn.close()
+    with pytest.raises(LibraryUnavailable, match="newer Suno Desktop"):
+        Library(root)
+
+
+def test_saving_a_task_keeps_normalised_fields_and_raw_json(library):
+    library.add_task_ids([TASK["task_id"]])
+    changes = library.save_task(parse_task(TASK))
+    assert [c.is_new for c in changes] == [True]
+    clip = library.clips()[0]
+    assert (clip.title, clip.tags, clip.model, clip.duration) == ("City Lights", "emotional punk", "chirp-v4", 219.0)
+    assert clip.state == ClipState.DOWNLOADING
+    assert clip.created_at.startswith("2024-12-09")
+    raw = library.raw_json(clip.clip_id)
+    assert raw["unknown_future_field"] == {"kept": True}
+    assert library.task(TASK["task_id"]).is_final
+
+
+def test_a_changed_title_is_reported(library):
+    library.save_task(parse_task(TASK))
+    same = library.save_task(parse_task(TASK))
+    assert [c.tags_changed for c in same] == [False]
+    changed = json.loads(json.dumps(TASK))
+    changed["data"][0]["title"] = "City Lights (Remix)"
+    assert [c.tags_changed for c in library.save_task(parse_task(changed))] == [True]
+
+
+def test_library_moves_with_its_folder(tmp_path):
+    root = tmp_path / "a"
+    with Library(root, create=True) as lib:
+        lib.save_task(parse_task(TASK))
+        (root / "song.mp3").write_bytes(b"x")
+        lib.update_clip(TASK["data"][0]["id"], audio_path="song.mp3", state=ClipState.READY)
+    os.rename(root, tmp_path / "b")
+    with Library(tmp_path / "b") as lib:
+        record = lib.clips()[0]
+        assert record.audio_path == "song.mp3"
+        assert lib.absolute(record.audio_path) == tmp_path / "b" / "song.mp3"
+
+
+def test_removed_clips_are_hidden_and_stay_removed(library):
+    library.save_task(parse_task(TASK))
+    library.remove_clips([TASK["data"][0]["id"]])
+    assert library.clips() == []
+    library.save_task(parse_task(TASK))
+    assert library.clips() == []
+    assert library.clips(include_removed=True)[0].removed
+
+
+def test_pending_task_ids(library):
+    library.add_task_ids(["t1", "t2"])
+    library.save_task(parse_task(TASK | {"task_id": "t1"}))
+    assert library.pending_task_ids() == ["t2"]
+
+
+def test_check_available_refuses_vanished_folder(tmp_path):
+    root = tmp_path / "lib"
+    lib = Library(root, create=True)
+    os.rename(root, tmp_path / "elsewhere")
+    with pytest.raises(LibraryUnavailable, match="not available"):
+        lib.check_available()
+    lib.close()
+
+
+def test_update_clip_rejects_relay_columns(library):
+    with pytest.raises(ValueError):
+        library.update_clip("x", title="nope")
+
+
+def _hold_lock(path, ready, release):
+    lock = LibraryLock(path)
+    lock.acquire()
+    ready.set()
+    release.wait(10)
+    lock.release()
+
+
+def test_lock_excludes_a_second_process(tmp_path):
+    path = tmp_path / "sync.lock"
+    ready, release = multiprocessing.Event(), multiprocessing.Event()
+    proc = multiprocessing.Process(target=_hold_lock, args=(path, ready, release))
+    proc.start()
+    try:
+        assert ready.wait(10)
+        with pytest.raises(LibraryBusy, match="Another Suno Desktop process"):
+            LibraryLock(path).acquire(wait=0.3)
+    finally:
+        release.set()
+        proc.join(10)
+    lock = LibraryLock(path)
+    lock.acquire(wait=2)
+    assert lock.held
+    lock.release()
