@@ -13,7 +13,6 @@ import os
 import sys
 import tempfile
 import threading
-from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
@@ -21,7 +20,6 @@ from . import __version__
 from .library.lock import LibraryBusy
 from .library.store import Library, LibraryUnavailable
 from .library.sync import ClipJob, ClipOutcome, FetchResult, SyncEngine, SyncObserver, SyncOptions, SyncReport
-from .media.tagging import TagOptions
 from .relay.client import RelayClient
 from .relay.errors import AuthError, ConfigurationError, RelayError
 from .relay.task_ids import extract_task_ids
@@ -143,22 +141,6 @@ def load_settings() -> Settings:
     return settings
 
 
-def sync_options(settings: Settings, **overrides: object) -> SyncOptions:
-    options = SyncOptions(
-        download_video=settings.download_video,
-        jobs=settings.jobs,
-        filename_template=settings.filename_template,
-        tag_options=TagOptions(
-            id3_version=settings.id3_version,
-            artist=settings.artist,
-            album=settings.album,
-            lyrics_language=settings.lyrics_language,
-        ),
-        poll_interval=settings.poll_interval,
-    )
-    return replace(options, **overrides)
-
-
 def run_sync(args: argparse.Namespace) -> int:
     settings = load_settings()
     task_ids = list(args.task_ids)
@@ -187,7 +169,7 @@ def run_sync(args: argparse.Namespace) -> int:
         overrides["jobs"] = args.jobs
     if args.poll_interval is not None:
         overrides["poll_interval"] = args.poll_interval
-    options = sync_options(settings, **overrides)
+    options = SyncOptions.from_settings(settings, **overrides)
     try:
         with Library(settings.library_dir, create=True) as library:
             needs_relay = bool(task_ids) or bool(library.pending_task_ids())

@@ -20,9 +20,9 @@ import os
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import requests
 
@@ -33,6 +33,9 @@ from ..relay.errors import AuthError, ConfigurationError, RelayError
 from ..relay.model import Task
 from .filenames import DEFAULT_TEMPLATE, render_stem
 from .store import DB_DIR_NAME, ClipRecord, ClipState, Library
+
+if TYPE_CHECKING:
+    from ..settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +51,22 @@ class SyncOptions:
     poll_interval: float = 5.0
     max_poll_interval: float = 60.0
     timeout: float = 600.0
+
+    @classmethod
+    def from_settings(cls, settings: "Settings", **overrides: object) -> "SyncOptions":
+        options = cls(
+            download_video=settings.download_video,
+            jobs=settings.jobs,
+            filename_template=settings.filename_template,
+            tag_options=TagOptions(
+                id3_version=settings.id3_version,
+                artist=settings.artist,
+                album=settings.album,
+                lyrics_language=settings.lyrics_language,
+            ),
+            poll_interval=settings.poll_interval,
+        )
+        return replace(options, **overrides)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,148 @@
+"""The app's entry point: ``main(argv) -> int`` opens the window on a library.
+
+It reuses a ``QApplication`` that already exists (tests, embedding) and then
+leaves the event loop to its owner; otherwise it creates one and runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import Sequence
+
+from . import APP_NAME, __version__
+from .library.store import Library, LibraryUnavailable
+from .settings import Settings, SettingsStore
+
+log = logging.getLogger(__name__)
+
+#: the windows opened by main(), kept alive while the caller's event loop runs
+open_windows: list = []
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="suno-desktop", description=f"{APP_NAME}: open the library window.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--library", type=Path, metavar="DIR", help="open this library folder")
+    parser.add_argument("--demo", action="store_true", help="open a fresh library on the built-in demo relay")
+    parser.add_argument("--self-test", action="store_true", help="check the installation without a window and exit")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details on stderr")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if args.self_test:
+        from .self_test import run_self_test
+
+        return run_self_test()
+
+    from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
+
+    from .ui.icons import app_icon
+
+    existing = QApplication.instance()
+    app = existing or QApplication([sys.argv[0] if sys.argv else "suno-desktop"])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(APP_NAME)
+    app.setDesktopFileName("suno-desktop")
+    app.setWindowIcon(app_icon())
+
+    store: SettingsStore | None = SettingsStore()
+    settings = store.load()
+    settings.base_url = os.environ.get("SUNO_API_BASE_URL") or settings.base_url
+    settings.token = os.environ.get("SUNO_API_TOKEN") or settings.token
+    demo = args.demo
+    if not demo and not settings.token:
+        from .ui.welcome_dialog import WelcomeDialog
+
+        welcome = WelcomeDialog()
+        welcome.setWindowIcon(app_icon())
+        welcome.exec()
+        if welcome.choice == "demo":
+            demo = True
+        elif welcome.choice == "configured":
+            settings.base_url, settings.token = welcome.base_url(), welcome.token()
+            store.save(settings)
+
+    demo_note = ""
+    if demo:
+        settings, demo_note, library_dir, task_ids = _start_demo(settings, args.library)
+        store = None  # the demo never overwrites the user's settings
+    else:
+        library_dir = args.library or Path(os.environ.get("SUNO_LIBRARY") or settings.library_dir)
+        task_ids = []
+
+    library = _open_library(library_dir, QMessageBox, QFileDialog)
+    if library is None:
+        return 2
+
+    from .ui.main_window import MainWindow
+
+    window = MainWindow(library, settings, store, demo_note=demo_note)
+    open_windows.append(window)
+    window.destroyed.connect(lambda *_: library.close())
+    window.show()
+    window.load_library()
+    if task_ids:
+        window.controller.add_tasks(task_ids)
+    else:
+        window.controller.sync_now()
+    if existing is not None:
+        return 0
+    code = app.exec()
+    library.close()
+    return code
+
+
+def _start_demo(settings: Settings, library_dir: Path | None):
+    from .demo.catalog import start_demo_relay
+
+    relay, task_ids = start_demo_relay()
+    if library_dir is None:
+        library_dir = Path(tempfile.mkdtemp(prefix="suno-demo-")) / "Demo Library"
+    demo_settings = replace(settings, base_url=relay.api_url, token=relay.token, poll_interval=1.0, library=str(library_dir))
+    note = (
+        f"Demo: {len(task_ids)} sample tasks from the built-in relay at {relay.api_url} "
+        f"are being added to a fresh library. Add more with Ctrl+N."
+    )
+    log.info("demo relay on %s, library %s", relay.api_url, library_dir)
+    _demo_relays.append(relay)
+    return demo_settings, note, library_dir, task_ids
+
+
+_demo_relays: list = []
+
+
+def _open_library(library_dir: Path, QMessageBox, QFileDialog) -> Library | None:
+    """Open (or create) the library; when it is unavailable, say so and offer another folder."""
+    while True:
+        try:
+            return Library(library_dir, create=True)
+        except LibraryUnavailable as exc:
+            log.error("%s", exc)
+            answer = QMessageBox.warning(
+                None, APP_NAME, f"{exc}\n\nChoose another library folder?",
+                QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Open:
+                return None
+            chosen = QFileDialog.getExistingDirectory(None, "Choose the library folder", str(Path.home()))
+            if not chosen:
+                return None
+            library_dir = Path(chosen)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,544 @@
+"""Downloading media files so that a file under its final name is always complete.
+
+Songs, covers and videos come from CDN URLs the relay hands out. Those links
+break in every way a network can: bodies cut short, resets, stalls, 5xx, 429,
+redirects to other hosts. :func:`download_file` streams into a hidden ``.part``
+file beside the target, checks the byte count against what the server
+announced, resumes with ``Range`` where the server allows it, and only then
+moves the file into place atomically. Nothing here ever sends the relay token:
+media hosts are third parties.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import http.client
+import logging
+import os
+import random
+import re
+import threading
+import time
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import BinaryIO, Callable
+from urllib.parse import urljoin, urlsplit
+
+import requests
+import urllib3
+from requests.adapters import HTTPAdapter
+from requests.utils import requote_uri
+from urllib3.util.retry import Retry
+
+from .. import __version__
+from .images import SNIFF_BYTES, sniff_image_type
+
+log = logging.getLogger(__name__)
+
+MAX_REDIRECTS = 5
+MAX_RETRY_DELAY = 30.0  # seconds; also the cap on a server's Retry-After
+ALLOWED_SCHEMES = ("http", "https")
+USER_AGENT = f"SunoDesktop/{__version__}"
+
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
+_NETWORK_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
+_BAD_URL_ERRORS = (
+    requests.exceptions.InvalidURL,
+    requests.exceptions.InvalidSchema,
+    requests.exceptions.MissingSchema,
+    requests.exceptions.URLRequired,
+)
+
+
+class DownloadError(Exception):
+    """A download failed; ``message`` is one sentence for a person."""
+
+    def __init__(self, message: str, *, url: str = "", status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.url = url
+        self.status = status
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class DownloadCancelled(DownloadError):
+    """The caller's cancel event was set; no partial file was left behind."""
+
+
+class UnsafeURL(DownloadError):
+    """The URL (or a redirect) points somewhere other than http:// or https://."""
+
+
+@dataclass(frozen=True)
+class DownloadResult:
+    path: Path  # the real final path (its suffix may differ from the target's, see suffix_from_content)
+    size: int
+    content_type: str  # the sniffed image type if suffix_from_content found one, else the server's
+    resumed: bool  # part of the body came from a Range request after an interruption
+
+
+ProgressCallback = Callable[[int, "int | None"], None]
+
+
+def make_media_session(pool_size: int = 8) -> requests.Session:
+    """A session for media hosts: pooled keep-alive connections and no credentials.
+
+    urllib3 retries only failed connects (nothing was sent yet); every other
+    retry is done by :func:`download_file`, which can resume where it stopped.
+    """
+    retry = Retry(
+        total=3,
+        connect=3,
+        read=False,  # re-raise read errors at once: download_file resumes instead
+        status=0,
+        other=0,
+        backoff_factor=0.2,
+        allowed_methods=frozenset({"GET", "HEAD"}),
+        respect_retry_after_header=False,
+        raise_on_status=False,
+        raise_on_redirect=False,
+    )
+    adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=retry)
+    session = requests.Session()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.headers["User-Agent"] = USER_AGENT
+    session.headers.pop("Authorization", None)
+    session.auth = None
+    return session
+
+
+def download_file(
+    session: requests.Session,
+    url: str,
+    target: Path,
+    *,
+    suffix_from_content: bool = False,
+    timeout: tuple[float, float] = (10, 60),
+    attempts: int = 5,
+    backoff: float = 0.5,
+    chunk_size: int = 256 * 1024,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> DownloadResult:
+    """Download *url* to *target*, retrying and resuming; see the module docstring.
+
+    With ``suffix_from_content`` the suffix of the final name comes from the
+    bytes themselves (a PNG behind a ``.jpeg`` URL is saved as ``<stem>.png``).
+    Raises :class:`DownloadError` (or a subclass); *target* is then untouched.
+    """
+    _check_url(url)
+    transfer = _Transfer(
+        session, url, Path(target),
+        suffix_from_content=suffix_from_content, timeout=timeout, attempts=max(1, attempts),
+        backoff=backoff, chunk_size=chunk_size, progress=progress, cancel=cancel,
+    )
+    return transfer.run()
+
+
+def part_path(target: Path) -> Path:
+    """The hidden temporary file a download of *target* is written to."""
+    name = f".{target.name}.part"
+    if len(name.encode("utf-8", "surrogateescape")) > 250:  # keep within NAME_MAX
+        name = f".{hashlib.sha1(target.name.encode('utf-8', 'surrogateescape')).hexdigest()[:20]}.part"
+    return target.with_name(name)
+
+
+# --------------------------------------------------------------------------- the transfer
+
+
+class _Retryable(Exception):
+    """One attempt failed in a way another attempt may fix."""
+
+    def __init__(self, reason: str, *, status: int | None = None, retry_after: float | None = None):
+        super().__init__(reason)
+        self.reason = reason  # completes "The download of X ..."
+        self.status = status
+        self.retry_after = retry_after
+
+
+class _Transfer:
+    """State of one download_file call: the .part file and what the server said so far."""
+
+    def __init__(
+        self, session: requests.Session, url: str, target: Path, *, suffix_from_content: bool,
+        timeout: tuple[float, float], attempts: int, backoff: float, chunk_size: int,
+        progress: ProgressCallback | None, cancel: threading.Event | None,
+    ) -> None:
+        self.session = session
+        self.url = url
+        self.label = _describe(url)
+        self.target = target
+        self.part = part_path(target)
+        self.suffix_from_content = suffix_from_content
+        self.timeout = timeout
+        self.attempts = attempts
+        self.backoff = backoff
+        self.chunk_size = chunk_size
+        self.progress = progress
+        self.cancel = cancel
+        self.have = 0  # bytes in the .part file that belong to the body
+        self.total: int | None = None  # full size of the body, when the server said
+        self.can_resume = False
+        self.validator: str | None = None  # ETag or Last-Modified, sent as If-Range
+        self.content_type = ""
+        self.resumed = False
+        self.out: BinaryIO | None = None
+
+    def run(self) -> DownloadResult:
+        finished = False
+        try:
+            try:
+                self.target.parent.mkdir(parents=True, exist_ok=True)
+                out = open(self.part, "w+b")
+            except OSError as exc:
+                raise self._disk_error(exc) from exc
+            with out:
+                self.out = out
+                self._transfer_with_retries()
+                try:
+                    out.flush()
+                    os.fsync(out.fileno())
+                    out.seek(0)
+                    head = out.read(SNIFF_BYTES)
+                except OSError as exc:
+                    raise self._disk_error(exc) from exc
+            final, content_type = self.target, self.content_type
+            if self.suffix_from_content:
+                sniffed = sniff_image_type(head, self.content_type)
+                if sniffed is not None:
+                    content_type, suffix = sniffed
+                    final = self.target.with_suffix(suffix)
+            try:
+                os.replace(self.part, final)
+            except OSError as exc:
+                raise self._disk_error(exc) from exc
+            _fsync_directory(final.parent)
+            finished = True
+            log.debug("downloaded %s to %s (%d bytes)", self.label, final, self.have)
+            return DownloadResult(path=final, size=self.have, content_type=content_type, resumed=self.resumed)
+        finally:
+            if not finished:
+                try:
+                    self.part.unlink()
+                except OSError:
+                    pass
+
+    def _transfer_with_retries(self) -> None:
+        failures = 0
+        while True:
+            self._check_cancel()
+            try:
+                self._attempt()
+                return
+            except _Retryable as problem:
+                failures += 1
+                if failures >= self.attempts:
+                    tries = "1 attempt" if failures == 1 else f"{failures} attempts"
+                    raise DownloadError(
+                        f"The download of {self.label} {problem.reason} ({tries}); it will be retried.",
+                        url=self.url, status=problem.status,
+                    ) from problem
+                delay = problem.retry_after
+                if delay is None:
+                    delay = self.backoff * (2 ** (failures - 1)) * (0.5 + random.random())
+                delay = max(0.0, min(delay, MAX_RETRY_DELAY))
+                log.info(
+                    "download of %s %s; attempt %d of %d in %.1f s",
+                    self.label, problem.reason, failures + 1, self.attempts, delay,
+                )
+                self._sleep(delay)
+
+    def _attempt(self) -> None:
+        resume_from = self.have if (self.have and self.can_resume) else 0
+        if self.have and not resume_from:
+            self._start_over()
+        headers: dict[str, str | None] = {
+            "Accept-Encoding": "identity",  # byte counts and ranges refer to the stored bytes
+            "Authorization": None,  # None removes it even if someone put one in session.headers
+        }
+        if resume_from:
+            headers["Range"] = f"bytes={resume_from}-"
+            if self.validator:
+                headers["If-Range"] = self.validator
+        response = self._open(headers)
+        with response:
+            if self._body_wanted(response, resume_from):
+                self._receive(response)
+
+    def _open(self, headers: dict[str, str | None]) -> requests.Response:
+        """GET the URL, following at most MAX_REDIRECTS redirects to http(s) only."""
+        url = self.url
+        for _hop in range(MAX_REDIRECTS + 1):
+            try:
+                response = self.session.get(
+                    url, headers=headers, stream=True, timeout=self.timeout,
+                    allow_redirects=False, auth=_strip_authorization,
+                )
+            except _BAD_URL_ERRORS as exc:
+                raise DownloadError(f"{_describe(url)} is not a valid web address.", url=self.url) from exc
+            except _NETWORK_ERRORS as exc:
+                raise _Retryable(_connect_reason(exc)) from exc
+            location = self.session.get_redirect_target(response) if response.status_code in _REDIRECT_STATUSES else None
+            if not location:
+                return response
+            response.close()
+            next_url = requote_uri(urljoin(url, location))
+            _check_url(next_url, redirected_from=url)
+            log.debug("download of %s redirected to %s", self.label, _describe(next_url))
+            url = next_url
+        raise DownloadError(
+            f"The download of {self.label} was redirected more than {MAX_REDIRECTS} times.", url=self.url
+        )
+
+    def _body_wanted(self, response: requests.Response, resume_from: int) -> bool:
+        """Whether to take the body; False when a resume finds everything already here."""
+        status = response.status_code
+        if status == 206 and resume_from:
+            span = _parse_content_range(response.headers.get("Content-Range", ""))
+            if span is None or span[0] != resume_from or (span[2] is not None and span[2] != self.total):
+                self.can_resume = False  # the server resumed somewhere else or the file changed
+                raise _Retryable("got a partial answer that did not fit the part already downloaded")
+            self.resumed = True
+            return True
+        if status == 200 or (status == 206 and not resume_from):
+            if self.have:
+                log.info("%s: the server sent the whole file again; starting over", self.label)
+                self._start_over()
+            self._take_metadata(response)
+            return True
+        if status == 416 and resume_from:
+            if self.total is not None and self.have >= self.total:
+                return False
+            self.can_resume = False
+            raise _Retryable("was refused a resume by the server", status=status)
+        if status in (408, 429) or 500 <= status <= 599:
+            raise _Retryable(
+                f"got HTTP {status} ({response.reason or 'error'}) from the server",
+                status=status, retry_after=_retry_after(response),
+            )
+        if 400 <= status <= 499:
+            raise DownloadError(
+                f"The server refused the download of {self.label} with HTTP {status}"
+                f" ({response.reason or 'error'}).", url=self.url, status=status,
+            )
+        raise DownloadError(
+            f"The server answered the download of {self.label} with an unexpected HTTP {status}.",
+            url=self.url, status=status,
+        )
+
+    def _take_metadata(self, response: requests.Response) -> None:
+        headers = response.headers
+        self.content_type = headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+        encoded = headers.get("Content-Encoding", "identity").strip().lower() not in ("", "identity")
+        self.total = None
+        if response.status_code == 206:
+            span = _parse_content_range(headers.get("Content-Range", ""))
+            if span is None or span[0] != 0:
+                self.can_resume = False
+                raise _Retryable("got a partial answer nobody asked for")
+            self.total = span[2] if span[2] is not None else span[1] + 1
+        elif not encoded:
+            self.total = _int_or_none(headers.get("Content-Length"))
+        self.can_resume = (
+            not encoded and self.total is not None
+            and "bytes" in headers.get("Accept-Ranges", "").lower()
+        )
+        etag = headers.get("ETag", "")
+        self.validator = etag if etag and not etag.startswith("W/") else headers.get("Last-Modified")
+
+    def _receive(self, response: requests.Response) -> None:
+        out = self.out
+        assert out is not None
+        chunks = response.iter_content(self.chunk_size)
+        while True:
+            try:
+                chunk = next(chunks)
+            except StopIteration:
+                break
+            except _NETWORK_ERRORS as exc:
+                raise _Retryable(self._cut_reason(exc)) from exc
+            self._check_cancel()
+            if not chunk:
+                continue
+            try:
+                out.write(chunk)
+            except OSError as exc:
+                raise self._disk_error(exc) from exc
+            self.have += len(chunk)
+            if self.progress is not None:
+                self.progress(self.have, self.total)
+        if self.total is not None and self.have < self.total:
+            raise _Retryable(self._cut_reason(None))
+        if self.total is not None and self.have > self.total:
+            self.can_resume = False
+            raise _Retryable(f"got more bytes than the {_format_size(self.total)} the server announced")
+
+    def _start_over(self) -> None:
+        out = self.out
+        assert out is not None
+        try:
+            out.seek(0)
+            out.truncate()
+        except OSError as exc:
+            raise self._disk_error(exc) from exc
+        self.have = 0
+        self.resumed = False
+
+    def _cut_reason(self, exc: BaseException | None) -> str:
+        if exc is not None and _is_timeout(exc):
+            return f"stalled after {_format_size(self.have)}{self._of_total()} and timed out"
+        return f"was cut off after {_format_size(self.have)}{self._of_total()}"
+
+    def _of_total(self) -> str:
+        return f" of {_format_size(self.total)}" if self.total is not None else ""
+
+    def _check_cancel(self) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise DownloadCancelled(f"The download of {self.label} was cancelled.", url=self.url)
+
+    def _sleep(self, seconds: float) -> None:
+        if self.cancel is None:
+            time.sleep(seconds)
+        elif self.cancel.wait(seconds):
+            self._check_cancel()
+
+    def _disk_error(self, exc: OSError) -> DownloadError:
+        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+            message = f"The disk is full: {self.target.name} could not be saved in {self.target.parent}."
+        else:
+            reason = exc.strerror or str(exc) or type(exc).__name__
+            message = f"{self.target.name} could not be saved in {self.target.parent}: {reason}."
+        return DownloadError(message, url=self.url)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _strip_authorization(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    """Passed as ``auth``: beats session.auth and ~/.netrc, and drops any Authorization header."""
+    request.headers.pop("Authorization", None)
+    return request
+
+
+def _check_url(url: str, redirected_from: str | None = None) -> None:
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        raise DownloadError(f"{url[:80]!r} is not a valid web address.", url=url) from exc
+    if parts.scheme.lower() not in ALLOWED_SCHEMES:
+        scheme = parts.scheme or "a relative"
+        if redirected_from is not None:
+            raise UnsafeURL(
+                f"The download of {_describe(redirected_from)} was redirected to a {scheme} address;"
+                " only http and https are allowed.", url=redirected_from,
+            )
+        raise UnsafeURL(
+            f"Refusing to download {_describe(url)}: only http and https addresses are allowed.", url=url
+        )
+    if not parts.hostname:
+        raise DownloadError(f"{_describe(url)} is not a valid web address: it names no host.", url=url)
+
+
+def _describe(url: str) -> str:
+    """Host and path for messages and logs: no credentials, no query (signed URLs carry tokens)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+    except ValueError:
+        return "an invalid address"
+    if parts.scheme.lower() in ALLOWED_SCHEMES:
+        text = f"{host}{parts.path}"
+    else:
+        text = f"{parts.scheme}://{host}{parts.path}" if parts.scheme else (parts.path or url)
+    return text if len(text) <= 100 else text[:97] + "..."
+
+
+def _parse_content_range(value: str) -> tuple[int, int, int | None] | None:
+    match = _CONTENT_RANGE.match(value)
+    if match is None:
+        return None
+    start, end, total = match.groups()
+    if int(end) < int(start):
+        return None
+    return int(start), int(end), None if total == "*" else int(total)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        number = int(value) if value is not None else None
+    except ValueError:
+        return None
+    return number if number is not None and number >= 0 else None
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return min(float(value), MAX_RETRY_DELAY)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        return None
+    return max(0.0, min(moment.timestamp() - time.time(), MAX_RETRY_DELAY))
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    """requests wraps urllib3's read timeouts in ConnectionError; look through the wrapping."""
+    seen: set[int] = set()
+    pending: list[object] = [exc]
+    while pending:
+        current = pending.pop()
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError)):
+            return True
+        pending.extend([current.__cause__, current.__context__, *current.args, getattr(current, "reason", None)])
+    return False
+
+
+def _connect_reason(exc: BaseException) -> str:
+    if _is_timeout(exc):
+        return "timed out"
+    return "failed because the server could not be reached"
+
+
+def _format_size(size: int | None) -> str:
+    if size is None:
+        return "an unknown size"
+    if size < 1000:
+        return f"{size} bytes"
+    value = float(size)
+    for unit in ("kB", "MB", "GB"):
+        value /= 1000
+        if value < 1000:
+            break
+    return f"{value:.1f} {unit}"
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename durable (POSIX only; Windows has no directory handles for this)."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

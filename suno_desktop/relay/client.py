@@ -1,0 +1,523 @@
+"""HTTP client for the relay's two read-only routes.
+
+``GET /suno/fetch/{task_id}`` asks about one task, ``POST /suno/fetch`` with
+``{"ids": [...]}`` about many. Retries, back-off and ``Retry-After`` are left to
+urllib3 on one pooled session; this module turns what finally comes back into a
+:class:`~suno_desktop.relay.model.Task` or one of the typed errors in
+:mod:`~suno_desktop.relay.errors`, each with a sentence a person can act on.
+
+One client is meant to be shared by several worker threads: urllib3's pool is
+thread-safe, the session keeps no cookies, and the client's own state (a request
+counter, whether the batch route exists) sits behind a lock.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import inspect
+import logging
+import re
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Iterable, Iterator, Mapping, NoReturn
+from urllib.parse import quote, urlsplit
+
+import requests
+import urllib3.exceptions
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from .. import __version__
+from .errors import (
+    AuthError,
+    ConfigurationError,
+    MalformedResponse,
+    RelayResponseError,
+    RelayUnavailable,
+    TaskNotFound,
+)
+from .model import Task, parse_task
+
+log = logging.getLogger(__name__)
+
+FETCH_PATH = "/suno/fetch"
+SUCCESS_CODE = "success"
+TASK_NOT_EXIST_CODE = "task_not_exist"
+
+#: statuses worth another try: rate limiting and a relay (or its proxy) in trouble
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: a batch route that answers these does not exist on this relay; use GET instead
+BATCH_UNSUPPORTED_STATUSES = frozenset({404, 405})
+MAX_BACKOFF_SECONDS = 30.0
+#: a relay asking for a longer pause than this would freeze a worker thread
+MAX_RETRY_AFTER_SECONDS = 60
+RELAY_MESSAGE_LIMIT = 200
+
+
+def build_retry_policy(retries: int, backoff: float) -> Retry:
+    """urllib3's retry policy for the relay.
+
+    POST is retried too: ``POST /suno/fetch`` only reads, so repeating it is safe.
+    ``raise_on_status=False`` hands back the last 5xx/429 answer once retries run
+    out, so the caller can say what the relay actually answered.
+    """
+    options: dict[str, Any] = dict(
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
+        backoff_factor=backoff,
+        backoff_jitter=backoff,
+        backoff_max=MAX_BACKOFF_SECONDS,
+        status_forcelist=RETRY_STATUSES,
+        allowed_methods=Retry.DEFAULT_ALLOWED_METHODS | {"POST"},
+        respect_retry_after_header=True,
+        raise_on_status=False,
+    )
+    if "retry_after_max" in inspect.signature(Retry.__init__).parameters:  # urllib3 >= 2.5
+        options["retry_after_max"] = MAX_RETRY_AFTER_SECONDS
+    return Retry(**options)
+
+
+class RelayClient:
+    """Asks a relay about tasks. Thread-safe; close it (or use ``with``) when done."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        timeout: tuple[float, float] | float = (5.0, 30.0),
+        retries: int = 4,
+        backoff: float = 0.5,
+        batch_size: int = 50,
+        pool_size: int = 4,
+    ) -> None:
+        self.base_url = _normalise_base_url(base_url)
+        self._token = _normalise_token(token)
+        self._host = _display_host(self.base_url)
+        # to blank the token if a relay echoes it back in an error message
+        self._token_pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(self._token)}(?![A-Za-z0-9])")
+        if isinstance(timeout, (int, float)):
+            timeout = (float(timeout), float(timeout))
+        self.timeout = (float(timeout[0]), float(timeout[1]))
+        if min(self.timeout) <= 0:
+            raise ValueError("timeout must be positive")
+        if retries < 0 or batch_size < 1 or pool_size < 1:
+            raise ValueError("retries must be >= 0, batch_size and pool_size >= 1")
+        self.batch_size = batch_size
+        self.pool_size = pool_size
+
+        self._lock = threading.Lock()
+        self._requests_sent = 0
+        self._batch_supported = True
+
+        self._session = requests.Session()
+        # Relays set no cookies worth keeping, and a cookie jar shared by threads is
+        # the one part of a Session that is not safe to share.
+        self._session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+        self._session.headers.update(
+            {
+                "Authorization": f"Bearer {self._token}",
+                "Accept": "application/json",
+                "User-Agent": f"suno-desktop/{__version__}",
+            }
+        )
+        adapter = HTTPAdapter(
+            pool_connections=pool_size,
+            pool_maxsize=pool_size,
+            max_retries=build_retry_policy(retries, backoff),
+        )
+        self._session.mount("http://", adapter)
+        self._session.mount("https://", adapter)
+
+    def __repr__(self) -> str:  # the token must never show up in logs or tracebacks
+        return f"RelayClient({self.base_url!r})"
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def close(self) -> None:
+        self._session.close()
+
+    def __enter__(self) -> "RelayClient":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @property
+    def requests_sent(self) -> int:
+        """API requests sent so far; urllib3's own retries of one request count once."""
+        with self._lock:
+            return self._requests_sent
+
+    @property
+    def batch_supported(self) -> bool:
+        """False once the relay has shown it has no ``POST /suno/fetch``."""
+        with self._lock:
+            return self._batch_supported
+
+    # ------------------------------------------------------------------ public calls
+
+    def fetch_task(self, task_id: str) -> Task:
+        """One task by id; :class:`TaskNotFound` if the relay does not know it."""
+        task_id = task_id.strip()
+        if not task_id:
+            raise ValueError("task_id must not be empty")
+        response = self._send("GET", f"{FETCH_PATH}/{quote(task_id, safe='')}")
+        data = self._envelope_data(response, task_id=task_id)
+        if not isinstance(data, Mapping):
+            raise MalformedResponse(
+                f"The relay at {self._host} answered about task {task_id} with "
+                f"{_describe_json_type(data)} where the task should be; it may not be a Suno relay.",
+                status=response.status_code,
+                task_id=task_id,
+            )
+        return parse_task(data)
+
+    def fetch_tasks(self, task_ids: Iterable[str]) -> dict[str, Task]:
+        """Many tasks, keyed by the ids as given; ids the relay does not know are left out.
+
+        Uses ``POST /suno/fetch`` in chunks of ``batch_size``; if the relay has no
+        such route, falls back to one GET per id for this and every later call.
+        """
+        ids = list(dict.fromkeys(i.strip() for i in task_ids if i and i.strip()))
+        tasks: dict[str, Task] = {}
+        for start in range(0, len(ids), self.batch_size):
+            chunk = ids[start : start + self.batch_size]
+            found = self._fetch_batch(chunk) if self.batch_supported else None
+            if found is None:
+                found = self._fetch_one_by_one(chunk)
+            tasks.update(found)
+        return tasks
+
+    def check_connection(self) -> str:
+        """Prove the URL and token work by asking about an id no relay can know."""
+        probe = str(uuid.uuid4())
+        try:
+            self.fetch_task(probe)
+        except TaskNotFound:
+            pass
+        return f"Connected to {_display_url(self.base_url)}: the relay accepted the token."
+
+    # ------------------------------------------------------------------ batches
+
+    def _fetch_batch(self, chunk: list[str]) -> dict[str, Task] | None:
+        """One POST for *chunk*; None when this relay has no batch route."""
+        response = self._send("POST", FETCH_PATH, json={"ids": chunk})
+        if response.status_code in BATCH_UNSUPPORTED_STATUSES:
+            with self._lock:
+                self._batch_supported = False
+            log.info(
+                "The relay at %s has no batch route (HTTP %s); asking about tasks one by one.",
+                self._host,
+                response.status_code,
+            )
+            return None
+        try:
+            data = self._envelope_data(response)
+        except TaskNotFound:  # a relay that reports "none of these" as an error
+            return {}
+        if data is None:
+            data = []
+        if not isinstance(data, list):
+            raise MalformedResponse(
+                f"The relay at {self._host} answered a batch request with "
+                f"{_describe_json_type(data)} where a list of tasks should be; it may not be a Suno relay.",
+                status=response.status_code,
+            )
+        wanted = {task_id.lower(): task_id for task_id in chunk}
+        found: dict[str, Task] = {}
+        for raw in data:
+            task = parse_task(raw)
+            requested_as = wanted.get(task.task_id.lower())
+            if requested_as is None:
+                log.debug("The relay sent task %s, which was not asked for; ignoring it.", task.task_id)
+                continue
+            found[requested_as] = task
+        return found
+
+    def _fetch_one_by_one(self, chunk: list[str]) -> dict[str, Task]:
+        """GET each id, a few at a time; unknown ids are left out."""
+
+        def fetch_or_none(task_id: str) -> Task | None:
+            try:
+                return self.fetch_task(task_id)
+            except TaskNotFound:
+                return None
+
+        if len(chunk) == 1:
+            results = [fetch_or_none(chunk[0])]
+        else:
+            with ThreadPoolExecutor(self.pool_size, thread_name_prefix="relay-get") as pool:
+                results = list(pool.map(fetch_or_none, chunk))
+        return {task_id: task for task_id, task in zip(chunk, results) if task is not None}
+
+    # ------------------------------------------------------------------ HTTP
+
+    def _send(self, method: str, path: str, *, json: Any = None) -> requests.Response:
+        """Send one API request; transport failures become :class:`RelayUnavailable`."""
+        url = self.base_url + path
+        with self._lock:
+            self._requests_sent += 1
+        started = time.monotonic()
+        try:
+            response = self._session.request(method, url, json=json, timeout=self.timeout)
+        except requests.RequestException as error:
+            log.debug("%s %s failed: %s", method, path, type(error).__name__)
+            self._raise_transport_error(error)
+        log.debug(
+            "%s %s -> HTTP %s in %.0f ms",
+            method,
+            path,
+            response.status_code,
+            (time.monotonic() - started) * 1000,
+        )
+        return response
+
+    def _raise_transport_error(self, error: requests.RequestException) -> NoReturn:
+        causes = list(_causes(error))
+
+        def has(*kinds: type[BaseException]) -> bool:
+            return any(isinstance(cause, kinds) for cause in causes)
+
+        host = self._host
+        connect_timeout, read_timeout = self.timeout
+        if isinstance(error, (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema)):
+            message = f"The relay URL {_display_url(self.base_url)} cannot be used; check it in Settings."
+            raise ConfigurationError(message) from None
+        if isinstance(error, requests.exceptions.InvalidHeader):
+            message = "The API token cannot be sent in an HTTP header; paste it again in Settings."
+            raise ConfigurationError(message) from None
+        if has(urllib3.exceptions.NameResolutionError):
+            message = (
+                f"The relay host {host} could not be found (DNS lookup failed). "
+                "Check the relay URL in Settings and your internet connection."
+            )
+        elif has(ConnectionRefusedError):
+            message = (
+                f"The relay at {host} refused the connection. "
+                "Check that the relay URL (including the port) is right and the relay is running."
+            )
+        elif has(urllib3.exceptions.ProxyError) or isinstance(error, requests.exceptions.ProxyError):
+            message = f"The proxy between this computer and the relay at {host} failed; check your proxy settings."
+        elif has(urllib3.exceptions.SSLError) or isinstance(error, requests.exceptions.SSLError):
+            message = (
+                f"A secure connection to the relay at {host} could not be made "
+                "(certificate or TLS problem). Check the relay URL, or try again later."
+            )
+        elif has(urllib3.exceptions.NewConnectionError):
+            message = (
+                f"The relay at {host} could not be reached. "
+                "Check the relay URL in Settings and your internet connection."
+            )
+        elif has(urllib3.exceptions.ConnectTimeoutError) or isinstance(error, requests.exceptions.ConnectTimeout):
+            message = (
+                f"The relay at {host} did not accept a connection within {connect_timeout:g} s. "
+                "Check your internet connection, or try again later."
+            )
+        elif has(urllib3.exceptions.ReadTimeoutError) or isinstance(error, requests.exceptions.ReadTimeout):
+            message = (
+                f"The relay at {host} did not answer within {read_timeout:g} s; "
+                "it may be overloaded. Try again later."
+            )
+        elif isinstance(error, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)):
+            message = f"The connection to the relay at {host} broke while it was answering. Try again later."
+        elif has(urllib3.exceptions.ProtocolError, ConnectionResetError, ConnectionAbortedError):
+            message = (
+                f"The relay at {host} closed the connection without answering. "
+                "Try again later; if it keeps happening, check the relay URL."
+            )
+        else:
+            message = f"The relay at {host} could not be reached ({type(error).__name__}). Try again later."
+        raise RelayUnavailable(message) from None
+
+    def _envelope_data(self, response: requests.Response, *, task_id: str | None = None) -> Any:
+        """The ``data`` of a successful envelope; every other answer becomes a typed error."""
+        status = response.status_code
+        body = _json_or_none(response)
+        relay_message = self._relay_message(body)
+        host = self._host
+
+        if status in (401, 403):
+            detail = f"HTTP {status}: {relay_message}" if relay_message else f"HTTP {status}"
+            raise AuthError(
+                f"The relay rejected the API token ({detail}). "
+                "Check the token in Settings or SUNO_API_TOKEN.",
+                status=status,
+                task_id=task_id,
+            )
+        if isinstance(body, Mapping) and body.get("code") == TASK_NOT_EXIST_CODE:
+            raise TaskNotFound(
+                f"The relay does not know task {task_id}; check the id for typos."
+                if task_id
+                else "The relay does not know these tasks.",
+                status=status,
+                task_id=task_id,
+            )
+        if status in RETRY_STATUSES or status >= 500:
+            attempts = _attempts(response)
+            tries = f" after {attempts} attempts" if attempts > 1 else ""
+            what = f"HTTP {status} {response.reason or ''}".strip()
+            if body is None and _looks_like_html(response):
+                detail = " (an error page, probably from a proxy in front of it)"
+            else:
+                detail = f' ("{relay_message}")' if relay_message else ""
+            advice = (
+                "It is limiting how fast it is asked; wait a minute and try again."
+                if status == 429
+                else "It may be down or overloaded; try again in a few minutes."
+            )
+            raise RelayUnavailable(
+                f"The relay at {host} answered {what}{tries}{detail}. {advice}", status=status, task_id=task_id
+            )
+        if status == 404:
+            raise RelayResponseError(
+                f"The relay at {host} has no {FETCH_PATH} route (HTTP 404). Check the relay URL in "
+                "Settings: it should be the relay's base address, without /suno/fetch.",
+                status=status,
+                task_id=task_id,
+            )
+        if not 200 <= status < 300:
+            detail = f": {relay_message}" if relay_message else ""
+            raise RelayResponseError(
+                f"The relay at {host} answered HTTP {status}{detail}.", status=status, task_id=task_id
+            )
+        if body is None and _looks_like_html(response):
+            raise MalformedResponse(
+                f"The relay at {host} answered with an HTML page instead of JSON (HTTP {status}). "
+                "Check the relay URL in Settings; a proxy or captive portal may be in the way.",
+                status=status,
+                task_id=task_id,
+            )
+        if body is None:
+            raise MalformedResponse(
+                f"The relay at {host} sent an answer that is not valid JSON (HTTP {status}); it may have "
+                "been cut off. Try again, and if it keeps happening check the relay URL in Settings.",
+                status=status,
+                task_id=task_id,
+            )
+        if not isinstance(body, Mapping) or "code" not in body:
+            raise MalformedResponse(
+                f"The relay at {host} answered with JSON that is not the relay's usual envelope "
+                "(no \"code\"); check the relay URL in Settings.",
+                status=status,
+                task_id=task_id,
+            )
+        if body.get("code") != SUCCESS_CODE:
+            detail = relay_message or f"code {body.get('code')!r}"
+            raise RelayResponseError(
+                f"The relay at {host} could not answer: {detail}.", status=status, task_id=task_id
+            )
+        return body.get("data")
+
+    def _relay_message(self, body: Any) -> str:
+        """The human part of a relay's error body, cleaned and with the token blanked."""
+        if not isinstance(body, Mapping):
+            return ""
+        candidates = [body.get("message"), body.get("detail"), body.get("msg")]
+        error = body.get("error")
+        if isinstance(error, Mapping):
+            candidates.insert(0, error.get("message"))
+        elif isinstance(error, str):
+            candidates.insert(0, error)
+        for candidate in candidates:
+            if isinstance(candidate, str) and candidate.strip():
+                text = self._token_pattern.sub("***", " ".join(candidate.split()))
+                if len(text) > RELAY_MESSAGE_LIMIT:
+                    text = text[: RELAY_MESSAGE_LIMIT - 1] + "…"
+                return text.rstrip(".")
+        return ""
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _normalise_base_url(base_url: str) -> str:
+    text = (base_url or "").strip().rstrip("/")
+    if not text:
+        raise ConfigurationError("No relay URL is set; enter the relay's address in Settings.")
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise ConfigurationError(
+            "The relay URL must start with http:// or https:// and name a host, "
+            "for example https://relay.example.com; fix it in Settings."
+        )
+    if parts.query or parts.fragment:
+        raise ConfigurationError(
+            "The relay URL must not contain '?' or '#'; use only the relay's base address in Settings."
+        )
+    return text
+
+
+def _normalise_token(token: str) -> str:
+    text = (token or "").strip()
+    if text.lower().startswith("bearer "):  # pasted together with the header's scheme
+        text = text[len("bearer ") :].strip()
+    if not text:
+        raise ConfigurationError("No API token is set; enter it in Settings or set SUNO_API_TOKEN.")
+    if not text.isascii() or not text.isprintable() or any(ch.isspace() for ch in text):
+        raise ConfigurationError(
+            "The API token contains spaces, line breaks or non-ASCII characters, "
+            "which cannot be sent to the relay; paste it again in Settings."
+        )
+    return text
+
+
+def _display_host(base_url: str) -> str:
+    parts = urlsplit(base_url)
+    host = parts.hostname or parts.netloc
+    return f"{host}:{parts.port}" if parts.port else host
+
+
+def _display_url(base_url: str) -> str:
+    """The base URL without any user:password part."""
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{_display_host(base_url)}{parts.path}"
+
+
+def _json_or_none(response: requests.Response) -> Any:
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _looks_like_html(response: requests.Response) -> bool:
+    content_type = response.headers.get("Content-Type", "").lower()
+    return "html" in content_type or response.content.lstrip()[:1] == b"<"
+
+
+def _describe_json_type(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "an object"
+    return f"a {type(value).__name__}"
+
+
+def _attempts(response: requests.Response) -> int:
+    """How many times urllib3 sent the request that produced *response*."""
+    retry = getattr(response.raw, "retries", None)
+    history = getattr(retry, "history", None) or ()
+    return len(history) + 1
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """*error* and everything it wraps: requests wraps urllib3, which wraps OSError."""
+    seen: set[int] = set()
+    pending: list[Any] = [error]
+    while pending:
+        item = pending.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        yield item
+        pending.extend(item.args)
+        pending.extend((getattr(item, "reason", None), item.__cause__, item.__context__))

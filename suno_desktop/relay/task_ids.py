@@ -1,0 +1,82 @@
+"""Finding task ids in whatever a person pastes.
+
+People paste ids one per line, comma- or space-separated, inside URLs, or whole
+JSON responses copied from the relay. A relay response also holds clip ids, which
+look exactly like task ids, so JSON is read by key (``task_id``) rather than by
+shape; everything else is matched by the UUID pattern.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Iterator
+
+_UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+# Hex on either side would mean the match is part of some longer token.
+_UUID_IN_TEXT = re.compile(rf"(?<![0-9a-fA-F]){_UUID}(?![0-9a-fA-F])")
+_TASK_ID = re.compile(_UUID)
+# The flat clip shape names its task as "<task id>_1", "<task id>_2", ...
+_CLIP_SUFFIX = re.compile(r"_\d+$")
+# A UUID that is the (start of a) string value of some JSON key, e.g. `"id": "…`:
+# used on text that only looks like JSON (a truncated copy) to skip clip ids.
+_JSON_KEY_BEFORE = re.compile(r'"([A-Za-z_][A-Za-z0-9_]*)"\s*:\s*"[^"\n]*$')
+_KEY_LOOKBACK = 200
+
+TASK_ID_KEY = "task_id"
+
+
+def is_task_id(text: str) -> bool:
+    """Whether *text* (surrounding whitespace aside) is one UUID-shaped task id."""
+    return isinstance(text, str) and _TASK_ID.fullmatch(text.strip()) is not None
+
+
+def extract_task_ids(text: str) -> list[str]:
+    """Distinct task ids in *text*, lower-cased, in order of first appearance."""
+    if not text or not isinstance(text, str):
+        return []
+    document = _parse_json(text)
+    if document is not None:
+        from_keys = list(dict.fromkeys(_task_id_values(document)))
+        if from_keys:
+            return from_keys
+    return list(dict.fromkeys(_ids_in_text(text)))
+
+
+def _parse_json(text: str) -> Any:
+    stripped = text.strip()
+    if not stripped.startswith(("{", "[")):
+        return None
+    try:
+        return json.loads(stripped)
+    except ValueError:
+        return None
+
+
+def _task_id_values(node: Any) -> Iterator[str]:
+    """Values of every ``task_id`` key in a JSON document; clip ids are never read."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == TASK_ID_KEY and isinstance(value, str):
+                candidate = _CLIP_SUFFIX.sub("", value.strip())
+                if _TASK_ID.fullmatch(candidate):
+                    yield candidate.lower()
+            else:
+                yield from _task_id_values(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _task_id_values(item)
+
+
+def _ids_in_text(text: str) -> Iterator[str]:
+    """UUIDs anywhere in free text, except values of JSON keys other than ``task_id``.
+
+    The exception keeps clip ids out when someone pastes a relay response that got
+    cut off (so it no longer parses as JSON).
+    """
+    for match in _UUID_IN_TEXT.finditer(text):
+        before = text[max(0, match.start() - _KEY_LOOKBACK) : match.start()]
+        key = _JSON_KEY_BEFORE.search(before)
+        if key is not None and key.group(1) not in (TASK_ID_KEY, "ids"):
+            continue
+        yield match.group(0).lower()

@@ -1,0 +1,213 @@
+"""The detail pane: everything about the current clip, with its ids copyable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFont, QGuiApplication, QPixmap
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..library.store import ClipRecord
+from .clip_table import STATUS_TEXT, format_created, format_duration
+from .icons import standard_icon
+
+COVER_SIZE = 260
+
+
+class ClipDetailPane(QWidget):
+    play_requested = Signal(str)
+    message = Signal(str)  # for the status bar ("Copied …")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("detailPane")
+        self._record: ClipRecord | None = None
+        self._root: Path | None = None
+
+        self.cover = QLabel()
+        self.cover.setObjectName("detailCover")
+        self.cover.setFixedSize(COVER_SIZE, COVER_SIZE)
+        self.cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.cover.setFrameShape(QFrame.Shape.StyledPanel)
+
+        self.title = QLabel()
+        self.title.setObjectName("detailTitle")
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = QFont(self.title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.45)
+        font.setBold(True)
+        self.title.setFont(font)
+
+        self.tags = QLabel()
+        self.tags.setWordWrap(True)
+        self.tags.setObjectName("detailTags")
+
+        self.play_button = QPushButton(standard_icon("media-playback-start"), "Play")
+        self.play_button.setObjectName("detailPlayButton")
+        self.folder_button = QPushButton(standard_icon("folder-open"), "Show in folder")
+        self.folder_button.setObjectName("detailFolderButton")
+        self.url_button = QPushButton(standard_icon("edit-copy"), "Copy audio URL")
+        self.url_button.setObjectName("detailUrlButton")
+        self.play_button.clicked.connect(self._play)
+        self.folder_button.clicked.connect(self.open_folder)
+        self.url_button.clicked.connect(self.copy_audio_url)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(6)
+        for button in (self.play_button, self.folder_button, self.url_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+
+        self.fields: dict[str, QLabel] = {}
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.setHorizontalSpacing(10)
+        form.setVerticalSpacing(4)
+        for name in ("Model", "Duration", "Created", "Status", "Files"):
+            value = QLabel()
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.fields[name] = value
+            form.addRow(f"{name}:", value)
+        self.task_id = self._id_row(form, "Task id:", "detailTaskId")
+        self.clip_id = self._id_row(form, "Clip id:", "detailClipId")
+
+        self.description = QLabel()
+        self.description.setObjectName("detailDescription")
+        self.description.setWordWrap(True)
+        self.description.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        lyrics_heading = QLabel("Lyrics")
+        heading_font = QFont(lyrics_heading.font())
+        heading_font.setBold(True)
+        lyrics_heading.setFont(heading_font)
+        self.lyrics = QPlainTextEdit()
+        self.lyrics.setObjectName("detailLyrics")
+        self.lyrics.setReadOnly(True)
+        self.lyrics.setMinimumHeight(160)
+        self.lyrics.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.setSpacing(8)
+        layout.addWidget(self.cover, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.title)
+        layout.addWidget(self.tags)
+        layout.addLayout(buttons)
+        layout.addLayout(form)
+        layout.addWidget(self.description)
+        layout.addWidget(lyrics_heading)
+        layout.addWidget(self.lyrics, 1)
+
+        self.placeholder = QLabel("Select a clip to see its details.")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        self._scroll = scroll
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.placeholder)
+        outer.addWidget(scroll)
+        self.show_clip(None)
+
+    def _id_row(self, form: QFormLayout, label: str, name: str) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(name)
+        edit.setReadOnly(True)
+        edit.setFrame(False)
+        copy = QToolButton()
+        copy.setIcon(standard_icon("edit-copy"))
+        copy.setToolTip(f"Copy the {label.rstrip(':').lower()}")
+        copy.setObjectName(f"{name}Copy")
+        copy.clicked.connect(lambda: self._copy(edit.text(), label.rstrip(":")))
+        row = QHBoxLayout()
+        row.setSpacing(2)
+        row.addWidget(edit, 1)
+        row.addWidget(copy)
+        form.addRow(label, row)
+        return edit
+
+    # -- public ------------------------------------------------------------
+
+    @property
+    def record(self) -> ClipRecord | None:
+        return self._record
+
+    def show_clip(self, record: ClipRecord | None, root: Path | None = None, files: tuple[bool, bool, bool] = (False, False, False)) -> None:
+        self._record, self._root = record, root
+        self.placeholder.setVisible(record is None)
+        self._scroll.setVisible(record is not None)
+        if record is None:
+            return
+        self.title.setText(record.title or "Untitled")
+        self.tags.setText(record.tags or "")
+        self.tags.setVisible(bool(record.tags))
+        self.fields["Model"].setText(record.model or "—")
+        self.fields["Duration"].setText(format_duration(record.duration) or "—")
+        self.fields["Created"].setText(format_created(record.created_at) or "—")
+        status = STATUS_TEXT.get(record.state, record.state)
+        self.fields["Status"].setText(f"{status}: {record.error}" if record.error else status)
+        self.fields["Files"].setText(
+            ", ".join(n for n, present in zip(("MP3", "Cover", "MP4"), files) if present) or "none on disk"
+        )
+        self.task_id.setText(record.task_id)
+        self.clip_id.setText(record.clip_id)
+        self.task_id.setCursorPosition(0)
+        self.clip_id.setCursorPosition(0)
+        self.description.setText(f"Prompt: {record.description}" if record.description else "")
+        self.description.setVisible(bool(record.description))
+        self.lyrics.setPlainText(record.lyrics or "No lyrics (instrumental).")
+        self.play_button.setEnabled(files[0])
+        self.folder_button.setEnabled(any(files))
+        self.url_button.setEnabled(bool(record.audio_url))
+        self.set_cover(None)
+
+    def set_cover(self, pixmap: QPixmap | None) -> None:
+        if pixmap is None or pixmap.isNull():
+            self.cover.setText("No cover")
+            self.cover.setPixmap(QPixmap())
+            return
+        self.cover.setPixmap(
+            pixmap.scaled(COVER_SIZE, COVER_SIZE, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        )
+
+    def open_folder(self) -> None:
+        record, root = self._record, self._root
+        if record is None or root is None:
+            return
+        relative = record.audio_path or record.cover_path or record.video_path
+        folder = (root / relative).parent if relative else root
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def copy_audio_url(self) -> None:
+        if self._record is not None and self._record.audio_url:
+            self._copy(self._record.audio_url, "Audio URL")
+
+    # -- private -----------------------------------------------------------
+
+    def _play(self) -> None:
+        if self._record is not None:
+            self.play_requested.emit(self._record.clip_id)
+
+    def _copy(self, text: str, what: str) -> None:
+        QGuiApplication.clipboard().setText(text)
+        self.message.emit(f"{what} copied to the clipboard.")

@@ -1,0 +1,654 @@
+"""The main window: clip table, detail pane, player bar, toolbar and menus."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QFile, QSettings, QSize, Qt, QTimer, QFileSystemWatcher, QUrl
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+    QSizePolicy,
+)
+
+from .. import APP_NAME, __version__
+from ..library.export import export_clips
+from ..library.store import ClipRecord, ClipState, Library
+from ..playback.player import Player
+from ..relay.task_ids import extract_task_ids
+from ..settings import Settings, SettingsStore, config_dir
+from .add_tasks_dialog import AddTasksDialog
+from .clip_table import COL_COVER, ClipFilterProxy, ClipTableModel, ClipTableView
+from .detail_pane import ClipDetailPane
+from .export_dialog import ExportDialog
+from .icons import app_icon, standard_icon
+from .player_bar import PlayerBar
+from .settings_dialog import SettingsDialog
+from .sync_controller import SyncController
+from .thumbnails import ThumbnailCache
+from .video_view import VideoView
+from .workers import WorkerPool
+
+log = logging.getLogger(__name__)
+
+THUMB_SIZE = 40
+COVER_SIZE = 520
+DIALOG_ERRORS = {"auth", "configuration", "library", "disk"}
+
+
+def window_state() -> QSettings:
+    """Window geometry and column layout, beside the app's settings file."""
+    return QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        library: Library,
+        settings: Settings,
+        settings_store: SettingsStore | None,
+        *,
+        demo_note: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.settings = settings
+        self.settings_store = settings_store  # None in demo mode: nothing is saved
+        self.setWindowTitle(f"{APP_NAME} — {library.root.name}" + (" (demo)" if demo_note else ""))
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        self.last_error = ""
+        self.error_dialog: QMessageBox | None = None
+
+        self.io_pool = WorkerPool(2, self)
+        self.thumbnails = ThumbnailCache(self.io_pool, parent=self)
+        self.controller = SyncController(library, settings, self)
+        self.player = Player(self)
+        self.controller.release_file = self._release_file
+
+        self.model = ClipTableModel(library, self)
+        self.model.set_thumbnail_provider(self._thumbnail_for)
+        self.proxy = ClipFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = ClipTableView()
+        self.table.setObjectName("clipTable")
+        self.table.setModel(self.proxy)
+        self.table.apply_default_columns()
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+
+        self.detail = ClipDetailPane()
+        self.video = VideoView()
+        self.side_tabs = QTabWidget()
+        self.side_tabs.setObjectName("sideTabs")
+        self.side_tabs.addTab(self.detail, "Details")
+        self.side_tabs.addTab(self.video, "Video")
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.side_tabs)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.side_tabs.setMinimumWidth(300)
+
+        self.player_bar = PlayerBar(self.player)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.player_bar)
+        self.setCentralWidget(central)
+
+        self._build_actions()
+        self._build_toolbar()
+        self._build_menus()
+        self._build_status_bar()
+        self._connect()
+        self._watcher = QFileSystemWatcher(self)
+        self._watch_debounce = QTimer(self)
+        self._watch_debounce.setSingleShot(True)
+        self._watch_debounce.setInterval(400)
+        self._watch_debounce.timeout.connect(self._files_changed)
+        self._watcher.directoryChanged.connect(lambda _path: self._watch_debounce.start())
+        self._watcher.fileChanged.connect(lambda _path: self._watch_debounce.start())
+        self._restore_state()
+        if demo_note:
+            self.show_message(demo_note)
+        if not self.player.available:
+            self.show_message(self.player.unavailable_reason)
+        self.resize_default_if_new()
+
+    # ------------------------------------------------------------------ building
+
+    def _action(self, text: str, icon: str | None, shortcut, slot, *, tip: str = "", name: str = "") -> QAction:
+        action = QAction(text, self)
+        if icon:
+            action.setIcon(standard_icon(icon))
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(f"{tip or text.replace('…', '')} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})" if shortcut is not None else (tip or text))
+        action.triggered.connect(slot)
+        if name:
+            action.setObjectName(name)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.add_action = self._action("Add Tasks…", "list-add", "Ctrl+N", self.add_tasks, tip="Add task ids", name="addTasksAction")
+        self.sync_action = self._action("Sync Now", "view-refresh", "F5", self.sync_now, name="syncAction")
+        self.export_action = self._action("Export…", "document-save-as", "Ctrl+E", self.export_selected, tip="Export selected songs", name="exportAction")
+        self.remove_action = self._action("Remove from Library", "edit-delete", QKeySequence.StandardKey.Delete, self.remove_selected, tip="Remove selected", name="removeAction")
+        self.copy_action = self._action("Copy Files", "edit-copy", QKeySequence.StandardKey.Copy, self.copy_selected, name="copyAction")
+        self.settings_action = self._action("Settings…", "preferences-system", "Ctrl+,", self.open_settings, name="settingsAction")
+        self.quit_action = self._action("Quit", "application-exit", QKeySequence.StandardKey.Quit, self.close, name="quitAction")
+        self.find_action = self._action("Find", None, QKeySequence.StandardKey.Find, lambda: self.search.setFocus(), name="findAction")
+        self.play_action = self._action("Play/Pause", "media-playback-start", None, self.play_pause, name="playAction")
+        self.next_action = self._action("Next", None, "Ctrl+Right", lambda: self.play_next(1), name="nextAction")
+        self.previous_action = self._action("Previous", None, "Ctrl+Left", lambda: self.play_next(-1), name="previousAction")
+        self.refresh_action = self._action("Refresh Selected from Relay", None, "Shift+F5", self.refresh_selected, name="refreshAction")
+        self.space = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
+        self.space.setContext(Qt.ShortcutContext.WindowShortcut)
+        self.space.activated.connect(self.play_pause)
+        self.play_action.setToolTip("Play/Pause (Space)")
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setIconSize(QSize(20, 20))
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (self.add_action, self.sync_action, self.export_action, self.remove_action):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.settings_action)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        self.search = QLineEdit()
+        self.search.setObjectName("searchBox")
+        self.search.setPlaceholderText("Search titles, tags and lyrics (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(300)
+        toolbar.addWidget(self.search)
+        self.addToolBar(toolbar)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for action in (self.add_action, self.sync_action, self.refresh_action, self.export_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu("&Edit")
+        for action in (self.copy_action, self.remove_action, self.find_action):
+            edit_menu.addAction(action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.settings_action)
+        play_menu = bar.addMenu("&Playback")
+        for action in (self.play_action, self.previous_action, self.next_action):
+            play_menu.addAction(action)
+        help_menu = bar.addMenu("&Help")
+        about = QAction(f"About {APP_NAME}", self)
+        about.triggered.connect(self.about)
+        help_menu.addAction(about)
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        status.setObjectName("statusBar")
+        self.error_label = QLabel()
+        self.error_label.setObjectName("errorLabel")
+        self.error_label.setStyleSheet("color: #d32f2f;")
+        self.error_label.setMaximumWidth(520)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("countLabel")
+        self.progress = QProgressBar()
+        self.progress.setObjectName("syncProgress")
+        self.progress.setMaximumWidth(180)
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("%v / %m clips")
+        self.progress.hide()
+        status.addPermanentWidget(self.error_label)
+        status.addPermanentWidget(self.progress)
+        status.addPermanentWidget(self.count_label)
+
+    def _connect(self) -> None:
+        self.search.textChanged.connect(self._filter)
+        self.table.activated_clip.connect(self.play_clip)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        self.proxy.rowsInserted.connect(lambda *_: self._update_count())
+        self.proxy.rowsRemoved.connect(lambda *_: self._update_count())
+        self.proxy.modelReset.connect(self._update_count)
+        self.proxy.layoutChanged.connect(self._update_count)
+        self.thumbnails.ready.connect(self._thumbnail_ready)
+        self.detail.play_requested.connect(self.play_clip)
+        self.detail.message.connect(self.show_message)
+        self.player_bar.next_requested.connect(lambda: self.play_next(1))
+        self.player_bar.previous_requested.connect(lambda: self.play_next(-1))
+        self.player_bar.play_pause_requested.connect(self.play_pause)
+        self.player.finished.connect(lambda _clip_id: self.play_next(1, wrap=False))
+        self.player.error.connect(self.show_error_sentence)
+        self.player.current_changed.connect(self._now_playing_changed)
+        c = self.controller
+        c.clips_changed.connect(self._clips_changed)
+        c.all_clips_checked.connect(self._all_clips_checked)
+        c.clip_progress.connect(self.model.set_progress)
+        c.progress.connect(self._progress)
+        c.busy_changed.connect(self._busy_changed)
+        c.status.connect(self.show_message)
+        c.error.connect(self._error)
+
+    # ------------------------------------------------------------------ loading
+
+    def load_library(self) -> None:
+        """Read every clip (and which files exist) on a worker, then fill the table."""
+        library = self.library
+
+        def read() -> tuple[list[ClipRecord], list[tuple[bool, bool, bool]]]:
+            records = library.clips()
+            root = library.root
+
+            def exists(relative: str | None) -> bool:
+                return bool(relative) and os.path.isfile(os.path.join(root, relative))
+
+            return records, [(exists(r.audio_path), exists(r.cover_path), exists(r.video_path)) for r in records]
+
+        self.show_message("Opening the library…")
+        self.io_pool.submit(read, on_result=self._library_loaded, on_error=lambda exc: self._error("library", str(exc)))
+
+    def _library_loaded(self, result) -> None:
+        records, on_disk = result
+        self.model.set_records(records, on_disk)
+        self._update_count()
+        self._watch_folders()
+        self.show_message(f"{len(records)} clip(s) in {self.library.root}")
+        if self.proxy.rowCount():
+            self.table.selectRow(0)
+        self.library_loaded = True
+
+    def _watch_folders(self) -> None:
+        folders = {str(self.library.root)}
+        for record in self.model.records():
+            for relative in (record.audio_path, record.cover_path, record.video_path):
+                if relative and "/" in relative:
+                    folders.add(str((self.library.root / relative).parent))
+        current = set(self._watcher.directories())
+        missing = [f for f in folders - current if os.path.isdir(f)]
+        if missing:
+            self._watcher.addPaths(missing)
+
+    def _files_changed(self) -> None:
+        if self.controller.job_pool.busy:
+            self._watch_debounce.start(1500)  # our own downloads; look once they are done
+            return
+        self.controller.check_files()
+
+    def _all_clips_checked(self, records: list[ClipRecord]) -> None:
+        changed = [r for r in records if self.model.record_for(r.clip_id) != r or self._disk_changed(r)]
+        if changed:
+            self.model.upsert(changed)
+            self._refresh_detail()
+        self._watch_folders()
+
+    def _disk_changed(self, record: ClipRecord) -> bool:
+        row = self.model.row_of(record.clip_id)
+        return row is not None and self.model.files_on_disk(row) != self.model._files_of(record)
+
+    def _clips_changed(self, clip_ids: list[str]) -> None:
+        records = [r for r in (self.library.clip(clip_id) for clip_id in clip_ids) if r is not None]
+        self.model.upsert(records)
+        for record in records:
+            if record.cover_path and record.state == ClipState.READY:
+                self.thumbnails.forget(self.library.root / record.cover_path)  # may be a new file
+        self._refresh_detail(set(clip_ids))
+        self._update_actions()
+
+    # ------------------------------------------------------------------ table and detail
+
+    def _filter(self, text: str) -> None:
+        self.proxy.set_filter_text(text)
+        self._update_count()
+
+    def _update_count(self) -> None:
+        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        self.count_label.setText(f"{shown} of {total} clips" if shown != total else f"{total} clips")
+
+    def _thumbnail_for(self, record: ClipRecord) -> QPixmap | None:
+        if not record.cover_path:
+            return None
+        return self.thumbnails.get(record.clip_id, self.library.root / record.cover_path, THUMB_SIZE * 2)
+
+    def _thumbnail_ready(self, clip_id: str) -> None:
+        self.model.refresh_thumbnail(clip_id)
+        current = self.detail.record
+        if current is not None and current.clip_id == clip_id:
+            self._show_detail_cover(current)
+        if self.player.current_clip_id == clip_id:
+            self._now_playing_changed(clip_id)
+
+    def _current_changed(self, current, _previous) -> None:
+        self._refresh_detail()
+        self._update_actions()
+
+    def _refresh_detail(self, only: set[str] | None = None) -> None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            self.detail.show_clip(None)
+            return
+        source_row = self.proxy.mapToSource(index).row()
+        record = self.model.record(source_row)
+        if only is not None and record.clip_id not in only and self.detail.record is not None:
+            return
+        files = self.model.files_on_disk(source_row)
+        self.detail.show_clip(record, self.library.root, files)
+        self._show_detail_cover(record)
+        video = self.library.root / record.video_path if record.video_path and files[2] else None
+        if self.video.current_path != video:
+            self.video.show_video(video, record.title)
+
+    def _show_detail_cover(self, record: ClipRecord) -> None:
+        if record.cover_path:
+            pixmap = self.thumbnails.get(record.clip_id, self.library.root / record.cover_path, COVER_SIZE)
+            self.detail.set_cover(pixmap)
+
+    def _update_actions(self) -> None:
+        selected = self.table.selectionModel().selectedRows()
+        self.export_action.setEnabled(bool(selected))
+        self.remove_action.setEnabled(bool(selected))
+        self.copy_action.setEnabled(bool(selected))
+        self.refresh_action.setEnabled(bool(selected) and self.controller.has_relay)
+
+    # ------------------------------------------------------------------ commands
+
+    def add_tasks(self, *, initial_text: str = "") -> AddTasksDialog:
+        known = {t.task_id for t in self.library.tasks()}
+        dialog = AddTasksDialog(self, initial_text=initial_text, known_ids=known)
+        dialog.setObjectName("addTasksDialog")
+        dialog.accepted.connect(lambda: self.controller.add_tasks(dialog.task_ids()))
+        dialog.open()
+        return dialog
+
+    def sync_now(self) -> None:
+        self.last_error = ""
+        self.error_label.clear()
+        self.controller.sync_now()
+
+    def refresh_selected(self) -> None:
+        task_ids = sorted({self.model.record_for(c).task_id for c in self.table.selected_clip_ids()})
+        self.controller.refresh_tasks(task_ids)
+
+    def selected_records(self) -> list[ClipRecord]:
+        return [self.model.record(row) for row in sorted(self.table.selected_source_rows())]
+
+    def copy_selected(self) -> None:
+        rows = self.table.selected_source_rows()
+        mime = self.model.mimeData([self.model.index(row, 0) for row in rows])
+        if not mime.urls():
+            self.show_message("None of the selected clips has an MP3 on disk yet.")
+            return
+        QGuiApplication.clipboard().setMimeData(mime)
+        self.show_message(f"Copied {len(mime.urls())} file(s) to the clipboard.")
+
+    def export_selected(self) -> ExportDialog | None:
+        records = [r for r in self.selected_records() if r.audio_path]
+        if not records:
+            self.show_message("Select songs that are downloaded to export them.")
+            return None
+        state = window_state()
+        dialog = ExportDialog(len(records), state.value("export/folder", ""), self)
+        dialog.setObjectName("exportDialog")
+
+        def run() -> None:
+            folder = dialog.folder()
+            state.setValue("export/folder", str(folder))
+            self.show_message(f"Exporting {len(records)} song(s) to {folder}…")
+            self.io_pool.submit(
+                export_clips, self.library, records, folder,
+                template=self.settings.filename_template,
+                include_cover=dialog.cover_check.isChecked(),
+                include_video=dialog.video_check.isChecked(),
+                on_result=lambda report: self.show_message(f"{report.summary()} Folder: {folder}"),
+                on_error=lambda exc: self.show_error_sentence(f"Export failed: {exc}"),
+            )
+
+        dialog.accepted.connect(run)
+        dialog.open()
+        return dialog
+
+    def remove_selected(self) -> QMessageBox | None:
+        records = self.selected_records()
+        if not records:
+            return None
+        names = ", ".join(f"“{r.title or 'Untitled'}”" for r in records[:3]) + (" …" if len(records) > 3 else "")
+        box = QMessageBox(
+            QMessageBox.Icon.Question, "Remove from library",
+            f"Remove {len(records)} clip(s) from the library? {names}\n\n"
+            "Their files will be moved to the trash, and a later sync will not bring them back.",
+            QMessageBox.StandardButton.Cancel, self,
+        )
+        box.setObjectName("removeDialog")
+        remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.buttonClicked.connect(lambda button: button is remove and self._remove(records))
+        box.open()
+        return box
+
+    def _remove(self, records: list[ClipRecord], *, allow_delete: bool = False) -> None:
+        not_trashed: list[Path] = []
+        for record in records:
+            for relative in (record.audio_path, record.cover_path, record.video_path):
+                if not relative:
+                    continue
+                path = self.library.root / relative
+                if not path.exists():
+                    continue
+                self._release_file(path)
+                if not QFile.moveToTrash(str(path)):
+                    not_trashed.append(path)
+        if not_trashed and not allow_delete:
+            box = QMessageBox(
+                QMessageBox.Icon.Warning, "No trash available",
+                f"This system has no trash for {len(not_trashed)} file(s). Delete them permanently?",
+                QMessageBox.StandardButton.Cancel, self,
+            )
+            box.setObjectName("deleteDialog")
+            delete = box.addButton("Delete permanently", QMessageBox.ButtonRole.DestructiveRole)
+            box.buttonClicked.connect(lambda button: button is delete and self._remove(records, allow_delete=True))
+            box.open()
+            return
+        for path in not_trashed:
+            try:
+                path.unlink()
+            except OSError as exc:
+                self.show_error_sentence(f"Could not delete {path.name}: {exc.strerror}")
+        clip_ids = [r.clip_id for r in records]
+        self.library.remove_clips(clip_ids)
+        self.model.remove_ids(clip_ids)
+        self.show_message(f"Removed {len(clip_ids)} clip(s) from the library.")
+
+    def open_settings(self) -> SettingsDialog:
+        location = self.settings_store.token_location if self.settings_store else "settings file"
+        dialog = SettingsDialog(self.settings, self, token_location=location, workers=self.io_pool)
+        dialog.setObjectName("settingsDialog")
+        dialog.accepted.connect(lambda: self.apply_settings(dialog.settings()))
+        dialog.open()
+        return dialog
+
+    def apply_settings(self, settings: Settings) -> None:
+        library_changed = settings.library_dir != self.settings.library_dir and bool(settings.library)
+        self.settings = settings
+        if self.settings_store is not None:
+            try:
+                self.settings_store.save(settings)
+            except OSError as exc:
+                self.show_error_sentence(f"Could not save the settings: {exc.strerror or exc}")
+        else:
+            self.show_message("Demo mode: settings apply to this session only.")
+        self.controller.configure(settings)
+        if library_changed:
+            self.show_message(f"The library folder changes to {settings.library_dir} the next time the app starts.")
+        self.controller.sync_now()
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self, f"About {APP_NAME}",
+            f"<b>{APP_NAME}</b> {__version__}<br>A desktop library for songs made with Suno through an API relay."
+            f"<br><br>Library: {self.library.root}",
+        )
+
+    # ------------------------------------------------------------------ playback
+
+    def play_clip(self, clip_id: str) -> None:
+        record = self.model.record_for(clip_id)
+        row = self.model.row_of(clip_id)
+        if record is None or row is None:
+            return
+        if not record.audio_path or not self.model.files_on_disk(row)[0]:
+            self.show_message(f"“{record.title or 'Untitled'}” is not downloaded yet.")
+            return
+        self.player.play(clip_id, self.library.root / record.audio_path, record.title)
+
+    def play_pause(self) -> None:
+        if self.player.current_clip_id:
+            self.player.toggle()
+            return
+        index = self.table.currentIndex()
+        if index.isValid():
+            self.play_clip(self.proxy.clip_id(index.row()))
+        elif self.proxy.rowCount():
+            self.play_next(1)
+
+    def play_next(self, step: int, *, wrap: bool = True) -> None:
+        """Next or previous playable clip in the table's current sorted, filtered order."""
+        count = self.proxy.rowCount()
+        if not count:
+            return
+        current = self.proxy.proxy_row_of(self.player.current_clip_id) if self.player.current_clip_id else None
+        row = current if current is not None else (-1 if step > 0 else count)
+        for _ in range(count):
+            row += step
+            if not 0 <= row < count:
+                if not wrap:
+                    self.player.stop()
+                    return
+                row %= count
+            source = self.proxy.source_row(row)
+            if self.model.files_on_disk(source)[0]:
+                self.play_clip(self.model.record(source).clip_id)
+                return
+
+    def _now_playing_changed(self, clip_id: str) -> None:
+        record = self.model.record_for(clip_id) if clip_id else None
+        if record is None:
+            self.player_bar.set_now_playing("", "", None)
+            return
+        cover = None
+        if record.cover_path:
+            cover = self.thumbnails.get(record.clip_id, self.library.root / record.cover_path, THUMB_SIZE * 2)
+        self.player_bar.set_now_playing(record.title or "Untitled", record.tags, cover)
+
+    def _release_file(self, path: Path) -> None:
+        """The player and the video view let go of a file before the app rewrites or trashes it."""
+        self.player.release(path)
+        self.video.release(path)
+
+    # ------------------------------------------------------------------ status and errors
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 15000)
+
+    def show_error_sentence(self, text: str) -> None:
+        self.last_error = text
+        self.error_label.setText(text)
+        self.error_label.setToolTip(text)
+        self.statusBar().showMessage(text, 30000)
+
+    def _error(self, kind: str, sentence: str) -> None:
+        self.show_error_sentence(sentence)
+        if kind in DIALOG_ERRORS and self.isVisible():
+            if self.error_dialog is not None:
+                self.error_dialog.close()
+            box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, sentence, QMessageBox.StandardButton.Ok, self)
+            box.setObjectName("errorDialog")
+            if kind in {"auth", "configuration"}:
+                settings = box.addButton("Open Settings", QMessageBox.ButtonRole.ActionRole)
+                box.buttonClicked.connect(lambda button: button is settings and self.open_settings())
+            self.error_dialog = box
+            box.open()
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setVisible(done < total)
+
+    def _busy_changed(self, busy: bool) -> None:
+        self.sync_action.setEnabled(True)
+        if not busy:
+            self.progress.hide()
+
+    # ------------------------------------------------------------------ drops from other apps
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        mime = event.mimeData()
+        if event.source() is None and mime.hasText() and extract_task_ids(mime.text()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        text = event.mimeData().text()
+        event.acceptProposedAction()
+        self.add_tasks(initial_text=text)
+
+    # ------------------------------------------------------------------ state
+
+    def resize_default_if_new(self) -> None:
+        if not window_state().contains("window/geometry"):
+            self.resize(1280, 800)
+            self.splitter.setSizes([880, 400])
+
+    def _restore_state(self) -> None:
+        state = window_state()
+        geometry = state.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        splitter = state.value("window/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        header = state.value("window/columns")
+        if isinstance(header, QByteArray):
+            self.table.horizontalHeader().restoreState(header)
+            self.table.horizontalHeader().setSortIndicatorShown(True)
+        volume = state.value("player/volume")
+        if volume is not None:
+            self.player.set_volume(int(volume))
+
+    def save_state(self) -> None:
+        state = window_state()
+        state.setValue("window/geometry", self.saveGeometry())
+        state.setValue("window/splitter", self.splitter.saveState())
+        state.setValue("window/columns", self.table.horizontalHeader().saveState())
+        state.setValue("player/volume", self.player.volume)
+        state.sync()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.save_state()
+        self.player.stop()
+        self.video.stop()
+        self.controller.shutdown()
+        self.io_pool.wait(3000)
+        super().closeEvent(event)

@@ -1,0 +1,90 @@
+"""Running core work on ``QThreadPool`` workers, with results coming back by queued signals.
+
+A :class:`CallWorker` is a ``QRunnable`` (which cannot have signals) plus a
+:class:`WorkerSignals` ``QObject`` created on the caller's thread. Signals emitted
+from the pool thread are therefore delivered to the caller's slots through its
+event loop. :class:`WorkerPool` keeps every in-flight worker's signals object
+alive until it has reported, so a result is never lost to garbage collection.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+
+class WorkerSignals(QObject):
+    finished = Signal(object)  # the callable's return value
+    failed = Signal(object)  # the exception it raised
+    done = Signal()  # after finished or failed, for bookkeeping
+
+
+class CallWorker(QRunnable):
+    """Runs ``fn(*args, **kwargs)`` on a pool thread."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+        self.signals = WorkerSignals()
+        self.setAutoDelete(True)
+
+    def run(self) -> None:  # runs on a pool thread
+        try:
+            result = self.fn(*self.args, **self.kwargs)
+        except BaseException as exc:  # noqa: BLE001 - every failure must reach the GUI
+            log.debug("worker %s failed: %r", getattr(self.fn, "__name__", self.fn), exc)
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.finished.emit(result)
+        self.signals.done.emit()
+
+
+class WorkerPool(QObject):
+    """A ``QThreadPool`` that remembers its in-flight workers' signal objects."""
+
+    idle = Signal()
+
+    def __init__(self, max_threads: int | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        if max_threads:
+            self.pool.setMaxThreadCount(max_threads)
+        self._in_flight: set[WorkerSignals] = set()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._in_flight)
+
+    def submit(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_result: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        priority: int = 0,
+        **kwargs: Any,
+    ) -> CallWorker:
+        worker = CallWorker(fn, *args, **kwargs)
+        signals = worker.signals
+        if on_result is not None:
+            signals.finished.connect(on_result)
+        if on_error is not None:
+            signals.failed.connect(on_error)
+        else:
+            signals.failed.connect(lambda exc: log.error("background work failed: %s", exc))
+        signals.done.connect(lambda s=signals: self._forget(s))
+        self._in_flight.add(signals)
+        self.pool.start(worker, priority)
+        return worker
+
+    def _forget(self, signals: WorkerSignals) -> None:
+        self._in_flight.discard(signals)
+        if not self._in_flight:
+            self.idle.emit()
+
+    def wait(self, msecs: int = -1) -> bool:
+        return self.pool.waitForDone(msecs)

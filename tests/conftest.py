@@ -1,0 +1,33 @@
+"""Fixtures shared by every test: a local relay (with its media server) and a client for it."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+# Qt must not look for a display; set before anything imports PySide6.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+TEST_TOKEN = "test-token"
+
+
+@pytest.fixture
+def relay():
+    """A running :class:`LocalRelay` (token ``test-token``) with its own media server."""
+    from suno_desktop.demo.relay_server import LocalRelay
+
+    local_relay = LocalRelay(token=TEST_TOKEN).start()
+    try:
+        yield local_relay
+    finally:
+        local_relay.stop()
+
+
+@pytest.fixture
+def client(relay):
+    """A :class:`RelayClient` for :func:`relay` with short timeouts and quick retries."""
+    from suno_desktop.relay.client import RelayClient
+
+    with RelayClient(relay.api_url, TEST_TOKEN, timeout=(2, 2), retries=2, backoff=0.01) as relay_client:
+        yield relay_client

@@ -1,0 +1,324 @@
+"""The relay model: both documented shapes, nulls, and every odd value real relays send."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+
+from suno_desktop.relay.errors import MalformedResponse
+from suno_desktop.relay.model import parse_duration, parse_task, parse_time
+
+# The example response of GET /suno/fetch/{task_id}, exactly as the relay's docs give it (flat clips).
+GET_EXAMPLE = r'''{
+"code": "success",
+"message": "",
+"data": {
+"task_id": "ba46ad15-07ce-41a6-b68d-196321dc00d5",
+"action": "MUSIC",
+"status": "SUCCESS",
+"fail_reason": "",
+"submit_time": 1733717567,
+"start_time": 1733717567,
+"finish_time": 1733717767,
+"progress": "100%",
+"data": [
+{
+"id": "a06015d0-9e04-4f30-85db-401494940394",
+"mv": "chirp-v4",
+"msg": "",
+"tags": "emotional punk",
+"state": "succeeded",
+"title": "City Lights",
+"prompt": "[Verse]\nWalking down the streets\nBeneath the city lights\nNeon signs flickering\nLighting up the night\nHeart beating faster\nLike a drum in my chest\nI’m alive in this moment\nFeeling so blessed\n\nStilettos on the pavement\nStepping with grace\nSurrounded by the people\nMoving at their own pace\nThe rhythm of the city\nIt pulses in my veins\nLost in the energy\nAs my worries drain\n\n[Verse 2]\nConcrete jungle shining\nWith its dazzling glow\nEvery corner hiding secrets that only locals know\nA symphony of chaos\nBut it’s music to my ears\nThe hustle and the bustle\nWiping away my fears",
+"status": "complete",
+"clip_id": "a06015d0-9e04-4f30-85db-401494940394",
+"task_id": "ba46ad15-07ce-41a6-b68d-196321dc00d5_1",
+"duration": 219,
+"audio_url": "https://cdn1.suno.ai/a06015d0-9e04-4f30-85db-401494940394.mp3",
+"image_url": "https://cdn2.suno.ai/image_a06015d0-9e04-4f30-85db-401494940394.jpeg",
+"video_url": "https://cdn1.suno.ai/a06015d0-9e04-4f30-85db-401494940394.mp4",
+"continue_at": null,
+"create_time": "1733717599",
+"update_time": "1733717785",
+"image_large_url": "https://cdn2.suno.ai/image_large_a06015d0-9e04-4f30-85db-401494940394.jpeg",
+"continue_clip_id": null,
+"gpt_description_prompt": null
+},
+{
+"id": "a6bd6a70-4cde-4f06-a80b-7f199f7dd92e",
+"mv": "chirp-v4",
+"msg": "",
+"tags": "emotional punk",
+"state": "succeeded",
+"title": "City Lights",
+"prompt": "[Verse]\nWalking down the streets\nBeneath the city lights\nNeon signs flickering\nLighting up the night\nHeart beating faster\nLike a drum in my chest\nI’m alive in this moment\nFeeling so blessed\n\nStilettos on the pavement\nStepping with grace\nSurrounded by the people\nMoving at their own pace\nThe rhythm of the city\nIt pulses in my veins\nLost in the energy\nAs my worries drain\n\n[Verse 2]\nConcrete jungle shining\nWith its dazzling glow\nEvery corner hiding secrets that only locals know\nA symphony of chaos\nBut it’s music to my ears\nThe hustle and the bustle\nWiping away my fears",
+"status": "complete",
+"clip_id": "a6bd6a70-4cde-4f06-a80b-7f199f7dd92e",
+"task_id": "ba46ad15-07ce-41a6-b68d-196321dc00d5_2",
+"duration": 201,
+"audio_url": "https://cdn1.suno.ai/a6bd6a70-4cde-4f06-a80b-7f199f7dd92e.mp3",
+"image_url": "https://cdn2.suno.ai/image_a6bd6a70-4cde-4f06-a80b-7f199f7dd92e.jpeg",
+"video_url": "https://cdn1.suno.ai/a6bd6a70-4cde-4f06-a80b-7f199f7dd92e.mp4",
+"continue_at": null,
+"create_time": "1733717599",
+"update_time": "1733717762",
+"image_large_url": "https://cdn2.suno.ai/image_large_a6bd6a70-4cde-4f06-a80b-7f199f7dd92e.jpeg",
+"continue_clip_id": null,
+"gpt_description_prompt": null
+}
+]
+}
+}'''
+
+# The example response of POST /suno/fetch, exactly as the relay's docs give it (nested clips).
+POST_EXAMPLE = r'''{
+    "code": "success",
+    "message": "",
+    "data": [
+        {
+            "task_id": "346c5d10-a4a1-4f49-a851-66a7dae6cfaf",
+            "notify_hook": "",
+            "action": "MUSIC",
+            "status": "IN_PROGRESS",
+            "fail_reason": "",
+            "submit_time": 1716191749,
+            "start_time": 1716191786,
+            "finish_time": 0,
+            "progress": "0%",
+            "data": [
+                {
+                    "id": "e9893d04-6a63-4007-8473-64b706eca4d1",
+                    "title": "Electric Dance Party",
+                    "status": "streaming",
+                    "metadata": {
+                        "tags": "club banger high-energy edm",
+                        "prompt": "[Verse]\nEverybody in the place\nLet's go\nJump and dance\nFeel the rhythm\nLose control (ooh-yeah!)\nHands up in the air\nIt's time to show\nMove your body like you're on a roll\n\nShake it to the left\nShake it to the right\nFeel the bass\nFeel the beat\nAll night (ooh-yeah!)\nMiku's in the house\nGonna set the stage on fire\nGet ready for a wild ride\nIt's our desire\n\n[Verse 2]\nLights are flashing\nColors everywhere (ooh-yeah!)\nFeel the energy\nIt's in the air\nWe're unstoppable\nNothing can bring us down\nDancing to the beat\nThe whole world around",
+                        "duration": null,
+                        "error_type": null,
+                        "error_message": null,
+                        "audio_prompt_id": null,
+                        "gpt_description_prompt": "miku dance"
+                    },
+                    "audio_url": "https://audiopipe.suno.ai/?item_id=e9893d04-6a63-4007-8473-64b706eca4d1",
+                    "image_url": "https://cdn1.suno.ai/image_e9893d04-6a63-4007-8473-64b706eca4d1.png",
+                    "video_url": "",
+                    "model_name": "chirp-v3",
+                    "image_large_url": "https://cdn1.suno.ai/image_large_e9893d04-6a63-4007-8473-64b706eca4d1.png",
+                    "major_model_version": "v3"
+                },
+                {
+                    "id": "fe69611b-fc72-4f6e-b476-5eef0b88c2e3",
+                    "title": "Electric Dance Party",
+                    "status": "streaming",
+                    "metadata": {
+                        "tags": "club banger high-energy edm",
+                        "prompt": "[Verse]\nEverybody in the place\nLet's go\nJump and dance\nFeel the rhythm\nLose control (ooh-yeah!)\nHands up in the air\nIt's time to show\nMove your body like you're on a roll\n\nShake it to the left\nShake it to the right\nFeel the bass\nFeel the beat\nAll night (ooh-yeah!)\nMiku's in the house\nGonna set the stage on fire\nGet ready for a wild ride\nIt's our desire\n\n[Verse 2]\nLights are flashing\nColors everywhere (ooh-yeah!)\nFeel the energy\nIt's in the air\nWe're unstoppable\nNothing can bring us down\nDancing to the beat\nThe whole world around",
+                        "duration": null,
+                        "error_type": null,
+                        "error_message": null,
+                        "audio_prompt_id": null,
+                        "gpt_description_prompt": "miku dance"
+                    },
+                    "audio_url": "https://audiopipe.suno.ai/?item_id=fe69611b-fc72-4f6e-b476-5eef0b88c2e3",
+                    "image_url": "https://cdn1.suno.ai/image_fe69611b-fc72-4f6e-b476-5eef0b88c2e3.png",
+                    "video_url": "",
+                    "model_name": "chirp-v3",
+                    "image_large_url": "https://cdn1.suno.ai/image_large_fe69611b-fc72-4f6e-b476-5eef0b88c2e3.png",
+                    "major_model_version": "v3"
+                }
+            ]
+        }
+    ]
+}'''
+
+
+def _flat_clip(**overrides):
+    clip = {
+        "id": CLIP_ID,
+        "mv": "chirp-v4",
+        "msg": "",
+        "tags": "tags",
+        "state": "succeeded",
+        "title": "Title",
+        "prompt": "Lyrics",
+        "status": "complete",
+        "clip_id": CLIP_ID,
+        "task_id": TASK_ID + "_1",
+        "duration": 219,
+        "audio_url": "https://cdn1.suno.ai/x.mp3",
+        "image_url": "https://cdn2.suno.ai/image_x.jpeg",
+        "video_url": "https://cdn1.suno.ai/x.mp4",
+        "create_time": "1733717599",
+        "image_large_url": "https://cdn2.suno.ai/image_large_x.jpeg",
+        "gpt_description_prompt": None,
+    }
+    clip.update(overrides)
+    return clip
+
+
+def _task(clips, **overrides):
+    task = {"task_id": TASK_ID, "action": "MUSIC", "status": "SUCCESS", "fail_reason": "", "data": clips}
+    task.update(overrides)
+    return task
+
+
+TASK_ID = "ba46ad15-07ce-41a6-b68d-196321dc00d5"
+CLIP_ID = "a06015d0-9e04-4f30-85db-401494940394"
+
+
+def test_get_example_flat_shape_parses():
+    task = parse_task(json.loads(GET_EXAMPLE)["data"])
+    assert task.task_id == TASK_ID
+    assert task.action == "MUSIC" and task.status == "SUCCESS" and task.is_final
+    assert task.progress == "100%" and task.submit_time == 1733717567 and task.finish_time == 1733717767
+    first, second = task.clips
+    assert first.clip_id == CLIP_ID and second.clip_id == "a6bd6a70-4cde-4f06-a80b-7f199f7dd92e"
+    assert first.task_id == TASK_ID  # not the clip's "<task>_1"
+    assert first.title == "City Lights" and first.tags == "emotional punk"
+    assert first.lyrics.startswith("[Verse]\nWalking down the streets") and "I’m alive" in first.lyrics
+    assert first.model == "chirp-v4"
+    assert first.duration == 219.0 and second.duration == 201.0
+    assert first.status == "complete" and first.is_complete and not first.is_pending
+    assert first.audio_url == f"https://cdn1.suno.ai/{CLIP_ID}.mp3"
+    assert first.image_url == f"https://cdn2.suno.ai/image_large_{CLIP_ID}.jpeg"
+    assert first.video_url == f"https://cdn1.suno.ai/{CLIP_ID}.mp4"
+    assert first.created_at == datetime(2024, 12, 9, 4, 13, 19, tzinfo=timezone.utc)
+    assert first.description == "" and first.error_message == ""
+
+
+def test_post_example_nested_shape_parses():
+    (task,) = [parse_task(raw) for raw in json.loads(POST_EXAMPLE)["data"]]
+    assert task.task_id == "346c5d10-a4a1-4f49-a851-66a7dae6cfaf"
+    assert task.status == "IN_PROGRESS" and task.is_pending and not task.is_final
+    assert task.finish_time is None  # 0 means "not yet"
+    first, second = task.clips
+    assert first.clip_id == "e9893d04-6a63-4007-8473-64b706eca4d1"
+    assert second.clip_id == "fe69611b-fc72-4f6e-b476-5eef0b88c2e3"
+    assert first.title == "Electric Dance Party"
+    assert first.tags == "club banger high-energy edm"
+    assert first.lyrics.startswith("[Verse]\nEverybody in the place")
+    assert first.description == "miku dance"
+    assert first.model == "chirp-v3"
+    assert first.duration is None
+    assert first.status == "streaming" and first.is_pending
+    assert first.audio_url.startswith("https://audiopipe.suno.ai/?item_id=")
+    assert first.video_url == ""
+    assert first.image_url == "https://cdn1.suno.ai/image_large_e9893d04-6a63-4007-8473-64b706eca4d1.png"
+    assert first.created_at is None
+
+
+def test_nulls_everywhere_give_empty_fields():
+    clip = {key: None for key in _flat_clip()}
+    clip.update(id=CLIP_ID, metadata=None)
+    raw = {
+        "task_id": TASK_ID, "action": None, "status": None, "fail_reason": None, "submit_time": None,
+        "start_time": None, "finish_time": None, "progress": None, "data": [clip],
+    }  # fmt: skip
+    task = parse_task(raw)
+    assert task.action == "MUSIC" and task.status == "UNKNOWN" and task.fail_reason == ""
+    assert task.submit_time is None and task.progress == ""
+    (parsed,) = task.clips
+    assert parsed.clip_id == CLIP_ID
+    assert (parsed.title, parsed.tags, parsed.lyrics, parsed.model) == ("", "", "", "")
+    assert parsed.duration is None and parsed.created_at is None
+    assert parsed.audio_url == parsed.image_url == parsed.video_url == ""
+
+
+def test_nested_metadata_full_of_nulls():
+    clip = {"id": CLIP_ID, "title": None, "status": "complete", "metadata": {
+        "tags": None, "prompt": None, "duration": None, "error_type": None, "error_message": None}}
+    (parsed,) = parse_task(_task([clip])).clips
+    assert parsed.tags == "" and parsed.lyrics == "" and parsed.duration is None
+
+
+def test_task_data_null_while_pending():
+    task = parse_task(_task(None, status="NOT_START"))
+    assert task.clips == () and task.is_pending
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(219, 219.0), (201.5, 201.5), ("187.4", 187.4), (" 12 ", 12.0), (None, None), ("", None),
+     ("abc", None), ("3:15", None), ({"s": 1}, None), ([], None), (True, None), (-5, None),
+     (float("nan"), None), ("inf", None)],
+)  # fmt: skip
+def test_duration_in_every_form(value, expected):
+    (flat,) = parse_task(_task([_flat_clip(duration=value)])).clips
+    assert flat.duration == expected
+    assert parse_duration(value) == expected
+
+
+def test_create_time_string_and_created_at_iso():
+    (flat,) = parse_task(_task([_flat_clip(create_time="1733717599")])).clips
+    assert flat.created_at == datetime(2024, 12, 9, 4, 13, 19, tzinfo=timezone.utc)
+    nested = {"id": CLIP_ID, "status": "complete", "created_at": "2024-05-20T07:56:26.123Z"}
+    (parsed,) = parse_task(_task([nested])).clips
+    assert parsed.created_at == datetime(2024, 5, 20, 7, 56, 26, 123000, tzinfo=timezone.utc)
+    offset = {"id": CLIP_ID, "created_at": "2024-05-20T09:56:26+02:00"}
+    (parsed,) = parse_task(_task([offset])).clips
+    assert parsed.created_at == datetime(2024, 5, 20, 7, 56, 26, tzinfo=timezone.utc)
+    assert parse_time("not a date") is None and parse_time(0) is None
+    assert parse_time(1733717599000) == datetime(2024, 12, 9, 4, 13, 19, tzinfo=timezone.utc)  # ms
+
+
+def test_lyrics_task_is_one_lyrics_entry():
+    raw = _task({"id": "l-1", "status": "complete", "title": "Ode", "text": "Verse one\nVerse two"},
+                action="LYRICS")  # fmt: skip
+    task = parse_task(raw)
+    assert task.action == "LYRICS"
+    (entry,) = task.clips
+    assert entry.kind == "lyrics" and entry.clip_id == "l-1" and entry.title == "Ode"
+    assert entry.lyrics == "Verse one\nVerse two" and entry.audio_url == ""
+    assert parse_task(_task(None, action="LYRICS", status="IN_PROGRESS")).clips == ()
+
+
+def test_error_clip_carries_its_message():
+    nested = {"id": CLIP_ID, "status": "error",
+              "metadata": {"error_type": "moderation", "error_message": "Lyrics were flagged"}}  # fmt: skip
+    (parsed,) = parse_task(_task([nested])).clips
+    assert parsed.is_error and parsed.error_message == "Lyrics were flagged"
+    (flat,) = parse_task(_task([_flat_clip(status="error", msg="Audio generation failed")])).clips
+    assert flat.is_error and flat.error_message == "Audio generation failed"
+    (bare,) = parse_task(_task([_flat_clip(status="error", msg="")])).clips
+    assert bare.error_message  # never an error without a sentence
+
+
+def test_image_large_url_is_preferred_and_image_url_is_the_fallback():
+    (large,) = parse_task(_task([_flat_clip()])).clips
+    assert large.image_url == "https://cdn2.suno.ai/image_large_x.jpeg"
+    (small,) = parse_task(_task([_flat_clip(image_large_url=None)])).clips
+    assert small.image_url == "https://cdn2.suno.ai/image_x.jpeg"
+    (empty,) = parse_task(_task([_flat_clip(image_large_url="", image_url="")])).clips
+    assert empty.image_url == ""
+
+
+def test_failure_task_keeps_its_reason():
+    task = parse_task(_task([], status="FAILURE", fail_reason="Lyrics flagged by moderation"))
+    assert task.is_final and task.status == "FAILURE" and task.fail_reason == "Lyrics flagged by moderation"
+
+
+def test_clip_without_id_is_malformed():
+    with pytest.raises(MalformedResponse) as caught:
+        parse_task(_task([_flat_clip(id=None, clip_id=None)]))
+    assert TASK_ID in str(caught.value)
+    (parsed,) = parse_task(_task([_flat_clip(id=None)])).clips  # clip_id alone is enough
+    assert parsed.clip_id == CLIP_ID
+
+
+def test_task_without_task_id_or_not_an_object_is_malformed():
+    with pytest.raises(MalformedResponse):
+        parse_task({"status": "SUCCESS", "data": []})
+    with pytest.raises(MalformedResponse):
+        parse_task(["not", "a", "task"])
+    with pytest.raises(MalformedResponse):
+        parse_task(_task({"unexpected": "object"}))
+    with pytest.raises(MalformedResponse):
+        parse_task(_task(["not a clip"]))
+
+
+def test_status_case_and_unknown_values_are_normalised():
+    task = parse_task(_task([_flat_clip(status="COMPLETE")], status="success"))
+    assert task.status == "SUCCESS" and task.clips[0].status == "complete"
+    assert parse_task(_task([], status="WEIRD")).status == "UNKNOWN"

@@ -1,0 +1,265 @@
+"""The sync engine against the local relay + media server, files and tags read back with mutagen."""
+
+import os
+import shutil
+import threading
+
+import pytest
+from mutagen.id3 import ID3
+from mutagen.mp4 import MP4
+
+from suno_desktop.library.store import ClipState, Library, LibraryUnavailable
+from suno_desktop.library.sync import SyncEngine, SyncObserver, SyncOptions
+from suno_desktop.media.tagging import TagOptions
+
+FAST = dict(poll_interval=0.01, max_poll_interval=0.05, timeout=20)
+
+
+@pytest.fixture
+def library(tmp_path):
+    with Library(tmp_path / "Library", create=True) as lib:
+        yield lib
+
+
+def make_engine(library, client, **options):
+    return SyncEngine(library, client, SyncOptions(**{**FAST, **options}))
+
+
+def media_files(root):
+    return sorted(
+        p.relative_to(root).as_posix() for p in root.rglob("*")
+        if p.is_file() and ".suno" not in p.parts
+    )
+
+
+def snapshot(root):
+    return {p: (os.stat(root / p).st_mtime_ns, os.stat(root / p).st_size) for p in media_files(root)}
+
+
+def test_first_sync_downloads_and_tags_both_clip_shapes(relay, client, library):
+    flat = relay.add_music_task(shape="flat", title="City Lights", tags="emotional punk", model="chirp-v4")
+    nested = relay.add_music_task(shape="nested", title="Electric Dance Party", cover="png",
+                                  description="miku dance", model="chirp-v3")
+    report = make_engine(library, client).sync([flat, nested])
+    assert report.ok, report
+    assert report.clips_done == 4 and report.tasks_synced == 2
+    records = {r.clip_id: r for r in library.clips()}
+    assert len(records) == 4 and all(r.state == ClipState.READY for r in records.values())
+    for record in records.values():
+        audio = library.root / record.audio_path
+        cover = library.root / record.cover_path
+        video = library.root / record.video_path
+        assert audio.suffix == ".mp3" and video.suffix == ".mp4"
+        assert record.clip_id[:8] in audio.name
+        tags = ID3(audio)
+        assert tags.version == (2, 3, 0)
+        assert tags["TIT2"].text == [record.title]
+        assert tags["TXXX:SUNO_CLIP_ID"].text == [record.clip_id]
+        assert tags["TXXX:SUNO_TASK_ID"].text == [record.task_id]
+        apic = tags.getall("APIC")[0]
+        assert apic.mime == ("image/png" if record.task_id == nested else "image/jpeg")
+        assert cover.suffix == (".png" if record.task_id == nested else ".jpg")
+        assert apic.data == cover.read_bytes()
+        assert MP4(video).tags["\xa9nam"] == [record.title]
+    nested_audio = next(library.root / r.audio_path for r in records.values() if r.task_id == nested)
+    assert ID3(nested_audio).getall("COMM")[0].text == ["miku dance"]
+
+
+def test_token_goes_to_the_api_only(relay, client, library):
+    task = relay.add_music_task()
+    make_engine(library, client).sync([task])
+    assert relay.api_requests and all(r.authorization == "Bearer test-token" for r in relay.api_requests)
+    assert relay.media.requests
+    assert all("authorization" not in r.headers for r in relay.media.requests)
+
+
+def test_second_sync_with_nothing_new_touches_nothing(relay, client, library):
+    task = relay.add_music_task(clips=2)
+    assert make_engine(library, client).sync([task]).ok
+    before = snapshot(library.root)
+    relay.reset_counters()
+    relay.media.reset_counters()
+    report = make_engine(library, client).sync()
+    assert report.ok
+    assert (report.api_requests, report.files_written, report.files_downloaded) == (0, 0, 0)
+    assert relay.api_requests == [] and relay.media.requests == []
+    assert snapshot(library.root) == before
+
+
+def test_pending_tasks_are_polled_until_final(relay, client, library):
+    slow = relay.add_music_task(polls_until_success=3)
+    quick = relay.add_music_task()
+    report = make_engine(library, client).sync([slow, quick])
+    assert report.ok, report
+    assert relay.poll_counts[slow] == 4
+    # a round asks only about what is still pending, in one request
+    bodies = [r.json_body for r in relay.api_requests if r.method == "POST"]
+    assert sorted(bodies[0]["ids"]) == sorted([slow, quick])
+    assert all(b["ids"] == [slow] for b in bodies[1:])
+    # the streaming URL is a live stream: never downloaded
+    assert not any("audiopipe" in r.path for r in relay.media.requests)
+    assert len([c for c in library.clips() if c.state == ClipState.READY]) == 4
+
+
+def test_one_request_per_fifty_tasks_per_round(relay, client, library):
+    ids = [relay.add_music_task(clips=1, video=False) for _ in range(120)]
+    report = make_engine(library, client, jobs=4).sync(ids)
+    assert report.ok
+    assert report.api_requests == 3
+    assert len(library.clips()) == 120
+
+
+def test_failures_lyrics_and_error_clips_are_kept_with_reasons(relay, client, library):
+    failed = relay.add_music_task(final_status="FAILURE", fail_reason="Lyrics flagged by moderation")
+    lyrics = relay.add_lyrics_task(title="Ode", text="Verse one\nVerse two")
+    broken = relay.add_music_task(clips=1, clip_status="error", clip_error="Audio generation failed")
+    unknown = "00000000-0000-4000-8000-000000000000"
+    relay.media.reset_counters()
+    report = make_engine(library, client).sync([failed, lyrics, broken, unknown])
+    assert not report.ok
+    assert report.failed_tasks[failed] == "Lyrics flagged by moderation"
+    assert "does not know" in report.failed_tasks[unknown]
+    (title, reason), = report.failed_clips.values()
+    assert reason == "Audio generation failed"
+    entry = next(c for c in library.clips() if c.task_id == lyrics)
+    assert (entry.kind, entry.state, entry.lyrics) == ("lyrics", ClipState.LYRICS, "Verse one\nVerse two")
+    assert relay.media.requests == []
+
+
+def test_deleted_file_is_marked_missing_and_downloaded_again(relay, client, library):
+    task = relay.add_music_task(clips=1)
+    make_engine(library, client).sync([task])
+    record = library.clips()[0]
+    (library.root / record.audio_path).unlink()
+    engine = make_engine(library, client)
+    jobs = engine.plan()
+    assert library.clips()[0].state == ClipState.MISSING
+    assert [(j.audio, j.cover, j.video) for j in jobs] == [(True, False, False)]
+    relay.media.reset_counters()
+    assert engine.sync().ok
+    assert [r.path for r in relay.media.requests if r.method == "GET"] == [
+        p for p in [r.path for r in relay.media.requests] if p.endswith(".mp3")]
+    again = library.clips()[0]
+    assert again.state == ClipState.READY and (library.root / again.audio_path).is_file()
+    assert ID3(library.root / again.audio_path)["TXXX:SUNO_CLIP_ID"].text == [again.clip_id]
+
+
+def test_removed_clip_stays_removed(relay, client, library):
+    task = relay.add_music_task(clips=2)
+    make_engine(library, client).sync([task])
+    first = library.clips()[0]
+    for path in (first.audio_path, first.cover_path, first.video_path):
+        (library.root / path).unlink()
+    library.remove_clips([first.clip_id])
+    relay.media.reset_counters()
+    assert make_engine(library, client).sync([task]).ok
+    assert relay.media.requests == []
+    assert [c.clip_id for c in library.clips()] != [] and first.clip_id not in {c.clip_id for c in library.clips()}
+
+
+def test_changed_title_renames_and_retags_without_downloading(relay, client, library):
+    task = relay.add_music_task(clips=1, title="Old Name")
+    make_engine(library, client).sync([task])
+    old = library.clips()[0]
+    relay.update_clip(task, 0, title="New Name")
+    relay.media.reset_counters()
+    report = make_engine(library, client).sync([task])
+    assert report.ok and report.files_downloaded == 0
+    assert relay.media.requests == []
+    new = library.clips()[0]
+    assert new.audio_path.startswith("New Name [") and not (library.root / old.audio_path).exists()
+    assert new.video_path.startswith("New Name [") and new.cover_path.startswith("New Name [")
+    assert ID3(library.root / new.audio_path)["TIT2"].text == ["New Name"]
+    assert MP4(library.root / new.video_path).tags["\xa9nam"] == ["New Name"]
+
+
+def test_file_moved_inside_the_library_is_found_by_its_clip_id(relay, client, library):
+    task = relay.add_music_task(clips=1)
+    make_engine(library, client).sync([task])
+    record = library.clips()[0]
+    (library.root / "Favourites").mkdir()
+    moved = library.root / "Favourites" / "my song.mp3"
+    shutil.move(library.root / record.audio_path, moved)
+    relay.media.reset_counters()
+    report = make_engine(library, client).sync()
+    assert report.ok and report.files_downloaded == 0 and relay.media.requests == []
+    assert library.clips()[0].audio_path == "Favourites/my song.mp3"
+    assert len(list(library.root.rglob("*.mp3"))) == 1
+
+
+def test_unavailable_library_stops_and_marks_nothing(relay, client, tmp_path):
+    root = tmp_path / "USB" / "Library"
+    root.parent.mkdir()
+    library = Library(root, create=True)
+    task = relay.add_music_task(clips=1)
+    make_engine(library, client).sync([task])
+    os.rename(tmp_path / "USB", tmp_path / "unplugged")  # the drive goes away
+    with pytest.raises(LibraryUnavailable, match="not available"):
+        make_engine(library, client).sync()
+    os.rename(tmp_path / "unplugged", tmp_path / "USB")
+    assert [c.state for c in library.clips()] == [ClipState.READY]
+    library.close()
+
+
+def test_cut_off_download_never_leaves_a_complete_looking_file(relay, client, library):
+    task = relay.add_music_task(clips=1, video=False)
+    audio_path = f"/cdn1/{relay.clip_ids(task)[0]}.mp3"
+    relay.media.inject_fault(audio_path, "cut", times=5)  # as many as one download's attempts
+    report = make_engine(library, client).sync([task])
+    assert not report.ok
+    (title, reason), = report.failed_clips.values()
+    assert "cut off" in reason
+    assert list(library.root.glob("*.mp3")) == [] and list(library.root.glob(".*.part")) == []
+    assert library.clips()[0].state == ClipState.FAILED
+    assert make_engine(library, client).sync().ok
+    assert library.clips()[0].state == ClipState.READY
+
+
+def test_no_video_and_id3v24_settings(relay, client, library):
+    task = relay.add_music_task(clips=1)
+    options = dict(download_video=False, tag_options=TagOptions(id3_version=4, artist="Me", album="Demos"))
+    assert make_engine(library, client, **options).sync([task]).ok
+    record = library.clips()[0]
+    assert record.video_path is None
+    tags = ID3(library.root / record.audio_path)
+    assert tags.version == (2, 4, 0)
+    assert (tags["TPE1"].text, tags["TALB"].text) == (["Me"], ["Demos"])
+
+
+def test_timeout_leaves_tasks_pending(relay, client, library):
+    task = relay.add_music_task(polls_until_success=10_000)
+    report = make_engine(library, client, timeout=0.2).sync([task])
+    assert report.still_pending == [task] and not report.ok
+    assert library.pending_task_ids() == [task]
+
+
+def test_cancel_stops_promptly(relay, client, library):
+    task = relay.add_music_task(polls_until_success=10_000)
+    cancel = threading.Event()
+
+    class CancelWhileWaiting(SyncObserver):
+        def waiting(self, pending, seconds):
+            cancel.set()
+
+    engine = SyncEngine(library, client, SyncOptions(**FAST), observer=CancelWhileWaiting(), cancel=cancel)
+    report = engine.sync([task])
+    assert report.cancelled and not report.ok
+
+
+def test_progress_is_reported_per_clip_and_overall(relay, client, library):
+    task = relay.add_music_task(clips=2)
+    seen = {"progress": set(), "finished": [], "overall": []}
+
+    class Recorder(SyncObserver):
+        def clip_progress(self, clip_id, done, total):
+            seen["progress"].add(clip_id)
+
+        def clip_finished(self, outcome):
+            seen["finished"].append(outcome.ok)
+
+        def overall_progress(self, done, total):
+            seen["overall"].append((done, total))
+
+    SyncEngine(library, client, SyncOptions(**FAST), observer=Recorder()).sync([task])
+    assert len(seen["progress"]) == 2 and seen["finished"] == [True, True]
+    assert seen["overall"][-1] == (2, 2)
