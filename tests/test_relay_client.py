@@ -9,6 +9,7 @@ import time
 import uuid
 
 import pytest
+import requests
 
 from suno_desktop.relay import (
     AuthError,
@@ -354,7 +355,9 @@ def test_bad_configuration_is_refused_up_front(base_url, token):
 def test_base_url_and_token_are_tidied():
     with RelayClient(" https://relay.example.com/ ", " Bearer abc ") as tidy:
         assert tidy.base_url == "https://relay.example.com"
-        assert tidy._session.headers["Authorization"] == "Bearer abc"
+        prepared = tidy._session.prepare_request(requests.Request("GET", tidy.base_url))
+        assert prepared.headers["Authorization"] == "Bearer abc"
+        assert "abc" not in repr(tidy._session.auth)
 
 
 def test_one_client_shared_by_many_threads(relay, client):
@@ -378,3 +381,57 @@ def test_one_client_shared_by_many_threads(relay, client):
     assert not errors
     assert len(results) == 20 and all(len(r) == 5 for r in results)
     assert client.requests_sent == 40 == len(api_calls(relay))
+
+
+# ----------------------------------------------------------------------------- the local relay itself
+
+
+def test_local_relay_rejects_a_batch_body_that_is_not_a_list_of_ids(relay):
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    for body in ({"ids": "abc"}, {"ids": [1, 2]}, ["abc"], {}):
+        answer = requests.post(relay.api_url + "/suno/fetch", json=body, headers=headers, timeout=5)
+        assert answer.status_code == 400 and answer.json()["code"] != "success"
+    missing_token = requests.get(relay.api_url + "/suno/fetch/abc", timeout=5)
+    assert missing_token.status_code == 401 and missing_token.json()["error"]["type"] == "new_api_error"
+
+
+def test_local_relay_serves_media_on_another_port(relay, client):
+    task_id = relay.add_music_task(clips=1, cover="png", polls_until_success=2)
+    client.fetch_task(task_id)
+    streaming = client.fetch_task(task_id).clips[0]
+    done = client.fetch_task(task_id).clips[0]
+    assert done.audio_url.startswith(relay.media.base_url) and relay.media.base_url != relay.api_url
+    assert streaming.audio_url == f"{relay.media.base_url}/audiopipe/?item_id={done.clip_id}"
+    live = requests.get(streaming.audio_url, timeout=5)
+    song = requests.get(done.audio_url, timeout=5)
+    assert live.ok and song.ok and 0 < len(live.content) < len(song.content)  # a stream's first bytes
+    cover = requests.get(done.image_url, timeout=5)
+    assert done.image_url.endswith(".jpeg") and cover.content.startswith(b"\x89PNG")  # like real relays
+    assert all("authorization" not in r.headers for r in relay.media.requests)
+    (media,) = relay.clip_media(task_id)
+    assert media["audio_url"] == done.audio_url and media["stream_url"] == streaming.audio_url
+
+
+def test_demo_catalog_tasks_all_parse():
+    from suno_desktop.demo.catalog import start_demo_relay
+
+    demo_relay, ids = start_demo_relay(token="demo")
+    try:
+        with RelayClient(demo_relay.api_url, "demo", retries=0) as demo_client:
+            tasks = demo_client.fetch_tasks(ids)
+    finally:
+        demo_relay.stop()
+    assert set(tasks) == set(ids) and len(ids) >= 8
+    assert {t.action for t in tasks.values()} == {"MUSIC", "LYRICS"}
+    assert {t.status for t in tasks.values()} == {"SUCCESS", "FAILURE", "NOT_START"}
+    models = {c.model for t in tasks.values() for c in t.clips if c.kind == "music"}
+    assert {"chirp-v3", "chirp-v4", "chirp-v3-5"} <= models
+
+
+def test_a_netrc_entry_does_not_replace_the_token(relay, client, tmp_path, monkeypatch):
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login someone password elsewhere\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    client.fetch_task(relay.add_music_task())
+    assert [r.authorization for r in relay.api_requests] == [f"Bearer {TOKEN}"]

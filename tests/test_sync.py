@@ -263,3 +263,14 @@ def test_progress_is_reported_per_clip_and_overall(relay, client, library):
     SyncEngine(library, client, SyncOptions(**FAST), observer=Recorder()).sync([task])
     assert len(seen["progress"]) == 2 and seen["finished"] == [True, True]
     assert seen["overall"][-1] == (2, 2)
+
+
+def test_one_malformed_task_does_not_hide_the_rest_of_its_batch(relay, client, library):
+    good = relay.add_music_task(clips=1)
+    broken = relay.add_music_task(clips=1)
+    relay.update_clip(broken, 0, id=None)  # a clip without an id: not what the docs say
+    report = make_engine(library, client).sync([good, broken])
+    assert "without an id" in report.failed_tasks[broken]
+    assert [c.task_id for c in library.clips()] == [good]
+    assert library.clips()[0].state == ClipState.READY
+    assert broken in library.pending_task_ids()  # asked about again on the next sync

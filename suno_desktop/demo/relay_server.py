@@ -48,8 +48,8 @@ DEFAULT_LYRICS_TEXT = (
     "[Chorus]\nSail away, sail away\nTake the grey skies with you today"
 )
 DEFAULT_DURATION = 12.0
-#: how long the "slow" fault sleeps: longer than the tests' short client timeouts
-SLOW_FAULT_SECONDS = 2.0
+#: how long the "slow" fault sleeps: well past the test client's 2 s read timeout
+SLOW_FAULT_SECONDS = 3.0
 #: bytes a streaming clip's live URL serves before the "stream" ends
 STREAM_CHUNK_BYTES = 16 * 1024
 
@@ -69,7 +69,7 @@ PROXY_ERROR_PAGE = (
 #: fields of a clip that :meth:`LocalRelay.update_clip` may change
 CLIP_FIELDS = frozenset(
     {
-        "title", "tags", "lyrics", "description", "model", "duration", "status", "error",
+        "id", "title", "tags", "lyrics", "description", "model", "duration", "status", "error",
         "audio_url", "stream_url", "image_url", "image_large_url", "video_url", "created",
     }
 )  # fmt: skip
@@ -327,6 +327,13 @@ class LocalRelay:
         """The ids of a task's clips, in order."""
         with self._lock:
             return [clip["id"] for clip in self._tasks[task_id.lower()].clips]
+
+    def clip_media(self, task_id: str) -> list[dict[str, str | None]]:
+        """Each clip's final media URLs (audio, covers, video, live stream), in clip order."""
+        keys = ("audio_url", "image_url", "image_large_url", "video_url", "stream_url")
+        with self._lock:
+            clips = self._tasks[task_id.lower()].clips
+            return [{"clip_id": clip["id"], **{key: clip[key] for key in keys}} for clip in clips]
 
     def remove_task(self, task_id: str) -> None:
         with self._lock:

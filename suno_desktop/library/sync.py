@@ -103,6 +103,7 @@ class ClipOutcome:
 class FetchResult:
     tasks: dict[str, Task] = field(default_factory=dict)
     not_found: list[str] = field(default_factory=list)
+    malformed: dict[str, str] = field(default_factory=dict)  # task id -> why it was unreadable
 
 
 @dataclass
@@ -187,8 +188,14 @@ class SyncEngine:
             self.library.save_task(task)
             result.tasks[task_id] = task
         for task_id in ids:
-            if task_id not in tasks:
-                self.library.add_task_ids([task_id])
+            if task_id in tasks:
+                continue
+            self.library.add_task_ids([task_id])
+            rejected = self.client.rejected.pop(task_id, None)
+            if rejected:  # the relay answered, but not in a shape we understand: ask again later
+                self.library.set_task_error(task_id, rejected)
+                result.malformed[task_id] = rejected
+            else:
                 self.library.set_task_error(task_id, NOT_FOUND_REASON, status="UNKNOWN")
                 result.not_found.append(task_id)
         self.observer.tasks_fetched(result)
@@ -322,9 +329,10 @@ class SyncEngine:
                             changed = {c.clip_id for t in result.tasks.values() for c in t.clips}
                             for task_id in result.not_found:
                                 report.failed_tasks[task_id] = NOT_FOUND_REASON
+                            report.failed_tasks.update(result.malformed)
                             pending = [
                                 task_id for task_id in pending
-                                if task_id not in result.not_found
+                                if task_id not in result.not_found and task_id not in result.malformed
                                 and not (task_id in result.tasks and result.tasks[task_id].is_final)
                             ]
                     # the first round looks at every clip in scope (missing files, re-tags),

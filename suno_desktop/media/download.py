@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import BinaryIO, Callable, Iterator
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -187,6 +187,7 @@ class _Transfer:
         self.can_resume = False
         self.validator: str | None = None  # ETag or Last-Modified, sent as If-Range
         self.content_type = ""
+        self.encoded = False  # the server compressed the body despite Accept-Encoding: identity
         self.resumed = False
         self.out: BinaryIO | None = None
 
@@ -336,6 +337,7 @@ class _Transfer:
         headers = response.headers
         self.content_type = headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
         encoded = headers.get("Content-Encoding", "identity").strip().lower() not in ("", "identity")
+        self.encoded = encoded
         self.total = None
         if response.status_code == 206:
             span = _parse_content_range(headers.get("Content-Range", ""))
@@ -355,7 +357,7 @@ class _Transfer:
     def _receive(self, response: requests.Response) -> None:
         out = self.out
         assert out is not None
-        chunks = response.iter_content(self.chunk_size)
+        chunks = self._chunks(response)
         while True:
             try:
                 chunk = next(chunks)
@@ -378,6 +380,18 @@ class _Transfer:
         if self.total is not None and self.have > self.total:
             self.can_resume = False
             raise _Retryable(f"got more bytes than the {_format_size(self.total)} the server announced")
+
+    def _chunks(self, response: requests.Response) -> Iterator[bytes]:
+        """The body in chunks; raw reads hand over the bytes that arrived before a cut-off,
+        which iter_content would drop along with its partly filled chunk."""
+        if self.encoded:
+            yield from response.iter_content(self.chunk_size)
+            return
+        while True:
+            chunk = response.raw.read(self.chunk_size, decode_content=False)
+            if not chunk:
+                return
+            yield chunk
 
     def _start_over(self) -> None:
         out = self.out

@@ -25,6 +25,7 @@ from typing import Any, Iterable, Iterator, Mapping, NoReturn
 from urllib.parse import quote, urlsplit
 
 import requests
+import requests.auth
 import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
@@ -113,18 +114,19 @@ class RelayClient:
         self._lock = threading.Lock()
         self._requests_sent = 0
         self._batch_supported = True
+        #: task ids whose answer could not be parsed -> the sentence saying why
+        self.rejected: dict[str, str] = {}
 
         self._session = requests.Session()
         # Relays set no cookies worth keeping, and a cookie jar shared by threads is
         # the one part of a Session that is not safe to share.
         self._session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
         self._session.headers.update(
-            {
-                "Authorization": f"Bearer {self._token}",
-                "Accept": "application/json",
-                "User-Agent": f"suno-desktop/{__version__}",
-            }
+            {"Accept": "application/json", "User-Agent": f"suno-desktop/{__version__}"}
         )
+        # As the session's auth (not a plain header) so a ~/.netrc entry cannot replace it;
+        # requests drops it by itself if the relay redirects to another host.
+        self._session.auth = _BearerToken(self._token)
         adapter = HTTPAdapter(
             pool_connections=pool_size,
             pool_maxsize=pool_size,
@@ -168,6 +170,12 @@ class RelayClient:
             raise ValueError("task_id must not be empty")
         response = self._send("GET", f"{FETCH_PATH}/{quote(task_id, safe='')}")
         data = self._envelope_data(response, task_id=task_id)
+        if data is None:  # some relays say "success" with no task rather than task_not_exist
+            raise TaskNotFound(
+                f"The relay does not know task {task_id}; check the id for typos.",
+                status=response.status_code,
+                task_id=task_id,
+            )
         if not isinstance(data, Mapping):
             raise MalformedResponse(
                 f"The relay at {self._host} answered about task {task_id} with "
@@ -231,7 +239,16 @@ class RelayClient:
         wanted = {task_id.lower(): task_id for task_id in chunk}
         found: dict[str, Task] = {}
         for raw in data:
-            task = parse_task(raw)
+            try:
+                task = parse_task(raw)
+            except MalformedResponse as exc:
+                # one broken task must not hide the other 49 of its batch
+                task_id = raw.get("task_id") if isinstance(raw, dict) else None
+                if isinstance(task_id, str) and task_id.lower() in wanted:
+                    with self._lock:
+                        self.rejected[wanted[task_id.lower()]] = exc.message
+                log.warning("skipping a task the relay sent in an unexpected shape: %s", exc.message)
+                continue
             requested_as = wanted.get(task.task_id.lower())
             if requested_as is None:
                 log.debug("The relay sent task %s, which was not asked for; ignoring it.", task.task_id)
@@ -433,6 +450,21 @@ class RelayClient:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+class _BearerToken(requests.auth.AuthBase):
+    """Adds ``Authorization: Bearer <token>`` to every request."""
+
+    def __init__(self, token: str) -> None:
+        self._header = f"Bearer {token}"
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = self._header
+        return request
+
+    def __repr__(self) -> str:
+        return "_BearerToken(***)"
+
 
 
 def _normalise_base_url(base_url: str) -> str:

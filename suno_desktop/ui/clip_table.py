@@ -474,11 +474,15 @@ class ClipTableView(QTableView):
             return None
         drag = QDrag(self)
         drag.setMimeData(mime)
-        cover = None
         current = self.currentIndex()
-        if current.isValid():
-            cover = proxy.index(current.row(), COL_COVER).data(Qt.ItemDataRole.DecorationRole)
-        if isinstance(cover, QPixmap) and not cover.isNull():
+        if not current.isValid() or not self.selectionModel().isRowSelected(current.row()):
+            current = self.selectionModel().selectedRows()[0]
+        cover = proxy.index(current.row(), COL_COVER).data(Qt.ItemDataRole.DecorationRole)
+        if not isinstance(cover, QPixmap) or cover.isNull():
+            # not painted yet: one small decode, once, for the drag the user just started
+            record = model.record(proxy.mapToSource(current).row())
+            cover = QPixmap(str(model.library.root / record.cover_path)) if record.cover_path and model.library else QPixmap()
+        if not cover.isNull():
             drag.setPixmap(cover.scaled(64, 64, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
         return drag
 

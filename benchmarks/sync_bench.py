@@ -1,0 +1,319 @@
+"""Sync throughput benchmark: SyncEngine against a local relay, compared with curl --parallel.
+
+    python benchmarks/sync_bench.py [--clips 1000] [--jobs 4] [--keep DIR] [--json] [--check]
+
+1. starts ``bench_relay.py`` (LocalRelay + MediaServer) in a child process, so the
+   servers do not share this process's GIL, with --clips clips (tasks of 2 clips,
+   flat and nested shapes, JPEG and PNG covers, MP3 + cover + MP4 each; by default
+   every 10th task is still generating and finishes two poll rounds later);
+2. first sync: all task ids into a fresh library, ``SyncEngine(jobs=N, poll_interval=0)``;
+3. second sync: a new engine on the reopened library, ``engine.sync()`` (nothing changed);
+4. baseline: ``curl_baseline.sh`` downloads the same media URLs with the same N.
+
+Prints wall time, clips/s, MB/s, API and media requests, files written and the
+peak RSS of this process for each run, the sync/curl ratio and the targets
+(see benchmarks/README.md). ``--check`` exits 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from suno_desktop.library.store import Library  # noqa: E402
+from suno_desktop.library.sync import FetchResult, SyncEngine, SyncObserver, SyncOptions  # noqa: E402
+from suno_desktop.relay.client import RelayClient  # noqa: E402
+
+BATCH = 50  # tasks per API request the client may ask about (RelayClient.batch_size)
+TARGET_CURL_RATIO = 1.3
+TARGET_RESYNC_SECONDS = 2.0
+TARGET_RSS_MB = 150.0
+
+
+# --------------------------------------------------------------------------- the server process
+
+
+class BenchServer:
+    """The child process running bench_relay.py; commands go over its stdin/stdout."""
+
+    def __init__(self, clips: int, pending: float) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(HERE / "bench_relay.py"), "--clips", str(clips), "--pending", str(pending)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+        )
+        self._lock = threading.Lock()
+        hello = self._read_line(timeout=120)
+        self.api_url: str = hello["api_url"]
+        self.token: str = hello["token"]
+        self.task_ids: list[str] = hello["task_ids"]
+        self.media_urls: list[str] = hello["media_urls"]
+
+    def _read_line(self, timeout: float) -> dict:
+        result: list[str] = []
+        reader = threading.Thread(target=lambda: result.append(self.process.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(timeout)
+        if not result or not result[0]:
+            self.close()
+            raise RuntimeError("the benchmark relay process did not answer (see its stderr above)")
+        return json.loads(result[0])
+
+    def command(self, name: str) -> dict:
+        with self._lock:
+            self.process.stdin.write(name + "\n")
+            self.process.stdin.flush()
+            return self._read_line(timeout=30)
+
+    def stats(self) -> dict:
+        return self.command("stats")
+
+    def reset(self) -> None:
+        self.command("reset")
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            try:
+                self.process.stdin.write("quit\n")
+                self.process.stdin.close()
+                self.process.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                self.process.kill()
+                self.process.wait()
+
+    def __enter__(self) -> "BenchServer":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class PollRound:
+    asked: int  # task ids asked about in this round
+    api_requests: int
+
+    @property
+    def allowed(self) -> int:
+        return math.ceil(self.asked / BATCH)
+
+
+class RoundCounter(SyncObserver):
+    """Counts API requests per poll round: fetch() calls tasks_fetched once per round."""
+
+    def __init__(self, client: RelayClient) -> None:
+        self.client = client
+        self.last = client.requests_sent
+        self.rounds: list[PollRound] = []
+
+    def tasks_fetched(self, result: FetchResult) -> None:
+        now = self.client.requests_sent
+        self.rounds.append(PollRound(len(result.tasks) + len(result.not_found), now - self.last))
+        self.last = now
+
+
+@dataclass
+class RunFigures:
+    name: str
+    seconds: float
+    clips: int
+    bytes: int
+    api_requests: int | None
+    media_requests: int
+    files_written: int | None
+    peak_rss_mb: float | None
+    ok: bool = True
+    problems: list[str] = field(default_factory=list)
+    poll_rounds: list[dict] = field(default_factory=list)
+
+    @property
+    def clips_per_s(self) -> float:
+        return self.clips / self.seconds if self.seconds > 0 else float("inf")
+
+    @property
+    def mb_per_s(self) -> float:
+        return self.bytes / 1e6 / self.seconds if self.seconds > 0 else float("inf")
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set of this process so far, in MiB (ru_maxrss is KiB on Linux, bytes on macOS)."""
+    value = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return value / (1024 * 1024) if sys.platform == "darwin" else value / 1024
+
+
+def run_sync(server: BenchServer, root: Path, jobs: int, task_ids: list[str] | None, name: str) -> RunFigures:
+    library = Library(root, create=True)
+    client = RelayClient(server.api_url, server.token)
+    counter = RoundCounter(client)
+    engine = SyncEngine(library, client, SyncOptions(jobs=jobs, poll_interval=0.0), observer=counter)
+    try:
+        server.reset()
+        started = time.perf_counter()
+        report = engine.sync(task_ids)
+        seconds = time.perf_counter() - started
+        stats = server.stats()
+        clips_in_library = len(library.clips())
+    finally:
+        engine.close()
+        client.close()
+        library.close()
+    problems = []
+    if report.error is not None:
+        problems.append(f"relay error: {report.error}")
+    for clip_id, (title, reason) in list(report.failed_clips.items())[:5]:
+        problems.append(f"clip {clip_id} ({title}) failed: {reason}")
+    if report.failed_tasks:
+        problems.append(f"{len(report.failed_tasks)} task(s) failed")
+    if task_ids is not None and report.clips_done != clips_in_library:
+        problems.append(f"only {report.clips_done} of {clips_in_library} clips were synced")
+    if report.still_pending:
+        problems.append(f"{len(report.still_pending)} task(s) still pending")
+    return RunFigures(
+        name=name, seconds=seconds, clips=clips_in_library, bytes=report.bytes_downloaded,
+        api_requests=report.api_requests, media_requests=stats["media_requests"],
+        files_written=report.files_written, peak_rss_mb=peak_rss_mb(), ok=report.ok, problems=problems,
+        poll_rounds=[{**asdict(r), "allowed": r.allowed} for r in counter.rounds],
+    )
+
+
+def run_curl(server: BenchServer, out_dir: Path, jobs: int, clips: int) -> RunFigures:
+    url_list = out_dir.parent / "media-urls.txt"
+    url_list.write_text("\n".join(server.media_urls) + "\n", encoding="utf-8")
+    server.reset()
+    completed = subprocess.run(
+        ["bash", str(HERE / "curl_baseline.sh"), str(url_list), str(out_dir), str(jobs)],
+        capture_output=True, text=True,
+    )
+    stats = server.stats()
+    lines = completed.stdout.strip().splitlines()
+    if completed.returncode != 0 or not lines or not lines[-1].startswith("curl_seconds="):
+        raise RuntimeError(f"curl_baseline.sh failed ({completed.returncode}): {completed.stderr.strip()[-2000:]}")
+    seconds = float(lines[-1].split("=", 1)[1])
+    size = sum(entry.stat().st_size for entry in os.scandir(out_dir) if entry.is_file())
+    files = sum(1 for entry in os.scandir(out_dir) if entry.is_file())
+    return RunFigures(
+        name="curl --parallel", seconds=seconds, clips=clips, bytes=size, api_requests=None,
+        media_requests=stats["media_requests"], files_written=files, peak_rss_mb=None,
+    )
+
+
+# --------------------------------------------------------------------------- reporting
+
+
+def evaluate(first: RunFigures, second: RunFigures, curl: RunFigures, tasks: int, clips: int) -> dict:
+    ratio = first.seconds / curl.seconds if curl.seconds > 0 else float("inf")
+    bound = math.ceil(tasks / BATCH)
+    worst_round = max((r["api_requests"] for r in first.poll_rounds), default=0)
+    per_round_ok = all(r["api_requests"] <= r["allowed"] for r in first.poll_rounds) and worst_round <= bound
+    checks = {
+        "first sync complete": (first.ok and first.clips == clips and not first.problems, f"{first.clips}/{clips} clips"),
+        f"first sync <= {TARGET_CURL_RATIO}x curl": (ratio <= TARGET_CURL_RATIO, f"ratio {ratio:.2f}"),
+        f"API requests per poll round <= ceil(tasks/{BATCH})": (
+            per_round_ok,
+            f"max {worst_round} <= ceil({tasks}/{BATCH}) = {bound}; rounds "
+            + ", ".join(f"{r['api_requests']} for {r['asked']}" for r in first.poll_rounds),
+        ),
+        "second sync: 0 media requests": (second.media_requests == 0, str(second.media_requests)),
+        "second sync: 0 files written": (second.files_written == 0, str(second.files_written)),
+        f"second sync < {TARGET_RESYNC_SECONDS:g} s": (second.seconds < TARGET_RESYNC_SECONDS, f"{second.seconds:.3f} s"),
+        f"peak RSS < {TARGET_RSS_MB:g} MiB": (
+            (first.peak_rss_mb or 0) < TARGET_RSS_MB, f"{first.peak_rss_mb:.1f} MiB after the first sync"
+        ),
+    }
+    return {"sync_over_curl": ratio, "checks": {name: {"pass": ok, "detail": detail} for name, (ok, detail) in checks.items()}}
+
+
+def print_table(args: argparse.Namespace, tasks: int, runs: list[RunFigures], verdict: dict) -> None:
+    print(f"Suno Desktop sync benchmark: {args.clips} clips in {tasks} tasks, jobs={args.jobs}, "
+          f"Python {sys.version.split()[0]}, {os.cpu_count()} CPU(s)")
+    header = f"{'run':<18}{'wall s':>9}{'clips/s':>9}{'MB/s':>8}{'MB':>8}{'API req':>9}{'media req':>11}{'files written':>15}{'peak RSS MiB':>14}"
+    print(header)
+    print("-" * len(header))
+    for run in runs:
+        def cell(value: object, spec: str) -> str:
+            return "-" if value is None else format(value, spec)
+        print(
+            f"{run.name:<18}{run.seconds:>9.3f}{run.clips_per_s:>9.1f}{run.mb_per_s:>8.1f}{run.bytes / 1e6:>8.1f}"
+            f"{cell(run.api_requests, 'd'):>9}{run.media_requests:>11d}{cell(run.files_written, 'd'):>15}"
+            f"{cell(run.peak_rss_mb, '.1f'):>14}"
+        )
+    print(f"\nsync / curl wall time: {verdict['sync_over_curl']:.2f}")
+    for name, check in verdict["checks"].items():
+        print(f"  [{'PASS' if check['pass'] else 'FAIL'}] {name}: {check['detail']}")
+    for run in runs:
+        for problem in run.problems:
+            print(f"  ! {run.name}: {problem}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark SyncEngine against curl --parallel on a local relay.")
+    parser.add_argument("--clips", type=int, default=1000, help="clips to create (default 1000)")
+    parser.add_argument("--jobs", type=int, default=4, help="parallel downloads, for both sync and curl (default 4)")
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="put the library and curl's files in DIR and keep them")
+    parser.add_argument("--pending", type=float, default=0.1,
+                        help="fraction of tasks still generating at the first poll (default 0.1)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
+    args = parser.parse_args(argv)
+    if args.clips < 1 or args.jobs < 1:
+        parser.error("--clips and --jobs must be >= 1")
+
+    if args.keep is not None:
+        if args.keep.exists() and any(args.keep.iterdir()):
+            parser.error(f"--keep {args.keep}: the folder must be empty or not exist yet")
+        args.keep.mkdir(parents=True, exist_ok=True)
+        work, cleanup = args.keep.resolve(), None
+    else:
+        cleanup = tempfile.TemporaryDirectory(prefix="suno-sync-bench-")
+        work = Path(cleanup.name)
+    rss_before = peak_rss_mb()
+    try:
+        with BenchServer(args.clips, args.pending) as server:
+            tasks = len(server.task_ids)
+            library_root = work / "library"
+            first = run_sync(server, library_root, args.jobs, server.task_ids, "first sync")
+            second = run_sync(server, library_root, args.jobs, None, "second sync")
+            curl_dir = work / "curl"
+            curl_dir.mkdir()
+            curl = run_curl(server, curl_dir, args.jobs, args.clips)
+    finally:
+        if cleanup is not None:
+            cleanup.cleanup()
+    runs = [first, second, curl]
+    verdict = evaluate(first, second, curl, tasks, args.clips)
+    if args.json:
+        out = {
+            "clips": args.clips, "tasks": tasks, "jobs": args.jobs, "pending_fraction": args.pending,
+            "rss_before_mb": rss_before,
+            "runs": [{**asdict(run), "clips_per_s": run.clips_per_s, "mb_per_s": run.mb_per_s} for run in runs],
+            **verdict,
+            "kept_in": str(work) if args.keep is not None else None,
+        }
+        print(json.dumps(out, indent=2))
+    else:
+        print_table(args, tasks, runs, verdict)
+        print(f"\n(peak RSS before the first sync: {rss_before:.1f} MiB"
+              + (f"; files kept in {work})" if args.keep is not None else ")"))
+    if args.check and not all(check["pass"] for check in verdict["checks"].values()):
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

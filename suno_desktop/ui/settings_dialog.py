@@ -1,0 +1,375 @@
+"""The Settings dialog: relay, library and tag options, edited on a copy.
+
+The dialog never writes anything itself; :meth:`SettingsDialog.settings` returns a
+new :class:`Settings` and the window decides what to save and apply. "Test
+connection" runs on a worker so a slow or dead relay never freezes the dialog.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from datetime import datetime, timezone
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..library.filenames import TEMPLATE_FIELDS, TemplateError, render_stem
+from ..relay.errors import RelayError
+from ..relay.model import Clip
+from ..settings import Settings, default_library_dir
+from .workers import WorkerPool
+
+log = logging.getLogger(__name__)
+
+ID3_VERSIONS = (("ID3v2.3 (most compatible)", 3), ("ID3v2.4", 4))
+LYRICS_LANGUAGES = (
+    ("Detect from lyrics", "auto"),
+    ("English", "eng"),
+    ("Japanese", "jpn"),
+    ("Korean", "kor"),
+    ("Chinese", "chi"),
+    ("Spanish", "spa"),
+    ("French", "fre"),
+    ("German", "ger"),
+    ("Portuguese", "por"),
+    ("Russian", "rus"),
+)
+TOKEN_HINTS = {
+    "system keyring": "Stored in the system keyring",
+    "settings file": "Stored in the settings file, readable only by you",
+}
+#: what the template example is rendered from
+SAMPLE_CLIP = Clip(
+    clip_id="a06015d0-9e04-4f30-85db-401494940394",
+    task_id="7e3f7c52-0a64-4b4e-9d51-2f8f1c6b9a10",
+    title="City Lights",
+    tags="emotional punk",
+    model="chirp-v4",
+    status="complete",
+    created_at=datetime(2024, 6, 18, 14, 30, tzinfo=timezone.utc),
+)
+TEST_TIMEOUT = (5.0, 10.0)
+
+# Colours readable on light and dark palettes alike.
+OK_COLOR = QColor("#2e9e4f")
+ERROR_COLOR = QColor("#d93025")
+
+
+def check_relay_connection(base_url: str, token: str) -> tuple[bool, str]:
+    """Runs on a worker: (True, success sentence) or (False, the error sentence)."""
+    from ..relay.client import RelayClient
+
+    client = None
+    try:
+        client = RelayClient(base_url, token, timeout=TEST_TIMEOUT, retries=1)
+        return True, client.check_connection()
+    except RelayError as exc:
+        return False, str(exc)
+    except Exception as exc:  # noqa: BLE001 - whatever happens, the dialog shows a sentence
+        log.warning("connection test failed unexpectedly: %r", exc)
+        return False, f"The connection test failed unexpectedly: {exc}."
+    finally:
+        if client is not None:
+            client.close()
+
+
+def _set_state(label: QLabel, state: str) -> None:
+    """Colour a label for *state* ("ok", "error", "muted" or "" for normal text).
+
+    The state is also kept in the ``state`` property, for tests and style sheets.
+    """
+    label.setProperty("state", state)
+    palette = QApplication.palette(label)
+    if state == "ok":
+        palette.setColor(QPalette.ColorRole.WindowText, OK_COLOR)
+    elif state == "error":
+        palette.setColor(QPalette.ColorRole.WindowText, ERROR_COLOR)
+    elif state == "muted":
+        palette.setColor(QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.PlaceholderText))
+    label.setPalette(palette)
+
+
+class SettingsDialog(QDialog):
+    """Edits a copy of *settings*; read the result with :meth:`settings` after ``accepted``."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        parent: QWidget | None = None,
+        *,
+        token_location: str = "settings file",
+        workers: WorkerPool | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setMinimumWidth(560)
+        self._original = settings
+        self._workers = workers if workers is not None else WorkerPool(max_threads=1, parent=self)
+        self._test_generation = 0
+        self._template_valid = True
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._build_relay_group(settings, token_location))
+        layout.addWidget(self._build_library_group(settings))
+        layout.addWidget(self._build_tags_group(settings))
+        layout.addStretch(1)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.setObjectName("buttonBox")
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+        self._update_template_example()
+
+    # ------------------------------------------------------------------ building
+
+    def _build_relay_group(self, settings: Settings, token_location: str) -> QGroupBox:
+        group = QGroupBox("Relay")
+        form = _form(group)
+
+        self.base_url_edit = QLineEdit(settings.base_url)
+        self.base_url_edit.setObjectName("baseUrlEdit")
+        self.base_url_edit.setPlaceholderText("https://relay.example.com")
+        form.addRow("&Base URL:", self.base_url_edit)
+
+        self.token_edit = QLineEdit(settings.token)
+        self.token_edit.setObjectName("tokenEdit")
+        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token_edit.setPlaceholderText("The relay's API token")
+        self.show_token_button = QToolButton()
+        self.show_token_button.setObjectName("showTokenButton")
+        self.show_token_button.setText("Show")
+        self.show_token_button.setCheckable(True)
+        self.show_token_button.setToolTip("Show or hide the token")
+        self.show_token_button.toggled.connect(self._show_token)
+        form.addRow(_buddy("API &token:", self.token_edit), _row(self.token_edit, self.show_token_button))
+
+        self.token_hint = QLabel(TOKEN_HINTS.get(token_location, TOKEN_HINTS["settings file"]))
+        self.token_hint.setObjectName("tokenHint")
+        _make_hint(self.token_hint)
+        form.addRow("", self.token_hint)
+
+        self.test_button = QPushButton("Test connection")
+        self.test_button.setObjectName("testConnectionButton")
+        self.test_button.clicked.connect(self.test_connection)
+        self.connection_result = QLabel()
+        self.connection_result.setObjectName("connectionResult")
+        self.connection_result.setWordWrap(True)
+        self.connection_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        test_row = QHBoxLayout()
+        test_row.setContentsMargins(0, 0, 0, 0)
+        test_row.addWidget(self.test_button, 0, Qt.AlignmentFlag.AlignTop)
+        test_row.addWidget(self.connection_result, 1)
+        form.addRow("", test_row)
+
+        self.base_url_edit.textEdited.connect(self._connection_fields_edited)
+        self.token_edit.textEdited.connect(self._connection_fields_edited)
+        return group
+
+    def _build_library_group(self, settings: Settings) -> QGroupBox:
+        group = QGroupBox("Library")
+        form = _form(group)
+
+        self.library_edit = QLineEdit(settings.library)
+        self.library_edit.setObjectName("libraryEdit")
+        self.library_edit.setPlaceholderText(str(default_library_dir()))
+        self.browse_button = QPushButton("Browse…")
+        self.browse_button.setObjectName("browseLibraryButton")
+        self.browse_button.clicked.connect(self._browse_library)
+        form.addRow(_buddy("&Folder:", self.library_edit), _row(self.library_edit, self.browse_button))
+
+        self.download_video_check = QCheckBox("Download videos (MP4)")
+        self.download_video_check.setObjectName("downloadVideoCheck")
+        self.download_video_check.setChecked(settings.download_video)
+        form.addRow("", _row(self.download_video_check, stretch=True))
+
+        self.jobs_spin = QSpinBox()
+        self.jobs_spin.setObjectName("jobsSpin")
+        self.jobs_spin.setRange(1, 16)
+        self.jobs_spin.setValue(max(1, min(16, int(settings.jobs))))
+        form.addRow(_buddy("&Parallel downloads:", self.jobs_spin), _row(self.jobs_spin, stretch=True))
+
+        self.template_edit = QLineEdit(settings.filename_template)
+        self.template_edit.setObjectName("templateEdit")
+        self.template_edit.setToolTip(
+            "Fields: " + ", ".join("{" + name + "}" for name in TEMPLATE_FIELDS)
+        )
+        self.template_edit.textChanged.connect(self._update_template_example)
+        form.addRow("File &names:", self.template_edit)
+
+        self.template_example = QLabel()
+        self.template_example.setObjectName("templateExample")
+        self.template_example.setWordWrap(True)
+        self.template_example.setTextFormat(Qt.TextFormat.PlainText)
+        form.addRow("", self.template_example)
+        return group
+
+    def _build_tags_group(self, settings: Settings) -> QGroupBox:
+        group = QGroupBox("Tags")
+        form = _form(group)
+
+        self.id3_version_combo = QComboBox()
+        self.id3_version_combo.setObjectName("id3VersionCombo")
+        for label, version in ID3_VERSIONS:
+            self.id3_version_combo.addItem(label, version)
+        _select_data(self.id3_version_combo, 4 if settings.id3_version == 4 else 3)
+        form.addRow(_buddy("&ID3 version:", self.id3_version_combo), _row(self.id3_version_combo, stretch=True))
+
+        self.artist_edit = QLineEdit(settings.artist)
+        self.artist_edit.setObjectName("artistEdit")
+        form.addRow("&Artist:", self.artist_edit)
+
+        self.album_edit = QLineEdit(settings.album)
+        self.album_edit.setObjectName("albumEdit")
+        form.addRow("Al&bum:", self.album_edit)
+
+        self.lyrics_language_combo = QComboBox()
+        self.lyrics_language_combo.setObjectName("lyricsLanguageCombo")
+        for label, code in LYRICS_LANGUAGES:
+            self.lyrics_language_combo.addItem(label, code)
+        language = settings.lyrics_language or "auto"
+        if self.lyrics_language_combo.findData(language) < 0:
+            # a code set by hand in the settings file survives a round trip
+            self.lyrics_language_combo.addItem(f"Other ({language})", language)
+        _select_data(self.lyrics_language_combo, language)
+        form.addRow(_buddy("&Lyrics language:", self.lyrics_language_combo), _row(self.lyrics_language_combo, stretch=True))
+        return group
+
+    # ------------------------------------------------------------------ result
+
+    def settings(self) -> Settings:
+        """A new :class:`Settings` with the edited values; everything else copied."""
+        return dataclasses.replace(
+            self._original,
+            base_url=self.base_url_edit.text().strip(),
+            token=self.token_edit.text().strip(),
+            library=self.library_edit.text().strip(),
+            download_video=self.download_video_check.isChecked(),
+            jobs=self.jobs_spin.value(),
+            filename_template=self.template_edit.text(),
+            id3_version=int(self.id3_version_combo.currentData()),
+            artist=self.artist_edit.text().strip(),
+            album=self.album_edit.text().strip(),
+            lyrics_language=str(self.lyrics_language_combo.currentData()),
+        )
+
+    # ------------------------------------------------------------------ behaviour
+
+    def test_connection(self) -> None:
+        """Ask the relay on a worker; the result arrives in :meth:`_show_test_result`."""
+        self._test_generation += 1
+        generation = self._test_generation
+        self.test_button.setEnabled(False)
+        self.connection_result.setText("Testing…")
+        _set_state(self.connection_result, "muted")
+        self._workers.submit(
+            check_relay_connection,
+            self.base_url_edit.text(),
+            self.token_edit.text(),
+            on_result=lambda outcome: self._show_test_result(generation, outcome),
+        )
+
+    def _show_test_result(self, generation: int, outcome: tuple[bool, str]) -> None:
+        if generation != self._test_generation:
+            return  # the URL or token changed since; this answer is about old values
+        ok, sentence = outcome
+        self.test_button.setEnabled(True)
+        self.connection_result.setText(sentence)
+        _set_state(self.connection_result, "ok" if ok else "error")
+
+    def _connection_fields_edited(self) -> None:
+        """A result about other values would mislead: clear it and allow a new test."""
+        self._test_generation += 1
+        self.test_button.setEnabled(True)
+        self.connection_result.clear()
+        _set_state(self.connection_result, "")
+
+    def _show_token(self, shown: bool) -> None:
+        self.token_edit.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
+        self.show_token_button.setText("Hide" if shown else "Show")
+
+    def _browse_library(self) -> None:
+        start = self.library_edit.text().strip() or str(default_library_dir())
+        folder = QFileDialog.getExistingDirectory(self, "Choose the library folder", start)
+        if folder:
+            self.library_edit.setText(folder)
+
+    def _update_template_example(self) -> None:
+        try:
+            stem = render_stem(self.template_edit.text(), SAMPLE_CLIP)
+        except TemplateError as exc:
+            self._template_valid = False
+            self.template_example.setText(str(exc))
+            _set_state(self.template_example, "error")
+        else:
+            self._template_valid = True
+            self.template_example.setText(f"Example: {stem}.mp3")
+            _set_state(self.template_example, "")
+        self.ok_button.setEnabled(self._template_valid)
+
+    def done(self, result: int) -> None:
+        # Any late test result must not touch a closed dialog.
+        self._test_generation += 1
+        super().done(result)
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _form(group: QGroupBox) -> QFormLayout:
+    form = QFormLayout(group)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return form
+
+
+def _row(*widgets: QWidget, stretch: bool = False) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        row.addWidget(widget)
+    if stretch:
+        row.addStretch(1)
+    return row
+
+
+def _buddy(text: str, field: QWidget) -> QLabel:
+    """A form label whose mnemonic focuses *field* (QFormLayout only does this for widgets)."""
+    label = QLabel(text)
+    label.setBuddy(field)
+    return label
+
+
+def _make_hint(label: QLabel) -> None:
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 0.9)
+    label.setFont(font)
+    _set_state(label, "muted")
+
+
+def _select_data(combo: QComboBox, value: object) -> None:
+    index = combo.findData(value)
+    combo.setCurrentIndex(max(0, index))

@@ -1,0 +1,146 @@
+"""The first-start dialog: connect to a relay, or look around in the demo first.
+
+Shown when no token is configured. It only collects answers; the caller saves the
+settings or starts the demo depending on :attr:`WelcomeDialog.choice`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .icons import app_icon
+
+log = logging.getLogger(__name__)
+
+CHOICE_CONFIGURED = "configured"
+CHOICE_DEMO = "demo"
+CHOICE_CANCELLED = ""
+
+SUMMARY = (
+    "Suno Desktop keeps the songs you make with Suno in a local library: it fetches "
+    "them from your API relay, downloads audio, covers and lyrics, tags the files, "
+    "and lets you play, search and export them."
+)
+PROMPT = (
+    "Enter your relay's address and API token to start, or open the demo to look "
+    "around with sample songs first."
+)
+ICON_SIZE = 64
+
+
+def is_relay_url(text: str) -> bool:
+    """Enough of a URL to try: http(s) scheme and something after it."""
+    lowered = text.strip().lower()
+    for scheme in ("http://", "https://"):
+        if lowered.startswith(scheme) and len(lowered) > len(scheme):
+            return True
+    return False
+
+
+class WelcomeDialog(QDialog):
+    """After ``exec()``, :attr:`choice` is "configured", "demo" or "" (closed)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Welcome to Suno Desktop")
+        self.setMinimumWidth(540)
+        self.choice = CHOICE_CANCELLED
+
+        icon_label = QLabel()
+        icon_label.setObjectName("welcomeIcon")
+        icon_label.setPixmap(app_icon().pixmap(ICON_SIZE, ICON_SIZE))
+        icon_label.setFixedSize(ICON_SIZE, ICON_SIZE)
+        icon_label.setAlignment(Qt.AlignmentFlag.AlignTop)
+
+        heading = QLabel("Welcome to Suno Desktop")
+        heading.setObjectName("welcomeHeading")
+        font = heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        heading.setFont(font)
+
+        summary = QLabel(SUMMARY)
+        summary.setWordWrap(True)
+        prompt = QLabel(PROMPT)
+        prompt.setWordWrap(True)
+
+        intro = QVBoxLayout()
+        intro.setSpacing(8)
+        intro.addWidget(heading)
+        intro.addWidget(summary)
+        intro.addWidget(prompt)
+        header = QHBoxLayout()
+        header.setSpacing(16)
+        header.addWidget(icon_label, 0, Qt.AlignmentFlag.AlignTop)
+        header.addLayout(intro, 1)
+
+        self.base_url_edit = QLineEdit()
+        self.base_url_edit.setObjectName("welcomeBaseUrl")
+        self.base_url_edit.setPlaceholderText("https://relay.example.com")
+        self.token_edit = QLineEdit()
+        self.token_edit.setObjectName("welcomeToken")
+        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token_edit.setPlaceholderText("The relay's API token")
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("Relay &URL:", self.base_url_edit)
+        form.addRow("API &token:", self.token_edit)
+
+        self.demo_button = QPushButton("Open the demo")
+        self.demo_button.setObjectName("demoButton")
+        self.demo_button.setAutoDefault(False)
+        self.continue_button = QPushButton("Continue")
+        self.continue_button.setObjectName("continueButton")
+        self.continue_button.setDefault(True)
+        buttons = QDialogButtonBox()
+        buttons.addButton(self.demo_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.continue_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.demo_button.clicked.connect(self._choose_demo)
+        self.continue_button.clicked.connect(self._choose_continue)
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(14)
+        layout.addLayout(header)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+        self.base_url_edit.textChanged.connect(self._update_continue)
+        self.token_edit.textChanged.connect(self._update_continue)
+        self._update_continue()
+        self.base_url_edit.setFocus()
+
+    def base_url(self) -> str:
+        return self.base_url_edit.text().strip()
+
+    def token(self) -> str:
+        return self.token_edit.text().strip()
+
+    def _update_continue(self) -> None:
+        self.continue_button.setEnabled(is_relay_url(self.base_url()) and bool(self.token()))
+
+    def _choose_demo(self) -> None:
+        self.choice = CHOICE_DEMO
+        self.accept()
+
+    def _choose_continue(self) -> None:
+        if not self.continue_button.isEnabled():
+            return
+        self.choice = CHOICE_CONFIGURED
+        self.accept()
+
+    def reject(self) -> None:
+        self.choice = CHOICE_CANCELLED
+        super().reject()

@@ -1,0 +1,373 @@
+"""download_file against a real loopback HTTP server that fails on purpose."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import re
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from suno_desktop import __version__
+from suno_desktop.demo.media_server import MediaServer
+from suno_desktop.media import download
+from suno_desktop.media.download import (
+    DownloadCancelled,
+    DownloadError,
+    UnsafeURL,
+    download_file,
+    make_media_session,
+    part_path,
+)
+from suno_desktop.resources import resource_path
+
+DEMO = resource_path("demo")
+SONG = DEMO / "song-1.mp3"
+QUICK = {"backoff": 0.01, "timeout": (2.0, 2.0)}
+
+
+@pytest.fixture
+def media_server():
+    with MediaServer() as server:
+        yield server
+
+
+@pytest.fixture
+def session():
+    with make_media_session() as media_session:
+        yield media_session
+
+
+@pytest.fixture
+def song_url(media_server):
+    return media_server.add("/media/song.mp3", SONG, "audio/mpeg")
+
+
+def assert_nothing_left(folder: Path, target: Path) -> None:
+    assert not target.exists()
+    assert list(folder.iterdir()) == [], "a failed download must not leave files behind"
+
+
+def test_happy_path_reports_progress_and_leaves_no_part_file(media_server, session, song_url, tmp_path):
+    calls: list[tuple[int, int | None]] = []
+    result = download_file(session, song_url, tmp_path / "song.mp3", chunk_size=16 * 1024,
+                           progress=lambda done, total: calls.append((done, total)), **QUICK)
+    assert result.path == tmp_path / "song.mp3"
+    assert result.path.read_bytes() == SONG.read_bytes()
+    assert result.size == SONG.stat().st_size
+    assert (result.content_type, result.resumed) == ("audio/mpeg", False)
+    assert [p.name for p in tmp_path.iterdir()] == ["song.mp3"]
+    assert calls[-1] == (result.size, result.size)
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+    assert media_server.requests[0].headers["user-agent"] == f"SunoDesktop/{__version__}"
+
+
+def test_creates_the_target_folder(session, song_url, tmp_path):
+    result = download_file(session, song_url, tmp_path / "a" / "b" / "song.mp3", **QUICK)
+    assert result.path.read_bytes() == SONG.read_bytes()
+
+
+def test_short_body_is_detected_against_content_length(media_server, session, song_url, tmp_path):
+    media_server.inject_fault("/media/song.mp3", "cut")
+    with pytest.raises(DownloadError) as caught:
+        download_file(session, song_url, tmp_path / "song.mp3", attempts=1, **QUICK)
+    assert re.fullmatch(
+        r"The download of 127\.0\.0\.1:\d+/media/song\.mp3 was cut off after 72\.4 kB of 144\.8 kB"
+        r" \(1 attempt\); it will be retried\.", caught.value.message)
+    assert_nothing_left(tmp_path, tmp_path / "song.mp3")
+
+
+def test_cut_off_resumes_with_range(media_server, session, song_url, tmp_path):
+    media_server.inject_fault("/media/song.mp3", "cut")
+    result = download_file(session, song_url, tmp_path / "song.mp3", **QUICK)
+    size = SONG.stat().st_size
+    assert result.resumed
+    assert result.path.read_bytes() == SONG.read_bytes()
+    first, second = media_server.requests
+    assert "range" not in first.headers
+    assert second.headers["range"] == f"bytes={size // 2}-"
+
+
+def test_server_without_range_support_starts_over(media_server, session, song_url, tmp_path):
+    media_server.range_support = False
+    media_server.inject_fault("/media/song.mp3", "cut")
+    result = download_file(session, song_url, tmp_path / "song.mp3", **QUICK)
+    assert not result.resumed
+    assert result.path.read_bytes() == SONG.read_bytes()
+    assert [("range" in r.headers) for r in media_server.requests] == [False, False]
+
+
+def test_server_ignoring_range_makes_the_download_start_over(media_server, session, song_url, tmp_path):
+    """It advertises ranges on the first answer, then answers 200 to the resume."""
+    media_server.inject_fault("/media/song.mp3", "cut")
+    original = media_server._lookup
+
+    def lookup(raw_path):
+        if len(media_server.requests) == 2:
+            media_server.range_support = False
+        return original(raw_path)
+
+    media_server._lookup = lookup
+    result = download_file(session, song_url, tmp_path / "song.mp3", **QUICK)
+    assert media_server.requests[1].headers["range"].startswith("bytes=")
+    assert not result.resumed
+    assert result.path.read_bytes() == SONG.read_bytes()
+
+
+def test_cut_off_on_every_attempt_gives_up_cleanly(media_server, session, song_url, tmp_path):
+    media_server.range_support = False
+    media_server.inject_fault("/media/song.mp3", "cut", times=10)
+    with pytest.raises(DownloadError, match=r"cut off .*\(3 attempts\)"):
+        download_file(session, song_url, tmp_path / "song.mp3", attempts=3, **QUICK)
+    assert len(media_server.requests) == 3
+    assert_nothing_left(tmp_path, tmp_path / "song.mp3")
+
+
+def test_existing_target_survives_a_failed_download(media_server, session, song_url, tmp_path):
+    target = tmp_path / "song.mp3"
+    target.write_bytes(b"the old, complete file")
+    media_server.inject_fault("/media/song.mp3", "cut", times=2)
+    with pytest.raises(DownloadError):
+        download_file(session, song_url, target, attempts=2, **QUICK)
+    assert target.read_bytes() == b"the old, complete file"
+    assert not part_path(target).exists()
+    download_file(session, song_url, target, **QUICK)
+    assert target.read_bytes() == SONG.read_bytes()
+
+
+def test_404_fails_at_once(media_server, session, tmp_path):
+    with pytest.raises(DownloadError) as caught:
+        download_file(session, media_server.base_url + "/missing.mp3", tmp_path / "x.mp3", **QUICK)
+    assert caught.value.status == 404
+    assert "HTTP 404 (Not Found)" in caught.value.message
+    assert len(media_server.requests) == 1
+    assert_nothing_left(tmp_path, tmp_path / "x.mp3")
+
+
+@pytest.mark.parametrize("fault", ["404", "500"])
+def test_status_failures_use_their_own_rules(media_server, session, song_url, tmp_path, fault):
+    media_server.inject_fault("/media/song.mp3", fault, times=10)
+    with pytest.raises(DownloadError):
+        download_file(session, song_url, tmp_path / "song.mp3", attempts=3, **QUICK)
+    assert len(media_server.requests) == (1 if fault == "404" else 3)
+
+
+def test_429_and_503_are_retried_honouring_retry_after(media_server, session, song_url, tmp_path):
+    media_server.inject_fault("/media/song.mp3", "503")
+    media_server.inject_fault("/media/song.mp3", "429")
+    started = time.monotonic()
+    result = download_file(session, song_url, tmp_path / "song.mp3", **QUICK)
+    assert time.monotonic() - started >= 0.9  # Retry-After: 1 on the 429
+    assert result.path.read_bytes() == SONG.read_bytes()
+    assert len(media_server.requests) == 3
+
+
+def test_connection_reset_is_retried(media_server, session, song_url, tmp_path):
+    media_server.inject_fault("/media/song.mp3", "reset", times=2)
+    result = download_file(session, song_url, tmp_path / "song.mp3", **QUICK)
+    assert result.path.read_bytes() == SONG.read_bytes()
+
+
+def test_read_timeout_is_retried_then_reported(media_server, session, song_url, tmp_path):
+    media_server.inject_fault("/media/song.mp3", "slow")
+    result = download_file(session, song_url, tmp_path / "song.mp3", timeout=(2, 0.3), backoff=0.01)
+    assert result.path.read_bytes() == SONG.read_bytes()
+
+    media_server.inject_fault("/media/song.mp3", "slow", times=2)
+    with pytest.raises(DownloadError, match=r"timed out \(2 attempts\)"):
+        download_file(session, song_url, tmp_path / "again.mp3", timeout=(2, 0.3), attempts=2, backoff=0.01)
+    assert not (tmp_path / "again.mp3").exists()
+
+
+def test_redirects_are_followed(media_server, session, song_url, tmp_path):
+    hop = media_server.add_redirect("/r1", "/r2", status=307)
+    media_server.add_redirect("/r2", song_url, status=302)
+    result = download_file(session, hop, tmp_path / "song.mp3", **QUICK)
+    assert result.path.read_bytes() == SONG.read_bytes()
+    assert [r.path for r in media_server.requests] == ["/r1", "/r2", "/media/song.mp3"]
+
+
+def test_redirect_loops_stop(media_server, session, tmp_path):
+    url = media_server.add_redirect("/loop", "/loop")
+    with pytest.raises(DownloadError, match="redirected more than 5 times"):
+        download_file(session, url, tmp_path / "x.mp3", **QUICK)
+    assert len(media_server.requests) == 6
+    assert_nothing_left(tmp_path, tmp_path / "x.mp3")
+
+
+@pytest.mark.parametrize("location", ["file:///etc/passwd", "ftp://127.0.0.1/song.mp3", "javascript:alert(1)"])
+def test_redirect_to_a_non_http_address_is_refused(media_server, session, tmp_path, location):
+    url = media_server.add_redirect("/evil", location)
+    with pytest.raises(UnsafeURL, match="redirected to a .* address; only http and https are allowed"):
+        download_file(session, url, tmp_path / "x.mp3", **QUICK)
+    assert_nothing_left(tmp_path, tmp_path / "x.mp3")
+
+
+@pytest.mark.parametrize("url", ["ftp://127.0.0.1/song.mp3", "file:///etc/passwd", "/relative/path.mp3", ""])
+def test_non_http_urls_are_refused(session, tmp_path, url):
+    with pytest.raises(UnsafeURL, match="only http and https addresses are allowed"):
+        download_file(session, url, tmp_path / "x.mp3")
+    assert_nothing_left(tmp_path, tmp_path / "x.mp3")
+
+
+def test_url_without_host_is_an_error(session, tmp_path):
+    with pytest.raises(DownloadError, match="names no host"):
+        download_file(session, "http:///song.mp3", tmp_path / "x.mp3")
+
+
+def test_messages_never_show_the_query_string(media_server, session, tmp_path):
+    url = media_server.base_url + "/missing.mp3?token=SECRET"
+    with pytest.raises(DownloadError) as caught:
+        download_file(session, url, tmp_path / "x.mp3", **QUICK)
+    assert "SECRET" not in caught.value.message
+
+
+def test_no_authorization_header_ever_reaches_the_media_host(media_server, song_url, tmp_path, monkeypatch):
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login user password from-netrc\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    requests.get(song_url, timeout=5)  # control: plain requests would send the netrc credentials
+    assert "authorization" in media_server.requests[-1].headers
+    media_server.reset_counters()
+
+    session = make_media_session()
+    assert "Authorization" not in session.headers
+    session.headers["Authorization"] = "Bearer relay-token"  # a careless caller
+    session.auth = ("user", "password")
+    redirect = media_server.add_redirect("/hop", song_url)
+    download_file(session, redirect, tmp_path / "a.mp3", **QUICK)
+    media_server.inject_fault("/media/song.mp3", "cut")
+    download_file(session, song_url, tmp_path / "b.mp3", **QUICK)
+    session.close()
+    assert len(media_server.requests) == 4
+    for request in media_server.requests:
+        assert "authorization" not in request.headers
+
+
+def test_suffix_comes_from_the_bytes(media_server, session, tmp_path):
+    png_url = media_server.add("/image/cover.jpeg", DEMO / "cover-2.png", "image/jpeg")
+    result = download_file(session, png_url, tmp_path / "cover.jpeg", suffix_from_content=True, **QUICK)
+    assert result.path == tmp_path / "cover.png"
+    assert result.content_type == "image/png"
+    assert result.path.read_bytes() == (DEMO / "cover-2.png").read_bytes()
+    assert [p.name for p in tmp_path.iterdir()] == ["cover.png"]
+
+    jpeg_url = media_server.add("/image/cover", DEMO / "cover-1.jpg", "application/octet-stream")
+    result = download_file(session, jpeg_url, tmp_path / "other.img", suffix_from_content=True, **QUICK)
+    assert (result.path.name, result.content_type) == ("other.jpg", "image/jpeg")
+
+    odd_url = media_server.add("/image/odd", b"not an image at all", "text/html")
+    result = download_file(session, odd_url, tmp_path / "odd.jpg", suffix_from_content=True, **QUICK)
+    assert result.path == tmp_path / "odd.jpg"  # nothing says image: the suffix is kept
+
+
+def test_cancel_removes_the_part_file(media_server, session, tmp_path):
+    url = media_server.add_generated("/big.bin", 50_000_000, "application/octet-stream")
+    cancel = threading.Event()
+
+    def progress(done, total):
+        if done >= 1_000_000:
+            cancel.set()
+
+    with pytest.raises(DownloadCancelled, match="was cancelled"):
+        download_file(session, url, tmp_path / "big.bin", progress=progress, cancel=cancel,
+                      chunk_size=64 * 1024, **QUICK)
+    assert_nothing_left(tmp_path, tmp_path / "big.bin")
+
+
+def test_cancel_interrupts_the_backoff_wait(media_server, session, song_url, tmp_path):
+    media_server.inject_fault("/media/song.mp3", "500", times=10)
+    cancel = threading.Event()
+    threading.Timer(0.2, cancel.set).start()
+    started = time.monotonic()
+    with pytest.raises(DownloadCancelled):
+        download_file(session, song_url, tmp_path / "song.mp3", backoff=20, cancel=cancel)
+    assert time.monotonic() - started < 5
+    assert_nothing_left(tmp_path, tmp_path / "song.mp3")
+
+
+def test_full_disk_is_a_clear_error(media_server, session, song_url, tmp_path, monkeypatch):
+    def no_space(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(download.os, "fsync", no_space)
+    with pytest.raises(DownloadError, match=r"^The disk is full: song\.mp3 could not be saved"):
+        download_file(session, song_url, tmp_path / "song.mp3", **QUICK)
+    monkeypatch.undo()
+    assert_nothing_left(tmp_path, tmp_path / "song.mp3")
+
+
+def test_concurrent_downloads_share_one_session(media_server, session, tmp_path):
+    sources = {
+        "song-1.mp3": DEMO / "song-1.mp3", "song-2.mp3": DEMO / "song-2.mp3",
+        "song-3.mp3": DEMO / "song-3.mp3", "video-1.mp4": DEMO / "video-1.mp4",
+        "cover-1.jpg": DEMO / "cover-1.jpg", "cover-2.png": DEMO / "cover-2.png",
+    }
+    urls = {name: media_server.add(f"/m/{name}", path, "application/octet-stream") for name, path in sources.items()}
+    generated = {f"gen-{i}.bin": (3_000_000 + i, i) for i in range(6)}
+    for name, (size, seed) in generated.items():
+        urls[name] = media_server.add_generated(f"/m/{name}", size, "application/octet-stream", seed=seed)
+    for name, fault in zip(urls, ["cut", "500", "reset", "cut", "503", "cut"]):
+        media_server.inject_fault(f"/m/{name}", fault)
+
+    results: dict[str, Path] = {}
+    errors: list[BaseException] = []
+
+    def fetch(name: str) -> None:
+        try:
+            results[name] = download_file(session, urls[name], tmp_path / name, **QUICK).path
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=fetch, args=(name,)) for name in urls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    for name, path in sources.items():
+        assert results[name].read_bytes() == path.read_bytes()
+    for name, (size, seed) in generated.items():
+        assert results[name].read_bytes() == MediaServer.generated_bytes(size, seed)
+
+
+def _memory_kb(field: str) -> int:
+    with open("/proc/self/status") as status:
+        return int(re.search(rf"^{field}:\s+(\d+) kB", status.read(), re.MULTILINE).group(1))
+
+
+@pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="needs Linux /proc to measure peak memory")
+def test_big_download_keeps_memory_flat(media_server, session, tmp_path):
+    size = int(os.environ.get("SUNO_BIG_DOWNLOAD_MB", "1024")) * 1024 * 1024
+    if shutil.disk_usage(tmp_path).free < size * 1.5:
+        pytest.skip("not enough free disk space for the big download")
+    url = media_server.add_generated("/big.bin", size, "application/octet-stream", seed=42)
+    media_server.inject_fault("/big.bin", "cut")  # also resume once, half-way through
+    target = tmp_path / "big.bin"
+    try:
+        with open("/proc/self/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")  # reset the peak (VmHWM) to the current RSS
+    except OSError:
+        pytest.skip("cannot reset the peak memory counter here")
+    before = _memory_kb("VmRSS")
+    try:
+        result = download_file(session, url, target, **QUICK)
+        peak = _memory_kb("VmHWM")
+        assert result.size == size and result.resumed
+        assert (peak - before) < 20 * 1024, f"peak memory grew by {(peak - before) // 1024} MB"
+        expected, actual = hashlib.sha256(), hashlib.sha256()
+        for chunk in MediaServer.iter_generated_bytes(size, seed=42):
+            expected.update(chunk)
+        with open(target, "rb") as downloaded:
+            for chunk in iter(lambda: downloaded.read(1 << 20), b""):
+                actual.update(chunk)
+        assert actual.hexdigest() == expected.hexdigest()
+    finally:
+        target.unlink(missing_ok=True)

@@ -1,0 +1,280 @@
+"""The real window against the local relay, driven with qtbot like a person would."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from mutagen.id3 import ID3
+from PySide6.QtCore import QMimeData, QPoint, Qt, QTimer
+from PySide6.QtGui import QDrag, QDropEvent, QGuiApplication
+from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMessageBox, QPlainTextEdit
+
+from suno_desktop.library.store import ClipState, Library
+from suno_desktop.settings import Settings, SettingsStore
+from suno_desktop.ui.clip_table import CLIP_ID_ROLE, COL_DURATION, COL_TITLE
+from suno_desktop.ui.main_window import MainWindow
+
+WAIT = 20_000
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path, relay):
+    windows = []
+
+    def make(*, token="test-token", base_url=None, library_dir=None, jobs=4):
+        store = SettingsStore(tmp_path / "config", use_keyring=False)
+        settings = Settings(base_url=base_url or relay.api_url, token=token, jobs=jobs, poll_interval=0.05,
+                            library=str(library_dir or tmp_path / "Library"))
+        store.save(settings)
+        library = Library(settings.library_dir, create=True)
+        window = MainWindow(library, settings, store)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.load_library()
+        qtbot.waitUntil(lambda: getattr(window, "library_loaded", False), timeout=WAIT)
+        windows.append((window, library))
+        return window
+
+    yield make
+    for window, library in windows:
+        window.close()
+        library.close()
+
+
+def rows(window):
+    return window.proxy.rowCount()
+
+
+def all_ready(window, count):
+    model = window.model
+    return model.rowCount() == count and all(model.record(r).state == ClipState.READY for r in range(count))
+
+
+def add_through_dialog(qtbot, window, text):
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.findChild(QPlainTextEdit, "taskIdsEdit") is not None)
+    edit = window.findChild(QPlainTextEdit, "taskIdsEdit")
+    edit.setPlainText(text)
+    box = window.findChild(QDialogButtonBox, "buttonBox")
+    ok = box.button(QDialogButtonBox.StandardButton.Ok)
+    assert ok.isEnabled()
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+
+def synced_window(qtbot, make_window, relay, tasks=2, **kwargs):
+    ids = [relay.add_music_task(title=f"Song {n}", tags=f"style{n} rock", clips=2) for n in range(tasks)]
+    window = make_window(**kwargs)
+    add_through_dialog(qtbot, window, "\n".join(ids))
+    qtbot.waitUntil(lambda: all_ready(window, tasks * 2), timeout=WAIT)
+    return window, ids
+
+
+def test_add_tasks_dialog_fetches_downloads_and_tags(qtbot, make_window, relay):
+    pending = relay.add_music_task(title="Slow Song", polls_until_success=2)
+    window, ids = synced_window(qtbot, make_window, relay)
+    add_through_dialog(qtbot, window, f"pasted: {pending}, and junk")
+    qtbot.waitUntil(lambda: all_ready(window, 6), timeout=WAIT)
+    for row in range(6):
+        record = window.model.record(row)
+        tags = ID3(window.library.root / record.audio_path)
+        assert tags["TXXX:SUNO_CLIP_ID"].text == [record.clip_id]
+        assert window.model.files_on_disk(row) == (True, True, True)
+    assert "6 clips" in window.count_label.text()
+
+
+def test_sort_and_filter(qtbot, make_window, relay):
+    window, _ = synced_window(qtbot, make_window, relay, tasks=3)
+    header = window.table.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(header.sectionViewportPosition(COL_TITLE) + 10, header.height() // 2))
+    titles = [window.proxy.index(r, COL_TITLE).data() for r in range(rows(window))]
+    assert titles == sorted(titles) or titles == sorted(titles, reverse=True)
+    window.proxy.sort(COL_TITLE, Qt.SortOrder.DescendingOrder)
+    titles = [window.proxy.index(r, COL_TITLE).data() for r in range(rows(window))]
+    assert titles == sorted(titles, reverse=True)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(window.search, "style1")
+    assert rows(window) == 2
+    assert {window.proxy.index(r, COL_TITLE).data() for r in range(2)} == {"Song 1"}
+    window.search.clear()
+    qtbot.keyClicks(window.search, "WALKING")  # lyrics, case-insensitive
+    assert rows(window) == 6
+    window.search.clear()
+    qtbot.keyClicks(window.search, "no such song")
+    assert rows(window) == 0 and "0 of 6" in window.count_label.text()
+
+
+def select_rows(qtbot, window, count):
+    table = window.table
+    table.setFocus()
+    table.selectRow(0)
+    for _ in range(count - 1):
+        qtbot.keyClick(table.viewport(), Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    assert len(table.selectionModel().selectedRows()) == count
+
+
+def test_drag_hands_over_tagged_mp3_files_as_a_copy(qtbot, make_window, relay, monkeypatch):
+    window, _ = synced_window(qtbot, make_window, relay)
+    select_rows(qtbot, window, 3)
+    drag = window.table.create_drag()
+    urls = drag.mimeData().urls()
+    assert len(urls) == 3 and drag.mimeData().hasFormat("text/uri-list")
+    for url in urls:
+        path = Path(url.toLocalFile())
+        assert url.isLocalFile() and path.suffix == ".mp3" and path.is_file()
+        assert ID3(path)["TIT2"].text[0].startswith("Song")
+    assert window.model.supportedDragActions() == Qt.DropAction.CopyAction
+    assert not drag.pixmap().isNull()  # the drag shows the cover
+    started = []
+    monkeypatch.setattr(QDrag, "exec", lambda self, *actions: started.append((self.mimeData().urls(), actions)))
+    window.table.startDrag(Qt.DropAction.CopyAction | Qt.DropAction.MoveAction)
+    assert started == [(urls, (Qt.DropAction.CopyAction, Qt.DropAction.CopyAction))]  # never a move
+    # Ctrl+C: the same file URLs on the clipboard
+    qtbot.keyClick(window.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().mimeData().urls() == urls
+
+
+def test_clip_without_mp3_is_not_dragged(qtbot, make_window, relay):
+    window, _ = synced_window(qtbot, make_window, relay, tasks=1)
+    record = window.model.record(0)
+    (window.library.root / record.audio_path).unlink()
+    qtbot.waitUntil(lambda: window.model.files_on_disk(window.model.row_of(record.clip_id))[0] is False, timeout=WAIT)
+    row = window.proxy.proxy_row_of(record.clip_id)
+    window.table.selectRow(row)
+    assert window.table.create_drag() is None
+
+
+def test_export_copies_selected_files_without_clobbering(qtbot, make_window, relay, tmp_path):
+    window, _ = synced_window(qtbot, make_window, relay)
+    select_rows(qtbot, window, 2)
+    out = tmp_path / "USB stick"
+    out.mkdir()
+    first = window.selected_records()[0]
+    clash = out / Path(first.audio_path).name
+    clash.write_bytes(b"someone else's file")
+    qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.findChild(QLineEdit, "exportFolderEdit") is not None)
+    window.findChild(QLineEdit, "exportFolderEdit").setText(str(out))
+    box = window.findChild(QDialogButtonBox, "exportButtons")
+    qtbot.mouseClick(box.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(list(out.glob("*.mp3"))) == 3, timeout=WAIT)
+    assert clash.read_bytes() == b"someone else's file"
+    copies = sorted(out.glob("*.mp3"))
+    assert any(p.name.endswith(" (2).mp3") for p in copies)
+    for path in copies:
+        if path != clash:
+            assert ID3(path)["TXXX:SUNO_CLIP_ID"].text
+
+
+def test_double_click_plays_and_position_advances(qtbot, make_window, relay):
+    window, _ = synced_window(qtbot, make_window, relay, tasks=1)
+    if not window.player.available:
+        pytest.fail(window.player.unavailable_reason)
+    table = window.table
+    rect = table.visualRect(window.proxy.index(0, COL_TITLE))
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: window.player.is_playing and window.player.position > 0, timeout=WAIT)
+    assert window.player.current_clip_id == window.proxy.index(0, 0).data(CLIP_ID_ROLE)
+    qtbot.keyClick(table, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not window.player.is_playing, timeout=WAIT)
+    # next follows the table's order
+    window.play_next(1)
+    qtbot.waitUntil(lambda: window.player.current_clip_id == window.proxy.index(1, 0).data(CLIP_ID_ROLE), timeout=WAIT)
+
+
+def test_settings_change_persists(qtbot, make_window, relay, tmp_path):
+    window = make_window()
+    qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.findChild(QLineEdit, "artistEdit") is not None)
+    artist = window.findChild(QLineEdit, "artistEdit")
+    artist.selectAll()
+    qtbot.keyClicks(artist, "My Band")
+    dialog = artist.window()
+    box = dialog.findChild(QDialogButtonBox)
+    qtbot.mouseClick(box.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.settings.artist == "My Band")
+    assert SettingsStore(tmp_path / "config", use_keyring=False).load().artist == "My Band"
+
+
+def test_bad_token_is_shown_once_with_a_way_to_fix_it(qtbot, make_window, relay):
+    ids = [relay.add_music_task() for _ in range(3)]
+    window = make_window(token="wrong")
+    add_through_dialog(qtbot, window, " ".join(ids))
+    qtbot.waitUntil(lambda: "token" in window.last_error.lower(), timeout=WAIT)
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "errorDialog") is not None, timeout=WAIT)
+    box = window.findChild(QMessageBox, "errorDialog")
+    assert "Settings" in box.text()
+    window.sync_now()
+    qtbot.wait(300)
+    assert len(window.findChildren(QMessageBox, "errorDialog")) == 1
+
+
+def test_relay_down_is_reported_in_the_status_bar(qtbot, make_window, relay):
+    window = make_window(base_url="http://127.0.0.1:9")
+    add_through_dialog(qtbot, window, "ba46ad15-07ce-41a6-b68d-196321dc00d5")
+    qtbot.waitUntil(lambda: "127.0.0.1" in window.error_label.text(), timeout=WAIT)
+    assert window.findChild(QMessageBox, "errorDialog") is None  # no dialog for a passing outage
+
+
+def test_remove_asks_then_trashes_and_stays_removed(qtbot, make_window, relay, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    window, ids = synced_window(qtbot, make_window, relay, tasks=1)
+    window.table.selectRow(0)
+    record = window.selected_records()[0]
+    audio = window.library.root / record.audio_path
+    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "removeDialog") is not None)
+    box = window.findChild(QMessageBox, "removeDialog")
+    remove = next(b for b in box.buttons() if b.text() == "Remove")
+    qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    assert not audio.exists()
+    window.sync_now()
+    qtbot.wait(500)
+    assert window.model.row_of(record.clip_id) is None
+
+
+def test_deleted_file_is_marked_missing_at_once(qtbot, make_window, relay):
+    window, _ = synced_window(qtbot, make_window, relay, tasks=1)
+    record = window.model.record(0)
+    (window.library.root / record.audio_path).unlink()
+    qtbot.waitUntil(lambda: window.model.record_for(record.clip_id).state == ClipState.MISSING, timeout=WAIT)
+
+
+def test_dropping_text_with_task_ids_opens_the_add_dialog(qtbot, make_window, relay):
+    window = make_window()
+    mime = QMimeData()
+    mime.setText('{"task_id": "ba46ad15-07ce-41a6-b68d-196321dc00d5"}')
+    event = QDropEvent(window.rect().center().toPointF(), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    qtbot.waitUntil(lambda: window.findChild(QPlainTextEdit, "taskIdsEdit") is not None)
+    assert "ba46ad15" in window.findChild(QPlainTextEdit, "taskIdsEdit").toPlainText()
+
+
+def test_event_loop_stays_responsive_during_a_large_sync(qtbot, make_window, relay):
+    ids = [relay.add_music_task(clips=2, video=False) for _ in range(100)]
+    window = make_window()
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start(20)
+    window.controller.add_tasks(ids)
+    qtbot.waitUntil(lambda: all_ready(window, 200), timeout=60_000)
+    timer.stop()
+    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    assert len(ticks) > 10
+    assert max(gaps) < 0.5, f"the GUI thread was blocked for {max(gaps):.2f} s"
+
+
+def test_window_layout_is_restored(qtbot, make_window, relay):
+    window = make_window()
+    window.resize(1000, 700)
+    window.table.setColumnWidth(COL_DURATION, 123)
+    window.close()
+    again = make_window()
+    assert again.table.columnWidth(COL_DURATION) == 123
+    assert again.size().width() == 1000

@@ -1,0 +1,145 @@
+"""The loopback media server the demo relay, the download tests and the benchmark rely on."""
+
+from __future__ import annotations
+
+import http.client
+import socket
+
+import pytest
+import requests
+
+from suno_desktop.demo.media_server import MediaServer
+from suno_desktop.resources import resource_path
+
+SONG = resource_path("demo", "song-1.mp3")
+
+
+@pytest.fixture
+def media_server():
+    with MediaServer() as server:
+        yield server
+
+
+def test_serves_file_with_length_and_ranges(media_server):
+    url = media_server.add("/song.mp3", SONG, "audio/mpeg")
+    assert url == media_server.base_url + "/song.mp3"
+    data = SONG.read_bytes()
+
+    whole = requests.get(url, timeout=5)
+    assert whole.status_code == 200
+    assert whole.content == data
+    assert whole.headers["Content-Length"] == str(len(data))
+    assert whole.headers["Accept-Ranges"] == "bytes"
+    assert whole.headers["Content-Type"] == "audio/mpeg"
+
+    tail = requests.get(url, headers={"Range": "bytes=100-"}, timeout=5)
+    assert tail.status_code == 206
+    assert tail.content == data[100:]
+    assert tail.headers["Content-Range"] == f"bytes 100-{len(data) - 1}/{len(data)}"
+
+    middle = requests.get(url, headers={"Range": "bytes=10-19"}, timeout=5)
+    assert (middle.status_code, middle.content) == (206, data[10:20])
+
+    beyond = requests.get(url, headers={"Range": f"bytes={len(data)}-"}, timeout=5)
+    assert beyond.status_code == 416
+    assert beyond.headers["Content-Range"] == f"bytes */{len(data)}"
+
+
+def test_head_unknown_paths_and_queries(media_server):
+    media_server.add("/stream?item_id=x", b"by query", "audio/mpeg")
+    media_server.add("/stream", b"plain", "audio/mpeg")
+    head = requests.head(media_server.base_url + "/stream?item_id=x", timeout=5)
+    assert head.status_code == 200 and head.headers["Content-Length"] == "8" and head.content == b""
+    assert requests.get(media_server.base_url + "/stream?item_id=x", timeout=5).content == b"by query"
+    assert requests.get(media_server.base_url + "/stream?item_id=y", timeout=5).content == b"plain"
+    assert requests.get(media_server.base_url + "/nothing", timeout=5).status_code == 404
+    media_server.remove("/stream")
+    assert requests.get(media_server.base_url + "/stream", timeout=5).status_code == 404
+    assert [r.method for r in media_server.requests] == ["HEAD", "GET", "GET", "GET", "GET"]
+    media_server.reset_counters()
+    assert media_server.requests == []
+
+
+def test_range_support_can_be_switched_off(media_server):
+    url = media_server.add("/blob", b"0123456789", "application/octet-stream")
+    media_server.range_support = False
+    response = requests.get(url, headers={"Range": "bytes=5-"}, timeout=5)
+    assert response.status_code == 200
+    assert response.content == b"0123456789"
+    assert "Accept-Ranges" not in response.headers
+
+
+def test_keep_alive_reuses_one_connection(media_server):
+    media_server.add("/a", b"a" * 1000, "text/plain")
+    connection = http.client.HTTPConnection("127.0.0.1", media_server.port, timeout=5)
+    for _ in range(3):
+        connection.request("GET", "/a")
+        response = connection.getresponse()
+        assert response.read() == b"a" * 1000
+    connection.close()
+
+
+@pytest.mark.parametrize("fault,status", [("500", 500), ("503", 503), ("429", 429), ("404", 404)])
+def test_status_faults_fire_the_given_number_of_times(media_server, fault, status):
+    url = media_server.add("/x", b"payload", "text/plain")
+    media_server.inject_fault("/x", fault, times=2)
+    answers = [requests.get(url, timeout=5) for _ in range(3)]
+    assert [a.status_code for a in answers] == [status, status, 200]
+    if fault == "429":
+        assert answers[0].headers["Retry-After"] == "1"
+
+
+def test_cut_sends_the_full_length_then_half_the_body(media_server):
+    url = media_server.add("/song.mp3", SONG, "audio/mpeg")
+    media_server.inject_fault("/song.mp3", "cut")
+    response = requests.get(url, stream=True, timeout=5)
+    assert response.headers["Content-Length"] == str(SONG.stat().st_size)
+    received = response.raw.read(10**7, decode_content=False)
+    assert 0 < len(received) < SONG.stat().st_size
+    with pytest.raises(Exception):
+        response.raw.read(10**7, decode_content=False)
+
+
+def test_reset_and_slow_faults(media_server):
+    url = media_server.add("/x", b"payload", "text/plain")
+    media_server.inject_fault("/x", "reset")
+    with pytest.raises(requests.ConnectionError):
+        requests.get(url, timeout=5)
+    media_server.inject_fault("/x", "slow")
+    with pytest.raises(requests.Timeout):
+        requests.get(url, timeout=(2, 0.3))
+    assert requests.get(url, timeout=5).content == b"payload"
+
+
+def test_redirects(media_server):
+    media_server.add("/target", b"here", "text/plain")
+    url = media_server.add_redirect("/moved", "/target", status=301)
+    response = requests.get(url, timeout=5)
+    assert response.content == b"here"
+    assert response.history[0].status_code == 301
+
+
+def test_generated_content_is_deterministic_and_range_exact(media_server):
+    size = 3 * (1 << 20) + 12345
+    url = media_server.add_generated("/gen.bin", size, "application/octet-stream", seed=7)
+    body = requests.get(url, timeout=10).content
+    assert len(body) == size
+    assert body == MediaServer.generated_bytes(size, seed=7)
+    assert body != MediaServer.generated_bytes(size, seed=8)
+    # every 1 MiB block differs, so a resume at a wrong offset cannot go unnoticed
+    assert body[: 1 << 20] != body[1 << 20 : 2 << 20]
+    start = (1 << 20) - 5
+    part = requests.get(url, headers={"Range": f"bytes={start}-{start + 99}"}, timeout=10)
+    assert part.content == body[start : start + 100] == MediaServer.generated_bytes(size, 7, start, 100)
+    assert b"".join(MediaServer.iter_generated_bytes(size, 7, start=size - 10)) == body[-10:]
+
+
+def test_stop_closes_idle_keep_alive_connections():
+    server = MediaServer().start()
+    server.add("/a", b"a", "text/plain")
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+    sock.sendall(b"GET /a HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert sock.recv(4096).startswith(b"HTTP/1.1 200")
+    server.stop()
+    assert sock.recv(4096) == b""  # the server hung up instead of leaving a thread behind
+    sock.close()
