@@ -41,7 +41,8 @@ awk -v dir="$out_dir" '
 
 count=$(grep -c '^url = ' "$config" || true)
 start=$(date +%s.%N)
-curl --parallel --parallel-max "$jobs" --silent --show-error --fail --config "$config"
+# --no-progress-meter: curl 7.x still draws the parallel meter with -sS
+curl --parallel --parallel-max "$jobs" --silent --show-error --fail --no-progress-meter --config "$config"
 end=$(date +%s.%N)
 
 echo "downloaded $count URLs into $out_dir with --parallel-max $jobs"

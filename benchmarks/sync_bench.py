@@ -22,7 +22,6 @@ import json
 import math
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -50,9 +49,12 @@ TARGET_RSS_MB = 150.0
 class BenchServer:
     """The child process running bench_relay.py; commands go over its stdin/stdout."""
 
-    def __init__(self, clips: int, pending: float) -> None:
+    def __init__(self, clips: int, pending: float, audio_repeat: int = 1) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, str(HERE / "bench_relay.py"), "--clips", str(clips), "--pending", str(pending)],
+            [
+                sys.executable, str(HERE / "bench_relay.py"), "--clips", str(clips),
+                "--pending", str(pending), "--audio-repeat", str(audio_repeat),
+            ],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
         )
         self._lock = threading.Lock()
@@ -138,6 +140,8 @@ class RunFigures:
     media_requests: int
     files_written: int | None
     peak_rss_mb: float | None
+    cpu_seconds: float | None = None  # user + system of this process (for curl: of bash + curl)
+    server_cpu_seconds: float = 0.0  # the relay + media server process
     ok: bool = True
     problems: list[str] = field(default_factory=list)
     poll_rounds: list[dict] = field(default_factory=list)
@@ -157,6 +161,11 @@ def peak_rss_mb() -> float:
     return value / (1024 * 1024) if sys.platform == "darwin" else value / 1024
 
 
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_sync(server: BenchServer, root: Path, jobs: int, task_ids: list[str] | None, name: str) -> RunFigures:
     library = Library(root, create=True)
     client = RelayClient(server.api_url, server.token)
@@ -164,9 +173,12 @@ def run_sync(server: BenchServer, root: Path, jobs: int, task_ids: list[str] | N
     engine = SyncEngine(library, client, SyncOptions(jobs=jobs, poll_interval=0.0), observer=counter)
     try:
         server.reset()
+        server_cpu = server.stats()["cpu_seconds"]
+        cpu = cpu_seconds()
         started = time.perf_counter()
         report = engine.sync(task_ids)
         seconds = time.perf_counter() - started
+        cpu = cpu_seconds() - cpu
         stats = server.stats()
         clips_in_library = len(library.clips())
     finally:
@@ -187,7 +199,8 @@ def run_sync(server: BenchServer, root: Path, jobs: int, task_ids: list[str] | N
     return RunFigures(
         name=name, seconds=seconds, clips=clips_in_library, bytes=report.bytes_downloaded,
         api_requests=report.api_requests, media_requests=stats["media_requests"],
-        files_written=report.files_written, peak_rss_mb=peak_rss_mb(), ok=report.ok, problems=problems,
+        files_written=report.files_written, peak_rss_mb=peak_rss_mb(), cpu_seconds=cpu,
+        server_cpu_seconds=stats["cpu_seconds"] - server_cpu, ok=report.ok, problems=problems,
         poll_rounds=[{**asdict(r), "allowed": r.allowed} for r in counter.rounds],
     )
 
@@ -196,10 +209,13 @@ def run_curl(server: BenchServer, out_dir: Path, jobs: int, clips: int) -> RunFi
     url_list = out_dir.parent / "media-urls.txt"
     url_list.write_text("\n".join(server.media_urls) + "\n", encoding="utf-8")
     server.reset()
+    server_cpu = server.stats()["cpu_seconds"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     completed = subprocess.run(
         ["bash", str(HERE / "curl_baseline.sh"), str(url_list), str(out_dir), str(jobs)],
         capture_output=True, text=True,
     )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # bash + curl (the server is not reaped yet)
     stats = server.stats()
     lines = completed.stdout.strip().splitlines()
     if completed.returncode != 0 or not lines or not lines[-1].startswith("curl_seconds="):
@@ -210,6 +226,8 @@ def run_curl(server: BenchServer, out_dir: Path, jobs: int, clips: int) -> RunFi
     return RunFigures(
         name="curl --parallel", seconds=seconds, clips=clips, bytes=size, api_requests=None,
         media_requests=stats["media_requests"], files_written=files, peak_rss_mb=None,
+        cpu_seconds=(after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
+        server_cpu_seconds=stats["cpu_seconds"] - server_cpu,
     )
 
 
@@ -241,8 +259,9 @@ def evaluate(first: RunFigures, second: RunFigures, curl: RunFigures, tasks: int
 
 def print_table(args: argparse.Namespace, tasks: int, runs: list[RunFigures], verdict: dict) -> None:
     print(f"Suno Desktop sync benchmark: {args.clips} clips in {tasks} tasks, jobs={args.jobs}, "
+          f"audio x{args.audio_repeat}, "
           f"Python {sys.version.split()[0]}, {os.cpu_count()} CPU(s)")
-    header = f"{'run':<18}{'wall s':>9}{'clips/s':>9}{'MB/s':>8}{'MB':>8}{'API req':>9}{'media req':>11}{'files written':>15}{'peak RSS MiB':>14}"
+    header = f"{'run':<18}{'wall s':>9}{'clips/s':>9}{'MB/s':>8}{'MB':>8}{'API req':>9}{'media req':>11}{'files written':>15}{'peak RSS MiB':>14}{'CPU s':>7}{'server CPU s':>14}"
     print(header)
     print("-" * len(header))
     for run in runs:
@@ -251,7 +270,7 @@ def print_table(args: argparse.Namespace, tasks: int, runs: list[RunFigures], ve
         print(
             f"{run.name:<18}{run.seconds:>9.3f}{run.clips_per_s:>9.1f}{run.mb_per_s:>8.1f}{run.bytes / 1e6:>8.1f}"
             f"{cell(run.api_requests, 'd'):>9}{run.media_requests:>11d}{cell(run.files_written, 'd'):>15}"
-            f"{cell(run.peak_rss_mb, '.1f'):>14}"
+            f"{cell(run.peak_rss_mb, '.1f'):>14}{cell(run.cpu_seconds, '.2f'):>7}{run.server_cpu_seconds:>14.2f}"
         )
     print(f"\nsync / curl wall time: {verdict['sync_over_curl']:.2f}")
     for name, check in verdict["checks"].items():
@@ -268,11 +287,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, metavar="DIR", help="put the library and curl's files in DIR and keep them")
     parser.add_argument("--pending", type=float, default=0.1,
                         help="fraction of tasks still generating at the first poll (default 0.1)")
+    parser.add_argument("--audio-repeat", type=int, default=1, metavar="K",
+                        help="make each MP3 K bundled songs long (default 1: 120-170 kB; 25 is about a real 3 min song)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     args = parser.parse_args(argv)
-    if args.clips < 1 or args.jobs < 1:
-        parser.error("--clips and --jobs must be >= 1")
+    if args.clips < 1 or args.jobs < 1 or args.audio_repeat < 1:
+        parser.error("--clips, --jobs and --audio-repeat must be >= 1")
+    if not 0 <= args.pending <= 1:
+        parser.error("--pending must be between 0 and 1")
 
     if args.keep is not None:
         if args.keep.exists() and any(args.keep.iterdir()):
@@ -284,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(cleanup.name)
     rss_before = peak_rss_mb()
     try:
-        with BenchServer(args.clips, args.pending) as server:
+        with BenchServer(args.clips, args.pending, args.audio_repeat) as server:
             tasks = len(server.task_ids)
             library_root = work / "library"
             first = run_sync(server, library_root, args.jobs, server.task_ids, "first sync")
@@ -300,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         out = {
             "clips": args.clips, "tasks": tasks, "jobs": args.jobs, "pending_fraction": args.pending,
+            "audio_repeat": args.audio_repeat,
             "rss_before_mb": rss_before,
             "runs": [{**asdict(run), "clips_per_s": run.clips_per_s, "mb_per_s": run.mb_per_s} for run in runs],
             **verdict,

@@ -139,7 +139,10 @@ def test_stop_closes_idle_keep_alive_connections():
     server.add("/a", b"a", "text/plain")
     sock = socket.create_connection(("127.0.0.1", server.port), timeout=5)
     sock.sendall(b"GET /a HTTP/1.1\r\nHost: x\r\n\r\n")
-    assert sock.recv(4096).startswith(b"HTTP/1.1 200")
+    answer = b""
+    while not answer.endswith(b"\r\n\r\na"):
+        answer += sock.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 200")
     server.stop()
     assert sock.recv(4096) == b""  # the server hung up instead of leaving a thread behind
     sock.close()

@@ -289,7 +289,12 @@ class _Transfer:
             if not location:
                 return response
             response.close()
-            next_url = requote_uri(urljoin(url, location))
+            try:
+                next_url = requote_uri(urljoin(url, location))
+            except ValueError as exc:
+                raise DownloadError(
+                    f"The download of {self.label} was redirected to an invalid address.", url=self.url
+                ) from exc
             _check_url(next_url, redirected_from=url)
             log.debug("download of %s redirected to %s", self.label, _describe(next_url))
             url = next_url

@@ -107,7 +107,8 @@ class SeekSlider(QSlider):
         super().mousePressEvent(event)
 
     def _keyboard_or_wheel(self, action: int) -> None:
-        if not self.isSliderDown() and int(getattr(action, "value", action)) != QSlider.SliderAction.SliderMove.value:
+        action = int(getattr(action, "value", action))
+        if not self.isSliderDown() and action != QSlider.SliderAction.SliderMove.value:
             self.seek_requested.emit(self.sliderPosition())
 
 

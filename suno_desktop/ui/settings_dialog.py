@@ -108,6 +108,38 @@ def _set_state(label: QLabel, state: str) -> None:
     label.setPalette(palette)
 
 
+class MessageLabel(QLabel):
+    """A wrapped plain-text message exactly as tall as its text at its current width.
+
+    Layouts only estimate a wrapped label's height; inside group boxes the guess
+    leaves gaps or cuts lines off. Fixing the height to the measured value lets the
+    dialog grow (through its minimum size) when a long error appears.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        policy = self.sizePolicy()
+        policy.setHeightForWidth(False)
+        self.setSizePolicy(policy)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(text)
+        self._fit_height()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        height = super().heightForWidth(self.width()) if self.text() else 0
+        if height >= 0 and height != self.minimumHeight():
+            self.setFixedHeight(height)
+
+
 class SettingsDialog(QDialog):
     """Edits a copy of *settings*; read the result with :meth:`settings` after ``accepted``."""
 
@@ -127,10 +159,15 @@ class SettingsDialog(QDialog):
         self._test_generation = 0
         self._template_valid = True
 
+        groups = (
+            self._build_relay_group(settings, token_location),
+            self._build_library_group(settings),
+            self._build_tags_group(settings),
+        )
+        _align_label_columns([group.layout() for group in groups])
         layout = QVBoxLayout(self)
-        layout.addWidget(self._build_relay_group(settings, token_location))
-        layout.addWidget(self._build_library_group(settings))
-        layout.addWidget(self._build_tags_group(settings))
+        for group in groups:
+            layout.addWidget(group)
         layout.addStretch(1)
 
         self.buttons = QDialogButtonBox(
@@ -175,15 +212,13 @@ class SettingsDialog(QDialog):
         self.test_button = QPushButton("Test connection")
         self.test_button.setObjectName("testConnectionButton")
         self.test_button.clicked.connect(self.test_connection)
-        self.connection_result = QLabel()
+        self.connection_result = MessageLabel()
         self.connection_result.setObjectName("connectionResult")
-        self.connection_result.setWordWrap(True)
         self.connection_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        test_row = QHBoxLayout()
-        test_row.setContentsMargins(0, 0, 0, 0)
-        test_row.addWidget(self.test_button, 0, Qt.AlignmentFlag.AlignTop)
-        test_row.addWidget(self.connection_result, 1)
-        form.addRow("", test_row)
+        form.addRow("", _row(self.test_button, stretch=True))
+        form.addRow("", self.connection_result)
+        self._relay_form = form
+        form.setRowVisible(self.connection_result, False)  # shown once there is something to say
 
         self.base_url_edit.textEdited.connect(self._connection_fields_edited)
         self.token_edit.textEdited.connect(self._connection_fields_edited)
@@ -220,10 +255,8 @@ class SettingsDialog(QDialog):
         self.template_edit.textChanged.connect(self._update_template_example)
         form.addRow("File &names:", self.template_edit)
 
-        self.template_example = QLabel()
+        self.template_example = MessageLabel()
         self.template_example.setObjectName("templateExample")
-        self.template_example.setWordWrap(True)
-        self.template_example.setTextFormat(Qt.TextFormat.PlainText)
         form.addRow("", self.template_example)
         return group
 
@@ -283,8 +316,7 @@ class SettingsDialog(QDialog):
         self._test_generation += 1
         generation = self._test_generation
         self.test_button.setEnabled(False)
-        self.connection_result.setText("Testing…")
-        _set_state(self.connection_result, "muted")
+        self._show_connection_result("Testing…", "muted")
         self._workers.submit(
             check_relay_connection,
             self.base_url_edit.text(),
@@ -297,15 +329,18 @@ class SettingsDialog(QDialog):
             return  # the URL or token changed since; this answer is about old values
         ok, sentence = outcome
         self.test_button.setEnabled(True)
-        self.connection_result.setText(sentence)
-        _set_state(self.connection_result, "ok" if ok else "error")
+        self._show_connection_result(sentence, "ok" if ok else "error")
 
     def _connection_fields_edited(self) -> None:
         """A result about other values would mislead: clear it and allow a new test."""
         self._test_generation += 1
         self.test_button.setEnabled(True)
-        self.connection_result.clear()
-        _set_state(self.connection_result, "")
+        self._show_connection_result("", "")
+
+    def _show_connection_result(self, text: str, state: str) -> None:
+        self.connection_result.setText(text)
+        _set_state(self.connection_result, state)
+        self._relay_form.setRowVisible(self.connection_result, bool(text))
 
     def _show_token(self, shown: bool) -> None:
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
@@ -354,6 +389,20 @@ def _row(*widgets: QWidget, stretch: bool = False) -> QHBoxLayout:
     if stretch:
         row.addStretch(1)
     return row
+
+
+def _align_label_columns(forms: list[QFormLayout]) -> None:
+    """One label width for every group, so the fields line up down the whole dialog."""
+    labels = []
+    for form in forms:
+        for row in range(form.rowCount()):
+            item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            if item is not None and isinstance(item.widget(), QLabel):
+                labels.append(item.widget())
+    width = max((label.sizeHint().width() for label in labels), default=0)
+    for label in labels:
+        label.setMinimumWidth(width)
+        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 def _buddy(text: str, field: QWidget) -> QLabel:

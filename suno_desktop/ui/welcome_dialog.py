@@ -11,7 +11,6 @@ import logging
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -55,7 +54,7 @@ class WelcomeDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Welcome to Suno Desktop")
+        self.setWindowTitle("Suno Desktop")
         self.setMinimumWidth(540)
         self.choice = CHOICE_CANCELLED
 
@@ -105,9 +104,11 @@ class WelcomeDialog(QDialog):
         self.continue_button = QPushButton("Continue")
         self.continue_button.setObjectName("continueButton")
         self.continue_button.setDefault(True)
-        buttons = QDialogButtonBox()
-        buttons.addButton(self.demo_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.addButton(self.continue_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        # The demo is the side door: at the left, away from the main action.
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.demo_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.continue_button)
         self.demo_button.clicked.connect(self._choose_demo)
         self.continue_button.clicked.connect(self._choose_continue)
 
@@ -115,12 +116,15 @@ class WelcomeDialog(QDialog):
         layout.setSpacing(14)
         layout.addLayout(header)
         layout.addLayout(form)
-        layout.addWidget(buttons)
+        layout.addSpacing(6)
+        layout.addLayout(buttons)
 
         self.base_url_edit.textChanged.connect(self._update_continue)
         self.token_edit.textChanged.connect(self._update_continue)
         self._update_continue()
         self.base_url_edit.setFocus()
+        # Wrapped labels make the default height a guess; fit it to the real width.
+        self.resize(self.minimumWidth(), layout.totalHeightForWidth(self.minimumWidth()))
 
     def base_url(self) -> str:
         return self.base_url_edit.text().strip()

@@ -1,0 +1,277 @@
+"""The Video tab: plays a clip's local MP4 with its own player, apart from the audio player bar."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..playback.player import (
+    DEFAULT_VOLUME,
+    import_multimedia,
+    media_error_sentence,
+    perceptual_to_linear,
+    same_file,
+    unavailable_sentence,
+)
+from .player_bar import SeekSlider, format_time
+
+logger = logging.getLogger(__name__)
+
+NO_VIDEO = "No video for this clip"
+VIDEO_CLOSED = "The video was closed while its file changes."
+
+
+class VideoView(QWidget):
+    """A QVideoWidget with play/pause and seek; a centred label whenever there is nothing to show."""
+
+    error = Signal(str)  # one clear sentence, also shown in the view itself
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("videoView")
+        self.current_path: Path | None = None
+        self.title = ""
+        self.unavailable_reason = ""
+        self._released: tuple[Path, str, int] | None = None
+        self._pending_seek: int | None = None
+        self._mm = None
+        self._media_player = None
+        self._audio_output = None
+        self.video_widget: QWidget | None = None
+
+        self.message = QLabel(NO_VIDEO)
+        self.message.setObjectName("videoMessage")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.message.setMargin(16)
+        self.message.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.message)
+
+        self.play_pause_button = QToolButton()
+        self.play_pause_button.setObjectName("videoPlayPauseButton")
+        self.play_pause_button.setAutoRaise(True)
+        self.play_pause_button.setIconSize(QSize(20, 20))
+        self.play_pause_button.setToolTip("Play/Pause video")
+        self.play_pause_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.play_pause_button.clicked.connect(self.toggle)
+        self.seek_slider = SeekSlider()
+        self.seek_slider.setObjectName("videoSeekSlider")
+        self.time_label = QLabel()
+        self.time_label.setObjectName("videoTimeLabel")
+        self.time_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.time_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("00:00 / 00:00") + 4)
+        self.seek_slider.valueChanged.connect(self._show_time)
+        self.seek_slider.seek_requested.connect(self.seek)
+        controls = QHBoxLayout()
+        controls.setContentsMargins(6, 4, 8, 4)
+        controls.setSpacing(6)
+        controls.addWidget(self.play_pause_button)
+        controls.addWidget(self.seek_slider, 1)
+        controls.addWidget(self.time_label)
+        self.controls = QWidget()
+        self.controls.setObjectName("videoControls")
+        self.controls.setLayout(controls)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.controls)
+
+        self._create_backend()
+        self._show_playing(False)
+        self._show_time()
+        self._show_message(self.unavailable_reason or NO_VIDEO)
+
+    def _create_backend(self) -> None:
+        try:
+            mm = import_multimedia(widgets=True)
+        except Exception as exc:  # noqa: BLE001 - ImportError, or OSError from a missing shared library
+            self.unavailable_reason = unavailable_sentence(exc, "Video")
+            logger.warning("Qt Multimedia widgets could not be loaded: %s", exc)
+            return
+        try:
+            media_player = mm.QMediaPlayer(self)
+            if not media_player.isAvailable():
+                media_player.deleteLater()
+                self.unavailable_reason = "Video is off: Qt Multimedia has no working media backend."
+                return
+            audio_output = mm.QAudioOutput(self)
+            audio_output.setVolume(perceptual_to_linear(DEFAULT_VOLUME))
+            video_widget = mm.QVideoWidget()
+            video_widget.setObjectName("videoWidget")
+            media_player.setAudioOutput(audio_output)
+            media_player.setVideoOutput(video_widget)
+        except Exception as exc:  # noqa: BLE001 - any backend failure only turns video off
+            self.unavailable_reason = "Video is off: the video player could not be created."
+            logger.warning("Video player could not be created: %s", exc)
+            return
+        self._mm = mm
+        self._media_player = media_player
+        self._audio_output = audio_output
+        self.video_widget = video_widget
+        self.stack.addWidget(video_widget)
+        media_player.playbackStateChanged.connect(
+            lambda state: self._show_playing(state == mm.QMediaPlayer.PlaybackState.PlayingState))
+        media_player.positionChanged.connect(lambda ms: self.seek_slider.show_position(int(ms)))
+        media_player.durationChanged.connect(self._show_duration)
+        media_player.mediaStatusChanged.connect(self._on_status_changed)
+        media_player.errorOccurred.connect(self._on_error)
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def available(self) -> bool:
+        return self._media_player is not None
+
+    @property
+    def is_playing(self) -> bool:
+        return self._media_player is not None and self._media_player.isPlaying()
+
+    @property
+    def position(self) -> int:
+        return int(self._media_player.position()) if self._media_player is not None and self.current_path else 0
+
+    @property
+    def duration(self) -> int:
+        return int(self._media_player.duration()) if self._media_player is not None and self.current_path else 0
+
+    # ------------------------------------------------------------------ commands
+
+    def show_video(self, path: Path | None, title: str) -> None:
+        """Load ``path`` paused on its first frame, or show why there is nothing to play."""
+        self._released = None
+        self._load(Path(path) if path is not None else None, title, position=0)
+
+    def play(self) -> None:
+        if self._media_player is not None and self.current_path is not None:
+            self._media_player.play()
+
+    def pause(self) -> None:
+        if self._media_player is not None and self.current_path is not None:
+            self._media_player.pause()
+
+    def toggle(self) -> None:
+        if self.is_playing:
+            self.pause()
+        else:
+            self.play()
+
+    def seek(self, ms: int) -> None:
+        if self._media_player is not None and self.current_path is not None:
+            self._media_player.setPosition(max(0, int(ms)))
+
+    def stop(self) -> None:
+        if self._media_player is not None:
+            self._media_player.stop()
+
+    def release(self, path: Path) -> bool:
+        """Close ``path`` if it is loaded, so the app can rename or delete it; True if it was."""
+        if self._media_player is None or not same_file(self.current_path, Path(path)):
+            return False
+        assert self.current_path is not None
+        self._released = (self.current_path, self.title, self.position)
+        logger.info("Releasing video %s", self.current_path)
+        self._unload()
+        self._show_message(VIDEO_CLOSED)
+        return True
+
+    def resume_released(self, path: Path | None = None) -> None:
+        """Reload the video :meth:`release` closed, paused where it was (``path``: its new name, if renamed)."""
+        released, self._released = self._released, None
+        if released is not None:
+            old_path, title, position = released
+            self._load(Path(path) if path is not None else old_path, title, position=position)
+
+    # ------------------------------------------------------------------ internals
+
+    def _load(self, path: Path | None, title: str, *, position: int) -> None:
+        self.title = title or (path.stem if path else "")
+        if self._media_player is None:
+            self.current_path = path
+            self._show_message(self.unavailable_reason)
+            return
+        self._unload()
+        if path is None:
+            self._show_message(NO_VIDEO)
+            return
+        display_title = self.title or "Untitled"
+        if not path.is_file():
+            self._fail(media_error_sentence("missing", display_title))
+            return
+        if not os.access(path, os.R_OK):
+            self._fail(media_error_sentence("unreadable", display_title))
+            return
+        self.current_path = path
+        self._pending_seek = position or None
+        self.stack.setCurrentWidget(self.video_widget)
+        self.controls.setEnabled(True)
+        logger.info("Loading video %s", path)
+        self._media_player.setSource(QUrl.fromLocalFile(str(path.resolve())))
+        if self.current_path is not None:  # an error while loading may already have cleared it
+            self._media_player.pause()  # decodes and shows the first frame without playing
+
+    def _unload(self) -> None:
+        self.current_path = None
+        self._pending_seek = None
+        if self._media_player is not None:
+            self._media_player.stop()
+            self._media_player.setSource(QUrl())
+        self._show_duration(0)
+        self.seek_slider.show_position(0)
+
+    def _fail(self, sentence: str) -> None:
+        logger.warning("%s", sentence)
+        self._unload()
+        self._show_message(sentence)
+        self.error.emit(sentence)
+
+    def _show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.stack.setCurrentWidget(self.message)
+        self.controls.setEnabled(False)
+
+    def _show_playing(self, playing: bool) -> None:
+        pixmap = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
+        self.play_pause_button.setIcon(self.style().standardIcon(pixmap))
+
+    def _show_duration(self, ms: int) -> None:
+        self.seek_slider.show_duration(int(ms))
+        self._show_time()
+
+    def _show_time(self, *_args) -> None:
+        self.time_label.setText(f"{format_time(self.seek_slider.value())} / {format_time(self.seek_slider.maximum())}")
+
+    def _on_status_changed(self, status) -> None:
+        statuses = self._mm.QMediaPlayer.MediaStatus
+        if status in (statuses.LoadedMedia, statuses.BufferingMedia, statuses.BufferedMedia):
+            if self._pending_seek is not None:  # a seek before loading is ignored, so apply it now
+                position, self._pending_seek = self._pending_seek, None
+                self._media_player.setPosition(position)
+        elif status == statuses.InvalidMedia and self.current_path is not None:
+            self._fail(media_error_sentence("InvalidMedia", self.title or "Untitled"))
+
+    def _on_error(self, error, error_string: str) -> None:
+        if error == self._mm.QMediaPlayer.Error.NoError or self.current_path is None:
+            return
+        kind = error.name if self.current_path.exists() else "missing"
+        self._fail(media_error_sentence(kind, self.title or "Untitled", error_string))
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """A video playing in a tab nobody sees is just noise."""
+        self.pause()
+        super().hideEvent(event)

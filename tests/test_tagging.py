@@ -1,0 +1,357 @@
+"""Tags written into the demo MP3/MP4 files and read back with mutagen."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from mutagen.id3 import COMM, ID3, TRCK, USLT, Encoding
+from mutagen.mp4 import MP4, MP4Cover
+
+from suno_desktop.media.images import sniff_image_type
+from suno_desktop.media.tagging import (
+    Cover,
+    TaggingError,
+    TagOptions,
+    guess_lyrics_language,
+    load_cover,
+    read_clip_id,
+    write_id3_tags,
+    write_mp4_tags,
+)
+from suno_desktop.relay.model import Clip
+from suno_desktop.resources import resource_path
+
+DEMO = resource_path("demo")
+
+CLIP = Clip(
+    clip_id="0f3c9a1e-1111-2222-3333-444455556666",
+    task_id="task-42",
+    title="Midnight Drive",
+    tags="synthwave, female vocals",
+    lyrics="[Verse]\nNeon lights on the highway\n[Chorus]\nWe drive until the morning",
+    description="an 80s synthwave song about driving at night",
+    model="chirp-v4",
+    duration=12.042,
+    status="complete",
+    audio_url="https://cdn1.suno.ai/0f3c9a1e.mp3",
+    image_url="https://cdn2.suno.ai/image_0f3c9a1e.jpeg",
+    created_at=datetime(2024, 5, 6, 23, 30, 15, tzinfo=timezone.utc),
+)
+
+
+@pytest.fixture
+def mp3(tmp_path) -> Path:
+    path = tmp_path / "song.mp3"
+    shutil.copyfile(DEMO / "song-1.mp3", path)
+    return path
+
+
+@pytest.fixture
+def mp4(tmp_path) -> Path:
+    path = tmp_path / "video.mp4"
+    shutil.copyfile(DEMO / "video-1.mp4", path)
+    return path
+
+
+@pytest.fixture
+def jpeg_cover() -> Cover:
+    cover = load_cover(DEMO / "cover-1.jpg")
+    assert cover is not None
+    return cover
+
+
+@pytest.fixture
+def png_cover() -> Cover:
+    cover = load_cover(DEMO / "cover-2.png")
+    assert cover is not None
+    return cover
+
+
+def set_old_mtime(path: Path) -> float:
+    os.utime(path, (1_600_000_000, 1_600_000_000))
+    return path.stat().st_mtime
+
+
+# --------------------------------------------------------------------------- images and languages
+
+
+def test_sniff_image_type_trusts_bytes_over_headers():
+    png = (DEMO / "cover-2.png").read_bytes()[:16]
+    jpeg = (DEMO / "cover-1.jpg").read_bytes()[:16]
+    assert sniff_image_type(png, "image/jpeg") == ("image/png", ".png")
+    assert sniff_image_type(jpeg) == ("image/jpeg", ".jpg")
+    assert sniff_image_type(b"RIFF\x00\x00\x00\x00WEBPVP8 ") == ("image/webp", ".webp")
+    assert sniff_image_type(b"GIF89a\x01\x00") == ("image/gif", ".gif")
+    assert sniff_image_type(b"<html>", "image/webp; charset=binary") == ("image/webp", ".webp")
+    assert sniff_image_type(b"<html>", "IMAGE/JPG") == ("image/jpeg", ".jpg")
+    assert sniff_image_type(b"<html>", "text/html") is None
+    assert sniff_image_type(b"", "") is None
+
+
+def test_load_cover(tmp_path):
+    assert load_cover(DEMO / "cover-3.jpg").mime == "image/jpeg"
+    png = load_cover(DEMO / "cover-2.png")
+    assert png.mime == "image/png" and png.data == (DEMO / "cover-2.png").read_bytes()
+    misnamed = tmp_path / "cover.jpg"
+    shutil.copyfile(DEMO / "cover-2.png", misnamed)
+    assert load_cover(misnamed).mime == "image/png"
+    (tmp_path / "page.jpg").write_text("<html>expired link</html>")
+    assert load_cover(tmp_path / "page.jpg") is None
+    assert load_cover(tmp_path / "missing.jpg") is None
+    assert load_cover(None) is None
+    assert "data" not in repr(png)
+
+
+@pytest.mark.parametrize("text,code", [
+    ("[Verse]\n夜空に星が光る\n[Chorus]\n君を想う", "jpn"),
+    ("[Verse]\n사랑해요 너를\n[Chorus]\n영원히 baby", "kor"),
+    ("我爱你，就像老鼠爱大米", "chi"),
+    ("Я помню чудное мгновенье", "rus"),
+    ("أحبك يا قمر", "ara"),
+    ("Σ' αγαπώ πολύ", "gre"),
+    ("אני אוהב אותך", "heb"),
+    ("ฉันรักเธอ", "tha"),
+    ("मैं तुमसे प्यार करता हूँ", "hin"),
+    ("Neon lights on the highway", "eng"),
+    ("Te quiero, corazón", "eng"),
+    ("", "eng"),
+    ("123 !!! ...", "eng"),
+])
+def test_guess_lyrics_language(text, code):
+    assert guess_lyrics_language(text) == code
+
+
+# --------------------------------------------------------------------------- ID3
+
+
+def test_every_id3_frame_is_written_as_v23(mp3, jpeg_cover):
+    assert write_id3_tags(mp3, CLIP, TagOptions(), jpeg_cover) is True
+    tags = ID3(mp3)
+    assert tags.version == (2, 3, 0)
+    assert tags["TIT2"].text == ["Midnight Drive"]
+    assert tags["TPE1"].text == ["Suno"]
+    assert tags["TALB"].text == ["Suno"]
+    assert tags["TCON"].text == ["synthwave, female vocals"]
+    assert str(tags["TDRC"]) == "2024-05-06"
+    assert tags["TLEN"].text == ["12042"]
+    assert tags["TXXX:SUNO_CLIP_ID"].text == [CLIP.clip_id]
+    assert tags["TXXX:SUNO_TASK_ID"].text == ["task-42"]
+    assert tags["TXXX:SUNO_MODEL"].text == ["chirp-v4"]
+    assert tags["WOAS"].url == "https://cdn1.suno.ai/0f3c9a1e.mp3"
+    (lyrics,) = tags.getall("USLT")
+    assert (lyrics.lang, lyrics.desc, lyrics.text) == ("eng", "", CLIP.lyrics)
+    (comment,) = tags.getall("COMM")
+    assert (comment.lang, comment.desc, comment.text) == ("eng", "", [CLIP.description])
+    (picture,) = tags.getall("APIC")
+    assert (picture.type, picture.mime, picture.desc) == (3, "image/jpeg", "Cover")
+    assert picture.data == (DEMO / "cover-1.jpg").read_bytes()
+    assert tags["TIT2"].encoding == Encoding.UTF16
+
+
+def test_v23_is_really_v23_on_disk(mp3):
+    write_id3_tags(mp3, CLIP, TagOptions())
+    raw = ID3(mp3, translate=False)
+    assert raw.version == (2, 3, 0)
+    assert "TYER" in raw and "TDAT" in raw and "TDRC" not in raw
+    assert mp3.read_bytes()[:4] == b"ID3\x03"
+
+
+def test_v24_setting(mp3, png_cover):
+    assert write_id3_tags(mp3, CLIP, TagOptions(id3_version=4), png_cover) is True
+    tags = ID3(mp3)
+    assert tags.version == (2, 4, 0)
+    assert mp3.read_bytes()[:4] == b"ID3\x04"
+    assert tags["TIT2"].encoding == Encoding.UTF8
+    assert str(tags["TDRC"]) == "2024-05-06"
+    assert tags.getall("APIC")[0].mime == "image/png"
+
+
+def test_switching_version_rewrites_the_file(mp3):
+    assert write_id3_tags(mp3, CLIP, TagOptions(id3_version=4)) is True
+    assert write_id3_tags(mp3, CLIP, TagOptions(id3_version=3)) is True
+    assert ID3(mp3).version == (2, 3, 0)
+    assert write_id3_tags(mp3, CLIP, TagOptions(id3_version=3)) is False
+
+
+def test_the_audio_is_left_intact(mp3):
+    audio = (DEMO / "song-1.mp3").read_bytes()
+    write_id3_tags(mp3, CLIP, TagOptions())
+    assert mp3.read_bytes().endswith(audio)
+
+
+@pytest.mark.parametrize("options,lyrics,code", [
+    (TagOptions(), CLIP.lyrics, "eng"),
+    (TagOptions(), "[Verse]\n夜空に星が光る\n君を想う", "jpn"),
+    (TagOptions(lyrics_language="fra"), "[Verse]\n夜空に星が光る", "fra"),
+    (TagOptions(lyrics_language="DEU"), CLIP.lyrics, "deu"),
+    (TagOptions(lyrics_language="xxx"), CLIP.lyrics, "eng"),
+    (TagOptions(lyrics_language="en"), CLIP.lyrics, "eng"),
+])
+def test_uslt_language_is_a_real_code(mp3, options, lyrics, code):
+    clip = Clip(clip_id="c", task_id="t", title="x", lyrics=lyrics, description="d")
+    write_id3_tags(mp3, clip, options)
+    tags = ID3(mp3)
+    assert [f.lang for f in tags.getall("USLT")] == [code]
+    assert [f.lang for f in tags.getall("COMM")] == [code]
+
+
+def test_rewriting_the_same_tags_does_not_touch_the_file(mp3, png_cover):
+    options = TagOptions()
+    assert write_id3_tags(mp3, CLIP, options, png_cover) is True
+    mtime = set_old_mtime(mp3)
+    content = mp3.read_bytes()
+    assert write_id3_tags(mp3, CLIP, options, png_cover) is False
+    assert write_id3_tags(mp3, CLIP, options, None) is False  # no cover given: the embedded one stays
+    assert mp3.stat().st_mtime == mtime
+    assert mp3.read_bytes() == content
+
+    assert write_id3_tags(mp3, CLIP.__class__(**{**CLIP.__dict__, "title": "New title"}), options, png_cover)
+    assert ID3(mp3)["TIT2"].text == ["New title"]
+    assert len(ID3(mp3).getall("APIC")) == 1
+
+
+def test_v24_rewrites_are_idempotent_too(mp3, jpeg_cover):
+    options = TagOptions(id3_version=4)
+    assert write_id3_tags(mp3, CLIP, options, jpeg_cover) is True
+    mtime = set_old_mtime(mp3)
+    assert write_id3_tags(mp3, CLIP, options, jpeg_cover) is False
+    assert mp3.stat().st_mtime == mtime
+
+
+def test_a_new_cover_replaces_the_old_front_cover(mp3, jpeg_cover, png_cover):
+    write_id3_tags(mp3, CLIP, TagOptions(), jpeg_cover)
+    assert write_id3_tags(mp3, CLIP, TagOptions(), png_cover) is True
+    pictures = ID3(mp3).getall("APIC")
+    assert [(p.mime, p.type) for p in pictures] == [("image/png", 3)]
+
+
+def test_user_frames_survive_and_owned_frames_are_replaced(mp3):
+    write_id3_tags(mp3, CLIP, TagOptions())
+    tags = ID3(mp3)
+    tags.add(TRCK(encoding=Encoding.UTF16, text=["7/12"]))
+    tags.add(COMM(encoding=Encoding.UTF16, lang="eng", desc="my note", text=["keep me"]))
+    tags.add(USLT(encoding=Encoding.UTF16, lang="deu", desc="translation", text="Neonlichter"))
+    tags.add(COMM(encoding=Encoding.UTF16, lang="XXX", desc="", text=["old prompt"]))
+    tags.save(mp3, v2_version=3)
+
+    changed = Clip(**{**CLIP.__dict__, "tags": "", "model": "", "audio_url": "file:///etc/passwd"})
+    assert write_id3_tags(mp3, changed, TagOptions()) is True
+    tags = ID3(mp3)
+    assert tags["TRCK"].text == ["7/12"]
+    assert tags["COMM:my note:eng"].text == ["keep me"]
+    assert tags["USLT:translation:deu"].text == "Neonlichter"
+    assert [c.text for c in tags.getall("COMM") if c.desc == ""] == [[CLIP.description]]
+    assert "TCON" not in tags and "TXXX:SUNO_MODEL" not in tags and "WOAS" not in tags
+    assert write_id3_tags(mp3, changed, TagOptions()) is False
+
+
+@pytest.mark.parametrize("title", [
+    "AC/DC ../../etc/passwd",
+    "..",
+    "nul\x00inside",
+    "emoji 🎸🔥 and ZWJ 👩‍🎤",
+    "漢字とかなカナ 한국어",
+    "   ",
+    "tab\tand\nnewline",
+])
+def test_hostile_titles_round_trip(mp3, mp4, title):
+    clip = Clip(**{**CLIP.__dict__, "title": title, "lyrics": "la " * 3400 + "\x00end"})
+    for version in (3, 4):
+        assert write_id3_tags(mp3, clip, TagOptions(id3_version=version)) is True
+        assert write_id3_tags(mp3, clip, TagOptions(id3_version=version)) is False
+    assert write_mp4_tags(mp4, clip, TagOptions()) is True
+    assert write_mp4_tags(mp4, clip, TagOptions()) is False
+    expected = " ".join(title.replace("\x00", "").split()) if title.strip() else None
+    tags = ID3(mp3)
+    if expected is None:
+        assert "TIT2" not in tags and "\xa9nam" not in MP4(mp4).tags
+    else:
+        expected = title.replace("\x00", "").replace("\t", " ").replace("\n", " ").strip()
+        assert tags["TIT2"].text == [expected]
+        assert MP4(mp4).tags["\xa9nam"] == [expected]
+    assert tags.getall("USLT")[0].text.endswith("la end")
+    assert len(tags.getall("USLT")[0].text) > 10_000
+
+
+def test_empty_clip_writes_only_ids(mp3, mp4):
+    clip = Clip(clip_id="only-id", task_id="")
+    assert write_id3_tags(mp3, clip, TagOptions(artist="", album="")) is True
+    tags = ID3(mp3)
+    assert sorted(tags.keys()) == ["TXXX:SUNO_CLIP_ID"]
+    assert write_mp4_tags(mp4, clip, TagOptions(artist="", album="")) is True
+    assert read_clip_id(mp4) == "only-id"
+
+
+def test_garbage_is_a_tagging_error(tmp_path):
+    garbage = tmp_path / "song.mp3"
+    garbage.write_bytes(b"<html><body>403 Forbidden</body></html>" * 10)
+    with pytest.raises(TaggingError, match=r"^song\.mp3 could not be read as an MP3 file"):
+        write_id3_tags(garbage, CLIP, TagOptions())
+    video = tmp_path / "video.mp4"
+    video.write_bytes(b"\x00" * 100)
+    with pytest.raises(TaggingError, match=r"^video\.mp4 could not be read as an MP4 file"):
+        write_mp4_tags(video, CLIP, TagOptions())
+    with pytest.raises(TaggingError):
+        write_id3_tags(tmp_path / "missing.mp3", CLIP, TagOptions())
+
+
+# --------------------------------------------------------------------------- MP4
+
+
+def test_mp4_atoms(mp4, png_cover):
+    assert write_mp4_tags(mp4, CLIP, TagOptions(artist="Me", album="Drives"), png_cover) is True
+    video = MP4(mp4)
+    tags = video.tags
+    assert tags["\xa9nam"] == ["Midnight Drive"]
+    assert tags["\xa9ART"] == ["Me"]
+    assert tags["\xa9alb"] == ["Drives"]
+    assert tags["\xa9gen"] == ["synthwave, female vocals"]
+    assert tags["\xa9lyr"] == [CLIP.lyrics]
+    assert tags["\xa9day"] == ["2024-05-06"]
+    assert tags["\xa9cmt"] == [CLIP.description]
+    assert bytes(tags["----:com.sunodesktop:clip_id"][0]) == CLIP.clip_id.encode()
+    assert bytes(tags["----:com.sunodesktop:task_id"][0]) == b"task-42"
+    (cover,) = tags["covr"]
+    assert cover.imageformat == MP4Cover.FORMAT_PNG
+    assert bytes(cover) == (DEMO / "cover-2.png").read_bytes()
+    assert tags["\xa9too"] == ["Lavf59.27.100"]  # the encoder's atom is kept
+    assert video.info.length == pytest.approx(6.0, abs=0.2)
+
+
+def test_mp4_jpeg_cover_and_idempotency(mp4, jpeg_cover):
+    assert write_mp4_tags(mp4, CLIP, TagOptions(), jpeg_cover) is True
+    assert MP4(mp4).tags["covr"][0].imageformat == MP4Cover.FORMAT_JPEG
+    mtime = set_old_mtime(mp4)
+    content = mp4.read_bytes()
+    assert write_mp4_tags(mp4, CLIP, TagOptions(), jpeg_cover) is False
+    assert write_mp4_tags(mp4, CLIP, TagOptions(), None) is False
+    assert (mp4.stat().st_mtime, mp4.read_bytes() == content) == (mtime, True)
+    assert write_mp4_tags(mp4, Clip(**{**CLIP.__dict__, "title": "Other"}), TagOptions(), jpeg_cover) is True
+
+
+# --------------------------------------------------------------------------- reading ids back
+
+
+def test_read_clip_id(mp3, mp4, tmp_path):
+    assert read_clip_id(mp3) is None  # untagged demo file
+    assert read_clip_id(mp4) is None
+    write_id3_tags(mp3, CLIP, TagOptions())
+    write_mp4_tags(mp4, CLIP, TagOptions())
+    assert read_clip_id(mp3) == CLIP.clip_id
+    assert read_clip_id(mp4) == CLIP.clip_id
+
+    renamed = tmp_path / "renamed.bin"
+    shutil.copyfile(mp3, renamed)
+    assert read_clip_id(renamed) == CLIP.clip_id
+    garbage = tmp_path / "garbage.mp3"
+    garbage.write_bytes(os.urandom(4096))
+    assert read_clip_id(garbage) is None
+    fake_mp4 = tmp_path / "garbage.mp4"
+    fake_mp4.write_bytes(b"ID3" + os.urandom(100))
+    assert read_clip_id(fake_mp4) is None
+    assert read_clip_id(tmp_path / "missing.mp3") is None
+    assert read_clip_id(tmp_path) is None  # a directory
