@@ -62,6 +62,9 @@ def add_through_dialog(qtbot, window, text):
     ok = box.button(QDialogButtonBox.StandardButton.Ok)
     assert ok.isEnabled()
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.findChild(QPlainTextEdit, "taskIdsEdit") is None)
+    window.activateWindow()
+    qtbot.waitActive(window)
 
 
 def synced_window(qtbot, make_window, relay, tasks=2, **kwargs):
@@ -221,6 +224,7 @@ def test_relay_down_is_reported_in_the_status_bar(qtbot, make_window, relay):
 
 def test_remove_asks_then_trashes_and_stays_removed(qtbot, make_window, relay, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    (tmp_path / "data").mkdir()
     window, ids = synced_window(qtbot, make_window, relay, tasks=1)
     window.table.selectRow(0)
     record = window.selected_records()[0]
@@ -232,6 +236,7 @@ def test_remove_asks_then_trashes_and_stays_removed(qtbot, make_window, relay, t
     qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.model.rowCount() == 1)
     assert not audio.exists()
+    assert list((tmp_path / "data" / "Trash" / "files").glob("*.mp3"))  # recoverable
     window.sync_now()
     qtbot.wait(500)
     assert window.model.row_of(record.clip_id) is None
@@ -272,9 +277,26 @@ def test_event_loop_stays_responsive_during_a_large_sync(qtbot, make_window, rel
 
 def test_window_layout_is_restored(qtbot, make_window, relay):
     window = make_window()
-    window.resize(1000, 700)
+    window.resize(720, 540)  # the offscreen screen is 800×600
     window.table.setColumnWidth(COL_DURATION, 123)
     window.close()
     again = make_window()
     assert again.table.columnWidth(COL_DURATION) == 123
-    assert again.size().width() == 1000
+    assert (again.size().width(), again.size().height()) == (720, 540)
+
+
+def test_remove_without_a_trash_asks_before_deleting(qtbot, make_window, relay, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "no" / "such" / "dir"))
+    window, ids = synced_window(qtbot, make_window, relay, tasks=1)
+    window.table.selectRow(0)
+    audio = window.library.root / window.selected_records()[0].audio_path
+    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "removeDialog") is not None)
+    box = window.findChild(QMessageBox, "removeDialog")
+    qtbot.mouseClick(next(b for b in box.buttons() if b.text() == "Remove"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "deleteDialog") is not None)
+    assert audio.exists() and window.model.rowCount() == 2  # nothing lost before the second yes
+    box = window.findChild(QMessageBox, "deleteDialog")
+    qtbot.mouseClick(next(b for b in box.buttons() if b.text() == "Delete permanently"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    assert not audio.exists()

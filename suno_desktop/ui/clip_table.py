@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
@@ -24,7 +25,7 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QColor, QDrag, QPalette, QPixmap
+from PySide6.QtGui import QColor, QDrag, QKeySequence, QPalette, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyledItemDelegate, QStyleOptionProgressBar, QStyle, QTableView, QApplication
 
 from ..library.store import ClipRecord, ClipState, Library
@@ -149,6 +150,13 @@ class ClipTableModel(QAbstractTableModel):
         if rows:
             self._row_of = {record.clip_id: row for row, record in enumerate(self._rows)}
 
+    def mark_downloading(self, clip_id: str) -> None:
+        row = self._row_of.get(clip_id)
+        if row is not None and self._rows[row].state != ClipState.DOWNLOADING:
+            self._rows[row] = replace(self._rows[row], state=ClipState.DOWNLOADING)
+            index = self.index(row, COL_STATUS)
+            self.dataChanged.emit(index, index)
+
     def set_progress(self, clip_id: str, done: int, total: int | None) -> None:
         row = self._row_of.get(clip_id)
         if row is None:
@@ -264,7 +272,10 @@ class ClipTableModel(QAbstractTableModel):
     # -- sorting (called by the proxy) ---------------------------------------
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.layoutAboutToBeChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+        if column < 0:  # "unsorted": keep the order rows arrived in
+            self._sort = None
+            return
+        self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         ids = [self._rows[index.row()].clip_id for index in persistent]
         self._sort = (column, order)
@@ -274,7 +285,7 @@ class ClipTableModel(QAbstractTableModel):
             persistent,
             [self.index(self._row_of[clip_id], index.column()) for clip_id, index in zip(ids, persistent)],
         )
-        self.layoutChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+        self.layoutChanged.emit()
 
     def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
         key = _sort_key(column, self)
@@ -403,6 +414,7 @@ class ClipTableView(QTableView):
     """Multi-select table; dragging rows out hands over the tagged MP3 files (copy only)."""
 
     activated_clip = Signal(str)
+    copy_requested = Signal()  # Ctrl+C: the view would otherwise copy one cell's text
 
     THUMB = 40
 
@@ -451,6 +463,9 @@ class ClipTableView(QTableView):
             self.activated_clip.emit(index.data(CLIP_ID_ROLE))
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_requested.emit()
+            return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self.activated_clip.emit(self.currentIndex().data(CLIP_ID_ROLE))
             return

@@ -77,7 +77,6 @@ class MainWindow(QMainWindow):
         self.thumbnails = ThumbnailCache(self.io_pool, parent=self)
         self.controller = SyncController(library, settings, self)
         self.player = Player(self)
-        self.controller.release_file = self._release_file
 
         self.model = ClipTableModel(library, self)
         self.model.set_thumbnail_provider(self._thumbnail_for)
@@ -228,6 +227,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.search.textChanged.connect(self._filter)
         self.table.activated_clip.connect(self.play_clip)
+        self.table.copy_requested.connect(self.copy_selected)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         self.proxy.rowsInserted.connect(lambda *_: self._update_count())
@@ -245,6 +245,8 @@ class MainWindow(QMainWindow):
         self.player.current_changed.connect(self._now_playing_changed)
         c = self.controller
         c.clips_changed.connect(self._clips_changed)
+        c.clip_started.connect(self.model.mark_downloading)
+        c.about_to_write.connect(self._about_to_write)
         c.all_clips_checked.connect(self._all_clips_checked)
         c.clip_progress.connect(self.model.set_progress)
         c.progress.connect(self._progress)
@@ -308,13 +310,12 @@ class MainWindow(QMainWindow):
         row = self.model.row_of(record.clip_id)
         return row is not None and self.model.files_on_disk(row) != self.model._files_of(record)
 
-    def _clips_changed(self, clip_ids: list[str]) -> None:
-        records = [r for r in (self.library.clip(clip_id) for clip_id in clip_ids) if r is not None]
+    def _clips_changed(self, records: list[ClipRecord]) -> None:
         self.model.upsert(records)
         for record in records:
             if record.cover_path and record.state == ClipState.READY:
                 self.thumbnails.forget(self.library.root / record.cover_path)  # may be a new file
-        self._refresh_detail(set(clip_ids))
+        self._refresh_detail({r.clip_id for r in records})
         self._update_actions()
 
     # ------------------------------------------------------------------ table and detail
@@ -378,6 +379,7 @@ class MainWindow(QMainWindow):
         known = {t.task_id for t in self.library.tasks()}
         dialog = AddTasksDialog(self, initial_text=initial_text, known_ids=known)
         dialog.setObjectName("addTasksDialog")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.controller.add_tasks(dialog.task_ids()))
         dialog.open()
         return dialog
@@ -411,6 +413,7 @@ class MainWindow(QMainWindow):
         state = window_state()
         dialog = ExportDialog(len(records), state.value("export/folder", ""), self)
         dialog.setObjectName("exportDialog")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def run() -> None:
             folder = dialog.folder()
@@ -484,6 +487,7 @@ class MainWindow(QMainWindow):
         location = self.settings_store.token_location if self.settings_store else "settings file"
         dialog = SettingsDialog(self.settings, self, token_location=location, workers=self.io_pool)
         dialog.setObjectName("settingsDialog")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.apply_settings(dialog.settings()))
         dialog.open()
         return dialog
@@ -560,6 +564,13 @@ class MainWindow(QMainWindow):
         if record.cover_path:
             cover = self.thumbnails.get(record.clip_id, self.library.root / record.cover_path, THUMB_SIZE * 2)
         self.player_bar.set_now_playing(record.title or "Untitled", record.tags, cover)
+
+    def _about_to_write(self, clip_id: str) -> None:
+        record = self.model.record_for(clip_id)
+        if record is not None:
+            for relative in (record.audio_path, record.video_path):
+                if relative:
+                    self._release_file(self.library.root / relative)
 
     def _release_file(self, path: Path) -> None:
         """The player and the video view let go of a file before the app rewrites or trashes it."""

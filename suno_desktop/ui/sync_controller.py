@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -48,7 +46,9 @@ class _SignalObserver(SyncObserver):
 
 
 class SyncController(QObject):
-    clips_changed = Signal(list)  # clip ids whose database rows changed
+    clips_changed = Signal(list)  # fresh ClipRecords, read on the worker that changed them
+    clip_started = Signal(str)  # a clip job began (downloading)
+    about_to_write = Signal(str)  # a clip's files are about to be rewritten: let go of them
     all_clips_checked = Signal(list)  # every ClipRecord after a file check
     clip_progress = Signal(str, object, object)  # clip id, bytes done, total or None
     busy_changed = Signal(bool)
@@ -63,13 +63,12 @@ class SyncController(QObject):
         self.settings = settings
         self._signals = _EngineSignals(self)
         self._signals.clip_progress.connect(self.clip_progress)
-        self._signals.clip_started.connect(lambda clip_id: self.clips_changed.emit([clip_id]))
+        self._signals.clip_started.connect(self.clip_started)
         self.fetch_pool = WorkerPool(1, self)
         self.job_pool = WorkerPool(settings.jobs, self)
         self.cancel = threading.Event()
         self.client: RelayClient | None = None
         self.engine: SyncEngine | None = None
-        self.release_file: Callable[[Path], None] = lambda path: None
         self._scheduled: set[str] = set()
         self._done = 0
         self._total = 0
@@ -185,17 +184,23 @@ class SyncController(QObject):
                 self._plan(None)
             return
         self._set_busy(True)
+        engine, library = self.engine, self.library
+
+        def fetch() -> tuple[FetchResult, list]:
+            result = engine.fetch(task_ids)
+            return result, library.clips(task_ids=list(result.tasks))
+
         self.fetch_pool.submit(
-            self.engine.fetch, task_ids,
-            on_result=lambda result: self._fetched(result, plan_all),
+            fetch,
+            on_result=lambda answer: self._fetched(*answer, plan_all),
             on_error=lambda exc: self._fetch_failed(exc, plan_all),
         )
 
-    def _fetched(self, result: FetchResult, plan_all: bool) -> None:
+    def _fetched(self, result: FetchResult, records: list, plan_all: bool) -> None:
         self._reported.discard("relay")
         changed = [clip.clip_id for task in result.tasks.values() for clip in task.clips]
-        if changed:
-            self.clips_changed.emit(changed)
+        if records:
+            self.clips_changed.emit(records)
         for task_id in result.not_found:
             self.status.emit(f"The relay does not know task {task_id}: check it for typos.")
         failed = [t for t in result.tasks.values() if t.status == "FAILURE"]
@@ -239,20 +244,26 @@ class SyncController(QObject):
         self._total += len(jobs)
         self.progress.emit(self._done, self._total)
         self._set_busy(True)
+        engine, library = self.engine, self.library
+
+        def run(job: ClipJob) -> tuple[ClipOutcome, object]:
+            outcome = engine.run_job(job)
+            return outcome, library.clip(job.clip_id)
+
         for job in jobs:
-            record = self.library.clip(job.clip_id)
-            if record is not None and (job.retag or job.rename) and record.audio_path:
-                self.release_file(self.library.root / record.audio_path)
+            if job.retag or job.rename:
+                self.about_to_write.emit(job.clip_id)  # delivered at once: same thread
             self._scheduled.add(job.clip_id)
-            self.job_pool.submit(self.engine.run_job, job, on_result=self._job_done,
+            self.job_pool.submit(run, job, on_result=lambda answer: self._job_done(*answer),
                                  on_error=lambda exc, clip_id=job.clip_id: self._job_crashed(clip_id, exc))
 
-    def _job_done(self, outcome: ClipOutcome) -> None:
+    def _job_done(self, outcome: ClipOutcome, record=None) -> None:
         self._scheduled.discard(outcome.clip_id)
         self._done += 1
         if not outcome.ok and not outcome.cancelled:
             self._failed_clips[outcome.clip_id] = outcome.error
-        self.clips_changed.emit([outcome.clip_id])
+        if record is not None:
+            self.clips_changed.emit([record])
         self.progress.emit(self._done, self._total)
         if self._done == self._total:
             self._finish_batch()
