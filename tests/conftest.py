@@ -12,6 +12,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 TEST_TOKEN = "test-token"
 
 
+@pytest.fixture(autouse=True)
+def isolated_user_folders(tmp_path, monkeypatch):
+    """No test reads or writes the real user's settings, window state, keyring or trash."""
+    monkeypatch.setenv("SUNO_DESKTOP_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("SUNO_DESKTOP_KEYRING", "0")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    for name in ("SUNO_API_BASE_URL", "SUNO_API_TOKEN", "SUNO_LIBRARY"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def relay():
     """A running :class:`LocalRelay` (token ``test-token``) with its own media server."""

@@ -19,13 +19,14 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QMimeData,
     QModelIndex,
-    QPersistentModelIndex,
+    QRect,
+    QRectF,
     QSortFilterProxyModel,
     Qt,
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QColor, QDrag, QKeySequence, QPalette, QPixmap
+from PySide6.QtGui import QColor, QDrag, QIcon, QKeySequence, QPainter, QPainterPath, QPalette, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyledItemDelegate, QStyleOptionProgressBar, QStyle, QTableView, QApplication
 
 from ..library.store import ClipRecord, ClipState, Library
@@ -410,6 +411,44 @@ class StatusDelegate(QStyledItemDelegate):
         style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)
 
 
+class CoverDelegate(QStyledItemDelegate):
+    """A square, rounded thumbnail; a quiet placeholder note while none is loaded."""
+
+    def __init__(self, size: int, parent=None) -> None:
+        super().__init__(parent)
+        self.size = size
+
+    def paint(self, painter, option, index) -> None:
+        style = option.widget.style() if option.widget else QApplication.style()
+        self.initStyleOption(option, index)
+        option.icon = QIcon()
+        option.features &= ~option.ViewItemFeature.HasDecoration
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+        side = min(self.size, option.rect.height() - 6)
+        target = QRect(0, 0, side, side)
+        target.moveCenter(option.rect.center())
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        path = QPainterPath()
+        path.addRoundedRect(QRectF(target), 4, 4)
+        painter.setClipPath(path)
+        pixmap = index.data(Qt.ItemDataRole.DecorationRole)
+        if isinstance(pixmap, QPixmap) and not pixmap.isNull():
+            scaled = pixmap.scaled(target.size() * painter.device().devicePixelRatioF(),
+                                   Qt.AspectRatioMode.KeepAspectRatioByExpanding,
+                                   Qt.TransformationMode.SmoothTransformation)
+            scaled.setDevicePixelRatio(painter.device().devicePixelRatioF())
+            painter.drawPixmap(target, scaled)
+        else:
+            painter.fillRect(target, option.palette.color(QPalette.ColorRole.Midlight))
+            painter.setPen(option.palette.color(QPalette.ColorRole.Mid))
+            font = painter.font()
+            font.setPixelSize(int(side * 0.5))
+            painter.setFont(font)
+            painter.drawText(target, Qt.AlignmentFlag.AlignCenter, "♪")
+        painter.restore()
+
+
 class ClipTableView(QTableView):
     """Multi-select table; dragging rows out hands over the tagged MP3 files (copy only)."""
 
@@ -441,6 +480,7 @@ class ClipTableView(QTableView):
         header.setSectionsMovable(True)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.setItemDelegateForColumn(COL_STATUS, StatusDelegate(self))
+        self.setItemDelegateForColumn(COL_COVER, CoverDelegate(self.THUMB, self))
         self.doubleClicked.connect(self._emit_activated)
 
     def _thumb_size(self):
@@ -452,8 +492,8 @@ class ClipTableView(QTableView):
         header = self.horizontalHeader()
         header.setSectionResizeMode(COL_COVER, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Interactive)
-        widths = {COL_COVER: self.THUMB + 12, COL_TITLE: 240, COL_TAGS: 200, COL_MODEL: 90,
-                  COL_DURATION: 70, COL_CREATED: 130, COL_STATUS: 130, COL_FILES: 120}
+        widths = {COL_COVER: self.THUMB + 12, COL_TITLE: 190, COL_TAGS: 150, COL_MODEL: 80,
+                  COL_DURATION: 66, COL_CREATED: 126, COL_STATUS: 104, COL_FILES: 110}
         for column, width in widths.items():
             self.setColumnWidth(column, width)
         header.setStretchLastSection(True)

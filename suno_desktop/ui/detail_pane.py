@@ -120,6 +120,7 @@ class ClipDetailPane(QWidget):
 
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
         self._scroll = scroll
@@ -134,6 +135,7 @@ class ClipDetailPane(QWidget):
         edit.setObjectName(name)
         edit.setReadOnly(True)
         edit.setFrame(False)
+        edit.setMinimumWidth(80)
         copy = QToolButton()
         copy.setIcon(standard_icon("edit-copy"))
         copy.setToolTip(f"Copy the {label.rstrip(':').lower()}")
@@ -179,6 +181,7 @@ class ClipDetailPane(QWidget):
         self.play_button.setEnabled(files[0])
         self.folder_button.setEnabled(any(files))
         self.url_button.setEnabled(bool(record.audio_url))
+        self.cover.setVisible(record.kind != "lyrics")
         self.set_cover(None)
 
     def set_cover(self, pixmap: QPixmap | None) -> None:

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QFile, QSettings, QSize, Qt, QTimer, QFileSystemWatcher, QUrl
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -37,6 +37,7 @@ from .icons import app_icon, standard_icon
 from .player_bar import PlayerBar
 from .settings_dialog import SettingsDialog
 from .sync_controller import SyncController
+from .theme import apply_color_scheme
 from .thumbnails import ThumbnailCache
 from .video_view import VideoView
 from .workers import WorkerPool
@@ -197,6 +198,16 @@ class MainWindow(QMainWindow):
             edit_menu.addAction(action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.settings_action)
+        view_menu = bar.addMenu("&View")
+        theme_menu = view_menu.addMenu("Appearance")
+        self.theme_group = QActionGroup(self)
+        for label, scheme in (("Follow the System", "system"), ("Light", "light"), ("Dark", "dark")):
+            action = theme_menu.addAction(label)
+            action.setCheckable(True)
+            action.setData(scheme)
+            action.setObjectName(f"theme_{scheme}")
+            self.theme_group.addAction(action)
+        self.theme_group.triggered.connect(lambda action: self.set_color_scheme(action.data()))
         play_menu = bar.addMenu("&Playback")
         for action in (self.play_action, self.previous_action, self.next_action):
             play_menu.addAction(action)
@@ -230,7 +241,7 @@ class MainWindow(QMainWindow):
         self.table.copy_requested.connect(self.copy_selected)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
-        self.proxy.rowsInserted.connect(lambda *_: self._update_count())
+        self.proxy.rowsInserted.connect(lambda *_: self._rows_arrived())
         self.proxy.rowsRemoved.connect(lambda *_: self._update_count())
         self.proxy.modelReset.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._update_count)
@@ -323,6 +334,11 @@ class MainWindow(QMainWindow):
     def _filter(self, text: str) -> None:
         self.proxy.set_filter_text(text)
         self._update_count()
+
+    def _rows_arrived(self) -> None:
+        self._update_count()
+        if not self.table.currentIndex().isValid() and self.proxy.rowCount():
+            self.table.selectRow(0)
 
     def _update_count(self) -> None:
         total, shown = self.model.rowCount(), self.proxy.rowCount()
@@ -507,6 +523,13 @@ class MainWindow(QMainWindow):
             self.show_message(f"The library folder changes to {settings.library_dir} the next time the app starts.")
         self.controller.sync_now()
 
+    def set_color_scheme(self, scheme: str) -> None:
+        """Light, dark, or whatever the desktop says; remembered for the next start."""
+        apply_color_scheme(scheme)
+        for action in self.theme_group.actions():
+            action.setChecked(action.data() == scheme)
+        window_state().setValue("view/colorScheme", scheme)
+
     def about(self) -> None:
         QMessageBox.about(
             self, f"About {APP_NAME}",
@@ -630,7 +653,7 @@ class MainWindow(QMainWindow):
     def resize_default_if_new(self) -> None:
         if not window_state().contains("window/geometry"):
             self.resize(1280, 800)
-            self.splitter.setSizes([880, 400])
+            self.splitter.setSizes([900, 380])
 
     def _restore_state(self) -> None:
         state = window_state()
@@ -644,6 +667,7 @@ class MainWindow(QMainWindow):
         if isinstance(header, QByteArray):
             self.table.horizontalHeader().restoreState(header)
             self.table.horizontalHeader().setSortIndicatorShown(True)
+        self.set_color_scheme(str(state.value("view/colorScheme", "system")))
         volume = state.value("player/volume")
         if volume is not None:
             self.player.set_volume(int(volume))

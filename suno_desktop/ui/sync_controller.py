@@ -283,7 +283,7 @@ class SyncController(QObject):
             if any("disk is full" in reason.lower() for reason in reasons):
                 self._report("disk", reasons[0] + " Free some space, then press F5 to sync again.")
         else:
-            self.status.emit(f"{self._total} clip(s) up to date.")
+            self.status.emit(f"Done: {self._total} clip(s) downloaded and tagged.")
 
     # ------------------------------------------------------------------ errors and state
 
