@@ -3,12 +3,25 @@
 Run by ``sync_bench.py`` as a child process so that serving (JSON rendering,
 HTTP parsing, sendfile) does not compete with the sync for the benchmark's GIL.
 
-    python benchmarks/bench_relay.py --clips 1000 [--pending 0.1] [--audio-repeat 1] [--token T]
+    python benchmarks/bench_relay.py --clips 1000 [--profile realistic|tiny] [--pending 0.1]
+                                     [--audio-repeat K] [--token T]
+
+Media profiles (the files are written to a temporary folder the relay serves from,
+with sendfile, and deleted when the process stops):
+
+* ``realistic`` (default): each MP3 is a bundled song repeated to about 3.5 MB (a real
+  Suno song: 3-4 min at 128-192 kbit/s), the MP4 is the bundled video with its ``mdat``
+  payload repeated to about 1 MB; the covers are the bundled ones (7-63 kB);
+* ``tiny``: the bundled files as they are (120-170 kB MP3s, 56 kB MP4), about 220 kB per
+  clip, to look at per-file overhead.
+
+``--audio-repeat K`` (K >= 1) overrides the profile's MP3s: each is a bundled song K times.
 
 Protocol, one JSON object per line:
 
-* on start it prints ``{"api_url", "token", "task_ids", "media_urls", "tasks", "clips"}``
-  on stdout (``media_urls`` are the URLs a sync downloads: audio, cover, video);
+* on start it prints ``{"api_url", "token", "task_ids", "media_urls", "tasks", "clips",
+  "media"}`` on stdout (``media_urls`` are the URLs a sync downloads: audio, cover, video;
+  ``media`` the profile and the size of each served file);
 * then it reads commands from stdin and answers each with one line:
   ``stats`` → ``{"api_requests": n, "media_requests": n, "cpu_seconds": s}``
   (request counts since the last ``reset``; CPU time of this process since it started); ``reset`` → ``{"ok": true}``;
@@ -22,13 +35,17 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
+import struct
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from suno_desktop.demo.relay_server import SONG_FILES, LocalRelay  # noqa: E402
+from suno_desktop.demo.relay_server import COVER_FILES, SONG_FILES, VIDEO_FILE, LocalRelay  # noqa: E402
+from suno_desktop.resources import resource_path  # noqa: E402
 
 DAY = 24 * 60 * 60
 TITLES = (
@@ -37,17 +54,62 @@ TITLES = (
 )  # fmt: skip
 TAGS = ("emotional punk", "dream pop, shimmering synths", "lofi hip hop, chill", "acoustic folk")
 
+#: target sizes in bytes of each profile's MP3 and MP4 (None: the bundled file as it is)
+PROFILES: dict[str, dict[str, int | None]] = {
+    "realistic": {"mp3": 3_500_000, "mp4": 1_000_000},
+    "tiny": {"mp3": None, "mp4": None},
+}
 
-def build(relay: LocalRelay, clips: int, pending: float, audio_repeat: int = 1) -> tuple[list[str], list[str]]:
+
+def prepare_media(folder: Path, profile: str, audio_repeat: int = 0) -> dict:
+    """Write the served media of *profile* into *folder*; returns what was written.
+
+    An MP3 repeated is still a valid MP3 (the bundled songs carry no ID3 tag): a player
+    reads the frames one after the other. *audio_repeat* >= 1 overrides the profile.
+    """
+    demo = resource_path("demo")
+    target = PROFILES[profile]
+    sizes: dict[str, int] = {}
+    for name in SONG_FILES:
+        song = (demo / name).read_bytes()
+        repeat = audio_repeat or (max(1, round(target["mp3"] / len(song))) if target["mp3"] else 1)
+        (folder / name).write_bytes(song * repeat)
+        sizes[name] = len(song) * repeat
+    for name in {name for names in COVER_FILES.values() for name in names}:
+        shutil.copyfile(demo / name, folder / name)
+        sizes[name] = (folder / name).stat().st_size
+    video = (demo / VIDEO_FILE).read_bytes()
+    if target["mp4"]:
+        video = grow_mp4(video, target["mp4"])
+    (folder / VIDEO_FILE).write_bytes(video)
+    sizes[VIDEO_FILE] = len(video)
+    return {"profile": profile, "audio_repeat": audio_repeat, "file_bytes": dict(sorted(sizes.items()))}
+
+
+def grow_mp4(data: bytes, size: int) -> bytes:
+    """*data* with its ``mdat`` payload repeated to about *size* bytes, if ``mdat`` is the
+    last atom (else *data* unchanged). Still valid for players and for mutagen: nothing
+    before the payload moves, so the sample offsets in ``moov`` stay right, and the
+    repeated bytes are simply not referenced."""
+    offset = 0
+    while offset + 8 <= len(data):
+        atom_size, kind = struct.unpack(">I4s", data[offset : offset + 8])
+        if atom_size < 8:  # 0 (to the end) or 1 (64-bit size): not the simple layout
+            return data
+        if kind == b"mdat" and offset + atom_size == len(data):
+            payload = data[offset + 8 :]
+            repeat = max(1, round((size - offset - 8) / len(payload)))
+            return data[:offset] + struct.pack(">I4s", 8 + len(payload) * repeat, b"mdat") + payload * repeat
+        offset += atom_size
+    return data
+
+
+def build(relay: LocalRelay, clips: int, pending: float) -> tuple[list[str], list[str]]:
     """Add tasks of 2 clips (a last task of 1 if *clips* is odd); returns task ids and media URLs.
 
-    With *audio_repeat* > 1 each MP3 is a bundled song repeated that many times (still
-    a valid MP3: the bundled songs carry no ID3 tag), for songs of a realistic size.
+    The media are the files in ``relay.media_dir`` (see :func:`prepare_media`).
     """
     now = time.time()
-    songs: list[bytes] | None = None
-    if audio_repeat > 1:  # one shared bytes object per song: the server holds 3, not one per clip
-        songs = [(relay.media_dir / name).read_bytes() * audio_repeat for name in SONG_FILES]
     task_ids: list[str] = []
     remaining = clips
     index = 0
@@ -65,7 +127,6 @@ def build(relay: LocalRelay, clips: int, pending: float, audio_repeat: int = 1) 
             # some tasks are still generating: they finish two poll rounds later
             polls_until_success=2 if pending_every and index % pending_every == pending_every - 1 else 0,
             created=now - (index % 30) * DAY,
-            audio=None if songs is None else songs[index % len(songs)],
         )
         task_ids.append(task_id)
         remaining -= count
@@ -82,13 +143,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clips", type=int, default=1000)
     parser.add_argument("--pending", type=float, default=0.1, help="fraction of tasks still generating (0 to 1)")
-    parser.add_argument("--audio-repeat", type=int, default=1, help="make each MP3 N bundled songs long")
+    parser.add_argument("--profile", choices=sorted(PROFILES), default="realistic", help="media sizes (see above)")
+    parser.add_argument("--audio-repeat", type=int, default=0,
+                        help="make each MP3 N bundled songs long (default 0: as the profile says)")
     parser.add_argument("--token", default="bench-token")
     args = parser.parse_args(argv)
 
-    relay = LocalRelay(token=args.token).start()
+    media_dir = tempfile.TemporaryDirectory(prefix="suno-bench-media-")
+    media = prepare_media(Path(media_dir.name), args.profile, max(0, args.audio_repeat))
+    relay = LocalRelay(token=args.token, media_dir=Path(media_dir.name)).start()
     try:
-        task_ids, media_urls = build(relay, args.clips, args.pending, args.audio_repeat)
+        task_ids, media_urls = build(relay, args.clips, args.pending)
         hello = {
             "api_url": relay.api_url,
             "token": args.token,
@@ -96,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
             "media_urls": media_urls,
             "tasks": len(task_ids),
             "clips": args.clips,
+            "media": media,
         }
         print(json.dumps(hello), flush=True)
         for line in sys.stdin:
@@ -119,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(answer), flush=True)
     finally:
         relay.stop()
+        media_dir.cleanup()
     return 0
 
 

@@ -1,14 +1,21 @@
 """Sync throughput benchmark: SyncEngine against a local relay, compared with curl --parallel.
 
-    python benchmarks/sync_bench.py [--clips 1000] [--jobs 4] [--keep DIR] [--json] [--check]
+    python benchmarks/sync_bench.py [--profile realistic|tiny] [--clips 1000] [--jobs 4]
+                                    [--keep DIR] [--json] [--check]
 
 1. starts ``bench_relay.py`` (LocalRelay + MediaServer) in a child process, so the
    servers do not share this process's GIL, with --clips clips (tasks of 2 clips,
    flat and nested shapes, JPEG and PNG covers, MP3 + cover + MP4 each; by default
-   every 10th task is still generating and finishes two poll rounds later);
+   every 10th task is still generating and finishes two poll rounds later); the
+   media are real-sized (``--profile realistic``: 3.5 MB MP3s, 1 MB MP4s) or the
+   bundled demo files (``--profile tiny``: about 220 kB per clip);
 2. first sync: all task ids into a fresh library, ``SyncEngine(jobs=N, poll_interval=0)``;
 3. second sync: a new engine on the reopened library, ``engine.sync()`` (nothing changed);
+   the library is then deleted (unless --keep), so only one copy is on disk at a time;
 4. baseline: ``curl_baseline.sh`` downloads the same media URLs with the same N.
+
+Before each timed run, ``os.sync()`` (not timed) writes back what earlier runs left in
+the page cache, so one run's writeback does not land in the next one's time.
 
 Prints wall time, clips/s, MB/s, API and media requests, files written and the
 peak RSS of this process for each run, the sync/curl ratio and the targets
@@ -22,6 +29,7 @@ import json
 import math
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -49,10 +57,10 @@ TARGET_RSS_MB = 150.0
 class BenchServer:
     """The child process running bench_relay.py; commands go over its stdin/stdout."""
 
-    def __init__(self, clips: int, pending: float, audio_repeat: int = 1) -> None:
+    def __init__(self, clips: int, pending: float, profile: str = "realistic", audio_repeat: int = 0) -> None:
         self.process = subprocess.Popen(
             [
-                sys.executable, str(HERE / "bench_relay.py"), "--clips", str(clips),
+                sys.executable, str(HERE / "bench_relay.py"), "--clips", str(clips), "--profile", profile,
                 "--pending", str(pending), "--audio-repeat", str(audio_repeat),
             ],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
@@ -63,6 +71,7 @@ class BenchServer:
         self.token: str = hello["token"]
         self.task_ids: list[str] = hello["task_ids"]
         self.media_urls: list[str] = hello["media_urls"]
+        self.media: dict = hello["media"]
 
     def _read_line(self, timeout: float) -> dict:
         result: list[str] = []
@@ -173,6 +182,7 @@ def run_sync(server: BenchServer, root: Path, jobs: int, task_ids: list[str] | N
     engine = SyncEngine(library, client, SyncOptions(jobs=jobs, poll_interval=0.0), observer=counter)
     try:
         server.reset()
+        _sync_disks()
         server_cpu = server.stats()["cpu_seconds"]
         cpu = cpu_seconds()
         started = time.perf_counter()
@@ -205,10 +215,17 @@ def run_sync(server: BenchServer, root: Path, jobs: int, task_ids: list[str] | N
     )
 
 
+def _sync_disks() -> None:
+    """Write back the page cache before a timed run (see the module docstring)."""
+    if hasattr(os, "sync"):
+        os.sync()
+
+
 def run_curl(server: BenchServer, out_dir: Path, jobs: int, clips: int) -> RunFigures:
     url_list = out_dir.parent / "media-urls.txt"
     url_list.write_text("\n".join(server.media_urls) + "\n", encoding="utf-8")
     server.reset()
+    _sync_disks()
     server_cpu = server.stats()["cpu_seconds"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     completed = subprocess.run(
@@ -257,10 +274,25 @@ def evaluate(first: RunFigures, second: RunFigures, curl: RunFigures, tasks: int
     return {"sync_over_curl": ratio, "checks": {name: {"pass": ok, "detail": detail} for name, (ok, detail) in checks.items()}}
 
 
-def print_table(args: argparse.Namespace, tasks: int, runs: list[RunFigures], verdict: dict) -> None:
+def describe_media(media: dict) -> str:
+    """One line: the served file sizes of the profile."""
+    sizes = media["file_bytes"]
+
+    def span(suffix: str) -> str:
+        values = sorted(size for name, size in sizes.items() if name.endswith(suffix))
+        low, high = values[0] / 1e6, values[-1] / 1e6
+        return f"{low:.2f} MB" if high - low < 0.005 else f"{low:.2f}-{high:.2f} MB"
+
+    repeat = f", MP3s = bundled songs x{media['audio_repeat']}" if media.get("audio_repeat") else ""
+    return (f"profile {media['profile']}{repeat}: MP3 {span('.mp3')}, cover "
+            f"{min(v for k, v in sizes.items() if not k.endswith(('.mp3', '.mp4'))) / 1e3:.0f}-"
+            f"{max(v for k, v in sizes.items() if not k.endswith(('.mp3', '.mp4'))) / 1e3:.0f} kB, MP4 {span('.mp4')}")
+
+
+def print_table(args: argparse.Namespace, tasks: int, runs: list[RunFigures], verdict: dict, media: dict) -> None:
     print(f"Suno Desktop sync benchmark: {args.clips} clips in {tasks} tasks, jobs={args.jobs}, "
-          f"audio x{args.audio_repeat}, "
           f"Python {sys.version.split()[0]}, {os.cpu_count()} CPU(s)")
+    print(describe_media(media))
     header = f"{'run':<18}{'wall s':>9}{'clips/s':>9}{'MB/s':>8}{'MB':>8}{'API req':>9}{'media req':>11}{'files written':>15}{'peak RSS MiB':>14}{'CPU s':>7}{'server CPU s':>14}"
     print(header)
     print("-" * len(header))
@@ -272,7 +304,9 @@ def print_table(args: argparse.Namespace, tasks: int, runs: list[RunFigures], ve
             f"{cell(run.api_requests, 'd'):>9}{run.media_requests:>11d}{cell(run.files_written, 'd'):>15}"
             f"{cell(run.peak_rss_mb, '.1f'):>14}{cell(run.cpu_seconds, '.2f'):>7}{run.server_cpu_seconds:>14.2f}"
         )
-    print(f"\nsync / curl wall time: {verdict['sync_over_curl']:.2f}")
+    first, curl = runs[0], runs[-1]
+    print(f"\nsync / curl wall time: {verdict['sync_over_curl']:.2f} "
+          f"({first.seconds:.2f} s / {curl.seconds:.2f} s for {first.bytes / 1e9:.2f} GB / {curl.bytes / 1e9:.2f} GB)")
     for name, check in verdict["checks"].items():
         print(f"  [{'PASS' if check['pass'] else 'FAIL'}] {name}: {check['detail']}")
     for run in runs:
@@ -287,13 +321,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, metavar="DIR", help="put the library and curl's files in DIR and keep them")
     parser.add_argument("--pending", type=float, default=0.1,
                         help="fraction of tasks still generating at the first poll (default 0.1)")
-    parser.add_argument("--audio-repeat", type=int, default=1, metavar="K",
-                        help="make each MP3 K bundled songs long (default 1: 120-170 kB; 25 is about a real 3 min song)")
+    parser.add_argument("--profile", choices=("realistic", "tiny"), default="realistic",
+                        help="media sizes: realistic (default: 3.5 MB MP3, 1 MB MP4, ~4.5 MB per clip) "
+                             "or tiny (the bundled demo files, ~220 kB per clip: per-file overhead)")
+    parser.add_argument("--audio-repeat", type=int, default=0, metavar="K",
+                        help="override the profile's MP3s: each is a bundled song K times (120-170 kB each)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     args = parser.parse_args(argv)
-    if args.clips < 1 or args.jobs < 1 or args.audio_repeat < 1:
-        parser.error("--clips, --jobs and --audio-repeat must be >= 1")
+    if args.clips < 1 or args.jobs < 1 or args.audio_repeat < 0:
+        parser.error("--clips and --jobs must be >= 1, --audio-repeat >= 0")
     if not 0 <= args.pending <= 1:
         parser.error("--pending must be between 0 and 1")
 
@@ -307,11 +344,14 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(cleanup.name)
     rss_before = peak_rss_mb()
     try:
-        with BenchServer(args.clips, args.pending, args.audio_repeat) as server:
+        with BenchServer(args.clips, args.pending, args.profile, args.audio_repeat) as server:
             tasks = len(server.task_ids)
+            media = server.media
             library_root = work / "library"
             first = run_sync(server, library_root, args.jobs, server.task_ids, "first sync")
             second = run_sync(server, library_root, args.jobs, None, "second sync")
+            if args.keep is None:  # one copy at a time on disk (~4.5 GB each for 1,000 realistic clips)
+                shutil.rmtree(library_root)
             curl_dir = work / "curl"
             curl_dir.mkdir()
             curl = run_curl(server, curl_dir, args.jobs, args.clips)
@@ -323,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         out = {
             "clips": args.clips, "tasks": tasks, "jobs": args.jobs, "pending_fraction": args.pending,
-            "audio_repeat": args.audio_repeat,
+            "profile": args.profile, "audio_repeat": args.audio_repeat, "media": media,
             "rss_before_mb": rss_before,
             "runs": [{**asdict(run), "clips_per_s": run.clips_per_s, "mb_per_s": run.mb_per_s} for run in runs],
             **verdict,
@@ -331,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         print(json.dumps(out, indent=2))
     else:
-        print_table(args, tasks, runs, verdict)
+        print_table(args, tasks, runs, verdict, media)
         print(f"\n(peak RSS before the first sync: {rss_before:.1f} MiB"
               + (f"; files kept in {work})" if args.keep is not None else ")"))
     if args.check and not all(check["pass"] for check in verdict["checks"].values()):

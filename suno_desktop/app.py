@@ -94,11 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     open_windows.append(window)
     window.destroyed.connect(lambda *_: library.close())
     window.show()
-    window.load_library()
-    if task_ids:
-        window.controller.add_tasks(task_ids)
-    else:
-        window.controller.sync_now()
+    window.load_library(then=(lambda: window.controller.add_tasks(task_ids)) if task_ids else window.controller.sync_now)
     if existing is not None:
         return 0
     code = app.exec()

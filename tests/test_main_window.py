@@ -178,14 +178,22 @@ def test_double_click_plays_and_position_advances(qtbot, make_window, relay):
         pytest.fail(window.player.unavailable_reason)
     table = window.table
     rect = table.visualRect(window.proxy.index(0, COL_TITLE))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: window.player.is_playing and window.player.position > 0, timeout=WAIT)
     assert window.player.current_clip_id == window.proxy.index(0, 0).data(CLIP_ID_ROLE)
     qtbot.keyClick(table, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: not window.player.is_playing, timeout=WAIT)
-    # next follows the table's order
-    window.play_next(1)
+    # the player bar's next button follows the table's sorted order
+    from PySide6.QtWidgets import QToolButton
+
+    qtbot.mouseClick(window.player_bar.findChild(QToolButton, "nextButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.player.current_clip_id == window.proxy.index(1, 0).data(CLIP_ID_ROLE), timeout=WAIT)
+    # Enter on a row plays it
+    table.selectRow(0)
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.player.current_clip_id == window.proxy.index(0, 0).data(CLIP_ID_ROLE)
+                    and window.player.is_playing, timeout=WAIT)
 
 
 def test_settings_change_persists(qtbot, make_window, relay, tmp_path):

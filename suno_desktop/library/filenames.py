@@ -7,6 +7,7 @@ characters or a name Windows reserves. Everything here produces one path
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 import unicodedata
@@ -45,6 +46,7 @@ def _fields(clip: Clip) -> dict[str, str]:
     }
 
 
+@functools.lru_cache(maxsize=32)
 def validate_template(template: str) -> None:
     """Raise :class:`TemplateError` with a sentence the settings dialog can show."""
     if not template.strip():

@@ -427,7 +427,8 @@ class SyncEngine:
             "video_path": lib.absolute(record.video_path),
         }
         rename = bool(record.file_stem) and record.file_stem != stem and any(paths.values())
-        retag = record.tag_key != self._tag_key(record, paths)
+        has_tagged_file = paths["audio_path"] is not None or paths["video_path"] is not None
+        retag = has_tagged_file and record.tag_key != self._tag_key(record, paths)
         if not (any(need.values()) or rename or retag):
             if record.state != ClipState.READY:
                 lib.update_clip(record.clip_id, state=ClipState.READY, error="")

@@ -7,6 +7,12 @@ file beside the target, checks the byte count against what the server
 announced, resumes with ``Range`` where the server allows it, and only then
 moves the file into place atomically. Nothing here ever sends the relay token:
 media hosts are third parties.
+
+The HTTP client is urllib3, through a :class:`MediaSession`, not a
+``requests.Session``: a sync fetches thousands of small files, and requests'
+per-request machinery (hooks, cookie jar, environment and netrc look-ups,
+prepared requests, adapters) cost about three times urllib3's CPU per file. Redirects, retries and the
+body were handled here already; requests only added credentials we strip.
 """
 
 from __future__ import annotations
@@ -20,16 +26,18 @@ import random
 import re
 import threading
 import time
+import urllib.request
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 from urllib.parse import urljoin, urlsplit
 
-import requests
 import urllib3
 from requests.adapters import HTTPAdapter
-from requests.utils import requote_uri
+from requests.utils import (
+    DEFAULT_CA_BUNDLE_PATH, get_environ_proxies, prepend_scheme_if_needed, requote_uri, select_proxy,
+)
 from urllib3.util.retry import Retry
 
 from .. import __version__
@@ -44,13 +52,9 @@ USER_AGENT = f"SunoDesktop/{__version__}"
 
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
-_NETWORK_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
-_BAD_URL_ERRORS = (
-    requests.exceptions.InvalidURL,
-    requests.exceptions.InvalidSchema,
-    requests.exceptions.MissingSchema,
-    requests.exceptions.URLRequired,
-)
+# Bad addresses first: urllib3's LocationValueError is also an HTTPError, http.client's InvalidURL an HTTPException.
+_BAD_URL_ERRORS = (urllib3.exceptions.LocationValueError, http.client.InvalidURL)
+_NETWORK_ERRORS = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
 
 
 class DownloadError(Exception):
@@ -85,58 +89,121 @@ class DownloadResult:
 ProgressCallback = Callable[[int, "int | None"], None]
 
 
-def make_media_session(pool_size: int = 8) -> requests.Session:
-    """A session for media hosts: pooled keep-alive connections and no credentials.
+class MediaSession:
+    """Pooled keep-alive connections to media hosts, and never any credentials.
 
-    urllib3 retries only failed connects (nothing was sent yet); every other
-    retry is done by :func:`download_file`, which can resume where it stopped.
+    Thread-safe: the sync engine's workers share one. ``headers`` are sent with
+    every request except any ``Authorization`` a careless caller puts there;
+    ``auth`` exists only so that code written for requests does not break, and
+    is never used. There is no cookie jar and no ~/.netrc look-up.
+
+    Proxies are looked up once, here: with none configured (the usual case) a
+    request goes straight to urllib3, with no per-request look-up of the
+    environment (what ``requests.Session.trust_env`` costs on every request).
+    With ``HTTP(S)_PROXY``/``ALL_PROXY`` (or the system's settings on Windows and
+    macOS) each URL is routed like requests would, ``NO_PROXY`` included. A proxy
+    configured after the session was made is seen by the next session (the next
+    sync). ``REQUESTS_CA_BUNDLE`` or ``CURL_CA_BUNDLE`` replace certifi's CA
+    bundle, as with requests.
     """
-    retry = Retry(
-        total=3,
-        connect=3,
-        read=False,  # re-raise read errors at once: download_file resumes instead
-        status=0,
-        other=0,
-        backoff_factor=0.2,
-        allowed_methods=frozenset({"GET", "HEAD"}),
-        respect_retry_after_header=False,
-        raise_on_status=False,
-        raise_on_redirect=False,
-    )
-    adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=retry)
-    session = requests.Session()
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    session.headers["User-Agent"] = USER_AGENT
-    session.headers.pop("Authorization", None)
-    session.auth = None
-    return session
+
+    def __init__(self, pool_size: int = 8) -> None:
+        self.headers: dict[str, str] = {
+            "User-Agent": USER_AGENT,
+            "Accept": "*/*",
+            "Accept-Encoding": "identity",  # byte counts and ranges refer to the stored bytes
+        }
+        self.auth: object = None  # never used: media hosts get no credentials
+        ca_bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or DEFAULT_CA_BUNDLE_PATH
+        self._tls = {"cert_reqs": "CERT_REQUIRED", ("ca_cert_dir" if os.path.isdir(ca_bundle) else "ca_certs"): ca_bundle}
+        # urllib3 retries only failed connects (nothing was sent yet); every other
+        # retry is done by download_file, which can resume where it stopped.
+        self.retries = Retry(
+            total=3,
+            connect=3,
+            read=False,  # re-raise read errors at once: download_file resumes instead
+            status=0,
+            other=0,
+            backoff_factor=0.2,
+            allowed_methods=frozenset({"GET", "HEAD"}),
+            respect_retry_after_header=False,
+            raise_on_status=False,
+            raise_on_redirect=False,
+        )
+        self._direct = urllib3.PoolManager(num_pools=pool_size, maxsize=pool_size, **self._tls)
+        self.proxies = {scheme: url for scheme, url in urllib.request.getproxies().items() if scheme != "no"}
+        self._proxy_adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size) if self.proxies else None
+        self._lock = threading.Lock()
+
+    def open(self, url: str, headers: dict[str, str], timeout: urllib3.Timeout) -> urllib3.BaseHTTPResponse:
+        """GET *url* without following redirects; the body is left unread."""
+        request_headers = {name: value for name, value in self.headers.items() if name.lower() != "authorization"}
+        request_headers.update(headers)
+        return self._manager_for(url).urlopen(
+            "GET", url, headers=request_headers, timeout=timeout, retries=self.retries,
+            redirect=False, preload_content=False, decode_content=False,
+        )
+
+    def _manager_for(self, url: str) -> urllib3.PoolManager:
+        if self._proxy_adapter is None:
+            return self._direct
+        proxy = select_proxy(url, get_environ_proxies(url))
+        if not proxy:
+            return self._direct
+        with self._lock:  # proxy_manager_for fills a plain dict
+            return self._proxy_adapter.proxy_manager_for(prepend_scheme_if_needed(proxy, "http"), **self._tls)
+
+    def close(self) -> None:
+        self._direct.clear()
+        if self._proxy_adapter is not None:
+            self._proxy_adapter.close()
+
+    def __enter__(self) -> "MediaSession":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def make_media_session(pool_size: int = 8) -> MediaSession:
+    """A session for media hosts: pooled keep-alive connections and no credentials."""
+    return MediaSession(pool_size)
 
 
 def download_file(
-    session: requests.Session,
+    session: MediaSession,
     url: str,
     target: Path,
     *,
     suffix_from_content: bool = False,
-    timeout: tuple[float, float] = (10, 60),
+    timeout: float | tuple[float, float] = (10, 60),
     attempts: int = 5,
     backoff: float = 0.5,
     chunk_size: int = 256 * 1024,
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
+    fsync_directory: bool = True,
 ) -> DownloadResult:
     """Download *url* to *target*, retrying and resuming; see the module docstring.
 
     With ``suffix_from_content`` the suffix of the final name comes from the
     bytes themselves (a PNG behind a ``.jpeg`` URL is saved as ``<stem>.png``).
+    *timeout* is (connect, read) in seconds, or one number for both.
     Raises :class:`DownloadError` (or a subclass); *target* is then untouched.
+
+    The file's data is always fsync'ed before the rename, so a crash never leaves
+    a short file under the final name. ``fsync_directory=False`` skips the fsync
+    of the folder that makes the rename itself durable; a caller that puts
+    several files in one folder can then call :func:`sync_directory` once after
+    the last of them.
     """
     _check_url(url)
+    connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
     transfer = _Transfer(
         session, url, Path(target),
-        suffix_from_content=suffix_from_content, timeout=timeout, attempts=max(1, attempts),
-        backoff=backoff, chunk_size=chunk_size, progress=progress, cancel=cancel,
+        suffix_from_content=suffix_from_content, timeout=urllib3.Timeout(connect=connect, read=read),
+        attempts=max(1, attempts), backoff=backoff, chunk_size=chunk_size, progress=progress, cancel=cancel,
+        fsync_directory=fsync_directory,
     )
     return transfer.run()
 
@@ -166,9 +233,9 @@ class _Transfer:
     """State of one download_file call: the .part file and what the server said so far."""
 
     def __init__(
-        self, session: requests.Session, url: str, target: Path, *, suffix_from_content: bool,
-        timeout: tuple[float, float], attempts: int, backoff: float, chunk_size: int,
-        progress: ProgressCallback | None, cancel: threading.Event | None,
+        self, session: MediaSession, url: str, target: Path, *, suffix_from_content: bool,
+        timeout: urllib3.Timeout, attempts: int, backoff: float, chunk_size: int,
+        progress: ProgressCallback | None, cancel: threading.Event | None, fsync_directory: bool,
     ) -> None:
         self.session = session
         self.url = url
@@ -182,6 +249,7 @@ class _Transfer:
         self.chunk_size = chunk_size
         self.progress = progress
         self.cancel = cancel
+        self.fsync_directory = fsync_directory
         self.have = 0  # bytes in the .part file that belong to the body
         self.total: int | None = None  # full size of the body, when the server said
         self.can_resume = False
@@ -204,9 +272,10 @@ class _Transfer:
                 self._transfer_with_retries()
                 try:
                     out.flush()
-                    os.fsync(out.fileno())
-                    out.seek(0)
-                    head = out.read(SNIFF_BYTES)
+                    os.fsync(out.fileno())  # the data is on disk before the name points at it
+                    if self.suffix_from_content:
+                        out.seek(0)
+                        head = out.read(SNIFF_BYTES)
                 except OSError as exc:
                     raise self._disk_error(exc) from exc
             final, content_type = self.target, self.content_type
@@ -219,7 +288,8 @@ class _Transfer:
                 os.replace(self.part, final)
             except OSError as exc:
                 raise self._disk_error(exc) from exc
-            _fsync_directory(final.parent)
+            if self.fsync_directory:
+                sync_directory(final.parent)
             finished = True
             log.debug("downloaded %s to %s (%d bytes)", self.label, final, self.have)
             return DownloadResult(path=final, size=self.have, content_type=content_type, resumed=self.resumed)
@@ -259,36 +329,32 @@ class _Transfer:
         resume_from = self.have if (self.have and self.can_resume) else 0
         if self.have and not resume_from:
             self._start_over()
-        headers: dict[str, str | None] = {
-            "Accept-Encoding": "identity",  # byte counts and ranges refer to the stored bytes
-            "Authorization": None,  # None removes it even if someone put one in session.headers
-        }
+        headers: dict[str, str] = {}  # on top of session.headers (Accept-Encoding: identity, no Authorization)
         if resume_from:
             headers["Range"] = f"bytes={resume_from}-"
             if self.validator:
                 headers["If-Range"] = self.validator
         response = self._open(headers)
-        with response:
+        try:
             if self._body_wanted(response, resume_from):
                 self._receive(response)
+        finally:
+            _close(response)
 
-    def _open(self, headers: dict[str, str | None]) -> requests.Response:
+    def _open(self, headers: dict[str, str]) -> urllib3.BaseHTTPResponse:
         """GET the URL, following at most MAX_REDIRECTS redirects to http(s) only."""
         url = self.url
         for _hop in range(MAX_REDIRECTS + 1):
             try:
-                response = self.session.get(
-                    url, headers=headers, stream=True, timeout=self.timeout,
-                    allow_redirects=False, auth=_strip_authorization,
-                )
+                response = self.session.open(requote_uri(url), headers, self.timeout)
             except _BAD_URL_ERRORS as exc:
                 raise DownloadError(f"{_describe(url)} is not a valid web address.", url=self.url) from exc
             except _NETWORK_ERRORS as exc:
                 raise _Retryable(_connect_reason(exc)) from exc
-            location = self.session.get_redirect_target(response) if response.status_code in _REDIRECT_STATUSES else None
+            location = _redirect_target(response)
             if not location:
                 return response
-            response.close()
+            _close(response)
             try:
                 next_url = requote_uri(urljoin(url, location))
             except ValueError as exc:
@@ -302,9 +368,9 @@ class _Transfer:
             f"The download of {self.label} was redirected more than {MAX_REDIRECTS} times.", url=self.url
         )
 
-    def _body_wanted(self, response: requests.Response, resume_from: int) -> bool:
+    def _body_wanted(self, response: urllib3.BaseHTTPResponse, resume_from: int) -> bool:
         """Whether to take the body; False when a resume finds everything already here."""
-        status = response.status_code
+        status = response.status
         if status == 206 and resume_from:
             span = _parse_content_range(response.headers.get("Content-Range", ""))
             if span is None or span[0] != resume_from or (span[2] is not None and span[2] != self.total):
@@ -338,13 +404,13 @@ class _Transfer:
             url=self.url, status=status,
         )
 
-    def _take_metadata(self, response: requests.Response) -> None:
+    def _take_metadata(self, response: urllib3.BaseHTTPResponse) -> None:
         headers = response.headers
         self.content_type = headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
         encoded = headers.get("Content-Encoding", "identity").strip().lower() not in ("", "identity")
         self.encoded = encoded
         self.total = None
-        if response.status_code == 206:
+        if response.status == 206:
             span = _parse_content_range(headers.get("Content-Range", ""))
             if span is None or span[0] != 0:
                 self.can_resume = False
@@ -359,7 +425,7 @@ class _Transfer:
         etag = headers.get("ETag", "")
         self.validator = etag if etag and not etag.startswith("W/") else headers.get("Last-Modified")
 
-    def _receive(self, response: requests.Response) -> None:
+    def _receive(self, response: urllib3.BaseHTTPResponse) -> None:
         out = self.out
         assert out is not None
         chunks = self._chunks(response)
@@ -386,14 +452,13 @@ class _Transfer:
             self.can_resume = False
             raise _Retryable(f"got more bytes than the {_format_size(self.total)} the server announced")
 
-    def _chunks(self, response: requests.Response) -> Iterator[bytes]:
-        """The body in chunks; raw reads hand over the bytes that arrived before a cut-off,
-        which iter_content would drop along with its partly filled chunk."""
+    def _chunks(self, response: urllib3.BaseHTTPResponse) -> Iterator[bytes]:
+        """The body in chunks; raw reads hand over the bytes that arrived before a cut-off."""
         if self.encoded:
-            yield from response.iter_content(self.chunk_size)
+            yield from response.stream(self.chunk_size, decode_content=True)
             return
         while True:
-            chunk = response.raw.read(self.chunk_size, decode_content=False)
+            chunk = response.read(self.chunk_size, decode_content=False)
             if not chunk:
                 return
             yield chunk
@@ -439,10 +504,24 @@ class _Transfer:
 # --------------------------------------------------------------------------- helpers
 
 
-def _strip_authorization(request: requests.PreparedRequest) -> requests.PreparedRequest:
-    """Passed as ``auth``: beats session.auth and ~/.netrc, and drops any Authorization header."""
-    request.headers.pop("Authorization", None)
-    return request
+def _redirect_target(response: urllib3.BaseHTTPResponse) -> str | None:
+    """The Location of a redirect (decoded like requests does), else None."""
+    if response.status not in _REDIRECT_STATUSES:
+        return None
+    location = response.headers.get("Location")
+    if not location:
+        return None
+    try:  # servers send UTF-8; http.client decoded the header as Latin-1
+        return location.encode("latin1").decode("utf8")
+    except UnicodeError:
+        return location
+
+
+def _close(response: urllib3.BaseHTTPResponse) -> None:
+    """Done with *response*: a fully read body already gave its connection back to the pool;
+    otherwise the connection is closed (unread bytes would confuse the next request)."""
+    response.close()
+    response.release_conn()
 
 
 def _check_url(url: str, redirected_from: str | None = None) -> None:
@@ -498,7 +577,7 @@ def _int_or_none(value: str | None) -> int | None:
     return number if number is not None and number >= 0 else None
 
 
-def _retry_after(response: requests.Response) -> float | None:
+def _retry_after(response: urllib3.BaseHTTPResponse) -> float | None:
     value = response.headers.get("Retry-After", "").strip()
     if not value:
         return None
@@ -514,7 +593,7 @@ def _retry_after(response: requests.Response) -> float | None:
 
 
 def _is_timeout(exc: BaseException) -> bool:
-    """requests wraps urllib3's read timeouts in ConnectionError; look through the wrapping."""
+    """urllib3 wraps timeouts (MaxRetryError.reason, ProtocolError args); look through the wrapping."""
     seen: set[int] = set()
     pending: list[object] = [exc]
     while pending:
@@ -522,7 +601,7 @@ def _is_timeout(exc: BaseException) -> bool:
         if not isinstance(current, BaseException) or id(current) in seen:
             continue
         seen.add(id(current))
-        if isinstance(current, (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError)):
+        if isinstance(current, (urllib3.exceptions.TimeoutError, TimeoutError)):
             return True
         pending.extend([current.__cause__, current.__context__, *current.args, getattr(current, "reason", None)])
     return False
@@ -547,12 +626,61 @@ def _format_size(size: int | None) -> str:
     return f"{value:.1f} {unit}"
 
 
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename durable (POSIX only; Windows has no directory handles for this)."""
+def sync_directory(directory: Path) -> None:
+    """Make the renames done so far in *directory* durable (POSIX only: Windows has no
+    directory handles for this). Errors are ignored: the files themselves are safe.
+
+    Threads share the fsyncs (group commit): an fsync of a folder covers every rename
+    made in it before that fsync started, so a caller waits for a running fsync that
+    started after its own rename, or for the next one, run once for all callers that
+    arrived meanwhile. Four workers renaming into one library folder thus share most
+    directory fsyncs, and no call returns before its caller's rename is on disk.
+    """
     if os.name != "posix":
         return
+    key = os.fspath(directory)
+    with _directory_syncs:
+        state = _directory_states.get(key)
+        if state is None:
+            state = _directory_states[key] = _DirectorySync()
+        state.users += 1
+        state.requested += 1
+        ticket = state.requested
+        while state.running and state.covered < ticket:
+            _directory_syncs.wait()
+        run = state.covered < ticket
+        if run:
+            state.running = True
+            covers = state.requested  # every rename announced so far happened before this fsync
     try:
-        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        if run:
+            _fsync_path(key)
+    finally:
+        with _directory_syncs:
+            if run:
+                state.running = False
+                state.covered = max(state.covered, covers)
+                _directory_syncs.notify_all()
+            state.users -= 1
+            if not state.users:
+                del _directory_states[key]
+
+
+@dataclass
+class _DirectorySync:
+    requested: int = 0  # sync_directory calls so far (tickets)
+    covered: int = 0  # tickets made durable by a finished fsync
+    running: bool = False
+    users: int = 0  # calls in progress; the entry goes when the last one returns
+
+
+_directory_syncs = threading.Condition()
+_directory_states: dict[str, _DirectorySync] = {}
+
+
+def _fsync_path(path: str) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError:
         return
     try:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import Q_ARG, QCoreApplication, QMetaObject, QObject, Qt, QUrl, Signal
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +60,26 @@ def perceptual_to_linear(percent: int) -> float:
         ))
     except Exception:  # noqa: BLE001 - a plain linear volume is a fine fallback
         return fraction
+
+
+def call_slot(target: QObject, slot: str, *arguments) -> None:
+    """Call a Qt slot on ``target`` right now, with Python's GIL released while it runs.
+
+    Qt's FFmpeg backend stops and starts its decoder threads inside play/pause/stop/setPosition,
+    and those threads may need the GIL (PySide checks every wrapped QtMultimedia object for
+    Python overrides). PySide keeps the GIL during a plain method call, so ``player.stop()``
+    can deadlock the app; QMetaObject.invokeMethod releases it.
+    """
+    if not QMetaObject.invokeMethod(target, slot, Qt.ConnectionType.DirectConnection, *arguments):
+        logger.warning("Could not call %s on %s", slot, type(target).__name__)
+
+
+def seek_media(media_player: QObject, ms: int) -> None:
+    call_slot(media_player, "setPosition", Q_ARG("qint64", max(0, int(ms))))
+
+
+def set_output_volume(audio_output: QObject, percent: int) -> None:
+    call_slot(audio_output, "setVolume", Q_ARG("float", perceptual_to_linear(percent)))
 
 
 def same_file(first: Path | None, second: Path | None) -> bool:
@@ -158,13 +178,16 @@ class Player(QObject):
         self._media_player = media_player
         self._audio_output = audio_output
         self._devices = devices
-        audio_output.setVolume(perceptual_to_linear(self._volume))
+        set_output_volume(audio_output, self._volume)
         media_player.playbackStateChanged.connect(self._on_state_changed)
         media_player.mediaStatusChanged.connect(self._on_status_changed)
         media_player.positionChanged.connect(self._on_position_changed)
         media_player.durationChanged.connect(self._on_duration_changed)
         media_player.errorOccurred.connect(self._on_error)
         devices.audioOutputsChanged.connect(self._on_outputs_changed)
+        app = QCoreApplication.instance()
+        if app is not None:  # unload before Qt tears the player down, so no decoder thread outlives it
+            app.aboutToQuit.connect(self.stop)
         self._has_audio_output = bool(mm.QMediaDevices.audioOutputs())
         if not self._has_audio_output:
             logger.info("No audio output device; playback will be silent")
@@ -229,11 +252,11 @@ class Player(QObject):
         if self._playing:
             self.pause()
         else:
-            self._media_player.play()
+            call_slot(self._media_player, "play")
 
     def pause(self) -> None:
         if self._media_player is not None and self._clip_id:
-            self._media_player.pause()
+            call_slot(self._media_player, "pause")
 
     def stop(self) -> None:
         """Stop and unload, so nothing is current any more."""
@@ -246,13 +269,13 @@ class Player(QObject):
         ms = max(0, int(ms))
         if self._duration:
             ms = min(ms, self._duration)
-        self._media_player.setPosition(ms)
+        seek_media(self._media_player, ms)
         self._set_position(ms)
 
     def set_volume(self, percent: int) -> None:
         volume = max(0, min(100, int(percent)))
         if self._audio_output is not None:
-            self._audio_output.setVolume(perceptual_to_linear(volume))
+            set_output_volume(self._audio_output, volume)
         if volume != self._volume:
             self._volume = volume
             self.volume_changed.emit(volume)
@@ -293,7 +316,7 @@ class Player(QObject):
         self._released = None
         url = QUrl.fromLocalFile(str(path.resolve()))
         if clip_id == self._clip_id and url == self._media_player.source():
-            self._media_player.setPosition(position)  # same source: setSource would do nothing
+            seek_media(self._media_player, position)  # same source: setSource would do nothing
         else:
             self._clip_id, self._path, self._title = clip_id, path, title
             self._error_reported = False
@@ -304,14 +327,14 @@ class Player(QObject):
             self.current_changed.emit(clip_id)  # before setSource, which may fail (and clear it) at once
             self._media_player.setSource(url)
         if self._clip_id and autoplay:  # an error while loading may already have cleared it
-            self._media_player.play()
+            call_slot(self._media_player, "play")
 
     def _unload(self) -> None:
         had_clip = bool(self._clip_id)
         self._clip_id, self._path, self._title = "", None, ""
         self._pending_seek = None
         if self._media_player is not None:
-            self._media_player.stop()
+            call_slot(self._media_player, "stop")
             self._media_player.setSource(QUrl())
         self._set_playing(False)
         self._set_position(0)
@@ -350,7 +373,7 @@ class Player(QObject):
         if status in (statuses.LoadedMedia, statuses.BufferingMedia, statuses.BufferedMedia):
             if self._pending_seek is not None:  # a seek before loading is ignored, so apply it now
                 position, self._pending_seek = self._pending_seek, None
-                self._media_player.setPosition(position)
+                seek_media(self._media_player, position)
         elif status == statuses.EndOfMedia and self._clip_id:
             logger.info("Finished %s", self._clip_id)
             self.finished.emit(self._clip_id)

@@ -26,7 +26,7 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QColor, QDrag, QIcon, QKeySequence, QPainter, QPainterPath, QPalette, QPixmap
+from PySide6.QtGui import QColor, QDrag, QKeySequence, QPainter, QPainterPath, QPalette, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyledItemDelegate, QStyleOptionProgressBar, QStyle, QTableView, QApplication
 
 from ..library.store import ClipRecord, ClipState, Library
@@ -47,6 +47,8 @@ STATUS_TEXT = {
     ClipState.LYRICS: "Lyrics only",
 }
 STATUS_ORDER = {state: n for n, state in enumerate(STATUS_TEXT)}
+STATUS_COLORS = {ClipState.FAILED: QColor("#e53935"), ClipState.MISSING: QColor("#ef6c00"),
+                 ClipState.PENDING: QColor("#8e8e93")}
 
 
 def format_duration(seconds: float | None) -> str:
@@ -189,6 +191,18 @@ class ClipTableModel(QAbstractTableModel):
     def row_of(self, clip_id: str) -> int | None:
         return self._row_of.get(clip_id)
 
+    def progress_for(self, row: int) -> float | None:
+        return self._progress.get(self._rows[row].clip_id)
+
+    def thumbnail_for(self, row: int) -> QPixmap | None:
+        return self._thumbnail(self._rows[row])
+
+    def status_color(self, row: int) -> QColor | None:
+        return STATUS_COLORS.get(self._rows[row].state)
+
+    def status_text(self, row: int) -> str:
+        return self._status_text(self._rows[row])
+
     def files_on_disk(self, row: int) -> tuple[bool, bool, bool]:
         return self._on_disk[row]
 
@@ -253,10 +267,7 @@ class ClipTableModel(QAbstractTableModel):
             if column in (COL_TITLE, COL_TAGS):
                 return self.data(index, Qt.ItemDataRole.DisplayRole)
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATUS:
-            if record.state == ClipState.FAILED:
-                return QColor("#d32f2f")
-            if record.state == ClipState.MISSING:
-                return QColor("#ef6c00")
+            return self.status_color(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_DURATION,):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -390,25 +401,61 @@ class ClipFilterProxy(QSortFilterProxyModel):
         return index.row() if index.isValid() else None
 
 
+def source_of(index: QModelIndex) -> tuple["ClipTableModel", int]:
+    """The Python model and row behind a (proxy) index.
+
+    Delegates read the model directly: ``QModelIndex.data()`` called from Python
+    on a Python model loses a reference to ``None`` each time it returns nothing
+    (PySide6 6.x on Python 3.11), which crashes the interpreter after enough paints.
+    """
+    model = index.model()
+    while isinstance(model, QSortFilterProxyModel):
+        index = model.mapToSource(index)
+        model = index.model()
+    return model, index.row()
+
+
+def paint_cell_background(painter, option) -> None:
+    """Selection and alternate-row background, drawn without asking the model anything."""
+    style = option.widget.style() if option.widget else QApplication.style()
+    style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget)
+
+
 class StatusDelegate(QStyledItemDelegate):
-    """Draws a progress bar in the Status cell while a clip downloads."""
+    """The Status cell: a progress bar while downloading, else the coloured status text.
+
+    It paints everything itself from the Python model: asking Qt to fetch the
+    cell's data from a Python delegate (``super().paint``) loses references to
+    ``None`` in PySide6 on Python 3.11, once per empty role per cell.
+    """
 
     def paint(self, painter, option, index) -> None:
-        fraction = index.data(PROGRESS_ROLE)
-        if fraction is None or fraction < 0:
-            super().paint(painter, option, index)
+        model, row = source_of(index)
+        paint_cell_background(painter, option)
+        fraction = model.progress_for(row)
+        text = model.status_text(row)
+        if fraction is not None and fraction >= 0:
+            bar = QStyleOptionProgressBar()
+            bar.rect = option.rect.adjusted(4, 8, -4, -8)
+            bar.minimum, bar.maximum = 0, 100
+            bar.progress = int(fraction * 100)
+            bar.text = text
+            bar.textVisible = True
+            bar.state = option.state | QStyle.StateFlag.State_Horizontal
+            style = option.widget.style() if option.widget else QApplication.style()
+            style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)
             return
-        bar = QStyleOptionProgressBar()
-        bar.rect = option.rect.adjusted(4, 5, -4, -5)
-        bar.minimum, bar.maximum = 0, 100
-        bar.progress = int(fraction * 100)
-        bar.text = index.data(Qt.ItemDataRole.DisplayRole) or ""
-        bar.textVisible = True
-        bar.state = option.state
-        style = option.widget.style() if option.widget else QApplication.style()
-        if option.state & QStyle.StateFlag.State_Selected:
-            painter.fillRect(option.rect, option.palette.brush(QPalette.ColorRole.Highlight))
-        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        color = model.status_color(row)
+        if selected or color is None:
+            role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+            color = option.palette.color(role)
+        painter.save()
+        painter.setPen(color)
+        rect = option.rect.adjusted(4, 0, -4, 0)
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                         option.fontMetrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width()))
+        painter.restore()
 
 
 class CoverDelegate(QStyledItemDelegate):
@@ -419,11 +466,8 @@ class CoverDelegate(QStyledItemDelegate):
         self.size = size
 
     def paint(self, painter, option, index) -> None:
-        style = option.widget.style() if option.widget else QApplication.style()
-        self.initStyleOption(option, index)
-        option.icon = QIcon()
-        option.features &= ~option.ViewItemFeature.HasDecoration
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+        model, row = source_of(index)
+        paint_cell_background(painter, option)
         side = min(self.size, option.rect.height() - 6)
         target = QRect(0, 0, side, side)
         target.moveCenter(option.rect.center())
@@ -432,12 +476,12 @@ class CoverDelegate(QStyledItemDelegate):
         path = QPainterPath()
         path.addRoundedRect(QRectF(target), 4, 4)
         painter.setClipPath(path)
-        pixmap = index.data(Qt.ItemDataRole.DecorationRole)
+        pixmap = model.thumbnail_for(row)
         if isinstance(pixmap, QPixmap) and not pixmap.isNull():
-            scaled = pixmap.scaled(target.size() * painter.device().devicePixelRatioF(),
-                                   Qt.AspectRatioMode.KeepAspectRatioByExpanding,
+            ratio = painter.device().devicePixelRatioF()
+            scaled = pixmap.scaled(target.size() * ratio, Qt.AspectRatioMode.KeepAspectRatioByExpanding,
                                    Qt.TransformationMode.SmoothTransformation)
-            scaled.setDevicePixelRatio(painter.device().devicePixelRatioF())
+            scaled.setDevicePixelRatio(ratio)
             painter.drawPixmap(target, scaled)
         else:
             painter.fillRect(target, option.palette.color(QPalette.ColorRole.Midlight))
@@ -532,7 +576,7 @@ class ClipTableView(QTableView):
         current = self.currentIndex()
         if not current.isValid() or not self.selectionModel().isRowSelected(current.row()):
             current = self.selectionModel().selectedRows()[0]
-        cover = proxy.index(current.row(), COL_COVER).data(Qt.ItemDataRole.DecorationRole)
+        cover = model.thumbnail_for(proxy.mapToSource(current).row())
         if not isinstance(cover, QPixmap) or cover.isNull():
             # not painted yet: one small decode, once, for the drag the user just started
             record = model.record(proxy.mapToSource(current).row())

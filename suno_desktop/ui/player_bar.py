@@ -150,8 +150,8 @@ class PlayerBar(QWidget):
         text_column.addStretch(1)
         text_box = QWidget()
         text_box.setLayout(text_column)
-        text_box.setMinimumWidth(120)
-        text_box.setMaximumWidth(320)
+        text_box.setMinimumWidth(140)
+        text_box.setMaximumWidth(360)
         text_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
         self.previous_button = self._tool_button("previousButton", QStyle.StandardPixmap.SP_MediaSkipBackward,
@@ -197,13 +197,13 @@ class PlayerBar(QWidget):
         layout.setContentsMargins(8, 8, 12, 8)
         layout.setSpacing(8)
         layout.addWidget(self.cover)
-        layout.addWidget(text_box, 2)
+        layout.addWidget(text_box, 3)
         layout.addSpacing(4)
         for button in (self.previous_button, self.play_pause_button, self.next_button):
             layout.addWidget(button)
         layout.addSpacing(4)
         layout.addWidget(self.elapsed_label)
-        layout.addWidget(self.seek_slider, 5)
+        layout.addWidget(self.seek_slider, 4)
         layout.addWidget(self.total_label)
         layout.addSpacing(4)
         layout.addWidget(self.volume_button)
@@ -225,6 +225,13 @@ class PlayerBar(QWidget):
                 control.setEnabled(False)
             self.title.setText(player.unavailable_reason)
             self.title.setFont(self.font())
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """A hairline along the top edge separates the bar from the table above it."""
+        super().paintEvent(event)
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(QPalette.ColorRole.Mid))
+        painter.drawLine(0, 0, self.width(), 0)
 
     def _tool_button(self, name: str, pixmap: QStyle.StandardPixmap, tip: str, icon_size: QSize) -> QToolButton:
         button = QToolButton()

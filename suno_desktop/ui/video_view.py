@@ -6,7 +6,7 @@ import logging
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -20,10 +20,12 @@ from PySide6.QtWidgets import (
 
 from ..playback.player import (
     DEFAULT_VOLUME,
+    call_slot,
     import_multimedia,
     media_error_sentence,
-    perceptual_to_linear,
     same_file,
+    seek_media,
+    set_output_volume,
     unavailable_sentence,
 )
 from .player_bar import SeekSlider, format_time
@@ -111,7 +113,7 @@ class VideoView(QWidget):
                 self.unavailable_reason = "Video is off: Qt Multimedia has no working media backend."
                 return
             audio_output = mm.QAudioOutput(self)
-            audio_output.setVolume(perceptual_to_linear(DEFAULT_VOLUME))
+            set_output_volume(audio_output, DEFAULT_VOLUME)
             video_widget = mm.QVideoWidget()
             video_widget.setObjectName("videoWidget")
             media_player.setAudioOutput(audio_output)
@@ -131,6 +133,9 @@ class VideoView(QWidget):
         media_player.durationChanged.connect(self._show_duration)
         media_player.mediaStatusChanged.connect(self._on_status_changed)
         media_player.errorOccurred.connect(self._on_error)
+        app = QCoreApplication.instance()
+        if app is not None:  # unload before Qt tears the player down, so no decoder thread outlives it
+            app.aboutToQuit.connect(self._unload)
 
     # ------------------------------------------------------------------ state
 
@@ -159,11 +164,11 @@ class VideoView(QWidget):
 
     def play(self) -> None:
         if self._media_player is not None and self.current_path is not None:
-            self._media_player.play()
+            call_slot(self._media_player, "play")
 
     def pause(self) -> None:
         if self._media_player is not None and self.current_path is not None:
-            self._media_player.pause()
+            call_slot(self._media_player, "pause")
 
     def toggle(self) -> None:
         if self.is_playing:
@@ -173,11 +178,11 @@ class VideoView(QWidget):
 
     def seek(self, ms: int) -> None:
         if self._media_player is not None and self.current_path is not None:
-            self._media_player.setPosition(max(0, int(ms)))
+            seek_media(self._media_player, ms)
 
     def stop(self) -> None:
         if self._media_player is not None:
-            self._media_player.stop()
+            call_slot(self._media_player, "stop")
 
     def release(self, path: Path) -> bool:
         """Close ``path`` if it is loaded, so the app can rename or delete it; True if it was."""
@@ -223,13 +228,13 @@ class VideoView(QWidget):
         logger.info("Loading video %s", path)
         self._media_player.setSource(QUrl.fromLocalFile(str(path.resolve())))
         if self.current_path is not None:  # an error while loading may already have cleared it
-            self._media_player.pause()  # decodes and shows the first frame without playing
+            call_slot(self._media_player, "pause")  # decodes and shows the first frame without playing
 
     def _unload(self) -> None:
         self.current_path = None
         self._pending_seek = None
         if self._media_player is not None:
-            self._media_player.stop()
+            call_slot(self._media_player, "stop")
             self._media_player.setSource(QUrl())
         self._show_duration(0)
         self.seek_slider.show_position(0)
@@ -261,7 +266,7 @@ class VideoView(QWidget):
         if status in (statuses.LoadedMedia, statuses.BufferingMedia, statuses.BufferedMedia):
             if self._pending_seek is not None:  # a seek before loading is ignored, so apply it now
                 position, self._pending_seek = self._pending_seek, None
-                self._media_player.setPosition(position)
+                seek_media(self._media_player, position)
         elif status == statuses.InvalidMedia and self.current_path is not None:
             self._fail(media_error_sentence("InvalidMedia", self.title or "Untitled"))
 

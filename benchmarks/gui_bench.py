@@ -1,0 +1,168 @@
+"""How the window copes with a big library: 50,000 clips in the database, no media.
+
+Prints the time from ``suno_desktop.app.main()`` to the window shown with the
+table filled, the time one filter keystroke takes, the time a sort takes, how
+many cover thumbnails scrolling through the table starts to load, and peak RSS.
+
+    python benchmarks/gui_bench.py [--clips 50000] [--keep DIR]
+
+Runs offscreen unless DISPLAY is set and QT_QPA_PLATFORM says otherwise.
+Typing is debounced (150 ms) above 5,000 clips, so a keystroke costs little and the
+filter pass runs once; both are printed. Targets (issue 3): shown and filled within
+1.5 s, a keystroke within 50 ms,
+a sort within 300 ms, peak RSS under 400 MB, thumbnails only for visible rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+WORDS = ("neon", "midnight", "river", "electric", "paper", "golden", "echo", "summer", "static",
+         "lantern", "velvet", "harbour", "signal", "glass", "wild", "northern", "slow", "city")
+STYLES = ("emotional punk", "dream pop", "lofi hip hop", "club banger edm", "acoustic folk",
+          "ambient piano", "synthwave", "k-pop", "drum and bass", "jazz ballad")
+
+
+def build_library(root: Path, clips: int) -> None:
+    from suno_desktop.library.store import Library
+
+    now = time.time()
+    with Library(root, create=True) as library, library.transaction() as conn:
+        task_rows, clip_rows = [], []
+        for n in range(clips // 2):
+            task_id = str(uuid.UUID(int=n + 1))
+            task_rows.append((task_id, "MUSIC", "SUCCESS", now))
+            for position in range(2):
+                index = n * 2 + position
+                title = f"{WORDS[index % len(WORDS)].title()} {WORDS[(index * 7) % len(WORDS)].title()} {index}"
+                lyrics = f"[Verse]\nSong number {index} about the {WORDS[index % 11]} and the {WORDS[index % 13]}\n" * 6
+                clip_rows.append((
+                    str(uuid.UUID(int=10**9 + index)), task_id, position, title, STYLES[index % len(STYLES)],
+                    lyrics, "chirp-v4", 120 + index % 180,
+                    time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(now - index * 60)),
+                    "complete", "ready", f"covers/{index}.jpg", now,
+                ))
+        conn.executemany("INSERT INTO tasks(task_id, action, status, added_at) VALUES (?,?,?,?)", task_rows)
+        conn.executemany(
+            """INSERT INTO clips(clip_id, task_id, position, title, tags, lyrics, model, duration,
+                   created_at, relay_status, state, cover_path, updated_at)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+            clip_rows,
+        )
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clips", type=int, default=50_000)
+    parser.add_argument("--keep", type=Path, help="build the library here and keep it")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    if not os.environ.get("DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    work = Path(tempfile.mkdtemp(prefix="suno-gui-bench-"))
+    os.environ["SUNO_DESKTOP_CONFIG_DIR"] = str(work / "config")
+    library_dir = args.keep or work / "Library"
+
+    started = time.perf_counter()
+    build_library(library_dir, args.clips)
+    build_seconds = time.perf_counter() - started
+
+    from suno_desktop.settings import Settings, SettingsStore
+
+    SettingsStore(use_keyring=False).save(Settings(base_url="http://127.0.0.1:9", token="bench"))
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(["gui_bench"])
+    rss_before = peak_rss_mb()
+    from suno_desktop import app as suno_app
+
+    t0 = time.perf_counter()
+    suno_app.main(["--library", str(library_dir)])
+    window = suno_app.open_windows[-1]
+    while not (window.isVisible() and window.model.rowCount() == args.clips):
+        app.processEvents()
+        if time.perf_counter() - t0 > 60:
+            raise SystemExit("the table did not fill within 60 s")
+    app.processEvents()
+    shown = time.perf_counter() - t0
+
+    search = window.search
+    keystrokes = []
+    for key in "echo":
+        t = time.perf_counter()
+        QTest.keyClick(search, key)
+        app.processEvents()
+        keystrokes.append(time.perf_counter() - t)
+    typed = time.perf_counter()
+    while window.proxy.filter_text != "echo":  # the filter runs once typing pauses
+        app.processEvents()
+    filtered_after = time.perf_counter() - typed
+    filter_pass = window.proxy.last_filter_seconds
+    matched = window.proxy.rowCount()
+    t = time.perf_counter()
+    search.clear()
+    app.processEvents()
+    clear_seconds = time.perf_counter() - t
+
+    sorts = {}
+    from suno_desktop.ui.clip_table import COL_CREATED, COL_DURATION, COL_TITLE
+
+    for name, column in (("title", COL_TITLE), ("duration", COL_DURATION), ("created", COL_CREATED)):
+        t = time.perf_counter()
+        window.table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+        app.processEvents()
+        sorts[name] = time.perf_counter() - t
+
+    loads_before = window.thumbnails.loads_started
+    bar = window.table.verticalScrollBar()
+    pages = 20
+    for step in range(1, pages + 1):
+        bar.setValue(bar.maximum() * step // pages)
+        app.processEvents()
+    visible_rows = window.table.viewport().height() // window.table.verticalHeader().defaultSectionSize() + 1
+    thumbnail_loads = window.thumbnails.loads_started - loads_before
+
+    figures = {
+        "clips": args.clips,
+        "build_library_s": round(build_seconds, 2),
+        "window_shown_and_filled_s": round(shown, 3),
+        "filter_keystroke_ms": [round(k * 1000, 1) for k in keystrokes],
+        "filter_keystroke_max_ms": round(max(keystrokes) * 1000, 1),
+        "filter_pass_ms": round(filter_pass * 1000, 1),
+        "last_keystroke_to_filtered_table_ms": round(filtered_after * 1000, 1),
+        "rows_matching_echo": matched,
+        "filter_clear_ms": round(clear_seconds * 1000, 1),
+        "sort_ms": {k: round(v * 1000, 1) for k, v in sorts.items()},
+        "thumbnail_loads_after_scrolling": thumbnail_loads,
+        "scroll_positions_visited": pages,
+        "visible_rows_per_page": visible_rows,
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "rss_before_main_mb": round(rss_before, 1),
+    }
+    window.close()
+    if args.json:
+        print(json.dumps(figures, indent=2))
+    else:
+        for key, value in figures.items():
+            print(f"{key:34} {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
