@@ -285,12 +285,12 @@ def test_event_loop_stays_responsive_during_a_large_sync(qtbot, make_window, rel
 
 def test_window_layout_is_restored(qtbot, make_window, relay):
     window = make_window()
-    window.resize(720, 540)  # the offscreen screen is 800×600
+    window.resize(780, 560)  # the offscreen screen is 800×600
     window.table.setColumnWidth(COL_DURATION, 123)
     window.close()
     again = make_window()
     assert again.table.columnWidth(COL_DURATION) == 123
-    assert (again.size().width(), again.size().height()) == (720, 540)
+    assert (again.size().width(), again.size().height()) == (780, 560)
 
 
 def test_remove_without_a_trash_asks_before_deleting(qtbot, make_window, relay, tmp_path, monkeypatch):

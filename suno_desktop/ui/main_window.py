@@ -706,5 +706,6 @@ class MainWindow(QMainWindow):
         self.player.stop()
         self.video.stop()
         self.controller.shutdown()
+        self.io_pool.close()
         self.io_pool.wait(3000)
         super().closeEvent(event)

@@ -117,6 +117,8 @@ class SyncController(QObject):
     def shutdown(self, wait_ms: int = 5000) -> None:
         self.cancel.set()
         self._poll_timer.stop()
+        self.fetch_pool.close()
+        self.job_pool.close()
         self.fetch_pool.wait(wait_ms)
         self.job_pool.wait(wait_ms)
         if self.engine is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class WorkerPool(QObject):
         if max_threads:
             self.pool.setMaxThreadCount(max_threads)
         self._in_flight: set[WorkerSignals] = set()
+        self._closed = False
 
     @property
     def busy(self) -> bool:
@@ -70,18 +72,31 @@ class WorkerPool(QObject):
     ) -> CallWorker:
         worker = CallWorker(fn, *args, **kwargs)
         signals = worker.signals
+        if on_error is None:
+            on_error = lambda exc: log.error("background work failed: %s", exc)  # noqa: E731
         if on_result is not None:
-            signals.finished.connect(on_result)
-        if on_error is not None:
-            signals.failed.connect(on_error)
-        else:
-            signals.failed.connect(lambda exc: log.error("background work failed: %s", exc))
+            signals.finished.connect(lambda result: self._deliver(on_result, result))
+        signals.failed.connect(lambda exc: self._deliver(on_error, exc))
         signals.done.connect(lambda s=signals: self._forget(s))
         self._in_flight.add(signals)
         self.pool.start(worker, priority)
         return worker
 
+    def _alive(self) -> bool:
+        return not self._closed and shiboken6.isValid(self)
+
+    def _deliver(self, callback: Callable[[Any], None], value: Any) -> None:
+        """Results that arrive after the window closed have nobody to go to."""
+        if self._alive():
+            callback(value)
+
+    def close(self) -> None:
+        """Stop delivering results (the owner is going away); running work finishes."""
+        self._closed = True
+
     def _forget(self, signals: WorkerSignals) -> None:
+        if not self._alive():
+            return
         self._in_flight.discard(signals)
         if not self._in_flight:
             self.idle.emit()
