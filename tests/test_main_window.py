@@ -308,3 +308,30 @@ def test_remove_without_a_trash_asks_before_deleting(qtbot, make_window, relay, 
     qtbot.mouseClick(next(b for b in box.buttons() if b.text() == "Delete permanently"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.model.rowCount() == 1)
     assert not audio.exists()
+
+
+def test_window_waits_while_another_process_syncs_the_library(qtbot, make_window, relay, monkeypatch):
+    import subprocess
+    import sys
+
+    import suno_desktop.ui.sync_controller as controller_module
+
+    monkeypatch.setattr(controller_module, "LOCK_RETRY_MS", 200)
+    window = make_window()
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import time; from pathlib import Path; from suno_desktop.library.lock import LibraryLock;"
+         f"l = LibraryLock(Path({str(window.library.lock.path)!r})); l.acquire(); print('held', flush=True);"
+         "time.sleep(30)"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        messages = []
+        window.controller.status.connect(messages.append)
+        window.controller.add_tasks([relay.add_music_task(clips=1)])
+        qtbot.waitUntil(lambda: any("Another Suno Desktop process" in m for m in messages), timeout=WAIT)
+        assert not list(window.library.root.glob("*.mp3"))  # nothing written while it holds the lock
+    finally:
+        holder.kill()
+        holder.wait()
+    qtbot.waitUntil(lambda: all_ready(window, 1), timeout=WAIT)

@@ -15,6 +15,7 @@ import threading
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from ..library.lock import LibraryBusy
 from ..library.store import Library, LibraryUnavailable
 from ..library.sync import ClipJob, ClipOutcome, FetchResult, SyncEngine, SyncObserver, SyncOptions
 from ..relay.client import RelayClient
@@ -25,6 +26,7 @@ from .workers import WorkerPool
 log = logging.getLogger(__name__)
 
 MAX_POLL_SECONDS = 60.0
+LOCK_RETRY_MS = 5000
 
 
 class _EngineSignals(QObject):
@@ -121,6 +123,7 @@ class SyncController(QObject):
         self.job_pool.close()
         self.fetch_pool.wait(wait_ms)
         self.job_pool.wait(wait_ms)
+        self.library.lock.release()
         if self.engine is not None:
             self.engine.close()
         if self.client is not None:
@@ -240,6 +243,11 @@ class SyncController(QObject):
         if not jobs:
             self._update_busy()
             return
+        if not self._take_library_lock():
+            # a `sync` from cron (or another window) is writing these files: wait our turn
+            self.status.emit("Another Suno Desktop process is syncing this library; waiting for it to finish…")
+            QTimer.singleShot(LOCK_RETRY_MS, lambda: self._plan([job.clip_id for job in jobs]))
+            return
         if not self.job_pool.busy:
             self._done = self._total = 0
             self._failed_clips.clear()
@@ -274,7 +282,15 @@ class SyncController(QObject):
         log.exception("clip job crashed", exc_info=exc)
         self._job_done(ClipOutcome(clip_id, "", ok=False, error=str(exc)))
 
+    def _take_library_lock(self) -> bool:
+        try:
+            self.library.lock.acquire(wait=0)
+        except LibraryBusy:
+            return False
+        return True
+
     def _finish_batch(self) -> None:
+        self.library.lock.release()  # held only while our downloads write files
         failed = self._failed_clips
         if failed:
             reasons = sorted(set(failed.values()))
