@@ -150,6 +150,7 @@ class RunFigures:
     files_written: int | None
     peak_rss_mb: float | None
     cpu_seconds: float | None = None  # user + system of this process (for curl: of bash + curl)
+    flush_seconds: float = 0.0  # os.sync() right after the run: writing back what it left in the page cache
     server_cpu_seconds: float = 0.0  # the relay + media server process
     ok: bool = True
     problems: list[str] = field(default_factory=list)
@@ -189,6 +190,7 @@ def run_sync(server: BenchServer, root: Path, jobs: int, task_ids: list[str] | N
         report = engine.sync(task_ids)
         seconds = time.perf_counter() - started
         cpu = cpu_seconds() - cpu
+        flush = _sync_disks()
         stats = server.stats()
         clips_in_library = len(library.clips())
     finally:
@@ -210,15 +212,17 @@ def run_sync(server: BenchServer, root: Path, jobs: int, task_ids: list[str] | N
         name=name, seconds=seconds, clips=clips_in_library, bytes=report.bytes_downloaded,
         api_requests=report.api_requests, media_requests=stats["media_requests"],
         files_written=report.files_written, peak_rss_mb=peak_rss_mb(), cpu_seconds=cpu,
-        server_cpu_seconds=stats["cpu_seconds"] - server_cpu, ok=report.ok, problems=problems,
+        server_cpu_seconds=stats["cpu_seconds"] - server_cpu, flush_seconds=flush, ok=report.ok, problems=problems,
         poll_rounds=[{**asdict(r), "allowed": r.allowed} for r in counter.rounds],
     )
 
 
-def _sync_disks() -> None:
-    """Write back the page cache before a timed run (see the module docstring)."""
+def _sync_disks() -> float:
+    """Write back the page cache (see the module docstring); returns the seconds it took."""
+    started = time.perf_counter()
     if hasattr(os, "sync"):
         os.sync()
+    return time.perf_counter() - started
 
 
 def run_curl(server: BenchServer, out_dir: Path, jobs: int, clips: int) -> RunFigures:
@@ -233,6 +237,7 @@ def run_curl(server: BenchServer, out_dir: Path, jobs: int, clips: int) -> RunFi
         capture_output=True, text=True,
     )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)  # bash + curl (the server is not reaped yet)
+    flush = _sync_disks()
     stats = server.stats()
     lines = completed.stdout.strip().splitlines()
     if completed.returncode != 0 or not lines or not lines[-1].startswith("curl_seconds="):
@@ -244,7 +249,7 @@ def run_curl(server: BenchServer, out_dir: Path, jobs: int, clips: int) -> RunFi
         name="curl --parallel", seconds=seconds, clips=clips, bytes=size, api_requests=None,
         media_requests=stats["media_requests"], files_written=files, peak_rss_mb=None,
         cpu_seconds=(after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
-        server_cpu_seconds=stats["cpu_seconds"] - server_cpu,
+        server_cpu_seconds=stats["cpu_seconds"] - server_cpu, flush_seconds=flush,
     )
 
 
@@ -293,7 +298,7 @@ def print_table(args: argparse.Namespace, tasks: int, runs: list[RunFigures], ve
     print(f"Suno Desktop sync benchmark: {args.clips} clips in {tasks} tasks, jobs={args.jobs}, "
           f"Python {sys.version.split()[0]}, {os.cpu_count()} CPU(s)")
     print(describe_media(media))
-    header = f"{'run':<18}{'wall s':>9}{'clips/s':>9}{'MB/s':>8}{'MB':>8}{'API req':>9}{'media req':>11}{'files written':>15}{'peak RSS MiB':>14}{'CPU s':>7}{'server CPU s':>14}"
+    header = f"{'run':<18}{'wall s':>9}{'clips/s':>9}{'MB/s':>8}{'MB':>8}{'API req':>9}{'media req':>11}{'files written':>15}{'peak RSS MiB':>14}{'CPU s':>7}{'server CPU s':>14}{'then sync s':>13}"
     print(header)
     print("-" * len(header))
     for run in runs:
@@ -302,11 +307,15 @@ def print_table(args: argparse.Namespace, tasks: int, runs: list[RunFigures], ve
         print(
             f"{run.name:<18}{run.seconds:>9.3f}{run.clips_per_s:>9.1f}{run.mb_per_s:>8.1f}{run.bytes / 1e6:>8.1f}"
             f"{cell(run.api_requests, 'd'):>9}{run.media_requests:>11d}{cell(run.files_written, 'd'):>15}"
-            f"{cell(run.peak_rss_mb, '.1f'):>14}{cell(run.cpu_seconds, '.2f'):>7}{run.server_cpu_seconds:>14.2f}"
+            f"{cell(run.peak_rss_mb, '.1f'):>14}{cell(run.cpu_seconds, '.2f'):>7}{run.server_cpu_seconds:>14.2f}{run.flush_seconds:>13.2f}"
         )
     first, curl = runs[0], runs[-1]
     print(f"\nsync / curl wall time: {verdict['sync_over_curl']:.2f} "
           f"({first.seconds:.2f} s / {curl.seconds:.2f} s for {first.bytes / 1e9:.2f} GB / {curl.bytes / 1e9:.2f} GB)")
+    durable = curl.seconds + curl.flush_seconds
+    print(f"sync / (curl + os.sync()) wall time: {first.seconds / durable:.2f} "
+          f"(curl leaves its {curl.bytes / 1e9:.2f} GB in the page cache; the sync fsyncs every file: "
+          f"writing curl's copy back took {curl.flush_seconds:.2f} s more)")
     for name, check in verdict["checks"].items():
         print(f"  [{'PASS' if check['pass'] else 'FAIL'}] {name}: {check['detail']}")
     for run in runs:

@@ -41,3 +41,15 @@ def client(relay):
 
     with RelayClient(relay.api_url, TEST_TOKEN, timeout=(2, 2), retries=2, backoff=0.01) as relay_client:
         yield relay_client
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Qt's offscreen platform crashes at exit if the clipboard still holds data we put there."""
+    import sys
+
+    if "PySide6.QtWidgets" in sys.modules:
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        if app is not None:
+            app.clipboard().clear()

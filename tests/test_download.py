@@ -10,6 +10,7 @@ import shutil
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -249,6 +250,88 @@ def test_no_authorization_header_ever_reaches_the_media_host(media_server, song_
     assert len(media_server.requests) == 4
     for request in media_server.requests:
         assert "authorization" not in request.headers
+
+
+def test_session_defaults_ask_for_the_stored_bytes(media_server, session, song_url, tmp_path):
+    assert session.headers["accept-encoding"] == "identity"  # in the session, not in every request
+    download_file(session, song_url, tmp_path / "song.mp3", **QUICK)
+    headers = media_server.requests[0].headers
+    assert headers["accept-encoding"] == "identity"
+    assert "cookie" not in headers and "authorization" not in headers
+
+
+def test_connections_are_kept_alive(media_server, session, song_url, tmp_path):
+    opened = []
+    track = media_server._track
+    media_server._track = lambda connection, alive: (opened.append(connection) if alive else None, track(connection, alive))
+    for index in range(5):
+        download_file(session, song_url, tmp_path / f"song-{index}.mp3", **QUICK)
+    assert len(media_server.requests) == 5
+    assert len(opened) == 1
+
+
+def test_refused_connection_is_not_called_a_timeout(session, tmp_path):
+    with pytest.raises(DownloadError, match=r"failed because the server could not be reached \(1 attempt\)"):
+        download_file(session, "http://127.0.0.1:9/song.mp3", tmp_path / "x.mp3", attempts=1, **QUICK)
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:99999/song.mp3", "http://exa mple.com/song.mp3"])
+def test_invalid_addresses_fail_at_once(session, tmp_path, url):
+    with pytest.raises(DownloadError, match="is not a valid web address"):
+        download_file(session, url, tmp_path / "x.mp3", **QUICK)
+
+
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+
+
+@pytest.fixture
+def no_proxy_environment(monkeypatch):
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.delenv("REQUEST_METHOD", raising=False)
+    return monkeypatch
+
+
+def test_proxy_from_the_environment_is_used(media_server, tmp_path, no_proxy_environment):
+    no_proxy_environment.setenv("HTTP_PROXY", media_server.base_url)  # the media server plays the proxy
+    media_server.add("/media/song.mp3", SONG, "audio/mpeg")
+    lookup = media_server._lookup
+    media_server._lookup = lambda raw_path: lookup(urlsplit(raw_path).path if "://" in raw_path else raw_path)
+    with make_media_session() as session:
+        session.headers["Authorization"] = "Bearer relay-token"
+        result = download_file(session, "http://media.invalid/media/song.mp3", tmp_path / "song.mp3", **QUICK)
+    assert result.path.read_bytes() == SONG.read_bytes()
+    (request,) = media_server.requests
+    assert request.path == "http://media.invalid/media/song.mp3"  # absolute form: a proxy request
+    assert "authorization" not in request.headers
+
+
+def test_no_proxy_bypasses_the_proxy(song_url, tmp_path, no_proxy_environment):
+    no_proxy_environment.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+    no_proxy_environment.setenv("NO_PROXY", "127.0.0.1,localhost")
+    with make_media_session() as session:
+        assert download_file(session, song_url, tmp_path / "song.mp3", **QUICK).size == SONG.stat().st_size
+
+
+def test_the_environment_is_read_when_the_session_is_made(song_url, tmp_path, no_proxy_environment):
+    with make_media_session() as session:
+        no_proxy_environment.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+        assert download_file(session, song_url, tmp_path / "song.mp3", **QUICK).size == SONG.stat().st_size
+
+
+def test_directory_fsync_can_be_left_to_the_caller(media_server, session, song_url, tmp_path, monkeypatch):
+    synced: list[Path] = []
+    fsyncs: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(download, "sync_directory", synced.append)
+    monkeypatch.setattr(download.os, "fsync", lambda fd: (fsyncs.append(fd), real_fsync(fd)))
+    download_file(session, song_url, tmp_path / "a.mp3", **QUICK)
+    assert (synced, len(fsyncs)) == ([tmp_path], 1)
+    download_file(session, song_url, tmp_path / "b.mp3", fsync_directory=False, **QUICK)
+    assert (synced, len(fsyncs)) == ([tmp_path], 2)  # the file's data is always fsync'ed
+    monkeypatch.undo()
+    download.sync_directory(tmp_path)  # what the caller does once for its files
 
 
 def test_suffix_comes_from_the_bytes(media_server, session, tmp_path):

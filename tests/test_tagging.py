@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from datetime import datetime, timezone
@@ -11,6 +12,7 @@ import pytest
 from mutagen.id3 import COMM, ID3, TRCK, USLT, Encoding
 from mutagen.mp4 import MP4, MP4Cover
 
+from suno_desktop.media import tagging
 from suno_desktop.media.images import sniff_image_type
 from suno_desktop.media.tagging import (
     Cover,
@@ -120,6 +122,8 @@ def test_load_cover(tmp_path):
     ("Te quiero, corazón", "eng"),
     ("", "eng"),
     ("123 !!! ...", "eng"),
+    ("[Куплет]\nNeon lights on the highway", "eng"),  # section markers do not count
+    ("[Verse]\n夜空に星が光る " + "yeah " * 3, "jpn"),  # kana and kanji weigh double
 ])
 def test_guess_lyrics_language(text, code):
     assert guess_lyrics_language(text) == code
@@ -197,6 +201,53 @@ def test_uslt_language_is_a_real_code(mp3, options, lyrics, code):
     tags = ID3(mp3)
     assert [f.lang for f in tags.getall("USLT")] == [code]
     assert [f.lang for f in tags.getall("COMM")] == [code]
+
+
+needs_block_insert = pytest.mark.skipif(tagging._fallocate() is None, reason="needs Linux fallocate")
+
+
+@needs_block_insert
+def test_a_new_tag_is_written_in_place_without_moving_the_audio(mp3, png_cover):
+    audio = mp3.read_bytes()
+    assert write_id3_tags(mp3, CLIP, TagOptions(), png_cover) is True
+    tag_size = ID3(mp3).size
+    data = mp3.read_bytes()
+    assert data[tag_size:] == audio
+    if tag_size % os.statvfs(mp3).f_frsize:
+        pytest.skip("this file system cannot insert blocks: mutagen moved the audio")
+    assert write_id3_tags(mp3, CLIP, TagOptions(), png_cover) is False
+
+
+def test_a_new_tag_is_the_same_without_block_insert(mp3, tmp_path, png_cover, monkeypatch):
+    write_id3_tags(mp3, CLIP, TagOptions(), png_cover)
+    other = tmp_path / "other.mp3"
+    shutil.copyfile(DEMO / "song-1.mp3", other)
+    monkeypatch.setattr(tagging, "_fallocate", lambda: None)
+    assert write_id3_tags(other, CLIP, TagOptions(), png_cover) is True
+    assert other.read_bytes().endswith((DEMO / "song-1.mp3").read_bytes())
+    assert [repr(frame) for frame in ID3(other).values()] == [repr(frame) for frame in ID3(mp3).values()]
+    assert write_id3_tags(other, CLIP, TagOptions(), png_cover) is False
+
+
+def test_a_refused_block_insert_falls_back_to_mutagen(mp3, monkeypatch):
+    monkeypatch.setattr(tagging, "_fallocate", lambda: lambda fd, mode, offset, length: -1)  # e.g. EOPNOTSUPP
+    assert write_id3_tags(mp3, CLIP, TagOptions()) is True
+    assert mp3.read_bytes().endswith((DEMO / "song-1.mp3").read_bytes())
+    assert ID3(mp3)["TIT2"].text == ["Midnight Drive"]
+
+
+@needs_block_insert
+def test_inserted_blocks_are_taken_out_again_if_the_header_cannot_be_written(mp3, monkeypatch):
+    original = mp3.read_bytes()
+
+    def no_space(fd, data, offset):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(tagging.os, "pwrite", no_space)
+    tags = ID3()
+    tags.add(TRCK(encoding=Encoding.UTF8, text=["1"]))
+    assert tagging._make_room_for_tag(mp3, tags, 3) is False
+    assert mp3.read_bytes() == original
 
 
 def test_rewriting_the_same_tags_does_not_touch_the_file(mp3, png_cover):
@@ -320,6 +371,25 @@ def test_mp4_atoms(mp4, png_cover):
     assert bytes(cover) == (DEMO / "cover-2.png").read_bytes()
     assert tags["\xa9too"] == ["Lavf59.27.100"]  # the encoder's atom is kept
     assert video.info.length == pytest.approx(6.0, abs=0.2)
+
+
+def test_mp4_cover_has_a_short_repr_and_the_same_file_is_written(mp4, tmp_path, png_cover):
+    """mutagen sorts items by repr() on save: the short repr must not change what is written."""
+    stock = tmp_path / "stock.mp4"
+    shutil.copyfile(mp4, stock)
+    assert write_mp4_tags(mp4, CLIP, TagOptions(), png_cover) is True
+    (cover,) = MP4(mp4).tags["covr"]
+    items = tagging._mp4_items(CLIP, TagOptions(), png_cover)
+    assert len(repr(items["covr"])) < 200
+    assert items["covr"] == [MP4Cover(png_cover.data, imageformat=MP4Cover.FORMAT_PNG)]
+    video = MP4(stock)
+    for key, value in items.items():
+        if value is None:
+            video.tags.pop(key, None)
+        else:
+            video.tags[key] = [MP4Cover(bytes(cover), imageformat=cover.imageformat)] if key == "covr" else value
+    video.save()
+    assert stock.read_bytes() == mp4.read_bytes()
 
 
 def test_mp4_jpeg_cover_and_idempotency(mp4, jpeg_cover):

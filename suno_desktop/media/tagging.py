@@ -391,13 +391,16 @@ def _make_room_for_tag(path: Path, tags: ID3, version: int) -> bool:
         with open(path, "r+b") as handle:
             fd = handle.fileno()
             size = os.fstat(fd).st_size
-            block = os.fstatvfs(fd).f_frsize or os.fstatvfs(fd).f_bsize
-            wanted = rendered.tell() + 1024 + size // 1000  # mutagen's default padding for a new tag
+            fs = os.fstatvfs(fd)
+            block = fs.f_frsize or fs.f_bsize
+            wanted = rendered.tell() + 1024 + size // 1000  # the padding mutagen gives a new tag
             room = -(-wanted // block) * block
             if not size or room - 10 >= 1 << 28 or fallocate(fd, _FALLOC_FL_INSERT_RANGE, 0, room) != 0:
                 return False  # e.g. EOPNOTSUPP, or EINVAL for a block size it does not like
-            try:
-                os.pwrite(fd, b"ID3" + bytes((version, 0, 0)) + _synchsafe(room - 10), 0)
+            empty_tag = b"ID3" + bytes((version, 0, 0)) + _synchsafe(room - 10) + bytes(room - 10)
+            try:  # the whole room, so that a full disk shows here and not halfway through the tag
+                if os.pwrite(fd, empty_tag, 0) != room:
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
             except OSError:
                 fallocate(fd, _FALLOC_FL_COLLAPSE_RANGE, 0, room)  # take the blocks out again
                 raise
