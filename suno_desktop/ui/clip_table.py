@@ -84,6 +84,8 @@ class ClipTableModel(QAbstractTableModel):
         self._progress: dict[str, float] = {}
         self._thumbnail: Callable[[ClipRecord], QPixmap | None] = lambda record: None
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._version = 0  # bumped whenever rows or their values change
+        self._sorted_at: tuple | None = None
 
     # -- loading ------------------------------------------------------------
 
@@ -93,6 +95,7 @@ class ClipTableModel(QAbstractTableModel):
     def set_records(self, records: list[ClipRecord], on_disk: list[tuple[bool, bool, bool]] | None = None) -> None:
         """Replace everything (library opened). *on_disk* may be computed off the GUI thread."""
         self.beginResetModel()
+        self._version += 1
         self._rows = list(records)
         self._on_disk = on_disk if on_disk is not None else [self._files_of(r) for r in self._rows]
         self._progress.clear()
@@ -115,6 +118,7 @@ class ClipTableModel(QAbstractTableModel):
 
     def upsert(self, records: Iterable[ClipRecord]) -> None:
         """Update rows that exist (in place) and append new ones."""
+        self._version += 1
         new = []
         for record in records:
             row = self._row_of.get(record.clip_id)
@@ -142,6 +146,7 @@ class ClipTableModel(QAbstractTableModel):
             self.endInsertRows()
 
     def remove_ids(self, clip_ids: Iterable[str]) -> None:
+        self._version += 1
         rows = sorted((self._row_of[c] for c in set(clip_ids) if c in self._row_of), reverse=True)
         for row in rows:
             self.beginRemoveRows(QModelIndex(), row, row)
@@ -287,12 +292,14 @@ class ClipTableModel(QAbstractTableModel):
         if column < 0:  # "unsorted": keep the order rows arrived in
             self._sort = None
             return
+        if (column, order, self._version) == self._sorted_at:
+            return  # QTableView.sortByColumn asks twice (indicator signal + explicit call)
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         ids = [self._rows[index.row()].clip_id for index in persistent]
         self._sort = (column, order)
         self._sort_rows(column, order)
-        self._row_of = {record.clip_id: row for row, record in enumerate(self._rows)}
+        self._sorted_at = (column, order, self._version)
         self.changePersistentIndexList(
             persistent,
             [self.index(self._row_of[clip_id], index.column()) for clip_id, index in zip(ids, persistent)],
