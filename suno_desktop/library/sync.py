@@ -24,9 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-import requests
-
-from ..media.download import DownloadCancelled, DownloadError, download_file, make_media_session
+from ..media.download import DownloadCancelled, DownloadError, MediaSession, download_file, make_media_session
 from ..media.tagging import TaggingError, TagOptions, load_cover, read_clip_id, write_id3_tags, write_mp4_tags
 from ..relay.client import RelayClient
 from ..relay.errors import AuthError, ConfigurationError, RelayError
@@ -157,7 +155,7 @@ class SyncEngine:
         *,
         observer: SyncObserver | None = None,
         cancel: threading.Event | None = None,
-        media_session: requests.Session | None = None,
+        media_session: MediaSession | None = None,
     ) -> None:
         self.library = library
         self.client = client

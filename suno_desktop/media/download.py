@@ -201,6 +201,8 @@ def download_file(
     several files in one folder can then call :func:`sync_directory` once after
     the last of them.
     """
+    if not isinstance(session, MediaSession):
+        raise TypeError(f"download_file needs the MediaSession of make_media_session(), not {type(session).__name__}")
     _check_url(url)
     connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
     transfer = _Transfer(

@@ -16,22 +16,17 @@ cover) are kept.
 
 from __future__ import annotations
 
-import ctypes
-import errno
-import functools
 import hashlib
 import io
 import logging
-import os
 import re
-import sys
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timezone
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 from urllib.parse import quote, urlsplit
 
 from mutagen import MutagenError
@@ -328,8 +323,7 @@ def write_id3_tags(path: Path, clip: Clip, options: TagOptions, cover: Cover | N
             wanted = _id3_fingerprint(_as_written(desired, version).values(), with_cover)
             if wanted == _id3_fingerprint(tags.values(), with_cover):
                 return False
-        untagged = tags is None
-        if untagged:
+        if tags is None:
             audio.add_tags()
             tags = audio.tags
         for key, frame in list(tags.items()):
@@ -339,85 +333,11 @@ def write_id3_tags(path: Path, clip: Clip, options: TagOptions, cover: Cover | N
             tags.add(frame)
         if version == 3:
             tags.update_to_v23()
-        if untagged and _make_room_for_tag(path, tags, version):
-            audio.save(v2_version=version, padding=_keep_padding)  # written in place: no audio moves
-        else:
-            audio.save(v2_version=version)
+        audio.save(v2_version=version)
     except (MutagenError, OSError) as exc:
         raise TaggingError(f"The tags of {path.name} could not be written: {_reason(exc)}.", path=path) from exc
     log.debug("wrote ID3v2.%d tags to %s", version, path)
     return True
-
-
-# A new ID3v2 tag goes at the start of the file, so mutagen moves the whole audio
-# (3-5 MB for a real song) behind it, through Python, and the file system writes it
-# all again. On Linux, ext4 and XFS can instead shift the file's blocks
-# (fallocate's FALLOC_FL_INSERT_RANGE): _make_room_for_tag inserts whole blocks at
-# the start and makes them an empty tag (all padding), and mutagen then writes the
-# real tag into that padding in place, exactly as it would into any tag with room.
-
-_FALLOC_FL_COLLAPSE_RANGE = 0x08
-_FALLOC_FL_INSERT_RANGE = 0x20
-
-
-@functools.cache
-def _fallocate() -> Callable[[int, int, int, int], int] | None:
-    """libc's fallocate(2), or None where there is none."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        function = getattr(libc, "fallocate64", None) or libc.fallocate
-    except (OSError, AttributeError):
-        return None
-    function.argtypes = (ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64)
-    function.restype = ctypes.c_int
-    return function
-
-
-def _make_room_for_tag(path: Path, tags: ID3, version: int) -> bool:
-    """Put an empty ID3v2 tag big enough for *tags* (plus mutagen's usual padding for a
-    new tag) at the start of the untagged file *path*, without moving its audio.
-
-    False, with the file unchanged, where the file system cannot insert blocks (tmpfs,
-    btrfs, network shares, not Linux): mutagen then inserts the tag the ordinary way.
-    """
-    fallocate = _fallocate()
-    if fallocate is None:
-        return False
-    rendered = io.BytesIO()
-    tags.save(rendered, v2_version=version, padding=lambda info: 0)
-    try:
-        with open(path, "r+b") as handle:
-            fd = handle.fileno()
-            size = os.fstat(fd).st_size
-            fs = os.fstatvfs(fd)
-            block = fs.f_frsize or fs.f_bsize
-            wanted = rendered.tell() + 1024 + size // 1000  # the padding mutagen gives a new tag
-            room = -(-wanted // block) * block
-            if not size or room - 10 >= 1 << 28 or fallocate(fd, _FALLOC_FL_INSERT_RANGE, 0, room) != 0:
-                return False  # e.g. EOPNOTSUPP, or EINVAL for a block size it does not like
-            empty_tag = b"ID3" + bytes((version, 0, 0)) + _synchsafe(room - 10) + bytes(room - 10)
-            try:  # the whole room, so that a full disk shows here and not halfway through the tag
-                if os.pwrite(fd, empty_tag, 0) != room:
-                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-            except OSError:
-                fallocate(fd, _FALLOC_FL_COLLAPSE_RANGE, 0, room)  # take the blocks out again
-                raise
-    except OSError as exc:
-        log.debug("cannot insert room for a tag into %s: %s", path, exc)
-        return False
-    return True
-
-
-def _keep_padding(info: Any) -> int:
-    """mutagen padding function: keep the room there is."""
-    return info.padding if info.padding >= 0 else info.get_default_padding()
-
-
-def _synchsafe(value: int) -> bytes:
-    """An ID3v2 header size: four bytes of seven bits."""
-    return bytes((value >> shift) & 0x7F for shift in (21, 14, 7, 0))
 
 
 # --------------------------------------------------------------------------- MP4
