@@ -391,8 +391,6 @@ class SyncEngine:
         if record.kind != "music" or record.removed or record.relay_status != "complete":
             return None
         lib = self.library
-        clip = record.to_clip()
-        stem = render_stem(self.options.filename_template, clip)
         need = {"audio": False, "cover": False, "video": False}
         vanished = False
         for kind, column, url, suffix in (
@@ -424,13 +422,19 @@ class SyncEngine:
             "cover_path": lib.absolute(record.cover_path),
             "video_path": lib.absolute(record.video_path),
         }
-        rename = bool(record.file_stem) and record.file_stem != stem and any(paths.values())
         has_tagged_file = paths["audio_path"] is not None or paths["video_path"] is not None
         retag = has_tagged_file and record.tag_key != self._tag_key(record, paths)
+        # The tag key covers every field the name is made of, and the template: when it
+        # matches, the name cannot have changed (and rendering 50,000 names is skipped).
+        stem = None
+        if record.file_stem and any(paths.values()) and (retag or not has_tagged_file):
+            stem = render_stem(self.options.filename_template, record.to_clip())
+        rename = stem is not None and record.file_stem != stem
         if not (any(need.values()) or rename or retag):
             if record.state != ClipState.READY:
                 lib.update_clip(record.clip_id, state=ClipState.READY, error="")
             return None
+        stem = stem or render_stem(self.options.filename_template, record.to_clip())
         return ClipJob(record.clip_id, record.title, stem, retag=retag, rename=rename, **need)
 
     def _find_moved(self, clip_id: str, suffix: str) -> Path | None:
@@ -468,7 +472,7 @@ class SyncEngine:
         parts = [
             record.clip_id, record.task_id, record.title, record.tags, record.lyrics,
             record.description, record.model, repr(record.duration), record.created_at or "",
-            record.audio_url, repr(self.options.tag_options),
+            record.audio_url, repr(self.options.tag_options), self.options.filename_template,
             str(paths.get("audio_path") or ""), str(paths.get("video_path") or ""),
             f"{cover}:{_size(cover)}" if cover else "",
         ]

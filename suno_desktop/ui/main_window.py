@@ -308,11 +308,14 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._after_load)
 
     def _watch_folders(self) -> None:
-        folders = {str(self.library.root)}
-        for record in self.model.records():
-            for relative in (record.audio_path, record.cover_path, record.video_path):
-                if relative and "/" in relative:
-                    folders.add(str((self.library.root / relative).parent))
+        root = str(self.library.root)
+        subfolders = {
+            os.path.dirname(relative)
+            for record in self.model.records()
+            for relative in (record.audio_path, record.cover_path, record.video_path)
+            if relative and "/" in relative
+        }
+        folders = {root} | {os.path.join(root, folder) for folder in subfolders}
         current = set(self._watcher.directories())
         missing = [f for f in folders - current if os.path.isdir(f)]
         if missing:
