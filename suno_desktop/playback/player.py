@@ -49,6 +49,38 @@ def unavailable_sentence(exc: BaseException, what: str = "Playback") -> str:
     return f"{what} is off: Qt Multimedia could not be loaded."
 
 
+class MediaUnavailable(Exception):
+    """Qt Multimedia cannot play here; ``str()`` is the sentence to show."""
+
+
+def create_media_player(owner: QObject, what: str, *, widgets: bool = False, volume: int = DEFAULT_VOLUME):
+    """(modules, QMediaPlayer, QAudioOutput) owned by *owner*, or :class:`MediaUnavailable`.
+
+    Shared by the audio player and the video view: both must degrade to one sentence
+    saying why ("Playback is off: …", "Video is off: …") instead of failing.
+    """
+    try:
+        mm = import_multimedia(widgets=widgets)
+    except Exception as exc:  # noqa: BLE001 - ImportError, or OSError from a missing shared library
+        logger.warning("Qt Multimedia could not be loaded: %s", exc)
+        raise MediaUnavailable(unavailable_sentence(exc, what)) from exc
+    try:
+        media_player = mm.QMediaPlayer(owner)
+        if not media_player.isAvailable():
+            media_player.deleteLater()
+            logger.warning("QMediaPlayer reports no available backend")
+            raise MediaUnavailable(f"{what} is off: Qt Multimedia has no working media backend.")
+        audio_output = mm.QAudioOutput(owner)
+        media_player.setAudioOutput(audio_output)
+    except MediaUnavailable:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any backend failure only turns playback off
+        logger.warning("QMediaPlayer could not be created: %s", exc)
+        raise MediaUnavailable(f"{what} is off: the media player could not be created.") from exc
+    set_output_volume(audio_output, volume)
+    return mm, media_player, audio_output
+
+
 def perceptual_to_linear(percent: int) -> float:
     """Map a 0–100 slider value to the output's linear gain so equal steps sound equal."""
     fraction = max(0, min(100, percent)) / 100
@@ -155,30 +187,15 @@ class Player(QObject):
 
     def _create_backend(self) -> None:
         try:
-            mm = import_multimedia()
-        except Exception as exc:  # noqa: BLE001 - ImportError, or OSError from a missing shared library
-            self.unavailable_reason = unavailable_sentence(exc)
-            logger.warning("Qt Multimedia could not be loaded: %s", exc)
-            return
-        try:
-            media_player = mm.QMediaPlayer(self)
-            if not media_player.isAvailable():
-                media_player.deleteLater()
-                self.unavailable_reason = "Playback is off: Qt Multimedia has no working media backend."
-                logger.warning("QMediaPlayer reports no available backend")
-                return
-            audio_output = mm.QAudioOutput(self)
-            media_player.setAudioOutput(audio_output)
+            mm, media_player, audio_output = create_media_player(self, "Playback", volume=self._volume)
             devices = mm.QMediaDevices(self)
-        except Exception as exc:  # noqa: BLE001 - any backend failure only turns playback off
-            self.unavailable_reason = "Playback is off: the media player could not be created."
-            logger.warning("QMediaPlayer could not be created: %s", exc)
+        except MediaUnavailable as exc:
+            self.unavailable_reason = str(exc)
             return
         self._mm = mm
         self._media_player = media_player
         self._audio_output = audio_output
         self._devices = devices
-        set_output_volume(audio_output, self._volume)
         media_player.playbackStateChanged.connect(self._on_state_changed)
         media_player.mediaStatusChanged.connect(self._on_status_changed)
         media_player.positionChanged.connect(self._on_position_changed)

@@ -19,14 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from ..playback.player import (
-    DEFAULT_VOLUME,
+    MediaUnavailable,
     call_slot,
-    import_multimedia,
+    create_media_player,
     media_error_sentence,
     same_file,
     seek_media,
-    set_output_volume,
-    unavailable_sentence,
 )
 from .player_bar import SeekSlider, format_time
 
@@ -101,23 +99,13 @@ class VideoView(QWidget):
 
     def _create_backend(self) -> None:
         try:
-            mm = import_multimedia(widgets=True)
-        except Exception as exc:  # noqa: BLE001 - ImportError, or OSError from a missing shared library
-            self.unavailable_reason = unavailable_sentence(exc, "Video")
-            logger.warning("Qt Multimedia widgets could not be loaded: %s", exc)
-            return
-        try:
-            media_player = mm.QMediaPlayer(self)
-            if not media_player.isAvailable():
-                media_player.deleteLater()
-                self.unavailable_reason = "Video is off: Qt Multimedia has no working media backend."
-                return
-            audio_output = mm.QAudioOutput(self)
-            set_output_volume(audio_output, DEFAULT_VOLUME)
+            mm, media_player, audio_output = create_media_player(self, "Video", widgets=True)
             video_widget = mm.QVideoWidget()
             video_widget.setObjectName("videoWidget")
-            media_player.setAudioOutput(audio_output)
             media_player.setVideoOutput(video_widget)
+        except MediaUnavailable as exc:
+            self.unavailable_reason = str(exc)
+            return
         except Exception as exc:  # noqa: BLE001 - any backend failure only turns video off
             self.unavailable_reason = "Video is off: the video player could not be created."
             logger.warning("Video player could not be created: %s", exc)
