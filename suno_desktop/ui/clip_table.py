@@ -1,15 +1,16 @@
 """The clip table: model, filter/sort proxy and view, built for tens of thousands of rows.
 
-Sorting is delegated by the proxy to the source model, which sorts its Python list
-with one key function: a ``lessThan`` called from C++ for every comparison would
-cost seconds at 50,000 rows. Filtering stays in the proxy, matching a lower-cased
-title + tags + lyrics string the model keeps per row.
+Sorting and searching are handed by the proxy to the source model, which sorts its
+Python list with one key function and filters with one pass over a case-folded
+title + tags + lyrics string per clip: a ``lessThan`` or ``filterAcceptsRow`` called
+from C++ per row would cost seconds (sorting) or ~80 ms (filtering) at 50,000 rows.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from bisect import bisect_left
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -72,15 +73,22 @@ def search_text(record: ClipRecord) -> str:
 
 
 class ClipTableModel(QAbstractTableModel):
-    """The library's clips, one row each; updated in place as work finishes."""
+    """The library's clips, one row each for those the search lets through.
+
+    Every clip is kept in ``_clips`` (in the current sort order) with its files on
+    disk and its search text in parallel lists; ``_shown`` holds the positions of
+    the clips that match the search, and row *r* is ``_clips[_shown[r]]``.
+    """
 
     def __init__(self, library: Library | None = None, parent=None) -> None:
         super().__init__(parent)
         self.library = library
-        self._rows: list[ClipRecord] = []
-        self._row_of: dict[str, int] = {}
-        self.search_texts: list[str] = []
+        self._clips: list[ClipRecord] = []
         self._on_disk: list[tuple[bool, bool, bool]] = []
+        self._texts: list[str] = []
+        self._position_of: dict[str, int] = {}
+        self._shown: list[int] = []  # ascending positions in _clips
+        self._needle = ""
         self._progress: dict[str, float] = {}
         self._thumbnail: Callable[[ClipRecord], QPixmap | None] = lambda record: None
         self._sort: tuple[int, Qt.SortOrder] | None = None
@@ -96,17 +104,16 @@ class ClipTableModel(QAbstractTableModel):
         """Replace everything (library opened). *on_disk* may be computed off the GUI thread."""
         self.beginResetModel()
         self._version += 1
-        self._rows = list(records)
-        self._on_disk = on_disk if on_disk is not None else [self._files_of(r) for r in self._rows]
+        self._clips = list(records)
+        self._on_disk = on_disk if on_disk is not None else [self._files_of(r) for r in self._clips]
+        self._texts = [search_text(record) for record in self._clips]
         self._progress.clear()
-        self._reindex()
+        self._shown = []
         if self._sort is not None:
-            self._sort_rows(*self._sort)
+            self._reorder(self._sort_order(*self._sort))
+        self._position_of = {record.clip_id: pos for pos, record in enumerate(self._clips)}
+        self._shown = self._matching(range(len(self._clips)))
         self.endResetModel()
-
-    def _reindex(self) -> None:
-        self._row_of = {record.clip_id: row for row, record in enumerate(self._rows)}
-        self.search_texts = [search_text(record) for record in self._rows]
 
     def _files_of(self, record: ClipRecord) -> tuple[bool, bool, bool]:
         root = self.library.root if self.library is not None else None
@@ -117,57 +124,61 @@ class ClipTableModel(QAbstractTableModel):
         return exists(record.audio_path), exists(record.cover_path), exists(record.video_path)
 
     def upsert(self, records: Iterable[ClipRecord]) -> None:
-        """Update rows that exist (in place) and append new ones."""
+        """Update clips in place (they stay shown until the search changes) and append new ones."""
         self._version += 1
         new = []
         for record in records:
-            row = self._row_of.get(record.clip_id)
+            pos = self._position_of.get(record.clip_id)
             if record.removed:
-                if row is not None:
+                if pos is not None:
                     self.remove_ids([record.clip_id])
                 continue
-            if row is None:
+            if pos is None:
                 new.append(record)
                 continue
-            self._rows[row] = record
-            self._on_disk[row] = self._files_of(record)
-            self.search_texts[row] = search_text(record)
+            self._clips[pos] = record
+            self._on_disk[pos] = self._files_of(record)
+            self._texts[pos] = search_text(record)
             if record.state != ClipState.DOWNLOADING:
                 self._progress.pop(record.clip_id, None)
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+            row = self.row_of(record.clip_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
         if new:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+            first = len(self._clips)
             for offset, record in enumerate(new):
-                self._rows.append(record)
+                self._clips.append(record)
                 self._on_disk.append(self._files_of(record))
-                self.search_texts.append(search_text(record))
-                self._row_of[record.clip_id] = first + offset
-            self.endInsertRows()
+                self._texts.append(search_text(record))
+                self._position_of[record.clip_id] = first + offset
+            shown = self._matching(range(first, len(self._clips)))
+            if shown:
+                self.beginInsertRows(QModelIndex(), len(self._shown), len(self._shown) + len(shown) - 1)
+                self._shown.extend(shown)
+                self.endInsertRows()
 
     def remove_ids(self, clip_ids: Iterable[str]) -> None:
+        gone = {c for c in clip_ids if c in self._position_of}
+        if not gone:
+            return
         self._version += 1
-        rows = sorted((self._row_of[c] for c in set(clip_ids) if c in self._row_of), reverse=True)
-        for row in rows:
-            self.beginRemoveRows(QModelIndex(), row, row)
-            record = self._rows.pop(row)
-            self._on_disk.pop(row)
-            self.search_texts.pop(row)
-            self._progress.pop(record.clip_id, None)
-            self.endRemoveRows()
-        if rows:
-            self._row_of = {record.clip_id: row for row, record in enumerate(self._rows)}
+
+        def remove() -> None:
+            keep = [pos for pos, record in enumerate(self._clips) if record.clip_id not in gone]
+            self._reorder(keep)
+            for clip_id in gone:
+                self._progress.pop(clip_id, None)
+
+        self._change_layout(remove)
 
     def mark_downloading(self, clip_id: str) -> None:
-        row = self._row_of.get(clip_id)
-        if row is not None and self._rows[row].state != ClipState.DOWNLOADING:
-            self._rows[row] = replace(self._rows[row], state=ClipState.DOWNLOADING)
-            index = self.index(row, COL_STATUS)
-            self.dataChanged.emit(index, index)
+        pos = self._position_of.get(clip_id)
+        if pos is not None and self._clips[pos].state != ClipState.DOWNLOADING:
+            self._clips[pos] = replace(self._clips[pos], state=ClipState.DOWNLOADING)
+            self._emit_changed(clip_id, COL_STATUS)
 
     def set_progress(self, clip_id: str, done: int, total: int | None) -> None:
-        row = self._row_of.get(clip_id)
-        if row is None:
+        if clip_id not in self._position_of:
             return
         fraction = (done / total) if total else -1.0
         previous = self._progress.get(clip_id)
@@ -175,49 +186,118 @@ class ClipTableModel(QAbstractTableModel):
         if previous is not None and fraction >= 0 and abs(fraction - previous) < 0.01:
             return
         self._progress[clip_id] = fraction
-        index = self.index(row, COL_STATUS)
-        self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole, PROGRESS_ROLE])
+        self._emit_changed(clip_id, COL_STATUS, [Qt.ItemDataRole.DisplayRole, PROGRESS_ROLE])
 
     def refresh_thumbnail(self, clip_id: str) -> None:
-        row = self._row_of.get(clip_id)
+        self._emit_changed(clip_id, COL_COVER, [Qt.ItemDataRole.DecorationRole])
+
+    def _emit_changed(self, clip_id: str, column: int, roles: list | None = None) -> None:
+        row = self.row_of(clip_id)
         if row is not None:
-            index = self.index(row, COL_COVER)
-            self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
+            index = self.index(row, column)
+            self.dataChanged.emit(index, index, roles or [])
+
+    # -- search ---------------------------------------------------------------
+
+    def set_filter(self, needle: str) -> None:
+        """Show the clips whose title, tags or lyrics contain *needle* (already case-folded).
+
+        One pass of ``in`` over the search texts: at 50,000 clips with full lyrics that
+        is ~30 ms, where a Python ``filterAcceptsRow`` called from C++ per row would add
+        ~25 ms of call overhead alone. Typing one more letter only searches the clips
+        the shorter text matched.
+        """
+        if needle == self._needle:
+            return
+        narrowing = self._needle in needle
+        candidates = self._shown if narrowing else range(len(self._clips))
+        self._needle = needle
+        shown = self._matching(candidates)
+        self._change_layout(lambda: setattr(self, "_shown", shown))
+
+    @property
+    def filter_text(self) -> str:
+        return self._needle
+
+    def _matching(self, positions: Iterable[int]) -> list[int]:
+        needle, texts = self._needle, self._texts
+        if not needle:
+            return list(positions)
+        return [pos for pos in positions if needle in texts[pos]]
+
+    def _change_layout(self, change: Callable[[], None]) -> None:
+        """Apply *change* to the rows as one layout change, keeping selection and current row by clip."""
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        ids = [self._clips[self._shown[index.row()]].clip_id for index in persistent]
+        change()
+        moved = []
+        for clip_id, index in zip(ids, persistent):
+            row = self.row_of(clip_id)
+            moved.append(self.index(row, index.column()) if row is not None else QModelIndex())
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+
+    def _reorder(self, order: list[int]) -> None:
+        """Keep the clips at positions *order*, in that order, with everything parallel to them."""
+        new_position = [-1] * len(self._clips)
+        for new, old in enumerate(order):
+            new_position[old] = new
+        self._shown = sorted(p for p in map(new_position.__getitem__, self._shown) if p >= 0)
+        self._clips = [self._clips[i] for i in order]
+        self._on_disk = [self._on_disk[i] for i in order]
+        self._texts = [self._texts[i] for i in order]
+        self._position_of = {record.clip_id: pos for pos, record in enumerate(self._clips)}
 
     # -- access ---------------------------------------------------------------
 
     def record(self, row: int) -> ClipRecord:
-        return self._rows[row]
+        return self._clips[self._shown[row]]
 
     def record_for(self, clip_id: str) -> ClipRecord | None:
-        row = self._row_of.get(clip_id)
-        return None if row is None else self._rows[row]
+        """Any clip of the library, shown or not."""
+        pos = self._position_of.get(clip_id)
+        return None if pos is None else self._clips[pos]
 
     def row_of(self, clip_id: str) -> int | None:
-        return self._row_of.get(clip_id)
+        """The clip's row, or None when it is not in the library or the search hides it."""
+        pos = self._position_of.get(clip_id)
+        if pos is None:
+            return None
+        row = bisect_left(self._shown, pos)
+        return row if row < len(self._shown) and self._shown[row] == pos else None
 
     def progress_for(self, row: int) -> float | None:
-        return self._progress.get(self._rows[row].clip_id)
+        return self._progress.get(self.record(row).clip_id)
 
     def thumbnail_for(self, row: int) -> QPixmap | None:
-        return self._thumbnail(self._rows[row])
+        return self._thumbnail(self.record(row))
 
     def status_color(self, row: int) -> QColor | None:
-        return STATUS_COLORS.get(self._rows[row].state)
+        return STATUS_COLORS.get(self.record(row).state)
 
     def status_text(self, row: int) -> str:
-        return self._status_text(self._rows[row])
+        return self._status_text(self.record(row))
 
     def files_on_disk(self, row: int) -> tuple[bool, bool, bool]:
-        return self._on_disk[row]
+        return self._on_disk[self._shown[row]]
+
+    def disk_changed(self, record: ClipRecord) -> bool:
+        """Whether *record*'s files on disk differ from what the table shows."""
+        pos = self._position_of.get(record.clip_id)
+        return pos is not None and self._on_disk[pos] != self._files_of(record)
 
     def records(self) -> list[ClipRecord]:
-        return list(self._rows)
+        """Every clip of the library, shown or not."""
+        return list(self._clips)
+
+    def clip_count(self) -> int:
+        return len(self._clips)
 
     # -- Qt model API -------------------------------------------------------
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._shown)
 
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(COLUMNS)
@@ -236,13 +316,13 @@ class ClipTableModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self._on_disk[index.row()][0]:
+        if self._on_disk[self._shown[index.row()]][0]:
             flags |= Qt.ItemFlag.ItemIsDragEnabled
         return flags
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         row, column = index.row(), index.column()
-        record = self._rows[row]
+        record = self._clips[self._shown[row]]
         if role == Qt.ItemDataRole.DisplayRole:
             if column == COL_TITLE:
                 return record.title or "Untitled"
@@ -257,7 +337,7 @@ class ClipTableModel(QAbstractTableModel):
             if column == COL_STATUS:
                 return self._status_text(record)
             if column == COL_FILES:
-                audio, cover, video = self._on_disk[row]
+                audio, cover, video = self._on_disk[self._shown[row]]
                 return " ".join(name for name, present in (("MP3", audio), ("Cover", cover), ("MP4", video)) if present) or "—"
             return None
         if role == Qt.ItemDataRole.DecorationRole and column == COL_COVER:
@@ -294,25 +374,13 @@ class ClipTableModel(QAbstractTableModel):
             return
         if (column, order, self._version) == self._sorted_at:
             return  # QTableView.sortByColumn asks twice (indicator signal + explicit call)
-        self.layoutAboutToBeChanged.emit()
-        persistent = self.persistentIndexList()
-        ids = [self._rows[index.row()].clip_id for index in persistent]
         self._sort = (column, order)
-        self._sort_rows(column, order)
+        self._change_layout(lambda: self._reorder(self._sort_order(column, order)))
         self._sorted_at = (column, order, self._version)
-        self.changePersistentIndexList(
-            persistent,
-            [self.index(self._row_of[clip_id], index.column()) for clip_id, index in zip(ids, persistent)],
-        )
-        self.layoutChanged.emit()
 
-    def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
+    def _sort_order(self, column: int, order: Qt.SortOrder) -> list[int]:
         key = _sort_key(column, self)
-        order_rows = sorted(range(len(self._rows)), key=key, reverse=order == Qt.SortOrder.DescendingOrder)
-        self._rows = [self._rows[i] for i in order_rows]
-        self._on_disk = [self._on_disk[i] for i in order_rows]
-        self.search_texts = [self.search_texts[i] for i in order_rows]
-        self._row_of = {record.clip_id: row for row, record in enumerate(self._rows)}
+        return sorted(range(len(self._clips)), key=key, reverse=order == Qt.SortOrder.DescendingOrder)
 
     # -- drag and drop ------------------------------------------------------------
 
@@ -333,8 +401,8 @@ class ClipTableModel(QAbstractTableModel):
             return []
         files = []
         for row in sorted(set(rows)):
-            record = self._rows[row]
-            if record.audio_path and self._on_disk[row][0]:
+            record = self.record(row)
+            if record.audio_path and self.files_on_disk(row)[0]:
                 path = self.library.root / record.audio_path
                 if path.is_file():
                     files.append(path)
@@ -342,7 +410,7 @@ class ClipTableModel(QAbstractTableModel):
 
 
 def _sort_key(column: int, model: ClipTableModel):
-    rows = model._rows
+    rows = model._clips
     if column == COL_TITLE or column == COL_COVER:
         return lambda i: rows[i].title.casefold()
     if column == COL_TAGS:
@@ -362,34 +430,27 @@ def _sort_key(column: int, model: ClipTableModel):
 
 
 class ClipFilterProxy(QSortFilterProxyModel):
-    """Filters on title, tags and lyrics; hands sorting to the source model."""
+    """The view's sorting and search; both are handed to the source model.
+
+    A ``filterAcceptsRow`` or ``lessThan`` written in Python is called from C++ once
+    per row or comparison, which costs tens of milliseconds at 50,000 rows before
+    any matching is done. The model sorts its list with one key function and
+    filters with one pass over its search texts; the proxy passes rows through.
+    """
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._needle = ""
-        self._texts: list[str] = []
         self.setDynamicSortFilter(False)
         self.last_filter_seconds = 0.0
 
-    def setSourceModel(self, model: ClipTableModel) -> None:  # noqa: N802
-        super().setSourceModel(model)
-
     def set_filter_text(self, text: str) -> None:
-        needle = text.strip().casefold()
-        if needle == self._needle:
-            return
         started = time.perf_counter()
-        self.beginFilterChange()
-        self._needle = needle
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self.sourceModel().set_filter(text.strip().casefold())
         self.last_filter_seconds = time.perf_counter() - started
 
     @property
     def filter_text(self) -> str:
-        return self._needle
-
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:  # noqa: N802
-        return not self._needle or self._needle in self.sourceModel().search_texts[source_row]
+        return self.sourceModel().filter_text
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.sourceModel().sort(column, order)

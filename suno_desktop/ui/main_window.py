@@ -47,8 +47,6 @@ log = logging.getLogger(__name__)
 THUMB_SIZE = 40
 COVER_SIZE = 520
 DIALOG_ERRORS = {"auth", "configuration", "library", "disk"}
-FILTER_DELAY_MS = 150
-INSTANT_FILTER_ROWS = 5000  # below this a filter pass is a few ms: no delay
 
 
 def window_state() -> QSettings:
@@ -238,12 +236,7 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.count_label)
 
     def _connect(self) -> None:
-        # Filtering 50,000 rows takes ~90 ms of Python callbacks: run it once typing pauses
-        self._filter_timer = QTimer(self)
-        self._filter_timer.setSingleShot(True)
-        self._filter_timer.setInterval(FILTER_DELAY_MS)
-        self._filter_timer.timeout.connect(lambda: self._filter(self.search.text()))
-        self.search.textChanged.connect(self._search_edited)
+        self.search.textChanged.connect(self._filter)  # as you type: ~35 ms at 50,000 clips
         self.table.activated_clip.connect(self.play_clip)
         self.table.copy_requested.connect(self.copy_selected)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -328,15 +321,11 @@ class MainWindow(QMainWindow):
         self.controller.check_files()
 
     def _all_clips_checked(self, records: list[ClipRecord]) -> None:
-        changed = [r for r in records if self.model.record_for(r.clip_id) != r or self._disk_changed(r)]
+        changed = [r for r in records if self.model.record_for(r.clip_id) != r or self.model.disk_changed(r)]
         if changed:
             self.model.upsert(changed)
             self._refresh_detail()
         self._watch_folders()
-
-    def _disk_changed(self, record: ClipRecord) -> bool:
-        row = self.model.row_of(record.clip_id)
-        return row is not None and self.model.files_on_disk(row) != self.model._files_of(record)
 
     def _clips_changed(self, records: list[ClipRecord]) -> None:
         self.model.upsert(records)
@@ -348,13 +337,6 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ table and detail
 
-    def _search_edited(self, text: str) -> None:
-        if self.model.rowCount() <= INSTANT_FILTER_ROWS or not text:
-            self._filter_timer.stop()
-            self._filter(text)
-        else:
-            self._filter_timer.start()
-
     def _filter(self, text: str) -> None:
         self.proxy.set_filter_text(text)
         self._update_count()
@@ -365,7 +347,7 @@ class MainWindow(QMainWindow):
             self.table.selectRow(0)
 
     def _update_count(self) -> None:
-        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        total, shown = self.model.clip_count(), self.proxy.rowCount()
         self.count_label.setText(f"{shown} of {total} clips" if shown != total else f"{total} clips")
 
     def _thumbnail_for(self, record: ClipRecord) -> QPixmap | None:
