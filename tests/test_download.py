@@ -454,3 +454,55 @@ def test_big_download_keeps_memory_flat(media_server, session, tmp_path):
         assert actual.hexdigest() == expected.hexdigest()
     finally:
         target.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------- head and before_commit
+
+
+def test_head_goes_in_front_of_the_body_and_survives_a_resume(media_server, session, song_url, tmp_path):
+    media_server.inject_fault("/media/song.mp3", "cut")
+    seen: list[bytes] = []
+
+    def head(body_start: bytes) -> bytes:
+        seen.append(body_start[:4])
+        return b"HEAD" * 4
+
+    result = download_file(session, song_url, tmp_path / "song.mp3", head=head, **QUICK)
+    assert result.resumed and result.size == SONG.stat().st_size  # the body only
+    assert result.path.read_bytes() == b"HEAD" * 4 + SONG.read_bytes()
+    assert seen == [SONG.read_bytes()[:4]]  # asked once: the resumed part is appended
+
+
+def test_head_is_written_again_when_the_download_starts_over(media_server, session, song_url, tmp_path):
+    media_server.range_support = False
+    media_server.inject_fault("/media/song.mp3", "cut")
+    result = download_file(session, song_url, tmp_path / "song.mp3", head=lambda start: b"[room]", **QUICK)
+    assert not result.resumed
+    assert result.path.read_bytes() == b"[room]" + SONG.read_bytes()
+
+
+def test_before_commit_sees_the_complete_file_before_it_gets_its_name(media_server, session, song_url, tmp_path):
+    target = tmp_path / "song.mp3"
+    seen: list[tuple[str, bytes, bool]] = []
+
+    def before_commit(part: Path) -> None:
+        seen.append((part.name, part.read_bytes(), target.exists()))
+        with open(part, "ab") as handle:
+            handle.write(b"TAG")
+
+    download_file(session, song_url, target, before_commit=before_commit, **QUICK)
+    assert seen == [(part_path(target).name, SONG.read_bytes(), False)]
+    assert target.read_bytes() == SONG.read_bytes() + b"TAG"
+
+
+def test_a_failing_before_commit_leaves_nothing_behind(media_server, session, song_url, tmp_path):
+    target = tmp_path / "song.mp3"
+    target.write_bytes(b"the user's old file")
+
+    def before_commit(part: Path) -> None:
+        raise ValueError("tagging failed")
+
+    with pytest.raises(ValueError, match="tagging failed"):
+        download_file(session, song_url, target, before_commit=before_commit, **QUICK)
+    assert target.read_bytes() == b"the user's old file"
+    assert [p.name for p in tmp_path.iterdir()] == ["song.mp3"]

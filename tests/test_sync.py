@@ -5,12 +5,15 @@ import shutil
 import threading
 
 import pytest
-from mutagen.id3 import ID3
+from mutagen.id3 import ID3, TSSE, Encoding
 from mutagen.mp4 import MP4
 
 from suno_desktop.library.store import ClipState, Library, LibraryUnavailable
 from suno_desktop.library.sync import SyncEngine, SyncObserver, SyncOptions
 from suno_desktop.media.tagging import TagOptions
+from suno_desktop.resources import resource_path
+
+SONG = resource_path("demo") / "song-1.mp3"
 
 FAST = dict(poll_interval=0.01, max_poll_interval=0.05, timeout=20)
 
@@ -213,6 +216,62 @@ def test_cut_off_download_never_leaves_a_complete_looking_file(relay, client, li
     assert library.clips()[0].state == ClipState.FAILED
     assert make_engine(library, client).sync().ok
     assert library.clips()[0].state == ClipState.READY
+
+
+def test_a_new_mp3_is_written_once_with_its_tag_in_front_of_the_audio(relay, client, library):
+    task = relay.add_music_task(clips=1, audio=SONG)
+    assert make_engine(library, client).sync([task]).ok
+    audio = library.root / library.clips()[0].audio_path
+    tags = ID3(audio)
+    assert tags["TIT2"].text == ["City Lights"] and tags.getall("APIC")
+    assert audio.read_bytes()[tags.size:] == SONG.read_bytes()  # one tag, then the audio as served
+    assert list(library.root.glob(".*.part")) == []
+
+
+def test_audio_with_a_tag_of_its_own_ends_up_with_one_merged_tag(relay, client, library, tmp_path):
+    tagged = tmp_path / "tagged.mp3"
+    tagged.write_bytes(SONG.read_bytes())
+    own = ID3()
+    own.add(TSSE(encoding=Encoding.UTF8, text=["Lavf60.3.100"]))
+    own.save(tagged)
+    task = relay.add_music_task(clips=1, audio=tagged.read_bytes(), title="Merged")
+    assert make_engine(library, client).sync([task]).ok
+    audio = library.root / library.clips()[0].audio_path
+    tags = ID3(audio)
+    assert tags["TIT2"].text == ["Merged"] and tags["TSSE"].text == ["Lavf60.3.100"]
+    assert audio.read_bytes()[tags.size:] == SONG.read_bytes()
+
+
+def test_a_failed_cover_does_not_cost_the_song_and_is_fetched_next_time(relay, client, library):
+    task = relay.add_music_task(clips=1)
+    clip_id = relay.clip_ids(task)[0]
+    relay.media.inject_fault(f"/cdn2/image_large_{clip_id}.jpeg", "404")
+    report = make_engine(library, client).sync([task])
+    assert not report.ok
+    (title, reason), = report.failed_clips.values()
+    assert "HTTP 404" in reason and "image_large" in reason
+    record = library.clips()[0]
+    assert record.state == ClipState.FAILED and record.cover_path is None
+    audio = library.root / record.audio_path
+    assert ID3(audio)["TIT2"].text == ["City Lights"] and not ID3(audio).getall("APIC")
+    assert (library.root / record.video_path).is_file()
+
+    relay.media.reset_counters()
+    assert make_engine(library, client).sync().ok
+    record = library.clips()[0]
+    assert record.state == ClipState.READY and (library.root / record.cover_path).is_file()
+    assert ID3(audio).getall("APIC")[0].data == (library.root / record.cover_path).read_bytes()
+    assert [r.path for r in relay.media.requests] == [f"/cdn2/image_large_{clip_id}.jpeg"]  # not the song again
+
+
+def test_audio_that_is_not_an_mp3_fails_by_its_name_and_leaves_no_file(relay, client, library):
+    task = relay.add_music_task(clips=1, audio=b"<html><body>502 Bad Gateway</body></html>" * 20)
+    report = make_engine(library, client).sync([task])
+    (title, reason), = report.failed_clips.values()
+    record = library.clips()[0]
+    assert reason == f"City Lights [{record.clip_id[:8]}].mp3 could not be read as an MP3 file: can't sync to MPEG frame."
+    assert ".part" not in reason and record.state == ClipState.FAILED
+    assert list(library.root.glob("*.mp3")) == [] and list(library.root.glob(".*.part")) == []
 
 
 def test_no_video_and_id3v24_settings(relay, client, library):

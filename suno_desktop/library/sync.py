@@ -22,10 +22,14 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from ..media.download import DownloadCancelled, DownloadError, MediaSession, download_file, make_media_session
-from ..media.tagging import TaggingError, TagOptions, load_cover, read_clip_id, write_id3_tags, write_mp4_tags
+from ..media.download import (
+    DownloadCancelled, DownloadError, MediaSession, download_file, make_media_session, sync_directory,
+)
+from ..media.tagging import (
+    TaggingError, TagOptions, id3_placeholder, load_cover, read_clip_id, write_id3_tags, write_mp4_tags,
+)
 from ..relay.client import RelayClient
 from ..relay.errors import AuthError, ConfigurationError, RelayError
 from ..relay.model import Task
@@ -233,8 +237,8 @@ class SyncEngine:
             folder = paths["audio_path"].parent if paths["audio_path"] else self.library.root
             if job.rename:
                 self._rename_files(paths, folder, job.stem, outcome)
-            self._download_files(job, record, paths, folder, outcome)
-            self._tag_files(record, paths, outcome)
+            tagged = self._download_files(job, record, paths, folder, outcome)
+            self._tag_files(record, paths, outcome, tagged)
         except (DownloadCancelled, SyncCancelled):
             outcome.cancelled = True
             outcome.error = "cancelled"
@@ -494,40 +498,83 @@ class SyncEngine:
                 paths[column] = target
                 outcome.files_written += 1
 
-    def _download_files(self, job: ClipJob, record: ClipRecord, paths: dict[str, Path | None], folder: Path, outcome: ClipOutcome) -> None:
-        plan = (
-            (job.audio, "audio_path", record.audio_url, ".mp3", False),
-            (job.cover, "cover_path", record.image_url, ".jpg", True),
-            (job.video, "video_path", record.video_url, ".mp4", False),
+    def _download_files(self, job: ClipJob, record: ClipRecord, paths: dict[str, Path | None], folder: Path, outcome: ClipOutcome) -> set[str]:
+        """Download what *job* needs; returns the columns of the files tagged on the way.
+
+        The cover comes first so that a new MP3 or MP4 is tagged, cover included,
+        before it gets its name (``before_commit``), and a new MP3 gets room for its
+        tag as it is written (``head``): each file reaches the disk once. A cover that
+        fails to download does not cost the song: the audio and video are still
+        fetched, and the clip is then reported failed so the next sync tries again.
+        """
+        tagged: set[str] = set()
+        cover_failure: DownloadError | None = None
+        try:
+            if job.cover:
+                try:
+                    paths["cover_path"] = self._fetch(
+                        job, record.image_url, folder / f"{job.stem}.jpg", outcome, suffix_from_content=True,
+                    )
+                except DownloadCancelled:
+                    raise
+                except DownloadError as exc:
+                    cover_failure = exc
+            if job.audio or job.video:
+                clip, options = record.to_clip(), self.options.tag_options
+                cover = load_cover(paths["cover_path"])
+            if job.audio:
+                paths["audio_path"] = self._fetch(
+                    job, record.audio_url, folder / f"{job.stem}.mp3", outcome,
+                    head=lambda body_start: id3_placeholder(clip, options, cover, body_start),
+                    tag=lambda part, name: write_id3_tags(part, clip, options, cover, name=name),
+                )
+                tagged.add("audio_path")
+            if job.video:
+                paths["video_path"] = self._fetch(
+                    job, record.video_url, folder / f"{job.stem}.mp4", outcome,
+                    tag=lambda part, name: write_mp4_tags(part, clip, options, cover, name=name),
+                )
+                tagged.add("video_path")
+        finally:
+            if outcome.files_downloaded:
+                sync_directory(folder)  # one folder fsync makes the clip's renames durable
+        if cover_failure is not None:
+            raise cover_failure
+        return tagged
+
+    def _fetch(self, job: ClipJob, url: str, wanted: Path, outcome: ClipOutcome, *,
+               tag: Callable[[Path, str], object] | None = None, **options: Any) -> Path:
+        """Download one file to *wanted* (or a free name beside it), tagged by *tag* before it gets its name."""
+        self._check_cancel()
+        target = _free_path(wanted, own=None)
+
+        def progress(done: int, total: int | None) -> None:
+            self.observer.clip_progress(job.clip_id, done, total)
+
+        result = download_file(
+            self.media_session, url, target, progress=progress, cancel=self.cancel, fsync_directory=False,
+            before_commit=(lambda part: tag(part, target.name)) if tag is not None else None, **options,
         )
-        for needed, column, url, suffix, sniff in plan:
-            if not needed:
-                continue
-            self._check_cancel()
-            target = _free_path(folder / f"{job.stem}{suffix}", own=None)
+        outcome.files_downloaded += 1
+        outcome.files_written += 1
+        outcome.bytes_downloaded += result.size
+        return result.path
 
-            def progress(done: int, total: int | None, clip_id: str = job.clip_id) -> None:
-                self.observer.clip_progress(clip_id, done, total)
-
-            result = download_file(
-                self.media_session, url, target, suffix_from_content=sniff,
-                progress=progress, cancel=self.cancel,
-            )
-            paths[column] = result.path
-            outcome.files_downloaded += 1
-            outcome.files_written += 1
-            outcome.bytes_downloaded += result.size
-
-    def _tag_files(self, record: ClipRecord, paths: dict[str, Path | None], outcome: ClipOutcome) -> None:
-        clip = record.to_clip()
+    def _tag_files(self, record: ClipRecord, paths: dict[str, Path | None], outcome: ClipOutcome, tagged: set[str]) -> None:
+        """Re-tag the files that were already here when the clip's tags changed."""
         if record.tag_key == self._tag_key(record, paths) and not outcome.files_downloaded:
             return
-        cover = load_cover(paths["cover_path"])
-        options = self.options.tag_options
-        if paths["audio_path"] is not None and write_id3_tags(paths["audio_path"], clip, options, cover):
-            outcome.files_written += 1
-        if paths["video_path"] is not None and write_mp4_tags(paths["video_path"], clip, options, cover):
-            outcome.files_written += 1
+        todo = [
+            (path, write_tags)
+            for column, write_tags in (("audio_path", write_id3_tags), ("video_path", write_mp4_tags))
+            if (path := paths[column]) is not None and column not in tagged
+        ]
+        if not todo:
+            return
+        clip, options, cover = record.to_clip(), self.options.tag_options, load_cover(paths["cover_path"])
+        for path, write_tags in todo:
+            if write_tags(path, clip, options, cover):
+                outcome.files_written += 1
 
     def _save_paths(self, clip_id: str, paths: dict[str, Path | None], **values: object) -> None:
         lib = self.library

@@ -187,6 +187,8 @@ def download_file(
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
     fsync_directory: bool = True,
+    before_commit: Callable[[Path], object] | None = None,
+    head: Callable[[bytes], bytes] | None = None,
 ) -> DownloadResult:
     """Download *url* to *target*, retrying and resuming; see the module docstring.
 
@@ -200,6 +202,15 @@ def download_file(
     of the folder that makes the rename itself durable; a caller that puts
     several files in one folder can then call :func:`sync_directory` once after
     the last of them.
+
+    *before_commit* is called with the complete temporary file before it is fsync'ed
+    and renamed, e.g. to write tags into it: the file then reaches the disk once, and
+    a failure or crash while tagging never leaves a damaged file under the final name.
+    An exception it raises fails the download (the temporary file is removed).
+
+    *head* is called with the first bytes of the body and returns bytes to write in
+    front of it (room for a tag, say); the size checks and ``DownloadResult.size``
+    count the body only.
     """
     if not isinstance(session, MediaSession):
         raise TypeError(f"download_file needs the MediaSession of make_media_session(), not {type(session).__name__}")
@@ -209,7 +220,7 @@ def download_file(
         session, url, Path(target),
         suffix_from_content=suffix_from_content, timeout=urllib3.Timeout(connect=connect, read=read),
         attempts=max(1, attempts), backoff=backoff, chunk_size=chunk_size, progress=progress, cancel=cancel,
-        fsync_directory=fsync_directory,
+        fsync_directory=fsync_directory, before_commit=before_commit, head=head,
     )
     return transfer.run()
 
@@ -242,6 +253,7 @@ class _Transfer:
         self, session: MediaSession, url: str, target: Path, *, suffix_from_content: bool,
         timeout: urllib3.Timeout, attempts: int, backoff: float, chunk_size: int,
         progress: ProgressCallback | None, cancel: threading.Event | None, fsync_directory: bool,
+        before_commit: Callable[[Path], object] | None = None, head: Callable[[bytes], bytes] | None = None,
     ) -> None:
         self.session = session
         self.url = url
@@ -256,6 +268,8 @@ class _Transfer:
         self.progress = progress
         self.cancel = cancel
         self.fsync_directory = fsync_directory
+        self.before_commit = before_commit
+        self.head = head
         self.have = 0  # bytes in the .part file that belong to the body
         self.total: int | None = None  # full size of the body, when the server said
         self.can_resume = False
@@ -278,6 +292,8 @@ class _Transfer:
                 self._transfer_with_retries()
                 try:
                     out.flush()
+                    if self.before_commit is not None:
+                        self.before_commit(self.part)
                     os.fsync(out.fileno())  # the data is on disk before the name points at it
                     if self.suffix_from_content:
                         out.seek(0)
@@ -446,6 +462,8 @@ class _Transfer:
             if not chunk:
                 continue
             try:
+                if self.head is not None and self.have == 0:
+                    out.write(self.head(chunk))
                 out.write(chunk)
             except OSError as exc:
                 raise self._disk_error(exc) from exc

@@ -48,6 +48,9 @@ MODEL_DESC = "SUNO_MODEL"
 COVER_DESC = "Cover"
 MP4_CLIP_ID = "----:com.sunodesktop:clip_id"
 MP4_TASK_ID = "----:com.sunodesktop:task_id"
+#: room left free in a new MP3's tag: a later, longer title fits without moving the audio;
+#: below mutagen's default limit for padding (10 KiB + 1% of the audio), so it is kept
+PLACEHOLDER_SLACK = 4096
 MAX_COVER_BYTES = 16 * 1024 * 1024  # a bigger "cover" is a mistake, not something to copy into every song
 
 _OWNED_ID3_TEXT = frozenset({"TIT2", "TPE1", "TALB", "TCON", "TDRC", "TLEN", "WOAS"})
@@ -291,8 +294,8 @@ def _id3_fingerprint(frames: Iterable[Frame], with_cover: bool) -> list[tuple[An
     return sorted(prints, key=repr)
 
 
-def _as_written(frames: list[Frame], version: int) -> ID3:
-    """*frames* after a save-and-load under *version*, i.e. as a reader of the file would see them."""
+def _rendered(frames: list[Frame], version: int) -> bytes:
+    """*frames* as a complete ID3v2.*version* tag without padding."""
     tag = ID3()
     for frame in frames:
         tag.add(frame)
@@ -300,26 +303,51 @@ def _as_written(frames: list[Frame], version: int) -> ID3:
         tag.update_to_v23()
     buffer = io.BytesIO()
     tag.save(buffer, v2_version=version, padding=lambda info: 0)
-    buffer.seek(0)
-    return ID3(buffer)
+    return buffer.getvalue()
 
 
-def write_id3_tags(path: Path, clip: Clip, options: TagOptions, cover: Cover | None = None) -> bool:
+def _as_written(frames: list[Frame], version: int) -> ID3:
+    """*frames* after a save-and-load under *version*, i.e. as a reader of the file would see them."""
+    return ID3(io.BytesIO(_rendered(frames, version)))
+
+
+def id3_placeholder(clip: Clip, options: TagOptions, cover: Cover | None, body_start: bytes) -> bytes:
+    """An empty ID3 tag to write in front of a new MP3's audio, sized for this clip's tag.
+
+    :func:`write_id3_tags` then fills it in place: without it mutagen makes room by
+    moving the whole MP3 back, i.e. writes it a second time. The room left over stays
+    within mutagen's default padding, so it is kept, not trimmed by another move.
+    Empty when the audio brings an ID3 tag of its own: that one is merged into.
+    """
+    if body_start.startswith(b"ID3"):
+        return b""
+    version = 4 if options.id3_version == 4 else 3
+    size = len(_rendered(_id3_frames(clip, options, cover, version), version)) - 10 + PLACEHOLDER_SLACK  # the tag's size field excludes its header
+    syncsafe = bytes((size >> shift) & 0x7F for shift in (21, 14, 7, 0))
+    return b"ID3" + bytes((version, 0, 0)) + syncsafe + bytes(size)
+
+
+def write_id3_tags(
+    path: Path, clip: Clip, options: TagOptions, cover: Cover | None = None, *, name: str | None = None
+) -> bool:
     """Write the clip's ID3 tag; True if the file was rewritten, False if it already matched.
 
-    ``cover=None`` leaves any embedded front cover alone.
+    ``cover=None`` leaves any embedded front cover alone. *name* is the file's name in
+    error messages when *path* is a download's temporary file.
     """
     path = Path(path)
+    name = name or path.name
     version = 4 if options.id3_version == 4 else 3
     try:
         audio = MP3(path)
     except (MutagenError, OSError) as exc:
-        raise TaggingError(f"{path.name} could not be read as an MP3 file: {_reason(exc)}.", path=path) from exc
+        raise TaggingError(f"{name} could not be read as an MP3 file: {_reason(exc)}.", path=path) from exc
     with_cover = cover is not None
     desired = _id3_frames(clip, options, cover, version)
     tags = audio.tags
     try:
-        if tags is not None and tuple(tags.version[:2]) == (2, version):
+        owned = tags is not None and any(_owns_id3_frame(frame, with_cover) for frame in tags.values())
+        if owned and tuple(tags.version[:2]) == (2, version):  # a new file's empty tag cannot match
             wanted = _id3_fingerprint(_as_written(desired, version).values(), with_cover)
             if wanted == _id3_fingerprint(tags.values(), with_cover):
                 return False
@@ -335,7 +363,7 @@ def write_id3_tags(path: Path, clip: Clip, options: TagOptions, cover: Cover | N
             tags.update_to_v23()
         audio.save(v2_version=version)
     except (MutagenError, OSError) as exc:
-        raise TaggingError(f"The tags of {path.name} could not be written: {_reason(exc)}.", path=path) from exc
+        raise TaggingError(f"The tags of {name} could not be written: {_reason(exc)}.", path=path) from exc
     log.debug("wrote ID3v2.%d tags to %s", version, path)
     return True
 
@@ -387,13 +415,16 @@ def _mp4_fingerprint(values: list[Any] | None) -> tuple[Any, ...] | None:
     return tuple(prints)
 
 
-def write_mp4_tags(path: Path, clip: Clip, options: TagOptions, cover: Cover | None = None) -> bool:
+def write_mp4_tags(
+    path: Path, clip: Clip, options: TagOptions, cover: Cover | None = None, *, name: str | None = None
+) -> bool:
     """Write the clip's MP4 metadata atoms; True if the file was rewritten, False if it already matched."""
     path = Path(path)
+    name = name or path.name
     try:
         video = MP4(path)
     except (MutagenError, OSError) as exc:
-        raise TaggingError(f"{path.name} could not be read as an MP4 file: {_reason(exc)}.", path=path) from exc
+        raise TaggingError(f"{name} could not be read as an MP4 file: {_reason(exc)}.", path=path) from exc
     items = _mp4_items(clip, options, cover)
     tags = video.tags
     current = {key: _mp4_fingerprint(tags.get(key) if tags is not None else None) for key in items}
@@ -409,7 +440,7 @@ def write_mp4_tags(path: Path, clip: Clip, options: TagOptions, cover: Cover | N
                 video.tags[key] = value
         video.save()
     except (MutagenError, OSError) as exc:
-        raise TaggingError(f"The tags of {path.name} could not be written: {_reason(exc)}.", path=path) from exc
+        raise TaggingError(f"The tags of {name} could not be written: {_reason(exc)}.", path=path) from exc
     log.debug("wrote MP4 tags to %s", path)
     return True
 
