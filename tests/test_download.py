@@ -506,3 +506,31 @@ def test_a_failing_before_commit_leaves_nothing_behind(media_server, session, so
         download_file(session, song_url, target, before_commit=before_commit, **QUICK)
     assert target.read_bytes() == b"the user's old file"
     assert [p.name for p in tmp_path.iterdir()] == ["song.mp3"]
+
+
+@pytest.mark.skipif(not hasattr(os, "posix_fadvise"), reason="no posix_fadvise on this platform")
+def test_written_data_is_flushed_behind_in_windows(media_server, session, tmp_path, monkeypatch):
+    size = 5 * download.FLUSH_BEHIND_BYTES + 1234
+    url = media_server.add_generated("/media/big.bin", size, "application/octet-stream", seed=3)
+    calls: list[tuple[int, int, int]] = []
+
+    def fadvise(fd: int, offset: int, length: int, advice: int) -> None:
+        calls.append((offset, length, advice))
+        os.posix_fadvise(fd, offset, length, advice)
+
+    monkeypatch.setattr(download, "_fadvise", fadvise)
+    result = download_file(session, url, tmp_path / "big.bin", chunk_size=64 * 1024, **QUICK)
+    assert result.size == size
+    assert hashlib.sha256(result.path.read_bytes()).hexdigest() == hashlib.sha256(
+        requests.get(url, timeout=5).content).hexdigest()
+    assert len(calls) == 5 and {advice for _, _, advice in calls} == {os.POSIX_FADV_DONTNEED}
+    ends = [offset + length for offset, length, _ in calls]
+    assert ends == [n * download.FLUSH_BEHIND_BYTES for n in range(1, 6)]
+    # each call also covers the window before it, written back by then, so it leaves the cache
+    assert [offset for offset, _, _ in calls] == [0, 0] + ends[:3]
+
+
+def test_without_fadvise_the_fsync_does_it_all(media_server, session, song_url, tmp_path, monkeypatch):
+    monkeypatch.setattr(download, "_fadvise", None)
+    result = download_file(session, song_url, tmp_path / "song.mp3", chunk_size=16 * 1024, **QUICK)
+    assert result.path.read_bytes() == SONG.read_bytes()

@@ -20,7 +20,7 @@ from suno_desktop.media.tagging import (
     TaggingError,
     TagOptions,
     guess_lyrics_language,
-    id3_placeholder,
+    LeadingID3Tag,
     load_cover,
     read_clip_id,
     write_id3_tags,
@@ -213,42 +213,51 @@ def test_a_new_tag_keeps_the_audio_intact(mp3, png_cover):
 
 
 @pytest.mark.parametrize("version", [3, 4])
-def test_a_placeholder_in_front_of_the_audio_is_filled_in_place(tmp_path, png_cover, version):
-    """A new MP3 is written once: the tag goes into the room left for it, the audio never moves."""
+def test_a_leading_tag_is_the_tag_write_id3_tags_would_write(tmp_path, png_cover, version):
+    """A new MP3 is written once, its tag in front of the audio: nothing left to rewrite after."""
     audio = (DEMO / "song-1.mp3").read_bytes()
     options = TagOptions(id3_version=version)
-    room = id3_placeholder(CLIP, options, png_cover, audio[:16])
-    assert room.startswith(b"ID3" + bytes((version, 0, 0))) and not any(room[10:])
+    leading = LeadingID3Tag(CLIP, options, png_cover)
     path = tmp_path / "new.mp3"
-    path.write_bytes(room + audio)
+    path.write_bytes(leading(audio[:16]) + audio)
+    written = path.read_bytes()
 
-    assert write_id3_tags(path, CLIP, options, png_cover) is True
+    leading.finish(path, "new.mp3")
+    assert path.read_bytes() == written  # nothing more to do
+    assert write_id3_tags(path, CLIP, options, png_cover) is False  # exactly what it would write
 
-    data = path.read_bytes()
-    assert len(data) == len(room) + len(audio) and data[len(room):] == audio  # same size: nothing moved
     tags = ID3(path)
-    assert tags.size == len(room) and tags.version[:2] == (2, version)
+    assert tags.version[:2] == (2, version) and written[tags.size:] == audio
     assert tags["TIT2"].text == ["Midnight Drive"] and tags.getall("APIC")[0].data == png_cover.data
     assert MP3(path).info.length == pytest.approx(MP3(DEMO / "song-1.mp3").info.length)
-    assert write_id3_tags(path, CLIP, options, png_cover) is False
 
-    # the room left over takes a longer title later, still without moving the audio
+    # the padding takes a longer title later without moving the audio
     renamed = Clip(**{**CLIP.__dict__, "title": CLIP.title + " (Extended Night Mix)"})
     assert write_id3_tags(path, renamed, options, png_cover) is True
-    assert path.stat().st_size == len(room) + len(audio) and ID3(path)["TIT2"].text == [renamed.title]
+    assert path.stat().st_size == len(written) and ID3(path)["TIT2"].text == [renamed.title]
 
 
-def test_no_placeholder_for_audio_that_brings_its_own_tag(mp3, png_cover):
+def test_audio_with_a_tag_of_its_own_is_merged_into_not_stacked_on(mp3, png_cover):
     """A second tag would hide the first from readers: the download's own tag is merged into instead."""
     own = ID3()
     own.add(TSSE(encoding=Encoding.UTF8, text=["Lavf60.3.100"]))
     own.add(TIT2(encoding=Encoding.UTF8, text=["Old title"]))
     own.save(mp3)
-    assert id3_placeholder(CLIP, TagOptions(), png_cover, mp3.read_bytes()[:16]) == b""
-    write_id3_tags(mp3, CLIP, TagOptions(), png_cover)
+    leading = LeadingID3Tag(CLIP, TagOptions(), png_cover)
+    assert leading(mp3.read_bytes()[:16]) == b""
+    leading.finish(mp3, "song.mp3")
     tags = ID3(mp3)
     assert tags["TIT2"].text == ["Midnight Drive"] and tags["TSSE"].text == ["Lavf60.3.100"]
     assert mp3.read_bytes()[tags.size:].startswith(b"\xff\xfb")  # the audio follows one tag
+
+
+def test_a_body_that_is_not_mpeg_audio_gets_no_leading_tag_and_fails_by_name(tmp_path):
+    page = tmp_path / ".song.mp3.part"
+    page.write_bytes(b"<html><body>502 Bad Gateway</body></html>")
+    leading = LeadingID3Tag(CLIP, TagOptions(), None)
+    assert leading(page.read_bytes()[:16]) == b""
+    with pytest.raises(TaggingError, match=r"^song\.mp3 could not be read as an MP3 file"):
+        leading.finish(page, "song.mp3")
 
 
 def test_rewriting_the_same_tags_does_not_touch_the_file(mp3, png_cover):

@@ -28,7 +28,7 @@ from ..media.download import (
     DownloadCancelled, DownloadError, MediaSession, download_file, make_media_session, sync_directory,
 )
 from ..media.tagging import (
-    TaggingError, TagOptions, id3_placeholder, load_cover, read_clip_id, write_id3_tags, write_mp4_tags,
+    LeadingID3Tag, TaggingError, TagOptions, load_cover, read_clip_id, write_id3_tags, write_mp4_tags,
 )
 from ..relay.client import RelayClient
 from ..relay.errors import AuthError, ConfigurationError, RelayError
@@ -502,8 +502,8 @@ class SyncEngine:
         """Download what *job* needs; returns the columns of the files tagged on the way.
 
         The cover comes first so that a new MP3 or MP4 is tagged, cover included,
-        before it gets its name (``before_commit``), and a new MP3 gets room for its
-        tag as it is written (``head``): each file reaches the disk once. A cover that
+        before it gets its name (``before_commit``); a new MP3's tag is written in
+        front of its audio as it arrives (``head``): each file reaches the disk once. A cover that
         fails to download does not cost the song: the audio and video are still
         fetched, and the clip is then reported failed so the next sync tries again.
         """
@@ -523,10 +523,9 @@ class SyncEngine:
                 clip, options = record.to_clip(), self.options.tag_options
                 cover = load_cover(paths["cover_path"])
             if job.audio:
+                leading_tag = LeadingID3Tag(clip, options, cover)
                 paths["audio_path"] = self._fetch(
-                    job, record.audio_url, folder / f"{job.stem}.mp3", outcome,
-                    head=lambda body_start: id3_placeholder(clip, options, cover, body_start),
-                    tag=lambda part, name: write_id3_tags(part, clip, options, cover, name=name),
+                    job, record.audio_url, folder / f"{job.stem}.mp3", outcome, head=leading_tag, tag=leading_tag.finish,
                 )
                 tagged.add("audio_path")
             if job.video:

@@ -48,9 +48,9 @@ MODEL_DESC = "SUNO_MODEL"
 COVER_DESC = "Cover"
 MP4_CLIP_ID = "----:com.sunodesktop:clip_id"
 MP4_TASK_ID = "----:com.sunodesktop:task_id"
-#: room left free in a new MP3's tag: a later, longer title fits without moving the audio;
+#: padding in a new MP3's tag: a later, longer title fits without moving the audio;
 #: below mutagen's default limit for padding (10 KiB + 1% of the audio), so it is kept
-PLACEHOLDER_SLACK = 4096
+ROOM_FOR_EDITS = 4096
 MAX_COVER_BYTES = 16 * 1024 * 1024  # a bigger "cover" is a mistake, not something to copy into every song
 
 _OWNED_ID3_TEXT = frozenset({"TIT2", "TPE1", "TALB", "TCON", "TDRC", "TLEN", "WOAS"})
@@ -294,15 +294,15 @@ def _id3_fingerprint(frames: Iterable[Frame], with_cover: bool) -> list[tuple[An
     return sorted(prints, key=repr)
 
 
-def _rendered(frames: list[Frame], version: int) -> bytes:
-    """*frames* as a complete ID3v2.*version* tag without padding."""
+def _rendered(frames: list[Frame], version: int, padding: int = 0) -> bytes:
+    """*frames* as a complete ID3v2.*version* tag followed by *padding* zero bytes."""
     tag = ID3()
     for frame in frames:
         tag.add(frame)
     if version == 3:
         tag.update_to_v23()
     buffer = io.BytesIO()
-    tag.save(buffer, v2_version=version, padding=lambda info: 0)
+    tag.save(buffer, v2_version=version, padding=lambda info: padding)
     return buffer.getvalue()
 
 
@@ -311,20 +311,31 @@ def _as_written(frames: list[Frame], version: int) -> ID3:
     return ID3(io.BytesIO(_rendered(frames, version)))
 
 
-def id3_placeholder(clip: Clip, options: TagOptions, cover: Cover | None, body_start: bytes) -> bytes:
-    """An empty ID3 tag to write in front of a new MP3's audio, sized for this clip's tag.
+class LeadingID3Tag:
+    """The ID3 tag of an MP3 being downloaded, written in front of its audio as it arrives.
 
-    :func:`write_id3_tags` then fills it in place: without it mutagen makes room by
-    moving the whole MP3 back, i.e. writes it a second time. The room left over stays
-    within mutagen's default padding, so it is kept, not trimmed by another move.
-    Empty when the audio brings an ID3 tag of its own: that one is merged into.
+    Used as ``download_file``'s *head* and *before_commit*: the file then reaches the
+    disk once, already tagged. mutagen would otherwise make room by moving the whole
+    MP3 back, and parse it again. When the audio brings an ID3 tag of its own (merged
+    into, not stacked on) or does not start like MPEG audio, nothing goes in front and
+    :func:`write_id3_tags` tags the finished file instead, which also rejects a body
+    that is not an MP3 at all.
     """
-    if body_start.startswith(b"ID3"):
-        return b""
-    version = 4 if options.id3_version == 4 else 3
-    size = len(_rendered(_id3_frames(clip, options, cover, version), version)) - 10 + PLACEHOLDER_SLACK  # the tag's size field excludes its header
-    syncsafe = bytes((size >> shift) & 0x7F for shift in (21, 14, 7, 0))
-    return b"ID3" + bytes((version, 0, 0)) + syncsafe + bytes(size)
+
+    def __init__(self, clip: Clip, options: TagOptions, cover: Cover | None) -> None:
+        self.clip, self.options, self.cover = clip, options, cover
+        self.in_front = False
+
+    def __call__(self, body_start: bytes) -> bytes:
+        self.in_front = len(body_start) >= 2 and body_start[0] == 0xFF and body_start[1] & 0xE0 == 0xE0
+        if not self.in_front:
+            return b""
+        version = 4 if self.options.id3_version == 4 else 3
+        return _rendered(_id3_frames(self.clip, self.options, self.cover, version), version, padding=ROOM_FOR_EDITS)
+
+    def finish(self, part: Path, name: str) -> None:
+        if not self.in_front:
+            write_id3_tags(part, self.clip, self.options, self.cover, name=name)
 
 
 def write_id3_tags(
