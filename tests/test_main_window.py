@@ -106,8 +106,15 @@ def test_sort_and_filter(qtbot, make_window, relay):
     qtbot.keyClicks(window.search, "WALKING")  # lyrics, case-insensitive
     assert rows(window) == 6
     window.search.clear()
+    table = window.table
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=table.visualRect(window.proxy.index(2, COL_TITLE)).center())
+    assert window.detail.record.clip_id == window.proxy.index(2, 0).data(CLIP_ID_ROLE)
+    assert window.remove_action.isEnabled()
     qtbot.keyClicks(window.search, "no such song")
     assert rows(window) == 0 and "0 of 6" in window.count_label.text()
+    assert window.detail.record is None  # the detail pane does not show a clip the table hides
+    assert not window.remove_action.isEnabled() and not window.export_action.isEnabled()
 
 
 def select_rows(qtbot, window, count):

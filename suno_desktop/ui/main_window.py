@@ -244,7 +244,7 @@ class MainWindow(QMainWindow):
         self.proxy.rowsInserted.connect(lambda *_: self._rows_arrived())
         self.proxy.rowsRemoved.connect(lambda *_: self._update_count())
         self.proxy.modelReset.connect(self._update_count)
-        self.proxy.layoutChanged.connect(self._update_count)
+        self.proxy.layoutChanged.connect(self._layout_changed)
         self.thumbnails.ready.connect(self._thumbnail_ready)
         self.detail.play_requested.connect(self.play_clip)
         self.detail.message.connect(self.show_message)
@@ -336,6 +336,13 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     # ------------------------------------------------------------------ table and detail
+
+    def _layout_changed(self) -> None:
+        """Sorted, searched or removed: the current clip may have left the table."""
+        self._update_count()
+        if not self.table.currentIndex().isValid() and self.detail.record is not None:
+            self._refresh_detail()
+            self._update_actions()
 
     def _filter(self, text: str) -> None:
         self.proxy.set_filter_text(text)
