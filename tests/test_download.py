@@ -463,9 +463,9 @@ def test_head_goes_in_front_of_the_body_and_survives_a_resume(media_server, sess
     media_server.inject_fault("/media/song.mp3", "cut")
     seen: list[bytes] = []
 
-    def head(body_start: bytes) -> bytes:
+    def head(body_start: bytes) -> tuple[bytes, int]:
         seen.append(body_start[:4])
-        return b"HEAD" * 4
+        return b"HEAD" * 4, 0
 
     result = download_file(session, song_url, tmp_path / "song.mp3", head=head, **QUICK)
     assert result.resumed and result.size == SONG.stat().st_size  # the body only
@@ -473,10 +473,19 @@ def test_head_goes_in_front_of_the_body_and_survives_a_resume(media_server, sess
     assert seen == [SONG.read_bytes()[:4]]  # asked once: the resumed part is appended
 
 
+def test_head_can_replace_the_start_of_the_body(media_server, session, song_url, tmp_path):
+    media_server.inject_fault("/media/song.mp3", "cut")
+    result = download_file(session, song_url, tmp_path / "song.mp3", head=lambda start: (b"[new start]", 100),
+                           **QUICK)
+    assert result.resumed and result.size == SONG.stat().st_size
+    assert result.path.read_bytes() == b"[new start]" + SONG.read_bytes()[100:]
+    assert media_server.requests[1].headers["range"] == f"bytes={SONG.stat().st_size // 2}-"  # body offsets
+
+
 def test_head_is_written_again_when_the_download_starts_over(media_server, session, song_url, tmp_path):
     media_server.range_support = False
     media_server.inject_fault("/media/song.mp3", "cut")
-    result = download_file(session, song_url, tmp_path / "song.mp3", head=lambda start: b"[room]", **QUICK)
+    result = download_file(session, song_url, tmp_path / "song.mp3", head=lambda start: (b"[room]", 0), **QUICK)
     assert not result.resumed
     assert result.path.read_bytes() == b"[room]" + SONG.read_bytes()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from mutagen.id3 import ID3
-from PySide6.QtCore import QMimeData, QPoint, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QMimeData, QPoint, Qt, QTimer
 from PySide6.QtGui import QDrag, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMessageBox, QPlainTextEdit
 
@@ -114,6 +114,19 @@ def test_sort_and_filter(qtbot, make_window, relay):
     qtbot.keyClicks(window.search, "no such song")
     assert rows(window) == 0 and "0 of 6" in window.count_label.text()
     assert window.detail.record is None  # the detail pane does not show a clip the table hides
+    assert not window.remove_action.isEnabled() and not window.export_action.isEnabled()
+
+
+def test_actions_follow_a_selection_the_search_empties(qtbot, make_window, relay):
+    window, _ = synced_window(qtbot, make_window, relay, tasks=2)
+    proxy, selection = window.proxy, window.table.selectionModel()
+    titles = [proxy.index(r, COL_TITLE).data() for r in range(proxy.rowCount())]
+    selection.select(proxy.index(titles.index("Song 1"), 0),
+                     QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+    selection.setCurrentIndex(proxy.index(titles.index("Song 0"), 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+    assert window.remove_action.isEnabled()
+    qtbot.keyClicks(window.search, "style0")
+    assert window.table.currentIndex().isValid() and selection.selectedRows() == []
     assert not window.remove_action.isEnabled() and not window.export_action.isEnabled()
 
 

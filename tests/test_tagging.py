@@ -212,22 +212,27 @@ def test_a_new_tag_keeps_the_audio_intact(mp3, png_cover):
     assert write_id3_tags(mp3, CLIP, TagOptions(), png_cover) is False
 
 
+def download_with_leading_tag(path: Path, body: bytes, leading: LeadingID3Tag) -> bytes:
+    """What download_file does with a LeadingID3Tag, in one chunk."""
+    data, replaced = leading(body[:256 * 1024])
+    path.write_bytes(data + body[replaced:])
+    leading.finish(path, path.name)
+    return data
+
+
 @pytest.mark.parametrize("version", [3, 4])
 def test_a_leading_tag_is_the_tag_write_id3_tags_would_write(tmp_path, png_cover, version):
     """A new MP3 is written once, its tag in front of the audio: nothing left to rewrite after."""
     audio = (DEMO / "song-1.mp3").read_bytes()
     options = TagOptions(id3_version=version)
-    leading = LeadingID3Tag(CLIP, options, png_cover)
     path = tmp_path / "new.mp3"
-    path.write_bytes(leading(audio[:16]) + audio)
+    tag = download_with_leading_tag(path, audio, LeadingID3Tag(CLIP, options, png_cover))
     written = path.read_bytes()
-
-    leading.finish(path, "new.mp3")
-    assert path.read_bytes() == written  # nothing more to do
+    assert written == tag + audio
     assert write_id3_tags(path, CLIP, options, png_cover) is False  # exactly what it would write
 
     tags = ID3(path)
-    assert tags.version[:2] == (2, version) and written[tags.size:] == audio
+    assert tags.version[:2] == (2, version) and tags.size == len(tag)
     assert tags["TIT2"].text == ["Midnight Drive"] and tags.getall("APIC")[0].data == png_cover.data
     assert MP3(path).info.length == pytest.approx(MP3(DEMO / "song-1.mp3").info.length)
 
@@ -237,27 +242,50 @@ def test_a_leading_tag_is_the_tag_write_id3_tags_would_write(tmp_path, png_cover
     assert path.stat().st_size == len(written) and ID3(path)["TIT2"].text == [renamed.title]
 
 
-def test_audio_with_a_tag_of_its_own_is_merged_into_not_stacked_on(mp3, png_cover):
-    """A second tag would hide the first from readers: the download's own tag is merged into instead."""
+@pytest.mark.parametrize("version", [3, 4])
+def test_audio_with_a_tag_of_its_own_gets_one_merged_tag_in_its_place(mp3, tmp_path, jpeg_cover, version):
+    """The download's own tag is replaced by one tag with its frames and ours, not stacked on."""
     own = ID3()
     own.add(TSSE(encoding=Encoding.UTF8, text=["Lavf60.3.100"]))
     own.add(TIT2(encoding=Encoding.UTF8, text=["Old title"]))
-    own.save(mp3)
-    leading = LeadingID3Tag(CLIP, TagOptions(), png_cover)
-    assert leading(mp3.read_bytes()[:16]) == b""
-    leading.finish(mp3, "song.mp3")
-    tags = ID3(mp3)
+    own.save(mp3, v2_version=4)
+    body, audio = mp3.read_bytes(), (DEMO / "song-1.mp3").read_bytes()
+    options = TagOptions(id3_version=version)
+    leading = LeadingID3Tag(CLIP, options, jpeg_cover)
+    path = tmp_path / "new.mp3"
+    tag = download_with_leading_tag(path, body, leading)
+
+    assert leading.in_front and path.read_bytes() == tag + audio  # the audio was never moved
+    tags = ID3(path)
+    assert tags.version[:2] == (2, version)
     assert tags["TIT2"].text == ["Midnight Drive"] and tags["TSSE"].text == ["Lavf60.3.100"]
-    assert mp3.read_bytes()[tags.size:].startswith(b"\xff\xfb")  # the audio follows one tag
+    assert write_id3_tags(path, CLIP, options, jpeg_cover) is False
 
 
-def test_a_body_that_is_not_mpeg_audio_gets_no_leading_tag_and_fails_by_name(tmp_path):
-    page = tmp_path / ".song.mp3.part"
-    page.write_bytes(b"<html><body>502 Bad Gateway</body></html>")
+def test_a_tag_bigger_than_the_first_chunk_is_merged_by_mutagen(mp3, tmp_path):
+    own = ID3()
+    own.add(TSSE(encoding=Encoding.UTF8, text=["Lavf60.3.100"]))
+    own.save(mp3, padding=lambda info: 300 * 1024)
     leading = LeadingID3Tag(CLIP, TagOptions(), None)
-    assert leading(page.read_bytes()[:16]) == b""
+    path = tmp_path / "new.mp3"
+    assert download_with_leading_tag(path, mp3.read_bytes(), leading) == b"" and not leading.in_front
+    tags = ID3(path)
+    assert tags["TIT2"].text == ["Midnight Drive"] and tags["TSSE"].text == ["Lavf60.3.100"]
+
+
+@pytest.mark.parametrize("body", [
+    b"<html><body>502 Bad Gateway</body></html>" * 10,
+    "\ufeff<html>502 Bad Gateway</html>".encode("utf-16-le") * 10,  # starts FF FE: MPEG sync bits
+    b"\xff\xfb\x90\x00" + b"\x00" * 4000,  # one valid frame header, then nothing like audio
+])
+def test_a_body_that_is_not_an_mp3_fails_by_the_final_name(tmp_path, body):
+    path = tmp_path / ".song.mp3.part"
+    with pytest.raises(TaggingError, match=r"^\.song\.mp3\.part could not be read as an MP3 file"):
+        download_with_leading_tag(path, body, LeadingID3Tag(CLIP, TagOptions(), None))
+    leading = LeadingID3Tag(CLIP, TagOptions(), None)
+    path.write_bytes(body)
     with pytest.raises(TaggingError, match=r"^song\.mp3 could not be read as an MP3 file"):
-        leading.finish(page, "song.mp3")
+        leading.finish(path, "song.mp3")
 
 
 def test_rewriting_the_same_tags_does_not_touch_the_file(mp3, png_cover):

@@ -190,7 +190,7 @@ def download_file(
     cancel: threading.Event | None = None,
     fsync_directory: bool = True,
     before_commit: Callable[[Path], object] | None = None,
-    head: Callable[[bytes], bytes] | None = None,
+    head: Callable[[bytes], tuple[bytes, int]] | None = None,
 ) -> DownloadResult:
     """Download *url* to *target*, retrying and resuming; see the module docstring.
 
@@ -210,9 +210,9 @@ def download_file(
     a failure or crash while tagging never leaves a damaged file under the final name.
     An exception it raises fails the download (the temporary file is removed).
 
-    *head* is called with the first bytes of the body and returns bytes to write in
-    front of it (room for a tag, say); the size checks and ``DownloadResult.size``
-    count the body only.
+    *head* is called with the first chunk of the body and returns ``(data, n)``: *data*
+    is written in place of the body's first *n* bytes (a tag, say; ``n=0`` puts it in
+    front). The size checks, a resume and ``DownloadResult.size`` count the body only.
     """
     if not isinstance(session, MediaSession):
         raise TypeError(f"download_file needs the MediaSession of make_media_session(), not {type(session).__name__}")
@@ -255,7 +255,8 @@ class _Transfer:
         self, session: MediaSession, url: str, target: Path, *, suffix_from_content: bool,
         timeout: urllib3.Timeout, attempts: int, backoff: float, chunk_size: int,
         progress: ProgressCallback | None, cancel: threading.Event | None, fsync_directory: bool,
-        before_commit: Callable[[Path], object] | None = None, head: Callable[[bytes], bytes] | None = None,
+        before_commit: Callable[[Path], object] | None = None,
+        head: Callable[[bytes], tuple[bytes, int]] | None = None,
     ) -> None:
         self.session = session
         self.url = url
@@ -467,8 +468,11 @@ class _Transfer:
                 continue
             try:
                 if self.head is not None and self.have == 0:
-                    out.write(self.head(chunk))
-                out.write(chunk)
+                    data, replaced = self.head(chunk)
+                    out.write(data)
+                    out.write(memoryview(chunk)[replaced:])
+                else:
+                    out.write(chunk)
                 self._flush_behind(out)
             except OSError as exc:
                 raise self._disk_error(exc) from exc
@@ -506,9 +510,12 @@ class _Transfer:
         if end - self.writing_back_from < FLUSH_BEHIND_BYTES:
             return
         out.flush()
-        # dirty pages of [writing_back_from, end) are queued for writing; the clean ones of
-        # the window before (written back by now) are dropped
-        _fadvise(out.fileno(), self.written_back_from, end - self.written_back_from, os.POSIX_FADV_DONTNEED)
+        try:
+            # dirty pages of [writing_back_from, end) are queued for writing; the clean ones of
+            # the window before (written back by now) are dropped
+            _fadvise(out.fileno(), self.written_back_from, end - self.written_back_from, os.POSIX_FADV_DONTNEED)
+        except OSError as exc:  # advice only: the fsync still writes everything
+            log.debug("posix_fadvise on %s failed: %s", self.part, exc)
         self.written_back_from, self.writing_back_from = self.writing_back_from, end
 
     def _start_over(self) -> None:

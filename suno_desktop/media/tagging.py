@@ -312,30 +312,81 @@ def _as_written(frames: list[Frame], version: int) -> ID3:
 
 
 class LeadingID3Tag:
-    """The ID3 tag of an MP3 being downloaded, written in front of its audio as it arrives.
+    """The ID3 tag of an MP3 being downloaded, written at its start as the audio arrives.
 
-    Used as ``download_file``'s *head* and *before_commit*: the file then reaches the
-    disk once, already tagged. mutagen would otherwise make room by moving the whole
-    MP3 back, and parse it again. When the audio brings an ID3 tag of its own (merged
-    into, not stacked on) or does not start like MPEG audio, nothing goes in front and
-    :func:`write_id3_tags` tags the finished file instead, which also rejects a body
-    that is not an MP3 at all.
+    Used as ``download_file``'s *head* and *before_commit*, so that the file reaches the
+    disk once, already tagged: mutagen would otherwise make room for the tag by moving
+    the whole MP3 back after it was written. When the audio brings an ID3 tag of its own,
+    the clip's frames replace that tag's frames of the same kind and its others (an
+    encoder's ``TSSE``, say) are kept, as :func:`write_id3_tags` does. When the body
+    starts with neither such a tag nor an MPEG frame header, nothing is changed and
+    :func:`write_id3_tags` tags the finished file. Either way a file that does not
+    read as an MP3 fails the download.
     """
 
     def __init__(self, clip: Clip, options: TagOptions, cover: Cover | None) -> None:
         self.clip, self.options, self.cover = clip, options, cover
         self.in_front = False
 
-    def __call__(self, body_start: bytes) -> bytes:
-        self.in_front = len(body_start) >= 2 and body_start[0] == 0xFF and body_start[1] & 0xE0 == 0xE0
-        if not self.in_front:
-            return b""
+    def __call__(self, body_start: bytes) -> tuple[bytes, int]:
+        """The tag to write in place of the body's first *n* bytes, and *n*."""
+        self.in_front = False
         version = 4 if self.options.id3_version == 4 else 3
-        return _rendered(_id3_frames(self.clip, self.options, self.cover, version), version, padding=ROOM_FOR_EDITS)
+        try:
+            if body_start.startswith(b"ID3"):
+                replaced = _id3v2_size(body_start)
+                if replaced is None or replaced > len(body_start):
+                    return b"", 0  # a tag bigger than the first chunk: mutagen moves the audio
+                tags = ID3(io.BytesIO(body_start[:replaced]))
+            elif _is_mpeg_frame_header(body_start):
+                tags, replaced = ID3(), 0
+            else:
+                return b"", 0
+            _replace_owned_frames(tags, _id3_frames(self.clip, self.options, self.cover, version),
+                                  self.cover is not None, version)
+            buffer = io.BytesIO()
+            tags.save(buffer, v2_version=version, padding=lambda info: ROOM_FOR_EDITS)
+        except (MutagenError, ValueError) as exc:
+            log.debug("no tag in front of the download (%s); it is tagged when complete", exc)
+            return b"", 0
+        self.in_front = True
+        return buffer.getvalue(), replaced
 
     def finish(self, part: Path, name: str) -> None:
         if not self.in_front:
             write_id3_tags(part, self.clip, self.options, self.cover, name=name)
+            return
+        try:
+            MP3(part)  # headers only: is there audio behind the tag?
+        except (MutagenError, OSError) as exc:
+            raise TaggingError(f"{name} could not be read as an MP3 file: {_reason(exc)}.", path=part) from exc
+
+
+def _id3v2_size(data: bytes) -> int | None:
+    """The whole size of the ID3v2 tag *data* starts with (header and footer included)."""
+    if len(data) < 10 or any(byte & 0x80 for byte in data[6:10]):
+        return None
+    size = 10 + ((data[6] << 21) | (data[7] << 14) | (data[8] << 7) | data[9])
+    return size + 10 if data[3] == 4 and data[5] & 0x10 else size
+
+
+def _is_mpeg_frame_header(data: bytes) -> bool:
+    """Whether *data* starts with a valid MPEG audio frame header (not just the sync bits)."""
+    if len(data) < 4 or data[0] != 0xFF or data[1] & 0xE0 != 0xE0:
+        return False
+    version, layer = (data[1] >> 3) & 3, (data[1] >> 1) & 3
+    bitrate, sample_rate = data[2] >> 4, (data[2] >> 2) & 3
+    return version != 1 and layer != 0 and bitrate not in (0, 15) and sample_rate != 3
+
+
+def _replace_owned_frames(tags: ID3, desired: list[Frame], with_cover: bool, version: int) -> None:
+    for key, frame in list(tags.items()):
+        if _owns_id3_frame(frame, with_cover):
+            del tags[key]
+    for frame in desired:
+        tags.add(frame)
+    if version == 3:
+        tags.update_to_v23()
 
 
 def write_id3_tags(
@@ -365,13 +416,7 @@ def write_id3_tags(
         if tags is None:
             audio.add_tags()
             tags = audio.tags
-        for key, frame in list(tags.items()):
-            if _owns_id3_frame(frame, with_cover):
-                del tags[key]
-        for frame in desired:
-            tags.add(frame)
-        if version == 3:
-            tags.update_to_v23()
+        _replace_owned_frames(tags, desired, with_cover, version)
         audio.save(v2_version=version)
     except (MutagenError, OSError) as exc:
         raise TaggingError(f"The tags of {name} could not be written: {_reason(exc)}.", path=path) from exc

@@ -89,6 +89,7 @@ class ClipTableModel(QAbstractTableModel):
         self._position_of: dict[str, int] = {}
         self._shown: list[int] = []  # ascending positions in _clips
         self._needle = ""
+        self._hidden_changed: set[str] = set()  # hidden clips updated since the search last changed
         self._progress: dict[str, float] = {}
         self._thumbnail: Callable[[ClipRecord], QPixmap | None] = lambda record: None
         self._sort: tuple[int, Qt.SortOrder] | None = None
@@ -109,6 +110,7 @@ class ClipTableModel(QAbstractTableModel):
         self._texts = [search_text(record) for record in self._clips]
         self._progress.clear()
         self._shown = []
+        self._hidden_changed.clear()
         if self._sort is not None:
             self._reorder(self._sort_order(*self._sort))
         self._position_of = {record.clip_id: pos for pos, record in enumerate(self._clips)}
@@ -144,6 +146,8 @@ class ClipTableModel(QAbstractTableModel):
             row = self.row_of(record.clip_id)
             if row is not None:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+            else:
+                self._hidden_changed.add(record.clip_id)  # may match the next, longer search
         if new:
             first = len(self._clips)
             for offset, record in enumerate(new):
@@ -209,8 +213,12 @@ class ClipTableModel(QAbstractTableModel):
         """
         if needle == self._needle:
             return
-        narrowing = self._needle in needle
-        candidates = self._shown if narrowing else range(len(self._clips))
+        if self._needle in needle:  # narrowing: what the shorter text hid stays hidden, unless it changed
+            changed = (self._position_of[c] for c in self._hidden_changed if c in self._position_of)
+            candidates = sorted({*self._shown, *changed}) if self._hidden_changed else self._shown
+        else:
+            candidates = range(len(self._clips))
+        self._hidden_changed.clear()
         self._needle = needle
         shown = self._matching(candidates)
         self._change_layout(lambda: setattr(self, "_shown", shown))

@@ -342,7 +342,7 @@ class MainWindow(QMainWindow):
         self._update_count()
         if not self.table.currentIndex().isValid() and self.detail.record is not None:
             self._refresh_detail()
-            self._update_actions()
+        self._update_actions()  # a layout change drops hidden rows from the selection without a signal
 
     def _filter(self, text: str) -> None:
         self.proxy.set_filter_text(text)
