@@ -351,6 +351,15 @@ def test_suffix_comes_from_the_bytes(media_server, session, tmp_path):
     assert result.path == tmp_path / "odd.jpg"  # nothing says image: the suffix is kept
 
 
+def test_a_sniffed_name_never_overwrites_another_file(media_server, session, tmp_path):
+    (tmp_path / "cover.png").write_bytes(b"somebody else's picture")
+    png_url = media_server.add("/image/cover.jpeg", DEMO / "cover-2.png", "image/jpeg")
+    result = download_file(session, png_url, tmp_path / "cover.jpg", suffix_from_content=True, **QUICK)
+    assert result.path == tmp_path / "cover (2).png"
+    assert (tmp_path / "cover.png").read_bytes() == b"somebody else's picture"
+    assert result.path.read_bytes() == (DEMO / "cover-2.png").read_bytes()
+
+
 def test_cancel_removes_the_part_file(media_server, session, tmp_path):
     url = media_server.add_generated("/big.bin", 50_000_000, "application/octet-stream")
     cancel = threading.Event()

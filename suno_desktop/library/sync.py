@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from ..media.download import (
-    DownloadCancelled, DownloadError, MediaSession, download_file, make_media_session, sync_directory,
+    DownloadCancelled, DownloadError, MediaSession, download_file, free_path, make_media_session, sync_directory,
 )
 from ..media.tagging import (
     LeadingID3Tag, TaggingError, TagOptions, load_cover, read_clip_id, write_id3_tags, write_mp4_tags,
@@ -492,7 +492,7 @@ class SyncEngine:
         for column, path in paths.items():
             if path is None or not path.is_file():
                 continue
-            target = _free_path(path.parent / f"{stem}{path.suffix}", own=path)
+            target = free_path(path.parent / f"{stem}{path.suffix}", own=path)
             if target != path:
                 os.replace(path, target)  # same folder: atomic, never a copy
                 paths[column] = target
@@ -545,7 +545,7 @@ class SyncEngine:
                tag: Callable[[Path, str], object] | None = None, **options: Any) -> Path:
         """Download one file to *wanted* (or a free name beside it), tagged by *tag* before it gets its name."""
         self._check_cancel()
-        target = _free_path(wanted, own=None)
+        target = free_path(wanted, own=None)
 
         def progress(done: int, total: int | None) -> None:
             self.observer.clip_progress(job.clip_id, done, total)
@@ -579,23 +579,6 @@ class SyncEngine:
         lib = self.library
         relative = {column: (lib.relative(p) if p is not None else None) for column, p in paths.items()}
         lib.update_clip(clip_id, **relative, **values)
-
-
-def _free_path(target: Path, own: Path | None) -> Path:
-    """*target*, or ``stem (2).ext`` etc. if another file already has that name."""
-    candidate = target
-    counter = 2
-    while candidate.exists() and (own is None or not _same_file(candidate, own)):
-        candidate = target.with_name(f"{target.stem} ({counter}){target.suffix}")
-        counter += 1
-    return candidate
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
 
 
 def _size(path: Path | None) -> int:

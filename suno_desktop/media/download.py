@@ -227,6 +227,23 @@ def download_file(
     return transfer.run()
 
 
+def free_path(target: Path, own: Path | None = None) -> Path:
+    """*target*, or ``stem (2).ext`` etc. if another file than *own* already has that name."""
+    candidate = target
+    counter = 2
+    while candidate.exists() and (own is None or not _same_file(candidate, own)):
+        candidate = target.with_name(f"{target.stem} ({counter}){target.suffix}")
+        counter += 1
+    return candidate
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def part_path(target: Path) -> Path:
     """The hidden temporary file a download of *target* is written to."""
     name = f".{target.name}.part"
@@ -310,7 +327,8 @@ class _Transfer:
                 sniffed = sniff_image_type(head, self.content_type)
                 if sniffed is not None:
                     content_type, suffix = sniffed
-                    final = self.target.with_suffix(suffix)
+                    if suffix != self.target.suffix:  # a name the caller did not check: never clobber
+                        final = free_path(self.target.with_suffix(suffix))
             try:
                 os.replace(self.part, final)
             except OSError as exc:
