@@ -34,7 +34,7 @@ from mutagen.id3 import (
     APIC, COMM, ID3, TALB, TCON, TDRC, TIT2, TLEN, TPE1, TXXX, USLT, WOAS,
     Encoding, Frame, ID3NoHeaderError, PictureType,
 )
-from mutagen.mp3 import MP3
+from mutagen.mp3 import MP3, MPEGInfo
 from mutagen.mp4 import MP4, AtomDataType, MP4Cover, MP4FreeForm
 
 from ..relay.model import Clip
@@ -327,6 +327,7 @@ class LeadingID3Tag:
     def __init__(self, clip: Clip, options: TagOptions, cover: Cover | None) -> None:
         self.clip, self.options, self.cover = clip, options, cover
         self.in_front = False
+        self.tag_size = 0
 
     def __call__(self, body_start: bytes) -> tuple[bytes, int]:
         """The tag to write in place of the body's first *n* bytes, and *n*."""
@@ -349,15 +350,17 @@ class LeadingID3Tag:
         except (MutagenError, ValueError) as exc:
             log.debug("no tag in front of the download (%s); it is tagged when complete", exc)
             return b"", 0
-        self.in_front = True
-        return buffer.getvalue(), replaced
+        tag = buffer.getvalue()
+        self.in_front, self.tag_size = True, len(tag)
+        return tag, replaced
 
     def finish(self, part: Path, name: str) -> None:
         if not self.in_front:
             write_id3_tags(part, self.clip, self.options, self.cover, name=name)
             return
         try:
-            MP3(part)  # headers only: is there audio behind the tag?
+            with open(part, "rb") as audio:
+                MPEGInfo(audio, self.tag_size)  # is there MPEG audio behind the tag?
         except (MutagenError, OSError) as exc:
             raise TaggingError(f"{name} could not be read as an MP3 file: {_reason(exc)}.", path=part) from exc
 
