@@ -6,11 +6,13 @@ import random
 from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtWidgets import QTableView
 
 from suno_desktop.library.store import ClipRecord, ClipState
-from suno_desktop.ui.clip_table import CLIP_ID_ROLE, COL_DURATION, COL_TAGS, COL_TITLE, ClipFilterProxy, ClipTableModel
+from suno_desktop.ui.clip_table import (
+    CLIP_ID_ROLE, COL_DURATION, COL_TAGS, COL_TITLE, ClipFilterProxy, ClipTableModel, ClipTableView,
+)
 
 WORDS = ("neon", "river", "echo", "glass", "night", "Ünïcode", "rain", "fire")
 
@@ -309,3 +311,73 @@ def test_a_hidden_clip_updated_to_match_shows_when_the_search_narrows(qtbot):
     assert model.row_of(clip.clip_id) is None  # stays hidden until the search changes
     proxy.set_filter_text("abc")
     assert model.row_of(clip.clip_id) == 0
+
+
+# --------------------------------------------------------------------------- big selections
+
+
+class CountingFlagsModel(ClipTableModel):
+    flag_calls = 0
+
+    def flags(self, index):
+        CountingFlagsModel.flag_calls += 1
+        return super().flags(index)
+
+
+def big_table(qtbot, clips: int = 3000):
+    rng = random.Random(11)
+    records = [make_record(n, rng) for n in range(clips)]
+    model = CountingFlagsModel()
+    model.set_records(records, [(False, False, False)] * len(records))
+    proxy = ClipFilterProxy()
+    proxy.setSourceModel(model)
+    view = ClipTableView()
+    view.setModel(proxy)
+    qtbot.addWidget(view)
+    view.resize(900, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    return model, proxy, view, records
+
+
+def selected_ids(view) -> set[str]:
+    return {index.data(CLIP_ID_ROLE) for index in view.selectionModel().selectedRows()}
+
+
+def test_painting_the_header_does_not_ask_every_selected_row(qtbot):
+    model, proxy, view, records = big_table(qtbot)
+    qtbot.keyClick(view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert len(view.selectionModel().selectedRows()) == len(records)
+    CountingFlagsModel.flag_calls = 0
+    view.horizontalHeader().viewport().update()
+    qtbot.wait(50)  # the header repaints in the event loop
+    assert CountingFlagsModel.flag_calls < 1000  # the visible cells; Qt asks every row of every column otherwise: 24,000
+
+
+def test_select_all_survives_a_search_and_a_sort(qtbot):
+    model, proxy, view, records = big_table(qtbot)
+    qtbot.keyClick(view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    proxy.set_filter_text("rain")
+    assert selected_ids(view) == expected_ids(records, "rain") and proxy.rowCount() < len(records)
+    proxy.sort(COL_DURATION, Qt.SortOrder.DescendingOrder)
+    assert selected_ids(view) == expected_ids(records, "rain")
+    CountingFlagsModel.flag_calls = 0
+    proxy.set_filter_text("rain f")
+    assert CountingFlagsModel.flag_calls < 100  # not one per selected cell
+    assert selected_ids(view) == expected_ids(records, "rain f")
+
+
+def test_a_big_partial_selection_follows_its_clips(qtbot):
+    model, proxy, view, records = big_table(qtbot)
+    flags = QItemSelectionModel.SelectionFlag
+    last = proxy.columnCount() - 1
+    view.selectionModel().select(QItemSelection(proxy.index(0, 0), proxy.index(1499, last)), flags.ClearAndSelect)
+    view.selectionModel().setCurrentIndex(proxy.index(7, 0), flags.NoUpdate)
+    chosen = {r.clip_id for r in records[:1500]}
+    current = records[7].clip_id
+    proxy.sort(COL_TITLE, Qt.SortOrder.AscendingOrder)
+    assert selected_ids(view) == chosen and view.currentIndex().data(CLIP_ID_ROLE) == current
+    proxy.set_filter_text("glass")
+    assert selected_ids(view) == chosen & expected_ids(records, "glass")
+    proxy.set_filter_text("")
+    assert selected_ids(view) == chosen & expected_ids(records, "glass")  # what the search hid left the selection
