@@ -37,12 +37,12 @@ def shown_ids(proxy) -> list[str]:
     return [proxy.index(row, 0).data(CLIP_ID_ROLE) for row in range(proxy.rowCount())]
 
 
-def table_over(records: list[ClipRecord]) -> tuple[ClipTableModel, ClipFilterProxy, QTableView]:
-    model = ClipTableModel()
+def table_over(records: list[ClipRecord], model_class=ClipTableModel, view_class=QTableView):
+    model = model_class()
     model.set_records(records, [(False, False, False)] * len(records))
     proxy = ClipFilterProxy()
     proxy.setSourceModel(model)
-    view = QTableView()
+    view = view_class()
     view.setModel(proxy)
     view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     return model, proxy, view
@@ -327,12 +327,7 @@ class CountingFlagsModel(ClipTableModel):
 def big_table(qtbot, clips: int = 3000):
     rng = random.Random(11)
     records = [make_record(n, rng) for n in range(clips)]
-    model = CountingFlagsModel()
-    model.set_records(records, [(False, False, False)] * len(records))
-    proxy = ClipFilterProxy()
-    proxy.setSourceModel(model)
-    view = ClipTableView()
-    view.setModel(proxy)
+    model, proxy, view = table_over(records, CountingFlagsModel, ClipTableView)
     qtbot.addWidget(view)
     view.resize(900, 500)
     view.show()
