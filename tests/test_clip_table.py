@@ -10,6 +10,7 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtWidgets import QTableView
 
 from suno_desktop.library.store import ClipRecord, ClipState
+from suno_desktop.ui import clip_table
 from suno_desktop.ui.clip_table import (
     CLIP_ID_ROLE, COL_DURATION, COL_TAGS, COL_TITLE, ClipFilterProxy, ClipTableModel, ClipTableView,
 )
@@ -178,7 +179,7 @@ def run(seed, steps=150):
         return make(counter[0], rng)
 
     recs = [new() for _ in range(rng.randint(0, 25))]
-    model, proxy, view = table_over(recs)
+    model, proxy, view = table_over(recs, view_class=ClipTableView)
     sel = view.selectionModel()
 
     order = [r.clip_id for r in recs]
@@ -299,6 +300,12 @@ def run(seed, steps=150):
 
 @pytest.mark.parametrize("seed", range(60))
 def test_random_sequences_keep_the_table_consistent(qtbot, seed):
+    run(seed)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_random_sequences_with_every_selection_carried_by_the_proxy(qtbot, seed, monkeypatch):
+    monkeypatch.setattr(clip_table, "BIG_SELECTION_ROWS", 1)  # the path Ctrl+A takes at 50,000 clips
     run(seed)
 
 

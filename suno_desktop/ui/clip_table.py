@@ -242,12 +242,18 @@ class ClipTableModel(QAbstractTableModel):
         """Apply *change* to the rows as one layout change, keeping selection and current row by clip."""
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
-        ids = [self._clips[self._shown[index.row()]].clip_id for index in persistent]
+        clips, shown = self._clips, self._shown
+        ids = [clips[shown[index.row()]].clip_id for index in persistent]
         change()
+        if len(persistent) > 100:  # a selection of many ranges: one pass over the rows beats a search each
+            row_of = {self._clips[pos].clip_id: row for row, pos in enumerate(self._shown)}.get
+        else:
+            row_of = self.row_of
         moved = []
         for clip_id, index in zip(ids, persistent):
-            row = self.row_of(clip_id)
-            moved.append(self.index(row, index.column()) if row is not None else QModelIndex())
+            row = row_of(clip_id)
+            # createIndex: index() would ask the Python rowCount() and columnCount() each time
+            moved.append(self.createIndex(row, index.column()) if row is not None else QModelIndex())
         self.changePersistentIndexList(persistent, moved)
         self.layoutChanged.emit()
 
@@ -299,6 +305,15 @@ class ClipTableModel(QAbstractTableModel):
         """Whether *record*'s files on disk differ from what the table shows."""
         pos = self._position_of.get(record.clip_id)
         return pos is not None and self._on_disk[pos] != self._files_of(record)
+
+    def clip_ids_of_rows(self, first: int, last: int) -> list[str]:
+        clips = self._clips
+        return [clips[pos].clip_id for pos in self._shown[first:last + 1]]
+
+    def rows_of_clips(self, clip_ids: set[str]) -> list[int]:
+        """The rows, in order, of those of *clip_ids* that are shown."""
+        clips = self._clips
+        return [row for row, pos in enumerate(self._shown) if clips[pos].clip_id in clip_ids]
 
     def records(self) -> list[ClipRecord]:
         """Every clip of the library, shown or not."""
@@ -467,6 +482,21 @@ class ClipFilterProxy(QSortFilterProxyModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._keeping_selection(lambda: self.sourceModel().sort(column, order))
 
+    def _selected_clip_ids(self) -> set[str] | None:
+        """The clips of a big selection; None for a small one, which Qt carries well itself.
+
+        The ranges (each holding two persistent indexes) are dropped on return, so that
+        the layout change does not have to move them.
+        """
+        ranges = self.selection_model.selection()
+        if sum(r.height() for r in ranges) < BIG_SELECTION_ROWS:
+            return None
+        model: ClipTableModel = self.sourceModel()
+        chosen: set[str] = set()
+        for selected in ranges:
+            chosen.update(model.clip_ids_of_rows(selected.top(), selected.bottom()))
+        return chosen
+
     def _keeping_selection(self, change: Callable[[], None]) -> None:
         """Run *change* (a layout change), carrying a big selection across it by clip id.
 
@@ -475,20 +505,13 @@ class ClipFilterProxy(QSortFilterProxyModel):
         clips. A big selection is taken down, and put back as row ranges afterwards.
         """
         selection = self.selection_model
-        ranges = selection.selection() if selection is not None else []
-        rows = sum(r.height() for r in ranges)
-        if rows < BIG_SELECTION_ROWS:
+        chosen = self._selected_clip_ids() if selection is not None else None
+        if chosen is None:
             change()
             return
-        model: ClipTableModel = self.sourceModel()
-        everything = rows >= model.rowCount()
-        ids = [] if everything else [model.record(row).clip_id for r in ranges for row in range(r.top(), r.bottom() + 1)]
         selection.clearSelection()
         change()
-        if everything:
-            shown = [(0, model.rowCount() - 1)] if model.rowCount() else []
-        else:
-            shown = _row_ranges(sorted(row for clip_id in ids if (row := model.row_of(clip_id)) is not None))
+        shown = _row_ranges(self.sourceModel().rows_of_clips(chosen))
         last_column = self.columnCount() - 1
         again = QItemSelection()
         for top, bottom in shown:

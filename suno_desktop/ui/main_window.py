@@ -240,7 +240,7 @@ class MainWindow(QMainWindow):
         self.table.activated_clip.connect(self.play_clip)
         self.table.copy_requested.connect(self.copy_selected)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        self.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.proxy.rowsInserted.connect(lambda *_: self._rows_arrived())
         self.proxy.rowsRemoved.connect(lambda *_: self._update_count())
         self.proxy.modelReset.connect(self._update_count)
