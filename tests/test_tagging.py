@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from mutagen.id3 import COMM, ID3, TIT2, TRCK, TSSE, USLT, Encoding
 from mutagen.mp3 import MP3
-from mutagen.mp4 import MP4, MP4Cover
+from mutagen.mp4 import MP4, Atoms, MP4Cover
 
 from suno_desktop.media import tagging
 from suno_desktop.media.images import sniff_image_type
@@ -21,6 +21,7 @@ from suno_desktop.media.tagging import (
     TagOptions,
     guess_lyrics_language,
     LeadingID3Tag,
+    LeadingMP4Tags,
     load_cover,
     read_clip_id,
     write_id3_tags,
@@ -212,9 +213,9 @@ def test_a_new_tag_keeps_the_audio_intact(mp3, png_cover):
     assert write_id3_tags(mp3, CLIP, TagOptions(), png_cover) is False
 
 
-def download_with_leading_tag(path: Path, body: bytes, leading: LeadingID3Tag) -> bytes:
-    """What download_file does with a LeadingID3Tag, in one chunk."""
-    data, replaced = leading(body[:256 * 1024])
+def download_with_leading_tag(path: Path, body: bytes, leading, first_chunk: int = 256 * 1024) -> bytes:
+    """What download_file does with a LeadingID3Tag or LeadingMP4Tags."""
+    data, replaced = leading(body[:first_chunk])
     path.write_bytes(data + body[replaced:])
     leading.finish(path, path.name)
     return data
@@ -389,6 +390,53 @@ def test_garbage_is_a_tagging_error(tmp_path):
 
 
 # --------------------------------------------------------------------------- MP4
+
+
+def chunk_offsets(path: Path) -> list[int]:
+    """Every track's chunk offsets (stco), which point into the media."""
+    offsets: list[int] = []
+    with open(path, "rb") as handle:
+        atoms = Atoms(handle)
+        for trak in atoms[b"moov"].findall(b"trak"):
+            handle.seek(trak[b"mdia", b"minf", b"stbl", b"stco"].offset + 12)  # header, version and flags
+            count = int.from_bytes(handle.read(4), "big")
+            offsets += [int.from_bytes(handle.read(4), "big") for _ in range(count)]
+    return offsets
+
+
+def test_mp4_tags_in_front_leave_the_media_where_the_offsets_say(tmp_path, png_cover):
+    body = (DEMO / "video-1.mp4").read_bytes()
+    leading = LeadingMP4Tags(CLIP, TagOptions(), png_cover)
+    path = tmp_path / "new.mp4"
+    head = download_with_leading_tag(path, body, leading)
+    assert leading.in_front
+    data = path.read_bytes()
+    original = tmp_path / "original.mp4"
+    original.write_bytes(body)
+    grown = len(data) - len(body)
+    assert data.endswith(body[len(body) - (len(data) - len(head)):])  # the media, untouched
+    new, old = chunk_offsets(path), chunk_offsets(original)
+    assert new == [offset + grown for offset in old]
+    assert all(data[n:n + 64] == body[o:o + 64] for n, o in zip(new, old))
+    assert write_mp4_tags(path, CLIP, TagOptions(), png_cover) is False  # exactly what it would write
+    video = MP4(path)
+    assert video.tags["\xa9nam"] == ["Midnight Drive"] and bytes(video.tags["covr"][0]) == png_cover.data
+    assert video.info.length == pytest.approx(MP4(original).info.length)
+
+
+def test_mp4_tags_go_in_after_download_when_the_index_does_not_come_first(tmp_path):
+    body = (DEMO / "video-1.mp4").read_bytes()
+    leading = LeadingMP4Tags(CLIP, TagOptions(), None)
+    path = tmp_path / "new.mp4"
+    assert download_with_leading_tag(path, body, leading, first_chunk=1000) == b""  # moov is 4 kB
+    assert not leading.in_front and MP4(path).tags["\xa9nam"] == ["Midnight Drive"]
+    media_first = b"\x00\x00\x00\x10ftypisom\x00\x00\x02\x00" + b"\x00\x00\x00\x10mdat" + bytes(8) + b"moov"
+    assert leading(media_first) == (b"", 0)
+    page = tmp_path / ".video.mp4.part"
+    page.write_bytes(b"<html>502 Bad Gateway</html>")
+    assert leading(page.read_bytes()) == (b"", 0)
+    with pytest.raises(TaggingError, match=r"^video\.mp4 could not be read as an MP4 file"):
+        leading.finish(page, "video.mp4")
 
 
 def test_mp4_atoms(mp4, png_cover):

@@ -28,7 +28,7 @@ from ..media.download import (
     DownloadCancelled, DownloadError, MediaSession, download_file, free_path, make_media_session, sync_directory,
 )
 from ..media.tagging import (
-    LeadingID3Tag, TaggingError, TagOptions, load_cover, read_clip_id, write_id3_tags, write_mp4_tags,
+    LeadingID3Tag, LeadingMP4Tags, TaggingError, TagOptions, load_cover, read_clip_id, write_id3_tags, write_mp4_tags,
 )
 from ..relay.client import RelayClient
 from ..relay.errors import AuthError, ConfigurationError, RelayError
@@ -529,9 +529,9 @@ class SyncEngine:
                 )
                 tagged.add("audio_path")
             if job.video:
+                leading_tags = LeadingMP4Tags(clip, options, cover)
                 paths["video_path"] = self._fetch(
-                    job, record.video_url, folder / f"{job.stem}.mp4", outcome,
-                    tag=lambda part, name: write_mp4_tags(part, clip, options, cover, name=name),
+                    job, record.video_url, folder / f"{job.stem}.mp4", outcome, head=leading_tags, tag=leading_tags.finish,
                 )
                 tagged.add("video_path")
         finally:

@@ -474,6 +474,71 @@ def _mp4_fingerprint(values: list[Any] | None) -> tuple[Any, ...] | None:
     return tuple(prints)
 
 
+def _set_mp4_items(video: MP4, items: dict[str, list[Any] | None]) -> None:
+    if video.tags is None:
+        video.add_tags()
+    for key, value in items.items():
+        if value is None:
+            video.tags.pop(key, None)
+        else:
+            video.tags[key] = value
+
+
+class LeadingMP4Tags:
+    """An MP4's metadata written into its ``moov`` atom as the download's first bytes arrive.
+
+    The same use as :class:`LeadingID3Tag`. A web-ready MP4 keeps ``moov`` (the index,
+    where the tags live) in front of ``mdat`` (the media). mutagen tags a copy of
+    everything up to the ``mdat`` header, fixing the chunk offsets for the grown ``moov``,
+    and that copy replaces those bytes: the media after it is written once, untouched.
+    When ``moov`` comes after ``mdat`` or does not fit in the first chunk, nothing is
+    changed and :func:`write_mp4_tags` tags the finished file.
+    """
+
+    def __init__(self, clip: Clip, options: TagOptions, cover: Cover | None) -> None:
+        self.clip, self.options, self.cover = clip, options, cover
+        self.in_front = False
+
+    def __call__(self, body_start: bytes) -> tuple[bytes, int]:
+        self.in_front = False
+        media_start = _mp4_media_start(body_start)
+        if media_start is None:
+            return b"", 0
+        head = io.BytesIO(body_start[:media_start])
+        try:
+            video = MP4(head)
+            _set_mp4_items(video, _mp4_items(self.clip, self.options, self.cover))
+            video.save(head)
+        except (MutagenError, ValueError) as exc:
+            log.debug("no MP4 tags in front of the download (%s); it is tagged when complete", exc)
+            return b"", 0
+        self.in_front = True
+        return head.getvalue(), media_start
+
+    def finish(self, part: Path, name: str) -> None:
+        if not self.in_front:
+            write_mp4_tags(part, self.clip, self.options, self.cover, name=name)
+
+
+def _mp4_media_start(data: bytes) -> int | None:
+    """Where the ``mdat`` payload starts, if ``ftyp`` and ``moov`` come first and fit in *data*."""
+    offset, seen = 0, set()
+    while offset + 8 <= len(data):
+        size, kind = int.from_bytes(data[offset:offset + 4], "big"), data[offset + 4:offset + 8]
+        header = 8
+        if size == 1:
+            if offset + 16 > len(data):
+                return None
+            size, header = int.from_bytes(data[offset + 8:offset + 16], "big"), 16
+        if kind == b"mdat":
+            return offset + header if b"moov" in seen and b"ftyp" in seen else None
+        if size < header:
+            return None  # size 0 ("to the end") or nonsense before the media
+        seen.add(kind)
+        offset += size
+    return None
+
+
 def write_mp4_tags(
     path: Path, clip: Clip, options: TagOptions, cover: Cover | None = None, *, name: str | None = None
 ) -> bool:
@@ -490,13 +555,7 @@ def write_mp4_tags(
     if all(current[key] == _mp4_fingerprint(value) for key, value in items.items()):
         return False
     try:
-        if video.tags is None:
-            video.add_tags()
-        for key, value in items.items():
-            if value is None:
-                video.tags.pop(key, None)
-            else:
-                video.tags[key] = value
+        _set_mp4_items(video, items)
         video.save()
     except (MutagenError, OSError) as exc:
         raise TaggingError(f"The tags of {name} could not be written: {_reason(exc)}.", path=path) from exc
