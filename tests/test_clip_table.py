@@ -6,7 +6,8 @@ import random
 from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtWidgets import QTableView
 
 from suno_desktop.library.store import ClipRecord, ClipState
@@ -383,3 +384,31 @@ def test_a_big_partial_selection_follows_its_clips(qtbot):
     assert selected_ids(view) == chosen & expected_ids(records, "glass")
     proxy.set_filter_text("")
     assert selected_ids(view) == chosen & expected_ids(records, "glass")  # what the search hid left the selection
+
+
+def click_row(qtbot, view, row: int, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    view.scrollTo(view.model().index(row, COL_TITLE))
+    rect = view.visualRect(view.model().index(row, COL_TITLE))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())
+
+
+def test_shift_click_extends_a_selection_carried_across_a_sort(qtbot):
+    model, proxy, view, records = big_table(qtbot)
+    qtbot.keyClick(view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    click_row(qtbot, view, 5, Qt.KeyboardModifier.ControlModifier)  # one row out; the anchor
+    assert len(selected_ids(view)) == len(records) - 1
+    proxy.sort(COL_TITLE, Qt.SortOrder.AscendingOrder)
+    assert len(selected_ids(view)) == len(records) - 1
+    click_row(qtbot, view, view.currentIndex().row() + 3, Qt.KeyboardModifier.ShiftModifier)
+    assert len(selected_ids(view)) == len(records)  # extended, not replaced by the four rows
+
+
+def test_the_header_keeps_a_selection_of_its_own_when_the_selection_model_changes(qtbot):
+    model, proxy, view, records = big_table(qtbot)
+    replaced = view.horizontalHeader().selectionModel()
+    view.setSelectionModel(QItemSelectionModel(proxy, view))
+    header = view.horizontalHeader().selectionModel()
+    assert header is not view.selectionModel() and header is not replaced
+    assert proxy.selection_model is view.selectionModel()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not shiboken6.isValid(replaced)  # not left behind

@@ -394,12 +394,16 @@ class ClipTableModel(QAbstractTableModel):
 
     # -- sorting (called by the proxy) ---------------------------------------
 
+    def would_reorder(self, column: int, order: Qt.SortOrder) -> bool:
+        """False when the rows are already in this order: QTableView.sortByColumn asks twice."""
+        return column >= 0 and (column, order, self._version) != self._sorted_at
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if column < 0:  # "unsorted": keep the order rows arrived in
             self._sort = None
             return
-        if (column, order, self._version) == self._sorted_at:
-            return  # QTableView.sortByColumn asks twice (indicator signal + explicit call)
+        if not self.would_reorder(column, order):
+            return
         self._sort = (column, order)
         self._change_layout(lambda: self._reorder(self._sort_order(column, order)))
         self._sorted_at = (column, order, self._version)
@@ -468,11 +472,22 @@ class ClipFilterProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self.setDynamicSortFilter(False)
         self.last_filter_seconds = 0.0
-        self.selection_model: QItemSelectionModel | None = None  # the view's; see _keeping_selection
+        self.selection_model: QItemSelectionModel | None = None  # see attach_selection
+
+    def attach_selection(self, selection_model: QItemSelectionModel) -> None:
+        """The view's selection, carried by the proxy when it is big (see _keeping_selection)."""
+        self.selection_model = selection_model
+        selection_model.destroyed.connect(self._selection_destroyed)
+
+    def _selection_destroyed(self) -> None:
+        self.selection_model = None
 
     def set_filter_text(self, text: str) -> None:
         started = time.perf_counter()
-        self._keeping_selection(lambda: self.sourceModel().set_filter(text.strip().casefold()))
+        model: ClipTableModel = self.sourceModel()
+        needle = text.strip().casefold()
+        if needle != model.filter_text:
+            self._keeping_selection(lambda: model.set_filter(needle))
         self.last_filter_seconds = time.perf_counter() - started
 
     @property
@@ -480,7 +495,11 @@ class ClipFilterProxy(QSortFilterProxyModel):
         return self.sourceModel().filter_text
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self._keeping_selection(lambda: self.sourceModel().sort(column, order))
+        model: ClipTableModel = self.sourceModel()
+        if model.would_reorder(column, order):
+            self._keeping_selection(lambda: model.sort(column, order))
+        else:
+            model.sort(column, order)
 
     def _selected_clip_ids(self) -> set[str] | None:
         """The clips of a big selection; None for a small one, which Qt carries well itself.
@@ -517,6 +536,8 @@ class ClipFilterProxy(QSortFilterProxyModel):
         for top, bottom in shown:
             again.select(self.index(top, 0), self.index(bottom, last_column))
         selection.select(again, QItemSelectionModel.SelectionFlag.Select)
+        # commit it, as Qt's own carrying would: a Shift+click then extends it, not replaces it
+        selection.select(QItemSelection(), QItemSelectionModel.SelectionFlag.Select)
 
     def clip_id(self, proxy_row: int) -> str:
         return self.data(self.index(proxy_row, 0), CLIP_ID_ROLE)
@@ -645,6 +666,7 @@ class ClipTableView(QTableView):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        self._header_selection: QItemSelectionModel | None = None
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setSortingEnabled(True)
@@ -669,15 +691,21 @@ class ClipTableView(QTableView):
         self.setItemDelegateForColumn(COL_COVER, CoverDelegate(self.THUMB, self))
         self.doubleClicked.connect(self._emit_activated)
 
-    def setModel(self, model) -> None:  # noqa: N802
-        super().setModel(model)
+    def setSelectionModel(self, selection_model: QItemSelectionModel) -> None:  # noqa: N802
+        super().setSelectionModel(selection_model)  # also called by setModel
+        model = self.model()
+        if model is None:
+            return
         if isinstance(model, ClipFilterProxy):
-            model.selection_model = self.selectionModel()
+            model.attach_selection(selection_model)
         # The header paints each section asking the selection model whether that column is
         # selected, which asks flags() row by row: seconds per repaint with 50,000 rows
         # selected. Sections are not highlighted here, so the header gets a selection of its own.
+        previous = self._header_selection
         self._header_selection = QItemSelectionModel(model, self)
         self.horizontalHeader().setSelectionModel(self._header_selection)
+        if previous is not None:
+            previous.deleteLater()
 
     def _thumb_size(self):
         from PySide6.QtCore import QSize
