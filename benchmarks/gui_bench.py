@@ -125,35 +125,31 @@ def main() -> int:
     startup_sync_s = time.perf_counter() - settle + shown
 
     search = window.search
+
+    def until_repainted(action) -> float:
+        """Seconds from *action* to the table filtered and repainted."""
+        t = time.perf_counter()
+        action()
+        app.processEvents()
+        window.table.viewport().repaint()
+        return time.perf_counter() - t
+
     window.table.viewport().repaint()
     keystrokes, passes, matches, texts_typed = [], [], [], []
     # typing narrows (only the previous matches are searched); Backspace widens (all clips)
     typed_keys = [*"echo", Qt.Key.Key_Backspace, Qt.Key.Key_Backspace, Qt.Key.Key_Backspace, *"cho"]
     for key in typed_keys:
-        t = time.perf_counter()
-        QTest.keyClick(search, key)
-        app.processEvents()
-        window.table.viewport().repaint()
-        keystrokes.append(time.perf_counter() - t)
+        keystrokes.append(until_repainted(lambda: QTest.keyClick(search, key)))
         passes.append(window.proxy.last_filter_seconds)
         matches.append(window.proxy.rowCount())
         texts_typed.append(search.text())
     assert window.proxy.filter_text == "echo"
-    t = time.perf_counter()
-    search.clear()
-    app.processEvents()
-    window.table.viewport().repaint()
-    clear_seconds = time.perf_counter() - t
+    clear_seconds = until_repainted(search.clear)
 
     window.table.selectAll()  # Ctrl+A: the search has to carry a selection of every row
     app.processEvents()
-    selected_keystrokes = []
-    for key in ("e", "c", Qt.Key.Key_Backspace, Qt.Key.Key_Backspace):
-        t = time.perf_counter()
-        QTest.keyClick(search, key)
-        app.processEvents()
-        window.table.viewport().repaint()
-        selected_keystrokes.append(time.perf_counter() - t)
+    selected_keystrokes = [until_repainted(lambda: QTest.keyClick(search, key))
+                           for key in ("e", "c", Qt.Key.Key_Backspace, Qt.Key.Key_Backspace)]
     window.table.clearSelection()
 
     sorts = {}

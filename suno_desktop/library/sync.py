@@ -501,11 +501,11 @@ class SyncEngine:
     def _download_files(self, job: ClipJob, record: ClipRecord, paths: dict[str, Path | None], folder: Path, outcome: ClipOutcome) -> set[str]:
         """Download what *job* needs; returns the columns of the files tagged on the way.
 
-        The cover comes first so that a new MP3 or MP4 is tagged, cover included,
-        before it gets its name (``before_commit``); a new MP3's tag is written in
-        front of its audio as it arrives (``head``): each file reaches the disk once. A cover that
-        fails to download does not cost the song: the audio and video are still
-        fetched, and the clip is then reported failed so the next sync tries again.
+        The cover comes first so that a new MP3 or MP4 is tagged, cover included, as
+        its first bytes arrive (``head``) or before it gets its name (``before_commit``):
+        each file reaches the disk once. A cover that fails to download does not cost
+        the song: the audio and video are still fetched, and the clip is then reported
+        failed so the next sync tries again.
         """
         tagged: set[str] = set()
         cover_failure: DownloadError | None = None
@@ -522,18 +522,16 @@ class SyncEngine:
             if job.audio or job.video:
                 clip, options = record.to_clip(), self.options.tag_options
                 cover = load_cover(paths["cover_path"])
-            if job.audio:
-                leading_tag = LeadingID3Tag(clip, options, cover)
-                paths["audio_path"] = self._fetch(
-                    job, record.audio_url, folder / f"{job.stem}.mp3", outcome, head=leading_tag, tag=leading_tag.finish,
-                )
-                tagged.add("audio_path")
-            if job.video:
-                leading_tags = LeadingMP4Tags(clip, options, cover)
-                paths["video_path"] = self._fetch(
-                    job, record.video_url, folder / f"{job.stem}.mp4", outcome, head=leading_tags, tag=leading_tags.finish,
-                )
-                tagged.add("video_path")
+            for needed, column, url, suffix, leading_tags in (
+                (job.audio, "audio_path", record.audio_url, ".mp3", LeadingID3Tag),
+                (job.video, "video_path", record.video_url, ".mp4", LeadingMP4Tags),
+            ):
+                if needed:
+                    leading = leading_tags(clip, options, cover)
+                    paths[column] = self._fetch(
+                        job, url, folder / f"{job.stem}{suffix}", outcome, head=leading, tag=leading.finish,
+                    )
+                    tagged.add(column)
         finally:
             if outcome.files_downloaded:
                 sync_directory(folder)  # one folder fsync makes the clip's renames durable
@@ -545,7 +543,7 @@ class SyncEngine:
                tag: Callable[[Path, str], object] | None = None, **options: Any) -> Path:
         """Download one file to *wanted* (or a free name beside it), tagged by *tag* before it gets its name."""
         self._check_cancel()
-        target = free_path(wanted, own=None)
+        target = free_path(wanted)
 
         def progress(done: int, total: int | None) -> None:
             self.observer.clip_progress(job.clip_id, done, total)

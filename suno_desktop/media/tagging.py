@@ -294,21 +294,17 @@ def _id3_fingerprint(frames: Iterable[Frame], with_cover: bool) -> list[tuple[An
     return sorted(prints, key=repr)
 
 
-def _rendered(frames: list[Frame], version: int, padding: int = 0) -> bytes:
-    """*frames* as a complete ID3v2.*version* tag followed by *padding* zero bytes."""
+def _as_written(frames: list[Frame], version: int) -> ID3:
+    """*frames* after a save-and-load under *version*, i.e. as a reader of the file would see them."""
     tag = ID3()
     for frame in frames:
         tag.add(frame)
     if version == 3:
         tag.update_to_v23()
     buffer = io.BytesIO()
-    tag.save(buffer, v2_version=version, padding=lambda info: padding)
-    return buffer.getvalue()
-
-
-def _as_written(frames: list[Frame], version: int) -> ID3:
-    """*frames* after a save-and-load under *version*, i.e. as a reader of the file would see them."""
-    return ID3(io.BytesIO(_rendered(frames, version)))
+    tag.save(buffer, v2_version=version, padding=lambda info: 0)
+    buffer.seek(0)
+    return ID3(buffer)
 
 
 class LeadingID3Tag:

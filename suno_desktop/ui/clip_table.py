@@ -117,8 +117,9 @@ class ClipTableModel(QAbstractTableModel):
         self._shown = []
         self._hidden_changed.clear()
         if self._sort is not None:
-            self._reorder(self._sort_order(*self._sort))
-        self._position_of = {record.clip_id: pos for pos, record in enumerate(self._clips)}
+            self._reorder(self._sort_order(*self._sort))  # also indexes the positions
+        else:
+            self._position_of = {record.clip_id: pos for pos, record in enumerate(self._clips)}
         self._shown = self._matching(range(len(self._clips)))
         self.endResetModel()
 
