@@ -201,3 +201,154 @@ def test_status_case_and_unknown_values_are_normalised():
     task = parse_task(_task([_flat_clip(status="COMPLETE")], status="success"))
     assert task.status == "SUCCESS" and task.clips[0].status == "complete"
     assert parse_task(_task([], status="WEIRD")).status == "UNKNOWN"
+
+
+# --------------------------------------------------------------------------- camelCase shape
+# new-api's copy of the official Suno API (relay/channel/task/suno/suno_official.go): no clip status.
+
+CREATE_MS = 1733717599123  # 2024-12-09T04:13:19.123Z
+
+
+def _camel_clip(**overrides):
+    clip = {
+        "id": CLIP_ID,
+        "audioUrl": "https://cdn1.suno.ai/x.mp3",
+        "streamAudioUrl": "https://audiopipe.suno.ai/?item_id=x",
+        "imageUrl": "https://cdn2.suno.ai/image_x.jpeg",
+        "prompt": "[Verse]\nLyrics",
+        "modelName": "chirp-v4",
+        "title": "Title",
+        "tags": "tags",
+        "createTime": CREATE_MS,
+        "duration": 198.44,
+    }
+    clip.update(overrides)
+    return clip
+
+
+def _camel_task(clips, **overrides):
+    """The task envelope new-api builds around them: times in ms, the first clip's audio as ``url``."""
+    defaults = {"submit_time": 1733717567000, "start_time": 1733717567000, "finish_time": 1733717767000,
+                "progress": "100%", "url": clips[0]["audioUrl"] if clips else ""}  # fmt: skip
+    return _task(clips, **{**defaults, **overrides})
+
+
+def test_camel_complete_clip_is_normalised():
+    task = parse_task(_camel_task([_camel_clip()]))
+    assert task.submit_time == 1733717567 and task.finish_time == 1733717767  # ms -> s
+    (clip,) = task.clips
+    assert clip.clip_id == CLIP_ID and clip.task_id == TASK_ID and clip.kind == "music"
+    assert clip.status == "complete" and clip.is_complete and clip.error_message == ""
+    assert clip.audio_url == "https://cdn1.suno.ai/x.mp3"
+    assert clip.image_url == "https://cdn2.suno.ai/image_x.jpeg" and clip.video_url == ""
+    assert (clip.title, clip.tags, clip.lyrics, clip.model) == ("Title", "tags", "[Verse]\nLyrics", "chirp-v4")
+    assert clip.duration == 198.44 and clip.description == ""
+    assert clip.created_at == datetime(2024, 12, 9, 4, 13, 19, 123000, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("status", ["NOT_START", "SUBMITTED", "QUEUED", "IN_PROGRESS"])
+def test_camel_pending_clip_streams_but_its_stream_is_never_the_audio(status):
+    raw = _camel_task([_camel_clip(audioUrl="", duration=0)], status=status, finish_time=0, url="")
+    task = parse_task(raw)
+    assert task.is_pending and task.finish_time is None
+    (clip,) = task.clips
+    assert clip.status == "streaming" and clip.is_pending and not clip.is_complete
+    assert clip.audio_url == ""  # not streamAudioUrl: a live stream must never be downloaded
+    assert clip.duration is None  # Go's 0 for "not known yet"
+    (queued,) = parse_task(_camel_task([_camel_clip(audioUrl="", streamAudioUrl="")], status=status)).clips
+    assert queued.status == "queued" and queued.is_pending
+
+
+def test_camel_audio_url_during_a_pending_task_does_not_make_it_complete():
+    (clip,) = parse_task(_camel_task([_camel_clip()], status="IN_PROGRESS")).clips
+    assert clip.status == "streaming" and not clip.is_complete
+
+
+@pytest.mark.parametrize("audio", ["", None, "   "])
+def test_camel_success_without_audio_url_is_an_error_that_says_so(audio):
+    raw = _camel_task([_camel_clip(audioUrl=audio)])
+    (clip,) = parse_task(raw).clips
+    assert clip.is_error and clip.audio_url == ""
+    assert clip.error_message == "The relay reported the song finished but sent no audio URL."
+
+
+def test_camel_failure_task_marks_its_clips_with_the_reason():
+    raw = _camel_task([_camel_clip(audioUrl="")], status="FAILURE", fail_reason="Lyrics flagged")
+    task = parse_task(raw)
+    assert task.fail_reason == "Lyrics flagged"
+    (clip,) = task.clips
+    assert clip.is_error and clip.error_message == "Lyrics flagged"
+    (bare,) = parse_task(_camel_task([_camel_clip()], status="FAILURE", fail_reason=None)).clips
+    assert bare.is_error and bare.error_message == "Suno reported a failure."
+
+
+def test_camel_unknown_task_status_leaves_the_clip_undecided():
+    (clip,) = parse_task(_camel_task([_camel_clip()], status="WEIRD")).clips
+    assert clip.status == "" and not clip.is_complete and not clip.is_error and not clip.is_pending
+
+
+def test_camel_nulls_everywhere():
+    clip = {key: None for key in _camel_clip()}
+    clip["id"] = CLIP_ID
+    raw = {"task_id": TASK_ID, "action": None, "status": "SUCCESS", "fail_reason": None, "submit_time": None,
+           "start_time": None, "finish_time": None, "progress": None, "url": None, "data": [clip]}  # fmt: skip
+    task = parse_task(raw)
+    assert task.submit_time is None and task.finish_time is None
+    (parsed,) = task.clips
+    assert parsed.clip_id == CLIP_ID
+    assert (parsed.title, parsed.tags, parsed.lyrics, parsed.model) == ("", "", "", "")
+    assert parsed.duration is None and parsed.created_at is None
+    assert parsed.audio_url == parsed.image_url == parsed.video_url == ""
+    assert parsed.is_error  # SUCCESS but no audioUrl
+    with pytest.raises(MalformedResponse):
+        parse_task(_camel_task([_camel_clip(id=None)]))
+
+
+def test_camel_clip_with_only_some_camel_keys_is_still_camel():
+    (clip,) = parse_task(_task([{"id": CLIP_ID, "audioUrl": "https://cdn1.suno.ai/x.mp3"}])).clips
+    assert clip.is_complete and clip.audio_url == "https://cdn1.suno.ai/x.mp3"
+    assert clip.image_url == "" and clip.duration is None and clip.created_at is None
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (CREATE_MS, datetime(2024, 12, 9, 4, 13, 19, 123000, tzinfo=timezone.utc)),
+    (str(CREATE_MS), datetime(2024, 12, 9, 4, 13, 19, 123000, tzinfo=timezone.utc)),
+    (86_400_000, datetime(1970, 1, 2, tzinfo=timezone.utc)),  # small, still milliseconds
+    ("2024-12-09T04:13:19Z", datetime(2024, 12, 9, 4, 13, 19, tzinfo=timezone.utc)),
+    (0, None), ("", None), ("soon", None), (True, None), ({"ms": 1}, None), (float("nan"), None)])  # fmt: skip
+def test_camel_create_time_is_milliseconds(value, expected):
+    (clip,) = parse_task(_camel_task([_camel_clip(createTime=value)])).clips
+    assert clip.created_at == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (198.44, 198.44), (200, 200.0), ("187.4", 187.4), (0, None), (0.0, None), (None, None), (-1, None)])
+def test_camel_duration(value, expected):
+    (clip,) = parse_task(_camel_task([_camel_clip(duration=value)])).clips
+    assert clip.duration == expected
+
+
+def test_camel_extra_fields_are_kept_in_raw():
+    extra = {"is_liked": True, "play_count": 3, "display_name": "me", "sourceAudioUrl": "https://x/y.mp3"}
+    raw = _camel_task([_camel_clip(**extra)])
+    task = parse_task(raw)
+    (clip,) = task.clips
+    assert all(clip.raw[key] == value for key, value in extra.items())
+    assert clip.raw["streamAudioUrl"] == "https://audiopipe.suno.ai/?item_id=x"
+    assert task.raw["url"] == "https://cdn1.suno.ai/x.mp3" and task.raw["submit_time"] == 1733717567000
+    assert json.loads(json.dumps(dict(clip.raw))) == raw["data"][0]
+
+
+def test_parse_clip_keeps_working_without_the_task_status():
+    from suno_desktop.relay.model import parse_clip
+
+    flat = parse_clip(_flat_clip(), TASK_ID)
+    assert flat.is_complete and flat.audio_url == "https://cdn1.suno.ai/x.mp3"
+    camel = parse_clip(_camel_clip(), TASK_ID)
+    assert camel.status == "" and camel.audio_url == "https://cdn1.suno.ai/x.mp3"
+    assert parse_clip(_camel_clip(), TASK_ID, task_status="success").is_complete
+
+
+def test_task_times_in_seconds_stay_seconds():
+    task = parse_task(_task([], submit_time="1733717567", finish_time=1733717767.9))
+    assert (task.submit_time, task.finish_time) == (1733717567, 1733717767)

@@ -1,9 +1,10 @@
 """A faithful local stand-in for a Suno API relay, on 127.0.0.1.
 
 Used by the tests, the benchmarks and the app's ``--demo`` mode. It answers the
-two documented routes in both documented clip shapes (``flat`` like the GET
-example, ``nested`` like the POST example), sends ``null`` where real relays do,
-leaves unknown ids out of a batch and shuffles it, walks tasks through their
+two documented routes in three clip shapes (``flat`` like the GET example,
+``nested`` like the POST example, ``camel`` like new-api's copy of the official
+Suno API: camelCase, no clip status, no video, times in ms), sends ``null`` where
+real relays do, leaves unknown ids out of a batch and shuffles it, walks tasks through their
 pending states poll by poll, and can be told to misbehave (rate limits, proxy
 error pages, broken JSON, slow answers, dropped connections).
 
@@ -55,7 +56,7 @@ STREAM_CHUNK_BYTES = 16 * 1024
 
 FAULTS = frozenset({"429", "500", "502-html", "badjson", "wrong-shape", "code-error", "slow", "reset"})
 FAULT_ROUTES = frozenset({"get", "post", "any"})
-SHAPES = frozenset({"flat", "nested"})
+SHAPES = frozenset({"flat", "nested", "camel"})
 COVER_FILES = {"jpeg": ("cover-1.jpg", "cover-3.jpg"), "png": ("cover-2.png",)}
 COVER_TYPES = {"jpeg": "image/jpeg", "png": "image/png"}
 SONG_FILES = ("song-1.mp3", "song-2.mp3", "song-3.mp3")
@@ -238,7 +239,8 @@ class LocalRelay:
         """Add a MUSIC task whose clips' media is served by :attr:`media`; returns its id.
 
         ``duration=...`` (the default) means "the audio file's length, else 12 s";
-        ``None`` sends null. ``cover`` is "jpeg", "png" or None (no cover).
+        ``None`` sends null. ``cover`` is "jpeg", "png" or None (no cover). The ``camel``
+        shape has no clip status and no video, so ``clip_status``/``video`` do not show in it.
         """
         if shape not in SHAPES:
             raise ValueError(f"shape must be one of {sorted(SHAPES)}")
@@ -249,7 +251,7 @@ class LocalRelay:
         task_id = task_id or str(uuid.uuid4())
         created = time.time() if created is None else float(created)
         if model is None:
-            model = "chirp-v4" if shape == "flat" else "chirp-v3"
+            model = "chirp-v3" if shape == "nested" else "chirp-v4"
         clip_list = []
         for _ in range(clips):
             clip_id = str(uuid.uuid4())
@@ -444,15 +446,16 @@ def _render(task: _DemoTask, phase: int) -> dict[str, Any]:
     else:
         status = task.final_status
         progress = "100%"
-    submit = int(task.created)
+    unit = 1000 if task.shape == "camel" else 1  # new-api's official-Suno channel stores ms
+    submit = int(task.created * unit)
     body: dict[str, Any] = {
         "task_id": task.task_id,
         "action": task.action,
         "status": status,
         "fail_reason": task.fail_reason if status == "FAILURE" else "",
         "submit_time": submit,
-        "start_time": 0 if status == "NOT_START" else submit + 1,
-        "finish_time": 0 if pending else submit + 200,
+        "start_time": 0 if status == "NOT_START" else submit + unit,
+        "finish_time": 0 if pending else submit + 200 * unit,
         "progress": progress,
     }
     if task.shape == "nested":
@@ -470,12 +473,14 @@ def _render(task: _DemoTask, phase: int) -> dict[str, Any]:
     if status == "NOT_START" or status == "FAILURE":
         clips: list[dict[str, Any]] = []
     else:
-        render_clip = _flat_clip if task.shape == "flat" else _nested_clip
+        render_clip = {"flat": _flat_clip, "nested": _nested_clip, "camel": _camel_clip}[task.shape]
         clips = [render_clip(task, index, clip, streaming=pending) for index, clip in enumerate(task.clips)]
     body["data"] = clips
+    if task.shape == "camel":  # the first clip's audio, once there is one
+        body["url"] = clips[0]["audioUrl"] if status == "SUCCESS" and clips else ""
     if task.nulls:
-        for key in ("fail_reason", "progress", "start_time", "finish_time"):
-            if not body.get(key):
+        for key in ("fail_reason", "progress", "start_time", "finish_time", "url"):
+            if key in body and not body[key]:
                 body[key] = None
         if "notify_hook" in body:
             body["notify_hook"] = None
@@ -550,6 +555,28 @@ def _nested_clip(task: _DemoTask, index: int, clip: dict[str, Any], *, streaming
         "image_large_url": v["image_large_url"],
         "major_model_version": None if model is None else model.removeprefix("chirp-"),
         "created_at": None if v["created"] is None else _iso(v["created"]),
+    }
+
+
+def _camel_clip(task: _DemoTask, index: int, clip: dict[str, Any], *, streaming: bool) -> dict[str, Any]:
+    """new-api's suno_official.go clip: no status, audioUrl "" until SUCCESS, Go's "" and 0 for unknowns."""
+    v = _clip_values(task, clip, streaming=streaming)
+
+    def go(value: Any, zero: Any) -> Any:
+        return zero if value is None and not task.nulls else value
+
+    duration = float(v["duration"]) if type(v["duration"]) is int else v["duration"]  # Go's float64
+    return {
+        "id": v["id"],
+        "audioUrl": go(None if streaming else v["audio_url"], ""),
+        "streamAudioUrl": go(v["stream_url"], ""),
+        "imageUrl": go(v["image_url"], ""),
+        "prompt": go(v["lyrics"], ""),
+        "modelName": go(v["model"], ""),
+        "title": go(v["title"], ""),
+        "tags": go(v["tags"], ""),
+        "createTime": go(None if v["created"] is None else int(v["created"] * 1000), 0),
+        "duration": go(duration, 0.0),
     }
 
 
