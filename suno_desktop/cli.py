@@ -13,6 +13,7 @@ import os
 import sys
 import tempfile
 import threading
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Sequence
 
@@ -57,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_library_option(sync)
     sync.add_argument("--base-url", metavar="URL", help="relay base URL (or SUNO_API_BASE_URL)")
     sync.add_argument("--token", metavar="TOKEN", help="relay API token (or SUNO_API_TOKEN)")
+    sync.add_argument(
+        "--refresh", action="store_true",
+        help="fetch every task again, finished ones too: picks up titles, tags and lyrics changed on the relay",
+    )
     sync.add_argument("--no-video", action="store_true", help="do not download MP4 videos")
     sync.add_argument("--jobs", type=_positive_int, metavar="N", help="parallel downloads (default 4)")
     sync.add_argument(
@@ -73,9 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sync.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
-    listing = commands.add_parser("list", help="list the clips in the library")
+    listing = commands.add_parser("list", help="list the clips (or the tasks) in the library")
     _add_library_option(listing)
-    listing.add_argument("--json", action="store_true", help="print a JSON array, one object per clip")
+    listing.add_argument("--tasks", action="store_true", help="one entry per task instead of per clip")
+    listing.add_argument("--json", action="store_true", help="print a JSON array, one object per clip (or task)")
     listing.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
@@ -146,6 +152,8 @@ def run_sync(args: argparse.Namespace) -> int:
     task_ids = list(args.task_ids)
     if args.ids_file is not None:
         task_ids.extend(_read_ids_file(args.ids_file))
+    if args.refresh and task_ids:
+        raise UsageError("--refresh fetches every task of the library; give it no task ids.")
     demo_relay = None
     if args.demo:
         from .demo.catalog import start_demo_relay
@@ -172,7 +180,7 @@ def run_sync(args: argparse.Namespace) -> int:
     options = SyncOptions.from_settings(settings, **overrides)
     try:
         with Library(settings.library_dir, create=True) as library:
-            needs_relay = bool(task_ids) or bool(library.pending_task_ids())
+            needs_relay = bool(task_ids) or bool(library.task_ids() if args.refresh else library.pending_task_ids())
             client = _make_client(settings, options) if needs_relay else None
             if not needs_relay:
                 print("No task is pending; checking the files on disk.", file=sys.stderr)
@@ -180,7 +188,7 @@ def run_sync(args: argparse.Namespace) -> int:
             printer = ProgressPrinter()
             engine = SyncEngine(library, client, options, observer=printer)
             try:
-                report = engine.sync(task_ids or None)
+                report = engine.sync(task_ids or None, refresh=args.refresh)
             finally:
                 engine.close()
                 if client is not None:
@@ -244,6 +252,8 @@ class ProgressPrinter(SyncObserver):
                 self._print(f"task {task.task_id}: {task.status.lower().replace('_', ' ')} {task.progress}".rstrip())
         for task_id in result.not_found:
             self._print(f"task {task_id}: not found on the relay")
+        for task_id, reason in result.malformed.items():
+            self._print(f"task {task_id}: could not be read: {reason}")
 
     def clip_finished(self, outcome: ClipOutcome) -> None:
         name = outcome.title or outcome.clip_id
@@ -290,6 +300,8 @@ def run_list(args: argparse.Namespace) -> int:
     if args.library is not None:
         settings.library = str(args.library)
     with Library(settings.library_dir, create=False) as library:
+        if args.tasks:
+            return _list_tasks(library, as_json=args.json)
         records = library.clips()
         rows = [
             {
@@ -308,14 +320,53 @@ def run_list(args: argparse.Namespace) -> int:
             for r in records
         ]
     if args.json:
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        _print_json(rows)
         return EXIT_OK
     for row in rows:
         duration = f"{int(row['duration'] // 60)}:{int(row['duration'] % 60):02d}" if row["duration"] else "--:--"
         print(f"{row['status']:<11} {duration:>6}  {row['clip_id'][:8]}  {row['title'] or 'Untitled'}")
     print(f"{len(rows)} clip(s) in {library.root}", file=sys.stderr)
     return EXIT_OK
+
+
+def _list_tasks(library: Library, *, as_json: bool) -> int:
+    """One entry per task the user added, clips or not: nothing they asked for is hidden."""
+    clip_ids: dict[str, list[str]] = {}
+    for record in library.clips():
+        clip_ids.setdefault(record.task_id, []).append(record.clip_id)
+    tasks = library.tasks()
+    rows = [
+        {
+            "task_id": task.task_id,
+            "action": task.action or None,
+            "status": task.status,
+            "fail_reason": task.reason,
+            "progress": task.progress,
+            "clip_ids": clip_ids.get(task.task_id, []),
+            "added_at": _iso_time(task.added_at),
+            "updated_at": _iso_time(task.updated_at),
+        }
+        for task in tasks
+    ]
+    if as_json:
+        _print_json(rows)
+        return EXIT_OK
+    for task, row in zip(tasks, rows):
+        what = f"{len(row['clip_ids'])} clip(s)" if row["clip_ids"] else task.describe()
+        print(f"{row['status']:<11} {row['task_id']}  {what}")
+    print(f"{len(rows)} task(s) in {library.root}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _iso_time(unix_seconds: float | None) -> str | None:
+    if unix_seconds is None:
+        return None
+    return datetime.fromtimestamp(unix_seconds, tz=timezone.utc).isoformat(timespec="seconds")
+
+
+def _print_json(rows: list[dict]) -> None:
+    json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
 
 
 def _existing(library: Library, relative: str | None) -> str | None:

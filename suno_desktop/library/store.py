@@ -17,10 +17,11 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import datetime
+from enum import Enum
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..relay.model import Clip, Task, is_final_task_status, parse_time
+from ..relay.model import PENDING_TASK_STATUSES, Clip, Task, is_final_task_status, parse_time
 from .lock import LibraryLock
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,27 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX clips_by_task ON clips(task_id, position);
     """,
+    # 2: tasks the user removed stop being polled; when a task last changed, for `list --tasks`
+    """
+    ALTER TABLE tasks ADD COLUMN removed INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE tasks ADD COLUMN updated_at REAL;
+    UPDATE tasks SET updated_at = COALESCE(fetched_at, added_at);
+    """,
 )
+
+#: the reason stored for a task id the relay does not know
+NOT_FOUND_REASON = "The relay does not know this task id (check it for typos)."
+
+
+class TaskRowState(Enum):
+    """How a task without clips shows in the table and in ``list --tasks``."""
+
+    WAITING = "waiting"  # not fetched yet, or queued on the relay
+    GENERATING = "generating"
+    FAILED = "failed"  # the relay says FAILURE (content filter, no credits, ...)
+    UNREADABLE = "unreadable"  # the relay's answer could not be read; asked again later
+    NOT_FOUND = "not_found"
+    EMPTY = "empty"  # finished, but the relay sent no songs
 
 
 @dataclass(slots=True)
@@ -103,10 +124,53 @@ class TaskRecord:
     added_at: float
     fetched_at: float | None
     error: str
+    removed: bool
+    updated_at: float | None
 
     @property
     def is_final(self) -> bool:
         return is_final_task_status(self.status)
+
+    @property
+    def row_state(self) -> TaskRowState:
+        if self.status == "UNKNOWN" and self.error == NOT_FOUND_REASON:
+            return TaskRowState.NOT_FOUND
+        if self.error:
+            return TaskRowState.UNREADABLE
+        if self.status in ("FAILURE", "UNKNOWN"):
+            return TaskRowState.FAILED
+        if self.status == "IN_PROGRESS":
+            return TaskRowState.GENERATING
+        if self.status in PENDING_TASK_STATUSES or self.status == "NOT_FETCHED":
+            return TaskRowState.WAITING
+        return TaskRowState.EMPTY
+
+    @property
+    def reason(self) -> str:
+        """What went wrong with the task, or ""."""
+        state = self.row_state
+        if state in (TaskRowState.NOT_FOUND, TaskRowState.UNREADABLE):
+            return self.error
+        if state == TaskRowState.FAILED:
+            return self.fail_reason or (
+                "The relay reports the task's status as UNKNOWN." if self.status == "UNKNOWN" else "no reason given"
+            )
+        return ""
+
+    def describe(self) -> str:
+        """The sentence the Status column shows for a task that has no clips (yet)."""
+        state = self.row_state
+        if state == TaskRowState.WAITING:
+            return "Waiting…"
+        if state == TaskRowState.GENERATING:
+            return f"Generating {self.progress}" if self.progress and self.progress != "0%" else "Generating…"
+        if state == TaskRowState.FAILED:
+            return f"Failed: {self.reason}"
+        if state == TaskRowState.UNREADABLE:
+            return f"Could not be read: {self.error}"
+        if state == TaskRowState.NOT_FOUND:
+            return "Not found on the relay"
+        return "Finished without songs" if self.action != "LYRICS" else "Finished without lyrics"
 
 
 @dataclass(slots=True)
@@ -285,35 +349,75 @@ class Library:
     # ------------------------------------------------------------------ tasks
 
     def add_task_ids(self, task_ids: Iterable[str]) -> list[str]:
-        """Store new task ids (unknown to the library) and return those that were new."""
+        """Store new task ids and return those that were new.
+
+        An id the user removed before and adds again is theirs once more: it is
+        polled and shown again (its clips stay removed until a refresh brings them).
+        """
         now = time.time()
         added = []
         with self.transaction() as conn:
             for task_id in dict.fromkeys(task_ids):
                 cursor = conn.execute(
-                    "INSERT OR IGNORE INTO tasks(task_id, added_at) VALUES (?, ?)", (task_id, now)
+                    "INSERT OR IGNORE INTO tasks(task_id, added_at, updated_at) VALUES (?, ?, ?)",
+                    (task_id, now, now),
                 )
+                if not cursor.rowcount:
+                    cursor = conn.execute(
+                        "UPDATE tasks SET removed=0, updated_at=? WHERE task_id=? AND removed=1", (now, task_id)
+                    )
                 if cursor.rowcount:
                     added.append(task_id)
         return added
 
-    def tasks(self) -> list[TaskRecord]:
+    def tasks(self, *, include_removed: bool = False) -> list[TaskRecord]:
+        where = "" if include_removed else " WHERE removed=0"
         with self._mutex:
             rows = self._conn.execute(
-                f"SELECT {', '.join(_TASK_COLUMNS)} FROM tasks ORDER BY added_at, task_id"
+                f"SELECT {', '.join(_TASK_COLUMNS)} FROM tasks{where} ORDER BY added_at, rowid"
             ).fetchall()
-        return [TaskRecord(*row) for row in rows]
+        return [_task_record(row) for row in rows]
 
     def task(self, task_id: str) -> TaskRecord | None:
         with self._mutex:
             row = self._conn.execute(
                 f"SELECT {', '.join(_TASK_COLUMNS)} FROM tasks WHERE task_id=?", (task_id,)
             ).fetchone()
-        return TaskRecord(*row) if row else None
+        return _task_record(row) if row else None
 
     def pending_task_ids(self) -> list[str]:
         """Tasks the relay has not finished (or that were never fetched)."""
         return [t.task_id for t in self.tasks() if not t.is_final]
+
+    def task_ids(self) -> list[str]:
+        """Every task the user has not removed: what a refresh asks about."""
+        return [t.task_id for t in self.tasks()]
+
+    def tasks_without_clips(self, task_ids: Iterable[str] | None = None) -> list[TaskRecord]:
+        """Tasks that have no clips yet (or never will): each is one row of its own."""
+        sql = (
+            f"SELECT {', '.join(_TASK_COLUMNS)} FROM tasks t WHERE removed=0 "
+            "AND NOT EXISTS (SELECT 1 FROM clips c WHERE c.task_id=t.task_id)"
+        )
+        params: list[str] = []
+        if task_ids is not None:
+            params = list(task_ids)
+            sql += f" AND task_id IN ({','.join('?' * len(params))})"
+        with self._mutex:
+            rows = self._conn.execute(sql + " ORDER BY added_at, rowid", params).fetchall()
+        return [_task_record(row) for row in rows]
+
+    def remove_tasks(self, task_ids: Iterable[str]) -> None:
+        """The user removed these tasks: they are not polled or shown again, nor their clips."""
+        ids = list(task_ids)
+        now = time.time()
+        with self.transaction() as conn:
+            conn.executemany("UPDATE tasks SET removed=1, updated_at=? WHERE task_id=?", [(now, t) for t in ids])
+            conn.executemany(
+                "UPDATE clips SET removed=1, audio_path=NULL, cover_path=NULL, video_path=NULL, "
+                "updated_at=? WHERE task_id=?",
+                [(now, t) for t in ids],
+            )
 
     def save_task(self, task: Task) -> list[ClipChange]:
         """Store what the relay said about *task* and its clips, in one transaction."""
@@ -322,16 +426,16 @@ class Library:
         with self.transaction() as conn:
             conn.execute(
                 """INSERT INTO tasks(task_id, action, status, fail_reason, progress, submit_time,
-                                     finish_time, added_at, fetched_at, error, raw_json)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)
+                                     finish_time, added_at, fetched_at, error, raw_json, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?)
                    ON CONFLICT(task_id) DO UPDATE SET action=excluded.action,
                        status=excluded.status, fail_reason=excluded.fail_reason,
                        progress=excluded.progress, submit_time=excluded.submit_time,
                        finish_time=excluded.finish_time, fetched_at=excluded.fetched_at,
-                       error='', raw_json=excluded.raw_json""",
+                       error='', raw_json=excluded.raw_json, updated_at=excluded.updated_at""",
                 (
                     task.task_id, task.action, task.status, task.fail_reason, task.progress,
-                    task.submit_time, task.finish_time, now, now, _dump(task.raw),
+                    task.submit_time, task.finish_time, now, now, _dump(task.raw), now,
                 ),
             )
             for position, clip in enumerate(task.clips):
@@ -390,13 +494,14 @@ class Library:
 
     def set_task_error(self, task_id: str, error: str, *, status: str | None = None) -> None:
         """Remember why a task could not be fetched (e.g. the relay does not know it)."""
+        now = time.time()
         with self.transaction() as conn:
             if status is None:
-                conn.execute("UPDATE tasks SET error=? WHERE task_id=?", (error, task_id))
+                conn.execute("UPDATE tasks SET error=?, updated_at=? WHERE task_id=?", (error, now, task_id))
             else:
                 conn.execute(
-                    "UPDATE tasks SET error=?, status=?, fetched_at=? WHERE task_id=?",
-                    (error, status, time.time(), task_id),
+                    "UPDATE tasks SET error=?, status=?, fetched_at=?, updated_at=? WHERE task_id=?",
+                    (error, status, now, now, task_id),
                 )
 
     def raw_json(self, clip_id: str) -> dict | None:
@@ -453,6 +558,12 @@ class Library:
                 "updated_at=? WHERE clip_id=?",
                 [(time.time(), clip_id) for clip_id in clip_ids],
             )
+
+
+def _task_record(row: sqlite3.Row) -> TaskRecord:
+    record = TaskRecord(*row)
+    record.removed = bool(record.removed)
+    return record
 
 
 def _clip_record(row: sqlite3.Row) -> ClipRecord:

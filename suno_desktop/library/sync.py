@@ -34,14 +34,12 @@ from ..relay.client import RelayClient
 from ..relay.errors import AuthError, ConfigurationError, RelayError
 from ..relay.model import Task
 from .filenames import DEFAULT_TEMPLATE, render_stem
-from .store import DB_DIR_NAME, ClipRecord, ClipState, Library
+from .store import DB_DIR_NAME, NOT_FOUND_REASON, ClipRecord, ClipState, Library, LibraryUnavailable
 
 if TYPE_CHECKING:
     from ..settings import Settings
 
 log = logging.getLogger(__name__)
-
-NOT_FOUND_REASON = "The relay does not know this task id (check it for typos)."
 
 
 @dataclass(frozen=True)
@@ -244,6 +242,8 @@ class SyncEngine:
             outcome.error = "cancelled"
             self._save_paths(job.clip_id, paths, state=ClipState.MISSING)
         except (DownloadError, TaggingError, OSError) as exc:
+            if self._library_gone(outcome):
+                return outcome
             outcome.error = _sentence(exc)
             log.warning("clip %s failed: %s", job.clip_id, outcome.error)
             self._save_paths(job.clip_id, paths, state=ClipState.FAILED, error=outcome.error)
@@ -256,14 +256,30 @@ class SyncEngine:
         self.observer.clip_finished(outcome)
         return outcome
 
+    def _library_gone(self, outcome: ClipOutcome) -> bool:
+        """A failure because the folder vanished (unplugged drive) is not the clip's fault.
+
+        Nothing is recorded: the clip keeps its state and is done again when the
+        folder is back.
+        """
+        try:
+            self.library.check_available()
+        except LibraryUnavailable as exc:
+            outcome.cancelled = True
+            outcome.error = str(exc)
+            log.warning("clip %s stopped: %s", outcome.clip_id, outcome.error)
+            self.observer.clip_finished(outcome)
+            return True
+        return False
+
     # ------------------------------------------------------------------ the CLI's scheduler
 
-    def sync(self, task_ids: Iterable[str] | None = None) -> SyncReport:
+    def sync(self, task_ids: Iterable[str] | None = None, *, refresh: bool = False) -> SyncReport:
         """Add and sync *task_ids*, or re-sync the whole library when None.
 
         Given ids are fetched even if final (to pick up a changed title); a re-sync
-        polls only tasks that are not final. Clips are downloaded while other tasks
-        are still pending.
+        polls only tasks that are not final, a *refresh* every task. Clips are
+        downloaded while other tasks are still pending.
         """
         started = time.monotonic()
         report = SyncReport()
@@ -274,7 +290,7 @@ class SyncEngine:
             targets = list(dict.fromkeys(task_ids))
             lib.add_task_ids(targets)
         else:
-            targets = lib.pending_task_ids()
+            targets = lib.task_ids() if refresh else lib.pending_task_ids()
         scope = None if task_ids is None else set(targets)
         deadline = started + self.options.timeout
         interval = max(self.options.poll_interval, 0.0)

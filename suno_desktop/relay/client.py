@@ -264,6 +264,12 @@ class RelayClient:
                 return self.fetch_task(task_id)
             except TaskNotFound:
                 return None
+            except MalformedResponse as exc:  # as in a batch: one broken task hides no other
+                if exc.task_id is None:
+                    raise
+                with self._lock:
+                    self.rejected[task_id] = exc.message
+                return None
 
         if len(chunk) == 1:
             results = [fetch_or_none(chunk[0])]
