@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 import time
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -32,7 +32,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QDrag, QKeySequence, QPainter, QPainterPath, QPalette, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyledItemDelegate, QStyleOptionProgressBar, QStyle, QTableView, QApplication
 
-from ..library.store import ClipRecord, ClipState, Library
+from ..library.store import ClipRecord, ClipState, Library, TaskRecord, TaskRowState
 
 CLIP_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -77,6 +77,33 @@ def search_text(record: ClipRecord) -> str:
     return f"{record.title}\n{record.tags}\n{record.lyrics}".casefold()
 
 
+TASK_ROW_PREFIX = "task:"
+_WAITING_TASK = (TaskRowState.WAITING, TaskRowState.GENERATING)
+NO_FILES = (False, False, False)
+
+
+def task_row(task: TaskRecord) -> ClipRecord:
+    """A task that has no clips (yet) as one row of its own, its sentence in the Status column.
+
+    The user pasted this id: whether the relay is still generating, failed, or never
+    heard of it, they must see it. Its clips replace the row when they arrive.
+    """
+    added = datetime.fromtimestamp(task.added_at, tz=timezone.utc).isoformat()
+    return ClipRecord(
+        clip_id=TASK_ROW_PREFIX + task.task_id, task_id=task.task_id, position=0, kind="task",
+        title=f"Task {task.task_id}", tags="Lyrics" if task.action == "LYRICS" else "", lyrics="",
+        description="", model="", duration=None, created_at=added, relay_status=task.status,
+        error=task.describe(), audio_url="", image_url="", video_url="",
+        state=ClipState.PENDING if task.row_state in _WAITING_TASK else ClipState.FAILED,
+        audio_path=None, cover_path=None, video_path=None, file_stem=None, tag_key=None,
+        removed=False, updated_at=task.updated_at or task.added_at,
+    )
+
+
+def is_task_row(record: ClipRecord) -> bool:
+    return record.kind == "task"
+
+
 class ClipTableModel(QAbstractTableModel):
     """The library's clips, one row each for those the search lets through.
 
@@ -96,6 +123,8 @@ class ClipTableModel(QAbstractTableModel):
         self._needle = ""
         self._hidden_changed: set[str] = set()  # hidden clips updated since the search last changed
         self._progress: dict[str, float] = {}
+        self._task_rows = 0  # rows that stand for a task without clips
+        self._tasks_with_clips: set[str] = set()
         self._thumbnail: Callable[[ClipRecord], QPixmap | None] = lambda record: None
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._version = 0  # bumped whenever rows or their values change
@@ -113,6 +142,8 @@ class ClipTableModel(QAbstractTableModel):
         self._clips = list(records)
         self._on_disk = on_disk if on_disk is not None else [self._files_of(r) for r in self._clips]
         self._texts = [search_text(record) for record in self._clips]
+        self._task_rows = sum(1 for record in self._clips if record.kind == "task")
+        self._tasks_with_clips = {record.task_id for record in self._clips if record.kind != "task"}
         self._progress.clear()
         self._shown = []
         self._hidden_changed.clear()
@@ -124,6 +155,8 @@ class ClipTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def _files_of(self, record: ClipRecord) -> tuple[bool, bool, bool]:
+        if record.kind == "task":
+            return NO_FILES
         root = self.library.root if self.library is not None else None
 
         def exists(relative: str | None) -> bool:
@@ -132,40 +165,85 @@ class ClipTableModel(QAbstractTableModel):
         return exists(record.audio_path), exists(record.cover_path), exists(record.video_path)
 
     def upsert(self, records: Iterable[ClipRecord]) -> None:
-        """Update clips in place (they stay shown until the search changes) and append new ones."""
+        """Update rows in place (they stay shown until the search changes) and add new ones.
+
+        A task's first clip takes the place of the task's own row, the others go right
+        after it; clips of tasks without a row, and new task rows, are appended.
+        """
         self._version += 1
-        new = []
+        new: list[ClipRecord] = []
         for record in records:
             pos = self._position_of.get(record.clip_id)
             if record.removed:
                 if pos is not None:
                     self.remove_ids([record.clip_id])
-                continue
-            if pos is None:
-                new.append(record)
-                continue
-            self._clips[pos] = record
-            self._on_disk[pos] = self._files_of(record)
-            self._texts[pos] = search_text(record)
-            if record.state != ClipState.DOWNLOADING:
-                self._progress.pop(record.clip_id, None)
-            row = self.row_of(record.clip_id)
-            if row is not None:
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+            elif pos is not None:
+                self._replace_at(pos, record)
+            elif record.kind != "task" or record.task_id not in self._tasks_with_clips:
+                new.append(record)  # (a task row read before its clips arrived is stale)
+        if not new:
+            return
+        holders: dict[int, list[ClipRecord]] = {}
+        appended = []
+        for record in new:
+            holder = None if record.kind == "task" else self._position_of.get(TASK_ROW_PREFIX + record.task_id)
+            if holder is None:
+                appended.append(record)
             else:
-                self._hidden_changed.add(record.clip_id)  # may match the next, longer search
-        if new:
-            first = len(self._clips)
-            for offset, record in enumerate(new):
-                self._clips.append(record)
-                self._on_disk.append(self._files_of(record))
-                self._texts.append(search_text(record))
-                self._position_of[record.clip_id] = first + offset
-            shown = self._matching(range(first, len(self._clips)))
-            if shown:
-                self.beginInsertRows(QModelIndex(), len(self._shown), len(self._shown) + len(shown) - 1)
-                self._shown.extend(shown)
-                self.endInsertRows()
+                holders.setdefault(holder, []).append(record)
+            if record.kind != "task":
+                self._tasks_with_clips.add(record.task_id)
+        for pos in sorted(holders, reverse=True):  # from the end: earlier positions stay valid
+            first, *rest = holders[pos]
+            self._replace_at(pos, first)
+            if rest:
+                self._insert_after(pos, rest)
+        if appended:
+            self._insert_after(len(self._clips) - 1, appended)
+
+    def _replace_at(self, pos: int, record: ClipRecord) -> None:
+        old_id = self._clips[pos].clip_id
+        if old_id != record.clip_id:  # a task row handing its place to its first clip
+            del self._position_of[old_id]
+            self._position_of[record.clip_id] = pos
+            self._progress.pop(old_id, None)
+            self._task_rows -= 1
+        self._clips[pos] = record
+        self._on_disk[pos] = self._files_of(record)
+        self._texts[pos] = search_text(record)
+        if record.state != ClipState.DOWNLOADING:
+            self._progress.pop(record.clip_id, None)
+        row = self._row_at(pos)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        else:
+            self._hidden_changed.add(record.clip_id)  # may match the next, longer search
+
+    def _insert_after(self, pos: int, records: list[ClipRecord]) -> None:
+        """Insert *records* after position *pos*; costs only what lies behind them."""
+        at = pos + 1
+        texts = [search_text(record) for record in records]
+        needle = self._needle
+        shown_new = [at + n for n, text in enumerate(texts) if not needle or needle in text]
+        first_row = bisect_right(self._shown, pos)
+
+        def change() -> None:
+            count = len(records)
+            self._clips[at:at] = records
+            self._on_disk[at:at] = [self._files_of(record) for record in records]
+            self._texts[at:at] = texts
+            clips, position_of = self._clips, self._position_of
+            for moved in range(at, len(clips)):
+                position_of[clips[moved].clip_id] = moved
+            self._shown[first_row:] = shown_new + [p + count for p in self._shown[first_row:]]
+            self._task_rows += sum(1 for record in records if record.kind == "task")
+
+        if shown_new:
+            self.beginInsertRows(QModelIndex(), first_row, first_row + len(shown_new) - 1)
+            change()
+            self.endInsertRows()
+        else:
+            change()  # none is shown: the rows Qt knows keep their numbers
 
     def remove_ids(self, clip_ids: Iterable[str]) -> None:
         gone = {c for c in clip_ids if c in self._position_of}
@@ -175,17 +253,24 @@ class ClipTableModel(QAbstractTableModel):
 
         def remove() -> None:
             keep = [pos for pos, record in enumerate(self._clips) if record.clip_id not in gone]
+            self._task_rows -= sum(1 for clip_id in gone if clip_id.startswith(TASK_ROW_PREFIX))
             self._reorder(keep)
             for clip_id in gone:
                 self._progress.pop(clip_id, None)
 
         self._change_layout(remove)
 
-    def mark_downloading(self, clip_id: str) -> None:
-        pos = self._position_of.get(clip_id)
-        if pos is not None and self._clips[pos].state != ClipState.DOWNLOADING:
-            self._clips[pos] = replace(self._clips[pos], state=ClipState.DOWNLOADING)
-            self._emit_changed(clip_id, COL_STATUS)
+    def mark_downloading(self, clip_ids: Iterable[str]) -> None:
+        for clip_id in clip_ids:
+            pos = self._position_of.get(clip_id)
+            if pos is not None and self._clips[pos].state != ClipState.DOWNLOADING:
+                self._clips[pos] = replace(self._clips[pos], state=ClipState.DOWNLOADING)
+                self._emit_changed(clip_id, COL_STATUS)
+
+    def set_progress_of(self, progress: dict[str, tuple[int, int | None]]) -> None:
+        """Bytes done of several downloads at once (the controller coalesces them)."""
+        for clip_id, (done, total) in progress.items():
+            self.set_progress(clip_id, done, total)
 
     def set_progress(self, clip_id: str, done: int, total: int | None) -> None:
         if clip_id not in self._position_of:
@@ -282,8 +367,9 @@ class ClipTableModel(QAbstractTableModel):
     def row_of(self, clip_id: str) -> int | None:
         """The clip's row, or None when it is not in the library or the search hides it."""
         pos = self._position_of.get(clip_id)
-        if pos is None:
-            return None
+        return None if pos is None else self._row_at(pos)
+
+    def _row_at(self, pos: int) -> int | None:
         row = bisect_left(self._shown, pos)
         return row if row < len(self._shown) and self._shown[row] == pos else None
 
@@ -321,7 +407,10 @@ class ClipTableModel(QAbstractTableModel):
         return list(self._clips)
 
     def clip_count(self) -> int:
-        return len(self._clips)
+        return len(self._clips) - self._task_rows
+
+    def task_row_count(self) -> int:
+        return self._task_rows
 
     # -- Qt model API -------------------------------------------------------
 
@@ -385,6 +474,8 @@ class ClipTableModel(QAbstractTableModel):
         return None
 
     def _status_text(self, record: ClipRecord) -> str:
+        if record.kind == "task":
+            return record.error
         if record.state == ClipState.DOWNLOADING:
             fraction = self._progress.get(record.clip_id)
             if fraction is not None and fraction >= 0:

@@ -166,22 +166,26 @@ class ClipDetailPane(QWidget):
         self.fields["Model"].setText(record.model or "—")
         self.fields["Duration"].setText(format_duration(record.duration) or "—")
         self.fields["Created"].setText(format_created(record.created_at) or "—")
+        is_task = record.kind == "task"  # a task with no clips yet: its sentence is the status
         status = STATUS_TEXT.get(record.state, record.state)
-        self.fields["Status"].setText(f"{status}: {record.error}" if record.error else status)
+        if is_task:
+            self.fields["Status"].setText(record.error)
+        else:
+            self.fields["Status"].setText(f"{status}: {record.error}" if record.error else status)
         self.fields["Files"].setText(
             ", ".join(n for n, present in zip(("MP3", "Cover", "MP4"), files) if present) or "none on disk"
         )
         self.task_id.setText(record.task_id)
-        self.clip_id.setText(record.clip_id)
+        self.clip_id.setText("—" if is_task else record.clip_id)
         self.task_id.setCursorPosition(0)
         self.clip_id.setCursorPosition(0)
         self.description.setText(f"Prompt: {record.description}" if record.description else "")
         self.description.setVisible(bool(record.description))
-        self.lyrics.setPlainText(record.lyrics or "No lyrics (instrumental).")
+        self.lyrics.setPlainText(record.lyrics or ("No songs yet." if is_task else "No lyrics (instrumental)."))
         self.play_button.setEnabled(files[0])
         self.folder_button.setEnabled(any(files))
         self.url_button.setEnabled(bool(record.audio_url))
-        self.cover.setVisible(record.kind != "lyrics")
+        self.cover.setVisible(record.kind == "music")
         self.set_cover(None)
 
     def set_cover(self, pixmap: QPixmap | None) -> None:

@@ -10,11 +10,13 @@ from PySide6.QtCore import QByteArray, QFile, QSettings, QSize, Qt, QTimer, QFil
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
-    QProgressBar,
     QSplitter,
     QTabWidget,
     QToolBar,
@@ -30,11 +32,13 @@ from ..playback.player import Player
 from ..relay.task_ids import extract_task_ids
 from ..settings import Settings, SettingsStore, config_dir
 from .add_tasks_dialog import AddTasksDialog
-from .clip_table import COL_COVER, ClipFilterProxy, ClipTableModel, ClipTableView
+from .clip_table import NO_FILES, ClipFilterProxy, ClipTableModel, ClipTableView, is_task_row, task_row
 from .detail_pane import ClipDetailPane
 from .export_dialog import ExportDialog
 from .icons import app_icon, standard_icon
+from .library_presence import LibraryPresence
 from .player_bar import PlayerBar
+from .progress_meter import ProgressMeter
 from .settings_dialog import SettingsDialog
 from .sync_controller import SyncController
 from .theme import apply_color_scheme
@@ -105,10 +109,13 @@ class MainWindow(QMainWindow):
         self.side_tabs.setMinimumWidth(300)
 
         self.player_bar = PlayerBar(self.player)
+        self.presence = LibraryPresence(library, self.io_pool, self)
+        self.library_banner = self._build_library_banner()
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        layout.addWidget(self.library_banner)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.player_bar)
         self.setCentralWidget(central)
@@ -131,8 +138,29 @@ class MainWindow(QMainWindow):
         if not self.player.available:
             self.show_message(self.player.unavailable_reason)
         self.resize_default_if_new()
+        self.presence.start()
 
     # ------------------------------------------------------------------ building
+
+    def _build_library_banner(self) -> QFrame:
+        """A bar above the table while the library folder is away; hidden otherwise."""
+        banner = QFrame()
+        banner.setObjectName("libraryBanner")
+        banner.setStyleSheet(
+            "#libraryBanner { background: #fff3cd; border-bottom: 1px solid #e0c36a; }"
+            "#libraryBanner QLabel { color: #5c4300; }"
+        )
+        row = QHBoxLayout(banner)
+        row.setContentsMargins(12, 8, 12, 8)
+        icon = QLabel()
+        icon.setPixmap(standard_icon("dialog-warning").pixmap(20, 20))
+        self.library_banner_text = QLabel()
+        self.library_banner_text.setObjectName("libraryBannerText")
+        self.library_banner_text.setWordWrap(True)
+        row.addWidget(icon)
+        row.addWidget(self.library_banner_text, 1)
+        banner.hide()
+        return banner
 
     def _action(self, text: str, icon: str | None, shortcut, slot, *, tip: str = "", name: str = "") -> QAction:
         action = QAction(text, self)
@@ -160,6 +188,11 @@ class MainWindow(QMainWindow):
         self.next_action = self._action("Next", None, "Ctrl+Right", lambda: self.play_next(1), name="nextAction")
         self.previous_action = self._action("Previous", None, "Ctrl+Left", lambda: self.play_next(-1), name="previousAction")
         self.refresh_action = self._action("Refresh Selected from Relay", None, "Shift+F5", self.refresh_selected, name="refreshAction")
+        self.refresh_all_action = self._action(
+            "Refresh from Relay", None, "Ctrl+F5", self.refresh_all,
+            tip="Fetch every task again, finished ones too", name="refreshAllAction",
+        )
+        self.retry_action = self._action("Retry", None, None, self.refresh_selected, tip="Fetch the selected tasks again now", name="retryAction")
         self.space = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
         self.space.setContext(Qt.ShortcutContext.WindowShortcut)
         self.space.activated.connect(self.play_pause)
@@ -189,7 +222,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for action in (self.add_action, self.sync_action, self.refresh_action, self.export_action):
+        for action in (self.add_action, self.sync_action, self.refresh_all_action, self.refresh_action, self.export_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -225,11 +258,8 @@ class MainWindow(QMainWindow):
         self.error_label.setMaximumWidth(520)
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
-        self.progress = QProgressBar()
+        self.progress = ProgressMeter("%v / %m clips")
         self.progress.setObjectName("syncProgress")
-        self.progress.setMaximumWidth(180)
-        self.progress.setTextVisible(True)
-        self.progress.setFormat("%v / %m clips")
         self.progress.hide()
         status.addPermanentWidget(self.error_label)
         status.addPermanentWidget(self.progress)
@@ -239,6 +269,10 @@ class MainWindow(QMainWindow):
         self.search.textChanged.connect(self._filter)  # as you type: ~35 ms at 50,000 clips
         self.table.activated_clip.connect(self.play_clip)
         self.table.copy_requested.connect(self.copy_selected)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._table_menu)
+        self.presence.lost.connect(self._library_lost)
+        self.presence.back.connect(self._library_back)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.proxy.rowsInserted.connect(lambda *_: self._rows_arrived())
@@ -256,10 +290,11 @@ class MainWindow(QMainWindow):
         self.player.current_changed.connect(self._now_playing_changed)
         c = self.controller
         c.clips_changed.connect(self._clips_changed)
-        c.clip_started.connect(self.model.mark_downloading)
+        c.tasks_changed.connect(lambda tasks: self.model.upsert([task_row(task) for task in tasks]))
+        c.clips_started.connect(self.model.mark_downloading)
         c.about_to_write.connect(self._about_to_write)
         c.all_clips_checked.connect(self._all_clips_checked)
-        c.clip_progress.connect(self.model.set_progress)
+        c.clip_progress.connect(self.model.set_progress_of)
         c.progress.connect(self._progress)
         c.busy_changed.connect(self._busy_changed)
         c.status.connect(self.show_message)
@@ -283,7 +318,9 @@ class MainWindow(QMainWindow):
             def exists(relative: str | None) -> bool:
                 return bool(relative) and os.path.isfile(os.path.join(root, relative))
 
-            return records, [(exists(r.audio_path), exists(r.cover_path), exists(r.video_path)) for r in records]
+            on_disk = [(exists(r.audio_path), exists(r.cover_path), exists(r.video_path)) for r in records]
+            tasks = [task_row(task) for task in library.tasks_without_clips()]  # every id added stays visible
+            return records + tasks, on_disk + [NO_FILES] * len(tasks)
 
         self.show_message("Opening the library…")
         self.io_pool.submit(read, on_result=self._library_loaded, on_error=lambda exc: self._error("library", str(exc)))
@@ -293,7 +330,7 @@ class MainWindow(QMainWindow):
         self.model.set_records(records, on_disk)
         self._update_count()
         self._watch_folders()
-        self.show_message(f"{len(records)} clip(s) in {self.library.root}")
+        self.show_message(f"{self.model.clip_count()} clip(s) in {self.library.root}")
         if self.proxy.rowCount():
             self.table.selectRow(0)
         self.library_loaded = True
@@ -315,7 +352,7 @@ class MainWindow(QMainWindow):
             self._watcher.addPaths(missing)
 
     def _files_changed(self) -> None:
-        if self.controller.job_pool.busy:
+        if self.controller.busy:
             self._watch_debounce.start(1500)  # our own downloads; look once they are done
             return
         self.controller.check_files()
@@ -354,8 +391,10 @@ class MainWindow(QMainWindow):
             self.table.selectRow(0)
 
     def _update_count(self) -> None:
-        total, shown = self.model.clip_count(), self.proxy.rowCount()
-        self.count_label.setText(f"{shown} of {total} clips" if shown != total else f"{total} clips")
+        tasks = self.model.task_row_count()
+        total, shown = self.model.clip_count() + tasks, self.proxy.rowCount()
+        clips = f"{shown} of {total}" if shown != total else f"{total - tasks}"
+        self.count_label.setText(f"{clips} clips" + (f" · {tasks} task(s) without songs" if tasks else ""))
 
     def _thumbnail_for(self, record: ClipRecord) -> QPixmap | None:
         if not record.cover_path:
@@ -401,6 +440,8 @@ class MainWindow(QMainWindow):
         self.remove_action.setEnabled(selected)
         self.copy_action.setEnabled(selected)
         self.refresh_action.setEnabled(selected and self.controller.has_relay)
+        self.retry_action.setEnabled(selected and self.controller.has_relay)
+        self.refresh_all_action.setEnabled(self.controller.has_relay)
 
     # ------------------------------------------------------------------ commands
 
@@ -421,6 +462,30 @@ class MainWindow(QMainWindow):
     def refresh_selected(self) -> None:
         task_ids = sorted({self.model.record_for(c).task_id for c in self.table.selected_clip_ids()})
         self.controller.refresh_tasks(task_ids)
+
+    def refresh_all(self) -> None:
+        self.controller.refresh_all()
+
+    def _table_menu(self, position) -> None:
+        """Right-click: what can be done with the rows under the mouse."""
+        index = self.table.indexAt(position)
+        if index.isValid() and not self.table.selectionModel().isRowSelected(index.row()):
+            self.table.selectRow(index.row())
+        records = self.selected_records()
+        if not records:
+            return
+        menu = QMenu(self)
+        menu.setObjectName("tableMenu")
+        if all(is_task_row(record) for record in records):
+            menu.addAction(self.retry_action)
+        else:
+            menu.addAction(self.play_action)
+            menu.addAction(self.copy_action)
+            menu.addAction(self.export_action)
+            menu.addAction(self.refresh_action)
+        menu.addSeparator()
+        menu.addAction(self.remove_action)
+        menu.popup(self.table.viewport().mapToGlobal(position))
 
     def selected_records(self) -> list[ClipRecord]:
         return [self.model.record(row) for row in sorted(self.table.selected_source_rows())]
@@ -466,10 +531,15 @@ class MainWindow(QMainWindow):
         if not records:
             return None
         names = ", ".join(f"“{r.title or 'Untitled'}”" for r in records[:3]) + (" …" if len(records) > 3 else "")
+        tasks = sum(1 for r in records if is_task_row(r))
+        what = " and ".join(
+            text for count, text in ((len(records) - tasks, f"{len(records) - tasks} clip(s)"),
+                                     (tasks, f"{tasks} task(s)")) if count
+        )
         box = QMessageBox(
             QMessageBox.Icon.Question, "Remove from library",
-            f"Remove {len(records)} clip(s) from the library? {names}\n\n"
-            "Their files will be moved to the trash, and a later sync will not bring them back.",
+            f"Remove {what} from the library? {names}\n\n"
+            "Files will be moved to the trash, and a later sync will not bring them back.",
             QMessageBox.StandardButton.Cancel, self,
         )
         box.setObjectName("removeDialog")
@@ -507,10 +577,12 @@ class MainWindow(QMainWindow):
                 path.unlink()
             except OSError as exc:
                 self.show_error_sentence(f"Could not delete {path.name}: {exc.strerror}")
-        clip_ids = [r.clip_id for r in records]
+        clip_ids = [r.clip_id for r in records if not is_task_row(r)]
+        task_ids = [r.task_id for r in records if is_task_row(r)]
         self.library.remove_clips(clip_ids)
-        self.model.remove_ids(clip_ids)
-        self.show_message(f"Removed {len(clip_ids)} clip(s) from the library.")
+        self.library.remove_tasks(task_ids)
+        self.model.remove_ids([r.clip_id for r in records])
+        self.show_message(f"Removed {len(records)} row(s) from the library.")
 
     def open_settings(self) -> SettingsDialog:
         location = self.settings_store.token_location if self.settings_store else "settings file"
@@ -625,6 +697,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 30000)
 
     def _error(self, kind: str, sentence: str) -> None:
+        if kind == "library":  # the bar above the table says it, and says when it is back
+            self.presence.check_now()
+            self.show_error_sentence(sentence)
+            return
         self.show_error_sentence(sentence)
         if kind in DIALOG_ERRORS and self.isVisible():
             if self.error_dialog is not None:
@@ -638,9 +714,20 @@ class MainWindow(QMainWindow):
             box.open()
 
     def _progress(self, done: int, total: int) -> None:
-        self.progress.setMaximum(max(total, 1))
-        self.progress.setValue(done)
+        self.progress.set_progress(done, total)
         self.progress.setVisible(done < total)
+
+    def _library_lost(self, sentence: str) -> None:
+        self.controller.pause()
+        self.library_banner_text.setText(sentence)
+        self.library_banner.show()
+        self.show_error_sentence(sentence)
+
+    def _library_back(self) -> None:
+        self.library_banner.hide()
+        self.error_label.clear()
+        self.show_message(f"The library folder {self.library.root} is back; syncing again.")
+        self.controller.resume()
 
     def _busy_changed(self, busy: bool) -> None:
         self.sync_action.setEnabled(True)
@@ -695,6 +782,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.save_state()
+        self.presence.stop()
         self.player.stop()
         self.video.stop()
         self.controller.shutdown()

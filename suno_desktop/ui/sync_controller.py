@@ -1,19 +1,23 @@
 """The window's scheduler for the core sync engine.
 
 Fetch and plan units run one at a time on a single-thread pool (they share the
-relay and the database); clip jobs run on a pool as wide as the "parallel
-downloads" setting. Every result comes back by a queued signal, so the GUI
-thread only ever updates models. Pending tasks are polled with backoff while the
-app is open. Each kind of error is reported once until things work again: a bad
-token must not become a dialog per clip.
+relay and the database); clip jobs go into one queue that as many pool threads
+as the "parallel downloads" setting drain. Workers never call into the GUI per
+clip: what they report (jobs started, bytes, results) is collected under a lock
+and taken by the GUI thread on a timer, so a sync of a thousand clips costs the
+event loop a few small updates a second, not a thousand. Pending tasks are
+polled with backoff while the app is open. Each kind of error is reported once
+until things work again: a bad token must not become a dialog per clip.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
+from typing import Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from ..library.lock import LibraryBusy
 from ..library.store import Library, LibraryUnavailable
@@ -27,50 +31,114 @@ log = logging.getLogger(__name__)
 
 MAX_POLL_SECONDS = 60.0
 LOCK_RETRY_MS = 5000
+#: how often the GUI takes what the workers reported while a sync runs
+FLUSH_MS = 100
 
 
-class _EngineSignals(QObject):
-    """Lives on the GUI thread; the engine's observer emits these from worker threads."""
+class _LiveProgress(SyncObserver):
+    """What the engine reports from worker threads, kept until the GUI takes it."""
 
-    clip_started = Signal(str)
-    clip_progress = Signal(str, object, object)
-
-
-class _SignalObserver(SyncObserver):
-    def __init__(self, signals: _EngineSignals) -> None:
-        self.signals = signals
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._started: list[str] = []
+        self._bytes: dict[str, tuple[int, int | None]] = {}
 
     def clip_started(self, job: ClipJob) -> None:
-        self.signals.clip_started.emit(job.clip_id)
+        with self._lock:
+            self._started.append(job.clip_id)
 
     def clip_progress(self, clip_id: str, done: int, total: int | None) -> None:
-        self.signals.clip_progress.emit(clip_id, done, total)
+        with self._lock:
+            self._bytes[clip_id] = (done, total)
+
+    def take(self) -> tuple[list[str], dict[str, tuple[int, int | None]]]:
+        with self._lock:
+            started, self._started = self._started, []
+            progress, self._bytes = self._bytes, {}
+        return started, progress
+
+
+class ClipJobQueue:
+    """One queue of clip jobs, drained by at most ``width`` threads of a ``QThreadPool``.
+
+    Queuing a thousand jobs costs the GUI thread one ``deque.extend``; results
+    wait in a second deque until :meth:`take_results`.
+    """
+
+    def __init__(self, pool: QThreadPool, run: Callable[[ClipJob], tuple]) -> None:
+        self._pool = pool
+        self._run = run
+        self._lock = threading.Lock()
+        self._jobs: deque[ClipJob] = deque()
+        self._results: deque[tuple] = deque()
+        self._draining = 0
+        self.width = 1
+
+    @property
+    def busy(self) -> bool:
+        with self._lock:
+            return bool(self._draining or self._jobs or self._results)
+
+    def put(self, jobs: list[ClipJob]) -> None:
+        with self._lock:
+            self._jobs.extend(jobs)
+            starting = max(0, min(self.width, len(self._jobs)) - self._draining)
+            self._draining += starting
+        for _ in range(starting):
+            self._pool.start(self._drain)
+
+    def take_results(self) -> list[tuple]:
+        with self._lock:
+            results = list(self._results)
+            self._results.clear()
+        return results
+
+    def clear(self) -> None:
+        """Forget jobs not started yet (the app is closing)."""
+        with self._lock:
+            self._jobs.clear()
+
+    def _drain(self) -> None:  # on a pool thread
+        while True:
+            with self._lock:
+                if not self._jobs:
+                    self._draining -= 1
+                    return
+                job = self._jobs.popleft()
+            try:
+                result = self._run(job)
+            except Exception as exc:  # noqa: BLE001 - a crashed job must still be counted
+                log.exception("clip job %s crashed", job.clip_id)
+                result = (ClipOutcome(job.clip_id, job.title, ok=False, error=f"Something went wrong: {exc}"), None)
+            with self._lock:
+                self._results.append(result)
 
 
 class SyncController(QObject):
     clips_changed = Signal(list)  # fresh ClipRecords, read on the worker that changed them
-    clip_started = Signal(str)  # a clip job began (downloading)
+    tasks_changed = Signal(list)  # TaskRecords of tasks that have no clips (yet): one row each
+    clips_started = Signal(list)  # clip ids whose jobs began (downloading)
     about_to_write = Signal(str)  # a clip's files are about to be rewritten: let go of them
     all_clips_checked = Signal(list)  # every ClipRecord after a file check
-    clip_progress = Signal(str, object, object)  # clip id, bytes done, total or None
+    clip_progress = Signal(dict)  # clip id -> (bytes done, total or None), coalesced
     busy_changed = Signal(bool)
     progress = Signal(int, int)  # clip jobs done, total in the current batch
     status = Signal(str)  # a sentence for the status bar
     error = Signal(str, str)  # kind, sentence: each kind once until it clears
-    pending_changed = Signal(int)  # tasks still generating
 
     def __init__(self, library: Library, settings: Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.library = library
         self.settings = settings
-        self._signals = _EngineSignals(self)
-        self._signals.clip_progress.connect(self.clip_progress)
-        self._signals.clip_started.connect(self.clip_started)
+        self._live = _LiveProgress()
         self.fetch_pool = WorkerPool(1, self)
-        self.job_pool = WorkerPool(settings.jobs, self)
+        self._job_threads = QThreadPool(self)
+        self.jobs = ClipJobQueue(self._job_threads, self._run_job)
         self.cancel = threading.Event()
         self.client: RelayClient | None = None
         self.engine: SyncEngine | None = None
+        self.paused = False  # the library folder is away: nothing new is started
+        self._closed = False
         self._scheduled: set[str] = set()
         self._done = 0
         self._total = 0
@@ -79,9 +147,11 @@ class SyncController(QObject):
         self._poll_timer = QTimer(self)
         self._poll_timer.setSingleShot(True)
         self._poll_timer.timeout.connect(self.poll_pending)
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setInterval(FLUSH_MS)
+        self._flush_timer.timeout.connect(self._flush)
         self._poll_interval = max(1.0, settings.poll_interval)
         self._busy = False
-        self.job_pool.idle.connect(self._update_busy)
         self.fetch_pool.idle.connect(self._update_busy)
         self.configure(settings)
 
@@ -101,10 +171,10 @@ class SyncController(QObject):
         if self.engine is not None:
             self.engine.close()
         self.engine = SyncEngine(
-            self.library, self.client, SyncOptions.from_settings(settings),
-            observer=_SignalObserver(self._signals), cancel=self.cancel,
+            self.library, self.client, SyncOptions.from_settings(settings), observer=self._live, cancel=self.cancel,
         )
-        self.job_pool.pool.setMaxThreadCount(settings.jobs)
+        self._job_threads.setMaxThreadCount(settings.jobs)
+        self.jobs.width = settings.jobs
         self._poll_interval = max(1.0, settings.poll_interval)
         self._reported.clear()
 
@@ -114,15 +184,17 @@ class SyncController(QObject):
 
     @property
     def busy(self) -> bool:
-        return self.fetch_pool.busy or self.job_pool.busy
+        return self.fetch_pool.busy or self.jobs.busy
 
     def shutdown(self, wait_ms: int = 5000) -> None:
+        self._closed = True
         self.cancel.set()
+        self.jobs.clear()
         self._poll_timer.stop()
+        self._flush_timer.stop()
         self.fetch_pool.close()
-        self.job_pool.close()
         self.fetch_pool.wait(wait_ms)
-        self.job_pool.wait(wait_ms)
+        self._job_threads.waitForDone(wait_ms)
         self.library.lock.release()
         if self.engine is not None:
             self.engine.close()
@@ -132,28 +204,48 @@ class SyncController(QObject):
     # ------------------------------------------------------------------ entry points
 
     def add_tasks(self, task_ids: list[str]) -> None:
-        if not task_ids:
+        """Store the ids, show a row for each at once, then fetch them."""
+        if not task_ids or self._refuse_while_paused():
             return
-        self.fetch_pool.submit(self.library.add_task_ids, task_ids, on_error=self._failed)
+        library = self.library
+
+        def add() -> list:
+            library.add_task_ids(task_ids)
+            return library.tasks_without_clips(task_ids)
+
+        self.fetch_pool.submit(add, on_result=self.tasks_changed.emit, on_error=self._failed)
         self.status.emit(f"Adding {len(task_ids)} task(s)…")
         self._fetch(task_ids)
 
     def sync_now(self) -> None:
         """F5: poll what is pending and bring every clip's files up to date."""
+        if self._refuse_while_paused():
+            return
         self._reported.discard("relay")
         self._set_busy(True)
         self.fetch_pool.submit(self.library.pending_task_ids, on_result=self._fetch_then_plan, on_error=self._failed)
 
+    def refresh_all(self) -> None:
+        """Fetch every task again, finished ones too: picks up changes made on the relay."""
+        if self._refuse_while_paused():
+            return
+        self._reported.discard("relay")
+        self._set_busy(True)
+        self.status.emit("Refreshing every task from the relay…")
+        self.fetch_pool.submit(self.library.task_ids, on_result=self._fetch_then_plan, on_error=self._failed)
+
     def refresh_tasks(self, task_ids: list[str]) -> None:
-        """Fetch these tasks again even if final: picks up titles changed on the relay."""
-        self._fetch(task_ids)
+        """Fetch these tasks again even if final (Retry, Refresh Selected)."""
+        if task_ids and not self._refuse_while_paused():
+            self._fetch(task_ids)
 
     def poll_pending(self) -> None:
-        self.fetch_pool.submit(self.library.pending_task_ids, on_result=self._poll_result, on_error=self._failed)
+        if not self.paused:
+            self.fetch_pool.submit(self.library.pending_task_ids, on_result=self._poll_result, on_error=self._failed)
 
     def check_files(self) -> None:
         """After the file watcher fired: mark vanished files missing, find moved ones."""
-        if self.engine is None:
+        if self.engine is None or self.paused:
             return
         engine = self.engine
 
@@ -163,19 +255,31 @@ class SyncController(QObject):
 
         self.fetch_pool.submit(check, on_result=self.all_clips_checked.emit, on_error=self._failed)
 
-    def run_jobs(self, clip_ids: list[str] | None = None) -> None:
-        self._plan(clip_ids)
+    def pause(self) -> None:
+        """The library folder went away: start nothing until :meth:`resume`."""
+        self.paused = True
+        self._poll_timer.stop()
+
+    def resume(self) -> None:
+        if self.paused:
+            self.paused = False
+            self._reported.discard("library")
+            self.sync_now()
 
     # ------------------------------------------------------------------ steps
 
-    def _fetch_then_plan(self, pending: list[str]) -> None:
-        if pending and self.client is not None:
-            self._fetch(pending, plan_all=True)
+    def _refuse_while_paused(self) -> bool:
+        if self.paused:
+            self.status.emit("The library folder is not available; syncing resumes when it is back.")
+        return self.paused
+
+    def _fetch_then_plan(self, task_ids: list[str]) -> None:
+        if task_ids and self.client is not None:
+            self._fetch(task_ids, plan_all=True)
         else:
             self._plan(None)
 
     def _poll_result(self, pending: list[str]) -> None:
-        self.pending_changed.emit(len(pending))
         if pending:
             self._fetch(pending)
 
@@ -191,9 +295,9 @@ class SyncController(QObject):
         self._set_busy(True)
         engine, library = self.engine, self.library
 
-        def fetch() -> tuple[FetchResult, list]:
+        def fetch() -> tuple[FetchResult, list, list]:
             result = engine.fetch(task_ids)
-            return result, library.clips(task_ids=list(result.tasks))
+            return result, library.clips(task_ids=list(result.tasks)), library.tasks_without_clips(task_ids)
 
         self.fetch_pool.submit(
             fetch,
@@ -201,18 +305,15 @@ class SyncController(QObject):
             on_error=lambda exc: self._fetch_failed(exc, plan_all),
         )
 
-    def _fetched(self, result: FetchResult, records: list, plan_all: bool) -> None:
+    def _fetched(self, result: FetchResult, records: list, task_rows: list, plan_all: bool) -> None:
         self._reported.discard("relay")
         changed = [clip.clip_id for task in result.tasks.values() for clip in task.clips]
         if records:
             self.clips_changed.emit(records)
-        for task_id in result.not_found:
-            self.status.emit(f"The relay does not know task {task_id}: check it for typos.")
-        failed = [t for t in result.tasks.values() if t.status == "FAILURE"]
-        for task in failed:
-            self.status.emit(f"Task {task.task_id[:8]} failed: {task.fail_reason or 'no reason given'}")
-        pending = [t for t in result.tasks.values() if not t.is_final]
-        self.pending_changed.emit(len(pending))
+        if task_rows:
+            self.tasks_changed.emit(task_rows)
+        self._say_what_went_wrong(result)
+        pending = [t for t in result.tasks.values() if not t.is_final] + list(result.malformed)
         self._plan(None if plan_all else changed)
         if pending:
             if changed:
@@ -221,7 +322,19 @@ class SyncController(QObject):
         else:
             self._poll_interval = max(1.0, self.settings.poll_interval)
 
+    def _say_what_went_wrong(self, result: FetchResult) -> None:
+        """One status-bar sentence per fetch; each task's own row says the rest."""
+        failed = [t for t in result.tasks.values() if t.status == "FAILURE"]
+        problems = [f"the relay does not know task {task_id[:8]}" for task_id in result.not_found]
+        problems += [f"task {task_id[:8]} could not be read" for task_id in result.malformed]
+        problems += [f"task {t.task_id[:8]} failed ({t.fail_reason or 'no reason given'})" for t in failed]
+        if problems:
+            more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+            self.status.emit(f"{problems[0][0].upper()}{problems[0][1:]}{more}: see the Status column.")
+
     def _schedule_poll(self) -> None:
+        if self.paused or self._closed:
+            return
         self._poll_timer.start(int(self._poll_interval * 1000))
         self._poll_interval = min(self._poll_interval * 1.5, max(MAX_POLL_SECONDS, self.settings.poll_interval))
 
@@ -233,14 +346,14 @@ class SyncController(QObject):
             self._schedule_poll()  # a relay that is down is tried again, with backoff
 
     def _plan(self, clip_ids: list[str] | None) -> None:
-        if self.engine is None or (clip_ids is not None and not clip_ids):
+        if self.engine is None or self.paused or (clip_ids is not None and not clip_ids):
             self._update_busy()
             return
         self.fetch_pool.submit(self.engine.plan, clip_ids, on_result=self._run, on_error=self._failed)
 
     def _run(self, jobs: list[ClipJob]) -> None:
         jobs = [job for job in jobs if job.clip_id not in self._scheduled]
-        if not jobs:
+        if not jobs or self.paused:
             self._update_busy()
             return
         if not self._take_library_lock():
@@ -248,39 +361,54 @@ class SyncController(QObject):
             self.status.emit("Another Suno Desktop process is syncing this library; waiting for it to finish…")
             QTimer.singleShot(LOCK_RETRY_MS, lambda: self._plan([job.clip_id for job in jobs]))
             return
-        if not self.job_pool.busy:
+        if not self.jobs.busy:
             self._done = self._total = 0
             self._failed_clips.clear()
         self._total += len(jobs)
         self.progress.emit(self._done, self._total)
         self._set_busy(True)
-        engine, library = self.engine, self.library
-
-        def run(job: ClipJob) -> tuple[ClipOutcome, object]:
-            outcome = engine.run_job(job)
-            return outcome, library.clip(job.clip_id)
-
         for job in jobs:
             if job.retag or job.rename:
                 self.about_to_write.emit(job.clip_id)  # delivered at once: same thread
             self._scheduled.add(job.clip_id)
-            self.job_pool.submit(run, job, on_result=lambda answer: self._job_done(*answer),
-                                 on_error=lambda exc, clip_id=job.clip_id: self._job_crashed(clip_id, exc))
+        self.jobs.put(jobs)
+        self._flush_timer.start()
 
-    def _job_done(self, outcome: ClipOutcome, record=None) -> None:
-        self._scheduled.discard(outcome.clip_id)
-        self._done += 1
-        if not outcome.ok and not outcome.cancelled:
-            self._failed_clips[outcome.clip_id] = outcome.error
-        if record is not None:
-            self.clips_changed.emit([record])
+    def _run_job(self, job: ClipJob) -> tuple:  # on a pool thread
+        engine = self.engine
+        outcome = engine.run_job(job)
+        return outcome, self.library.clip(job.clip_id)
+
+    def _flush(self) -> None:
+        """Take what the workers reported since the last tick: one model update for all of it."""
+        if self._closed:
+            return
+        started, progress = self._live.take()
+        if started:
+            self.clips_started.emit(started)
+        if progress:
+            self.clip_progress.emit(progress)
+        results = self.jobs.take_results()
+        if results:
+            self._jobs_done(results)
+        if not self.jobs.busy:  # every job has reported: the batch is over
+            self._flush_timer.stop()
+            if self._total and self._done >= self._total:
+                self._finish_batch()
+            self._update_busy()
+
+    def _jobs_done(self, results: list[tuple]) -> None:
+        records = []
+        for outcome, record in results:
+            self._scheduled.discard(outcome.clip_id)
+            self._done += 1
+            if not outcome.ok and not outcome.cancelled:
+                self._failed_clips[outcome.clip_id] = outcome.error
+            if record is not None:
+                records.append(record)
+        if records:
+            self.clips_changed.emit(records)
         self.progress.emit(self._done, self._total)
-        if self._done == self._total:
-            self._finish_batch()
-
-    def _job_crashed(self, clip_id: str, exc: BaseException) -> None:
-        log.exception("clip job crashed", exc_info=exc)
-        self._job_done(ClipOutcome(clip_id, "", ok=False, error=str(exc)))
 
     def _take_library_lock(self) -> bool:
         try:
@@ -333,4 +461,4 @@ class SyncController(QObject):
             self.busy_changed.emit(busy)
 
     def _update_busy(self) -> None:
-        QTimer.singleShot(0, lambda: self._set_busy(self.busy))
+        QTimer.singleShot(0, lambda: self._set_busy(self.busy) if not self._closed else None)
