@@ -337,3 +337,19 @@ def test_one_malformed_task_does_not_hide_the_rest_of_its_batch(relay, client, l
     assert [c.task_id for c in library.clips()] == [good]
     assert library.clips()[0].state == ClipState.READY
     assert broken in library.pending_task_ids()  # asked about again on the next sync
+
+
+@pytest.mark.parametrize("title", ["A" * 240, "夜の街に光る" * 12, "城市之光在夜空中闪烁" * 7, "🎸" * 80])
+def test_long_titles_cost_no_clip(relay, client, library, title):
+    tasks = [relay.add_music_task(title=title, clips=2) for _ in range(4)]
+    report = make_engine(library, client).sync(tasks)
+    assert report.ok, report
+    records = library.clips()
+    assert len(records) == 8 and all(r.state == ClipState.READY for r in records)
+    paths = [p for r in records for p in (r.audio_path, r.cover_path, r.video_path)]
+    assert all(paths) and len(set(paths)) == 24
+    for record in records:
+        name = (library.root / record.audio_path).name
+        assert f"[{record.clip_id.replace('-', '')[:8]}]" in name and len(name.encode()) <= 255
+        assert ID3(library.root / record.audio_path)["TIT2"].text == [title]
+        assert (library.root / record.cover_path).is_file()

@@ -343,6 +343,15 @@ class Library:
     def absolute(self, relative: str | None) -> Path | None:
         return None if not relative else self.root / relative
 
+    def files_present(self, record: "ClipRecord") -> tuple[bool, bool, bool]:
+        """Whether the clip's MP3, cover and MP4 are on disk: a few stats, for a worker thread."""
+        root = str(self.root)
+
+        def exists(relative: str | None) -> bool:
+            return bool(relative) and os.path.isfile(os.path.join(root, relative))
+
+        return exists(record.audio_path), exists(record.cover_path), exists(record.video_path)
+
     def relative(self, path: Path) -> str:
         return Path(path).absolute().relative_to(self.root).as_posix()
 

@@ -164,13 +164,18 @@ class ClipTableModel(QAbstractTableModel):
 
         return exists(record.audio_path), exists(record.cover_path), exists(record.video_path)
 
-    def upsert(self, records: Iterable[ClipRecord]) -> None:
+    def upsert(self, records: Iterable[ClipRecord], on_disk: Iterable[tuple[bool, bool, bool]] | None = None) -> None:
         """Update rows in place (they stay shown until the search changes) and add new ones.
 
         A task's first clip takes the place of the task's own row, the others go right
-        after it; clips of tasks without a row, and new task rows, are appended.
+        after it; clips of tasks without a row, and new task rows, are appended. *on_disk*
+        (read on a worker) saves the GUI thread a stat per file. Each changed row is
+        announced alone: a range over rows that did not change would repaint the whole
+        viewport, and painting calls into Python for every cell.
         """
         self._version += 1
+        records = list(records)
+        disk = dict(zip((r.clip_id for r in records), on_disk)) if on_disk is not None else {}
         new: list[ClipRecord] = []
         for record in records:
             pos = self._position_of.get(record.clip_id)
@@ -178,11 +183,13 @@ class ClipTableModel(QAbstractTableModel):
                 if pos is not None:
                     self.remove_ids([record.clip_id])
             elif pos is not None:
-                self._replace_at(pos, record)
+                self._replace_at(pos, record, disk.get(record.clip_id))
             elif record.kind != "task" or record.task_id not in self._tasks_with_clips:
                 new.append(record)  # (a task row read before its clips arrived is stale)
-        if not new:
-            return
+        if new:
+            self._add(new, disk)
+
+    def _add(self, new: list[ClipRecord], disk: dict) -> None:
         holders: dict[int, list[ClipRecord]] = {}
         appended = []
         for record in new:
@@ -195,13 +202,19 @@ class ClipTableModel(QAbstractTableModel):
                 self._tasks_with_clips.add(record.task_id)
         for pos in sorted(holders, reverse=True):  # from the end: earlier positions stay valid
             first, *rest = holders[pos]
-            self._replace_at(pos, first)
+            self._replace_at(pos, first, disk.get(first.clip_id))
             if rest:
-                self._insert_after(pos, rest)
+                self._insert_after(pos, rest, disk)
+        if holders:  # one pass re-numbers everything behind the first insertion
+            clips, position_of = self._clips, self._position_of
+            for moved in range(min(holders), len(clips)):
+                position_of[clips[moved].clip_id] = moved
         if appended:
-            self._insert_after(len(self._clips) - 1, appended)
+            self._insert_after(len(self._clips) - 1, appended, disk)
+            for moved in range(len(self._clips) - len(appended), len(self._clips)):
+                self._position_of[self._clips[moved].clip_id] = moved
 
-    def _replace_at(self, pos: int, record: ClipRecord) -> None:
+    def _replace_at(self, pos: int, record: ClipRecord, files: tuple | None) -> None:
         old_id = self._clips[pos].clip_id
         if old_id != record.clip_id:  # a task row handing its place to its first clip
             del self._position_of[old_id]
@@ -209,7 +222,7 @@ class ClipTableModel(QAbstractTableModel):
             self._progress.pop(old_id, None)
             self._task_rows -= 1
         self._clips[pos] = record
-        self._on_disk[pos] = self._files_of(record)
+        self._on_disk[pos] = files if files is not None else self._files_of(record)
         self._texts[pos] = search_text(record)
         if record.state != ClipState.DOWNLOADING:
             self._progress.pop(record.clip_id, None)
@@ -219,8 +232,8 @@ class ClipTableModel(QAbstractTableModel):
         else:
             self._hidden_changed.add(record.clip_id)  # may match the next, longer search
 
-    def _insert_after(self, pos: int, records: list[ClipRecord]) -> None:
-        """Insert *records* after position *pos*; costs only what lies behind them."""
+    def _insert_after(self, pos: int, records: list[ClipRecord], disk: dict) -> None:
+        """Insert *records* after position *pos*; the caller re-numbers ``_position_of`` once a batch."""
         at = pos + 1
         texts = [search_text(record) for record in records]
         needle = self._needle
@@ -230,11 +243,8 @@ class ClipTableModel(QAbstractTableModel):
         def change() -> None:
             count = len(records)
             self._clips[at:at] = records
-            self._on_disk[at:at] = [self._files_of(record) for record in records]
+            self._on_disk[at:at] = [disk.get(r.clip_id) or self._files_of(r) for r in records]
             self._texts[at:at] = texts
-            clips, position_of = self._clips, self._position_of
-            for moved in range(at, len(clips)):
-                position_of[clips[moved].clip_id] = moved
             self._shown[first_row:] = shown_new + [p + count for p in self._shown[first_row:]]
             self._task_rows += sum(1 for record in records if record.kind == "task")
 
@@ -413,6 +423,13 @@ class ClipTableModel(QAbstractTableModel):
         return self._task_rows
 
     # -- Qt model API -------------------------------------------------------
+
+    def index(self, row: int, column: int, parent: QModelIndex = QModelIndex()) -> QModelIndex:
+        # Qt's own index() asks the Python rowCount() and columnCount() first: two more calls
+        # into Python per cell the proxy maps, each waiting for the GIL while workers run
+        if 0 <= row < len(self._shown) and 0 <= column < len(COLUMNS) and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._shown)

@@ -313,12 +313,7 @@ class MainWindow(QMainWindow):
 
         def read() -> tuple[list[ClipRecord], list[tuple[bool, bool, bool]]]:
             records = library.clips()
-            root = library.root
-
-            def exists(relative: str | None) -> bool:
-                return bool(relative) and os.path.isfile(os.path.join(root, relative))
-
-            on_disk = [(exists(r.audio_path), exists(r.cover_path), exists(r.video_path)) for r in records]
+            on_disk = [library.files_present(record) for record in records]
             tasks = [task_row(task) for task in library.tasks_without_clips()]  # every id added stays visible
             return records + tasks, on_disk + [NO_FILES] * len(tasks)
 
@@ -364,8 +359,8 @@ class MainWindow(QMainWindow):
             self._refresh_detail()
         self._watch_folders()
 
-    def _clips_changed(self, records: list[ClipRecord]) -> None:
-        self.model.upsert(records)
+    def _clips_changed(self, records: list[ClipRecord], on_disk: list) -> None:
+        self.model.upsert(records, on_disk)
         for record in records:
             if record.cover_path and record.state == ClipState.READY:
                 self.thumbnails.forget(self.library.root / record.cover_path)  # may be a new file

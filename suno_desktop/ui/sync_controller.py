@@ -33,6 +33,8 @@ MAX_POLL_SECONDS = 60.0
 LOCK_RETRY_MS = 5000
 #: how often the GUI takes what the workers reported while a sync runs
 FLUSH_MS = 100
+#: rows handed to the table per tick: a fetch of a thousand clips is spread over ticks
+ROWS_PER_FLUSH = 300
 
 
 class _LiveProgress(SyncObserver):
@@ -109,13 +111,13 @@ class ClipJobQueue:
                 result = self._run(job)
             except Exception as exc:  # noqa: BLE001 - a crashed job must still be counted
                 log.exception("clip job %s crashed", job.clip_id)
-                result = (ClipOutcome(job.clip_id, job.title, ok=False, error=f"Something went wrong: {exc}"), None)
+                result = (ClipOutcome(job.clip_id, job.title, ok=False, error=f"Something went wrong: {exc}"), None, None)
             with self._lock:
                 self._results.append(result)
 
 
 class SyncController(QObject):
-    clips_changed = Signal(list)  # fresh ClipRecords, read on the worker that changed them
+    clips_changed = Signal(list, list)  # fresh ClipRecords and their files on disk, read on a worker
     tasks_changed = Signal(list)  # TaskRecords of tasks that have no clips (yet): one row each
     clips_started = Signal(list)  # clip ids whose jobs began (downloading)
     about_to_write = Signal(str)  # a clip's files are about to be rewritten: let go of them
@@ -152,6 +154,7 @@ class SyncController(QObject):
         self._flush_timer.timeout.connect(self._flush)
         self._poll_interval = max(1.0, settings.poll_interval)
         self._busy = False
+        self._updates: deque[tuple[str, list, list]] = deque()  # ("clips"|"tasks", rows, on_disk), in order
         self.fetch_pool.idle.connect(self._update_busy)
         self.configure(settings)
 
@@ -184,7 +187,7 @@ class SyncController(QObject):
 
     @property
     def busy(self) -> bool:
-        return self.fetch_pool.busy or self.jobs.busy
+        return self.fetch_pool.busy or self.jobs.busy or bool(self._updates)
 
     def shutdown(self, wait_ms: int = 5000) -> None:
         self._closed = True
@@ -213,7 +216,7 @@ class SyncController(QObject):
             library.add_task_ids(task_ids)
             return library.tasks_without_clips(task_ids)
 
-        self.fetch_pool.submit(add, on_result=self.tasks_changed.emit, on_error=self._failed)
+        self.fetch_pool.submit(add, on_result=lambda tasks: self._enqueue("tasks", tasks), on_error=self._failed)
         self.status.emit(f"Adding {len(task_ids)} task(s)…")
         self._fetch(task_ids)
 
@@ -295,9 +298,11 @@ class SyncController(QObject):
         self._set_busy(True)
         engine, library = self.engine, self.library
 
-        def fetch() -> tuple[FetchResult, list, list]:
+        def fetch() -> tuple[FetchResult, list, list, list]:
             result = engine.fetch(task_ids)
-            return result, library.clips(task_ids=list(result.tasks)), library.tasks_without_clips(task_ids)
+            records = library.clips(task_ids=list(result.tasks))
+            on_disk = [library.files_present(record) for record in records]
+            return result, records, on_disk, library.tasks_without_clips(task_ids)
 
         self.fetch_pool.submit(
             fetch,
@@ -305,13 +310,11 @@ class SyncController(QObject):
             on_error=lambda exc: self._fetch_failed(exc, plan_all),
         )
 
-    def _fetched(self, result: FetchResult, records: list, task_rows: list, plan_all: bool) -> None:
+    def _fetched(self, result: FetchResult, records: list, on_disk: list, task_rows: list, plan_all: bool) -> None:
         self._reported.discard("relay")
         changed = [clip.clip_id for task in result.tasks.values() for clip in task.clips]
-        if records:
-            self.clips_changed.emit(records)
-        if task_rows:
-            self.tasks_changed.emit(task_rows)
+        self._enqueue("clips", records, on_disk)
+        self._enqueue("tasks", task_rows)
         self._say_what_went_wrong(result)
         pending = [t for t in result.tasks.values() if not t.is_final] + list(result.malformed)
         self._plan(None if plan_all else changed)
@@ -375,12 +378,18 @@ class SyncController(QObject):
         self._flush_timer.start()
 
     def _run_job(self, job: ClipJob) -> tuple:  # on a pool thread
-        engine = self.engine
-        outcome = engine.run_job(job)
-        return outcome, self.library.clip(job.clip_id)
+        outcome = self.engine.run_job(job)
+        record = self.library.clip(job.clip_id)
+        return outcome, record, self.library.files_present(record) if record is not None else None
+
+    def _enqueue(self, kind: str, rows: list, on_disk: list | None = None) -> None:
+        """Rows for the table, handed over a few dozen a tick, in the order they were read."""
+        if rows:
+            self._updates.append((kind, list(rows), list(on_disk) if on_disk is not None else []))
+            self._flush_timer.start()
 
     def _flush(self) -> None:
-        """Take what the workers reported since the last tick: one model update for all of it."""
+        """Take what the workers reported since the last tick, and give the table a slice of it."""
         if self._closed:
             return
         started, progress = self._live.take()
@@ -391,23 +400,38 @@ class SyncController(QObject):
         results = self.jobs.take_results()
         if results:
             self._jobs_done(results)
-        if not self.jobs.busy:  # every job has reported: the batch is over
+        self._hand_over(ROWS_PER_FLUSH)
+        if not self.jobs.busy and not self._updates:  # every job has reported: the batch is over
             self._flush_timer.stop()
             if self._total and self._done >= self._total:
                 self._finish_batch()
             self._update_busy()
 
+    def _hand_over(self, budget: int) -> None:
+        while self._updates and budget > 0:
+            kind, rows, on_disk = self._updates[0]
+            taken, rest = rows[:budget], rows[budget:]
+            if rest:
+                self._updates[0] = (kind, rest, on_disk[budget:])
+            else:
+                self._updates.popleft()
+            budget -= len(taken)
+            if kind == "clips":
+                self.clips_changed.emit(taken, on_disk[: len(taken)])
+            else:
+                self.tasks_changed.emit(taken)
+
     def _jobs_done(self, results: list[tuple]) -> None:
-        records = []
-        for outcome, record in results:
+        records, on_disk = [], []
+        for outcome, record, files in results:
             self._scheduled.discard(outcome.clip_id)
             self._done += 1
             if not outcome.ok and not outcome.cancelled:
                 self._failed_clips[outcome.clip_id] = outcome.error
             if record is not None:
                 records.append(record)
-        if records:
-            self.clips_changed.emit(records)
+                on_disk.append(files)
+        self._enqueue("clips", records, on_disk)
         self.progress.emit(self._done, self._total)
 
     def _take_library_lock(self) -> bool:
