@@ -694,7 +694,7 @@ class MainWindow(QMainWindow):
     def _error(self, kind: str, sentence: str) -> None:
         if kind == "library":  # the bar above the table says it, and says when it is back
             self.presence.check_now()
-            self.show_error_sentence(sentence)
+            self.show_message(sentence)
             return
         self.show_error_sentence(sentence)
         if kind in DIALOG_ERRORS and self.isVisible():
@@ -716,7 +716,7 @@ class MainWindow(QMainWindow):
         self.controller.pause()
         self.library_banner_text.setText(sentence)
         self.library_banner.show()
-        self.show_error_sentence(sentence)
+        log.warning("%s", sentence)
 
     def _library_back(self) -> None:
         self.library_banner.hide()
