@@ -13,6 +13,7 @@ until things work again: a bad token must not become a dialog per clip.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections import deque
 from typing import Callable
@@ -35,6 +36,8 @@ LOCK_RETRY_MS = 5000
 FLUSH_MS = 100
 #: rows handed to the table per tick: a fetch of a thousand clips is spread over ticks
 ROWS_PER_FLUSH = 300
+#: clip jobs run at this niceness, so the GUI thread gets the CPU first
+WORKER_NICENESS = 10
 
 
 class _LiveProgress(SyncObserver):
@@ -101,6 +104,7 @@ class ClipJobQueue:
             self._jobs.clear()
 
     def _drain(self) -> None:  # on a pool thread
+        _yield_cpu_to_the_gui()
         while True:
             with self._lock:
                 if not self._jobs:
@@ -114,6 +118,22 @@ class ClipJobQueue:
                 result = (ClipOutcome(job.clip_id, job.title, ok=False, error=f"Something went wrong: {exc}"), None, None)
             with self._lock:
                 self._results.append(result)
+
+
+def _yield_cpu_to_the_gui() -> None:
+    """Lower this download thread's CPU priority (Linux: threads have a niceness of their own).
+
+    On two cores the downloads, the relay and the GUI thread all want the CPU; the
+    window's repaints must not queue behind downloads (gui_bench: the longest gap
+    during a 1,000-clip sync went from 124-130 ms to 66-106 ms). Where a thread
+    cannot be reniced, nothing changes.
+    """
+    try:
+        tid = threading.get_native_id()
+        if os.getpriority(os.PRIO_PROCESS, tid) < WORKER_NICENESS:
+            os.setpriority(os.PRIO_PROCESS, tid, WORKER_NICENESS)
+    except (AttributeError, OSError):
+        pass
 
 
 class SyncController(QObject):
