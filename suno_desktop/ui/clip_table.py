@@ -155,14 +155,9 @@ class ClipTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def _files_of(self, record: ClipRecord) -> tuple[bool, bool, bool]:
-        if record.kind == "task":
+        if record.kind == "task" or self.library is None:
             return NO_FILES
-        root = self.library.root if self.library is not None else None
-
-        def exists(relative: str | None) -> bool:
-            return bool(relative) and root is not None and (root / relative).is_file()
-
-        return exists(record.audio_path), exists(record.cover_path), exists(record.video_path)
+        return self.library.files_present(record)
 
     def upsert(self, records: Iterable[ClipRecord], on_disk: Iterable[tuple[bool, bool, bool]] | None = None) -> None:
         """Update rows in place (they stay shown until the search changes) and add new ones.
