@@ -820,8 +820,8 @@ class ClipTableView(QTableView):
         header = self.horizontalHeader()
         header.setSectionResizeMode(COL_COVER, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Interactive)
-        widths = {COL_COVER: self.THUMB + 12, COL_TITLE: 190, COL_TAGS: 150, COL_MODEL: 80,
-                  COL_DURATION: 66, COL_CREATED: 126, COL_STATUS: 190, COL_FILES: 110}
+        widths = {COL_COVER: self.THUMB + 12, COL_TITLE: 180, COL_TAGS: 130, COL_MODEL: 80,
+                  COL_DURATION: 66, COL_CREATED: 126, COL_STATUS: 150, COL_FILES: 110}
         for column, width in widths.items():
             self.setColumnWidth(column, width)
         header.setStretchLastSection(True)
