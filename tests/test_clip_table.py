@@ -412,3 +412,93 @@ def test_the_header_keeps_a_selection_of_its_own_when_the_selection_model_change
     assert proxy.selection_model is view.selectionModel()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert not shiboken6.isValid(replaced)  # not left behind
+
+
+def test_many_task_rows_replaced_at_once_keep_order_search_and_selection(qtbot):
+    """A fetch that brings the clips of many tasks replaces their rows in one layout change."""
+    from suno_desktop.library.store import TaskRecord
+    from suno_desktop.ui.clip_table import task_row
+
+    rng = random.Random(3)
+    clips = [make_record(n, rng) for n in range(6)]
+    tasks = [task_row(TaskRecord(f"t{n}", "MUSIC", "IN_PROGRESS", "", "40%", 1.0 + n, None, "", False, None))
+             for n in range(4)]
+    rows = [clips[0], tasks[0], clips[1], tasks[1], tasks[2], clips[2], tasks[3]] + clips[3:]
+    model, proxy, view = table_over(rows)
+    qtbot.addWidget(view)
+    view.show()
+    selection = view.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for clip_id in (clips[1].clip_id, tasks[3].clip_id, clips[4].clip_id):
+        selection.select(proxy.index(model.row_of(clip_id), 0), flags)
+    selection.setCurrentIndex(proxy.index(model.row_of(clips[2].clip_id), 0),
+                              QItemSelectionModel.SelectionFlag.NoUpdate)
+    inserted = []
+
+    def arrived(*_):
+        inserted.append(1)
+
+    proxy.rowsInserted.connect(arrived)
+
+    def songs_of(task_n: int, title: str) -> list[ClipRecord]:
+        return [replace(clips[0], clip_id=f"t{task_n}-{k}", task_id=f"t{task_n}", title=f"{title} {k}")
+                for k in range(2)]
+
+    model.upsert(songs_of(0, "Neon") + songs_of(2, "Glass") + songs_of(3, "Neon"))
+
+    assert shown_ids(proxy) == [
+        clips[0].clip_id, "t0-0", "t0-1", clips[1].clip_id, tasks[1].clip_id, "t2-0", "t2-1",
+        clips[2].clip_id, "t3-0", "t3-1", *(c.clip_id for c in clips[3:]),
+    ]
+    assert inserted == []  # one layout change, not an insertion per task
+    assert model.task_row_count() == 1 and model.clip_count() == len(clips) + 6
+    # a selected task row hands its selection to the clip that takes its place
+    assert {i.data(CLIP_ID_ROLE) for i in selection.selectedRows()} == {clips[1].clip_id, "t3-0", clips[4].clip_id}
+    assert view.currentIndex().data(CLIP_ID_ROLE) == clips[2].clip_id
+    for clip_id in ("t0-1", "t2-0", clips[5].clip_id):
+        assert model.record(model.row_of(clip_id)).clip_id == clip_id
+
+    proxy.set_filter_text("neon 1")
+    assert shown_ids(proxy) == ["t0-1", "t3-1"]
+    model.upsert([replace(r, clip_id=r.clip_id + "x", task_id="t1") for r in songs_of(1, "Neon")]
+                 + [replace(songs_of(1, "Glass")[0], clip_id="t1-extra", task_id="t1")])
+    # the new clips of the hidden task row appear where it was, the ones matching the search
+    assert shown_ids(proxy) == ["t0-1", "t1-1x", "t3-1"]
+    proxy.set_filter_text("")
+    assert shown_ids(proxy)[3:7] == [clips[1].clip_id, "t1-0x", "t1-1x", "t1-extra"]
+
+
+def test_a_paint_asks_each_cell_once_and_gets_what_data_gives(qtbot):
+    """The delegates' roles come in one multiData call per cell, with data()'s values."""
+    from PySide6.QtCore import QModelRoleData, QModelRoleDataSpan
+
+    rng = random.Random(5)
+    records = [make_record(n, rng) for n in range(30)]
+    model, proxy, view = table_over(records, view_class=ClipTableView)
+    qtbot.addWidget(view)
+    view.resize(900, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ForegroundRole,
+             Qt.ItemDataRole.FontRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole]
+    for row in (0, 7, 29):
+        for column in range(proxy.columnCount()):
+            index = proxy.index(row, column)
+            for role in roles:
+                asked = QModelRoleData(int(role))
+                proxy.multiData(index, QModelRoleDataSpan(asked))
+                assert asked.data() == index.data(role), (row, column, role)
+
+    calls = []
+    original = ClipTableModel.fill_roles
+
+    def counting(self, row, column, span):
+        calls.append((row, column))
+        return original(self, row, column, span)
+
+    ClipTableModel.fill_roles = counting
+    try:
+        view.grab()
+    finally:
+        ClipTableModel.fill_roles = original
+    assert calls and len(calls) == len(set(calls))  # each painted cell asked once

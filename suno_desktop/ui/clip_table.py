@@ -24,6 +24,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QRect,
     QRectF,
+    QSize,
     QSortFilterProxyModel,
     Qt,
     QUrl,
@@ -50,6 +51,10 @@ STATUS_TEXT = {
     ClipState.LYRICS: "Lyrics only",
 }
 STATUS_ORDER = {state: n for n, state in enumerate(STATUS_TEXT)}
+_NEVER_SET_ROLES = frozenset({
+    Qt.ItemDataRole.FontRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.CheckStateRole,
+})
+_RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 BIG_SELECTION_ROWS = 1000  # carried across sorts and searches by ClipFilterProxy itself
 _ROW = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _DRAGGABLE_ROW = _ROW | Qt.ItemFlag.ItemIsDragEnabled
@@ -195,11 +200,17 @@ class ClipTableModel(QAbstractTableModel):
                 holders.setdefault(holder, []).append(record)
             if record.kind != "task":
                 self._tasks_with_clips.add(record.task_id)
+        runs: dict[int, list[ClipRecord]] = {}
         for pos in sorted(holders, reverse=True):  # from the end: earlier positions stay valid
             first, *rest = holders[pos]
             self._replace_at(pos, first, disk.get(first.clip_id))
             if rest:
-                self._insert_after(pos, rest, disk)
+                runs[pos] = rest
+        if len(runs) == 1:
+            pos, rest = runs.popitem()
+            self._insert_after(pos, rest, disk)
+        elif runs:
+            self._change_layout(lambda: self._insert_runs(runs, disk))
         if holders:  # one pass re-numbers everything behind the first insertion
             clips, position_of = self._clips, self._position_of
             for moved in range(min(holders), len(clips)):
@@ -249,6 +260,43 @@ class ClipTableModel(QAbstractTableModel):
             self.endInsertRows()
         else:
             change()  # none is shown: the rows Qt knows keep their numbers
+
+    def _insert_runs(self, runs: dict[int, list[ClipRecord]], disk: dict) -> None:
+        """Insert each run of records after its position, for one layout change.
+
+        A fetch replaces a hundred task rows at once: one insertion signal each would
+        make the proxy and the view re-map their rows a hundred times.
+        """
+        needle = self._needle
+        clips, on_disk, texts, shown = [], [], [], []
+        done = 0  # positions of the old lists copied so far
+        cut = 0  # entries of the old _shown copied so far
+        for pos in sorted(runs):
+            records = runs[pos]
+            offset = len(clips) - done
+            end = bisect_right(self._shown, pos)
+            shown += [p + offset for p in self._shown[cut:end]]
+            clips += self._clips[done:pos + 1]
+            on_disk += self._on_disk[done:pos + 1]
+            texts += self._texts[done:pos + 1]
+            done, cut = pos + 1, end
+            for record in records:
+                text = search_text(record)
+                if not needle or needle in text:
+                    shown.append(len(clips))
+                clips.append(record)
+                on_disk.append(disk.get(record.clip_id) or self._files_of(record))
+                texts.append(text)
+                self._task_rows += record.kind == "task"
+        offset = len(clips) - done
+        shown += [p + offset for p in self._shown[cut:]]
+        self._clips = clips + self._clips[done:]
+        self._on_disk = on_disk + self._on_disk[done:]
+        self._texts = texts + self._texts[done:]
+        self._shown = shown
+        first = min(runs)  # the layout change finds the selected rows by position
+        for moved in range(first, len(self._clips)):
+            self._position_of[self._clips[moved].clip_id] = moved
 
     def remove_ids(self, clip_ids: Iterable[str]) -> None:
         gone = {c for c in clip_ids if c in self._position_of}
@@ -449,27 +497,14 @@ class ClipTableModel(QAbstractTableModel):
         return _DRAGGABLE_ROW if self._on_disk[self._shown[index.row()]][0] else _ROW
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        row, column = index.row(), index.column()
+        return self.value_of(index.row(), index.column(), role)
+
+    def value_of(self, row: int, column: int, role: int):
         record = self._clips[self._shown[row]]
         if role == Qt.ItemDataRole.DisplayRole:
-            if column == COL_TITLE:
-                return record.title or "Untitled"
-            if column == COL_TAGS:
-                return record.tags
-            if column == COL_MODEL:
-                return record.model
-            if column == COL_DURATION:
-                return format_duration(record.duration)
-            if column == COL_CREATED:
-                return format_created(record.created_at)
-            if column == COL_STATUS:
-                return self._status_text(record)
-            if column == COL_FILES:
-                audio, cover, video = self._on_disk[self._shown[row]]
-                return " ".join(name for name, present in (("MP3", audio), ("Cover", cover), ("MP4", video)) if present) or "—"
-            return None
-        if role == Qt.ItemDataRole.DecorationRole and column == COL_COVER:
-            return self._thumbnail(record)
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._thumbnail(record) if column == COL_COVER else None
         if role == CLIP_ID_ROLE:
             return record.clip_id
         if role == PROGRESS_ROLE and column == COL_STATUS:
@@ -478,11 +513,49 @@ class ClipTableModel(QAbstractTableModel):
             if column == COL_STATUS and record.error:
                 return record.error
             if column in (COL_TITLE, COL_TAGS):
-                return self.data(index, Qt.ItemDataRole.DisplayRole)
+                return self._display(row, column)
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATUS:
             return self.status_color(row)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_DURATION,):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_DURATION:
+            return _RIGHT_ALIGNED
+        return None
+
+    def multiData(self, index: QModelIndex, roles) -> None:  # noqa: N802 - Qt's name
+        """Every role a delegate asks of a cell, in one call into Python instead of seven.
+
+        During a sync each call from C++ into Python waits for the GIL held by the
+        download threads; a paint costs a few of these per cell, not a few dozen.
+        """
+        self.fill_roles(index.row(), index.column(), roles)
+
+    def fill_roles(self, row: int, column: int, roles) -> None:
+        if not 0 <= row < len(self._shown):
+            return
+        for role_data in roles:
+            role = role_data.role()
+            if role in _NEVER_SET_ROLES:
+                continue
+            value = self.value_of(row, column, role)
+            if value is not None:
+                role_data.setData(value)
+
+    def _display(self, row: int, column: int) -> str | None:
+        record = self._clips[self._shown[row]]
+        if column == COL_TITLE:
+            return record.title or "Untitled"
+        if column == COL_TAGS:
+            return record.tags
+        if column == COL_MODEL:
+            return record.model
+        if column == COL_DURATION:
+            return format_duration(record.duration)
+        if column == COL_CREATED:
+            return format_created(record.created_at)
+        if column == COL_STATUS:
+            return self._status_text(record)
+        if column == COL_FILES:
+            audio, cover, video = self._on_disk[self._shown[row]]
+            return " ".join(name for name, present in (("MP3", audio), ("Cover", cover), ("MP4", video)) if present) or "—"
         return None
 
     def _status_text(self, record: ClipRecord) -> str:
@@ -643,6 +716,11 @@ class ClipFilterProxy(QSortFilterProxyModel):
         # commit it, as Qt's own carrying would: a Shift+click then extends it, not replaces it
         selection.select(QItemSelection(), QItemSelectionModel.SelectionFlag.Select)
 
+    def multiData(self, index: QModelIndex, roles) -> None:  # noqa: N802 - Qt's name
+        # Qt's proxy would ask the model role by role (seven calls into Python per
+        # cell); rows pass through unchanged (sorting and searching are the model's)
+        self.sourceModel().fill_roles(index.row(), index.column(), roles)
+
     def clip_id(self, proxy_row: int) -> str:
         return self.data(self.index(proxy_row, 0), CLIP_ID_ROLE)
 
@@ -726,38 +804,67 @@ class StatusDelegate(QStyledItemDelegate):
 
 
 class CoverDelegate(QStyledItemDelegate):
-    """A square, rounded thumbnail; a quiet placeholder note while none is loaded."""
+    """A square, rounded thumbnail; a quiet placeholder note while none is loaded.
+
+    Each thumbnail is scaled and rounded once and kept: a paint then costs one
+    ``drawPixmap`` per cell, not a smooth rescale and a clip path.
+    """
+
+    CACHE_SIZE = 512
 
     def __init__(self, size: int, parent=None) -> None:
         super().__init__(parent)
         self.size = size
+        self._rounded: dict[tuple, QPixmap] = {}
 
     def paint(self, painter, option, index) -> None:
         model, row = source_of(index)
         paint_cell_background(painter, option)
         side = min(self.size, option.rect.height() - 6)
+        if side <= 0:
+            return
         target = QRect(0, 0, side, side)
         target.moveCenter(option.rect.center())
-        painter.save()
+        ratio = painter.device().devicePixelRatioF()
+        pixmap = model.thumbnail_for(row)
+        if not isinstance(pixmap, QPixmap) or pixmap.isNull():
+            pixmap = None
+        # the placeholder follows the palette (a theme change repaints it in the new colours)
+        drawn = pixmap.cacheKey() if pixmap is not None else option.palette.color(QPalette.ColorRole.Midlight).rgba()
+        key = (pixmap is None, drawn, side, ratio)
+        rounded = self._rounded.get(key)
+        if rounded is None:
+            rounded = self._render(pixmap, side, ratio, option.palette)
+            if len(self._rounded) >= self.CACHE_SIZE:
+                self._rounded.pop(next(iter(self._rounded)))
+            self._rounded[key] = rounded
+        painter.drawPixmap(target.topLeft(), rounded)
+
+    @staticmethod
+    def _render(pixmap: QPixmap | None, side: int, ratio: float, palette: QPalette) -> QPixmap:
+        rounded = QPixmap(QSize(side, side) * ratio)
+        rounded.setDevicePixelRatio(ratio)
+        rounded.fill(Qt.GlobalColor.transparent)
+        target = QRect(0, 0, side, side)
+        painter = QPainter(rounded)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         path = QPainterPath()
         path.addRoundedRect(QRectF(target), 4, 4)
         painter.setClipPath(path)
-        pixmap = model.thumbnail_for(row)
-        if isinstance(pixmap, QPixmap) and not pixmap.isNull():
-            ratio = painter.device().devicePixelRatioF()
+        if pixmap is not None:
             scaled = pixmap.scaled(target.size() * ratio, Qt.AspectRatioMode.KeepAspectRatioByExpanding,
                                    Qt.TransformationMode.SmoothTransformation)
             scaled.setDevicePixelRatio(ratio)
             painter.drawPixmap(target, scaled)
         else:
-            painter.fillRect(target, option.palette.color(QPalette.ColorRole.Midlight))
-            painter.setPen(option.palette.color(QPalette.ColorRole.Mid))
+            painter.fillRect(target, palette.color(QPalette.ColorRole.Midlight))
+            painter.setPen(palette.color(QPalette.ColorRole.Mid))
             font = painter.font()
             font.setPixelSize(int(side * 0.5))
             painter.setFont(font)
             painter.drawText(target, Qt.AlignmentFlag.AlignCenter, "♪")
-        painter.restore()
+        painter.end()
+        return rounded
 
 
 class ClipTableView(QTableView):
