@@ -41,6 +41,9 @@ def default_library_dir() -> Path:
     return Path.home() / "Music" / "Suno Desktop"
 
 
+#: the shortest wait between two poll rounds a settings file may ask for
+MIN_POLL_SECONDS = 1.0
+
 @dataclass
 class Settings:
     base_url: str = DEFAULT_BASE_URL
@@ -52,7 +55,7 @@ class Settings:
     artist: str = "Suno"
     album: str = "Suno"
     lyrics_language: str = "auto"
-    poll_interval: float = 5.0
+    poll_interval: float = 5.0  # seconds before the first re-poll (then longer: library.polling)
     #: the token itself lives in the keyring or, failing that, here
     token: str = field(default="", repr=False)
 
@@ -177,7 +180,8 @@ def _coerce(settings: Settings) -> None:
     except (TypeError, ValueError):
         settings.id3_version = 3
     try:
-        settings.poll_interval = max(0.0, float(settings.poll_interval))
+        # a hand-edited 0 would ask the relay in a tight loop while the window is open
+        settings.poll_interval = max(MIN_POLL_SECONDS, float(settings.poll_interval))
     except (TypeError, ValueError):
         settings.poll_interval = 5.0
     settings.download_video = bool(settings.download_video)

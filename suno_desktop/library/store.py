@@ -17,10 +17,11 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import datetime
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from ..errors import ErrorKind, SunoError
 from ..relay.model import PENDING_TASK_STATUSES, Clip, Task, is_final_task_status, parse_time
 from .lock import LibraryLock
 
@@ -31,7 +32,7 @@ DB_FILE_NAME = "library.sqlite3"
 LOCK_FILE_NAME = "sync.lock"
 
 
-class ClipState:
+class ClipState(StrEnum):
     """What the library knows about a clip's files (shown in the status column)."""
 
     PENDING = "pending"  # the relay is still generating it
@@ -42,8 +43,10 @@ class ClipState:
     LYRICS = "lyrics"  # a lyrics-only entry: nothing to download
 
 
-class LibraryUnavailable(RuntimeError):
+class LibraryUnavailable(SunoError):
     """The library folder is missing or unreadable (unplugged drive, unmounted share)."""
+
+    kind = ErrorKind.LIBRARY
 
 
 # Each entry upgrades the schema by one version; never edit a released entry, append.
@@ -575,9 +578,13 @@ def _task_record(row: sqlite3.Row) -> TaskRecord:
     return record
 
 
+_CLIP_STATES = {state.value: state for state in ClipState}
+
+
 def _clip_record(row: sqlite3.Row) -> ClipRecord:
     record = ClipRecord(*row)
     record.removed = bool(record.removed)
+    record.state = _CLIP_STATES.get(record.state, record.state)
     return record
 
 

@@ -19,7 +19,6 @@ import logging
 import os
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
@@ -31,9 +30,12 @@ from ..media.tagging import (
     LeadingID3Tag, LeadingMP4Tags, TaggingError, TagOptions, load_cover, read_clip_id, write_id3_tags, write_mp4_tags,
 )
 from ..relay.client import RelayClient
-from ..relay.errors import AuthError, ConfigurationError, RelayError
-from ..relay.model import Task
+from ..errors import ErrorKind, SunoError, kind_of, sentence_of
+from ..relay.errors import ConfigurationError
+
 from .filenames import DEFAULT_TEMPLATE, render_stem
+from .polling import MAX_POLL_SECONDS, FetchResult, PollRound, SyncCancelled
+from .sync_runner import SyncRunner
 from .store import DB_DIR_NAME, NOT_FOUND_REASON, ClipRecord, ClipState, Library, LibraryUnavailable
 
 if TYPE_CHECKING:
@@ -49,7 +51,7 @@ class SyncOptions:
     filename_template: str = DEFAULT_TEMPLATE
     tag_options: TagOptions = field(default_factory=TagOptions)
     poll_interval: float = 5.0
-    max_poll_interval: float = 60.0
+    max_poll_interval: float = MAX_POLL_SECONDS
     timeout: float = 600.0
 
     @classmethod
@@ -93,17 +95,11 @@ class ClipOutcome:
     title: str
     ok: bool
     error: str = ""
+    error_kind: ErrorKind | None = None
     cancelled: bool = False
     files_downloaded: int = 0
     bytes_downloaded: int = 0
     files_written: int = 0  # downloads + tag rewrites + renames
-
-
-@dataclass
-class FetchResult:
-    tasks: dict[str, Task] = field(default_factory=dict)
-    not_found: list[str] = field(default_factory=list)
-    malformed: dict[str, str] = field(default_factory=dict)  # task id -> why it was unreadable
 
 
 @dataclass
@@ -119,7 +115,7 @@ class SyncReport:
     api_requests: int = 0
     cancelled: bool = False
     elapsed: float = 0.0
-    error: RelayError | None = None  # the relay could not be asked at all
+    error: SunoError | None = None  # the relay could not be asked at all
 
     @property
     def ok(self) -> bool:
@@ -142,10 +138,6 @@ class SyncObserver:
     def overall_progress(self, done: int, total: int) -> None: ...
 
     def waiting(self, pending: int, seconds: float) -> None: ...
-
-
-class SyncCancelled(Exception):
-    pass
 
 
 class SyncEngine:
@@ -178,7 +170,7 @@ class SyncEngine:
     def fetch(self, task_ids: Iterable[str]) -> FetchResult:
         """One poll round for *task_ids*: at most one API request per 50 tasks."""
         if self.client is None:
-            raise RelayError("No relay is configured: set the base URL and token in Settings.")
+            raise ConfigurationError("No relay is configured: set the base URL and token in Settings.")
         ids = list(dict.fromkeys(task_ids))
         result = FetchResult()
         if not ids:
@@ -244,7 +236,8 @@ class SyncEngine:
         except (DownloadError, TaggingError, OSError) as exc:
             if self._library_gone(outcome):
                 return outcome
-            outcome.error = _sentence(exc)
+            outcome.error = sentence_of(exc)
+            outcome.error_kind = kind_of(exc)
             log.warning("clip %s failed: %s", job.clip_id, outcome.error)
             self._save_paths(job.clip_id, paths, state=ClipState.FAILED, error=outcome.error)
         else:
@@ -272,138 +265,24 @@ class SyncEngine:
             return True
         return False
 
-    # ------------------------------------------------------------------ the CLI's scheduler
+    def poll(self, task_ids: Iterable[str]) -> PollRound:
+        """One poll round, read for the next one (see :class:`.polling.PollRound`)."""
+        ids = list(dict.fromkeys(task_ids))
+        return PollRound(ids, self.fetch(ids))
 
     def sync(self, task_ids: Iterable[str] | None = None, *, refresh: bool = False) -> SyncReport:
-        """Add and sync *task_ids*, or re-sync the whole library when None.
+        """Add and sync *task_ids*, or re-sync the whole library when None, on threads of its own.
 
-        Given ids are fetched even if final (to pick up a changed title); a re-sync
-        polls only tasks that are not final, a *refresh* every task. Clips are
-        downloaded while other tasks are still pending.
+        The command line's entry point; the window runs the same units on its own
+        workers. Clips are downloaded while other tasks are still pending.
         """
         started = time.monotonic()
         report = SyncReport()
-        lib = self.library
-        lib.check_available()
         requests_before = self.client.requests_sent if self.client else 0
-        if task_ids is not None:
-            targets = list(dict.fromkeys(task_ids))
-            lib.add_task_ids(targets)
-        else:
-            targets = lib.task_ids() if refresh else lib.pending_task_ids()
-        scope = None if task_ids is None else set(targets)
-        deadline = started + self.options.timeout
-        interval = max(self.options.poll_interval, 0.0)
-        scheduled: set[str] = set()
-        futures: list[Future] = []
-        done_count = 0
-        total_count = 0
-        progress_lock = threading.Lock()
-
-        def finished(future: Future) -> None:
-            nonlocal done_count
-            with progress_lock:
-                done_count += 1
-                done, total = done_count, total_count
-            self.observer.overall_progress(done, total)
-
-        with ThreadPoolExecutor(max_workers=self.options.jobs, thread_name_prefix="sync") as pool:
-
-            def schedule(clip_filter: set[str] | None) -> None:
-                nonlocal total_count
-                clip_ids = None
-                if scope is not None:
-                    clip_ids = {c.clip_id for c in lib.clips(task_ids=scope)}
-                if clip_filter is not None:
-                    clip_ids = clip_filter if clip_ids is None else clip_ids & clip_filter
-                for job in self.plan(clip_ids):
-                    if job.clip_id in scheduled:
-                        continue
-                    scheduled.add(job.clip_id)
-                    with progress_lock:
-                        total_count += 1
-                    future = pool.submit(self.run_job, job)
-                    future.add_done_callback(finished)
-                    futures.append(future)
-
-            pending = targets
-            first_round = True
-            try:
-                while True:
-                    self._check_cancel()
-                    changed: set[str] | None = None
-                    if pending:
-                        try:
-                            result = self.fetch(pending)
-                        except RelayError as exc:
-                            # A rejected token or a dead relay on the first round ends the
-                            # sync; later, a passing failure only costs one poll round.
-                            if first_round or isinstance(exc, (AuthError, ConfigurationError)):
-                                report.error = exc
-                                break
-                            log.warning("poll round failed: %s", exc)
-                            result = FetchResult()
-                        else:
-                            changed = {c.clip_id for t in result.tasks.values() for c in t.clips}
-                            for task_id in result.not_found:
-                                report.failed_tasks[task_id] = NOT_FOUND_REASON
-                            report.failed_tasks.update(result.malformed)
-                            pending = [
-                                task_id for task_id in pending
-                                if task_id not in result.not_found and task_id not in result.malformed
-                                and not (task_id in result.tasks and result.tasks[task_id].is_final)
-                            ]
-                    # the first round looks at every clip in scope (missing files, re-tags),
-                    # later rounds only at the clips the relay just reported
-                    schedule(None if first_round else (changed or set()))
-                    first_round = False
-                    if not pending:
-                        break
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        report.still_pending = pending
-                        break
-                    wait = min(interval, remaining)
-                    self.observer.waiting(len(pending), wait)
-                    if self.cancel.wait(wait):
-                        raise SyncCancelled()
-                    ceiling = max(self.options.max_poll_interval, self.options.poll_interval)
-                    interval = min(max(interval * 1.5, self.options.poll_interval), ceiling)
-            except SyncCancelled:
-                report.cancelled = True
-                pool.shutdown(wait=True, cancel_futures=True)
-            for future in futures:
-                if future.cancelled():
-                    continue
-                outcome: ClipOutcome = future.result()
-                if outcome.cancelled:
-                    report.cancelled = True
-                elif outcome.ok:
-                    report.clips_done += 1
-                else:
-                    report.failed_clips[outcome.clip_id] = (outcome.title, outcome.error)
-                report.files_downloaded += outcome.files_downloaded
-                report.files_written += outcome.files_written
-                report.bytes_downloaded += outcome.bytes_downloaded
-        self._collect_task_failures(report, scope)
+        SyncRunner(self).run(task_ids, refresh, report)
         report.api_requests = (self.client.requests_sent - requests_before) if self.client else 0
         report.elapsed = time.monotonic() - started
         return report
-
-    def _collect_task_failures(self, report: SyncReport, scope: set[str] | None) -> None:
-        for task in self.library.tasks():
-            if scope is not None and task.task_id not in scope:
-                continue
-            if task.status == "SUCCESS":
-                report.tasks_synced += 1
-            elif task.status == "FAILURE":
-                report.failed_tasks[task.task_id] = task.fail_reason or "Suno reported a failure."
-            elif task.status == "UNKNOWN":
-                report.failed_tasks[task.task_id] = task.error or "The relay reports the task's status as UNKNOWN."
-        for record in self.library.clips(task_ids=scope) if scope is not None else self.library.clips():
-            if record.state == ClipState.FAILED and record.clip_id not in report.failed_clips:
-                if scope is not None or record.relay_status == "error":
-                    report.failed_clips[record.clip_id] = (record.title, record.error or "failed")
 
     # ------------------------------------------------------------------ planning
 
@@ -600,10 +479,3 @@ def _size(path: Path | None) -> int:
         return path.stat().st_size if path else 0
     except OSError:
         return 0
-
-
-def _sentence(exc: BaseException) -> str:
-    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    if isinstance(exc, OSError) and exc.strerror:
-        message = f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
-    return message

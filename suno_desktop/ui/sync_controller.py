@@ -1,13 +1,13 @@
-"""The window's scheduler for the core sync engine.
+"""The window's adapter for the core sync engine: its units on ``QThreadPool`` workers.
 
-Fetch and plan units run one at a time on a single-thread pool (they share the
-relay and the database); clip jobs go into one queue that as many pool threads
-as the "parallel downloads" setting drain. Workers never call into the GUI per
-clip: what they report (jobs started, bytes, results) is collected under a lock
-and taken by the GUI thread on a timer, so a sync of a thousand clips costs the
-event loop a few small updates a second, not a thousand. Pending tasks are
-polled with backoff while the app is open. Each kind of error is reported once
-until things work again: a bad token must not become a dialog per clip.
+What to ask the relay, how long to wait and which clips to look at is the
+engine's policy (:mod:`..library.polling`, the same the command line runs); this
+module only runs it the Qt way. Poll and plan units run one at a time on a
+single-thread pool (they share the relay and the database); clip jobs go into
+one queue that as many pool threads as the "parallel downloads" setting drain.
+Workers never call into the GUI per clip: what they report (jobs started, bytes,
+results) is collected under a lock and taken by the GUI thread on a timer, so a
+sync of a thousand clips costs the event loop a few small updates a second.
 """
 
 from __future__ import annotations
@@ -20,17 +20,18 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
+from ..errors import ErrorKind, ReportedOnce, kind_of
 from ..library.lock import LibraryBusy
-from ..library.store import Library, LibraryUnavailable
-from ..library.sync import ClipJob, ClipOutcome, FetchResult, SyncEngine, SyncObserver, SyncOptions
+from ..library.polling import JobBatch, PollRound, PollSchedule
+from ..library.store import Library
+from ..library.sync import ClipJob, ClipOutcome, SyncEngine, SyncObserver, SyncOptions
 from ..relay.client import RelayClient
-from ..relay.errors import AuthError, ConfigurationError, RelayError
+from ..relay.errors import ConfigurationError
 from ..settings import Settings
 from .workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
-MAX_POLL_SECONDS = 60.0
 LOCK_RETRY_MS = 5000
 #: how often the GUI takes what the workers reported while a sync runs
 FLUSH_MS = 100
@@ -38,6 +39,14 @@ FLUSH_MS = 100
 ROWS_PER_FLUSH = 300
 #: clip jobs run at this niceness, so the GUI thread gets the CPU first
 WORKER_NICENESS = 10
+
+
+#: what the window adds to an error's sentence: what to do about it here
+_HINTS = {
+    ErrorKind.AUTH: " Open Settings (Ctrl+,) to fix it.",
+    ErrorKind.RELAY: " Polling again later; press F5 to retry now.",
+    ErrorKind.TASK_NOT_FOUND: " Polling again later; press F5 to retry now.",
+}
 
 
 class _LiveProgress(SyncObserver):
@@ -162,17 +171,16 @@ class SyncController(QObject):
         self.paused = False  # the library folder is away: nothing new is started
         self._closed = False
         self._scheduled: set[str] = set()
-        self._done = 0
-        self._total = 0
-        self._reported: set[str] = set()
-        self._failed_clips: dict[str, str] = {}
+        self.batch = JobBatch()
+        self._disk_full = ""  # the sentence of a clip that failed on a full disk, in this batch
+        self._reported = ReportedOnce()
         self._poll_timer = QTimer(self)
         self._poll_timer.setSingleShot(True)
         self._poll_timer.timeout.connect(self.poll_pending)
         self._flush_timer = QTimer(self)
         self._flush_timer.setInterval(FLUSH_MS)
         self._flush_timer.timeout.connect(self._flush)
-        self._poll_interval = max(1.0, settings.poll_interval)
+        self._schedule = PollSchedule(settings.poll_interval)
         self._busy = False
         self._updates: deque[tuple[str, list, list]] = deque()  # ("clips"|"tasks", rows, on_disk), in order
         self.fetch_pool.idle.connect(self._update_busy)
@@ -190,7 +198,7 @@ class SyncController(QObject):
             try:
                 self.client = RelayClient(settings.base_url, settings.token, pool_size=max(4, settings.jobs))
             except ConfigurationError as exc:
-                self._report("configuration", str(exc))
+                self._report(ErrorKind.CONFIGURATION, str(exc))
         if self.engine is not None:
             self.engine.close()
         self.engine = SyncEngine(
@@ -198,8 +206,8 @@ class SyncController(QObject):
         )
         self._job_threads.setMaxThreadCount(settings.jobs)
         self.jobs.width = settings.jobs
-        self._poll_interval = max(1.0, settings.poll_interval)
-        self._reported.clear()
+        self._schedule = PollSchedule(settings.poll_interval)
+        self._reported.cleared()
 
     @property
     def has_relay(self) -> bool:
@@ -244,7 +252,7 @@ class SyncController(QObject):
         """F5: poll what is pending and bring every clip's files up to date."""
         if self._refuse_while_paused():
             return
-        self._reported.discard("relay")
+        self._reported.cleared(ErrorKind.RELAY)
         self._set_busy(True)
         self.fetch_pool.submit(self.library.pending_task_ids, on_result=self._fetch_then_plan, on_error=self._failed)
 
@@ -252,7 +260,7 @@ class SyncController(QObject):
         """Fetch every task again, finished ones too: picks up changes made on the relay."""
         if self._refuse_while_paused():
             return
-        self._reported.discard("relay")
+        self._reported.cleared(ErrorKind.RELAY)
         self._set_busy(True)
         self.status.emit("Refreshing every task from the relay…")
         self.fetch_pool.submit(self.library.task_ids, on_result=self._fetch_then_plan, on_error=self._failed)
@@ -286,7 +294,7 @@ class SyncController(QObject):
     def resume(self) -> None:
         if self.paused:
             self.paused = False
-            self._reported.discard("library")
+            self._reported.cleared(ErrorKind.LIBRARY)
             self.sync_now()
 
     # ------------------------------------------------------------------ steps
@@ -309,7 +317,7 @@ class SyncController(QObject):
     def _fetch(self, task_ids: list[str], *, plan_all: bool = False) -> None:
         if self.engine is None or self.client is None:
             self._report(
-                "configuration",
+                ErrorKind.CONFIGURATION,
                 "No relay is set up: open Settings (Ctrl+,) and enter the relay's base URL and API token.",
             )
             if plan_all:
@@ -318,39 +326,39 @@ class SyncController(QObject):
         self._set_busy(True)
         engine, library = self.engine, self.library
 
-        def fetch() -> tuple[FetchResult, list, list, list]:
-            result = engine.fetch(task_ids)
-            records = library.clips(task_ids=list(result.tasks))
+        def poll() -> tuple[PollRound, list, list, list]:
+            answer = engine.poll(task_ids)
+            records = library.clips(task_ids=list(answer.result.tasks))
             on_disk = [library.files_present(record) for record in records]
-            return result, records, on_disk, library.tasks_without_clips(task_ids)
+            return answer, records, on_disk, library.tasks_without_clips(task_ids)
 
         self.fetch_pool.submit(
-            fetch,
-            on_result=lambda answer: self._fetched(*answer, plan_all),
+            poll,
+            on_result=lambda answer: self._polled(*answer, plan_all),
             on_error=lambda exc: self._fetch_failed(exc, plan_all),
         )
 
-    def _fetched(self, result: FetchResult, records: list, on_disk: list, task_rows: list, plan_all: bool) -> None:
-        self._reported.discard("relay")
-        changed = [clip.clip_id for task in result.tasks.values() for clip in task.clips]
+    def _polled(self, answer: PollRound, records: list, on_disk: list, task_rows: list, plan_all: bool) -> None:
+        self._reported.cleared(ErrorKind.RELAY)
+        changed = answer.changed_clips
         self._enqueue("clips", records, on_disk)
         self._enqueue("tasks", task_rows)
-        self._say_what_went_wrong(result)
-        pending = [t for t in result.tasks.values() if not t.is_final] + list(result.malformed)
-        self._plan(None if plan_all else changed)
-        if pending:
-            if changed:
-                self._poll_interval = max(1.0, self.settings.poll_interval)
+        self._say_what_went_wrong(answer)
+        self._plan(None if plan_all else list(changed))
+        if changed:
+            self._schedule.heard_news()
+        if answer.still_pending:
             self._schedule_poll()
-        else:
-            self._poll_interval = max(1.0, self.settings.poll_interval)
 
-    def _say_what_went_wrong(self, result: FetchResult) -> None:
-        """One status-bar sentence per fetch; each task's own row says the rest."""
-        failed = [t for t in result.tasks.values() if t.status == "FAILURE"]
+    def _say_what_went_wrong(self, answer: PollRound) -> None:
+        """One status-bar sentence per poll round; each task's own row says the rest."""
+        result = answer.result
         problems = [f"the relay does not know task {task_id[:8]}" for task_id in result.not_found]
         problems += [f"task {task_id[:8]} could not be read" for task_id in result.malformed]
-        problems += [f"task {t.task_id[:8]} failed ({t.fail_reason or 'no reason given'})" for t in failed]
+        problems += [
+            f"task {task_id[:8]} failed ({result.tasks[task_id].fail_reason or 'no reason given'})"
+            for task_id in answer.failed_tasks if task_id in result.tasks
+        ]
         if problems:
             more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
             self.status.emit(f"{problems[0][0].upper()}{problems[0][1:]}{more}: see the Status column.")
@@ -358,14 +366,13 @@ class SyncController(QObject):
     def _schedule_poll(self) -> None:
         if self.paused or self._closed:
             return
-        self._poll_timer.start(int(self._poll_interval * 1000))
-        self._poll_interval = min(self._poll_interval * 1.5, max(MAX_POLL_SECONDS, self.settings.poll_interval))
+        self._poll_timer.start(int(self._schedule.next_wait() * 1000))
 
     def _fetch_failed(self, exc: BaseException, plan_all: bool) -> None:
         self._failed(exc)
         if plan_all:
             self._plan(None)
-        if not isinstance(exc, (AuthError, ConfigurationError, LibraryUnavailable)):
+        if kind_of(exc).retry_later:
             self._schedule_poll()  # a relay that is down is tried again, with backoff
 
     def _plan(self, clip_ids: list[str] | None) -> None:
@@ -384,11 +391,8 @@ class SyncController(QObject):
             self.status.emit("Another Suno Desktop process is syncing this library; waiting for it to finish…")
             QTimer.singleShot(LOCK_RETRY_MS, lambda: self._plan([job.clip_id for job in jobs]))
             return
-        if not self.jobs.busy:
-            self._done = self._total = 0
-            self._failed_clips.clear()
-        self._total += len(jobs)
-        self.progress.emit(self._done, self._total)
+        self.batch.added(len(jobs))
+        self.progress.emit(self.batch.done, self.batch.total)
         self._set_busy(True)
         for job in jobs:
             if job.retag or job.rename:
@@ -423,7 +427,7 @@ class SyncController(QObject):
         self._hand_over(ROWS_PER_FLUSH)
         if not self.jobs.busy and not self._updates:  # every job has reported: the batch is over
             self._flush_timer.stop()
-            if self._total and self._done >= self._total:
+            if self.batch.over:
                 self._finish_batch()
             self._update_busy()
 
@@ -445,14 +449,14 @@ class SyncController(QObject):
         records, on_disk = [], []
         for outcome, record, files in results:
             self._scheduled.discard(outcome.clip_id)
-            self._done += 1
-            if not outcome.ok and not outcome.cancelled:
-                self._failed_clips[outcome.clip_id] = outcome.error
+            self.batch.finished(outcome.clip_id, outcome.ok, outcome.error, outcome.cancelled)
+            if outcome.error_kind == ErrorKind.DISK_FULL:
+                self._disk_full = outcome.error
             if record is not None:
                 records.append(record)
                 on_disk.append(files)
         self._enqueue("clips", records, on_disk)
-        self.progress.emit(self._done, self._total)
+        self.progress.emit(self.batch.done, self.batch.total)
 
     def _take_library_lock(self) -> bool:
         try:
@@ -463,41 +467,37 @@ class SyncController(QObject):
 
     def _finish_batch(self) -> None:
         self.library.lock.release()  # held only while our downloads write files
-        failed = self._failed_clips
+        failed, total = self.batch.failed, self.batch.total
         if failed:
             reasons = sorted(set(failed.values()))
             self.status.emit(
-                f"{self._total - len(failed)} of {self._total} clip(s) updated; {len(failed)} failed "
+                f"{total - len(failed)} of {total} clip(s) updated; {len(failed)} failed "
                 f"({reasons[0]}{' …' if len(reasons) > 1 else ''}). See the Status column."
             )
-            if any("disk is full" in reason.lower() for reason in reasons):
-                self._report("disk", reasons[0] + " Free some space, then press F5 to sync again.")
+            if self._disk_full:
+                self._report(ErrorKind.DISK_FULL, self._disk_full + " Free some space, then press F5 to sync again.")
         else:
-            self.status.emit(f"Done: {self._total} clip(s) downloaded and tagged.")
+            self.status.emit(f"Done: {total} clip(s) downloaded and tagged.")
+        self._disk_full = ""
 
     # ------------------------------------------------------------------ errors and state
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, AuthError):
-            self._report("auth", f"{exc} Open Settings (Ctrl+,) to fix it.")
-        elif isinstance(exc, ConfigurationError):
-            self._report("configuration", str(exc))
-        elif isinstance(exc, LibraryUnavailable):
-            self._report("library", str(exc))
-        elif isinstance(exc, RelayError):
-            self._report("relay", f"{exc} Polling again later; press F5 to retry now.")
-        else:
+        kind = kind_of(exc)
+        hint = _HINTS.get(kind, "")
+        if kind == ErrorKind.INTERNAL:
             log.error("background work failed", exc_info=exc)
-            self._report("internal", f"Something went wrong: {exc}")
+            self._report(kind, f"Something went wrong: {exc}")
+        else:
+            self._report(kind, f"{exc}{hint}")
         self._update_busy()
 
-    def _report(self, kind: str, sentence: str) -> None:
+    def _report(self, kind: ErrorKind, sentence: str) -> None:
         log.warning("%s", sentence)
-        if kind in self._reported:
+        if self._reported.first_time(kind):
+            self.error.emit(str(kind), sentence)
+        else:
             self.status.emit(sentence)
-            return
-        self._reported.add(kind)
-        self.error.emit(kind, sentence)
 
     def _set_busy(self, busy: bool) -> None:
         if busy != self._busy:
