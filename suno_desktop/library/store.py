@@ -17,12 +17,13 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import datetime
-from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..errors import ErrorKind, SunoError
-from ..relay.model import PENDING_TASK_STATUSES, Clip, Task, is_final_task_status, parse_time
+from ..model import (  # noqa: F401 - the store's records, also imported from here
+    NOT_FOUND_REASON, Clip, ClipRecord, ClipState, FilesOnDisk, Task, TaskRecord, TaskRowState,
+)
 from .lock import LibraryLock
 
 log = logging.getLogger(__name__)
@@ -30,17 +31,6 @@ log = logging.getLogger(__name__)
 DB_DIR_NAME = ".suno"
 DB_FILE_NAME = "library.sqlite3"
 LOCK_FILE_NAME = "sync.lock"
-
-
-class ClipState(StrEnum):
-    """What the library knows about a clip's files (shown in the status column)."""
-
-    PENDING = "pending"  # the relay is still generating it
-    DOWNLOADING = "downloading"
-    READY = "ready"  # MP3 (and whatever else is enabled) on disk and tagged
-    MISSING = "missing"  # was ready, a file vanished from disk; will be fetched again
-    FAILED = "failed"  # Suno reported an error, or the download kept failing
-    LYRICS = "lyrics"  # a lyrics-only entry: nothing to download
 
 
 class LibraryUnavailable(SunoError):
@@ -101,129 +91,6 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE tasks SET updated_at = COALESCE(fetched_at, added_at);
     """,
 )
-
-#: the reason stored for a task id the relay does not know
-NOT_FOUND_REASON = "The relay does not know this task id (check it for typos)."
-
-
-class TaskRowState(Enum):
-    """How a task without clips shows in the table and in ``list --tasks``."""
-
-    WAITING = "waiting"  # not fetched yet, or queued on the relay
-    GENERATING = "generating"
-    FAILED = "failed"  # the relay says FAILURE (content filter, no credits, ...)
-    UNREADABLE = "unreadable"  # the relay's answer could not be read; asked again later
-    NOT_FOUND = "not_found"
-    EMPTY = "empty"  # finished, but the relay sent no songs
-
-
-@dataclass(slots=True)
-class TaskRecord:
-    task_id: str
-    action: str
-    status: str
-    fail_reason: str
-    progress: str
-    added_at: float
-    fetched_at: float | None
-    error: str
-    removed: bool
-    updated_at: float | None
-
-    @property
-    def is_final(self) -> bool:
-        return is_final_task_status(self.status)
-
-    @property
-    def row_state(self) -> TaskRowState:
-        if self.status == "UNKNOWN" and self.error == NOT_FOUND_REASON:
-            return TaskRowState.NOT_FOUND
-        if self.error:
-            return TaskRowState.UNREADABLE
-        if self.status in ("FAILURE", "UNKNOWN"):
-            return TaskRowState.FAILED
-        if self.status == "IN_PROGRESS":
-            return TaskRowState.GENERATING
-        if self.status in PENDING_TASK_STATUSES or self.status == "NOT_FETCHED":
-            return TaskRowState.WAITING
-        return TaskRowState.EMPTY
-
-    @property
-    def reason(self) -> str:
-        """What went wrong with the task, or ""."""
-        state = self.row_state
-        if state in (TaskRowState.NOT_FOUND, TaskRowState.UNREADABLE):
-            return self.error
-        if state == TaskRowState.FAILED:
-            return self.fail_reason or (
-                "The relay reports the task's status as UNKNOWN." if self.status == "UNKNOWN" else "no reason given"
-            )
-        return ""
-
-    def describe(self) -> str:
-        """The sentence the Status column shows for a task that has no clips (yet)."""
-        state = self.row_state
-        if state == TaskRowState.WAITING:
-            return "Waiting…"
-        if state == TaskRowState.GENERATING:
-            return f"Generating {self.progress}" if self.progress and self.progress != "0%" else "Generating…"
-        if state == TaskRowState.FAILED:
-            return f"Failed: {self.reason}"
-        if state == TaskRowState.UNREADABLE:
-            return f"Could not be read: {self.error}"
-        if state == TaskRowState.NOT_FOUND:
-            return "Not found on the relay"
-        return "Finished without songs" if self.action != "LYRICS" else "Finished without lyrics"
-
-
-@dataclass(slots=True)
-class ClipRecord:
-    """A clip as the library holds it: the relay's fields plus local file state."""
-
-    clip_id: str
-    task_id: str
-    position: int
-    kind: str
-    title: str
-    tags: str
-    lyrics: str
-    description: str
-    model: str
-    duration: float | None
-    created_at: str | None
-    relay_status: str
-    error: str
-    audio_url: str
-    image_url: str
-    video_url: str
-    state: str
-    audio_path: str | None
-    cover_path: str | None
-    video_path: str | None
-    file_stem: str | None
-    tag_key: str | None
-    removed: bool
-    updated_at: float
-
-    def to_clip(self) -> Clip:
-        return Clip(
-            clip_id=self.clip_id,
-            task_id=self.task_id,
-            kind=self.kind,
-            title=self.title,
-            tags=self.tags,
-            lyrics=self.lyrics,
-            description=self.description,
-            model=self.model,
-            duration=self.duration,
-            status=self.relay_status,
-            error_message=self.error,
-            audio_url=self.audio_url,
-            image_url=self.image_url,
-            video_url=self.video_url,
-            created_at=parse_time(self.created_at),
-        )
-
 
 _CLIP_COLUMNS = tuple(f.name for f in fields(ClipRecord))
 _TASK_COLUMNS = tuple(f.name for f in fields(TaskRecord))
@@ -346,14 +213,14 @@ class Library:
     def absolute(self, relative: str | None) -> Path | None:
         return None if not relative else self.root / relative
 
-    def files_present(self, record: "ClipRecord") -> tuple[bool, bool, bool]:
+    def files_present(self, record: ClipRecord) -> FilesOnDisk:
         """Whether the clip's MP3, cover and MP4 are on disk: a few stats, for a worker thread."""
         root = str(self.root)
 
         def exists(relative: str | None) -> bool:
             return bool(relative) and os.path.isfile(os.path.join(root, relative))
 
-        return exists(record.audio_path), exists(record.cover_path), exists(record.video_path)
+        return FilesOnDisk(exists(record.audio_path), exists(record.cover_path), exists(record.video_path))
 
     def relative(self, path: Path) -> str:
         return Path(path).absolute().relative_to(self.root).as_posix()

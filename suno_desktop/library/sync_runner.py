@@ -8,7 +8,6 @@ only decides that a terminal waits for the end, and with how many threads.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Iterable

@@ -15,89 +15,19 @@ so the shape question is settled here once.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
+from ..model import (  # noqa: F401 - the parsers' vocabulary, also imported from here
+    ACTION_LYRICS, ACTION_MUSIC, CLIP_COMPLETE, CLIP_ERROR, FINAL_TASK_STATUSES, PENDING_CLIP_STATUSES,
+    PENDING_TASK_STATUSES, Clip, Task, is_final_task_status,
+)
 from .errors import MalformedResponse
-
-PENDING_TASK_STATUSES = frozenset({"NOT_START", "SUBMITTED", "QUEUED", "IN_PROGRESS"})
-FINAL_TASK_STATUSES = frozenset({"SUCCESS", "FAILURE", "UNKNOWN"})
-
-PENDING_CLIP_STATUSES = frozenset({"submitted", "queued", "streaming"})
-CLIP_COMPLETE = "complete"
-CLIP_ERROR = "error"
-
-ACTION_MUSIC = "MUSIC"
-ACTION_LYRICS = "LYRICS"
 
 #: any of these keys marks a clip as the camelCase shape (new-api's suno_official.go)
 CAMEL_KEYS = frozenset({"audioUrl", "streamAudioUrl", "imageUrl", "modelName", "createTime"})
 NO_AUDIO_URL = "The relay reported the song finished but sent no audio URL."
 TASK_FAILED = "Suno reported a failure."
-
-
-def is_final_task_status(status: str) -> bool:
-    return status in FINAL_TASK_STATUSES
-
-
-@dataclass(frozen=True)
-class Clip:
-    """One generated song (or, for a LYRICS task, one lyrics-only entry)."""
-
-    clip_id: str
-    task_id: str
-    kind: str = "music"  # "music" or "lyrics"
-    title: str = ""
-    tags: str = ""
-    lyrics: str = ""
-    description: str = ""  # gpt_description_prompt: what the user asked for
-    model: str = ""
-    duration: float | None = None  # seconds
-    status: str = ""  # submitted / queued / streaming / complete / error (lower case)
-    error_message: str = ""
-    audio_url: str = ""
-    image_url: str = ""  # best cover: image_large_url, else image_url
-    video_url: str = ""
-    created_at: datetime | None = None  # timezone-aware UTC
-    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
-
-    @property
-    def is_complete(self) -> bool:
-        return self.status == CLIP_COMPLETE
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status in PENDING_CLIP_STATUSES
-
-    @property
-    def is_error(self) -> bool:
-        return self.status == CLIP_ERROR
-
-    @property
-    def short_id(self) -> str:
-        return self.clip_id.replace("-", "")[:8]
-
-
-@dataclass(frozen=True)
-class Task:
-    task_id: str
-    action: str = ACTION_MUSIC
-    status: str = "UNKNOWN"
-    fail_reason: str = ""
-    progress: str = ""
-    submit_time: int | None = None
-    finish_time: int | None = None
-    clips: tuple[Clip, ...] = ()
-    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
-
-    @property
-    def is_final(self) -> bool:
-        return is_final_task_status(self.status)
-
-    @property
-    def is_pending(self) -> bool:
-        return not self.is_final
 
 
 # --------------------------------------------------------------------------- parsing

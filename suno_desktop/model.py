@@ -1,0 +1,239 @@
+"""The app's data model: what every part of the house talks about.
+
+The relay client turns answers into :class:`Clip` and :class:`Task`; the library
+keeps them as :class:`ClipRecord` and :class:`TaskRecord` with their local state;
+tagging, file names, the window and the command line read these. Nothing here
+does I/O, so everything can import it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum, StrEnum
+from typing import Any, Mapping, NamedTuple
+
+PENDING_TASK_STATUSES = frozenset({"NOT_START", "SUBMITTED", "QUEUED", "IN_PROGRESS"})
+FINAL_TASK_STATUSES = frozenset({"SUCCESS", "FAILURE", "UNKNOWN"})
+
+PENDING_CLIP_STATUSES = frozenset({"submitted", "queued", "streaming"})
+CLIP_COMPLETE = "complete"
+CLIP_ERROR = "error"
+
+ACTION_MUSIC = "MUSIC"
+ACTION_LYRICS = "LYRICS"
+
+
+def is_final_task_status(status: str) -> bool:
+    return status in FINAL_TASK_STATUSES
+
+
+@dataclass(frozen=True)
+class Clip:
+    """One generated song (or, for a LYRICS task, one lyrics-only entry)."""
+
+    clip_id: str
+    task_id: str
+    kind: str = "music"  # "music" or "lyrics"
+    title: str = ""
+    tags: str = ""
+    lyrics: str = ""
+    description: str = ""  # gpt_description_prompt: what the user asked for
+    model: str = ""
+    duration: float | None = None  # seconds
+    status: str = ""  # submitted / queued / streaming / complete / error (lower case)
+    error_message: str = ""
+    audio_url: str = ""
+    image_url: str = ""  # best cover: image_large_url, else image_url
+    video_url: str = ""
+    created_at: datetime | None = None  # timezone-aware UTC
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status == CLIP_COMPLETE
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in PENDING_CLIP_STATUSES
+
+    @property
+    def is_error(self) -> bool:
+        return self.status == CLIP_ERROR
+
+    @property
+    def short_id(self) -> str:
+        return self.clip_id.replace("-", "")[:8]
+
+
+@dataclass(frozen=True)
+class Task:
+    task_id: str
+    action: str = ACTION_MUSIC
+    status: str = "UNKNOWN"
+    fail_reason: str = ""
+    progress: str = ""
+    submit_time: int | None = None
+    finish_time: int | None = None
+    clips: tuple[Clip, ...] = ()
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def is_final(self) -> bool:
+        return is_final_task_status(self.status)
+
+    @property
+    def is_pending(self) -> bool:
+        return not self.is_final
+
+
+class ClipState(StrEnum):
+    """What the library knows about a clip's files (shown in the status column)."""
+
+    PENDING = "pending"  # the relay is still generating it
+    DOWNLOADING = "downloading"
+    READY = "ready"  # MP3 (and whatever else is enabled) on disk and tagged
+    MISSING = "missing"  # was ready, a file vanished from disk; will be fetched again
+    FAILED = "failed"  # Suno reported an error, or the download kept failing
+    LYRICS = "lyrics"  # a lyrics-only entry: nothing to download
+
+
+class FilesOnDisk(NamedTuple):
+    """Which of a clip's files are on disk right now."""
+
+    audio: bool = False
+    cover: bool = False
+    video: bool = False
+
+
+#: the reason stored for a task id the relay does not know
+NOT_FOUND_REASON = "The relay does not know this task id (check it for typos)."
+
+
+class TaskRowState(Enum):
+    """How a task without clips shows in the table and in ``list --tasks``."""
+
+    WAITING = "waiting"  # not fetched yet, or queued on the relay
+    GENERATING = "generating"
+    FAILED = "failed"  # the relay says FAILURE (content filter, no credits, ...)
+    UNREADABLE = "unreadable"  # the relay's answer could not be read; asked again later
+    NOT_FOUND = "not_found"
+    EMPTY = "empty"  # finished, but the relay sent no songs
+
+
+@dataclass(slots=True)
+class TaskRecord:
+    task_id: str
+    action: str
+    status: str
+    fail_reason: str
+    progress: str
+    added_at: float
+    fetched_at: float | None
+    error: str
+    removed: bool
+    updated_at: float | None
+
+    @property
+    def is_final(self) -> bool:
+        return is_final_task_status(self.status)
+
+    @property
+    def row_state(self) -> TaskRowState:
+        if self.status == "UNKNOWN" and self.error == NOT_FOUND_REASON:
+            return TaskRowState.NOT_FOUND
+        if self.error:
+            return TaskRowState.UNREADABLE
+        if self.status in ("FAILURE", "UNKNOWN"):
+            return TaskRowState.FAILED
+        if self.status == "IN_PROGRESS":
+            return TaskRowState.GENERATING
+        if self.status in PENDING_TASK_STATUSES or self.status == "NOT_FETCHED":
+            return TaskRowState.WAITING
+        return TaskRowState.EMPTY
+
+    @property
+    def reason(self) -> str:
+        """What went wrong with the task, or ""."""
+        state = self.row_state
+        if state in (TaskRowState.NOT_FOUND, TaskRowState.UNREADABLE):
+            return self.error
+        if state == TaskRowState.FAILED:
+            return self.fail_reason or (
+                "The relay reports the task's status as UNKNOWN." if self.status == "UNKNOWN" else "no reason given"
+            )
+        return ""
+
+    def describe(self) -> str:
+        """The sentence the Status column shows for a task that has no clips (yet)."""
+        state = self.row_state
+        if state == TaskRowState.WAITING:
+            return "Waiting…"
+        if state == TaskRowState.GENERATING:
+            return f"Generating {self.progress}" if self.progress and self.progress != "0%" else "Generating…"
+        if state == TaskRowState.FAILED:
+            return f"Failed: {self.reason}"
+        if state == TaskRowState.UNREADABLE:
+            return f"Could not be read: {self.error}"
+        if state == TaskRowState.NOT_FOUND:
+            return "Not found on the relay"
+        return "Finished without songs" if self.action != "LYRICS" else "Finished without lyrics"
+
+
+@dataclass(slots=True)
+class ClipRecord:
+    """A clip as the library holds it: the relay's fields plus local file state."""
+
+    clip_id: str
+    task_id: str
+    position: int
+    kind: str
+    title: str
+    tags: str
+    lyrics: str
+    description: str
+    model: str
+    duration: float | None
+    created_at: str | None
+    relay_status: str
+    error: str
+    audio_url: str
+    image_url: str
+    video_url: str
+    state: str
+    audio_path: str | None
+    cover_path: str | None
+    video_path: str | None
+    file_stem: str | None
+    tag_key: str | None
+    removed: bool
+    updated_at: float
+
+    def to_clip(self) -> Clip:
+        return Clip(
+            clip_id=self.clip_id,
+            task_id=self.task_id,
+            kind=self.kind,
+            title=self.title,
+            tags=self.tags,
+            lyrics=self.lyrics,
+            description=self.description,
+            model=self.model,
+            duration=self.duration,
+            status=self.relay_status,
+            error_message=self.error,
+            audio_url=self.audio_url,
+            image_url=self.image_url,
+            video_url=self.video_url,
+            created_at=_stored_time(self.created_at),
+        )
+
+
+def _stored_time(value: str | None) -> datetime | None:
+    """The library stores times as ISO text; anything else reads as unknown."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
