@@ -13,6 +13,9 @@ from datetime import datetime
 from enum import Enum, StrEnum
 from typing import Any, Mapping, NamedTuple
 
+#: how a clip's files are named unless the user chose otherwise (see library.filenames)
+DEFAULT_TEMPLATE = "{title} [{short_id}]"
+
 PENDING_TASK_STATUSES = frozenset({"NOT_START", "SUBMITTED", "QUEUED", "IN_PROGRESS"})
 FINAL_TASK_STATUSES = frozenset({"SUCCESS", "FAILURE", "UNKNOWN"})
 

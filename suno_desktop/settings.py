@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from .library.filenames import DEFAULT_TEMPLATE
+from .model import DEFAULT_TEMPLATE
 
 log = logging.getLogger(__name__)
 

@@ -18,9 +18,9 @@ import sys
 import unicodedata
 from collections import Counter
 
-from ..relay.model import Clip
+from ..model import DEFAULT_TEMPLATE as DEFAULT_TEMPLATE
+from ..model import Clip
 
-DEFAULT_TEMPLATE = "{title} [{short_id}]"
 TEMPLATE_FIELDS = ("title", "short_id", "clip_id", "task_id", "tags", "model", "date", "year")
 #: never shortened: the two clips of a task differ in nothing else.
 UNIQUE_FIELDS = ("short_id", "clip_id")
