@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
+from .errors import ErrorKind, kind_of
 from .library.lock import LibraryBusy
 from .library.store import Library, LibraryUnavailable
-from .library.sync import ClipJob, ClipOutcome, FetchResult, SyncEngine, SyncObserver, SyncOptions, SyncReport
+from .library.polling import FetchResult
+from .library.sync import ClipOutcome, SyncEngine, SyncObserver, SyncOptions, SyncReport
 from .relay.client import RelayClient
-from .relay.errors import AuthError, ConfigurationError, RelayError
+from .relay.errors import ConfigurationError
 from .relay.task_ids import extract_task_ids
 from .settings import Settings, SettingsStore
 
@@ -198,8 +200,12 @@ def run_sync(args: argparse.Namespace) -> int:
         if demo_relay is not None:
             demo_relay.stop()
     if report.error is not None:
-        return EXIT_USAGE if isinstance(report.error, (AuthError, ConfigurationError)) else EXIT_FAILED
+        return EXIT_USAGE if kind_of(report.error) in _FIX_THE_SETUP else EXIT_FAILED
     return EXIT_OK if report.ok else EXIT_FAILED
+
+
+#: errors the user fixes by changing how the command is run (exit 2), not by waiting
+_FIX_THE_SETUP = (ErrorKind.AUTH, ErrorKind.CONFIGURATION)
 
 
 def _acquire_lock(library: Library) -> None:
