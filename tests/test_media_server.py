@@ -158,3 +158,10 @@ def test_stop_closes_idle_keep_alive_connections():
     assert sock.recv(4096) == b""  # the server hung up instead of leaving a thread behind
     sock.close()
 
+
+def test_the_demo_servers_that_ship_have_no_faults():
+    """Fault injection lives in tests/fault_servers.py; the app's demo servers only do what a relay does."""
+    from suno_desktop.demo.relay_server import LocalRelay
+
+    for server_class in (MediaServer, LocalRelay):
+        assert not any("fault" in name for name in dir(server_class)), server_class
