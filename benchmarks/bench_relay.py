@@ -27,7 +27,9 @@ Protocol, one JSON object per line:
   (request counts since the last ``reset``; CPU time of this process since it started); ``reset`` → ``{"ok": true}``;
   ``quit`` (or EOF) → ``{"ok": true}`` and the process stops.
 
-Nothing is added to the product's relay routes: the control channel is the pipe.
+Nothing is added to the product's relay: the control channel is the pipe, and the request
+counts come from subclasses of the demo servers defined here (the product's servers keep no
+request log).
 """
 
 from __future__ import annotations
@@ -39,12 +41,20 @@ import shutil
 import struct
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from suno_desktop.demo.relay_server import COVER_FILES, SONG_FILES, VIDEO_FILE, LocalRelay  # noqa: E402
+from suno_desktop.demo.media_server import MediaRequestHandler, MediaServer  # noqa: E402
+from suno_desktop.demo.relay_server import (  # noqa: E402
+    COVER_FILES,
+    SONG_FILES,
+    VIDEO_FILE,
+    LocalRelay,
+    RelayRequestHandler,
+)
 from suno_desktop.resources import resource_path  # noqa: E402
 
 DAY = 24 * 60 * 60
@@ -59,6 +69,54 @@ PROFILES: dict[str, dict[str, int | None]] = {
     "realistic": {"mp3": 3_500_000, "mp4": 1_000_000},
     "tiny": {"mp3": None, "mp4": None},
 }
+
+
+class RequestCount:
+    """Requests answered since the last reset, counted by the handlers below."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.value = 0
+
+    def add(self) -> None:
+        with self._lock:
+            self.value += 1
+
+    def reset(self) -> None:
+        with self._lock:
+            self.value = 0
+
+
+class CountingMediaHandler(MediaRequestHandler):
+    def answer(self, send_body: bool) -> None:
+        self.server.media.count.add()
+        super().answer(send_body)
+
+
+class CountingMediaServer(MediaServer):
+    handler_class = CountingMediaHandler
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.count = RequestCount()
+
+
+class CountingRelayHandler(RelayRequestHandler):
+    def answer(self, method: str) -> None:
+        self.server.relay.count.add()
+        super().answer(method)
+
+
+class CountingRelay(LocalRelay):
+    """The demo relay and its media server, each counting the requests it answers."""
+
+    handler_class = CountingRelayHandler
+    media_server_class = CountingMediaServer
+    media: CountingMediaServer
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.count = RequestCount()
 
 
 def prepare_media(folder: Path, profile: str, audio_repeat: int = 0) -> dict:
@@ -132,10 +190,9 @@ def build(relay: LocalRelay, clips: int, pending: float) -> tuple[list[str], lis
         remaining -= count
         index += 1
     media_urls: list[str] = []
-    with relay._lock:  # the URLs the relay will hand out once each task is final
-        for task_id in task_ids:
-            for clip in relay._tasks[task_id.lower()].clips:
-                media_urls.extend(url for url in (clip["audio_url"], clip["image_url"], clip["video_url"]) if url)
+    for task_id in task_ids:  # the URLs the relay will hand out once each task is final
+        for clip in relay.clip_media(task_id):
+            media_urls.extend(url for url in (clip["audio_url"], clip["image_url"], clip["video_url"]) if url)
     return task_ids, media_urls
 
 
@@ -151,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
 
     media_dir = tempfile.TemporaryDirectory(prefix="suno-bench-media-")
     media = prepare_media(Path(media_dir.name), args.profile, max(0, args.audio_repeat))
-    relay = LocalRelay(token=args.token, media_dir=Path(media_dir.name)).start()
+    relay = CountingRelay(token=args.token, media_dir=Path(media_dir.name)).start()
     try:
         task_ids, media_urls = build(relay, args.clips, args.pending)
         hello = {
@@ -169,13 +226,13 @@ def main(argv: list[str] | None = None) -> int:
             if command == "stats":
                 usage = resource.getrusage(resource.RUSAGE_SELF)
                 answer = {
-                    "api_requests": len(relay.api_requests),
-                    "media_requests": len(relay.media.requests),
+                    "api_requests": relay.count.value,
+                    "media_requests": relay.media.count.value,
                     "cpu_seconds": usage.ru_utime + usage.ru_stime,  # since start, not since reset
                 }
             elif command == "reset":
-                relay.reset_counters()
-                relay.media.reset_counters()
+                relay.count.reset()
+                relay.media.count.reset()
                 answer = {"ok": True}
             elif command == "quit":
                 print(json.dumps({"ok": True}), flush=True)

@@ -24,10 +24,10 @@ def isolated_user_folders(tmp_path, monkeypatch):
 
 @pytest.fixture
 def relay():
-    """A running :class:`LocalRelay` (token ``test-token``) with its own media server."""
-    from suno_desktop.demo.relay_server import LocalRelay
+    """A running :class:`FaultyRelay` (the demo relay plus faults; token ``test-token``) with its own media server."""
+    from fault_servers import FaultyRelay
 
-    local_relay = LocalRelay(token=TEST_TOKEN).start()
+    local_relay = FaultyRelay(token=TEST_TOKEN).start()
     try:
         yield local_relay
     finally:

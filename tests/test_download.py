@@ -16,7 +16,6 @@ import pytest
 import requests
 
 from suno_desktop import __version__
-from suno_desktop.demo.media_server import MediaServer
 from suno_desktop.media import download
 from suno_desktop.media.download import (
     DownloadCancelled,
@@ -28,6 +27,8 @@ from suno_desktop.media.download import (
 )
 from suno_desktop.resources import resource_path
 
+from fault_servers import FaultyMediaServer
+
 DEMO = resource_path("demo")
 SONG = DEMO / "song-1.mp3"
 QUICK = {"backoff": 0.01, "timeout": (2.0, 2.0)}
@@ -35,7 +36,7 @@ QUICK = {"backoff": 0.01, "timeout": (2.0, 2.0)}
 
 @pytest.fixture
 def media_server():
-    with MediaServer() as server:
+    with FaultyMediaServer() as server:
         yield server
 
 
@@ -107,14 +108,14 @@ def test_server_without_range_support_starts_over(media_server, session, song_ur
 def test_server_ignoring_range_makes_the_download_start_over(media_server, session, song_url, tmp_path):
     """It advertises ranges on the first answer, then answers 200 to the resume."""
     media_server.inject_fault("/media/song.mp3", "cut")
-    original = media_server._lookup
+    original = media_server.lookup
 
     def lookup(raw_path):
         if len(media_server.requests) == 2:
             media_server.range_support = False
         return original(raw_path)
 
-    media_server._lookup = lookup
+    media_server.lookup = lookup
     result = download_file(session, song_url, tmp_path / "song.mp3", **QUICK)
     assert media_server.requests[1].headers["range"].startswith("bytes=")
     assert not result.resumed
@@ -296,8 +297,8 @@ def no_proxy_environment(monkeypatch):
 def test_proxy_from_the_environment_is_used(media_server, tmp_path, no_proxy_environment):
     no_proxy_environment.setenv("HTTP_PROXY", media_server.base_url)  # the media server plays the proxy
     media_server.add("/media/song.mp3", SONG, "audio/mpeg")
-    lookup = media_server._lookup
-    media_server._lookup = lambda raw_path: lookup(urlsplit(raw_path).path if "://" in raw_path else raw_path)
+    lookup = media_server.lookup
+    media_server.lookup = lambda raw_path: lookup(urlsplit(raw_path).path if "://" in raw_path else raw_path)
     with make_media_session() as session:
         session.headers["Authorization"] = "Bearer relay-token"
         result = download_file(session, "http://media.invalid/media/song.mp3", tmp_path / "song.mp3", **QUICK)
@@ -427,7 +428,7 @@ def test_concurrent_downloads_share_one_session(media_server, session, tmp_path)
     for name, path in sources.items():
         assert results[name].read_bytes() == path.read_bytes()
     for name, (size, seed) in generated.items():
-        assert results[name].read_bytes() == MediaServer.generated_bytes(size, seed)
+        assert results[name].read_bytes() == FaultyMediaServer.generated_bytes(size, seed)
 
 
 def _memory_kb(field: str) -> int:
@@ -455,7 +456,7 @@ def test_big_download_keeps_memory_flat(media_server, session, tmp_path):
         assert result.size == size and result.resumed
         assert (peak - before) < 20 * 1024, f"peak memory grew by {(peak - before) // 1024} MB"
         expected, actual = hashlib.sha256(), hashlib.sha256()
-        for chunk in MediaServer.iter_generated_bytes(size, seed=42):
+        for chunk in FaultyMediaServer.iter_generated_bytes(size, seed=42):
             expected.update(chunk)
         with open(target, "rb") as downloaded:
             for chunk in iter(lambda: downloaded.read(1 << 20), b""):

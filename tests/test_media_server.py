@@ -1,4 +1,5 @@
-"""The loopback media server the demo relay, the download tests and the benchmark rely on."""
+"""The loopback media server the demo relay, the download tests and the benchmark rely on,
+and the faults the tests add to it (tests/fault_servers.py)."""
 
 from __future__ import annotations
 
@@ -11,18 +12,28 @@ import requests
 from suno_desktop.demo.media_server import MediaServer
 from suno_desktop.resources import resource_path
 
+from fault_servers import FaultyMediaServer
+
 SONG = resource_path("demo", "song-1.mp3")
 
 
 @pytest.fixture
-def media_server():
+def demo_media_server():
+    """The product's media server, as the demo relay uses it."""
     with MediaServer() as server:
         yield server
 
 
-def test_serves_file_with_length_and_ranges(media_server):
-    url = media_server.add("/song.mp3", SONG, "audio/mpeg")
-    assert url == media_server.base_url + "/song.mp3"
+@pytest.fixture
+def media_server():
+    """The media server with the tests' request log and faults."""
+    with FaultyMediaServer() as server:
+        yield server
+
+
+def test_serves_file_with_length_and_ranges(demo_media_server):
+    url = demo_media_server.add("/song.mp3", SONG, "audio/mpeg")
+    assert url == demo_media_server.base_url + "/song.mp3"
     data = SONG.read_bytes()
 
     whole = requests.get(url, timeout=5)
@@ -69,9 +80,9 @@ def test_range_support_can_be_switched_off(media_server):
     assert "Accept-Ranges" not in response.headers
 
 
-def test_keep_alive_reuses_one_connection(media_server):
-    media_server.add("/a", b"a" * 1000, "text/plain")
-    connection = http.client.HTTPConnection("127.0.0.1", media_server.port, timeout=5)
+def test_keep_alive_reuses_one_connection(demo_media_server):
+    demo_media_server.add("/a", b"a" * 1000, "text/plain")
+    connection = http.client.HTTPConnection("127.0.0.1", demo_media_server.port, timeout=5)
     for _ in range(3):
         connection.request("GET", "/a")
         response = connection.getresponse()
@@ -124,14 +135,14 @@ def test_generated_content_is_deterministic_and_range_exact(media_server):
     url = media_server.add_generated("/gen.bin", size, "application/octet-stream", seed=7)
     body = requests.get(url, timeout=10).content
     assert len(body) == size
-    assert body == MediaServer.generated_bytes(size, seed=7)
-    assert body != MediaServer.generated_bytes(size, seed=8)
+    assert body == FaultyMediaServer.generated_bytes(size, seed=7)
+    assert body != FaultyMediaServer.generated_bytes(size, seed=8)
     # every 1 MiB block differs, so a resume at a wrong offset cannot go unnoticed
     assert body[: 1 << 20] != body[1 << 20 : 2 << 20]
     start = (1 << 20) - 5
     part = requests.get(url, headers={"Range": f"bytes={start}-{start + 99}"}, timeout=10)
-    assert part.content == body[start : start + 100] == MediaServer.generated_bytes(size, 7, start, 100)
-    assert b"".join(MediaServer.iter_generated_bytes(size, 7, start=size - 10)) == body[-10:]
+    assert part.content == body[start : start + 100] == FaultyMediaServer.generated_bytes(size, 7, start, 100)
+    assert b"".join(FaultyMediaServer.iter_generated_bytes(size, 7, start=size - 10)) == body[-10:]
 
 
 def test_stop_closes_idle_keep_alive_connections():
@@ -146,3 +157,11 @@ def test_stop_closes_idle_keep_alive_connections():
     server.stop()
     assert sock.recv(4096) == b""  # the server hung up instead of leaving a thread behind
     sock.close()
+
+
+def test_the_demo_servers_that_ship_have_no_faults():
+    """Fault injection lives in tests/fault_servers.py; the app's demo servers only do what a relay does."""
+    from suno_desktop.demo.relay_server import LocalRelay
+
+    for server_class in (MediaServer, LocalRelay):
+        assert not any("fault" in name for name in dir(server_class)), server_class

@@ -1,0 +1,382 @@
+"""The product's demo relay and media server, extended with what only the tests need.
+
+The demo servers in ``suno_desktop.demo`` behave like a real relay and CDN and
+nothing else. Tests also have to provoke every failure the app must survive
+(rate limits, proxy error pages, broken JSON, slow answers, dropped connections,
+cut-off downloads, CDN errors, redirects, servers without range support), look at
+the requests the app sent and change what the relay says. That lives here, in
+subclasses of the demo servers, so it never ships in the app.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import random
+import socket
+import struct
+import time
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from suno_desktop.demo.media_server import WRITE_CHUNK, Blob, MediaRequestHandler, MediaServer, route_keys
+from suno_desktop.demo.relay_server import LocalRelay, RelayRequestHandler
+
+# --------------------------------------------------------------------------- media
+
+MEDIA_FAULTS = frozenset({"cut", "500", "503", "429", "404", "slow", "reset"})
+MEDIA_STATUS_FAULTS = frozenset({"500", "503", "429", "404"})
+SLOW_FAULT_DELAY = 3.0  # seconds; long enough to trip any client read timeout a test sets
+
+#: generated content repeats a seed-dependent block of this many bytes, each copy
+#: stamped with its block number, so a resume at a wrong offset is always detected
+GENERATED_BLOCK = 1 << 20
+
+
+@functools.lru_cache(maxsize=8)
+def _generated_block(seed: int) -> bytes:
+    return random.Random(seed).randbytes(GENERATED_BLOCK)
+
+
+def iter_generated_bytes(
+    size: int, seed: int = 0, start: int = 0, length: int | None = None, chunk_size: int = WRITE_CHUNK
+) -> Iterator[bytes]:
+    """Yield the deterministic content of a generated blob, or a slice of it, in chunks.
+
+    Byte ``i`` depends only on ``(seed, i)``; nothing larger than one block is ever built.
+    """
+    end = size if length is None else min(size, start + length)
+    position = max(0, start)
+    block = _generated_block(seed)
+    while position < end:
+        index, offset = divmod(position, GENERATED_BLOCK)
+        stamped = index.to_bytes(8, "big") + block[8:]
+        take = min(end - position, GENERATED_BLOCK - offset, chunk_size)
+        yield stamped[offset : offset + take]
+        position += take
+
+
+@dataclass(frozen=True)
+class MediaRequest:
+    """One request as the media server saw it (header names lower-cased)."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class GeneratedBlob(Blob):
+    """Bytes made on the fly, for downloads far larger than a test wants in memory."""
+
+    generated_size: int = 0
+    seed: int = 0
+
+    def size(self) -> int:
+        return self.generated_size
+
+
+@dataclass(frozen=True)
+class Redirect:
+    location: str
+    status: int
+
+
+class FaultyMediaHandler(MediaRequestHandler):
+    """Logs each request, acts out a pending fault, then answers like the demo server."""
+
+    server: Any
+    cut = False  # this answer stops half-way through its body
+
+    def answer(self, send_body: bool) -> None:
+        media: FaultyMediaServer = self.server.media
+        media._record(MediaRequest(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}))
+        fault = media._take_fault(self.path)
+        self.cut = fault == "cut"
+        if fault == "reset":
+            self._reset()
+            return
+        if fault == "slow":
+            time.sleep(SLOW_FAULT_DELAY)
+        elif fault in MEDIA_STATUS_FAULTS:
+            extra = {"Retry-After": "1"} if fault == "429" else {}
+            self.send_status(int(fault), extra, send_body)
+            return
+        super().answer(send_body)
+
+    def send_route(self, route: object, send_body: bool) -> None:
+        if isinstance(route, Redirect):
+            self.send_response(route.status)
+            self.send_header("Location", route.location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        else:
+            super().send_route(route, send_body)
+
+    def accepts_ranges(self) -> bool:
+        return self.server.media.range_support
+
+    def write_body(self, blob: Blob, start: int, length: int) -> None:
+        if self.cut:  # the headers promised everything; the connection ends half-way
+            length //= 2
+            self.close_connection = True
+        if isinstance(blob, GeneratedBlob):
+            for chunk in iter_generated_bytes(blob.generated_size, blob.seed, start, length):
+                self.wfile.write(chunk)
+        else:
+            super().write_body(blob, start, length)
+
+    def _reset(self) -> None:
+        """Drop the connection without a word (RST rather than FIN where the OS allows)."""
+        try:
+            linger = struct.pack("HH" if os.name == "nt" else "ii", 1, 0)
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+        except OSError:
+            pass
+        self.close_connection = True
+
+
+class FaultyMediaServer(MediaServer):
+    """The demo media server plus a request log, faults, redirects, generated blobs and a range switch."""
+
+    handler_class = FaultyMediaHandler
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        super().__init__(host, port)
+        self.range_support: bool = True
+        self.requests: list[MediaRequest] = []
+        self._faults: dict[str, list[str]] = {}
+
+    def add_generated(self, path: str, size: int, content_type: str, seed: int = 0) -> str:
+        """Serve *size* deterministic bytes produced on the fly (see :meth:`generated_bytes`)."""
+        if size < 0:
+            raise ValueError("A generated blob cannot have a negative size.")
+        return self._register(path, GeneratedBlob(content_type, generated_size=size, seed=seed))
+
+    def add_redirect(self, path: str, location: str, status: int = 302) -> str:
+        if status not in (301, 302, 303, 307, 308):
+            raise ValueError(f"HTTP {status} is not a redirect status.")
+        return self._register(path, Redirect(location, status))
+
+    def remove(self, path: str) -> None:
+        with self._lock:
+            self._routes.pop(path, None)
+            self._faults.pop(path, None)
+
+    def inject_fault(self, path: str, fault: str, times: int = 1) -> None:
+        """Make the next *times* requests for *path* fail in the way *fault* names."""
+        if fault not in MEDIA_FAULTS:
+            raise ValueError(f"Unknown fault {fault!r}; use one of {', '.join(sorted(MEDIA_FAULTS))}.")
+        with self._lock:
+            self._faults.setdefault(path, []).extend([fault] * times)
+
+    def reset_counters(self) -> None:
+        """Forget the request log (faults still pending stay armed)."""
+        with self._lock:
+            self.requests.clear()
+
+    @staticmethod
+    def generated_bytes(size: int, seed: int = 0, start: int = 0, length: int | None = None) -> bytes:
+        """The bytes :meth:`add_generated` serves, materialised (use on small slices only)."""
+        return b"".join(iter_generated_bytes(size, seed, start, length))
+
+    @staticmethod
+    def iter_generated_bytes(
+        size: int, seed: int = 0, start: int = 0, length: int | None = None
+    ) -> Iterator[bytes]:
+        """The bytes :meth:`add_generated` serves, as chunks of at most 1 MiB."""
+        return iter_generated_bytes(size, seed, start, length)
+
+    def _record(self, request: MediaRequest) -> None:
+        with self._lock:
+            self.requests.append(request)
+
+    def _take_fault(self, raw_path: str) -> str | None:
+        with self._lock:
+            for key in route_keys(raw_path):
+                pending = self._faults.get(key)
+                if pending:
+                    return pending.pop(0)
+        return None
+
+
+# --------------------------------------------------------------------------- relay
+
+RELAY_FAULTS = frozenset({"429", "500", "502-html", "badjson", "wrong-shape", "code-error", "slow", "reset"})
+FAULT_ROUTES = frozenset({"get", "post", "any"})
+#: how long the "slow" fault sleeps: well past the test client's 2 s read timeout
+SLOW_FAULT_SECONDS = 3.0
+
+PROXY_ERROR_PAGE = (
+    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+)
+
+#: fields of a clip that :meth:`FaultyRelay.update_clip` may change
+CLIP_FIELDS = frozenset(
+    {
+        "id", "title", "tags", "lyrics", "description", "model", "duration", "status", "error",
+        "audio_url", "stream_url", "image_url", "image_large_url", "video_url", "created",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ApiRequest:
+    """One request the relay received, as the tests want to inspect it."""
+
+    method: str
+    path: str
+    json_body: Any
+    authorization: str | None
+
+
+@dataclass
+class _Fault:
+    kind: str
+    route: str
+    remaining: int
+
+
+class FaultyRelayHandler(RelayRequestHandler):
+    """Logs each request, then routes it; a pending fault replaces or spoils the demo's answer."""
+
+    server: Any
+    fault: str | None = None
+
+    def route(self, method: str) -> str | None:
+        relay: FaultyRelay = self.server.relay
+        self.fault = None  # one handler answers every request of a keep-alive connection
+        relay._record(ApiRequest(method, self.path, self.json_body, self.headers.get("Authorization")))
+        route = super().route(method)
+        if route == "post" and not relay.batch_enabled:
+            self.send_api_error(405, "Method Not Allowed", {"Allow": "GET"})
+            return None
+        if route is not None:
+            self.fault = relay._take_fault(method)
+            if self.fault is not None and self._misbehave(self.fault):
+                return None
+        return route
+
+    def send_tasks(self, data: Any, *, get: bool) -> None:
+        if self.fault == "wrong-shape":  # GET wants an object, POST a list: send the other one
+            data = [data] if get else {"tasks": data}
+        if self.fault == "badjson":
+            envelope = {"code": "success", "message": "", "data": data}
+            payload = json.dumps(envelope, ensure_ascii=False).encode("utf-8")
+            self.send_bytes(200, payload[: max(1, len(payload) // 2)], "application/json; charset=utf-8")
+        else:
+            super().send_tasks(data, get=get)
+
+    def _misbehave(self, fault: str) -> bool:
+        """Act out *fault*; True when the answer has been sent (or the line dropped)."""
+        if fault == "429":
+            self.send_api_error(429, "Too many requests, slow down", {"Retry-After": "1"}, error_type="rate_limit")
+        elif fault == "500":
+            self.send_json(500, {"code": "error", "message": "internal server error", "data": None})
+        elif fault == "502-html":
+            self.send_bytes(502, PROXY_ERROR_PAGE, "text/html")
+        elif fault == "code-error":
+            self.send_json(200, {"code": "error", "message": "upstream busy", "data": None})
+        elif fault == "slow":
+            time.sleep(SLOW_FAULT_SECONDS)
+            return False
+        elif fault == "reset":
+            self._reset_connection()
+        else:  # "badjson" and "wrong-shape" change the normal answer
+            return False
+        return True
+
+    def _reset_connection(self) -> None:
+        """Drop the connection with a TCP reset, like a crashing proxy."""
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+        except OSError:
+            pass
+
+
+class FaultyRelay(LocalRelay):
+    """The demo relay plus switchable faults, a request log, poll counts and clip edits.
+
+    Its media server is a :class:`FaultyMediaServer` unless one is given.
+    """
+
+    handler_class = FaultyRelayHandler
+    media_server_class = FaultyMediaServer
+    media: FaultyMediaServer
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: False: POST /suno/fetch answers 405, like relays that only have the GET route
+        self.batch_enabled = True
+        self._faults: list[_Fault] = []
+        self._api_requests: list[ApiRequest] = []
+        self._poll_counts: dict[str, int] = {}
+
+    # ------------------------------------------------------------------ observations
+
+    @property
+    def api_requests(self) -> list[ApiRequest]:
+        """Every API request received since the last :meth:`reset_counters`, in order."""
+        with self._lock:
+            return list(self._api_requests)
+
+    @property
+    def poll_counts(self) -> dict[str, int]:
+        """How often each task was fetched (GET, or inclusion in a POST)."""
+        with self._lock:
+            return dict(self._poll_counts)
+
+    def reset_counters(self) -> None:
+        """Forget requests and poll counts; tasks keep their progress."""
+        with self._lock:
+            self._api_requests.clear()
+            self._poll_counts.clear()
+
+    # ------------------------------------------------------------------ control
+
+    def inject_fault(self, fault: str, *, route: str = "any", times: int = 1) -> None:
+        """Make the next *times* requests on *route* ("get", "post", "any") misbehave."""
+        if fault not in RELAY_FAULTS:
+            raise ValueError(f"fault must be one of {sorted(RELAY_FAULTS)}")
+        if route not in FAULT_ROUTES:
+            raise ValueError(f"route must be one of {sorted(FAULT_ROUTES)}")
+        with self._lock:
+            self._faults.append(_Fault(fault, route, times))
+
+    def update_clip(self, task_id: str, index: int = 0, **fields: Any) -> None:
+        """Change what the relay says about one clip, e.g. ``title="New title"``."""
+        unknown = set(fields) - CLIP_FIELDS
+        if unknown:
+            raise ValueError(f"unknown clip fields: {sorted(unknown)}; allowed: {sorted(CLIP_FIELDS)}")
+        with self._lock:
+            task = self._tasks[task_id.lower()]
+            task.clips[index].update(fields)
+
+    # ------------------------------------------------------------------ used by the handler
+
+    def _record(self, request: ApiRequest) -> None:
+        with self._lock:
+            self._api_requests.append(request)
+
+    def _take_fault(self, method: str) -> str | None:
+        route = method.lower()
+        with self._lock:
+            for fault in self._faults:
+                if fault.route in ("any", route) and fault.remaining > 0:
+                    fault.remaining -= 1
+                    if fault.remaining == 0:
+                        self._faults.remove(fault)
+                    return fault.kind
+        return None
+
+    def _render_task(self, task_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            rendered = super()._render_task(task_id)
+            if rendered is not None:
+                self._poll_counts[rendered["task_id"]] = self._poll_counts.get(rendered["task_id"], 0) + 1
+            return rendered
+
