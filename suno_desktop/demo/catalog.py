@@ -1,7 +1,7 @@
 """The demo library: a local relay preloaded with a handful of pleasant tasks.
 
 ``suno-desktop --demo`` (and the GUI's demo mode) use it so the whole app can be
-tried without an account or a network: both clip shapes, JPEG and PNG covers, a
+tried without an account or a network: the flat and nested clip shapes, JPEG and PNG covers, a
 lyrics-only task, a task that finishes while you watch and one that failed.
 """
 
