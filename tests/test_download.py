@@ -30,6 +30,7 @@ from suno_desktop.media.download import (
     part_path,
 )
 from suno_desktop.media.http import MAX_REDIRECTS, MediaSession
+from suno_desktop.media.leading_tag import finish_mp3, id3_prefix
 from suno_desktop.media.tagging import TagOptions, read_clip_id, write_id3_tags
 from suno_desktop.relay.model import Clip
 from suno_desktop.resources import resource_path
@@ -568,6 +569,37 @@ def test_a_resumed_download_tagged_before_commit_reads_back_with_mutagen(media_s
     assert tags["TIT2"].text == ["Midnight Drive"] and read_clip_id(target) == "clip-1"
     assert target.read_bytes()[tags.size:] == SONG.read_bytes()
     assert MP3(target).info.length == pytest.approx(MP3(SONG).info.length)
+
+
+def test_prefix_goes_in_front_of_the_body_and_survives_a_resume(media_server, session, song_url, tmp_path):
+    media_server.inject_fault("/media/song.mp3", "cut")
+    result = download_file(session, song_url, tmp_path / "song.mp3", prefix=b"TAG!" * 4, **QUICK)
+    assert result.resumed and result.size == SONG.stat().st_size  # the body only
+    assert result.path.read_bytes() == b"TAG!" * 4 + SONG.read_bytes()
+    assert media_server.requests[1].headers["range"] == f"bytes={SONG.stat().st_size // 2}-"  # body offsets
+
+
+def test_prefix_is_written_again_when_the_download_starts_over(media_server, session, song_url, tmp_path):
+    media_server.range_support = False
+    media_server.inject_fault("/media/song.mp3", "cut")
+    result = download_file(session, song_url, tmp_path / "song.mp3", prefix=b"[room]", **QUICK)
+    assert not result.resumed
+    assert result.path.read_bytes() == b"[room]" + SONG.read_bytes()
+
+
+def test_a_resumed_download_with_a_leading_tag_reads_back_with_mutagen(media_server, session, song_url, tmp_path):
+    """What the sync does with a new MP3: its tag goes in front as the audio arrives."""
+    media_server.inject_fault("/media/song.mp3", "cut")
+    clip = Clip(clip_id="clip-2", task_id="task-1", title="Night Drive", status="complete", audio_url=song_url)
+    target = tmp_path / "song.mp3"
+    prefix = id3_prefix(clip, TagOptions(), None)
+    result = download_file(
+        session, song_url, target, prefix=prefix, **QUICK,
+        before_commit=lambda part: finish_mp3(part, len(prefix), clip, TagOptions(), None, name=target.name),
+    )
+    assert result.resumed and target.read_bytes() == prefix + SONG.read_bytes()
+    assert ID3(target)["TIT2"].text == ["Night Drive"] and read_clip_id(target) == "clip-2"
+    assert write_id3_tags(target, clip, TagOptions(), None) is False
 
 
 def test_before_commit_sees_the_complete_file_before_it_gets_its_name(media_server, session, song_url, tmp_path):

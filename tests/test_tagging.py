@@ -15,6 +15,7 @@ from mutagen.mp4 import MP4, Atoms, MP4Cover
 
 from suno_desktop.media import tagging
 from suno_desktop.media.images import sniff_image_type
+from suno_desktop.media.leading_tag import finish_mp3, id3_prefix
 from suno_desktop.media.tagging import (
     Cover,
     TaggingError,
@@ -262,6 +263,61 @@ def test_a_body_that_is_not_an_mp3_fails_by_the_final_name(tmp_path, body):
     with pytest.raises(TaggingError, match=r"^song\.mp3 could not be read as an MP3 file"):
         write_id3_tags(path, CLIP, TagOptions(), None, name="song.mp3")
     assert path.read_bytes() == body
+
+
+def download_with_prefix(path: Path, body: bytes, options: TagOptions, cover: Cover | None) -> bytes:
+    """What the sync does with a new MP3: download_file(prefix=id3_prefix(...), before_commit=finish_mp3)."""
+    prefix = id3_prefix(CLIP, options, cover)
+    path.write_bytes(prefix + body)
+    finish_mp3(path, len(prefix), CLIP, options, cover, name="song.mp3")
+    return prefix
+
+
+@pytest.mark.parametrize("version", [3, 4])
+def test_a_leading_tag_is_the_tag_write_id3_tags_would_write(tmp_path, png_cover, version):
+    """A new MP3 is written once, its tag in front of the audio: nothing left to rewrite after."""
+    audio = (DEMO / "song-1.mp3").read_bytes()
+    options = TagOptions(id3_version=version)
+    path = tmp_path / ".song.mp3.part"
+    tag = download_with_prefix(path, audio, options, png_cover)
+    written = path.read_bytes()
+    assert written == tag + audio
+    assert write_id3_tags(path, CLIP, options, png_cover) is False  # exactly what it would write
+    tags = ID3(path)
+    assert tags.version[:2] == (2, version) and tags.size == len(tag) and tags._padding == tagging.ROOM_FOR_EDITS
+    assert tags["TIT2"].text == ["Midnight Drive"] and tags.getall("APIC")[0].data == png_cover.data
+    assert MP3(path).info.length == pytest.approx(MP3(DEMO / "song-1.mp3").info.length)
+    renamed = Clip(**{**CLIP.__dict__, "title": CLIP.title + " (Extended Night Mix)"})
+    assert write_id3_tags(path, renamed, options, png_cover) is True
+    assert path.stat().st_size == len(written) and ID3(path)["TIT2"].text == [renamed.title]
+
+
+@pytest.mark.parametrize("version", [3, 4])
+def test_a_download_with_a_tag_of_its_own_ends_with_one_merged_tag(mp3, tmp_path, jpeg_cover, version):
+    own = ID3()
+    own.add(TSSE(encoding=Encoding.UTF8, text=["Lavf60.3.100"]))
+    own.add(TIT2(encoding=Encoding.UTF8, text=["Old title"]))
+    own.save(mp3, v2_version=4)
+    audio = (DEMO / "song-1.mp3").read_bytes()
+    options = TagOptions(id3_version=version)
+    path = tmp_path / ".song.mp3.part"
+    download_with_prefix(path, mp3.read_bytes(), options, jpeg_cover)
+    tags = ID3(path)
+    assert path.read_bytes()[tags.size:] == audio  # one tag, then the audio: nothing stacked
+    assert tags.version[:2] == (2, version)
+    assert tags["TIT2"].text == ["Midnight Drive"] and tags["TSSE"].text == ["Lavf60.3.100"]
+    assert write_id3_tags(path, CLIP, options, jpeg_cover) is False
+
+
+@pytest.mark.parametrize("body", [
+    b"<html><body>502 Bad Gateway</body></html>" * 10,
+    "\ufeff<html>502 Bad Gateway</html>".encode("utf-16-le") * 10,  # starts FF FE: MPEG sync bits
+    b"\xff\xfb\x90\x00" + b"\x00" * 4000,  # one valid frame header, then nothing like audio
+    b"ID3 but no tag, and no audio",
+])
+def test_a_body_behind_the_leading_tag_that_is_not_an_mp3_fails_by_the_final_name(tmp_path, body):
+    with pytest.raises(TaggingError, match=r"^song\.mp3 could not be read as an MP3 file"):
+        download_with_prefix(tmp_path / ".song.mp3.part", body, TagOptions(), None)
 
 
 def test_rewriting_the_same_tags_does_not_touch_the_file(mp3, png_cover):

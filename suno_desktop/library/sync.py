@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from ..media.download import (
     DownloadCancelled, DownloadError, MediaSession, download_file, free_path, make_media_session, sync_directory,
 )
+from ..media.leading_tag import finish_mp3, id3_prefix
 from ..media.tagging import TaggingError, TagOptions, load_cover, read_clip_id, write_id3_tags, write_mp4_tags
 from ..relay.client import RelayClient
 from ..relay.errors import AuthError, ConfigurationError, RelayError
@@ -515,9 +516,11 @@ class SyncEngine:
     def _download_files(self, job: ClipJob, record: ClipRecord, paths: dict[str, Path | None], folder: Path, outcome: ClipOutcome) -> set[str]:
         """Download what *job* needs; returns the columns of the files tagged on the way.
 
-        The cover comes first so that a new MP3 or MP4 is tagged, cover included, as its
-        complete ``.part`` file, before it gets its name (``before_commit``): a failure or
-        crash while tagging never leaves a damaged file under the final name. A cover that fails to download does not cost
+        The cover comes first so that a new MP3 or MP4 is tagged, cover included, before
+        it gets its name: an MP3's tag is written in front of its audio as it arrives
+        (``prefix``, see media/leading_tag.py), an MP4 is tagged as its complete ``.part``
+        file (``before_commit``); a failure or crash while tagging never leaves a damaged
+        file under the final name. A cover that fails to download does not cost
         the song: the audio and video are still fetched, and the clip is then reported
         failed so the next sync tries again.
         """
@@ -536,16 +539,19 @@ class SyncEngine:
             if job.audio or job.video:
                 clip, options = record.to_clip(), self.options.tag_options
                 cover = load_cover(paths["cover_path"])
-            for needed, column, url, suffix, write_tags in (
-                (job.audio, "audio_path", record.audio_url, ".mp3", write_id3_tags),
-                (job.video, "video_path", record.video_url, ".mp4", write_mp4_tags),
-            ):
-                if needed:
-                    def tag(part: Path, name: str, write_tags: Callable[..., bool] = write_tags) -> None:
-                        write_tags(part, clip, options, cover, name=name)
-
-                    paths[column] = self._fetch(job, url, folder / f"{job.stem}{suffix}", outcome, tag=tag)
-                    tagged.add(column)
+            if job.audio:
+                prefix = id3_prefix(clip, options, cover)
+                paths["audio_path"] = self._fetch(
+                    job, record.audio_url, folder / f"{job.stem}.mp3", outcome, prefix=prefix,
+                    tag=lambda part, name: finish_mp3(part, len(prefix), clip, options, cover, name=name),
+                )
+                tagged.add("audio_path")
+            if job.video:
+                paths["video_path"] = self._fetch(
+                    job, record.video_url, folder / f"{job.stem}.mp4", outcome,
+                    tag=lambda part, name: write_mp4_tags(part, clip, options, cover, name=name),
+                )
+                tagged.add("video_path")
         finally:
             if outcome.files_downloaded:
                 sync_directory(folder)  # one folder fsync makes the clip's renames durable

@@ -101,6 +101,7 @@ def download_file(
     cancel: threading.Event | None = None,
     fsync_directory: bool = True,
     before_commit: Callable[[Path], object] | None = None,
+    prefix: bytes = b"",
 ) -> DownloadResult:
     """Download *url* to *target*, retrying and resuming; see the module docstring.
 
@@ -119,6 +120,10 @@ def download_file(
     and renamed, e.g. to write tags into it with mutagen: a failure or crash while
     tagging never leaves a damaged file under the final name.
     An exception it raises fails the download (the temporary file is removed).
+
+    *prefix* is written at the start of the file, before the body (a tag rendered by
+    mutagen, say: see :mod:`.leading_tag`). The size checks, a resume and
+    ``DownloadResult.size`` count the body only.
     """
     if not isinstance(session, MediaSession):
         raise TypeError(f"download_file needs the MediaSession of make_media_session(), not {type(session).__name__}")
@@ -127,7 +132,7 @@ def download_file(
         session, url, Path(target),
         suffix_from_content=suffix_from_content, timeout=timeout if isinstance(timeout, tuple) else (timeout, timeout),
         attempts=max(1, attempts), backoff=backoff, chunk_size=chunk_size, progress=progress, cancel=cancel,
-        fsync_directory=fsync_directory, before_commit=before_commit,
+        fsync_directory=fsync_directory, before_commit=before_commit, prefix=prefix,
     )
     return transfer.run()
 
@@ -177,7 +182,7 @@ class _Transfer:
         self, session: MediaSession, url: str, target: Path, *, suffix_from_content: bool,
         timeout: tuple[float, float], attempts: int, backoff: float, chunk_size: int,
         progress: ProgressCallback | None, cancel: threading.Event | None, fsync_directory: bool,
-        before_commit: Callable[[Path], object] | None = None,
+        before_commit: Callable[[Path], object] | None = None, prefix: bytes = b"",
     ) -> None:
         self.session = session
         self.url = url
@@ -193,6 +198,7 @@ class _Transfer:
         self.cancel = cancel
         self.fsync_directory = fsync_directory
         self.before_commit = before_commit
+        self.prefix = prefix
         self.written_back_from = 0  # see _flush_behind
         self.writing_back_from = 0
         self.have = 0  # bytes in the .part file that belong to the body
@@ -214,6 +220,7 @@ class _Transfer:
                 raise self._disk_error(exc) from exc
             with out:
                 self.out = out
+                self._start_over()  # writes the prefix
                 self._transfer_with_retries()
                 try:
                     out.flush()
@@ -221,7 +228,7 @@ class _Transfer:
                         self.before_commit(self.part)
                     os.fsync(out.fileno())  # the data is on disk before the name points at it
                     if self.suffix_from_content:
-                        out.seek(0)
+                        out.seek(len(self.prefix))
                         head = out.read(SNIFF_BYTES)
                 except OSError as exc:
                     raise self._disk_error(exc) from exc
@@ -441,6 +448,7 @@ class _Transfer:
         try:
             out.seek(0)
             out.truncate()
+            out.write(self.prefix)
         except OSError as exc:
             raise self._disk_error(exc) from exc
         self.have = 0
