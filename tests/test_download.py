@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.utils
 import errno
 import hashlib
 import os
@@ -14,6 +15,8 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+from mutagen.id3 import ID3
+from mutagen.mp3 import MP3
 
 from suno_desktop import __version__
 from suno_desktop.media import download
@@ -25,6 +28,10 @@ from suno_desktop.media.download import (
     make_media_session,
     part_path,
 )
+from suno_desktop.media.http import MAX_REDIRECTS, MediaSession
+from suno_desktop.media.leading_tag import finish_mp3, id3_prefix
+from suno_desktop.media.tagging import TagOptions, read_clip_id, write_id3_tags
+from suno_desktop.relay.model import Clip
 from suno_desktop.resources import resource_path
 
 from fault_servers import FaultyMediaServer
@@ -209,6 +216,69 @@ def test_redirect_to_a_non_http_address_is_refused(media_server, session, tmp_pa
     with pytest.raises(UnsafeURL, match="redirected to a .* address; only http and https are allowed"):
         download_file(session, url, tmp_path / "x.mp3", **QUICK)
     assert_nothing_left(tmp_path, tmp_path / "x.mp3")
+
+
+@pytest.mark.parametrize("location", ["http://[::1/song.mp3", "http://[not-an-address]/x.mp3"])
+def test_redirect_to_an_unreadable_address_is_an_error(media_server, session, tmp_path, location):
+    url = media_server.add_redirect("/odd", location)
+    with pytest.raises(DownloadError, match="was redirected to an invalid address") as caught:
+        download_file(session, url, tmp_path / "x.mp3", **QUICK)
+    assert not isinstance(caught.value, UnsafeURL)
+    assert_nothing_left(tmp_path, tmp_path / "x.mp3")
+
+
+def test_a_redirect_to_another_host_gets_no_netrc_credentials(media_server, song_url, tmp_path, monkeypatch):
+    """requests would look the new host up in ~/.netrc after a redirect; a media session does not."""
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine localhost login user password from-netrc\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    other_host = song_url.replace("127.0.0.1", "localhost")
+    url = media_server.add_redirect("/elsewhere", other_host)
+    with make_media_session() as session:
+        download_file(session, url, tmp_path / "song.mp3", **QUICK)
+    assert [r.path for r in media_server.requests] == ["/elsewhere", "/media/song.mp3"]
+    assert all("authorization" not in r.headers for r in media_server.requests)
+
+
+def test_download_file_takes_only_a_media_session(song_url, tmp_path):
+    with requests.Session() as plain, pytest.raises(TypeError, match="needs the MediaSession"):
+        download_file(plain, song_url, tmp_path / "song.mp3", **QUICK)
+
+
+def test_the_media_session_is_requests_with_a_pool_per_job(no_proxy_environment, tmp_path):
+    no_proxy_environment.setenv("REQUESTS_CA_BUNDLE", str(tmp_path / "ca.pem"))
+    with make_media_session(pool_size=7) as session:
+        assert isinstance(session, (MediaSession, requests.Session))
+        adapter = session.get_adapter("https://cdn.example/song.mp3")
+        assert adapter is session.get_adapter("http://cdn.example/song.mp3")
+        assert adapter._pool_maxsize == 7 and adapter._pool_connections == 7
+        assert adapter.max_retries.connect == 3 and adapter.max_retries.read is False
+        assert session.max_redirects == MAX_REDIRECTS
+        # no proxy configured: the environment was read once, here
+        assert session.trust_env is False and session.verify == str(tmp_path / "ca.pem")
+
+
+def test_with_a_proxy_configured_requests_reads_the_environment(no_proxy_environment):
+    no_proxy_environment.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    with make_media_session() as session:
+        assert session.trust_env is True and session.verify is True
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2", 2.0), (" 7 ", 7.0), ("3600", download.MAX_RETRY_DELAY), ("soon", None), ("", None),
+    ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0),  # in the past: at once
+])
+def test_retry_after_in_both_forms(value, expected):
+    response = requests.Response()
+    response.headers["Retry-After"] = value
+    assert download._retry_after(response) == expected
+
+
+def test_retry_after_as_a_date_to_come():
+    response = requests.Response()
+    response.headers["Retry-After"] = email.utils.formatdate(time.time() + 10, usegmt=True)
+    assert 8 <= download._retry_after(response) <= 10
 
 
 @pytest.mark.parametrize("url", ["ftp://127.0.0.1/song.mp3", "file:///etc/passwd", "/relative/path.mp3", ""])
@@ -466,38 +536,71 @@ def test_big_download_keeps_memory_flat(media_server, session, tmp_path):
         target.unlink(missing_ok=True)
 
 
-# --------------------------------------------------------------------------- head and before_commit
+# --------------------------------------------------------------------------- before_commit
 
 
-def test_head_goes_in_front_of_the_body_and_survives_a_resume(media_server, session, song_url, tmp_path):
+def test_before_commit_sees_the_whole_body_once_after_a_resume(media_server, session, song_url, tmp_path):
     media_server.inject_fault("/media/song.mp3", "cut")
     seen: list[bytes] = []
-
-    def head(body_start: bytes) -> tuple[bytes, int]:
-        seen.append(body_start[:4])
-        return b"HEAD" * 4, 0
-
-    result = download_file(session, song_url, tmp_path / "song.mp3", head=head, **QUICK)
-    assert result.resumed and result.size == SONG.stat().st_size  # the body only
-    assert result.path.read_bytes() == b"HEAD" * 4 + SONG.read_bytes()
-    assert seen == [SONG.read_bytes()[:4]]  # asked once: the resumed part is appended
+    result = download_file(session, song_url, tmp_path / "song.mp3",
+                           before_commit=lambda part: seen.append(part.read_bytes()), **QUICK)
+    assert result.resumed and seen == [SONG.read_bytes()]
 
 
-def test_head_can_replace_the_start_of_the_body(media_server, session, song_url, tmp_path):
+def test_before_commit_sees_only_the_new_body_when_the_download_starts_over(media_server, session, song_url, tmp_path):
+    media_server.range_support = False
     media_server.inject_fault("/media/song.mp3", "cut")
-    result = download_file(session, song_url, tmp_path / "song.mp3", head=lambda start: (b"[new start]", 100),
-                           **QUICK)
-    assert result.resumed and result.size == SONG.stat().st_size
-    assert result.path.read_bytes() == b"[new start]" + SONG.read_bytes()[100:]
+    seen: list[bytes] = []
+    result = download_file(session, song_url, tmp_path / "song.mp3",
+                           before_commit=lambda part: seen.append(part.read_bytes()), **QUICK)
+    assert not result.resumed and seen == [SONG.read_bytes()]
+
+
+def test_a_resumed_download_tagged_before_commit_reads_back_with_mutagen(media_server, session, song_url, tmp_path):
+    """What the sync does: the .part is tagged with mutagen once the whole body is there."""
+    media_server.inject_fault("/media/song.mp3", "cut")
+    clip = Clip(clip_id="clip-1", task_id="task-1", title="Midnight Drive", status="complete", audio_url=song_url)
+    target = tmp_path / "song.mp3"
+    result = download_file(
+        session, song_url, target, **QUICK,
+        before_commit=lambda part: write_id3_tags(part, clip, TagOptions(), None, name=target.name),
+    )
+    assert result.resumed and result.size == SONG.stat().st_size  # the body's size, as served
+    tags = ID3(target)
+    assert tags["TIT2"].text == ["Midnight Drive"] and read_clip_id(target) == "clip-1"
+    assert target.read_bytes()[tags.size:] == SONG.read_bytes()
+    assert MP3(target).info.length == pytest.approx(MP3(SONG).info.length)
+
+
+def test_prefix_goes_in_front_of_the_body_and_survives_a_resume(media_server, session, song_url, tmp_path):
+    media_server.inject_fault("/media/song.mp3", "cut")
+    result = download_file(session, song_url, tmp_path / "song.mp3", prefix=b"TAG!" * 4, **QUICK)
+    assert result.resumed and result.size == SONG.stat().st_size  # the body only
+    assert result.path.read_bytes() == b"TAG!" * 4 + SONG.read_bytes()
     assert media_server.requests[1].headers["range"] == f"bytes={SONG.stat().st_size // 2}-"  # body offsets
 
 
-def test_head_is_written_again_when_the_download_starts_over(media_server, session, song_url, tmp_path):
+def test_prefix_is_written_again_when_the_download_starts_over(media_server, session, song_url, tmp_path):
     media_server.range_support = False
     media_server.inject_fault("/media/song.mp3", "cut")
-    result = download_file(session, song_url, tmp_path / "song.mp3", head=lambda start: (b"[room]", 0), **QUICK)
+    result = download_file(session, song_url, tmp_path / "song.mp3", prefix=b"[room]", **QUICK)
     assert not result.resumed
     assert result.path.read_bytes() == b"[room]" + SONG.read_bytes()
+
+
+def test_a_resumed_download_with_a_leading_tag_reads_back_with_mutagen(media_server, session, song_url, tmp_path):
+    """What the sync does with a new MP3: its tag goes in front as the audio arrives."""
+    media_server.inject_fault("/media/song.mp3", "cut")
+    clip = Clip(clip_id="clip-2", task_id="task-1", title="Night Drive", status="complete", audio_url=song_url)
+    target = tmp_path / "song.mp3"
+    prefix = id3_prefix(clip, TagOptions(), None)
+    result = download_file(
+        session, song_url, target, prefix=prefix, **QUICK,
+        before_commit=lambda part: finish_mp3(part, len(prefix), clip, TagOptions(), None, name=target.name),
+    )
+    assert result.resumed and target.read_bytes() == prefix + SONG.read_bytes()
+    assert ID3(target)["TIT2"].text == ["Night Drive"] and read_clip_id(target) == "clip-2"
+    assert write_id3_tags(target, clip, TagOptions(), None) is False
 
 
 def test_before_commit_sees_the_complete_file_before_it_gets_its_name(media_server, session, song_url, tmp_path):

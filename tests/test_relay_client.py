@@ -435,3 +435,14 @@ def test_a_netrc_entry_does_not_replace_the_token(relay, client, tmp_path, monke
     monkeypatch.setenv("NETRC", str(netrc))
     client.fetch_task(relay.add_music_task())
     assert [r.authorization for r in relay.api_requests] == [f"Bearer {TOKEN}"]
+
+
+def test_the_relay_session_comes_from_the_shared_http_stack(relay):
+    """The same builder as the media session: a pool per worker, urllib3's Retry, no cookies."""
+    with RelayClient(relay.api_url, TOKEN, pool_size=6, retries=2) as pooled:
+        session = pooled._session
+        adapter = session.get_adapter(relay.api_url)
+        assert adapter._pool_maxsize == 6 and adapter._pool_connections == 6
+        assert adapter.max_retries.total == 2 and adapter.max_retries.respect_retry_after_header
+        assert list(session.cookies.get_policy().allowed_domains()) == []  # the jar takes no cookie
+        assert pooled.fetch_task(relay.add_music_task()).task_id

@@ -15,13 +15,12 @@ from mutagen.mp4 import MP4, Atoms, MP4Cover
 
 from suno_desktop.media import tagging
 from suno_desktop.media.images import sniff_image_type
+from suno_desktop.media.leading_tag import finish_mp3, id3_prefix
 from suno_desktop.media.tagging import (
     Cover,
     TaggingError,
     TagOptions,
     guess_lyrics_language,
-    LeadingID3Tag,
-    LeadingMP4Tags,
     load_cover,
     read_clip_id,
     write_id3_tags,
@@ -213,65 +212,44 @@ def test_a_new_tag_keeps_the_audio_intact(mp3, png_cover):
     assert write_id3_tags(mp3, CLIP, TagOptions(), png_cover) is False
 
 
-def download_with_leading_tag(path: Path, body: bytes, leading, first_chunk: int = 256 * 1024) -> bytes:
-    """What download_file does with a LeadingID3Tag or LeadingMP4Tags."""
-    data, replaced = leading(body[:first_chunk])
-    path.write_bytes(data + body[replaced:])
-    leading.finish(path, path.name)
-    return data
-
-
 @pytest.mark.parametrize("version", [3, 4])
-def test_a_leading_tag_is_the_tag_write_id3_tags_would_write(tmp_path, png_cover, version):
-    """A new MP3 is written once, its tag in front of the audio: nothing left to rewrite after."""
+def test_a_new_download_gets_its_tag_in_front_with_room_for_edits(tmp_path, png_cover, version):
+    """What the sync does with a new MP3: tag its .part file, by the final name in messages."""
     audio = (DEMO / "song-1.mp3").read_bytes()
     options = TagOptions(id3_version=version)
-    path = tmp_path / "new.mp3"
-    tag = download_with_leading_tag(path, audio, LeadingID3Tag(CLIP, options, png_cover))
+    path = tmp_path / ".new.mp3.part"
+    path.write_bytes(audio)
+    assert write_id3_tags(path, CLIP, options, png_cover, name="new.mp3") is True
     written = path.read_bytes()
-    assert written == tag + audio
-    assert write_id3_tags(path, CLIP, options, png_cover) is False  # exactly what it would write
-
     tags = ID3(path)
-    assert tags.version[:2] == (2, version) and tags.size == len(tag)
+    assert written[tags.size:] == audio  # the tag in front, the audio untouched behind it
+    assert write_id3_tags(path, CLIP, options, png_cover) is False
+    assert tags.version[:2] == (2, version)
     assert tags["TIT2"].text == ["Midnight Drive"] and tags.getall("APIC")[0].data == png_cover.data
     assert MP3(path).info.length == pytest.approx(MP3(DEMO / "song-1.mp3").info.length)
 
     # the padding takes a longer title later without moving the audio
+    assert tags._padding == tagging.ROOM_FOR_EDITS
     renamed = Clip(**{**CLIP.__dict__, "title": CLIP.title + " (Extended Night Mix)"})
     assert write_id3_tags(path, renamed, options, png_cover) is True
     assert path.stat().st_size == len(written) and ID3(path)["TIT2"].text == [renamed.title]
 
 
 @pytest.mark.parametrize("version", [3, 4])
-def test_audio_with_a_tag_of_its_own_gets_one_merged_tag_in_its_place(mp3, tmp_path, jpeg_cover, version):
-    """The download's own tag is replaced by one tag with its frames and ours, not stacked on."""
+def test_audio_with_a_tag_of_its_own_gets_one_merged_tag_in_its_place(mp3, jpeg_cover, version):
+    """A download's own tag is merged with ours into one tag, not stacked on."""
     own = ID3()
     own.add(TSSE(encoding=Encoding.UTF8, text=["Lavf60.3.100"]))
     own.add(TIT2(encoding=Encoding.UTF8, text=["Old title"]))
-    own.save(mp3, v2_version=4)
-    body, audio = mp3.read_bytes(), (DEMO / "song-1.mp3").read_bytes()
+    own.save(mp3, v2_version=4, padding=lambda info: 300 * 1024)  # a big one, too
+    audio = (DEMO / "song-1.mp3").read_bytes()
     options = TagOptions(id3_version=version)
-    leading = LeadingID3Tag(CLIP, options, jpeg_cover)
-    path = tmp_path / "new.mp3"
-    tag = download_with_leading_tag(path, body, leading)
-
-    assert leading.in_front and path.read_bytes() == tag + audio  # the audio was never moved
-    tags = ID3(path)
+    assert write_id3_tags(mp3, CLIP, options, jpeg_cover) is True
+    tags = ID3(mp3)
+    assert mp3.read_bytes()[tags.size:] == audio
     assert tags.version[:2] == (2, version)
     assert tags["TIT2"].text == ["Midnight Drive"] and tags["TSSE"].text == ["Lavf60.3.100"]
-    assert write_id3_tags(path, CLIP, options, jpeg_cover) is False
-
-
-def test_a_tag_bigger_than_the_first_chunk_is_merged_by_mutagen(mp3, tmp_path):
-    own = ID3()
-    own.add(TSSE(encoding=Encoding.UTF8, text=["Lavf60.3.100"]))
-    own.save(mp3, padding=lambda info: 300 * 1024)
-    leading = LeadingID3Tag(CLIP, TagOptions(), None)
-    path = tmp_path / "new.mp3"
-    assert download_with_leading_tag(path, mp3.read_bytes(), leading) == b"" and not leading.in_front
-    tags = ID3(path)
-    assert tags["TIT2"].text == ["Midnight Drive"] and tags["TSSE"].text == ["Lavf60.3.100"]
+    assert write_id3_tags(mp3, CLIP, options, jpeg_cover) is False
 
 
 @pytest.mark.parametrize("body", [
@@ -281,12 +259,65 @@ def test_a_tag_bigger_than_the_first_chunk_is_merged_by_mutagen(mp3, tmp_path):
 ])
 def test_a_body_that_is_not_an_mp3_fails_by_the_final_name(tmp_path, body):
     path = tmp_path / ".song.mp3.part"
-    with pytest.raises(TaggingError, match=r"^\.song\.mp3\.part could not be read as an MP3 file"):
-        download_with_leading_tag(path, body, LeadingID3Tag(CLIP, TagOptions(), None))
-    leading = LeadingID3Tag(CLIP, TagOptions(), None)
     path.write_bytes(body)
     with pytest.raises(TaggingError, match=r"^song\.mp3 could not be read as an MP3 file"):
-        leading.finish(path, "song.mp3")
+        write_id3_tags(path, CLIP, TagOptions(), None, name="song.mp3")
+    assert path.read_bytes() == body
+
+
+def download_with_prefix(path: Path, body: bytes, options: TagOptions, cover: Cover | None) -> bytes:
+    """What the sync does with a new MP3: download_file(prefix=id3_prefix(...), before_commit=finish_mp3)."""
+    prefix = id3_prefix(CLIP, options, cover)
+    path.write_bytes(prefix + body)
+    finish_mp3(path, len(prefix), CLIP, options, cover, name="song.mp3")
+    return prefix
+
+
+@pytest.mark.parametrize("version", [3, 4])
+def test_a_leading_tag_is_the_tag_write_id3_tags_would_write(tmp_path, png_cover, version):
+    """A new MP3 is written once, its tag in front of the audio: nothing left to rewrite after."""
+    audio = (DEMO / "song-1.mp3").read_bytes()
+    options = TagOptions(id3_version=version)
+    path = tmp_path / ".song.mp3.part"
+    tag = download_with_prefix(path, audio, options, png_cover)
+    written = path.read_bytes()
+    assert written == tag + audio
+    assert write_id3_tags(path, CLIP, options, png_cover) is False  # exactly what it would write
+    tags = ID3(path)
+    assert tags.version[:2] == (2, version) and tags.size == len(tag) and tags._padding == tagging.ROOM_FOR_EDITS
+    assert tags["TIT2"].text == ["Midnight Drive"] and tags.getall("APIC")[0].data == png_cover.data
+    assert MP3(path).info.length == pytest.approx(MP3(DEMO / "song-1.mp3").info.length)
+    renamed = Clip(**{**CLIP.__dict__, "title": CLIP.title + " (Extended Night Mix)"})
+    assert write_id3_tags(path, renamed, options, png_cover) is True
+    assert path.stat().st_size == len(written) and ID3(path)["TIT2"].text == [renamed.title]
+
+
+@pytest.mark.parametrize("version", [3, 4])
+def test_a_download_with_a_tag_of_its_own_ends_with_one_merged_tag(mp3, tmp_path, jpeg_cover, version):
+    own = ID3()
+    own.add(TSSE(encoding=Encoding.UTF8, text=["Lavf60.3.100"]))
+    own.add(TIT2(encoding=Encoding.UTF8, text=["Old title"]))
+    own.save(mp3, v2_version=4)
+    audio = (DEMO / "song-1.mp3").read_bytes()
+    options = TagOptions(id3_version=version)
+    path = tmp_path / ".song.mp3.part"
+    download_with_prefix(path, mp3.read_bytes(), options, jpeg_cover)
+    tags = ID3(path)
+    assert path.read_bytes()[tags.size:] == audio  # one tag, then the audio: nothing stacked
+    assert tags.version[:2] == (2, version)
+    assert tags["TIT2"].text == ["Midnight Drive"] and tags["TSSE"].text == ["Lavf60.3.100"]
+    assert write_id3_tags(path, CLIP, options, jpeg_cover) is False
+
+
+@pytest.mark.parametrize("body", [
+    b"<html><body>502 Bad Gateway</body></html>" * 10,
+    "\ufeff<html>502 Bad Gateway</html>".encode("utf-16-le") * 10,  # starts FF FE: MPEG sync bits
+    b"\xff\xfb\x90\x00" + b"\x00" * 4000,  # one valid frame header, then nothing like audio
+    b"ID3 but no tag, and no audio",
+])
+def test_a_body_behind_the_leading_tag_that_is_not_an_mp3_fails_by_the_final_name(tmp_path, body):
+    with pytest.raises(TaggingError, match=r"^song\.mp3 could not be read as an MP3 file"):
+        download_with_prefix(tmp_path / ".song.mp3.part", body, TagOptions(), None)
 
 
 def test_rewriting_the_same_tags_does_not_touch_the_file(mp3, png_cover):
@@ -404,39 +435,30 @@ def chunk_offsets(path: Path) -> list[int]:
     return offsets
 
 
-def test_mp4_tags_in_front_leave_the_media_where_the_offsets_say(tmp_path, png_cover):
+def test_a_new_mp4_keeps_its_media_where_the_offsets_say(tmp_path, png_cover):
+    """mutagen grows the index (moov, in front of the media) and fixes every chunk offset."""
     body = (DEMO / "video-1.mp4").read_bytes()
-    leading = LeadingMP4Tags(CLIP, TagOptions(), png_cover)
-    path = tmp_path / "new.mp4"
-    head = download_with_leading_tag(path, body, leading)
-    assert leading.in_front
+    path = tmp_path / ".new.mp4.part"
+    path.write_bytes(body)
+    assert write_mp4_tags(path, CLIP, TagOptions(), png_cover, name="new.mp4") is True
     data = path.read_bytes()
     original = tmp_path / "original.mp4"
     original.write_bytes(body)
     grown = len(data) - len(body)
-    assert data.endswith(body[len(body) - (len(data) - len(head)):])  # the media, untouched
     new, old = chunk_offsets(path), chunk_offsets(original)
-    assert new == [offset + grown for offset in old]
+    assert grown > 0 and new == [offset + grown for offset in old]
     assert all(data[n:n + 64] == body[o:o + 64] for n, o in zip(new, old))
-    assert write_mp4_tags(path, CLIP, TagOptions(), png_cover) is False  # exactly what it would write
+    assert write_mp4_tags(path, CLIP, TagOptions(), png_cover) is False
     video = MP4(path)
     assert video.tags["\xa9nam"] == ["Midnight Drive"] and bytes(video.tags["covr"][0]) == png_cover.data
     assert video.info.length == pytest.approx(MP4(original).info.length)
 
 
-def test_mp4_tags_go_in_after_download_when_the_index_does_not_come_first(tmp_path):
-    body = (DEMO / "video-1.mp4").read_bytes()
-    leading = LeadingMP4Tags(CLIP, TagOptions(), None)
-    path = tmp_path / "new.mp4"
-    assert download_with_leading_tag(path, body, leading, first_chunk=1000) == b""  # moov is 4 kB
-    assert not leading.in_front and MP4(path).tags["\xa9nam"] == ["Midnight Drive"]
-    media_first = b"\x00\x00\x00\x10ftypisom\x00\x00\x02\x00" + b"\x00\x00\x00\x10mdat" + bytes(8) + b"moov"
-    assert leading(media_first) == (b"", 0)
+def test_a_body_that_is_not_an_mp4_fails_by_the_final_name(tmp_path):
     page = tmp_path / ".video.mp4.part"
     page.write_bytes(b"<html>502 Bad Gateway</html>")
-    assert leading(page.read_bytes()) == (b"", 0)
     with pytest.raises(TaggingError, match=r"^video\.mp4 could not be read as an MP4 file"):
-        leading.finish(page, "video.mp4")
+        write_mp4_tags(page, CLIP, TagOptions(), None, name="video.mp4")
 
 
 def test_mp4_atoms(mp4, png_cover):

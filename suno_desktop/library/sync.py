@@ -26,9 +26,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from ..media.download import (
     DownloadCancelled, DownloadError, MediaSession, download_file, free_path, make_media_session, sync_directory,
 )
-from ..media.tagging import (
-    LeadingID3Tag, LeadingMP4Tags, TaggingError, TagOptions, load_cover, read_clip_id, write_id3_tags, write_mp4_tags,
-)
+from ..media.leading_tag import finish_mp3, id3_prefix
+from ..media.tagging import TaggingError, TagOptions, load_cover, read_clip_id, write_id3_tags, write_mp4_tags
 from ..relay.client import RelayClient
 from ..errors import ErrorKind, SunoError, kind_of, sentence_of
 from ..relay.errors import ConfigurationError
@@ -396,9 +395,11 @@ class SyncEngine:
     def _download_files(self, job: ClipJob, record: ClipRecord, paths: dict[str, Path | None], folder: Path, outcome: ClipOutcome) -> set[str]:
         """Download what *job* needs; returns the columns of the files tagged on the way.
 
-        The cover comes first so that a new MP3 or MP4 is tagged, cover included, as
-        its first bytes arrive (``head``) or before it gets its name (``before_commit``):
-        each file reaches the disk once. A cover that fails to download does not cost
+        The cover comes first so that a new MP3 or MP4 is tagged, cover included, before
+        it gets its name: an MP3's tag is written in front of its audio as it arrives
+        (``prefix``, see media/leading_tag.py), an MP4 is tagged as its complete ``.part``
+        file (``before_commit``); a failure or crash while tagging never leaves a damaged
+        file under the final name. A cover that fails to download does not cost
         the song: the audio and video are still fetched, and the clip is then reported
         failed so the next sync tries again.
         """
@@ -417,16 +418,19 @@ class SyncEngine:
             if job.audio or job.video:
                 clip, options = record.to_clip(), self.options.tag_options
                 cover = load_cover(paths["cover_path"])
-            for needed, column, url, suffix, leading_tags in (
-                (job.audio, "audio_path", record.audio_url, ".mp3", LeadingID3Tag),
-                (job.video, "video_path", record.video_url, ".mp4", LeadingMP4Tags),
-            ):
-                if needed:
-                    leading = leading_tags(clip, options, cover)
-                    paths[column] = self._fetch(
-                        job, url, folder / f"{job.stem}{suffix}", outcome, head=leading, tag=leading.finish,
-                    )
-                    tagged.add(column)
+            if job.audio:
+                prefix = id3_prefix(clip, options, cover)
+                paths["audio_path"] = self._fetch(
+                    job, record.audio_url, folder / f"{job.stem}.mp3", outcome, prefix=prefix,
+                    tag=lambda part, name: finish_mp3(part, len(prefix), clip, options, cover, name=name),
+                )
+                tagged.add("audio_path")
+            if job.video:
+                paths["video_path"] = self._fetch(
+                    job, record.video_url, folder / f"{job.stem}.mp4", outcome,
+                    tag=lambda part, name: write_mp4_tags(part, clip, options, cover, name=name),
+                )
+                tagged.add("video_path")
         finally:
             if outcome.files_downloaded:
                 sync_directory(folder)  # one folder fsync makes the clip's renames durable

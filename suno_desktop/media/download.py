@@ -6,15 +6,13 @@ redirects to other hosts. :func:`download_file` streams into a hidden ``.part``
 file beside the target, checks the byte count against what the server
 announced, resumes with ``Range`` where the server allows it, and only then
 moves the file into place atomically. Nothing here ever sends the relay token:
-media hosts are third parties.
+media hosts are third parties, and :class:`~.http.MediaSession` sends no credentials.
 
-The HTTP client is urllib3 itself, owned by a :class:`MediaSession`, not a
-``requests.Session``: a sync fetches thousands of files from the CPU-bound,
-GIL-sharing worker threads, and requests' per-request machinery (prepared
-requests, hooks, cookie jar, environment and netrc look-ups) nearly doubled the
-CPU of each GET (0.95 ms against urllib3's 0.53 ms on loopback). Redirects,
-resumes and retries were already done here by hand; requests only added
-credentials this module then had to strip.
+The HTTP is requests' (see :mod:`.http`): its adapter pools connections and retries
+failed connects, it follows redirects. What is ours is what requests does not do:
+a resume after a body was cut off, the check against ``Content-Length`` and
+``Content-Range``, and the attempts between, which wait as ``Retry-After`` says
+(parsed by urllib3) in a way a cancelled sync interrupts.
 """
 
 from __future__ import annotations
@@ -28,37 +26,33 @@ import random
 import re
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
-import urllib3
-from requests.adapters import HTTPAdapter
-from requests.utils import (
-    DEFAULT_CA_BUNDLE_PATH, prepend_scheme_if_needed, select_proxy, should_bypass_proxies,
-)
+import requests
+import urllib3.exceptions
 from urllib3.util.retry import Retry
 
-from .. import __version__
+from .http import ALLOWED_SCHEMES, MAX_REDIRECTS, MediaSession, RedirectRefused, make_media_session
 from .images import SNIFF_BYTES, sniff_image_type
+
+__all__ = [
+    "DownloadCancelled", "DownloadError", "DownloadResult", "MediaSession", "UnsafeURL",
+    "download_file", "free_path", "make_media_session", "part_path", "sync_directory",
+]
 
 log = logging.getLogger(__name__)
 
-MAX_REDIRECTS = 5
 MAX_RETRY_DELAY = 30.0  # seconds; also the cap on a server's Retry-After
 FLUSH_BEHIND_BYTES = 512 * 1024
 _fadvise = getattr(os, "posix_fadvise", None)
-ALLOWED_SCHEMES = ("http", "https")
-USER_AGENT = f"SunoDesktop/{__version__}"
 
-_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
-# Bad addresses first: urllib3's LocationValueError is also an HTTPError, http.client's InvalidURL an HTTPException.
-_BAD_URL_ERRORS = (urllib3.exceptions.LocationValueError, http.client.InvalidURL)
-_NETWORK_ERRORS = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
+# what reading a body raises: urllib3's own errors (the body is read raw, see _chunks)
+_BODY_ERRORS = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
+_RETRY_AFTER = Retry(total=0)  # only for its parser of the header
 
 
 class DownloadError(Exception):
@@ -93,89 +87,6 @@ class DownloadResult:
 ProgressCallback = Callable[[int, "int | None"], None]
 
 
-class MediaSession:
-    """Pooled keep-alive connections to media hosts, and never any credentials.
-
-    Thread-safe: the sync engine's workers share one. ``headers`` are sent with
-    every request except any ``Authorization`` a careless caller puts there;
-    ``auth`` exists only so that code written for requests does not break, and
-    is never used. There is no cookie jar and no ~/.netrc look-up.
-
-    The environment is read once, here, not on every request (what
-    ``requests.Session.trust_env`` costs): with no proxy configured, the usual
-    case, every request goes straight to the pool. With ``HTTP(S)_PROXY`` or
-    ``ALL_PROXY`` (or the system's proxy settings on Windows and macOS) each URL
-    is routed as requests would route it, ``NO_PROXY`` included. A proxy set up
-    while a session lives is used from the next session on (the next sync).
-    ``REQUESTS_CA_BUNDLE`` or ``CURL_CA_BUNDLE`` replace certifi's CA bundle, as
-    with requests.
-    """
-
-    def __init__(self, pool_size: int = 8) -> None:
-        self.headers = urllib3.HTTPHeaderDict({
-            "User-Agent": USER_AGENT,
-            "Accept": "*/*",
-            "Accept-Encoding": "identity",  # byte counts and ranges refer to the stored bytes
-        })
-        self.auth: object = None  # never used: media hosts get no credentials
-        ca_bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or DEFAULT_CA_BUNDLE_PATH
-        self._tls = {"cert_reqs": "CERT_REQUIRED", ("ca_cert_dir" if os.path.isdir(ca_bundle) else "ca_certs"): ca_bundle}
-        # urllib3 retries only failed connects (nothing was sent yet); every other
-        # retry is done by download_file, which can resume where it stopped.
-        self._retries = Retry(
-            total=3,
-            connect=3,
-            read=False,  # re-raise read errors at once: download_file resumes instead
-            status=0,
-            other=0,
-            backoff_factor=0.2,
-            allowed_methods=frozenset({"GET", "HEAD"}),
-            respect_retry_after_header=False,
-            raise_on_status=False,
-            raise_on_redirect=False,
-        )
-        self._direct = urllib3.PoolManager(num_pools=pool_size, maxsize=pool_size, **self._tls)
-        proxies = urllib.request.getproxies()  # environment, or the system's settings
-        self._no_proxy = proxies.pop("no", None)
-        self.proxies: dict[str, str] = proxies
-        self._proxy_adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size) if proxies else None
-        self._lock = threading.Lock()
-
-    def open(self, url: str, headers: dict[str, str], timeout: urllib3.Timeout) -> urllib3.BaseHTTPResponse:
-        """GET *url* without following redirects; the body is left unread."""
-        request_headers = {name: value for name, value in self.headers.items() if name.lower() != "authorization"}
-        request_headers.update(headers)
-        return self._manager_for(url).urlopen(
-            "GET", url, headers=request_headers, timeout=timeout, retries=self._retries,
-            redirect=False, preload_content=False, decode_content=False,
-        )
-
-    def _manager_for(self, url: str) -> urllib3.PoolManager:
-        if self._proxy_adapter is None:
-            return self._direct
-        proxy = None if should_bypass_proxies(url, no_proxy=self._no_proxy) else select_proxy(url, self.proxies)
-        if not proxy:
-            return self._direct
-        with self._lock:  # proxy_manager_for fills a plain dict
-            return self._proxy_adapter.proxy_manager_for(prepend_scheme_if_needed(proxy, "http"), **self._tls)
-
-    def close(self) -> None:
-        self._direct.clear()
-        if self._proxy_adapter is not None:
-            self._proxy_adapter.close()
-
-    def __enter__(self) -> "MediaSession":
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-
-def make_media_session(pool_size: int = 8) -> MediaSession:
-    """A session for media hosts: pooled keep-alive connections and no credentials."""
-    return MediaSession(pool_size)
-
-
 def download_file(
     session: MediaSession,
     url: str,
@@ -190,7 +101,7 @@ def download_file(
     cancel: threading.Event | None = None,
     fsync_directory: bool = True,
     before_commit: Callable[[Path], object] | None = None,
-    head: Callable[[bytes], tuple[bytes, int]] | None = None,
+    prefix: bytes = b"",
 ) -> DownloadResult:
     """Download *url* to *target*, retrying and resuming; see the module docstring.
 
@@ -206,23 +117,22 @@ def download_file(
     the last of them.
 
     *before_commit* is called with the complete temporary file before it is fsync'ed
-    and renamed, e.g. to write tags into it: the file then reaches the disk once, and
-    a failure or crash while tagging never leaves a damaged file under the final name.
+    and renamed, e.g. to write tags into it with mutagen: a failure or crash while
+    tagging never leaves a damaged file under the final name.
     An exception it raises fails the download (the temporary file is removed).
 
-    *head* is called with the first chunk of the body and returns ``(data, n)``: *data*
-    is written in place of the body's first *n* bytes (a tag, say; ``n=0`` puts it in
-    front). The size checks, a resume and ``DownloadResult.size`` count the body only.
+    *prefix* is written at the start of the file, before the body (a tag rendered by
+    mutagen, say: see :mod:`.leading_tag`). The size checks, a resume and
+    ``DownloadResult.size`` count the body only.
     """
     if not isinstance(session, MediaSession):
         raise TypeError(f"download_file needs the MediaSession of make_media_session(), not {type(session).__name__}")
     _check_url(url)
-    connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
     transfer = _Transfer(
         session, url, Path(target),
-        suffix_from_content=suffix_from_content, timeout=urllib3.Timeout(connect=connect, read=read),
+        suffix_from_content=suffix_from_content, timeout=timeout if isinstance(timeout, tuple) else (timeout, timeout),
         attempts=max(1, attempts), backoff=backoff, chunk_size=chunk_size, progress=progress, cancel=cancel,
-        fsync_directory=fsync_directory, before_commit=before_commit, head=head,
+        fsync_directory=fsync_directory, before_commit=before_commit, prefix=prefix,
     )
     return transfer.run()
 
@@ -270,10 +180,9 @@ class _Transfer:
 
     def __init__(
         self, session: MediaSession, url: str, target: Path, *, suffix_from_content: bool,
-        timeout: urllib3.Timeout, attempts: int, backoff: float, chunk_size: int,
+        timeout: tuple[float, float], attempts: int, backoff: float, chunk_size: int,
         progress: ProgressCallback | None, cancel: threading.Event | None, fsync_directory: bool,
-        before_commit: Callable[[Path], object] | None = None,
-        head: Callable[[bytes], tuple[bytes, int]] | None = None,
+        before_commit: Callable[[Path], object] | None = None, prefix: bytes = b"",
     ) -> None:
         self.session = session
         self.url = url
@@ -289,7 +198,7 @@ class _Transfer:
         self.cancel = cancel
         self.fsync_directory = fsync_directory
         self.before_commit = before_commit
-        self.head = head
+        self.prefix = prefix
         self.written_back_from = 0  # see _flush_behind
         self.writing_back_from = 0
         self.have = 0  # bytes in the .part file that belong to the body
@@ -311,6 +220,7 @@ class _Transfer:
                 raise self._disk_error(exc) from exc
             with out:
                 self.out = out
+                self._start_over()  # writes the prefix
                 self._transfer_with_retries()
                 try:
                     out.flush()
@@ -318,7 +228,7 @@ class _Transfer:
                         self.before_commit(self.part)
                     os.fsync(out.fileno())  # the data is on disk before the name points at it
                     if self.suffix_from_content:
-                        out.seek(0)
+                        out.seek(len(self.prefix))
                         head = out.read(SNIFF_BYTES)
                 except OSError as exc:
                     raise self._disk_error(exc) from exc
@@ -386,36 +296,33 @@ class _Transfer:
         finally:
             _close(response)
 
-    def _open(self, headers: dict[str, str]) -> urllib3.BaseHTTPResponse:
-        """GET the URL, following at most MAX_REDIRECTS redirects to http(s) only."""
-        url = self.url
-        for _hop in range(MAX_REDIRECTS + 1):
-            try:
-                response = self.session.open(url, headers, self.timeout)  # urllib3 quotes and IDNA-encodes
-            except _BAD_URL_ERRORS as exc:
-                raise DownloadError(f"{_describe(url)} is not a valid web address.", url=self.url) from exc
-            except _NETWORK_ERRORS as exc:
-                raise _Retryable(_connect_reason(exc)) from exc
-            location = _redirect_target(response)
-            if not location:
-                return response
-            _close(response)
-            try:
-                next_url = urljoin(url, location)
-            except ValueError as exc:
+    def _open(self, headers: dict[str, str]) -> requests.Response:
+        """GET the URL with the body left unread; requests follows the redirects (http(s) only)."""
+        try:
+            return self.session.get(self.url, headers=headers, timeout=self.timeout, stream=True)
+        except RedirectRefused as exc:
+            if exc.scheme is None:
                 raise DownloadError(
                     f"The download of {self.label} was redirected to an invalid address.", url=self.url
                 ) from exc
-            _check_url(next_url, redirected_from=url)
-            log.debug("download of %s redirected to %s", self.label, _describe(next_url))
-            url = next_url
-        raise DownloadError(
-            f"The download of {self.label} was redirected more than {MAX_REDIRECTS} times.", url=self.url
-        )
+            raise UnsafeURL(
+                f"The download of {self.label} was redirected to a {exc.scheme or 'relative'} address;"
+                " only http and https are allowed.", url=self.url,
+            ) from exc
+        except requests.TooManyRedirects as exc:
+            raise DownloadError(
+                f"The download of {self.label} was redirected more than {MAX_REDIRECTS} times.", url=self.url
+            ) from exc
+        except (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema) as exc:
+            where = exc.request.url if exc.request is not None else self.url
+            raise DownloadError(f"{_describe(where)} is not a valid web address.", url=self.url) from exc
+        except requests.RequestException as exc:
+            reason = "timed out" if isinstance(exc, requests.Timeout) else "failed because the server could not be reached"
+            raise _Retryable(reason) from exc
 
-    def _body_wanted(self, response: urllib3.BaseHTTPResponse, resume_from: int) -> bool:
+    def _body_wanted(self, response: requests.Response, resume_from: int) -> bool:
         """Whether to take the body; False when a resume finds everything already here."""
-        status = response.status
+        status = response.status_code
         if status == 206 and resume_from:
             span = _parse_content_range(response.headers.get("Content-Range", ""))
             if span is None or span[0] != resume_from or (span[2] is not None and span[2] != self.total):
@@ -449,13 +356,13 @@ class _Transfer:
             url=self.url, status=status,
         )
 
-    def _take_metadata(self, response: urllib3.BaseHTTPResponse) -> None:
+    def _take_metadata(self, response: requests.Response) -> None:
         headers = response.headers
         self.content_type = headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
         encoded = headers.get("Content-Encoding", "identity").strip().lower() not in ("", "identity")
         self.encoded = encoded
         self.total = None
-        if response.status == 206:
+        if response.status_code == 206:
             span = _parse_content_range(headers.get("Content-Range", ""))
             if span is None or span[0] != 0:
                 self.can_resume = False
@@ -470,7 +377,7 @@ class _Transfer:
         etag = headers.get("ETag", "")
         self.validator = etag if etag and not etag.startswith("W/") else headers.get("Last-Modified")
 
-    def _receive(self, response: urllib3.BaseHTTPResponse) -> None:
+    def _receive(self, response: requests.Response) -> None:
         out = self.out
         assert out is not None
         chunks = self._chunks(response)
@@ -479,18 +386,13 @@ class _Transfer:
                 chunk = next(chunks)
             except StopIteration:
                 break
-            except _NETWORK_ERRORS as exc:
+            except _BODY_ERRORS as exc:
                 raise _Retryable(self._cut_reason(exc)) from exc
             self._check_cancel()
             if not chunk:
                 continue
             try:
-                if self.head is not None and self.have == 0:
-                    data, replaced = self.head(chunk)
-                    out.write(data)
-                    out.write(memoryview(chunk)[replaced:])
-                else:
-                    out.write(chunk)
+                out.write(chunk)
                 self._flush_behind(out)
             except OSError as exc:
                 raise self._disk_error(exc) from exc
@@ -503,13 +405,17 @@ class _Transfer:
             self.can_resume = False
             raise _Retryable(f"got more bytes than the {_format_size(self.total)} the server announced")
 
-    def _chunks(self, response: urllib3.BaseHTTPResponse) -> Iterator[bytes]:
-        """The body in chunks; raw reads hand over the bytes that arrived before a cut-off."""
+    def _chunks(self, response: requests.Response) -> Iterator[bytes]:
+        """The body in chunks, read from urllib3's response under requests' (``response.raw``).
+
+        Not ``iter_content``: raw reads hand over the bytes that arrived before a
+        cut-off, which a resume then continues from.
+        """
         if self.encoded:
-            yield from response.stream(self.chunk_size, decode_content=True)
+            yield from response.raw.stream(self.chunk_size, decode_content=True)
             return
         while True:
-            chunk = response.read(self.chunk_size, decode_content=False)
+            chunk = response.raw.read(self.chunk_size, decode_content=False)
             if not chunk:
                 return
             yield chunk
@@ -542,6 +448,7 @@ class _Transfer:
         try:
             out.seek(0)
             out.truncate()
+            out.write(self.prefix)
         except OSError as exc:
             raise self._disk_error(exc) from exc
         self.have = 0
@@ -549,7 +456,7 @@ class _Transfer:
         self.resumed = False
 
     def _cut_reason(self, exc: BaseException | None) -> str:
-        if exc is not None and _is_timeout(exc):
+        if isinstance(exc, (urllib3.exceptions.TimeoutError, TimeoutError)):
             return f"stalled after {_format_size(self.have)}{self._of_total()} and timed out"
         return f"was cut off after {_format_size(self.have)}{self._of_total()}"
 
@@ -578,38 +485,18 @@ class _Transfer:
 # --------------------------------------------------------------------------- helpers
 
 
-def _redirect_target(response: urllib3.BaseHTTPResponse) -> str | None:
-    """The Location of a redirect (decoded like requests does), else None."""
-    if response.status not in _REDIRECT_STATUSES:
-        return None
-    location = response.headers.get("Location")
-    if not location:
-        return None
-    try:  # servers send UTF-8; http.client decoded the header as Latin-1
-        return location.encode("latin1").decode("utf8")
-    except UnicodeError:
-        return location
-
-
-def _close(response: urllib3.BaseHTTPResponse) -> None:
+def _close(response: requests.Response) -> None:
     """Done with *response*: a fully read body already gave its connection back to the pool;
     otherwise the connection is closed (unread bytes would confuse the next request)."""
     response.close()
-    response.release_conn()
 
 
-def _check_url(url: str, redirected_from: str | None = None) -> None:
+def _check_url(url: str) -> None:
     try:
         parts = urlsplit(url)
     except ValueError as exc:
         raise DownloadError(f"{url[:80]!r} is not a valid web address.", url=url) from exc
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
-        scheme = parts.scheme or "a relative"
-        if redirected_from is not None:
-            raise UnsafeURL(
-                f"The download of {_describe(redirected_from)} was redirected to a {scheme} address;"
-                " only http and https are allowed.", url=redirected_from,
-            )
         raise UnsafeURL(
             f"Refusing to download {_describe(url)}: only http and https addresses are allowed.", url=url
         )
@@ -651,43 +538,15 @@ def _int_or_none(value: str | None) -> int | None:
     return number if number is not None and number >= 0 else None
 
 
-def _retry_after(response: urllib3.BaseHTTPResponse) -> float | None:
+def _retry_after(response: requests.Response) -> float | None:
+    """The server's Retry-After in seconds (urllib3 reads both forms), at most MAX_RETRY_DELAY."""
     value = response.headers.get("Retry-After", "").strip()
     if not value:
         return None
-    if value.isdigit():
-        return min(float(value), MAX_RETRY_DELAY)
     try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        return min(_RETRY_AFTER.parse_retry_after(value), MAX_RETRY_DELAY)
+    except urllib3.exceptions.InvalidHeader:
         return None
-    if moment.tzinfo is None:
-        return None
-    return max(0.0, min(moment.timestamp() - time.time(), MAX_RETRY_DELAY))
-
-
-def _is_timeout(exc: BaseException) -> bool:
-    """urllib3 wraps timeouts (MaxRetryError.reason, ProtocolError args); look through the wrapping."""
-    seen: set[int] = set()
-    pending: list[object] = [exc]
-    while pending:
-        current = pending.pop()
-        if not isinstance(current, BaseException) or id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(current, urllib3.exceptions.NewConnectionError):  # a ConnectTimeoutError by descent only
-            pending.extend([current.__cause__, current.__context__])
-            continue
-        if isinstance(current, (urllib3.exceptions.TimeoutError, TimeoutError)):
-            return True
-        pending.extend([current.__cause__, current.__context__, *current.args, getattr(current, "reason", None)])
-    return False
-
-
-def _connect_reason(exc: BaseException) -> str:
-    if _is_timeout(exc):
-        return "timed out"
-    return "failed because the server could not be reached"
 
 
 def _format_size(size: int | None) -> str:

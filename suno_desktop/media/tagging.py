@@ -34,7 +34,7 @@ from mutagen.id3 import (
     APIC, COMM, ID3, TALB, TCON, TDRC, TIT2, TLEN, TPE1, TXXX, USLT, WOAS,
     Encoding, Frame, ID3NoHeaderError, PictureType,
 )
-from mutagen.mp3 import MP3, MPEGInfo
+from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4, AtomDataType, MP4Cover, MP4FreeForm
 
 from ..relay.model import Clip
@@ -307,77 +307,6 @@ def _as_written(frames: list[Frame], version: int) -> ID3:
     return ID3(buffer)
 
 
-class LeadingID3Tag:
-    """The ID3 tag of an MP3 being downloaded, written at its start as the audio arrives.
-
-    Used as ``download_file``'s *head* and *before_commit*, so that the file reaches the
-    disk once, already tagged: mutagen would otherwise make room for the tag by moving
-    the whole MP3 back after it was written. When the audio brings an ID3 tag of its own,
-    the clip's frames replace that tag's frames of the same kind and its others (an
-    encoder's ``TSSE``, say) are kept, as :func:`write_id3_tags` does. When the body
-    starts with neither such a tag nor an MPEG frame header, nothing is changed and
-    :func:`write_id3_tags` tags the finished file. Either way a file that does not
-    read as an MP3 fails the download.
-    """
-
-    def __init__(self, clip: Clip, options: TagOptions, cover: Cover | None) -> None:
-        self.clip, self.options, self.cover = clip, options, cover
-        self.in_front = False
-        self.tag_size = 0
-
-    def __call__(self, body_start: bytes) -> tuple[bytes, int]:
-        """The tag to write in place of the body's first *n* bytes, and *n*."""
-        self.in_front = False
-        version = 4 if self.options.id3_version == 4 else 3
-        try:
-            if body_start.startswith(b"ID3"):
-                replaced = _id3v2_size(body_start)
-                if replaced is None or replaced > len(body_start):
-                    return b"", 0  # a tag bigger than the first chunk: mutagen moves the audio
-                tags = ID3(io.BytesIO(body_start[:replaced]))
-            elif _is_mpeg_frame_header(body_start):
-                tags, replaced = ID3(), 0
-            else:
-                return b"", 0
-            _replace_owned_frames(tags, _id3_frames(self.clip, self.options, self.cover, version),
-                                  self.cover is not None, version)
-            buffer = io.BytesIO()
-            tags.save(buffer, v2_version=version, padding=lambda info: ROOM_FOR_EDITS)
-        except (MutagenError, ValueError) as exc:
-            log.debug("no tag in front of the download (%s); it is tagged when complete", exc)
-            return b"", 0
-        tag = buffer.getvalue()
-        self.in_front, self.tag_size = True, len(tag)
-        return tag, replaced
-
-    def finish(self, part: Path, name: str) -> None:
-        if not self.in_front:
-            write_id3_tags(part, self.clip, self.options, self.cover, name=name)
-            return
-        try:
-            with open(part, "rb") as audio:
-                MPEGInfo(audio, self.tag_size)  # is there MPEG audio behind the tag?
-        except (MutagenError, OSError) as exc:
-            raise TaggingError(f"{name} could not be read as an MP3 file: {_reason(exc)}.", path=part) from exc
-
-
-def _id3v2_size(data: bytes) -> int | None:
-    """The whole size of the ID3v2 tag *data* starts with (header and footer included)."""
-    if len(data) < 10 or any(byte & 0x80 for byte in data[6:10]):
-        return None
-    size = 10 + ((data[6] << 21) | (data[7] << 14) | (data[8] << 7) | data[9])
-    return size + 10 if data[3] == 4 and data[5] & 0x10 else size
-
-
-def _is_mpeg_frame_header(data: bytes) -> bool:
-    """Whether *data* starts with a valid MPEG audio frame header (not just the sync bits)."""
-    if len(data) < 4 or data[0] != 0xFF or data[1] & 0xE0 != 0xE0:
-        return False
-    version, layer = (data[1] >> 3) & 3, (data[1] >> 1) & 3
-    bitrate, sample_rate = data[2] >> 4, (data[2] >> 2) & 3
-    return version != 1 and layer != 0 and bitrate not in (0, 15) and sample_rate != 3
-
-
 def _replace_owned_frames(tags: ID3, desired: list[Frame], with_cover: bool, version: int) -> None:
     for key, frame in list(tags.items()):
         if _owns_id3_frame(frame, with_cover):
@@ -388,13 +317,19 @@ def _replace_owned_frames(tags: ID3, desired: list[Frame], with_cover: bool, ver
         tags.update_to_v23()
 
 
+def _room_for_edits(info: object) -> int:
+    return ROOM_FOR_EDITS
+
+
 def write_id3_tags(
     path: Path, clip: Clip, options: TagOptions, cover: Cover | None = None, *, name: str | None = None
 ) -> bool:
     """Write the clip's ID3 tag; True if the file was rewritten, False if it already matched.
 
     ``cover=None`` leaves any embedded front cover alone. *name* is the file's name in
-    error messages when *path* is a download's temporary file.
+    error messages when *path* is a download's temporary file: a new download is tagged
+    as its ``.part`` file, before it gets its name (``download_file``'s *before_commit*).
+    A new tag gets ROOM_FOR_EDITS of padding.
     """
     path = Path(path)
     name = name or path.name
@@ -412,11 +347,13 @@ def write_id3_tags(
             wanted = _id3_fingerprint(_as_written(desired, version).values(), with_cover)
             if wanted == _id3_fingerprint(tags.values(), with_cover):
                 return False
+        padding = None
         if tags is None:
             audio.add_tags()
             tags = audio.tags
+            padding = _room_for_edits
         _replace_owned_frames(tags, desired, with_cover, version)
-        audio.save(v2_version=version)
+        audio.save(v2_version=version, padding=padding)
     except (MutagenError, OSError) as exc:
         raise TaggingError(f"The tags of {name} could not be written: {_reason(exc)}.", path=path) from exc
     log.debug("wrote ID3v2.%d tags to %s", version, path)
@@ -478,61 +415,6 @@ def _set_mp4_items(video: MP4, items: dict[str, list[Any] | None]) -> None:
             video.tags.pop(key, None)
         else:
             video.tags[key] = value
-
-
-class LeadingMP4Tags:
-    """An MP4's metadata written into its ``moov`` atom as the download's first bytes arrive.
-
-    The same use as :class:`LeadingID3Tag`. A web-ready MP4 keeps ``moov`` (the index,
-    where the tags live) in front of ``mdat`` (the media). mutagen tags a copy of
-    everything up to the ``mdat`` header, fixing the chunk offsets for the grown ``moov``,
-    and that copy replaces those bytes: the media after it is written once, untouched.
-    When ``moov`` comes after ``mdat`` or does not fit in the first chunk, nothing is
-    changed and :func:`write_mp4_tags` tags the finished file.
-    """
-
-    def __init__(self, clip: Clip, options: TagOptions, cover: Cover | None) -> None:
-        self.clip, self.options, self.cover = clip, options, cover
-        self.in_front = False
-
-    def __call__(self, body_start: bytes) -> tuple[bytes, int]:
-        self.in_front = False
-        media_start = _mp4_media_start(body_start)
-        if media_start is None:
-            return b"", 0
-        head = io.BytesIO(body_start[:media_start])
-        try:
-            video = MP4(head)
-            _set_mp4_items(video, _mp4_items(self.clip, self.options, self.cover))
-            video.save(head)
-        except (MutagenError, ValueError) as exc:
-            log.debug("no MP4 tags in front of the download (%s); it is tagged when complete", exc)
-            return b"", 0
-        self.in_front = True
-        return head.getvalue(), media_start
-
-    def finish(self, part: Path, name: str) -> None:
-        if not self.in_front:
-            write_mp4_tags(part, self.clip, self.options, self.cover, name=name)
-
-
-def _mp4_media_start(data: bytes) -> int | None:
-    """Where the ``mdat`` payload starts, if ``ftyp`` and ``moov`` come first and fit in *data*."""
-    offset, seen = 0, set()
-    while offset + 8 <= len(data):
-        size, kind = int.from_bytes(data[offset:offset + 4], "big"), data[offset + 4:offset + 8]
-        header = 8
-        if size == 1:
-            if offset + 16 > len(data):
-                return None
-            size, header = int.from_bytes(data[offset + 8:offset + 16], "big"), 16
-        if kind == b"mdat":
-            return offset + header if b"moov" in seen and b"ftyp" in seen else None
-        if size < header:
-            return None  # size 0 ("to the end") or nonsense before the media
-        seen.add(kind)
-        offset += size
-    return None
 
 
 def write_mp4_tags(

@@ -2,7 +2,8 @@
 
 ``GET /suno/fetch/{task_id}`` asks about one task, ``POST /suno/fetch`` with
 ``{"ids": [...]}`` about many. Retries, back-off and ``Retry-After`` are left to
-urllib3 on one pooled session; this module turns what finally comes back into a
+urllib3 on one pooled session, built like the media session by
+:func:`suno_desktop.media.http.build_session`; this module turns what finally comes back into a
 :class:`~suno_desktop.relay.model.Task` or one of the typed errors in
 :mod:`~suno_desktop.relay.errors`, each with a sentence a person can act on.
 
@@ -13,7 +14,6 @@ counter, whether the batch route exists) sits behind a lock.
 
 from __future__ import annotations
 
-import http.cookiejar
 import inspect
 import logging
 import re
@@ -27,10 +27,10 @@ from urllib.parse import quote, urlsplit
 import requests
 import requests.auth
 import urllib3.exceptions
-from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from .. import __version__
+from ..media.http import build_session
 from .errors import (
     AuthError,
     ConfigurationError,
@@ -117,23 +117,15 @@ class RelayClient:
         #: task ids whose answer could not be parsed -> the sentence saying why
         self.rejected: dict[str, str] = {}
 
-        self._session = requests.Session()
-        # Relays set no cookies worth keeping, and a cookie jar shared by threads is
-        # the one part of a Session that is not safe to share.
-        self._session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
-        self._session.headers.update(
-            {"Accept": "application/json", "User-Agent": f"suno-desktop/{__version__}"}
+        self._session = build_session(
+            requests.Session(),
+            pool_size=pool_size,
+            retries=build_retry_policy(retries, backoff),
+            headers={"Accept": "application/json", "User-Agent": f"suno-desktop/{__version__}"},
         )
         # As the session's auth (not a plain header) so a ~/.netrc entry cannot replace it;
         # requests drops it by itself if the relay redirects to another host.
         self._session.auth = _BearerToken(self._token)
-        adapter = HTTPAdapter(
-            pool_connections=pool_size,
-            pool_maxsize=pool_size,
-            max_retries=build_retry_policy(retries, backoff),
-        )
-        self._session.mount("http://", adapter)
-        self._session.mount("https://", adapter)
 
     def __repr__(self) -> str:  # the token must never show up in logs or tracebacks
         return f"RelayClient({self.base_url!r})"

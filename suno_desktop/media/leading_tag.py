@@ -1,0 +1,62 @@
+"""A new MP3's ID3 tag, rendered by mutagen and written before the audio as it downloads.
+
+Tagging a finished MP3 makes mutagen move all of its audio back to make room for
+the tag: every song is then written twice, and re-read from disk once the download
+has let its pages go (see ``download_file``'s flush-behind). Instead the sync hands
+:func:`id3_prefix` to ``download_file`` as its *prefix* and, once the body is
+complete, :func:`finish_mp3` as its *before_commit*:
+
+* the usual case, a body that starts with MPEG audio: mutagen reads the audio's
+  first frames to check that it is MPEG audio, and nothing is rewritten;
+* a body with an ID3 tag of its own (mutagen would read it as a second, stacked
+  tag): our tag is deleted again with mutagen and :func:`~.tagging.write_id3_tags`
+  merges the clip's frames into the body's tag, as for any existing file.
+
+Nothing here parses ID3 or MPEG structures: mutagen renders, reads and deletes.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import mutagen.id3
+from mutagen import MutagenError
+from mutagen.mp3 import MPEGInfo
+
+from ..relay.model import Clip
+from .tagging import (
+    ROOM_FOR_EDITS, Cover, TaggingError, TagOptions, _id3_frames, _reason, _replace_owned_frames, write_id3_tags,
+)
+
+ID3_MAGIC = b"ID3"  # what an ID3v2 tag starts with
+
+
+def id3_prefix(clip: Clip, options: TagOptions, cover: Cover | None) -> bytes:
+    """The tag :func:`~.tagging.write_id3_tags` would give a new file, as bytes, with ROOM_FOR_EDITS."""
+    version = 4 if options.id3_version == 4 else 3
+    tags = mutagen.id3.ID3()
+    _replace_owned_frames(tags, _id3_frames(clip, options, cover, version), cover is not None, version)
+    buffer = io.BytesIO()
+    tags.save(buffer, v2_version=version, padding=lambda info: ROOM_FOR_EDITS)
+    return buffer.getvalue()
+
+
+def finish_mp3(
+    part: Path, prefix_size: int, clip: Clip, options: TagOptions, cover: Cover | None, *, name: str
+) -> None:
+    """Check the downloaded *part* (our tag, then the body) as an MP3; merge when the body had a tag.
+
+    Raises :class:`~.tagging.TaggingError` (naming the file *name*) if it is no MP3.
+    """
+    try:
+        with open(part, "rb") as audio:
+            audio.seek(prefix_size)
+            body_has_a_tag = audio.read(len(ID3_MAGIC)) == ID3_MAGIC
+            if not body_has_a_tag:
+                MPEGInfo(audio, prefix_size)  # is there MPEG audio behind our tag?
+                return
+        mutagen.id3.delete(part, delete_v1=False, delete_v2=True)  # ours: the first tag
+        write_id3_tags(part, clip, options, cover, name=name)
+    except (MutagenError, OSError) as exc:
+        raise TaggingError(f"{name} could not be read as an MP3 file: {_reason(exc)}.", path=part) from exc
