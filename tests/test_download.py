@@ -28,7 +28,7 @@ from suno_desktop.media.download import (
     make_media_session,
     part_path,
 )
-from suno_desktop.media.http import MAX_REDIRECTS, MediaSession
+from suno_desktop.http_session import MAX_REDIRECTS, MediaSession
 from suno_desktop.media.leading_tag import finish_mp3, id3_prefix
 from suno_desktop.media.tagging import TagOptions, read_clip_id, write_id3_tags
 from suno_desktop.relay.model import Clip

@@ -35,7 +35,7 @@ import requests
 import urllib3.exceptions
 from urllib3.util.retry import Retry
 
-from .http import ALLOWED_SCHEMES, MAX_REDIRECTS, MediaSession, RedirectRefused, make_media_session
+from ..http_session import ALLOWED_SCHEMES, MAX_REDIRECTS, MediaSession, RedirectRefused, make_media_session
 from .images import SNIFF_BYTES, sniff_image_type
 
 __all__ = [

@@ -3,7 +3,7 @@
 ``GET /suno/fetch/{task_id}`` asks about one task, ``POST /suno/fetch`` with
 ``{"ids": [...]}`` about many. Retries, back-off and ``Retry-After`` are left to
 urllib3 on one pooled session, built like the media session by
-:func:`suno_desktop.media.http.build_session`; this module turns what finally comes back into a
+:func:`suno_desktop.http_session.build_session`; this module turns what finally comes back into a
 :class:`~suno_desktop.relay.model.Task` or one of the typed errors in
 :mod:`~suno_desktop.relay.errors`, each with a sentence a person can act on.
 
@@ -30,7 +30,7 @@ import urllib3.exceptions
 from urllib3.util.retry import Retry
 
 from .. import __version__
-from ..media.http import build_session
+from ..http_session import build_session
 from .errors import (
     AuthError,
     ConfigurationError,

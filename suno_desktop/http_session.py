@@ -31,7 +31,7 @@ import requests.auth
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from .. import __version__
+from . import __version__
 
 MAX_REDIRECTS = 5
 ALLOWED_SCHEMES = ("http", "https")
