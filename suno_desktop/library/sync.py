@@ -182,7 +182,7 @@ class SyncEngine:
             if task_id in tasks:
                 continue
             self.library.add_task_ids([task_id])
-            rejected = self.client.rejected.pop(task_id, None)
+            rejected = tasks.unreadable.get(task_id)
             if rejected:  # the relay answered, but not in a shape we understand: ask again later
                 self.library.set_task_error(task_id, rejected)
                 result.malformed[task_id] = rejected

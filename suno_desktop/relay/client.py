@@ -82,6 +82,18 @@ def build_retry_policy(retries: int, backoff: float) -> Retry:
     return Retry(**options)
 
 
+class FetchedTasks(dict):
+    """The tasks the relay sent, by the id they were asked by (ids it does not know are left out).
+
+    ``unreadable`` holds the tasks it sent in a shape that could not be read, with
+    why: they are neither found nor unknown, and one of them must not hide the rest.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unreadable: dict[str, str] = {}
+
+
 class RelayClient:
     """Asks a relay about tasks. Thread-safe; close it (or use ``with``) when done."""
 
@@ -115,7 +127,6 @@ class RelayClient:
         self._requests_sent = 0
         self._batch_supported = True
         #: task ids whose answer could not be parsed -> the sentence saying why
-        self.rejected: dict[str, str] = {}
 
         self._session = build_session(
             requests.Session(),
@@ -177,21 +188,19 @@ class RelayClient:
             )
         return parse_task(data)
 
-    def fetch_tasks(self, task_ids: Iterable[str]) -> dict[str, Task]:
+    def fetch_tasks(self, task_ids: Iterable[str]) -> FetchedTasks:
         """Many tasks, keyed by the ids as given; ids the relay does not know are left out.
 
         Uses ``POST /suno/fetch`` in chunks of ``batch_size``; if the relay has no
         such route, falls back to one GET per id for this and every later call.
         """
         ids = list(dict.fromkeys(i.strip() for i in task_ids if i and i.strip()))
-        tasks: dict[str, Task] = {}
+        answers = FetchedTasks()
         for start in range(0, len(ids), self.batch_size):
             chunk = ids[start : start + self.batch_size]
-            found = self._fetch_batch(chunk) if self.batch_supported else None
-            if found is None:
-                found = self._fetch_one_by_one(chunk)
-            tasks.update(found)
-        return tasks
+            if not (self.batch_supported and self._fetch_batch(chunk, answers)):
+                self._fetch_one_by_one(chunk, answers)
+        return answers
 
     def check_connection(self) -> str:
         """Prove the URL and token work by asking about an id no relay can know."""
@@ -204,8 +213,8 @@ class RelayClient:
 
     # ------------------------------------------------------------------ batches
 
-    def _fetch_batch(self, chunk: list[str]) -> dict[str, Task] | None:
-        """One POST for *chunk*; None when this relay has no batch route."""
+    def _fetch_batch(self, chunk: list[str], answers: FetchedTasks) -> bool:
+        """One POST for *chunk*; False when this relay has no batch route."""
         response = self._send("POST", FETCH_PATH, json={"ids": chunk})
         if response.status_code in BATCH_UNSUPPORTED_STATUSES:
             with self._lock:
@@ -215,11 +224,11 @@ class RelayClient:
                 self._host,
                 response.status_code,
             )
-            return None
+            return False
         try:
             data = self._envelope_data(response)
         except TaskNotFound:  # a relay that reports "none of these" as an error
-            return {}
+            return True
         if data is None:
             data = []
         if not isinstance(data, list):
@@ -229,7 +238,6 @@ class RelayClient:
                 status=response.status_code,
             )
         wanted = {task_id.lower(): task_id for task_id in chunk}
-        found: dict[str, Task] = {}
         for raw in data:
             try:
                 task = parse_task(raw)
@@ -237,21 +245,20 @@ class RelayClient:
                 # one broken task must not hide the other 49 of its batch
                 task_id = raw.get("task_id") if isinstance(raw, dict) else None
                 if isinstance(task_id, str) and task_id.lower() in wanted:
-                    with self._lock:
-                        self.rejected[wanted[task_id.lower()]] = exc.message
+                    answers.unreadable[wanted[task_id.lower()]] = exc.message
                 log.warning("skipping a task the relay sent in an unexpected shape: %s", exc.message)
                 continue
             requested_as = wanted.get(task.task_id.lower())
             if requested_as is None:
                 log.debug("The relay sent task %s, which was not asked for; ignoring it.", task.task_id)
                 continue
-            found[requested_as] = task
-        return found
+            answers[requested_as] = task
+        return True
 
-    def _fetch_one_by_one(self, chunk: list[str]) -> dict[str, Task]:
+    def _fetch_one_by_one(self, chunk: list[str], answers: FetchedTasks) -> None:
         """GET each id, a few at a time; unknown ids are left out."""
 
-        def fetch_or_none(task_id: str) -> Task | None:
+        def fetch_or_none(task_id: str) -> Task | str | None:
             try:
                 return self.fetch_task(task_id)
             except TaskNotFound:
@@ -259,16 +266,18 @@ class RelayClient:
             except MalformedResponse as exc:  # as in a batch: one broken task hides no other
                 if exc.task_id is None:
                     raise
-                with self._lock:
-                    self.rejected[task_id] = exc.message
-                return None
+                return exc.message
 
         if len(chunk) == 1:
             results = [fetch_or_none(chunk[0])]
         else:
             with ThreadPoolExecutor(self.pool_size, thread_name_prefix="relay-get") as pool:
                 results = list(pool.map(fetch_or_none, chunk))
-        return {task_id: task for task_id, task in zip(chunk, results) if task is not None}
+        for task_id, answer in zip(chunk, results, strict=True):
+            if isinstance(answer, Task):
+                answers[task_id] = answer
+            elif answer is not None:
+                answers.unreadable[task_id] = answer
 
     # ------------------------------------------------------------------ HTTP
 
