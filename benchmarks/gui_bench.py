@@ -214,7 +214,7 @@ def main() -> int:
     window.table.clearSelection()
 
     sorts = {}
-    from suno_desktop.ui.clip_table import COL_CREATED, COL_DURATION, COL_TITLE
+    from suno_desktop.ui.clip_rows import COL_CREATED, COL_DURATION, COL_TITLE
 
     for name, column in (("title", COL_TITLE), ("duration", COL_DURATION), ("created", COL_CREATED)):
         t = time.perf_counter()

@@ -11,10 +11,11 @@ from PySide6.QtCore import QCoreApplication, QEvent, QItemSelection, QItemSelect
 from PySide6.QtWidgets import QTableView
 
 from suno_desktop.library.store import ClipRecord, ClipState
-from suno_desktop.ui import clip_table
-from suno_desktop.ui.clip_table import (
-    CLIP_ID_ROLE, COL_DURATION, COL_TAGS, COL_TITLE, ClipFilterProxy, ClipTableModel, ClipTableView,
-)
+from suno_desktop.ui import clip_filter_proxy
+from suno_desktop.ui.clip_filter_proxy import ClipFilterProxy
+from suno_desktop.ui.clip_rows import CLIP_ID_ROLE, COL_DURATION, COL_TAGS, COL_TITLE
+from suno_desktop.ui.clip_table_model import ClipTableModel
+from suno_desktop.ui.clip_table_view import ClipTableView
 
 WORDS = ("neon", "river", "echo", "glass", "night", "Ünïcode", "rain", "fire")
 
@@ -306,7 +307,7 @@ def test_random_sequences_keep_the_table_consistent(qtbot, seed):
 
 @pytest.mark.parametrize("seed", range(30))
 def test_random_sequences_with_every_selection_carried_by_the_proxy(qtbot, seed, monkeypatch):
-    monkeypatch.setattr(clip_table, "BIG_SELECTION_ROWS", 1)  # the path Ctrl+A takes at 50,000 clips
+    monkeypatch.setattr(clip_filter_proxy, "BIG_SELECTION_ROWS", 1)  # the path Ctrl+A takes at 50,000 clips
     run(seed)
 
 
@@ -417,7 +418,7 @@ def test_the_header_keeps_a_selection_of_its_own_when_the_selection_model_change
 def test_many_task_rows_replaced_at_once_keep_order_search_and_selection(qtbot):
     """A fetch that brings the clips of many tasks replaces their rows in one layout change."""
     from suno_desktop.library.store import TaskRecord
-    from suno_desktop.ui.clip_table import task_row
+    from suno_desktop.ui.clip_rows import task_row
 
     rng = random.Random(3)
     clips = [make_record(n, rng) for n in range(6)]

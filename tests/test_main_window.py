@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMessageBox, QPlainTe
 
 from suno_desktop.library.store import ClipState, Library
 from suno_desktop.settings import Settings, SettingsStore
-from suno_desktop.ui.clip_table import CLIP_ID_ROLE, COL_DURATION, COL_TITLE
+from suno_desktop.ui.clip_rows import CLIP_ID_ROLE, COL_DURATION, COL_TITLE
 from suno_desktop.ui.main_window import MainWindow
 
 WAIT = 20_000

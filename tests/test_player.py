@@ -19,7 +19,8 @@ from PySide6.QtWidgets import QLabel, QSlider, QToolButton  # noqa: E402
 
 from suno_desktop.playback import player as player_module  # noqa: E402
 from suno_desktop.playback.player import DEFAULT_VOLUME, NO_OUTPUT_NOTICE, Player  # noqa: E402
-from suno_desktop.ui.player_bar import PlayerBar, format_time  # noqa: E402
+from suno_desktop.ui.player_bar import PlayerBar  # noqa: E402
+from suno_desktop.ui.time_formats import format_time  # noqa: E402
 from suno_desktop.ui.video_view import NO_VIDEO, VideoView  # noqa: E402
 
 DEMO = Path(__file__).resolve().parents[1] / "resources" / "demo"

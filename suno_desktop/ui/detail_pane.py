@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..library.store import ClipRecord
-from .clip_table import STATUS_TEXT, format_created, format_duration
+from .clip_rows import STATUS_TEXT
 from .icons import standard_icon
+from .time_formats import format_created, format_duration
 
 COVER_SIZE = 260
 

@@ -32,7 +32,10 @@ from ..playback.player import Player
 from ..relay.task_ids import extract_task_ids
 from ..settings import Settings, SettingsStore, config_dir
 from .add_tasks_dialog import AddTasksDialog
-from .clip_table import NO_FILES, ClipFilterProxy, ClipTableModel, ClipTableView, is_task_row, task_row
+from .clip_filter_proxy import ClipFilterProxy
+from .clip_rows import NO_FILES, is_task_row, task_row
+from .clip_table_model import ClipTableModel
+from .clip_table_view import ClipTableView
 from .detail_pane import ClipDetailPane
 from .export_dialog import ExportDialog
 from .icons import app_icon, standard_icon

@@ -12,13 +12,14 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSlider,
     QStyle,
-    QStyleOptionSlider,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ..playback.player import DEFAULT_VOLUME, Player
+from .seek_slider import SeekSlider
+from .time_formats import format_time
 
 logger = logging.getLogger(__name__)
 
@@ -27,14 +28,6 @@ COVER_SIZE = 48
 BUTTON_ICON_SIZE = QSize(22, 22)
 PLAY_ICON_SIZE = QSize(28, 28)
 NOT_PLAYING = "Not playing"
-
-
-def format_time(ms: int) -> str:
-    """Milliseconds as "m:ss" (or "h:mm:ss" past an hour), the way players show time."""
-    seconds = max(0, int(ms)) // 1000
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
 def shortcut_text(sequence: str) -> str:
@@ -62,54 +55,6 @@ class ElidedLabel(QLabel):
         elided = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
         self.style().drawItemText(painter, rect, int(self.alignment()), self.palette(), self.isEnabled(),
                                   elided, self.foregroundRole())
-
-
-class SeekSlider(QSlider):
-    """A position slider in ms that jumps where clicked and seeks once, on release, when dragged.
-
-    Position updates from the player go through :meth:`show_position`, which leaves the handle
-    alone while the user holds it, so dragging never fights playback.
-    """
-
-    seek_requested = Signal(int)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(Qt.Orientation.Horizontal, parent)
-        self.setRange(0, 0)
-        self.setSingleStep(5000)
-        self.setPageStep(15000)
-        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.sliderReleased.connect(lambda: self.seek_requested.emit(self.value()))
-        self.actionTriggered.connect(self._keyboard_or_wheel)
-
-    def show_position(self, ms: int) -> None:
-        if not self.isSliderDown():
-            self.setValue(ms)
-
-    def show_duration(self, ms: int) -> None:
-        self.setMaximum(max(0, ms))
-
-    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if event.button() == Qt.MouseButton.LeftButton and self.maximum() > self.minimum():
-            option = QStyleOptionSlider()
-            self.initStyleOption(option)
-            handle = self.style().subControlRect(QStyle.ComplexControl.CC_Slider, option,
-                                                 QStyle.SubControl.SC_SliderHandle, self)
-            point = event.position().toPoint()
-            if not handle.contains(point):
-                groove = self.style().subControlRect(QStyle.ComplexControl.CC_Slider, option,
-                                                     QStyle.SubControl.SC_SliderGroove, self)
-                span = max(1, groove.width() - handle.width())
-                offset = point.x() - groove.x() - handle.width() // 2
-                # Move the handle under the pointer: the base class then starts a drag from there.
-                self.setValue(QStyle.sliderValueFromPosition(self.minimum(), self.maximum(), offset, span,
-                                                             option.upsideDown))
-        super().mousePressEvent(event)
-
-    def _keyboard_or_wheel(self, action: int) -> None:
-        action = int(getattr(action, "value", action))
-        if not self.isSliderDown() and action != QSlider.SliderAction.SliderMove.value:
-            self.seek_requested.emit(self.sliderPosition())
 
 
 class PlayerBar(QWidget):

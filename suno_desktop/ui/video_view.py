@@ -26,7 +26,8 @@ from ..playback.player import (
     same_file,
     seek_media,
 )
-from .player_bar import SeekSlider, format_time
+from .seek_slider import SeekSlider
+from .time_formats import format_time
 
 logger = logging.getLogger(__name__)
 
