@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Callable
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt
@@ -25,7 +24,6 @@ class ClipFilterProxy(QSortFilterProxyModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setDynamicSortFilter(False)
-        self.last_filter_seconds = 0.0
         self.selection_model: QItemSelectionModel | None = None  # see attach_selection
 
     def attach_selection(self, selection_model: QItemSelectionModel) -> None:
@@ -37,12 +35,10 @@ class ClipFilterProxy(QSortFilterProxyModel):
         self.selection_model = None
 
     def set_filter_text(self, text: str) -> None:
-        started = time.perf_counter()
         model: ClipTableModel = self.sourceModel()
         needle = text.strip().casefold()
         if needle != model.filter_text:
             self._keeping_selection(lambda: model.set_filter(needle))
-        self.last_filter_seconds = time.perf_counter() - started
 
     @property
     def filter_text(self) -> str:
