@@ -175,7 +175,7 @@ def test_export_copies_selected_files_without_clobbering(qtbot, make_window, rel
     select_rows(qtbot, window, 2)
     out = tmp_path / "USB stick"
     out.mkdir()
-    first = window.selected_records()[0]
+    first = window.table.selected_records()[0]
     clash = out / Path(first.audio_path).name
     clash.write_bytes(b"someone else's file")
     qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
@@ -255,7 +255,7 @@ def test_remove_asks_then_trashes_and_stays_removed(qtbot, make_window, relay, t
     (tmp_path / "data").mkdir()
     window, ids = synced_window(qtbot, make_window, relay, tasks=1)
     window.table.selectRow(0)
-    record = window.selected_records()[0]
+    record = window.table.selected_records()[0]
     audio = window.library.root / record.audio_path
     qtbot.keyClick(window.table, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: window.findChild(QMessageBox, "removeDialog") is not None)
@@ -268,6 +268,28 @@ def test_remove_asks_then_trashes_and_stays_removed(qtbot, make_window, relay, t
     window.sync_now()
     qtbot.wait(500)
     assert window.model.row_of(record.clip_id) is None
+
+
+def test_folder_watch_says_changed_once_files_settle_and_not_while_syncing(qtbot, tmp_path):
+    from suno_desktop.ui.folder_watch import FolderWatch
+
+    (tmp_path / "Artist").mkdir()
+    watch = FolderWatch(tmp_path)
+    watch.watch([])
+    assert watch.folders() == [str(tmp_path)]
+    changes = []
+    watch.changed.connect(lambda: changes.append(time.monotonic()))
+    watch.set_syncing(True)
+    (tmp_path / "a.mp3").write_bytes(b"x")
+    qtbot.wait(900)
+    assert changes == []  # our own sync writes files: look once it is done
+    watch.set_syncing(False)
+    qtbot.waitUntil(lambda: len(changes) == 1, timeout=WAIT)
+    (tmp_path / "b.mp3").write_bytes(b"x")
+    (tmp_path / "c.mp3").write_bytes(b"x")
+    qtbot.waitUntil(lambda: len(changes) == 2, timeout=WAIT)
+    qtbot.wait(600)
+    assert len(changes) == 2  # two files, one look
 
 
 def test_deleted_file_is_marked_missing_at_once(qtbot, make_window, relay):
@@ -317,7 +339,7 @@ def test_remove_without_a_trash_asks_before_deleting(qtbot, make_window, relay, 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "no" / "such" / "dir"))
     window, ids = synced_window(qtbot, make_window, relay, tasks=1)
     window.table.selectRow(0)
-    audio = window.library.root / window.selected_records()[0].audio_path
+    audio = window.library.root / window.table.selected_records()[0].audio_path
     qtbot.keyClick(window.table, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: window.findChild(QMessageBox, "removeDialog") is not None)
     box = window.findChild(QMessageBox, "removeDialog")

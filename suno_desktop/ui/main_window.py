@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QFile, QSettings, QSize, Qt, QTimer, QFileSystemWatcher, QUrl
-from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence, QPixmap, QShortcut
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
-    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -21,25 +19,26 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QToolBar,
     QVBoxLayout,
-    QWidget,
     QSizePolicy,
+    QWidget,
 )
 
 from .. import APP_NAME, __version__
-from ..library.export import export_clips
 from ..library.store import ClipRecord, ClipState, Library
 from ..playback.player import Player
 from ..relay.task_ids import extract_task_ids
 from ..settings import Settings, SettingsStore, config_dir
 from .add_tasks_dialog import AddTasksDialog
 from .clip_filter_proxy import ClipFilterProxy
-from .clip_rows import NO_FILES, is_task_row, task_row
+from .clip_rows import is_task_row, library_rows, task_row
 from .clip_table_model import ClipTableModel
 from .clip_table_view import ClipTableView
 from .detail_pane import ClipDetailPane
-from .export_dialog import ExportDialog
+from .folder_watch import FolderWatch
 from .icons import app_icon, standard_icon
+from .library_actions import LibraryActions
 from .library_presence import LibraryPresence
+from .play_queue import PlayQueue
 from .player_bar import PlayerBar
 from .progress_meter import ProgressMeter
 from .settings_dialog import SettingsDialog
@@ -62,6 +61,12 @@ def window_state() -> QSettings:
 
 
 class MainWindow(QMainWindow):
+    """Wires the parts together: table, detail pane, player, sync controller, folder watch.
+
+    What the parts do lives in them; the window builds them, connects their signals,
+    keeps the status bar and menus, and remembers its layout.
+    """
+
     def __init__(
         self,
         library: Library,
@@ -75,18 +80,43 @@ class MainWindow(QMainWindow):
         self.library = library
         self.settings = settings
         self.settings_store = settings_store  # None in demo mode: nothing is saved
+        self.last_error = ""
+        self.error_dialog: QMessageBox | None = None
+        self.library_loaded = False  # the table has been filled once
+        self._after_load = None
         self.setWindowTitle(f"{APP_NAME} — {library.root.name}" + (" (demo)" if demo_note else ""))
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
-        self.last_error = ""
-        self.error_dialog: QMessageBox | None = None
 
+        self._build_services()
+        self._build_table()
+        self._build_side_tabs()
+        self._build_central_widget()
+        self._build_parts()
+        self._build_actions()
+        self._build_toolbar()
+        self._build_menus()
+        self._build_status_bar()
+        self._connect_table()
+        self._connect_player()
+        self._connect_controller()
+        self._restore_state()
+        self._say_what_is_off(demo_note)
+        self.resize_default_if_new()
+        self.presence.start()
+
+    # ------------------------------------------------------------------ building
+
+    def _build_services(self) -> None:
+        """The workers, the cover cache, the sync controller and the audio player."""
         self.io_pool = WorkerPool(2, self)
         self.thumbnails = ThumbnailCache(self.io_pool, parent=self)
-        self.controller = SyncController(library, settings, self)
+        self.controller = SyncController(self.library, self.settings, self)
         self.player = Player(self)
+        self.presence = LibraryPresence(self.library, self.io_pool, self)
 
-        self.model = ClipTableModel(library, self)
+    def _build_table(self) -> None:
+        self.model = ClipTableModel(self.library, self)
         self.model.set_thumbnail_provider(self._thumbnail_for)
         self.proxy = ClipFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -95,13 +125,17 @@ class MainWindow(QMainWindow):
         self.table.setModel(self.proxy)
         self.table.apply_default_columns()
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
 
+    def _build_side_tabs(self) -> None:
+        """Details and Video beside the table, in a splitter the user can drag."""
         self.detail = ClipDetailPane()
         self.video = VideoView()
         self.side_tabs = QTabWidget()
         self.side_tabs.setObjectName("sideTabs")
         self.side_tabs.addTab(self.detail, "Details")
         self.side_tabs.addTab(self.video, "Video")
+        self.side_tabs.setMinimumWidth(300)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.table)
@@ -109,10 +143,9 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
-        self.side_tabs.setMinimumWidth(300)
 
+    def _build_central_widget(self) -> None:
         self.player_bar = PlayerBar(self.player)
-        self.presence = LibraryPresence(library, self.io_pool, self)
         self.library_banner = self._build_library_banner()
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -123,27 +156,14 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.player_bar)
         self.setCentralWidget(central)
 
-        self._build_actions()
-        self._build_toolbar()
-        self._build_menus()
-        self._build_status_bar()
-        self._connect()
-        self._watcher = QFileSystemWatcher(self)
-        self._watch_debounce = QTimer(self)
-        self._watch_debounce.setSingleShot(True)
-        self._watch_debounce.setInterval(400)
-        self._watch_debounce.timeout.connect(self._files_changed)
-        self._watcher.directoryChanged.connect(lambda _path: self._watch_debounce.start())
-        self._watcher.fileChanged.connect(lambda _path: self._watch_debounce.start())
-        self._restore_state()
-        if demo_note:
-            self.show_message(demo_note)
-        if not self.player.available:
-            self.show_message(self.player.unavailable_reason)
-        self.resize_default_if_new()
-        self.presence.start()
-
-    # ------------------------------------------------------------------ building
+    def _build_parts(self) -> None:
+        """What the window delegates to: file actions, what plays next, watching the folders."""
+        self.library_actions = LibraryActions(
+            self.library, self.settings, self.model, self.table, self.io_pool,
+            release=self._release_file, remembered=window_state, window=self,
+        )
+        self.play_queue = PlayQueue(self.player, self.model, self.proxy, self.table, self.library.root, self)
+        self.folder_watch = FolderWatch(self.library.root, self)
 
     def _build_library_banner(self) -> QFrame:
         """A bar above the table while the library folder is away; hidden otherwise."""
@@ -181,15 +201,17 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         self.add_action = self._action("Add Tasks…", "list-add", "Ctrl+N", self.add_tasks, tip="Add task ids", name="addTasksAction")
         self.sync_action = self._action("Sync Now", "view-refresh", "F5", self.sync_now, name="syncAction")
-        self.export_action = self._action("Export…", "document-save-as", "Ctrl+E", self.export_selected, tip="Export selected songs", name="exportAction")
-        self.remove_action = self._action("Remove from Library", "edit-delete", QKeySequence.StandardKey.Delete, self.remove_selected, tip="Remove selected", name="removeAction")
-        self.copy_action = self._action("Copy Files", "edit-copy", QKeySequence.StandardKey.Copy, self.copy_selected, name="copyAction")
+        files = self.library_actions
+        self.export_action = self._action("Export…", "document-save-as", "Ctrl+E", files.export_selected, tip="Export selected songs", name="exportAction")
+        self.remove_action = self._action("Remove from Library", "edit-delete", QKeySequence.StandardKey.Delete, files.remove_selected, tip="Remove selected", name="removeAction")
+        self.copy_action = self._action("Copy Files", "edit-copy", QKeySequence.StandardKey.Copy, files.copy_selected, name="copyAction")
         self.settings_action = self._action("Settings…", "preferences-system", "Ctrl+,", self.open_settings, name="settingsAction")
         self.quit_action = self._action("Quit", "application-exit", QKeySequence.StandardKey.Quit, self.close, name="quitAction")
         self.find_action = self._action("Find", None, QKeySequence.StandardKey.Find, lambda: self.search.setFocus(), name="findAction")
-        self.play_action = self._action("Play/Pause", "media-playback-start", None, self.play_pause, name="playAction")
-        self.next_action = self._action("Next", None, "Ctrl+Right", lambda: self.play_next(1), name="nextAction")
-        self.previous_action = self._action("Previous", None, "Ctrl+Left", lambda: self.play_next(-1), name="previousAction")
+        queue = self.play_queue
+        self.play_action = self._action("Play/Pause", "media-playback-start", None, queue.play_pause, name="playAction")
+        self.next_action = self._action("Next", None, "Ctrl+Right", lambda: queue.play_next(1), name="nextAction")
+        self.previous_action = self._action("Previous", None, "Ctrl+Left", lambda: queue.play_next(-1), name="previousAction")
         self.refresh_action = self._action("Refresh Selected from Relay", None, "Shift+F5", self.refresh_selected, name="refreshAction")
         self.refresh_all_action = self._action(
             "Refresh from Relay", None, "Ctrl+F5", self.refresh_all,
@@ -198,7 +220,7 @@ class MainWindow(QMainWindow):
         self.retry_action = self._action("Retry", None, None, self.refresh_selected, tip="Fetch the selected tasks again now", name="retryAction")
         self.space = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
         self.space.setContext(Qt.ShortcutContext.WindowShortcut)
-        self.space.activated.connect(self.play_pause)
+        self.space.activated.connect(queue.play_pause)
         self.play_action.setToolTip("Play/Pause (Space)")
 
     def _build_toolbar(self) -> None:
@@ -268,14 +290,11 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.progress)
         status.addPermanentWidget(self.count_label)
 
-    def _connect(self) -> None:
+    def _connect_table(self) -> None:
         self.search.textChanged.connect(self._filter)  # as you type: ~35 ms at 50,000 clips
-        self.table.activated_clip.connect(self.play_clip)
-        self.table.copy_requested.connect(self.copy_selected)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.activated_clip.connect(self.play_queue.play_clip)
+        self.table.copy_requested.connect(self.library_actions.copy_selected)
         self.table.customContextMenuRequested.connect(self._table_menu)
-        self.presence.lost.connect(self._library_lost)
-        self.presence.back.connect(self._library_back)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         # a fetch inserts rows in many small runs: the count is redrawn once, after them
@@ -287,14 +306,23 @@ class MainWindow(QMainWindow):
         self.proxy.modelReset.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._layout_changed)
         self.thumbnails.ready.connect(self._thumbnail_ready)
-        self.detail.play_requested.connect(self.play_clip)
+        self.detail.play_requested.connect(self.play_queue.play_clip)
         self.detail.message.connect(self.show_message)
-        self.player_bar.next_requested.connect(lambda: self.play_next(1))
-        self.player_bar.previous_requested.connect(lambda: self.play_next(-1))
-        self.player_bar.play_pause_requested.connect(self.play_pause)
-        self.player.finished.connect(lambda _clip_id: self.play_next(1, wrap=False))
+        self.library_actions.message.connect(self.show_message)
+        self.library_actions.error.connect(self.show_error_sentence)
+        self.presence.lost.connect(self._library_lost)
+        self.presence.back.connect(self._library_back)
+
+    def _connect_player(self) -> None:
+        queue = self.play_queue
+        queue.message.connect(self.show_message)
+        self.player_bar.next_requested.connect(lambda: queue.play_next(1))
+        self.player_bar.previous_requested.connect(lambda: queue.play_next(-1))
+        self.player_bar.play_pause_requested.connect(queue.play_pause)
         self.player.error.connect(self.show_error_sentence)
         self.player.current_changed.connect(self._now_playing_changed)
+
+    def _connect_controller(self) -> None:
         c = self.controller
         c.clips_changed.connect(self._clips_changed)
         c.tasks_changed.connect(lambda tasks: self.model.upsert([task_row(task) for task in tasks]))
@@ -304,8 +332,17 @@ class MainWindow(QMainWindow):
         c.clip_progress.connect(self.model.set_progress_of)
         c.progress.connect(self._progress)
         c.busy_changed.connect(self._busy_changed)
+        c.busy_changed.connect(self.folder_watch.set_syncing)
         c.status.connect(self.show_message)
         c.error.connect(self._error)
+        self.folder_watch.changed.connect(c.check_files)
+
+    def _say_what_is_off(self, demo_note: str) -> None:
+        """Demo mode, or no audio: said in the status bar at start."""
+        if demo_note:
+            self.show_message(demo_note)
+        if not self.player.available:
+            self.show_message(self.player.unavailable_reason)
 
     # ------------------------------------------------------------------ loading
 
@@ -316,22 +353,15 @@ class MainWindow(QMainWindow):
         otherwise compete with filling the window.
         """
         self._after_load = then
-        library = self.library
-
-        def read() -> tuple[list[ClipRecord], list[tuple[bool, bool, bool]]]:
-            records = library.clips()
-            on_disk = [library.files_present(record) for record in records]
-            tasks = [task_row(task) for task in library.tasks_without_clips()]  # every id added stays visible
-            return records + tasks, on_disk + [NO_FILES] * len(tasks)
-
         self.show_message("Opening the library…")
-        self.io_pool.submit(read, on_result=self._library_loaded, on_error=lambda exc: self._error("library", str(exc)))
+        self.io_pool.submit(library_rows, self.library, on_result=self._library_loaded,
+                            on_error=lambda exc: self._error("library", str(exc)))
 
     def _library_loaded(self, result) -> None:
         records, on_disk = result
         self.model.set_records(records, on_disk)
         self._update_count()
-        self._watch_folders()
+        self.folder_watch.watch(self.model.records())
         self.show_message(f"{self.model.clip_count()} clip(s) in {self.library.root}")
         if self.proxy.rowCount():
             self.table.selectRow(0)
@@ -339,32 +369,12 @@ class MainWindow(QMainWindow):
         if self._after_load is not None:
             QTimer.singleShot(0, self._after_load)
 
-    def _watch_folders(self) -> None:
-        root = str(self.library.root)
-        subfolders = {
-            os.path.dirname(relative)
-            for record in self.model.records()
-            for relative in (record.audio_path, record.cover_path, record.video_path)
-            if relative and "/" in relative
-        }
-        folders = {root} | {os.path.join(root, folder) for folder in subfolders}
-        current = set(self._watcher.directories())
-        missing = [f for f in folders - current if os.path.isdir(f)]
-        if missing:
-            self._watcher.addPaths(missing)
-
-    def _files_changed(self) -> None:
-        if self.controller.busy:
-            self._watch_debounce.start(1500)  # our own downloads; look once they are done
-            return
-        self.controller.check_files()
-
     def _all_clips_checked(self, records: list[ClipRecord]) -> None:
         changed = [r for r in records if self.model.record_for(r.clip_id) != r or self.model.disk_changed(r)]
         if changed:
             self.model.upsert(changed)
             self._refresh_detail()
-        self._watch_folders()
+        self.folder_watch.watch(self.model.records())
 
     def _clips_changed(self, records: list[ClipRecord], on_disk: list) -> None:
         self.model.upsert(records, on_disk)
@@ -473,7 +483,7 @@ class MainWindow(QMainWindow):
         index = self.table.indexAt(position)
         if index.isValid() and not self.table.selectionModel().isRowSelected(index.row()):
             self.table.selectRow(index.row())
-        records = self.selected_records()
+        records = self.table.selected_records()
         if not records:
             return
         menu = QMenu(self)
@@ -488,103 +498,6 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.remove_action)
         menu.popup(self.table.viewport().mapToGlobal(position))
-
-    def selected_records(self) -> list[ClipRecord]:
-        return [self.model.record(row) for row in sorted(self.table.selected_source_rows())]
-
-    def copy_selected(self) -> None:
-        rows = self.table.selected_source_rows()
-        mime = self.model.mimeData([self.model.index(row, 0) for row in rows])
-        if not mime.urls():
-            self.show_message("None of the selected clips has an MP3 on disk yet.")
-            return
-        QGuiApplication.clipboard().setMimeData(mime)
-        self.show_message(f"Copied {len(mime.urls())} file(s) to the clipboard.")
-
-    def export_selected(self) -> ExportDialog | None:
-        records = [r for r in self.selected_records() if r.audio_path]
-        if not records:
-            self.show_message("Select songs that are downloaded to export them.")
-            return None
-        state = window_state()
-        dialog = ExportDialog(len(records), state.value("export/folder", ""), self)
-        dialog.setObjectName("exportDialog")
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def run() -> None:
-            folder = dialog.folder()
-            state.setValue("export/folder", str(folder))
-            self.show_message(f"Exporting {len(records)} song(s) to {folder}…")
-            self.io_pool.submit(
-                export_clips, self.library, records, folder,
-                template=self.settings.filename_template,
-                include_cover=dialog.cover_check.isChecked(),
-                include_video=dialog.video_check.isChecked(),
-                on_result=lambda report: self.show_message(f"{report.summary()} Folder: {folder}"),
-                on_error=lambda exc: self.show_error_sentence(f"Export failed: {exc}"),
-            )
-
-        dialog.accepted.connect(run)
-        dialog.open()
-        return dialog
-
-    def remove_selected(self) -> QMessageBox | None:
-        records = self.selected_records()
-        if not records:
-            return None
-        names = ", ".join(f"“{r.title or 'Untitled'}”" for r in records[:3]) + (" …" if len(records) > 3 else "")
-        tasks = sum(1 for r in records if is_task_row(r))
-        what = " and ".join(
-            text for count, text in ((len(records) - tasks, f"{len(records) - tasks} clip(s)"),
-                                     (tasks, f"{tasks} task(s)")) if count
-        )
-        box = QMessageBox(
-            QMessageBox.Icon.Question, "Remove from library",
-            f"Remove {what} from the library? {names}\n\n"
-            "Files will be moved to the trash, and a later sync will not bring them back.",
-            QMessageBox.StandardButton.Cancel, self,
-        )
-        box.setObjectName("removeDialog")
-        remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.buttonClicked.connect(lambda button: button is remove and self._remove(records))
-        box.open()
-        return box
-
-    def _remove(self, records: list[ClipRecord], *, allow_delete: bool = False) -> None:
-        not_trashed: list[Path] = []
-        for record in records:
-            for relative in (record.audio_path, record.cover_path, record.video_path):
-                if not relative:
-                    continue
-                path = self.library.root / relative
-                if not path.exists():
-                    continue
-                self._release_file(path)
-                if not QFile.moveToTrash(str(path)):
-                    not_trashed.append(path)
-        if not_trashed and not allow_delete:
-            box = QMessageBox(
-                QMessageBox.Icon.Warning, "No trash available",
-                f"This system has no trash for {len(not_trashed)} file(s). Delete them permanently?",
-                QMessageBox.StandardButton.Cancel, self,
-            )
-            box.setObjectName("deleteDialog")
-            delete = box.addButton("Delete permanently", QMessageBox.ButtonRole.DestructiveRole)
-            box.buttonClicked.connect(lambda button: button is delete and self._remove(records, allow_delete=True))
-            box.open()
-            return
-        for path in not_trashed:
-            try:
-                path.unlink()
-            except OSError as exc:
-                self.show_error_sentence(f"Could not delete {path.name}: {exc.strerror}")
-        clip_ids = [r.clip_id for r in records if not is_task_row(r)]
-        task_ids = [r.task_id for r in records if is_task_row(r)]
-        self.library.remove_clips(clip_ids)
-        self.library.remove_tasks(task_ids)
-        self.model.remove_ids([r.clip_id for r in records])
-        self.show_message(f"Removed {len(records)} row(s) from the library.")
 
     def open_settings(self) -> SettingsDialog:
         location = self.settings_store.token_location if self.settings_store else "settings file"
@@ -606,6 +519,7 @@ class MainWindow(QMainWindow):
         else:
             self.show_message("Demo mode: settings apply to this session only.")
         self.controller.configure(settings)
+        self.library_actions.configure(settings)
         if library_changed:
             self.show_message(f"The library folder changes to {settings.library_dir} the next time the app starts.")
         self.controller.sync_now()
@@ -625,45 +539,6 @@ class MainWindow(QMainWindow):
         )
 
     # ------------------------------------------------------------------ playback
-
-    def play_clip(self, clip_id: str) -> None:
-        record = self.model.record_for(clip_id)
-        row = self.model.row_of(clip_id)
-        if record is None or row is None:
-            return
-        if not record.audio_path or not self.model.files_on_disk(row)[0]:
-            self.show_message(f"“{record.title or 'Untitled'}” is not downloaded yet.")
-            return
-        self.player.play(clip_id, self.library.root / record.audio_path, record.title)
-
-    def play_pause(self) -> None:
-        if self.player.current_clip_id:
-            self.player.toggle()
-            return
-        index = self.table.currentIndex()
-        if index.isValid():
-            self.play_clip(self.proxy.clip_id(index.row()))
-        elif self.proxy.rowCount():
-            self.play_next(1)
-
-    def play_next(self, step: int, *, wrap: bool = True) -> None:
-        """Next or previous playable clip in the table's current sorted, filtered order."""
-        count = self.proxy.rowCount()
-        if not count:
-            return
-        current = self.proxy.proxy_row_of(self.player.current_clip_id) if self.player.current_clip_id else None
-        row = current if current is not None else (-1 if step > 0 else count)
-        for _ in range(count):
-            row += step
-            if not 0 <= row < count:
-                if not wrap:
-                    self.player.stop()
-                    return
-                row %= count
-            source = self.proxy.source_row(row)
-            if self.model.files_on_disk(source)[0]:
-                self.play_clip(self.model.record(source).clip_id)
-                return
 
     def _now_playing_changed(self, clip_id: str) -> None:
         record = self.model.record_for(clip_id) if clip_id else None
