@@ -285,9 +285,11 @@ def test_folder_watch_says_changed_once_files_settle_and_not_while_syncing(qtbot
     assert changes == []  # our own sync writes files: look once it is done
     watch.set_syncing(False)
     qtbot.waitUntil(lambda: len(changes) == 1, timeout=WAIT)
+    written = time.monotonic()
     (tmp_path / "b.mp3").write_bytes(b"x")
     (tmp_path / "c.mp3").write_bytes(b"x")
     qtbot.waitUntil(lambda: len(changes) == 2, timeout=WAIT)
+    assert changes[1] - written < 1.2  # settling again takes 400 ms, not the 1.5 s of a sync
     qtbot.wait(600)
     assert len(changes) == 2  # two files, one look
 

@@ -57,6 +57,7 @@ class FolderWatch(QObject):
 
     def _settled(self) -> None:
         if self.syncing:
-            self._settle.start(WHILE_SYNCING_MS)
+            self._settle.start(WHILE_SYNCING_MS)  # start(ms) keeps ms as the interval: set back below
             return
+        self._settle.setInterval(SETTLE_MS)
         self.changed.emit()
