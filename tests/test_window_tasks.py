@@ -124,8 +124,8 @@ def test_library_folder_that_goes_away_pauses_and_comes_back(qtbot, make_window,
     root.rename(away)
     try:
         qtbot.waitUntil(window.library_banner.isVisible, timeout=WAIT)
-        assert str(root) in window.library_banner_text.text()
-        assert "paused" in window.library_banner_text.text()
+        assert str(root) in window.library_banner.sentence.text()
+        assert "paused" in window.library_banner.sentence.text()
         assert window.controller.paused
         qtbot.keyClick(window, Qt.Key.Key_F5)  # a sync asked for now is refused, not failed
         assert all(window.model.record(r).state == ClipState.READY for r in range(2))

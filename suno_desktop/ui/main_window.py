@@ -1,25 +1,23 @@
-"""The main window: clip table, detail pane, player bar, toolbar and menus."""
+"""The main window: builds the parts (table, detail pane, player, sync), connects them, holds the menus."""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
-    QSizePolicy,
     QWidget,
 )
 
@@ -27,8 +25,9 @@ from .. import APP_NAME, __version__
 from ..library.store import ClipRecord, ClipState, Library
 from ..playback.player import Player
 from ..relay.task_ids import extract_task_ids
-from ..settings import Settings, SettingsStore, config_dir
+from ..settings import Settings, SettingsStore
 from .add_tasks_dialog import AddTasksDialog
+from .clip_count_label import ClipCountLabel
 from .clip_filter_proxy import ClipFilterProxy
 from .clip_rows import is_task_row, library_rows, task_row
 from .clip_table_model import ClipTableModel
@@ -37,6 +36,7 @@ from .detail_pane import ClipDetailPane
 from .folder_watch import FolderWatch
 from .icons import app_icon, standard_icon
 from .library_actions import LibraryActions
+from .library_banner import LibraryBanner
 from .library_presence import LibraryPresence
 from .play_queue import PlayQueue
 from .player_bar import PlayerBar
@@ -46,6 +46,7 @@ from .sync_controller import SyncController
 from .theme import apply_color_scheme
 from .thumbnails import ThumbnailCache
 from .video_view import VideoView
+from .window_layout import WindowLayout, window_state
 from .workers import WorkerPool
 
 log = logging.getLogger(__name__)
@@ -53,11 +54,6 @@ log = logging.getLogger(__name__)
 THUMB_SIZE = 40
 COVER_SIZE = 520
 DIALOG_ERRORS = {"auth", "configuration", "library", "disk"}
-
-
-def window_state() -> QSettings:
-    """Window geometry and column layout, beside the app's settings file."""
-    return QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
 
 
 class MainWindow(QMainWindow):
@@ -100,9 +96,8 @@ class MainWindow(QMainWindow):
         self._connect_table()
         self._connect_player()
         self._connect_controller()
-        self._restore_state()
+        self.set_color_scheme(self.saved_layout.restore())
         self._say_what_is_off(demo_note)
-        self.resize_default_if_new()
         self.presence.start()
 
     # ------------------------------------------------------------------ building
@@ -146,7 +141,7 @@ class MainWindow(QMainWindow):
 
     def _build_central_widget(self) -> None:
         self.player_bar = PlayerBar(self.player)
-        self.library_banner = self._build_library_banner()
+        self.library_banner = LibraryBanner()
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -164,26 +159,7 @@ class MainWindow(QMainWindow):
         )
         self.play_queue = PlayQueue(self.player, self.model, self.proxy, self.table, self.library.root, self)
         self.folder_watch = FolderWatch(self.library.root, self)
-
-    def _build_library_banner(self) -> QFrame:
-        """A bar above the table while the library folder is away; hidden otherwise."""
-        banner = QFrame()
-        banner.setObjectName("libraryBanner")
-        banner.setStyleSheet(
-            "#libraryBanner { background: #fff3cd; border-bottom: 1px solid #e0c36a; }"
-            "#libraryBanner QLabel { color: #5c4300; }"
-        )
-        row = QHBoxLayout(banner)
-        row.setContentsMargins(12, 8, 12, 8)
-        icon = QLabel()
-        icon.setPixmap(standard_icon("dialog-warning").pixmap(20, 20))
-        self.library_banner_text = QLabel()
-        self.library_banner_text.setObjectName("libraryBannerText")
-        self.library_banner_text.setWordWrap(True)
-        row.addWidget(icon)
-        row.addWidget(self.library_banner_text, 1)
-        banner.hide()
-        return banner
+        self.saved_layout = WindowLayout(self, self.splitter, self.table.horizontalHeader(), self.player)
 
     def _action(self, text: str, icon: str | None, shortcut, slot, *, tip: str = "", name: str = "") -> QAction:
         action = QAction(text, self)
@@ -281,8 +257,7 @@ class MainWindow(QMainWindow):
         self.error_label.setObjectName("errorLabel")
         self.error_label.setStyleSheet("color: #d32f2f;")
         self.error_label.setMaximumWidth(520)
-        self.count_label = QLabel()
-        self.count_label.setObjectName("countLabel")
+        self.count_label = ClipCountLabel(self.model, self.proxy)
         self.progress = ProgressMeter("%v / %m clips")
         self.progress.setObjectName("syncProgress")
         self.progress.hide()
@@ -291,19 +266,18 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.count_label)
 
     def _connect_table(self) -> None:
-        self.search.textChanged.connect(self._filter)  # as you type: ~35 ms at 50,000 clips
+        self.search.textChanged.connect(self.proxy.set_filter_text)  # as you type: ~35 ms at 50,000 clips
         self.table.activated_clip.connect(self.play_queue.play_clip)
         self.table.copy_requested.connect(self.library_actions.copy_selected)
         self.table.customContextMenuRequested.connect(self._table_menu)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
-        # a fetch inserts rows in many small runs: the count is redrawn once, after them
-        self._count_timer = QTimer(self)
-        self._count_timer.setSingleShot(True)
-        self._count_timer.timeout.connect(self._rows_arrived)
-        self.proxy.rowsInserted.connect(self._count_timer.start)
-        self.proxy.rowsRemoved.connect(self._count_timer.start)
-        self.proxy.modelReset.connect(self._update_count)
+        # a fetch inserts rows in many small runs: the first is selected once, after them
+        self._rows_timer = QTimer(self)
+        self._rows_timer.setSingleShot(True)
+        self._rows_timer.timeout.connect(self._select_first_row_if_none)
+        self.proxy.rowsInserted.connect(self._rows_timer.start)
+        self.proxy.rowsRemoved.connect(self._rows_timer.start)
         self.proxy.layoutChanged.connect(self._layout_changed)
         self.thumbnails.ready.connect(self._thumbnail_ready)
         self.detail.play_requested.connect(self.play_queue.play_clip)
@@ -360,7 +334,6 @@ class MainWindow(QMainWindow):
     def _library_loaded(self, result) -> None:
         records, on_disk = result
         self.model.set_records(records, on_disk)
-        self._update_count()
         self.folder_watch.watch(self.model.records())
         self.show_message(f"{self.model.clip_count()} clip(s) in {self.library.root}")
         if self.proxy.rowCount():
@@ -388,25 +361,13 @@ class MainWindow(QMainWindow):
 
     def _layout_changed(self) -> None:
         """Sorted, searched or removed: the current clip may have left the table."""
-        self._update_count()
         if not self.table.currentIndex().isValid() and self.detail.record is not None:
             self._refresh_detail()
         self._update_actions()  # a layout change drops hidden rows from the selection without a signal
 
-    def _filter(self, text: str) -> None:
-        self.proxy.set_filter_text(text)
-        self._update_count()
-
-    def _rows_arrived(self) -> None:
-        self._update_count()
+    def _select_first_row_if_none(self) -> None:
         if not self.table.currentIndex().isValid() and self.proxy.rowCount():
             self.table.selectRow(0)
-
-    def _update_count(self) -> None:
-        tasks = self.model.task_row_count()
-        total, shown = self.model.clip_count() + tasks, self.proxy.rowCount()
-        clips = f"{shown} of {total}" if shown != total else f"{total - tasks}"
-        self.count_label.setText(f"{clips} clips" + (f" · {tasks} task(s) without songs" if tasks else ""))
 
     def _thumbnail_for(self, record: ClipRecord) -> QPixmap | None:
         if not record.cover_path:
@@ -596,8 +557,7 @@ class MainWindow(QMainWindow):
 
     def _library_lost(self, sentence: str) -> None:
         self.controller.pause()
-        self.library_banner_text.setText(sentence)
-        self.library_banner.show()
+        self.library_banner.say(sentence)
         log.warning("%s", sentence)
 
     def _library_back(self) -> None:
@@ -625,40 +585,10 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
         self.add_tasks(initial_text=text)
 
-    # ------------------------------------------------------------------ state
-
-    def resize_default_if_new(self) -> None:
-        if not window_state().contains("window/geometry"):
-            self.resize(1280, 800)
-            self.splitter.setSizes([900, 380])
-
-    def _restore_state(self) -> None:
-        state = window_state()
-        geometry = state.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        splitter = state.value("window/splitter")
-        if isinstance(splitter, QByteArray):
-            self.splitter.restoreState(splitter)
-        header = state.value("window/columns")
-        if isinstance(header, QByteArray):
-            self.table.horizontalHeader().restoreState(header)
-            self.table.horizontalHeader().setSortIndicatorShown(True)
-        self.set_color_scheme(str(state.value("view/colorScheme", "system")))
-        volume = state.value("player/volume")
-        if volume is not None:
-            self.player.set_volume(int(volume))
-
-    def save_state(self) -> None:
-        state = window_state()
-        state.setValue("window/geometry", self.saveGeometry())
-        state.setValue("window/splitter", self.splitter.saveState())
-        state.setValue("window/columns", self.table.horizontalHeader().saveState())
-        state.setValue("player/volume", self.player.volume)
-        state.sync()
+    # ------------------------------------------------------------------ closing
 
     def closeEvent(self, event) -> None:  # noqa: N802
-        self.save_state()
+        self.saved_layout.save()
         self.presence.stop()
         self.player.stop()
         self.video.stop()
