@@ -85,7 +85,7 @@ def test_add_tasks_dialog_fetches_downloads_and_tags(qtbot, make_window, relay):
         tags = ID3(window.library.root / record.audio_path)
         assert tags["TXXX:SUNO_CLIP_ID"].text == [record.clip_id]
         assert window.model.files_on_disk(row) == (True, True, True)
-    assert "6 clips" in window.count_label.text()
+    assert "6 clips" in window.status.count_label.text()
 
 
 def test_sort_and_filter(qtbot, make_window, relay):
@@ -112,7 +112,7 @@ def test_sort_and_filter(qtbot, make_window, relay):
     assert window.detail.record.clip_id == window.proxy.index(2, 0).data(CLIP_ID_ROLE)
     assert window.remove_action.isEnabled()
     qtbot.keyClicks(window.search, "no such song")
-    assert rows(window) == 0 and "0 of 6" in window.count_label.text()
+    assert rows(window) == 0 and "0 of 6" in window.status.count_label.text()
     assert window.detail.record is None  # the detail pane does not show a clip the table hides
     assert not window.remove_action.isEnabled() and not window.export_action.isEnabled()
 
@@ -246,7 +246,7 @@ def test_bad_token_is_shown_once_with_a_way_to_fix_it(qtbot, make_window, relay)
 def test_relay_down_is_reported_in_the_status_bar(qtbot, make_window, relay):
     window = make_window(base_url="http://127.0.0.1:9")
     add_through_dialog(qtbot, window, "ba46ad15-07ce-41a6-b68d-196321dc00d5")
-    qtbot.waitUntil(lambda: "127.0.0.1" in window.error_label.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "127.0.0.1" in window.status.error_label.text(), timeout=WAIT)
     assert window.findChild(QMessageBox, "errorDialog") is None  # no dialog for a passing outage
 
 

@@ -52,7 +52,7 @@ def test_every_added_task_is_a_row_until_its_clips_replace_it(qtbot, make_window
                                 for r in window.model.records()) == 2, timeout=WAIT)
     order = [r.task_id for r in window.model.records()]
     assert order == [first, first, pending, pending, failed, broken, unknown, last]
-    assert window.count_label.text() == "5 clips · 3 task(s) without songs"
+    assert window.status.count_label.text() == "5 clips · 3 task(s) without songs"
     assert window.findChild(QMessageBox, "errorDialog") is None  # said in the rows, not in dialogs
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
-    QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
@@ -40,13 +39,13 @@ from .library_banner import LibraryBanner
 from .library_presence import LibraryPresence
 from .play_queue import PlayQueue
 from .player_bar import PlayerBar
-from .progress_meter import ProgressMeter
 from .settings_dialog import SettingsDialog
 from .sync_controller import SyncController
 from .theme import apply_color_scheme
 from .thumbnails import ThumbnailCache
 from .video_view import VideoView
 from .window_layout import WindowLayout, window_state
+from .window_status_bar import WindowStatusBar
 from .workers import WorkerPool
 
 log = logging.getLogger(__name__)
@@ -251,19 +250,8 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
     def _build_status_bar(self) -> None:
-        status = self.statusBar()
-        status.setObjectName("statusBar")
-        self.error_label = QLabel()
-        self.error_label.setObjectName("errorLabel")
-        self.error_label.setStyleSheet("color: #d32f2f;")
-        self.error_label.setMaximumWidth(520)
-        self.count_label = ClipCountLabel(self.model, self.proxy)
-        self.progress = ProgressMeter("%v / %m clips")
-        self.progress.setObjectName("syncProgress")
-        self.progress.hide()
-        status.addPermanentWidget(self.error_label)
-        status.addPermanentWidget(self.progress)
-        status.addPermanentWidget(self.count_label)
+        self.status = WindowStatusBar(ClipCountLabel(self.model, self.proxy))
+        self.setStatusBar(self.status)
 
     def _connect_table(self) -> None:
         self.search.textChanged.connect(self.proxy.set_filter_text)  # as you type: ~35 ms at 50,000 clips
@@ -304,7 +292,7 @@ class MainWindow(QMainWindow):
         c.about_to_write.connect(self._about_to_write)
         c.all_clips_checked.connect(self._all_clips_checked)
         c.clip_progress.connect(self.model.set_progress_of)
-        c.progress.connect(self._progress)
+        c.progress.connect(self.status.show_progress)
         c.busy_changed.connect(self._busy_changed)
         c.busy_changed.connect(self.folder_watch.set_syncing)
         c.status.connect(self.show_message)
@@ -429,7 +417,7 @@ class MainWindow(QMainWindow):
 
     def sync_now(self) -> None:
         self.last_error = ""
-        self.error_label.clear()
+        self.status.clear_error()
         self.controller.sync_now()
 
     def refresh_selected(self) -> None:
@@ -526,13 +514,11 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ status and errors
 
     def show_message(self, text: str) -> None:
-        self.statusBar().showMessage(text, 15000)
+        self.status.say(text)
 
     def show_error_sentence(self, text: str) -> None:
         self.last_error = text
-        self.error_label.setText(text)
-        self.error_label.setToolTip(text)
-        self.statusBar().showMessage(text, 30000)
+        self.status.say_error(text)
 
     def _error(self, kind: str, sentence: str) -> None:
         if kind == "library":  # the bar above the table says it, and says when it is back
@@ -551,10 +537,6 @@ class MainWindow(QMainWindow):
             self.error_dialog = box
             box.open()
 
-    def _progress(self, done: int, total: int) -> None:
-        self.progress.set_progress(done, total)
-        self.progress.setVisible(done < total)
-
     def _library_lost(self, sentence: str) -> None:
         self.controller.pause()
         self.library_banner.say(sentence)
@@ -562,14 +544,14 @@ class MainWindow(QMainWindow):
 
     def _library_back(self) -> None:
         self.library_banner.hide()
-        self.error_label.clear()
+        self.status.clear_error()
         self.show_message(f"The library folder {self.library.root} is back; syncing again.")
         self.controller.resume()
 
     def _busy_changed(self, busy: bool) -> None:
         self.sync_action.setEnabled(True)
         if not busy:
-            self.progress.hide()
+            self.status.progress.hide()
 
     # ------------------------------------------------------------------ drops from other apps
 
