@@ -72,7 +72,15 @@ class PlayerBar(QWidget):
         self.setFixedHeight(BAR_HEIGHT)
         self.setAutoFillBackground(True)
         self.setBackgroundRole(QPalette.ColorRole.Base)
+        text_box = self._build_now_playing()
+        self._build_transport()
+        self._build_seek()
+        self._build_volume()
+        self._lay_out(text_box)
+        self._follow(player)
 
+    def _build_now_playing(self) -> QWidget:
+        """The cover and, beside it, the title over the tags."""
         self.cover = QLabel()
         self.cover.setObjectName("nowPlayingCover")
         self.cover.setFixedSize(COVER_SIZE, COVER_SIZE)
@@ -98,7 +106,9 @@ class PlayerBar(QWidget):
         text_box.setMinimumWidth(140)
         text_box.setMaximumWidth(360)
         text_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        return text_box
 
+    def _build_transport(self) -> None:
         self.previous_button = self._tool_button("previousButton", QStyle.StandardPixmap.SP_MediaSkipBackward,
                                                  f"Previous ({shortcut_text('Ctrl+Left')})", BUTTON_ICON_SIZE)
         self.play_pause_button = self._tool_button("playPauseButton", QStyle.StandardPixmap.SP_MediaPlay,
@@ -109,6 +119,7 @@ class PlayerBar(QWidget):
         self.play_pause_button.clicked.connect(self.play_pause_requested)
         self.next_button.clicked.connect(self.next_requested)
 
+    def _build_seek(self) -> None:
         time_width = self.fontMetrics().horizontalAdvance("00:00:00")
         self.elapsed_label = QLabel(format_time(0))
         self.elapsed_label.setObjectName("elapsedLabel")
@@ -123,8 +134,9 @@ class PlayerBar(QWidget):
         self.seek_slider.setToolTip("Seek")
         self.seek_slider.setMinimumWidth(120)
         self.seek_slider.valueChanged.connect(lambda ms: self.elapsed_label.setText(format_time(ms)))
-        self.seek_slider.seek_requested.connect(player.seek)
+        self.seek_slider.seek_requested.connect(self.player.seek)
 
+    def _build_volume(self) -> None:
         self.volume_button = self._tool_button("volumeButton", QStyle.StandardPixmap.SP_MediaVolume, "Mute",
                                                QSize(18, 18))
         self.volume_button.clicked.connect(self._toggle_mute)
@@ -135,9 +147,10 @@ class PlayerBar(QWidget):
         self.volume_slider.setPageStep(10)
         self.volume_slider.setFixedWidth(96)
         self.volume_slider.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.volume_slider.setValue(player.volume)
-        self.volume_slider.valueChanged.connect(player.set_volume)
+        self.volume_slider.setValue(self.player.volume)
+        self.volume_slider.valueChanged.connect(self.player.set_volume)
 
+    def _lay_out(self, text_box: QWidget) -> None:
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 8, 12, 8)
         layout.setSpacing(8)
@@ -154,6 +167,8 @@ class PlayerBar(QWidget):
         layout.addWidget(self.volume_button)
         layout.addWidget(self.volume_slider)
 
+    def _follow(self, player: Player) -> None:
+        """Show the player's state now and whenever it changes; controls off without audio."""
         player.playing_changed.connect(self._show_playing)
         player.position_changed.connect(self.seek_slider.show_position)
         player.duration_changed.connect(self._show_duration)
