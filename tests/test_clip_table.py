@@ -503,3 +503,19 @@ def test_a_paint_asks_each_cell_once_and_gets_what_data_gives(qtbot):
     finally:
         ClipTableModel.fill_roles = original
     assert calls and len(calls) == len(set(calls))  # each painted cell asked once
+
+
+def test_a_cell_does_not_inherit_the_roles_of_the_cell_painted_before_it(qtbot):
+    # a delegate hands every multiData call the same role array: a role left unset keeps the last cell's value
+    from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+
+    model = ClipTableModel()
+    model.set_records([make_record(0, random.Random(0))])
+    proxy = ClipFilterProxy()
+    proxy.setSourceModel(model)
+    delegate = QStyledItemDelegate()
+    duration, title = QStyleOptionViewItem(), QStyleOptionViewItem()
+    delegate.initStyleOption(duration, proxy.index(0, COL_DURATION))
+    delegate.initStyleOption(title, proxy.index(0, COL_TITLE))
+    assert duration.displayAlignment & Qt.AlignmentFlag.AlignRight
+    assert not title.displayAlignment & Qt.AlignmentFlag.AlignRight

@@ -466,6 +466,12 @@ class ClipTableModel(QAbstractTableModel):
         self.fill_roles(index.row(), index.column(), roles)
 
     def fill_roles(self, row: int, column: int, roles) -> None:
+        """Set each role of *roles*, clearing those the cell has no value for.
+
+        A delegate hands every call the same role array: a role left alone would keep
+        the value of the cell painted before (the Duration column's right alignment
+        spread along the row). The roles this model never sets are never filled.
+        """
         if not 0 <= row < len(self._shown):
             return
         for role_data in roles:
@@ -475,6 +481,8 @@ class ClipTableModel(QAbstractTableModel):
             value = self.value_of(row, column, role)
             if value is not None:
                 role_data.setData(value)
+            else:
+                role_data.clearData()
 
     def _display(self, row: int, column: int) -> str | None:
         record = self._clips[self._shown[row]]
