@@ -11,10 +11,11 @@ from PySide6.QtCore import QCoreApplication, QEvent, QItemSelection, QItemSelect
 from PySide6.QtWidgets import QTableView
 
 from suno_desktop.library.store import ClipRecord, ClipState
-from suno_desktop.ui import clip_table
-from suno_desktop.ui.clip_table import (
-    CLIP_ID_ROLE, COL_DURATION, COL_TAGS, COL_TITLE, ClipFilterProxy, ClipTableModel, ClipTableView,
-)
+from suno_desktop.ui import clip_filter_proxy
+from suno_desktop.ui.clip_filter_proxy import ClipFilterProxy
+from suno_desktop.ui.clip_rows import CLIP_ID_ROLE, COL_DURATION, COL_TAGS, COL_TITLE
+from suno_desktop.ui.clip_table_model import ClipTableModel
+from suno_desktop.ui.clip_table_view import ClipTableView
 
 WORDS = ("neon", "river", "echo", "glass", "night", "Ünïcode", "rain", "fire")
 
@@ -306,7 +307,7 @@ def test_random_sequences_keep_the_table_consistent(qtbot, seed):
 
 @pytest.mark.parametrize("seed", range(30))
 def test_random_sequences_with_every_selection_carried_by_the_proxy(qtbot, seed, monkeypatch):
-    monkeypatch.setattr(clip_table, "BIG_SELECTION_ROWS", 1)  # the path Ctrl+A takes at 50,000 clips
+    monkeypatch.setattr(clip_filter_proxy, "BIG_SELECTION_ROWS", 1)  # the path Ctrl+A takes at 50,000 clips
     run(seed)
 
 
@@ -417,7 +418,7 @@ def test_the_header_keeps_a_selection_of_its_own_when_the_selection_model_change
 def test_many_task_rows_replaced_at_once_keep_order_search_and_selection(qtbot):
     """A fetch that brings the clips of many tasks replaces their rows in one layout change."""
     from suno_desktop.library.store import TaskRecord
-    from suno_desktop.ui.clip_table import task_row
+    from suno_desktop.ui.clip_rows import task_row
 
     rng = random.Random(3)
     clips = [make_record(n, rng) for n in range(6)]
@@ -502,3 +503,19 @@ def test_a_paint_asks_each_cell_once_and_gets_what_data_gives(qtbot):
     finally:
         ClipTableModel.fill_roles = original
     assert calls and len(calls) == len(set(calls))  # each painted cell asked once
+
+
+def test_a_cell_does_not_inherit_the_roles_of_the_cell_painted_before_it(qtbot):
+    # a delegate hands every multiData call the same role array: a role left unset keeps the last cell's value
+    from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+
+    model = ClipTableModel()
+    model.set_records([make_record(0, random.Random(0))])
+    proxy = ClipFilterProxy()
+    proxy.setSourceModel(model)
+    delegate = QStyledItemDelegate()
+    duration, title = QStyleOptionViewItem(), QStyleOptionViewItem()
+    delegate.initStyleOption(duration, proxy.index(0, COL_DURATION))
+    delegate.initStyleOption(title, proxy.index(0, COL_TITLE))
+    assert duration.displayAlignment & Qt.AlignmentFlag.AlignRight
+    assert not title.displayAlignment & Qt.AlignmentFlag.AlignRight

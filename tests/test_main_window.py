@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMessageBox, QPlainTe
 
 from suno_desktop.library.store import ClipState, Library
 from suno_desktop.settings import Settings, SettingsStore
-from suno_desktop.ui.clip_table import CLIP_ID_ROLE, COL_DURATION, COL_TITLE
+from suno_desktop.ui.clip_rows import CLIP_ID_ROLE, COL_DURATION, COL_TITLE
 from suno_desktop.ui.main_window import MainWindow
 
 WAIT = 20_000
@@ -85,7 +85,7 @@ def test_add_tasks_dialog_fetches_downloads_and_tags(qtbot, make_window, relay):
         tags = ID3(window.library.root / record.audio_path)
         assert tags["TXXX:SUNO_CLIP_ID"].text == [record.clip_id]
         assert window.model.files_on_disk(row) == (True, True, True)
-    assert "6 clips" in window.count_label.text()
+    assert "6 clips" in window.status.count_label.text()
 
 
 def test_sort_and_filter(qtbot, make_window, relay):
@@ -112,7 +112,7 @@ def test_sort_and_filter(qtbot, make_window, relay):
     assert window.detail.record.clip_id == window.proxy.index(2, 0).data(CLIP_ID_ROLE)
     assert window.remove_action.isEnabled()
     qtbot.keyClicks(window.search, "no such song")
-    assert rows(window) == 0 and "0 of 6" in window.count_label.text()
+    assert rows(window) == 0 and "0 of 6" in window.status.count_label.text()
     assert window.detail.record is None  # the detail pane does not show a clip the table hides
     assert not window.remove_action.isEnabled() and not window.export_action.isEnabled()
 
@@ -175,7 +175,7 @@ def test_export_copies_selected_files_without_clobbering(qtbot, make_window, rel
     select_rows(qtbot, window, 2)
     out = tmp_path / "USB stick"
     out.mkdir()
-    first = window.selected_records()[0]
+    first = window.table.selected_records()[0]
     clash = out / Path(first.audio_path).name
     clash.write_bytes(b"someone else's file")
     qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
@@ -246,7 +246,7 @@ def test_bad_token_is_shown_once_with_a_way_to_fix_it(qtbot, make_window, relay)
 def test_relay_down_is_reported_in_the_status_bar(qtbot, make_window, relay):
     window = make_window(base_url="http://127.0.0.1:9")
     add_through_dialog(qtbot, window, "ba46ad15-07ce-41a6-b68d-196321dc00d5")
-    qtbot.waitUntil(lambda: "127.0.0.1" in window.error_label.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "127.0.0.1" in window.status.error_label.text(), timeout=WAIT)
     assert window.findChild(QMessageBox, "errorDialog") is None  # no dialog for a passing outage
 
 
@@ -255,7 +255,7 @@ def test_remove_asks_then_trashes_and_stays_removed(qtbot, make_window, relay, t
     (tmp_path / "data").mkdir()
     window, ids = synced_window(qtbot, make_window, relay, tasks=1)
     window.table.selectRow(0)
-    record = window.selected_records()[0]
+    record = window.table.selected_records()[0]
     audio = window.library.root / record.audio_path
     qtbot.keyClick(window.table, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: window.findChild(QMessageBox, "removeDialog") is not None)
@@ -268,6 +268,30 @@ def test_remove_asks_then_trashes_and_stays_removed(qtbot, make_window, relay, t
     window.sync_now()
     qtbot.wait(500)
     assert window.model.row_of(record.clip_id) is None
+
+
+def test_folder_watch_says_changed_once_files_settle_and_not_while_syncing(qtbot, tmp_path):
+    from suno_desktop.ui.folder_watch import FolderWatch
+
+    (tmp_path / "Artist").mkdir()
+    watch = FolderWatch(tmp_path)
+    watch.watch([])
+    assert watch.folders() == [str(tmp_path)]
+    changes = []
+    watch.changed.connect(lambda: changes.append(time.monotonic()))
+    watch.set_syncing(True)
+    (tmp_path / "a.mp3").write_bytes(b"x")
+    qtbot.wait(900)
+    assert changes == []  # our own sync writes files: look once it is done
+    watch.set_syncing(False)
+    qtbot.waitUntil(lambda: len(changes) == 1, timeout=WAIT)
+    written = time.monotonic()
+    (tmp_path / "b.mp3").write_bytes(b"x")
+    (tmp_path / "c.mp3").write_bytes(b"x")
+    qtbot.waitUntil(lambda: len(changes) == 2, timeout=WAIT)
+    assert changes[1] - written < 1.2  # settling again takes 400 ms, not the 1.5 s of a sync
+    qtbot.wait(600)
+    assert len(changes) == 2  # two files, one look
 
 
 def test_deleted_file_is_marked_missing_at_once(qtbot, make_window, relay):
@@ -317,7 +341,7 @@ def test_remove_without_a_trash_asks_before_deleting(qtbot, make_window, relay, 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "no" / "such" / "dir"))
     window, ids = synced_window(qtbot, make_window, relay, tasks=1)
     window.table.selectRow(0)
-    audio = window.library.root / window.selected_records()[0].audio_path
+    audio = window.library.root / window.table.selected_records()[0].audio_path
     qtbot.keyClick(window.table, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: window.findChild(QMessageBox, "removeDialog") is not None)
     box = window.findChild(QMessageBox, "removeDialog")

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import QLabel, QSlider, QToolButton  # noqa: E402
 
 from suno_desktop.playback import player as player_module  # noqa: E402
 from suno_desktop.playback.player import DEFAULT_VOLUME, NO_OUTPUT_NOTICE, Player  # noqa: E402
-from suno_desktop.ui.player_bar import PlayerBar, format_time  # noqa: E402
+from suno_desktop.ui.player_bar import PlayerBar  # noqa: E402
+from suno_desktop.ui.time_formats import format_time  # noqa: E402
 from suno_desktop.ui.video_view import NO_VIDEO, VideoView  # noqa: E402
 
 DEMO = Path(__file__).resolve().parents[1] / "resources" / "demo"
@@ -325,9 +326,9 @@ def test_video_view_without_video_shows_the_label(qtbot, tmp_path):
     assert view.findChild(QLabel, "videoMessage").text() == (view.unavailable_reason or NO_VIDEO)
     assert view.release(tmp_path / "clip.mp4") is False
     if view.available:
-        with qtbot.waitSignal(view.error) as failed:
-            view.show_video(tmp_path / "missing.mp4", "City Lights")
-        assert failed.args == ["Cannot play “City Lights”: the file is missing."]
+        view.show_video(tmp_path / "missing.mp4", "City Lights")
+        assert view.stack.currentWidget() is view.message
+        assert view.message.text() == "Cannot play “City Lights”: the file is missing."
 
 
 def test_video_view_without_qt_multimedia_says_why(qtbot, no_multimedia):

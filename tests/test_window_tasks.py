@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu, QMessageBox
 
 from suno_desktop.library.store import ClipState
-from suno_desktop.ui.clip_table import COL_STATUS, COL_TITLE
+from suno_desktop.ui.clip_rows import COL_STATUS, COL_TITLE
 from test_main_window import WAIT, add_through_dialog, all_ready, make_window  # noqa: F401 - the fixture
 
 __all__ = ["make_window"]
@@ -52,7 +52,7 @@ def test_every_added_task_is_a_row_until_its_clips_replace_it(qtbot, make_window
                                 for r in window.model.records()) == 2, timeout=WAIT)
     order = [r.task_id for r in window.model.records()]
     assert order == [first, first, pending, pending, failed, broken, unknown, last]
-    assert window.count_label.text() == "5 clips · 3 task(s) without songs"
+    assert window.status.count_label.text() == "5 clips · 3 task(s) without songs"
     assert window.findChild(QMessageBox, "errorDialog") is None  # said in the rows, not in dialogs
 
 
@@ -124,8 +124,8 @@ def test_library_folder_that_goes_away_pauses_and_comes_back(qtbot, make_window,
     root.rename(away)
     try:
         qtbot.waitUntil(window.library_banner.isVisible, timeout=WAIT)
-        assert str(root) in window.library_banner_text.text()
-        assert "paused" in window.library_banner_text.text()
+        assert str(root) in window.library_banner.sentence.text()
+        assert "paused" in window.library_banner.sentence.text()
         assert window.controller.paused
         qtbot.keyClick(window, Qt.Key.Key_F5)  # a sync asked for now is refused, not failed
         assert all(window.model.record(r).state == ClipState.READY for r in range(2))

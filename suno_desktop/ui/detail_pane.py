@@ -22,13 +22,16 @@ from PySide6.QtWidgets import (
 )
 
 from ..library.store import ClipRecord
-from .clip_table import STATUS_TEXT, format_created, format_duration
+from .clip_rows import STATUS_TEXT
 from .icons import standard_icon
+from .time_formats import format_created, format_duration
 
 COVER_SIZE = 260
 
 
 class ClipDetailPane(QWidget):
+    """Cover, title, buttons, fields, description and lyrics of one clip; a note when none is selected."""
+
     play_requested = Signal(str)
     message = Signal(str)  # for the status bar ("Copied …")
 
@@ -37,7 +40,18 @@ class ClipDetailPane(QWidget):
         self.setObjectName("detailPane")
         self._record: ClipRecord | None = None
         self._root: Path | None = None
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.setSpacing(8)
+        self._build_heading(layout)
+        layout.addLayout(self._build_buttons())
+        layout.addLayout(self._build_fields())
+        self._build_text(layout)
+        self._build_scroll(body)
+        self.show_clip(None)
 
+    def _build_heading(self, layout: QVBoxLayout) -> None:
         self.cover = QLabel()
         self.cover.setObjectName("detailCover")
         self.cover.setFixedSize(COVER_SIZE, COVER_SIZE)
@@ -56,7 +70,11 @@ class ClipDetailPane(QWidget):
         self.tags = QLabel()
         self.tags.setWordWrap(True)
         self.tags.setObjectName("detailTags")
+        layout.addWidget(self.cover, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.title)
+        layout.addWidget(self.tags)
 
+    def _build_buttons(self) -> QHBoxLayout:
         self.play_button = QPushButton(standard_icon("media-playback-start"), "Play")
         self.play_button.setObjectName("detailPlayButton")
         self.folder_button = QPushButton(standard_icon("folder-open"), "Show in folder")
@@ -71,7 +89,9 @@ class ClipDetailPane(QWidget):
         for button in (self.play_button, self.folder_button, self.url_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        return buttons
 
+    def _build_fields(self) -> QFormLayout:
         self.fields: dict[str, QLabel] = {}
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -85,7 +105,9 @@ class ClipDetailPane(QWidget):
             form.addRow(f"{name}:", value)
         self.task_id = self._id_row(form, "Task id:", "detailTaskId")
         self.clip_id = self._id_row(form, "Clip id:", "detailClipId")
+        return form
 
+    def _build_text(self, layout: QVBoxLayout) -> None:
         self.description = QLabel()
         self.description.setObjectName("detailDescription")
         self.description.setWordWrap(True)
@@ -100,20 +122,12 @@ class ClipDetailPane(QWidget):
         self.lyrics.setReadOnly(True)
         self.lyrics.setMinimumHeight(160)
         self.lyrics.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(12, 12, 12, 12)
-        layout.setSpacing(8)
-        layout.addWidget(self.cover, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addWidget(self.title)
-        layout.addWidget(self.tags)
-        layout.addLayout(buttons)
-        layout.addLayout(form)
         layout.addWidget(self.description)
         layout.addWidget(lyrics_heading)
         layout.addWidget(self.lyrics, 1)
 
+    def _build_scroll(self, body: QWidget) -> None:
+        """The details scroll; the placeholder takes their place while no clip is selected."""
         self.placeholder = QLabel("Select a clip to see its details.")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
@@ -128,7 +142,6 @@ class ClipDetailPane(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.placeholder)
         outer.addWidget(scroll)
-        self.show_clip(None)
 
     def _id_row(self, form: QFormLayout, label: str, name: str) -> QLineEdit:
         edit = QLineEdit()

@@ -1,49 +1,51 @@
-"""The main window: clip table, detail pane, player bar, toolbar and menus."""
+"""The main window: builds the parts (table, detail pane, player, sync), connects them, holds the menus."""
 
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QFile, QSettings, QSize, Qt, QTimer, QFileSystemWatcher, QUrl
-from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence, QPixmap, QShortcut
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
-    QApplication,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
-    QSizePolicy,
 )
 
 from .. import APP_NAME, __version__
-from ..library.export import export_clips
 from ..library.store import ClipRecord, ClipState, Library
 from ..playback.player import Player
 from ..relay.task_ids import extract_task_ids
-from ..settings import Settings, SettingsStore, config_dir
+from ..settings import Settings, SettingsStore
 from .add_tasks_dialog import AddTasksDialog
-from .clip_table import NO_FILES, ClipFilterProxy, ClipTableModel, ClipTableView, is_task_row, task_row
+from .clip_count_label import ClipCountLabel
+from .clip_filter_proxy import ClipFilterProxy
+from .clip_rows import is_task_row, library_rows, task_row
+from .clip_table_model import ClipTableModel
+from .clip_table_view import ClipTableView
 from .detail_pane import ClipDetailPane
-from .export_dialog import ExportDialog
+from .folder_watch import FolderWatch
 from .icons import app_icon, standard_icon
+from .library_actions import LibraryActions
+from .library_banner import LibraryBanner
 from .library_presence import LibraryPresence
+from .play_queue import PlayQueue
 from .player_bar import PlayerBar
-from .progress_meter import ProgressMeter
 from .settings_dialog import SettingsDialog
 from .sync_controller import SyncController
 from .theme import apply_color_scheme
 from .thumbnails import ThumbnailCache
 from .video_view import VideoView
+from .window_layout import WindowLayout, window_state
+from .window_status_bar import WindowStatusBar
 from .workers import WorkerPool
 
 log = logging.getLogger(__name__)
@@ -53,12 +55,13 @@ COVER_SIZE = 520
 DIALOG_ERRORS = {"auth", "configuration", "library", "disk"}
 
 
-def window_state() -> QSettings:
-    """Window geometry and column layout, beside the app's settings file."""
-    return QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
-
-
 class MainWindow(QMainWindow):
+    """Wires the parts together: table, detail pane, player, sync controller, folder watch.
+
+    What the parts do lives in them; the window builds them, connects their signals,
+    keeps the status bar and menus, and remembers its layout.
+    """
+
     def __init__(
         self,
         library: Library,
@@ -72,18 +75,42 @@ class MainWindow(QMainWindow):
         self.library = library
         self.settings = settings
         self.settings_store = settings_store  # None in demo mode: nothing is saved
+        self.last_error = ""
+        self.error_dialog: QMessageBox | None = None
+        self.library_loaded = False  # the table has been filled once
+        self._after_load = None
         self.setWindowTitle(f"{APP_NAME} — {library.root.name}" + (" (demo)" if demo_note else ""))
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
-        self.last_error = ""
-        self.error_dialog: QMessageBox | None = None
 
+        self._build_services()
+        self._build_table()
+        self._build_side_tabs()
+        self._build_central_widget()
+        self._build_parts()
+        self._build_actions()
+        self._build_toolbar()
+        self._build_menus()
+        self._build_status_bar()
+        self._connect_table()
+        self._connect_player()
+        self._connect_controller()
+        self.set_color_scheme(self.saved_layout.restore())
+        self._say_what_is_off(demo_note)
+        self.presence.start()
+
+    # ------------------------------------------------------------------ building
+
+    def _build_services(self) -> None:
+        """The workers, the cover cache, the sync controller and the audio player."""
         self.io_pool = WorkerPool(2, self)
         self.thumbnails = ThumbnailCache(self.io_pool, parent=self)
-        self.controller = SyncController(library, settings, self)
+        self.controller = SyncController(self.library, self.settings, self)
         self.player = Player(self)
+        self.presence = LibraryPresence(self.library, self.io_pool, self)
 
-        self.model = ClipTableModel(library, self)
+    def _build_table(self) -> None:
+        self.model = ClipTableModel(self.library, self)
         self.model.set_thumbnail_provider(self._thumbnail_for)
         self.proxy = ClipFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -92,13 +119,17 @@ class MainWindow(QMainWindow):
         self.table.setModel(self.proxy)
         self.table.apply_default_columns()
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
 
+    def _build_side_tabs(self) -> None:
+        """Details and Video beside the table, in a splitter the user can drag."""
         self.detail = ClipDetailPane()
         self.video = VideoView()
         self.side_tabs = QTabWidget()
         self.side_tabs.setObjectName("sideTabs")
         self.side_tabs.addTab(self.detail, "Details")
         self.side_tabs.addTab(self.video, "Video")
+        self.side_tabs.setMinimumWidth(300)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.table)
@@ -106,11 +137,10 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
-        self.side_tabs.setMinimumWidth(300)
 
+    def _build_central_widget(self) -> None:
         self.player_bar = PlayerBar(self.player)
-        self.presence = LibraryPresence(library, self.io_pool, self)
-        self.library_banner = self._build_library_banner()
+        self.library_banner = LibraryBanner()
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -120,47 +150,15 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.player_bar)
         self.setCentralWidget(central)
 
-        self._build_actions()
-        self._build_toolbar()
-        self._build_menus()
-        self._build_status_bar()
-        self._connect()
-        self._watcher = QFileSystemWatcher(self)
-        self._watch_debounce = QTimer(self)
-        self._watch_debounce.setSingleShot(True)
-        self._watch_debounce.setInterval(400)
-        self._watch_debounce.timeout.connect(self._files_changed)
-        self._watcher.directoryChanged.connect(lambda _path: self._watch_debounce.start())
-        self._watcher.fileChanged.connect(lambda _path: self._watch_debounce.start())
-        self._restore_state()
-        if demo_note:
-            self.show_message(demo_note)
-        if not self.player.available:
-            self.show_message(self.player.unavailable_reason)
-        self.resize_default_if_new()
-        self.presence.start()
-
-    # ------------------------------------------------------------------ building
-
-    def _build_library_banner(self) -> QFrame:
-        """A bar above the table while the library folder is away; hidden otherwise."""
-        banner = QFrame()
-        banner.setObjectName("libraryBanner")
-        banner.setStyleSheet(
-            "#libraryBanner { background: #fff3cd; border-bottom: 1px solid #e0c36a; }"
-            "#libraryBanner QLabel { color: #5c4300; }"
+    def _build_parts(self) -> None:
+        """What the window delegates to: file actions, what plays next, watching the folders."""
+        self.library_actions = LibraryActions(
+            self.library, self.settings, self.model, self.table, self.io_pool,
+            release=self._release_file, remembered=window_state, window=self,
         )
-        row = QHBoxLayout(banner)
-        row.setContentsMargins(12, 8, 12, 8)
-        icon = QLabel()
-        icon.setPixmap(standard_icon("dialog-warning").pixmap(20, 20))
-        self.library_banner_text = QLabel()
-        self.library_banner_text.setObjectName("libraryBannerText")
-        self.library_banner_text.setWordWrap(True)
-        row.addWidget(icon)
-        row.addWidget(self.library_banner_text, 1)
-        banner.hide()
-        return banner
+        self.play_queue = PlayQueue(self.player, self.model, self.proxy, self.table, self.library.root, self)
+        self.folder_watch = FolderWatch(self.library.root, self)
+        self.saved_layout = WindowLayout(self, self.splitter, self.table.horizontalHeader(), self.player)
 
     def _action(self, text: str, icon: str | None, shortcut, slot, *, tip: str = "", name: str = "") -> QAction:
         action = QAction(text, self)
@@ -178,15 +176,17 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         self.add_action = self._action("Add Tasks…", "list-add", "Ctrl+N", self.add_tasks, tip="Add task ids", name="addTasksAction")
         self.sync_action = self._action("Sync Now", "view-refresh", "F5", self.sync_now, name="syncAction")
-        self.export_action = self._action("Export…", "document-save-as", "Ctrl+E", self.export_selected, tip="Export selected songs", name="exportAction")
-        self.remove_action = self._action("Remove from Library", "edit-delete", QKeySequence.StandardKey.Delete, self.remove_selected, tip="Remove selected", name="removeAction")
-        self.copy_action = self._action("Copy Files", "edit-copy", QKeySequence.StandardKey.Copy, self.copy_selected, name="copyAction")
+        files = self.library_actions
+        self.export_action = self._action("Export…", "document-save-as", "Ctrl+E", files.export_selected, tip="Export selected songs", name="exportAction")
+        self.remove_action = self._action("Remove from Library", "edit-delete", QKeySequence.StandardKey.Delete, files.remove_selected, tip="Remove selected", name="removeAction")
+        self.copy_action = self._action("Copy Files", "edit-copy", QKeySequence.StandardKey.Copy, files.copy_selected, name="copyAction")
         self.settings_action = self._action("Settings…", "preferences-system", "Ctrl+,", self.open_settings, name="settingsAction")
         self.quit_action = self._action("Quit", "application-exit", QKeySequence.StandardKey.Quit, self.close, name="quitAction")
         self.find_action = self._action("Find", None, QKeySequence.StandardKey.Find, lambda: self.search.setFocus(), name="findAction")
-        self.play_action = self._action("Play/Pause", "media-playback-start", None, self.play_pause, name="playAction")
-        self.next_action = self._action("Next", None, "Ctrl+Right", lambda: self.play_next(1), name="nextAction")
-        self.previous_action = self._action("Previous", None, "Ctrl+Left", lambda: self.play_next(-1), name="previousAction")
+        queue = self.play_queue
+        self.play_action = self._action("Play/Pause", "media-playback-start", None, queue.play_pause, name="playAction")
+        self.next_action = self._action("Next", None, "Ctrl+Right", lambda: queue.play_next(1), name="nextAction")
+        self.previous_action = self._action("Previous", None, "Ctrl+Left", lambda: queue.play_next(-1), name="previousAction")
         self.refresh_action = self._action("Refresh Selected from Relay", None, "Shift+F5", self.refresh_selected, name="refreshAction")
         self.refresh_all_action = self._action(
             "Refresh from Relay", None, "Ctrl+F5", self.refresh_all,
@@ -195,7 +195,7 @@ class MainWindow(QMainWindow):
         self.retry_action = self._action("Retry", None, None, self.refresh_selected, tip="Fetch the selected tasks again now", name="retryAction")
         self.space = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
         self.space.setContext(Qt.ShortcutContext.WindowShortcut)
-        self.space.activated.connect(self.play_pause)
+        self.space.activated.connect(queue.play_pause)
         self.play_action.setToolTip("Play/Pause (Space)")
 
     def _build_toolbar(self) -> None:
@@ -250,48 +250,41 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
     def _build_status_bar(self) -> None:
-        status = self.statusBar()
-        status.setObjectName("statusBar")
-        self.error_label = QLabel()
-        self.error_label.setObjectName("errorLabel")
-        self.error_label.setStyleSheet("color: #d32f2f;")
-        self.error_label.setMaximumWidth(520)
-        self.count_label = QLabel()
-        self.count_label.setObjectName("countLabel")
-        self.progress = ProgressMeter("%v / %m clips")
-        self.progress.setObjectName("syncProgress")
-        self.progress.hide()
-        status.addPermanentWidget(self.error_label)
-        status.addPermanentWidget(self.progress)
-        status.addPermanentWidget(self.count_label)
+        self.status = WindowStatusBar(ClipCountLabel(self.model, self.proxy))
+        self.setStatusBar(self.status)
 
-    def _connect(self) -> None:
-        self.search.textChanged.connect(self._filter)  # as you type: ~35 ms at 50,000 clips
-        self.table.activated_clip.connect(self.play_clip)
-        self.table.copy_requested.connect(self.copy_selected)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    def _connect_table(self) -> None:
+        self.search.textChanged.connect(self.proxy.set_filter_text)  # as you type: ~35 ms at 50,000 clips
+        self.table.activated_clip.connect(self.play_queue.play_clip)
+        self.table.copy_requested.connect(self.library_actions.copy_selected)
         self.table.customContextMenuRequested.connect(self._table_menu)
-        self.presence.lost.connect(self._library_lost)
-        self.presence.back.connect(self._library_back)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
-        # a fetch inserts rows in many small runs: the count is redrawn once, after them
-        self._count_timer = QTimer(self)
-        self._count_timer.setSingleShot(True)
-        self._count_timer.timeout.connect(self._rows_arrived)
-        self.proxy.rowsInserted.connect(self._count_timer.start)
-        self.proxy.rowsRemoved.connect(self._count_timer.start)
-        self.proxy.modelReset.connect(self._update_count)
+        # a fetch inserts rows in many small runs: the first is selected once, after them
+        self._rows_timer = QTimer(self)
+        self._rows_timer.setSingleShot(True)
+        self._rows_timer.timeout.connect(self._select_first_row_if_none)
+        self.proxy.rowsInserted.connect(self._rows_timer.start)
+        self.proxy.rowsRemoved.connect(self._rows_timer.start)
         self.proxy.layoutChanged.connect(self._layout_changed)
         self.thumbnails.ready.connect(self._thumbnail_ready)
-        self.detail.play_requested.connect(self.play_clip)
+        self.detail.play_requested.connect(self.play_queue.play_clip)
         self.detail.message.connect(self.show_message)
-        self.player_bar.next_requested.connect(lambda: self.play_next(1))
-        self.player_bar.previous_requested.connect(lambda: self.play_next(-1))
-        self.player_bar.play_pause_requested.connect(self.play_pause)
-        self.player.finished.connect(lambda _clip_id: self.play_next(1, wrap=False))
+        self.library_actions.message.connect(self.show_message)
+        self.library_actions.error.connect(self.show_error_sentence)
+        self.presence.lost.connect(self._library_lost)
+        self.presence.back.connect(self._library_back)
+
+    def _connect_player(self) -> None:
+        queue = self.play_queue
+        queue.message.connect(self.show_message)
+        self.player_bar.next_requested.connect(lambda: queue.play_next(1))
+        self.player_bar.previous_requested.connect(lambda: queue.play_next(-1))
+        self.player_bar.play_pause_requested.connect(queue.play_pause)
         self.player.error.connect(self.show_error_sentence)
         self.player.current_changed.connect(self._now_playing_changed)
+
+    def _connect_controller(self) -> None:
         c = self.controller
         c.clips_changed.connect(self._clips_changed)
         c.tasks_changed.connect(lambda tasks: self.model.upsert([task_row(task) for task in tasks]))
@@ -299,10 +292,19 @@ class MainWindow(QMainWindow):
         c.about_to_write.connect(self._about_to_write)
         c.all_clips_checked.connect(self._all_clips_checked)
         c.clip_progress.connect(self.model.set_progress_of)
-        c.progress.connect(self._progress)
+        c.progress.connect(self.status.show_progress)
         c.busy_changed.connect(self._busy_changed)
+        c.busy_changed.connect(self.folder_watch.set_syncing)
         c.status.connect(self.show_message)
         c.error.connect(self._error)
+        self.folder_watch.changed.connect(c.check_files)
+
+    def _say_what_is_off(self, demo_note: str) -> None:
+        """Demo mode, or no audio: said in the status bar at start."""
+        if demo_note:
+            self.show_message(demo_note)
+        if not self.player.available:
+            self.show_message(self.player.unavailable_reason)
 
     # ------------------------------------------------------------------ loading
 
@@ -313,22 +315,14 @@ class MainWindow(QMainWindow):
         otherwise compete with filling the window.
         """
         self._after_load = then
-        library = self.library
-
-        def read() -> tuple[list[ClipRecord], list[tuple[bool, bool, bool]]]:
-            records = library.clips()
-            on_disk = [library.files_present(record) for record in records]
-            tasks = [task_row(task) for task in library.tasks_without_clips()]  # every id added stays visible
-            return records + tasks, on_disk + [NO_FILES] * len(tasks)
-
         self.show_message("Opening the library…")
-        self.io_pool.submit(read, on_result=self._library_loaded, on_error=lambda exc: self._error("library", str(exc)))
+        self.io_pool.submit(library_rows, self.library, on_result=self._library_loaded,
+                            on_error=lambda exc: self._error("library", str(exc)))
 
     def _library_loaded(self, result) -> None:
         records, on_disk = result
         self.model.set_records(records, on_disk)
-        self._update_count()
-        self._watch_folders()
+        self.folder_watch.watch(self.model.records())
         self.show_message(f"{self.model.clip_count()} clip(s) in {self.library.root}")
         if self.proxy.rowCount():
             self.table.selectRow(0)
@@ -336,32 +330,12 @@ class MainWindow(QMainWindow):
         if self._after_load is not None:
             QTimer.singleShot(0, self._after_load)
 
-    def _watch_folders(self) -> None:
-        root = str(self.library.root)
-        subfolders = {
-            os.path.dirname(relative)
-            for record in self.model.records()
-            for relative in (record.audio_path, record.cover_path, record.video_path)
-            if relative and "/" in relative
-        }
-        folders = {root} | {os.path.join(root, folder) for folder in subfolders}
-        current = set(self._watcher.directories())
-        missing = [f for f in folders - current if os.path.isdir(f)]
-        if missing:
-            self._watcher.addPaths(missing)
-
-    def _files_changed(self) -> None:
-        if self.controller.busy:
-            self._watch_debounce.start(1500)  # our own downloads; look once they are done
-            return
-        self.controller.check_files()
-
     def _all_clips_checked(self, records: list[ClipRecord]) -> None:
         changed = [r for r in records if self.model.record_for(r.clip_id) != r or self.model.disk_changed(r)]
         if changed:
             self.model.upsert(changed)
             self._refresh_detail()
-        self._watch_folders()
+        self.folder_watch.watch(self.model.records())
 
     def _clips_changed(self, records: list[ClipRecord], on_disk: list) -> None:
         self.model.upsert(records, on_disk)
@@ -375,25 +349,13 @@ class MainWindow(QMainWindow):
 
     def _layout_changed(self) -> None:
         """Sorted, searched or removed: the current clip may have left the table."""
-        self._update_count()
         if not self.table.currentIndex().isValid() and self.detail.record is not None:
             self._refresh_detail()
         self._update_actions()  # a layout change drops hidden rows from the selection without a signal
 
-    def _filter(self, text: str) -> None:
-        self.proxy.set_filter_text(text)
-        self._update_count()
-
-    def _rows_arrived(self) -> None:
-        self._update_count()
+    def _select_first_row_if_none(self) -> None:
         if not self.table.currentIndex().isValid() and self.proxy.rowCount():
             self.table.selectRow(0)
-
-    def _update_count(self) -> None:
-        tasks = self.model.task_row_count()
-        total, shown = self.model.clip_count() + tasks, self.proxy.rowCount()
-        clips = f"{shown} of {total}" if shown != total else f"{total - tasks}"
-        self.count_label.setText(f"{clips} clips" + (f" · {tasks} task(s) without songs" if tasks else ""))
 
     def _thumbnail_for(self, record: ClipRecord) -> QPixmap | None:
         if not record.cover_path:
@@ -455,7 +417,7 @@ class MainWindow(QMainWindow):
 
     def sync_now(self) -> None:
         self.last_error = ""
-        self.error_label.clear()
+        self.status.clear_error()
         self.controller.sync_now()
 
     def refresh_selected(self) -> None:
@@ -470,7 +432,7 @@ class MainWindow(QMainWindow):
         index = self.table.indexAt(position)
         if index.isValid() and not self.table.selectionModel().isRowSelected(index.row()):
             self.table.selectRow(index.row())
-        records = self.selected_records()
+        records = self.table.selected_records()
         if not records:
             return
         menu = QMenu(self)
@@ -485,103 +447,6 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.remove_action)
         menu.popup(self.table.viewport().mapToGlobal(position))
-
-    def selected_records(self) -> list[ClipRecord]:
-        return [self.model.record(row) for row in sorted(self.table.selected_source_rows())]
-
-    def copy_selected(self) -> None:
-        rows = self.table.selected_source_rows()
-        mime = self.model.mimeData([self.model.index(row, 0) for row in rows])
-        if not mime.urls():
-            self.show_message("None of the selected clips has an MP3 on disk yet.")
-            return
-        QGuiApplication.clipboard().setMimeData(mime)
-        self.show_message(f"Copied {len(mime.urls())} file(s) to the clipboard.")
-
-    def export_selected(self) -> ExportDialog | None:
-        records = [r for r in self.selected_records() if r.audio_path]
-        if not records:
-            self.show_message("Select songs that are downloaded to export them.")
-            return None
-        state = window_state()
-        dialog = ExportDialog(len(records), state.value("export/folder", ""), self)
-        dialog.setObjectName("exportDialog")
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def run() -> None:
-            folder = dialog.folder()
-            state.setValue("export/folder", str(folder))
-            self.show_message(f"Exporting {len(records)} song(s) to {folder}…")
-            self.io_pool.submit(
-                export_clips, self.library, records, folder,
-                template=self.settings.filename_template,
-                include_cover=dialog.cover_check.isChecked(),
-                include_video=dialog.video_check.isChecked(),
-                on_result=lambda report: self.show_message(f"{report.summary()} Folder: {folder}"),
-                on_error=lambda exc: self.show_error_sentence(f"Export failed: {exc}"),
-            )
-
-        dialog.accepted.connect(run)
-        dialog.open()
-        return dialog
-
-    def remove_selected(self) -> QMessageBox | None:
-        records = self.selected_records()
-        if not records:
-            return None
-        names = ", ".join(f"“{r.title or 'Untitled'}”" for r in records[:3]) + (" …" if len(records) > 3 else "")
-        tasks = sum(1 for r in records if is_task_row(r))
-        what = " and ".join(
-            text for count, text in ((len(records) - tasks, f"{len(records) - tasks} clip(s)"),
-                                     (tasks, f"{tasks} task(s)")) if count
-        )
-        box = QMessageBox(
-            QMessageBox.Icon.Question, "Remove from library",
-            f"Remove {what} from the library? {names}\n\n"
-            "Files will be moved to the trash, and a later sync will not bring them back.",
-            QMessageBox.StandardButton.Cancel, self,
-        )
-        box.setObjectName("removeDialog")
-        remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.buttonClicked.connect(lambda button: button is remove and self._remove(records))
-        box.open()
-        return box
-
-    def _remove(self, records: list[ClipRecord], *, allow_delete: bool = False) -> None:
-        not_trashed: list[Path] = []
-        for record in records:
-            for relative in (record.audio_path, record.cover_path, record.video_path):
-                if not relative:
-                    continue
-                path = self.library.root / relative
-                if not path.exists():
-                    continue
-                self._release_file(path)
-                if not QFile.moveToTrash(str(path)):
-                    not_trashed.append(path)
-        if not_trashed and not allow_delete:
-            box = QMessageBox(
-                QMessageBox.Icon.Warning, "No trash available",
-                f"This system has no trash for {len(not_trashed)} file(s). Delete them permanently?",
-                QMessageBox.StandardButton.Cancel, self,
-            )
-            box.setObjectName("deleteDialog")
-            delete = box.addButton("Delete permanently", QMessageBox.ButtonRole.DestructiveRole)
-            box.buttonClicked.connect(lambda button: button is delete and self._remove(records, allow_delete=True))
-            box.open()
-            return
-        for path in not_trashed:
-            try:
-                path.unlink()
-            except OSError as exc:
-                self.show_error_sentence(f"Could not delete {path.name}: {exc.strerror}")
-        clip_ids = [r.clip_id for r in records if not is_task_row(r)]
-        task_ids = [r.task_id for r in records if is_task_row(r)]
-        self.library.remove_clips(clip_ids)
-        self.library.remove_tasks(task_ids)
-        self.model.remove_ids([r.clip_id for r in records])
-        self.show_message(f"Removed {len(records)} row(s) from the library.")
 
     def open_settings(self) -> SettingsDialog:
         location = self.settings_store.token_location if self.settings_store else "settings file"
@@ -603,6 +468,7 @@ class MainWindow(QMainWindow):
         else:
             self.show_message("Demo mode: settings apply to this session only.")
         self.controller.configure(settings)
+        self.library_actions.configure(settings)
         if library_changed:
             self.show_message(f"The library folder changes to {settings.library_dir} the next time the app starts.")
         self.controller.sync_now()
@@ -622,45 +488,6 @@ class MainWindow(QMainWindow):
         )
 
     # ------------------------------------------------------------------ playback
-
-    def play_clip(self, clip_id: str) -> None:
-        record = self.model.record_for(clip_id)
-        row = self.model.row_of(clip_id)
-        if record is None or row is None:
-            return
-        if not record.audio_path or not self.model.files_on_disk(row)[0]:
-            self.show_message(f"“{record.title or 'Untitled'}” is not downloaded yet.")
-            return
-        self.player.play(clip_id, self.library.root / record.audio_path, record.title)
-
-    def play_pause(self) -> None:
-        if self.player.current_clip_id:
-            self.player.toggle()
-            return
-        index = self.table.currentIndex()
-        if index.isValid():
-            self.play_clip(self.proxy.clip_id(index.row()))
-        elif self.proxy.rowCount():
-            self.play_next(1)
-
-    def play_next(self, step: int, *, wrap: bool = True) -> None:
-        """Next or previous playable clip in the table's current sorted, filtered order."""
-        count = self.proxy.rowCount()
-        if not count:
-            return
-        current = self.proxy.proxy_row_of(self.player.current_clip_id) if self.player.current_clip_id else None
-        row = current if current is not None else (-1 if step > 0 else count)
-        for _ in range(count):
-            row += step
-            if not 0 <= row < count:
-                if not wrap:
-                    self.player.stop()
-                    return
-                row %= count
-            source = self.proxy.source_row(row)
-            if self.model.files_on_disk(source)[0]:
-                self.play_clip(self.model.record(source).clip_id)
-                return
 
     def _now_playing_changed(self, clip_id: str) -> None:
         record = self.model.record_for(clip_id) if clip_id else None
@@ -687,13 +514,11 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ status and errors
 
     def show_message(self, text: str) -> None:
-        self.statusBar().showMessage(text, 15000)
+        self.status.say(text)
 
     def show_error_sentence(self, text: str) -> None:
         self.last_error = text
-        self.error_label.setText(text)
-        self.error_label.setToolTip(text)
-        self.statusBar().showMessage(text, 30000)
+        self.status.say_error(text)
 
     def _error(self, kind: str, sentence: str) -> None:
         if kind == "library":  # the bar above the table says it, and says when it is back
@@ -712,26 +537,21 @@ class MainWindow(QMainWindow):
             self.error_dialog = box
             box.open()
 
-    def _progress(self, done: int, total: int) -> None:
-        self.progress.set_progress(done, total)
-        self.progress.setVisible(done < total)
-
     def _library_lost(self, sentence: str) -> None:
         self.controller.pause()
-        self.library_banner_text.setText(sentence)
-        self.library_banner.show()
+        self.library_banner.say(sentence)
         log.warning("%s", sentence)
 
     def _library_back(self) -> None:
         self.library_banner.hide()
-        self.error_label.clear()
+        self.status.clear_error()
         self.show_message(f"The library folder {self.library.root} is back; syncing again.")
         self.controller.resume()
 
     def _busy_changed(self, busy: bool) -> None:
         self.sync_action.setEnabled(True)
         if not busy:
-            self.progress.hide()
+            self.status.progress.hide()
 
     # ------------------------------------------------------------------ drops from other apps
 
@@ -747,40 +567,10 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
         self.add_tasks(initial_text=text)
 
-    # ------------------------------------------------------------------ state
-
-    def resize_default_if_new(self) -> None:
-        if not window_state().contains("window/geometry"):
-            self.resize(1280, 800)
-            self.splitter.setSizes([900, 380])
-
-    def _restore_state(self) -> None:
-        state = window_state()
-        geometry = state.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        splitter = state.value("window/splitter")
-        if isinstance(splitter, QByteArray):
-            self.splitter.restoreState(splitter)
-        header = state.value("window/columns")
-        if isinstance(header, QByteArray):
-            self.table.horizontalHeader().restoreState(header)
-            self.table.horizontalHeader().setSortIndicatorShown(True)
-        self.set_color_scheme(str(state.value("view/colorScheme", "system")))
-        volume = state.value("player/volume")
-        if volume is not None:
-            self.player.set_volume(int(volume))
-
-    def save_state(self) -> None:
-        state = window_state()
-        state.setValue("window/geometry", self.saveGeometry())
-        state.setValue("window/splitter", self.splitter.saveState())
-        state.setValue("window/columns", self.table.horizontalHeader().saveState())
-        state.setValue("player/volume", self.player.volume)
-        state.sync()
+    # ------------------------------------------------------------------ closing
 
     def closeEvent(self, event) -> None:  # noqa: N802
-        self.save_state()
+        self.saved_layout.save()
         self.presence.stop()
         self.player.stop()
         self.video.stop()

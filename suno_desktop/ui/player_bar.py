@@ -12,13 +12,14 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSlider,
     QStyle,
-    QStyleOptionSlider,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ..playback.player import DEFAULT_VOLUME, Player
+from .seek_slider import SeekSlider
+from .time_formats import format_time
 
 logger = logging.getLogger(__name__)
 
@@ -27,14 +28,6 @@ COVER_SIZE = 48
 BUTTON_ICON_SIZE = QSize(22, 22)
 PLAY_ICON_SIZE = QSize(28, 28)
 NOT_PLAYING = "Not playing"
-
-
-def format_time(ms: int) -> str:
-    """Milliseconds as "m:ss" (or "h:mm:ss" past an hour), the way players show time."""
-    seconds = max(0, int(ms)) // 1000
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
 def shortcut_text(sequence: str) -> str:
@@ -64,54 +57,6 @@ class ElidedLabel(QLabel):
                                   elided, self.foregroundRole())
 
 
-class SeekSlider(QSlider):
-    """A position slider in ms that jumps where clicked and seeks once, on release, when dragged.
-
-    Position updates from the player go through :meth:`show_position`, which leaves the handle
-    alone while the user holds it, so dragging never fights playback.
-    """
-
-    seek_requested = Signal(int)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(Qt.Orientation.Horizontal, parent)
-        self.setRange(0, 0)
-        self.setSingleStep(5000)
-        self.setPageStep(15000)
-        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.sliderReleased.connect(lambda: self.seek_requested.emit(self.value()))
-        self.actionTriggered.connect(self._keyboard_or_wheel)
-
-    def show_position(self, ms: int) -> None:
-        if not self.isSliderDown():
-            self.setValue(ms)
-
-    def show_duration(self, ms: int) -> None:
-        self.setMaximum(max(0, ms))
-
-    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if event.button() == Qt.MouseButton.LeftButton and self.maximum() > self.minimum():
-            option = QStyleOptionSlider()
-            self.initStyleOption(option)
-            handle = self.style().subControlRect(QStyle.ComplexControl.CC_Slider, option,
-                                                 QStyle.SubControl.SC_SliderHandle, self)
-            point = event.position().toPoint()
-            if not handle.contains(point):
-                groove = self.style().subControlRect(QStyle.ComplexControl.CC_Slider, option,
-                                                     QStyle.SubControl.SC_SliderGroove, self)
-                span = max(1, groove.width() - handle.width())
-                offset = point.x() - groove.x() - handle.width() // 2
-                # Move the handle under the pointer: the base class then starts a drag from there.
-                self.setValue(QStyle.sliderValueFromPosition(self.minimum(), self.maximum(), offset, span,
-                                                             option.upsideDown))
-        super().mousePressEvent(event)
-
-    def _keyboard_or_wheel(self, action: int) -> None:
-        action = int(getattr(action, "value", action))
-        if not self.isSliderDown() and action != QSlider.SliderAction.SliderMove.value:
-            self.seek_requested.emit(self.sliderPosition())
-
-
 class PlayerBar(QWidget):
     """Cover, title, transport buttons, seek and volume for the one :class:`Player`."""
 
@@ -127,7 +72,15 @@ class PlayerBar(QWidget):
         self.setFixedHeight(BAR_HEIGHT)
         self.setAutoFillBackground(True)
         self.setBackgroundRole(QPalette.ColorRole.Base)
+        text_box = self._build_now_playing()
+        self._build_transport()
+        self._build_seek()
+        self._build_volume()
+        self._lay_out(text_box)
+        self._follow(player)
 
+    def _build_now_playing(self) -> QWidget:
+        """The cover and, beside it, the title over the tags."""
         self.cover = QLabel()
         self.cover.setObjectName("nowPlayingCover")
         self.cover.setFixedSize(COVER_SIZE, COVER_SIZE)
@@ -153,7 +106,9 @@ class PlayerBar(QWidget):
         text_box.setMinimumWidth(140)
         text_box.setMaximumWidth(360)
         text_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        return text_box
 
+    def _build_transport(self) -> None:
         self.previous_button = self._tool_button("previousButton", QStyle.StandardPixmap.SP_MediaSkipBackward,
                                                  f"Previous ({shortcut_text('Ctrl+Left')})", BUTTON_ICON_SIZE)
         self.play_pause_button = self._tool_button("playPauseButton", QStyle.StandardPixmap.SP_MediaPlay,
@@ -164,6 +119,7 @@ class PlayerBar(QWidget):
         self.play_pause_button.clicked.connect(self.play_pause_requested)
         self.next_button.clicked.connect(self.next_requested)
 
+    def _build_seek(self) -> None:
         time_width = self.fontMetrics().horizontalAdvance("00:00:00")
         self.elapsed_label = QLabel(format_time(0))
         self.elapsed_label.setObjectName("elapsedLabel")
@@ -178,8 +134,9 @@ class PlayerBar(QWidget):
         self.seek_slider.setToolTip("Seek")
         self.seek_slider.setMinimumWidth(120)
         self.seek_slider.valueChanged.connect(lambda ms: self.elapsed_label.setText(format_time(ms)))
-        self.seek_slider.seek_requested.connect(player.seek)
+        self.seek_slider.seek_requested.connect(self.player.seek)
 
+    def _build_volume(self) -> None:
         self.volume_button = self._tool_button("volumeButton", QStyle.StandardPixmap.SP_MediaVolume, "Mute",
                                                QSize(18, 18))
         self.volume_button.clicked.connect(self._toggle_mute)
@@ -190,9 +147,10 @@ class PlayerBar(QWidget):
         self.volume_slider.setPageStep(10)
         self.volume_slider.setFixedWidth(96)
         self.volume_slider.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.volume_slider.setValue(player.volume)
-        self.volume_slider.valueChanged.connect(player.set_volume)
+        self.volume_slider.setValue(self.player.volume)
+        self.volume_slider.valueChanged.connect(self.player.set_volume)
 
+    def _lay_out(self, text_box: QWidget) -> None:
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 8, 12, 8)
         layout.setSpacing(8)
@@ -209,6 +167,8 @@ class PlayerBar(QWidget):
         layout.addWidget(self.volume_button)
         layout.addWidget(self.volume_slider)
 
+    def _follow(self, player: Player) -> None:
+        """Show the player's state now and whenever it changes; controls off without audio."""
         player.playing_changed.connect(self._show_playing)
         player.position_changed.connect(self.seek_slider.show_position)
         player.duration_changed.connect(self._show_duration)

@@ -45,7 +45,6 @@ class ThumbnailCache(QObject):
         self.limit = limit
         self._cache: OrderedDict[tuple[str, int], QPixmap | None] = OrderedDict()
         self._loading: set[tuple[str, int]] = set()
-        self.loads_started = 0
 
     def get(self, key: str, path: Path | None, size: int) -> QPixmap | None:
         """The pixmap if cached; otherwise start loading it and return None for now."""
@@ -57,7 +56,6 @@ class ThumbnailCache(QObject):
             return self._cache[cache_key]
         if cache_key not in self._loading:
             self._loading.add(cache_key)
-            self.loads_started += 1
             self.workers.submit(
                 load_scaled_image, path, size,
                 on_result=lambda image, k=cache_key, key=key: self._loaded(k, key, image),

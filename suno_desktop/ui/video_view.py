@@ -6,7 +6,7 @@ import logging
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QUrl
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -26,7 +26,8 @@ from ..playback.player import (
     same_file,
     seek_media,
 )
-from .player_bar import SeekSlider, format_time
+from .seek_slider import SeekSlider
+from .time_formats import format_time
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +37,6 @@ VIDEO_CLOSED = "The video was closed while its file changes."
 
 class VideoView(QWidget):
     """A QVideoWidget with play/pause and seek; a centred label whenever there is nothing to show."""
-
-    error = Signal(str)  # one clear sentence, also shown in the view itself
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -231,7 +230,6 @@ class VideoView(QWidget):
         logger.warning("%s", sentence)
         self._unload()
         self._show_message(sentence)
-        self.error.emit(sentence)
 
     def _show_message(self, text: str) -> None:
         self.message.setText(text)

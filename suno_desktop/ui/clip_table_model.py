@@ -1,6 +1,6 @@
-"""The clip table: model, filter/sort proxy and view, built for tens of thousands of rows.
+"""The clip table's model, built for tens of thousands of rows.
 
-Sorting and searching are handed by the proxy to the source model, which sorts its
+Sorting and searching are handed by the proxy to this model, which sorts its
 Python list with one key function and filters with one pass over a case-folded
 title + tags + lyrics string per clip: a ``lessThan`` or ``filterAcceptsRow`` called
 from C++ per row would cost seconds (sorting) or ~80 ms (filtering) at 50,000 rows.
@@ -8,105 +8,42 @@ from C++ per row would cost seconds (sorting) or ~80 ms (filtering) at 50,000 ro
 
 from __future__ import annotations
 
-import math
-import time
 from bisect import bisect_left, bisect_right
 from dataclasses import replace
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QItemSelection,
-    QItemSelectionModel,
-    QMimeData,
-    QModelIndex,
-    QRect,
-    QRectF,
-    QSize,
-    QSortFilterProxyModel,
-    Qt,
-    QUrl,
-    Signal,
+from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, Qt, QUrl
+from PySide6.QtGui import QColor, QPixmap
+
+from ..library.store import ClipRecord, ClipState, Library
+from .clip_rows import (
+    CLIP_ID_ROLE,
+    COL_COVER,
+    COL_CREATED,
+    COL_DURATION,
+    COL_FILES,
+    COL_MODEL,
+    COL_STATUS,
+    COL_TAGS,
+    COL_TITLE,
+    COLUMNS,
+    NO_FILES,
+    PROGRESS_ROLE,
+    STATUS_COLORS,
+    STATUS_ORDER,
+    STATUS_TEXT,
+    TASK_ROW_PREFIX,
+    search_text,
 )
-from PySide6.QtGui import QColor, QDrag, QKeySequence, QPainter, QPainterPath, QPalette, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyledItemDelegate, QStyleOptionProgressBar, QStyle, QTableView, QApplication
+from .time_formats import format_created, format_duration
 
-from ..library.store import ClipRecord, ClipState, Library, TaskRecord, TaskRowState
-
-CLIP_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 3
-
-COLUMNS = ("", "Title", "Tags", "Model", "Duration", "Created", "Status", "Files")
-(COL_COVER, COL_TITLE, COL_TAGS, COL_MODEL, COL_DURATION, COL_CREATED, COL_STATUS, COL_FILES) = range(len(COLUMNS))
-
-STATUS_TEXT = {
-    ClipState.PENDING: "Pending",
-    ClipState.DOWNLOADING: "Downloading",
-    ClipState.READY: "Ready",
-    ClipState.MISSING: "Missing",
-    ClipState.FAILED: "Failed",
-    ClipState.LYRICS: "Lyrics only",
-}
-STATUS_ORDER = {state: n for n, state in enumerate(STATUS_TEXT)}
 _NEVER_SET_ROLES = frozenset({
     Qt.ItemDataRole.FontRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.CheckStateRole,
 })
 _RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-BIG_SELECTION_ROWS = 1000  # carried across sorts and searches by ClipFilterProxy itself
 _ROW = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _DRAGGABLE_ROW = _ROW | Qt.ItemFlag.ItemIsDragEnabled
-STATUS_COLORS = {ClipState.FAILED: QColor("#e53935"), ClipState.MISSING: QColor("#ef6c00"),
-                 ClipState.PENDING: QColor("#8e8e93")}
-
-
-def format_duration(seconds: float | None) -> str:
-    if seconds is None or seconds <= 0 or math.isnan(seconds):
-        return ""
-    seconds = int(round(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
-def format_created(value: str | None) -> str:
-    if not value:
-        return ""
-    try:
-        return datetime.fromisoformat(value).astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
-        return value
-
-
-def search_text(record: ClipRecord) -> str:
-    return f"{record.title}\n{record.tags}\n{record.lyrics}".casefold()
-
-
-TASK_ROW_PREFIX = "task:"
-_WAITING_TASK = (TaskRowState.WAITING, TaskRowState.GENERATING)
-NO_FILES = (False, False, False)
-
-
-def task_row(task: TaskRecord) -> ClipRecord:
-    """A task that has no clips (yet) as one row of its own, its sentence in the Status column.
-
-    The user pasted this id: whether the relay is still generating, failed, or never
-    heard of it, they must see it. Its clips replace the row when they arrive.
-    """
-    added = datetime.fromtimestamp(task.added_at, tz=timezone.utc).isoformat()
-    return ClipRecord(
-        clip_id=TASK_ROW_PREFIX + task.task_id, task_id=task.task_id, position=0, kind="task",
-        title=f"Task {task.task_id}", tags="Lyrics" if task.action == "LYRICS" else "", lyrics="",
-        description="", model="", duration=None, created_at=added, relay_status=task.status,
-        error=task.describe(), audio_url="", image_url="", video_url="",
-        state=ClipState.PENDING if task.row_state in _WAITING_TASK else ClipState.FAILED,
-        audio_path=None, cover_path=None, video_path=None, file_stem=None, tag_key=None,
-        removed=False, updated_at=task.updated_at or task.added_at,
-    )
-
-
-def is_task_row(record: ClipRecord) -> bool:
-    return record.kind == "task"
 
 
 class ClipTableModel(QAbstractTableModel):
@@ -529,6 +466,12 @@ class ClipTableModel(QAbstractTableModel):
         self.fill_roles(index.row(), index.column(), roles)
 
     def fill_roles(self, row: int, column: int, roles) -> None:
+        """Set each role of *roles*, clearing those the cell has no value for.
+
+        A delegate hands every call the same role array: a role left alone would keep
+        the value of the cell painted before (the Duration column's right alignment
+        spread along the row). The roles this model never sets are never filled.
+        """
         if not 0 <= row < len(self._shown):
             return
         for role_data in roles:
@@ -538,6 +481,8 @@ class ClipTableModel(QAbstractTableModel):
             value = self.value_of(row, column, role)
             if value is not None:
                 role_data.setData(value)
+            else:
+                role_data.clearData()
 
     def _display(self, row: int, column: int) -> str | None:
         record = self._clips[self._shown[row]]
@@ -634,349 +579,3 @@ def _sort_key(column: int, model: ClipTableModel):
         disk = model._on_disk
         return lambda i: disk[i]
     return lambda i: i
-
-
-class ClipFilterProxy(QSortFilterProxyModel):
-    """The view's sorting and search; both are handed to the source model.
-
-    A ``filterAcceptsRow`` or ``lessThan`` written in Python is called from C++ once
-    per row or comparison, which costs tens of milliseconds at 50,000 rows before
-    any matching is done. The model sorts its list with one key function and
-    filters with one pass over its search texts; the proxy passes rows through.
-    """
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setDynamicSortFilter(False)
-        self.last_filter_seconds = 0.0
-        self.selection_model: QItemSelectionModel | None = None  # see attach_selection
-
-    def attach_selection(self, selection_model: QItemSelectionModel) -> None:
-        """The view's selection, carried by the proxy when it is big (see _keeping_selection)."""
-        self.selection_model = selection_model
-        selection_model.destroyed.connect(self._selection_destroyed)
-
-    def _selection_destroyed(self) -> None:
-        self.selection_model = None
-
-    def set_filter_text(self, text: str) -> None:
-        started = time.perf_counter()
-        model: ClipTableModel = self.sourceModel()
-        needle = text.strip().casefold()
-        if needle != model.filter_text:
-            self._keeping_selection(lambda: model.set_filter(needle))
-        self.last_filter_seconds = time.perf_counter() - started
-
-    @property
-    def filter_text(self) -> str:
-        return self.sourceModel().filter_text
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        model: ClipTableModel = self.sourceModel()
-        if model.would_reorder(column, order):
-            self._keeping_selection(lambda: model.sort(column, order))
-        else:
-            model.sort(column, order)
-
-    def _selected_clip_ids(self) -> set[str] | None:
-        """The clips of a big selection; None for a small one, which Qt carries well itself.
-
-        The ranges (each holding two persistent indexes) are dropped on return, so that
-        the layout change does not have to move them.
-        """
-        ranges = self.selection_model.selection()
-        if sum(r.height() for r in ranges) < BIG_SELECTION_ROWS:
-            return None
-        model: ClipTableModel = self.sourceModel()
-        chosen: set[str] = set()
-        for selected in ranges:
-            chosen.update(model.clip_ids_of_rows(selected.top(), selected.bottom()))
-        return chosen
-
-    def _keeping_selection(self, change: Callable[[], None]) -> None:
-        """Run *change* (a layout change), carrying a big selection across it by clip id.
-
-        Across a layout change Qt's selection model keeps a persistent index for every
-        selected cell and asks ``flags()`` of each: about a second after Ctrl+A at 50,000
-        clips. A big selection is taken down, and put back as row ranges afterwards.
-        """
-        selection = self.selection_model
-        chosen = self._selected_clip_ids() if selection is not None else None
-        if chosen is None:
-            change()
-            return
-        selection.clearSelection()
-        change()
-        shown = _row_ranges(self.sourceModel().rows_of_clips(chosen))
-        last_column = self.columnCount() - 1
-        again = QItemSelection()
-        for top, bottom in shown:
-            again.select(self.index(top, 0), self.index(bottom, last_column))
-        selection.select(again, QItemSelectionModel.SelectionFlag.Select)
-        # commit it, as Qt's own carrying would: a Shift+click then extends it, not replaces it
-        selection.select(QItemSelection(), QItemSelectionModel.SelectionFlag.Select)
-
-    def multiData(self, index: QModelIndex, roles) -> None:  # noqa: N802 - Qt's name
-        # Qt's proxy would ask the model role by role (seven calls into Python per
-        # cell); rows pass through unchanged (sorting and searching are the model's)
-        self.sourceModel().fill_roles(index.row(), index.column(), roles)
-
-    def clip_id(self, proxy_row: int) -> str:
-        return self.data(self.index(proxy_row, 0), CLIP_ID_ROLE)
-
-    def source_row(self, proxy_row: int) -> int:
-        return self.mapToSource(self.index(proxy_row, 0)).row()
-
-    def proxy_row_of(self, clip_id: str) -> int | None:
-        source = self.sourceModel().row_of(clip_id)
-        if source is None:
-            return None
-        index = self.mapFromSource(self.sourceModel().index(source, 0))
-        return index.row() if index.isValid() else None
-
-
-def _row_ranges(rows: list[int]) -> list[tuple[int, int]]:
-    """Sorted *rows* as (first, last) runs of consecutive rows."""
-    runs: list[tuple[int, int]] = []
-    for row in rows:
-        if runs and row == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], row)
-        else:
-            runs.append((row, row))
-    return runs
-
-
-def source_of(index: QModelIndex) -> tuple["ClipTableModel", int]:
-    """The Python model and row behind a (proxy) index.
-
-    Delegates read the model directly: ``QModelIndex.data()`` called from Python
-    on a Python model loses a reference to ``None`` each time it returns nothing
-    (PySide6 6.x on Python 3.11), which crashes the interpreter after enough paints.
-    """
-    model = index.model()
-    while isinstance(model, QSortFilterProxyModel):
-        index = model.mapToSource(index)
-        model = index.model()
-    return model, index.row()
-
-
-def paint_cell_background(painter, option) -> None:
-    """Selection and alternate-row background, drawn without asking the model anything."""
-    style = option.widget.style() if option.widget else QApplication.style()
-    style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget)
-
-
-class StatusDelegate(QStyledItemDelegate):
-    """The Status cell: a progress bar while downloading, else the coloured status text.
-
-    It paints everything itself from the Python model: asking Qt to fetch the
-    cell's data from a Python delegate (``super().paint``) loses references to
-    ``None`` in PySide6 on Python 3.11, once per empty role per cell.
-    """
-
-    def paint(self, painter, option, index) -> None:
-        model, row = source_of(index)
-        paint_cell_background(painter, option)
-        fraction = model.progress_for(row)
-        text = model.status_text(row)
-        if fraction is not None and fraction >= 0:
-            bar = QStyleOptionProgressBar()
-            bar.rect = option.rect.adjusted(4, 8, -4, -8)
-            bar.minimum, bar.maximum = 0, 100
-            bar.progress = int(fraction * 100)
-            bar.text = text
-            bar.textVisible = True
-            bar.state = option.state | QStyle.StateFlag.State_Horizontal
-            style = option.widget.style() if option.widget else QApplication.style()
-            style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)
-            return
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        color = model.status_color(row)
-        if selected or color is None:
-            role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-            color = option.palette.color(role)
-        painter.save()
-        painter.setPen(color)
-        rect = option.rect.adjusted(4, 0, -4, 0)
-        painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                         option.fontMetrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width()))
-        painter.restore()
-
-
-class CoverDelegate(QStyledItemDelegate):
-    """A square, rounded thumbnail; a quiet placeholder note while none is loaded.
-
-    Each thumbnail is scaled and rounded once and kept: a paint then costs one
-    ``drawPixmap`` per cell, not a smooth rescale and a clip path.
-    """
-
-    CACHE_SIZE = 512
-
-    def __init__(self, size: int, parent=None) -> None:
-        super().__init__(parent)
-        self.size = size
-        self._rounded: dict[tuple, QPixmap] = {}
-
-    def paint(self, painter, option, index) -> None:
-        model, row = source_of(index)
-        paint_cell_background(painter, option)
-        side = min(self.size, option.rect.height() - 6)
-        if side <= 0:
-            return
-        target = QRect(0, 0, side, side)
-        target.moveCenter(option.rect.center())
-        ratio = painter.device().devicePixelRatioF()
-        pixmap = model.thumbnail_for(row)
-        if not isinstance(pixmap, QPixmap) or pixmap.isNull():
-            pixmap = None
-        # the placeholder follows the palette (a theme change repaints it in the new colours)
-        drawn = pixmap.cacheKey() if pixmap is not None else option.palette.color(QPalette.ColorRole.Midlight).rgba()
-        key = (pixmap is None, drawn, side, ratio)
-        rounded = self._rounded.get(key)
-        if rounded is None:
-            rounded = self._render(pixmap, side, ratio, option.palette)
-            if len(self._rounded) >= self.CACHE_SIZE:
-                self._rounded.pop(next(iter(self._rounded)))
-            self._rounded[key] = rounded
-        painter.drawPixmap(target.topLeft(), rounded)
-
-    @staticmethod
-    def _render(pixmap: QPixmap | None, side: int, ratio: float, palette: QPalette) -> QPixmap:
-        rounded = QPixmap(QSize(side, side) * ratio)
-        rounded.setDevicePixelRatio(ratio)
-        rounded.fill(Qt.GlobalColor.transparent)
-        target = QRect(0, 0, side, side)
-        painter = QPainter(rounded)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        path = QPainterPath()
-        path.addRoundedRect(QRectF(target), 4, 4)
-        painter.setClipPath(path)
-        if pixmap is not None:
-            scaled = pixmap.scaled(target.size() * ratio, Qt.AspectRatioMode.KeepAspectRatioByExpanding,
-                                   Qt.TransformationMode.SmoothTransformation)
-            scaled.setDevicePixelRatio(ratio)
-            painter.drawPixmap(target, scaled)
-        else:
-            painter.fillRect(target, palette.color(QPalette.ColorRole.Midlight))
-            painter.setPen(palette.color(QPalette.ColorRole.Mid))
-            font = painter.font()
-            font.setPixelSize(int(side * 0.5))
-            painter.setFont(font)
-            painter.drawText(target, Qt.AlignmentFlag.AlignCenter, "♪")
-        painter.end()
-        return rounded
-
-
-class ClipTableView(QTableView):
-    """Multi-select table; dragging rows out hands over the tagged MP3 files (copy only)."""
-
-    activated_clip = Signal(str)
-    copy_requested = Signal()  # Ctrl+C: the view would otherwise copy one cell's text
-
-    THUMB = 40
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._header_selection: QItemSelectionModel | None = None
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.setSortingEnabled(True)
-        self.setDragEnabled(True)
-        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
-        self.setDefaultDropAction(Qt.DropAction.CopyAction)
-        self.setAlternatingRowColors(True)
-        self.setShowGrid(False)
-        self.setWordWrap(False)
-        self.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.setIconSize(self._thumb_size())
-        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.verticalHeader().setVisible(False)
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.verticalHeader().setDefaultSectionSize(self.THUMB + 8)
-        header = self.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setStretchLastSection(False)
-        header.setSectionsMovable(True)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.setItemDelegateForColumn(COL_STATUS, StatusDelegate(self))
-        self.setItemDelegateForColumn(COL_COVER, CoverDelegate(self.THUMB, self))
-        self.doubleClicked.connect(self._emit_activated)
-
-    def setSelectionModel(self, selection_model: QItemSelectionModel) -> None:  # noqa: N802
-        super().setSelectionModel(selection_model)  # also called by setModel
-        model = self.model()
-        if model is None:
-            return
-        if isinstance(model, ClipFilterProxy):
-            model.attach_selection(selection_model)
-        # The header paints each section asking the selection model whether that column is
-        # selected, which asks flags() row by row: seconds per repaint with 50,000 rows
-        # selected. Sections are not highlighted here, so the header gets a selection of its own.
-        previous = self._header_selection
-        self._header_selection = QItemSelectionModel(model, self)
-        self.horizontalHeader().setSelectionModel(self._header_selection)
-        if previous is not None:
-            previous.deleteLater()
-
-    def _thumb_size(self):
-        from PySide6.QtCore import QSize
-
-        return QSize(self.THUMB, self.THUMB)
-
-    def apply_default_columns(self) -> None:
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(COL_COVER, QHeaderView.ResizeMode.Fixed)
-        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Interactive)
-        widths = {COL_COVER: self.THUMB + 12, COL_TITLE: 180, COL_TAGS: 130, COL_MODEL: 80,
-                  COL_DURATION: 66, COL_CREATED: 126, COL_STATUS: 150, COL_FILES: 110}
-        for column, width in widths.items():
-            self.setColumnWidth(column, width)
-        header.setStretchLastSection(True)
-
-    def _emit_activated(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.activated_clip.emit(index.data(CLIP_ID_ROLE))
-
-    def keyPressEvent(self, event) -> None:  # noqa: N802
-        if event.matches(QKeySequence.StandardKey.Copy):
-            self.copy_requested.emit()
-            return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self.activated_clip.emit(self.currentIndex().data(CLIP_ID_ROLE))
-            return
-        super().keyPressEvent(event)
-
-    def selected_clip_ids(self) -> list[str]:
-        rows = sorted({index.row() for index in self.selectionModel().selectedRows()})
-        return [self.model().index(row, 0).data(CLIP_ID_ROLE) for row in rows]
-
-    def selected_source_rows(self) -> list[int]:
-        proxy = self.model()
-        return [proxy.mapToSource(index).row() for index in self.selectionModel().selectedRows()]
-
-    def create_drag(self) -> QDrag | None:
-        """The drag for the current selection, or None when no selected MP3 is on disk."""
-        proxy = self.model()
-        source_indexes = [proxy.mapToSource(index) for index in self.selectionModel().selectedRows()]
-        model: ClipTableModel = proxy.sourceModel()
-        mime = model.mimeData(source_indexes)
-        if not mime.urls():
-            return None
-        drag = QDrag(self)
-        drag.setMimeData(mime)
-        current = self.currentIndex()
-        if not current.isValid() or not self.selectionModel().isRowSelected(current.row()):
-            current = self.selectionModel().selectedRows()[0]
-        cover = model.thumbnail_for(proxy.mapToSource(current).row())
-        if not isinstance(cover, QPixmap) or cover.isNull():
-            # not painted yet: one small decode, once, for the drag the user just started
-            record = model.record(proxy.mapToSource(current).row())
-            cover = QPixmap(str(model.library.root / record.cover_path)) if record.cover_path and model.library else QPixmap()
-        if not cover.isNull():
-            drag.setPixmap(cover.scaled(64, 64, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
-        return drag
-
-    def startDrag(self, supported_actions: Qt.DropAction) -> None:  # noqa: N802
-        drag = self.create_drag()
-        if drag is not None:
-            drag.exec(Qt.DropAction.CopyAction, Qt.DropAction.CopyAction)

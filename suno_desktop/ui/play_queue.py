@@ -1,0 +1,72 @@
+"""What plays next: the table's rows in the order the user sees them, skipping clips not on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from ..playback.player import Player
+from .clip_filter_proxy import ClipFilterProxy
+from .clip_table_model import ClipTableModel
+from .clip_table_view import ClipTableView
+
+
+class PlayQueue(QObject):
+    """Play, Play/Pause, Next and Previous over the table's current sorted, filtered order.
+
+    There is no queue of its own: the view is the queue, so sorting or searching
+    changes what comes next, the way a music library's list does.
+    """
+
+    message = Signal(str)  # a sentence for the status bar
+
+    def __init__(self, player: Player, model: ClipTableModel, proxy: ClipFilterProxy, table: ClipTableView,
+                 library_root: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.player = player
+        self.model = model
+        self.proxy = proxy
+        self.table = table
+        self.library_root = library_root
+        player.finished.connect(lambda _clip_id: self.play_next(1, wrap=False))
+
+    def play_clip(self, clip_id: str) -> None:
+        record = self.model.record_for(clip_id)
+        row = self.model.row_of(clip_id)
+        if record is None or row is None:
+            return
+        if not record.audio_path or not self.model.files_on_disk(row)[0]:
+            self.message.emit(f"“{record.title or 'Untitled'}” is not downloaded yet.")
+            return
+        self.player.play(clip_id, self.library_root / record.audio_path, record.title)
+
+    def play_pause(self) -> None:
+        """Pause or resume what plays; with nothing loaded, play the current row (or the first)."""
+        if self.player.current_clip_id:
+            self.player.toggle()
+            return
+        index = self.table.currentIndex()
+        if index.isValid():
+            self.play_clip(self.proxy.clip_id(index.row()))
+        elif self.proxy.rowCount():
+            self.play_next(1)
+
+    def play_next(self, step: int, *, wrap: bool = True) -> None:
+        """Next (*step* 1) or previous (-1) playable clip; without *wrap*, stop at the end."""
+        count = self.proxy.rowCount()
+        if not count:
+            return
+        current = self.proxy.proxy_row_of(self.player.current_clip_id) if self.player.current_clip_id else None
+        row = current if current is not None else (-1 if step > 0 else count)
+        for _ in range(count):
+            row += step
+            if not 0 <= row < count:
+                if not wrap:
+                    self.player.stop()
+                    return
+                row %= count
+            source = self.proxy.source_row(row)
+            if self.model.files_on_disk(source)[0]:
+                self.play_clip(self.model.record(source).clip_id)
+                return
