@@ -47,15 +47,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from suno_desktop.demo.media_server import MediaRequestHandler, MediaServer  # noqa: E402
-from suno_desktop.demo.relay_server import (  # noqa: E402
+from suno_desktop.demo.media_server import MediaRequestHandler, MediaServer
+from suno_desktop.demo.relay_server import (
     COVER_FILES,
     SONG_FILES,
     VIDEO_FILE,
     LocalRelay,
     RelayRequestHandler,
 )
-from suno_desktop.resources import resource_path  # noqa: E402
+from suno_desktop.resources import resource_path
 
 DAY = 24 * 60 * 60
 TITLES = (
@@ -201,8 +201,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clips", type=int, default=1000)
     parser.add_argument("--pending", type=float, default=0.1, help="fraction of tasks still generating (0 to 1)")
     parser.add_argument("--profile", choices=sorted(PROFILES), default="realistic", help="media sizes (see above)")
-    parser.add_argument("--audio-repeat", type=int, default=0,
-                        help="make each MP3 N bundled songs long (default 0: as the profile says)")
+    parser.add_argument(
+        "--audio-repeat",
+        type=int,
+        default=0,
+        help="make each MP3 N bundled songs long (default 0: as the profile says)",
+    )
     parser.add_argument("--token", default="bench-token")
     args = parser.parse_args(argv)
 

@@ -23,6 +23,7 @@ ticks and the 99th percentile are how long the event loop stood still (issue 8: 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import resource
@@ -35,23 +36,76 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-WORDS = ("neon", "midnight", "river", "electric", "paper", "golden", "echo", "summer", "static",
-         "lantern", "velvet", "harbour", "signal", "glass", "wild", "northern", "slow", "city")
-STYLES = ("emotional punk", "dream pop", "lofi hip hop", "club banger edm", "acoustic folk",
-          "ambient piano", "synthwave", "k-pop", "drum and bass", "jazz ballad")
+WORDS = (
+    "neon",
+    "midnight",
+    "river",
+    "electric",
+    "paper",
+    "golden",
+    "echo",
+    "summer",
+    "static",
+    "lantern",
+    "velvet",
+    "harbour",
+    "signal",
+    "glass",
+    "wild",
+    "northern",
+    "slow",
+    "city",
+)
+STYLES = (
+    "emotional punk",
+    "dream pop",
+    "lofi hip hop",
+    "club banger edm",
+    "acoustic folk",
+    "ambient piano",
+    "synthwave",
+    "k-pop",
+    "drum and bass",
+    "jazz ballad",
+)
 
 
-LYRIC_WORDS = ("heart", "rain", "dancing", "fire", "ocean", "shadow", "morning", "dream", "broken",
-               "silver", "thunder", "whisper", "highway", "window", "forever", "stranger", "candle")
+LYRIC_WORDS = (
+    "heart",
+    "rain",
+    "dancing",
+    "fire",
+    "ocean",
+    "shadow",
+    "morning",
+    "dream",
+    "broken",
+    "silver",
+    "thunder",
+    "whisper",
+    "highway",
+    "window",
+    "forever",
+    "stranger",
+    "candle",
+)
 
 
 def lyrics_for(index: int) -> str:
     """About 700 characters, like the songs in the relay's docs (530-570)."""
     w = LYRIC_WORDS
-    lines = [f"{w[(index + n) % len(w)]} lights over the {w[(index * 3 + n) % len(w)]} "
-             f"{w[(index * 5 + n) % len(w)]} road" for n in range(16)]
-    return (f"[Verse]\n" + "\n".join(lines[:6]) + "\n\n[Chorus]\n" + "\n".join(lines[6:10])
-            + f"\n\n[Verse 2]\nSong number {index}\n" + "\n".join(lines[10:]))
+    lines = [
+        f"{w[(index + n) % len(w)]} lights over the {w[(index * 3 + n) % len(w)]} {w[(index * 5 + n) % len(w)]} road"
+        for n in range(16)
+    ]
+    return (
+        "[Verse]\n"
+        + "\n".join(lines[:6])
+        + "\n\n[Chorus]\n"
+        + "\n".join(lines[6:10])
+        + f"\n\n[Verse 2]\nSong number {index}\n"
+        + "\n".join(lines[10:])
+    )
 
 
 def build_library(root: Path, clips: int) -> None:
@@ -67,12 +121,23 @@ def build_library(root: Path, clips: int) -> None:
                 index = n * 2 + position
                 title = f"{WORDS[index % len(WORDS)].title()} {WORDS[(index * 7) % len(WORDS)].title()} {index}"
                 lyrics = lyrics_for(index)
-                clip_rows.append((
-                    str(uuid.UUID(int=10**9 + index)), task_id, position, title, STYLES[index % len(STYLES)],
-                    lyrics, "chirp-v4", 120 + index % 180,
-                    time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(now - index * 60)),
-                    "complete", "ready", f"covers/{index}.jpg", now,
-                ))
+                clip_rows.append(
+                    (
+                        str(uuid.UUID(int=10**9 + index)),
+                        task_id,
+                        position,
+                        title,
+                        STYLES[index % len(STYLES)],
+                        lyrics,
+                        "chirp-v4",
+                        120 + index % 180,
+                        time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(now - index * 60)),
+                        "complete",
+                        "ready",
+                        f"covers/{index}.jpg",
+                        now,
+                    )
+                )
         conn.executemany("INSERT INTO tasks(task_id, action, status, added_at) VALUES (?,?,?,?)", task_rows)
         conn.executemany(
             """INSERT INTO clips(clip_id, task_id, position, title, tags, lyrics, model, duration,
@@ -107,17 +172,18 @@ def first_sync_done(window):
 def sync_gap_figures(app, work: Path, clips: int) -> dict:
     """The event loop's longest pauses while the window syncs *clips* new clips."""
     from PySide6.QtCore import QEventLoop, QTimer
+    from sync_bench import BenchServer
 
     from suno_desktop import app as suno_app
     from suno_desktop.library.store import ClipState
     from suno_desktop.settings import Settings, SettingsStore
-    from sync_bench import BenchServer
 
     server = BenchServer(clips, pending=0.1, profile="tiny")
     try:
         library_dir = work / "SyncLibrary"
-        SettingsStore(use_keyring=False).save(Settings(
-            base_url=server.api_url, token=server.token, library=str(library_dir), poll_interval=0.2))
+        SettingsStore(use_keyring=False).save(
+            Settings(base_url=server.api_url, token=server.token, library=str(library_dir), poll_interval=0.2)
+        )
         suno_app.main(["--library", str(library_dir)])
         window = suno_app.open_windows[-1]
         synced = first_sync_done(window)
@@ -143,7 +209,7 @@ def sync_gap_figures(app, work: Path, clips: int) -> dict:
         window.close()
     finally:
         server.close()
-    gaps = sorted((b - a) * 1000 for a, b in zip(ticks, ticks[1:]))
+    gaps = sorted((b - a) * 1000 for a, b in itertools.pairwise(ticks))
     return {
         "sync_clips": clips,
         "sync_seconds": round(seconds, 2),
@@ -225,7 +291,7 @@ def main() -> int:
     for key in typed_keys:
         filtered_at.clear()
         pressed = time.perf_counter()
-        keystrokes.append(until_repainted(lambda: QTest.keyClick(search, key)))
+        keystrokes.append(until_repainted(lambda key=key: QTest.keyClick(search, key)))
         passes.append(filtered_at[0] - pressed if filtered_at else 0.0)
         matches.append(window.proxy.rowCount())
         texts_typed.append(search.text())
@@ -234,8 +300,10 @@ def main() -> int:
 
     window.table.selectAll()  # Ctrl+A: the search has to carry a selection of every row
     app.processEvents()
-    selected_keystrokes = [until_repainted(lambda: QTest.keyClick(search, key))
-                           for key in ("e", "c", Qt.Key.Key_Backspace, Qt.Key.Key_Backspace)]
+    selected_keystrokes = [
+        until_repainted(lambda key=key: QTest.keyClick(search, key))
+        for key in ("e", "c", Qt.Key.Key_Backspace, Qt.Key.Key_Backspace)
+    ]
     window.table.clearSelection()
 
     sorts = {}

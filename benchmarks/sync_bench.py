@@ -41,9 +41,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from suno_desktop.library.store import Library  # noqa: E402
-from suno_desktop.library.sync import FetchResult, SyncEngine, SyncObserver, SyncOptions  # noqa: E402
-from suno_desktop.relay.client import RelayClient  # noqa: E402
+from suno_desktop.library.store import Library
+from suno_desktop.library.sync import FetchResult, SyncEngine, SyncObserver, SyncOptions
+from suno_desktop.relay.client import RelayClient
 
 BATCH = 50  # tasks per API request the client may ask about (RelayClient.batch_size)
 TARGET_CURL_RATIO = 1.3
@@ -60,10 +60,21 @@ class BenchServer:
     def __init__(self, clips: int, pending: float, profile: str = "realistic", audio_repeat: int = 0) -> None:
         self.process = subprocess.Popen(
             [
-                sys.executable, str(HERE / "bench_relay.py"), "--clips", str(clips), "--profile", profile,
-                "--pending", str(pending), "--audio-repeat", str(audio_repeat),
+                sys.executable,
+                str(HERE / "bench_relay.py"),
+                "--clips",
+                str(clips),
+                "--profile",
+                profile,
+                "--pending",
+                str(pending),
+                "--audio-repeat",
+                str(audio_repeat),
             ],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
         )
         self._lock = threading.Lock()
         hello = self._read_line(timeout=120)
@@ -105,7 +116,7 @@ class BenchServer:
                 self.process.kill()
                 self.process.wait()
 
-    def __enter__(self) -> "BenchServer":
+    def __enter__(self) -> BenchServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -209,10 +220,19 @@ def run_sync(server: BenchServer, root: Path, jobs: int, task_ids: list[str] | N
     if report.still_pending:
         problems.append(f"{len(report.still_pending)} task(s) still pending")
     return RunFigures(
-        name=name, seconds=seconds, clips=clips_in_library, bytes=report.bytes_downloaded,
-        api_requests=report.api_requests, media_requests=stats["media_requests"],
-        files_written=report.files_written, peak_rss_mb=peak_rss_mb(), cpu_seconds=cpu,
-        server_cpu_seconds=stats["cpu_seconds"] - server_cpu, flush_seconds=flush, ok=report.ok, problems=problems,
+        name=name,
+        seconds=seconds,
+        clips=clips_in_library,
+        bytes=report.bytes_downloaded,
+        api_requests=report.api_requests,
+        media_requests=stats["media_requests"],
+        files_written=report.files_written,
+        peak_rss_mb=peak_rss_mb(),
+        cpu_seconds=cpu,
+        server_cpu_seconds=stats["cpu_seconds"] - server_cpu,
+        flush_seconds=flush,
+        ok=report.ok,
+        problems=problems,
         poll_rounds=[{**asdict(r), "allowed": r.allowed} for r in counter.rounds],
     )
 
@@ -249,7 +269,8 @@ def run_curl(server: BenchServer, out_dir: Path, jobs: int, clips: int) -> RunFi
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     completed = subprocess.run(
         ["bash", str(HERE / "curl_baseline.sh"), str(url_list), str(out_dir), str(jobs)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)  # bash + curl (the server is not reaped yet)
     flush = _sync_disks()
@@ -261,10 +282,17 @@ def run_curl(server: BenchServer, out_dir: Path, jobs: int, clips: int) -> RunFi
     size = sum(entry.stat().st_size for entry in os.scandir(out_dir) if entry.is_file())
     files = sum(1 for entry in os.scandir(out_dir) if entry.is_file())
     return RunFigures(
-        name="curl --parallel", seconds=seconds, clips=clips, bytes=size, api_requests=None,
-        media_requests=stats["media_requests"], files_written=files, peak_rss_mb=None,
+        name="curl --parallel",
+        seconds=seconds,
+        clips=clips,
+        bytes=size,
+        api_requests=None,
+        media_requests=stats["media_requests"],
+        files_written=files,
+        peak_rss_mb=None,
         cpu_seconds=(after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
-        server_cpu_seconds=stats["cpu_seconds"] - server_cpu, flush_seconds=flush,
+        server_cpu_seconds=stats["cpu_seconds"] - server_cpu,
+        flush_seconds=flush,
     )
 
 
@@ -277,7 +305,10 @@ def evaluate(first: RunFigures, second: RunFigures, curl: RunFigures, tasks: int
     worst_round = max((r["api_requests"] for r in first.poll_rounds), default=0)
     per_round_ok = all(r["api_requests"] <= r["allowed"] for r in first.poll_rounds) and worst_round <= bound
     checks = {
-        "first sync complete": (first.ok and first.clips == clips and not first.problems, f"{first.clips}/{clips} clips"),
+        "first sync complete": (
+            first.ok and first.clips == clips and not first.problems,
+            f"{first.clips}/{clips} clips",
+        ),
         f"first sync <= {TARGET_CURL_RATIO}x curl": (ratio <= TARGET_CURL_RATIO, f"ratio {ratio:.2f}"),
         f"API requests per poll round <= ceil(tasks/{BATCH})": (
             per_round_ok,
@@ -286,12 +317,19 @@ def evaluate(first: RunFigures, second: RunFigures, curl: RunFigures, tasks: int
         ),
         "second sync: 0 media requests": (second.media_requests == 0, str(second.media_requests)),
         "second sync: 0 files written": (second.files_written == 0, str(second.files_written)),
-        f"second sync < {TARGET_RESYNC_SECONDS:g} s": (second.seconds < TARGET_RESYNC_SECONDS, f"{second.seconds:.3f} s"),
+        f"second sync < {TARGET_RESYNC_SECONDS:g} s": (
+            second.seconds < TARGET_RESYNC_SECONDS,
+            f"{second.seconds:.3f} s",
+        ),
         f"peak RSS < {TARGET_RSS_MB:g} MiB": (
-            (first.peak_rss_mb or 0) < TARGET_RSS_MB, f"{first.peak_rss_mb:.1f} MiB after the first sync"
+            (first.peak_rss_mb or 0) < TARGET_RSS_MB,
+            f"{first.peak_rss_mb:.1f} MiB after the first sync",
         ),
     }
-    return {"sync_over_curl": ratio, "checks": {name: {"pass": ok, "detail": detail} for name, (ok, detail) in checks.items()}}
+    return {
+        "sync_over_curl": ratio,
+        "checks": {name: {"pass": ok, "detail": detail} for name, (ok, detail) in checks.items()},
+    }
 
 
 def describe_media(media: dict) -> str:
@@ -304,33 +342,47 @@ def describe_media(media: dict) -> str:
         return f"{low:.2f} MB" if high - low < 0.005 else f"{low:.2f}-{high:.2f} MB"
 
     repeat = f", MP3s = bundled songs x{media['audio_repeat']}" if media.get("audio_repeat") else ""
-    return (f"profile {media['profile']}{repeat}: MP3 {span('.mp3')}, cover "
-            f"{min(v for k, v in sizes.items() if not k.endswith(('.mp3', '.mp4'))) / 1e3:.0f}-"
-            f"{max(v for k, v in sizes.items() if not k.endswith(('.mp3', '.mp4'))) / 1e3:.0f} kB, MP4 {span('.mp4')}")
+    return (
+        f"profile {media['profile']}{repeat}: MP3 {span('.mp3')}, cover "
+        f"{min(v for k, v in sizes.items() if not k.endswith(('.mp3', '.mp4'))) / 1e3:.0f}-"
+        f"{max(v for k, v in sizes.items() if not k.endswith(('.mp3', '.mp4'))) / 1e3:.0f} kB, MP4 {span('.mp4')}"
+    )
 
 
 def print_table(args: argparse.Namespace, tasks: int, runs: list[RunFigures], verdict: dict, media: dict) -> None:
-    print(f"Suno Desktop sync benchmark: {args.clips} clips in {tasks} tasks, jobs={args.jobs}, "
-          f"Python {sys.version.split()[0]}, {os.cpu_count()} CPU(s)")
+    print(
+        f"Suno Desktop sync benchmark: {args.clips} clips in {tasks} tasks, jobs={args.jobs}, "
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} CPU(s)"
+    )
     print(describe_media(media))
-    header = f"{'run':<18}{'wall s':>9}{'clips/s':>9}{'MB/s':>8}{'MB':>8}{'API req':>9}{'media req':>11}{'files written':>15}{'peak RSS MiB':>14}{'CPU s':>7}{'server CPU s':>14}{'then sync s':>13}"
+    header = (
+        f"{'run':<18}{'wall s':>9}{'clips/s':>9}{'MB/s':>8}{'MB':>8}{'API req':>9}{'media req':>11}"
+        f"{'files written':>15}{'peak RSS MiB':>14}{'CPU s':>7}{'server CPU s':>14}{'then sync s':>13}"
+    )
     print(header)
     print("-" * len(header))
     for run in runs:
+
         def cell(value: object, spec: str) -> str:
             return "-" if value is None else format(value, spec)
+
         print(
             f"{run.name:<18}{run.seconds:>9.3f}{run.clips_per_s:>9.1f}{run.mb_per_s:>8.1f}{run.bytes / 1e6:>8.1f}"
             f"{cell(run.api_requests, 'd'):>9}{run.media_requests:>11d}{cell(run.files_written, 'd'):>15}"
-            f"{cell(run.peak_rss_mb, '.1f'):>14}{cell(run.cpu_seconds, '.2f'):>7}{run.server_cpu_seconds:>14.2f}{run.flush_seconds:>13.2f}"
+            f"{cell(run.peak_rss_mb, '.1f'):>14}{cell(run.cpu_seconds, '.2f'):>7}"
+            f"{run.server_cpu_seconds:>14.2f}{run.flush_seconds:>13.2f}"
         )
     first, curl = runs[0], runs[-1]
-    print(f"\nsync / curl wall time: {verdict['sync_over_curl']:.2f} "
-          f"({first.seconds:.2f} s / {curl.seconds:.2f} s for {first.bytes / 1e9:.2f} GB / {curl.bytes / 1e9:.2f} GB)")
+    print(
+        f"\nsync / curl wall time: {verdict['sync_over_curl']:.2f} "
+        f"({first.seconds:.2f} s / {curl.seconds:.2f} s for {first.bytes / 1e9:.2f} GB / {curl.bytes / 1e9:.2f} GB)"
+    )
     durable = curl.seconds + curl.flush_seconds
-    print(f"sync / (curl + os.sync()) wall time: {first.seconds / durable:.2f} "
-          f"(curl leaves its {curl.bytes / 1e9:.2f} GB in the page cache; the sync fsyncs every file: "
-          f"writing curl's copy back took {curl.flush_seconds:.2f} s more)")
+    print(
+        f"sync / (curl + os.sync()) wall time: {first.seconds / durable:.2f} "
+        f"(curl leaves its {curl.bytes / 1e9:.2f} GB in the page cache; the sync fsyncs every file: "
+        f"writing curl's copy back took {curl.flush_seconds:.2f} s more)"
+    )
     for name, check in verdict["checks"].items():
         print(f"  [{'PASS' if check['pass'] else 'FAIL'}] {name}: {check['detail']}")
     for run in runs:
@@ -342,14 +394,26 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark SyncEngine against curl --parallel on a local relay.")
     parser.add_argument("--clips", type=int, default=1000, help="clips to create (default 1000)")
     parser.add_argument("--jobs", type=int, default=4, help="parallel downloads, for both sync and curl (default 4)")
-    parser.add_argument("--keep", type=Path, metavar="DIR", help="put the library and curl's files in DIR and keep them")
-    parser.add_argument("--pending", type=float, default=0.1,
-                        help="fraction of tasks still generating at the first poll (default 0.1)")
-    parser.add_argument("--profile", choices=("realistic", "tiny"), default="realistic",
-                        help="media sizes: realistic (default: 3.5 MB MP3, 1 MB MP4, ~4.5 MB per clip) "
-                             "or tiny (the bundled demo files, ~220 kB per clip: per-file overhead)")
-    parser.add_argument("--audio-repeat", type=int, default=0, metavar="K",
-                        help="override the profile's MP3s: each is a bundled song K times (120-170 kB each)")
+    parser.add_argument(
+        "--keep", type=Path, metavar="DIR", help="put the library and curl's files in DIR and keep them"
+    )
+    parser.add_argument(
+        "--pending", type=float, default=0.1, help="fraction of tasks still generating at the first poll (default 0.1)"
+    )
+    parser.add_argument(
+        "--profile",
+        choices=("realistic", "tiny"),
+        default="realistic",
+        help="media sizes: realistic (default: 3.5 MB MP3, 1 MB MP4, ~4.5 MB per clip) "
+        "or tiny (the bundled demo files, ~220 kB per clip: per-file overhead)",
+    )
+    parser.add_argument(
+        "--audio-repeat",
+        type=int,
+        default=0,
+        metavar="K",
+        help="override the profile's MP3s: each is a bundled song K times (120-170 kB each)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     args = parser.parse_args(argv)
@@ -387,8 +451,13 @@ def main(argv: list[str] | None = None) -> int:
     verdict = evaluate(first, second, curl, tasks, args.clips)
     if args.json:
         out = {
-            "clips": args.clips, "tasks": tasks, "jobs": args.jobs, "pending_fraction": args.pending,
-            "profile": args.profile, "audio_repeat": args.audio_repeat, "media": media,
+            "clips": args.clips,
+            "tasks": tasks,
+            "jobs": args.jobs,
+            "pending_fraction": args.pending,
+            "profile": args.profile,
+            "audio_repeat": args.audio_repeat,
+            "media": media,
             "rss_before_mb": rss_before,
             "runs": [{**asdict(run), "clips_per_s": run.clips_per_s, "mb_per_s": run.mb_per_s} for run in runs],
             **verdict,
@@ -398,10 +467,18 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(out, indent=2))
     else:
         print_table(args, tasks, runs, verdict, media)
-        print("page cache: " + ("dropped at the start" if cache_dropped else
-                                "not dropped (needs root): figures depend on what earlier runs left cached"))
-        print(f"\n(peak RSS before the first sync: {rss_before:.1f} MiB"
-              + (f"; files kept in {work})" if args.keep is not None else ")"))
+        print(
+            "page cache: "
+            + (
+                "dropped at the start"
+                if cache_dropped
+                else "not dropped (needs root): figures depend on what earlier runs left cached"
+            )
+        )
+        print(
+            f"\n(peak RSS before the first sync: {rss_before:.1f} MiB"
+            + (f"; files kept in {work})" if args.keep is not None else ")")
+        )
     if args.check and not all(check["pass"] for check in verdict["checks"].values()):
         return 1
     return 0

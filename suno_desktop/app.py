@@ -11,9 +11,9 @@ import logging
 import os
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Sequence
 
 from . import APP_NAME, __version__
 from .library.store import Library, LibraryUnavailable
@@ -49,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_self_test()
 
-    from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
+    from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
     from .ui.icons import app_icon
 
@@ -101,7 +101,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     open_windows.append(window)
     window.destroyed.connect(lambda *_: library.close())
     window.show()
-    window.load_library(then=(lambda: window.controller.add_tasks(task_ids)) if task_ids else window.controller.sync_now)
+    window.load_library(
+        then=(lambda: window.controller.add_tasks(task_ids)) if task_ids else window.controller.sync_now
+    )
     if existing is not None:
         return 0
     code = app.exec()
@@ -115,7 +117,9 @@ def _start_demo(settings: Settings, library_dir: Path | None):
     relay, task_ids = start_demo_relay()
     if library_dir is None:
         library_dir = Path(tempfile.mkdtemp(prefix="suno-demo-")) / "Demo Library"
-    demo_settings = replace(settings, base_url=relay.api_url, token=relay.token, poll_interval=1.0, library=str(library_dir))
+    demo_settings = replace(
+        settings, base_url=relay.api_url, token=relay.token, poll_interval=1.0, library=str(library_dir)
+    )
     note = (
         f"Demo: {len(task_ids)} sample tasks from the built-in relay at {relay.api_url} "
         f"are being added to a fresh library. Add more with Ctrl+N."
@@ -128,7 +132,7 @@ def _start_demo(settings: Settings, library_dir: Path | None):
 _demo_relays: list = []
 
 
-def _open_library(library_dir: Path, QMessageBox, QFileDialog) -> Library | None:
+def _open_library(library_dir: Path, QMessageBox, QFileDialog) -> Library | None:  # noqa: N803 - Qt classes, imported late
     """Open (or create) the library; when it is unavailable, say so and offer another folder."""
     while True:
         try:
@@ -136,7 +140,9 @@ def _open_library(library_dir: Path, QMessageBox, QFileDialog) -> Library | None
         except LibraryUnavailable as exc:
             log.error("%s", exc)
             answer = QMessageBox.warning(
-                None, APP_NAME, f"{exc}\n\nChoose another library folder?",
+                None,
+                APP_NAME,
+                f"{exc}\n\nChoose another library folder?",
                 QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
             )
             if answer != QMessageBox.StandardButton.Open:

@@ -13,15 +13,15 @@ import os
 import sys
 import tempfile
 import threading
-from datetime import datetime, timezone
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Sequence
 
 from . import __version__
 from .errors import ErrorKind, kind_of
 from .library.lock import LibraryBusy
-from .library.store import Library, LibraryUnavailable
 from .library.polling import FetchResult
+from .library.store import Library, LibraryUnavailable
 from .library.sync import ClipOutcome, SyncEngine, SyncObserver, SyncOptions, SyncReport
 from .relay.client import RelayClient
 from .relay.errors import ConfigurationError
@@ -32,9 +32,7 @@ log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 LOCK_WAIT_SECONDS = 10.0
-TOKEN_HINT = (
-    "pass --token, set SUNO_API_TOKEN, or save it in the app's Settings (Ctrl+,)"
-)
+TOKEN_HINT = "pass --token, set SUNO_API_TOKEN, or save it in the app's Settings (Ctrl+,)"
 
 
 class UsageError(Exception):
@@ -61,21 +59,29 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--base-url", metavar="URL", help="relay base URL (or SUNO_API_BASE_URL)")
     sync.add_argument("--token", metavar="TOKEN", help="relay API token (or SUNO_API_TOKEN)")
     sync.add_argument(
-        "--refresh", action="store_true",
+        "--refresh",
+        action="store_true",
         help="fetch every task again, finished ones too: picks up titles, tags and lyrics changed on the relay",
     )
     sync.add_argument("--no-video", action="store_true", help="do not download MP4 videos")
     sync.add_argument("--jobs", type=_positive_int, metavar="N", help="parallel downloads (default 4)")
     sync.add_argument(
-        "--poll-interval", type=_non_negative_float, default=None, metavar="SECONDS",
+        "--poll-interval",
+        type=_non_negative_float,
+        default=None,
+        metavar="SECONDS",
         help="seconds between polls of pending tasks, at least (default 5)",
     )
     sync.add_argument(
-        "--timeout", type=_non_negative_float, default=600.0, metavar="SECONDS",
+        "--timeout",
+        type=_non_negative_float,
+        default=600.0,
+        metavar="SECONDS",
         help="give up waiting for pending tasks after this long (default 600)",
     )
     sync.add_argument(
-        "--demo", action="store_true",
+        "--demo",
+        action="store_true",
         help="sync the built-in demo relay's songs (no account or network needed)",
     )
     sync.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
@@ -219,9 +225,7 @@ def _acquire_lock(library: Library) -> None:
 
 def _make_client(settings: Settings, options: SyncOptions) -> RelayClient:
     if not settings.base_url:
-        raise UsageError(
-            "No relay base URL: pass --base-url, set SUNO_API_BASE_URL, or save it in the app's Settings."
-        )
+        raise UsageError("No relay base URL: pass --base-url, set SUNO_API_BASE_URL, or save it in the app's Settings.")
     if not settings.token:
         raise UsageError(f"No API token: {TOKEN_HINT}.")
     try:
@@ -264,7 +268,11 @@ class ProgressPrinter(SyncObserver):
     def clip_finished(self, outcome: ClipOutcome) -> None:
         name = outcome.title or outcome.clip_id
         if outcome.ok:
-            what = f"{outcome.files_downloaded} file(s), {_megabytes(outcome.bytes_downloaded)}" if outcome.files_downloaded else "re-tagged"
+            what = (
+                f"{outcome.files_downloaded} file(s), {_megabytes(outcome.bytes_downloaded)}"
+                if outcome.files_downloaded
+                else "re-tagged"
+            )
             self._print(f"  ok      {name} [{outcome.clip_id[:8]}]: {what}")
         elif not outcome.cancelled:
             self._print(f"  failed  {name} [{outcome.clip_id[:8]}]: {outcome.error}")
@@ -367,7 +375,7 @@ def _list_tasks(library: Library, *, as_json: bool) -> int:
 def _iso_time(unix_seconds: float | None) -> str | None:
     if unix_seconds is None:
         return None
-    return datetime.fromtimestamp(unix_seconds, tz=timezone.utc).isoformat(timespec="seconds")
+    return datetime.fromtimestamp(unix_seconds, tz=UTC).isoformat(timespec="seconds")
 
 
 def _print_json(rows: list[dict]) -> None:

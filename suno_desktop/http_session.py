@@ -23,7 +23,8 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import urllib.request
-from typing import Mapping, TypeVar
+from collections.abc import Mapping
+from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -40,9 +41,7 @@ USER_AGENT = f"SunoDesktop/{__version__}"
 SessionT = TypeVar("SessionT", bound=requests.Session)
 
 
-def build_session(
-    session: SessionT, *, pool_size: int, retries: Retry, headers: Mapping[str, str]
-) -> SessionT:
+def build_session(session: SessionT, *, pool_size: int, retries: Retry, headers: Mapping[str, str]) -> SessionT:
     """Configure *session* (a fresh ``requests.Session`` or subclass) and return it."""
     session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
     session.headers.update(headers)
@@ -110,15 +109,23 @@ def media_retries() -> Retry:
     (``Retry-After`` included) in a way a cancelled sync interrupts.
     """
     return Retry(
-        total=3, connect=3, read=False, status=0, other=0, backoff_factor=0.2,
-        allowed_methods=frozenset({"GET", "HEAD"}), raise_on_status=False,
+        total=3,
+        connect=3,
+        read=False,
+        status=0,
+        other=0,
+        backoff_factor=0.2,
+        allowed_methods=frozenset({"GET", "HEAD"}),
+        raise_on_status=False,
     )
 
 
 def make_media_session(pool_size: int = 8) -> MediaSession:
     """A session for media hosts: pooled keep-alive connections and no credentials."""
     session = build_session(
-        MediaSession(), pool_size=pool_size, retries=media_retries(),
+        MediaSession(),
+        pool_size=pool_size,
+        retries=media_retries(),
         headers={
             "User-Agent": USER_AGENT,
             "Accept": "*/*",

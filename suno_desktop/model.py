@@ -8,10 +8,11 @@ does I/O, so everything can import it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum, StrEnum
-from typing import Any, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 #: how a clip's files are named unless the user chose otherwise (see library.filenames)
 DEFAULT_TEMPLATE = "{title} [{short_id}]"

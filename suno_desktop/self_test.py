@@ -15,17 +15,30 @@ import sys
 import tempfile
 import time
 import traceback
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 MODULES = (
-    "suno_desktop.relay.client", "suno_desktop.relay.task_ids", "suno_desktop.library.store",
-    "suno_desktop.library.sync", "suno_desktop.library.export", "suno_desktop.media.download",
-    "suno_desktop.media.tagging", "suno_desktop.demo.relay_server", "suno_desktop.demo.catalog",
-    "suno_desktop.settings", "suno_desktop.cli", "PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets",
-    "PySide6.QtMultimedia", "PySide6.QtMultimediaWidgets", "PySide6.QtSvg",
-    "suno_desktop.playback.player", "suno_desktop.ui.main_window",
+    "suno_desktop.relay.client",
+    "suno_desktop.relay.task_ids",
+    "suno_desktop.library.store",
+    "suno_desktop.library.sync",
+    "suno_desktop.library.export",
+    "suno_desktop.media.download",
+    "suno_desktop.media.tagging",
+    "suno_desktop.demo.relay_server",
+    "suno_desktop.demo.catalog",
+    "suno_desktop.settings",
+    "suno_desktop.cli",
+    "PySide6.QtCore",
+    "PySide6.QtGui",
+    "PySide6.QtWidgets",
+    "PySide6.QtMultimedia",
+    "PySide6.QtMultimediaWidgets",
+    "PySide6.QtSvg",
+    "suno_desktop.playback.player",
+    "suno_desktop.ui.main_window",
 )
 
 
@@ -39,7 +52,7 @@ def run_self_test(out=None) -> int:
         nonlocal failures
         try:
             detail = step()
-        except Exception as exc:  # noqa: BLE001 - report every broken piece, not just the first
+        except Exception as exc:
             failures += 1
             print(f"FAIL  {name}: {type(exc).__name__}: {exc}", file=out)
             if os.environ.get("SUNO_DESKTOP_DEBUG"):
@@ -89,8 +102,13 @@ def _sample_mp3() -> Path:
 def _bundled_media() -> str:
     from .resources import resource_path
 
-    wanted = ["demo/song-1.mp3", "demo/cover-1.jpg", "demo/cover-2.png", "demo/video-1.mp4",
-              "icons/hicolor/256x256/apps/suno-desktop.png"]
+    wanted = [
+        "demo/song-1.mp3",
+        "demo/cover-1.jpg",
+        "demo/cover-2.png",
+        "demo/video-1.mp4",
+        "icons/hicolor/256x256/apps/suno-desktop.png",
+    ]
     missing = [name for name in wanted if not resource_path(*name.split("/")).is_file()]
     if missing:
         raise FileNotFoundError("missing: " + ", ".join(missing))
@@ -106,9 +124,15 @@ def _tag_round_trip(work: Path) -> str:
 
     copy = work / "tagged.mp3"
     shutil.copyfile(_sample_mp3(), copy)
-    clip = Clip(clip_id="00000000-0000-4000-8000-000000000001", task_id="self-test", title="Self-test ♫",
-                tags="test", lyrics="la la la", status="complete",
-                created_at=datetime(2024, 12, 9, tzinfo=timezone.utc))
+    clip = Clip(
+        clip_id="00000000-0000-4000-8000-000000000001",
+        task_id="self-test",
+        title="Self-test ♫",
+        tags="test",
+        lyrics="la la la",
+        status="complete",
+        created_at=datetime(2024, 12, 9, tzinfo=UTC),
+    )
     write_id3_tags(copy, clip, TagOptions(), load_cover(resource_path("demo", "cover-1.jpg")))
     tags = ID3(copy)
     assert tags["TIT2"].text == ["Self-test ♫"], "the title did not read back"

@@ -44,6 +44,7 @@ def default_library_dir() -> Path:
 #: the shortest wait between two poll rounds a settings file may ask for
 MIN_POLL_SECONDS = 1.0
 
+
 @dataclass
 class Settings:
     base_url: str = DEFAULT_BASE_URL
@@ -128,11 +129,11 @@ class SettingsStore:
         try:
             import keyring
             from keyring.backends import fail
-        except Exception:  # noqa: BLE001 - keyring is optional at run time
+        except Exception:
             return None
         try:
             backend = keyring.get_keyring()
-        except Exception:  # noqa: BLE001
+        except Exception:
             return None
         if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 1) <= 0:
             return None
@@ -144,7 +145,7 @@ class SettingsStore:
             return ""
         try:
             return keyring.get_password(KEYRING_SERVICE, KEYRING_USER) or ""
-        except Exception as exc:  # noqa: BLE001 - a locked or broken keyring is not fatal
+        except Exception as exc:
             log.warning("system keyring unavailable: %s", type(exc).__name__)
             return ""
 
@@ -155,7 +156,7 @@ class SettingsStore:
         try:
             keyring.set_password(KEYRING_SERVICE, KEYRING_USER, token)
             return True
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             log.warning("could not store the token in the keyring: %s", type(exc).__name__)
             return False
 
@@ -165,7 +166,7 @@ class SettingsStore:
             return
         try:
             keyring.delete_password(KEYRING_SERVICE, KEYRING_USER)
-        except Exception:  # noqa: BLE001 - nothing stored is fine
+        except Exception:
             pass
 
 

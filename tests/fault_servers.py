@@ -17,8 +17,9 @@ import random
 import socket
 import struct
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from suno_desktop.demo.media_server import WRITE_CHUNK, Blob, MediaRequestHandler, MediaServer, route_keys
 from suno_desktop.demo.relay_server import LocalRelay, RelayRequestHandler
@@ -182,9 +183,7 @@ class FaultyMediaServer(MediaServer):
         return b"".join(iter_generated_bytes(size, seed, start, length))
 
     @staticmethod
-    def iter_generated_bytes(
-        size: int, seed: int = 0, start: int = 0, length: int | None = None
-    ) -> Iterator[bytes]:
+    def iter_generated_bytes(size: int, seed: int = 0, start: int = 0, length: int | None = None) -> Iterator[bytes]:
         """The bytes :meth:`add_generated` serves, as chunks of at most 1 MiB."""
         return iter_generated_bytes(size, seed, start, length)
 
@@ -379,4 +378,3 @@ class FaultyRelay(LocalRelay):
             if rendered is not None:
                 self._poll_counts[rendered["task_id"]] = self._poll_counts.get(rendered["task_id"], 0) + 1
             return rendered
-

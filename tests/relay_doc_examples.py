@@ -1,7 +1,7 @@
 """The two example responses from the relay's docs (../shared/api/), verbatim, shared by tests."""
 
 # The example response of GET /suno/fetch/{task_id}, exactly as the relay's docs give it (flat clips).
-GET_EXAMPLE = r'''{
+GET_EXAMPLE = r"""{
 "code": "success",
 "message": "",
 "data": {
@@ -60,10 +60,10 @@ GET_EXAMPLE = r'''{
 }
 ]
 }
-}'''
+}"""
 
 # The example response of POST /suno/fetch, exactly as the relay's docs give it (nested clips).
-POST_EXAMPLE = r'''{
+POST_EXAMPLE = r"""{
     "code": "success",
     "message": "",
     "data": [
@@ -121,4 +121,4 @@ POST_EXAMPLE = r'''{
             ]
         }
     ]
-}'''
+}"""

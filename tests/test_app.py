@@ -31,8 +31,10 @@ def test_main_opens_the_window_on_a_library(qtbot, tmp_path, relay, opened):
     window = opened[-1]
     assert window.isVisible() and window.library.root == library
     window.controller.add_tasks([task])
-    qtbot.waitUntil(lambda: window.model.rowCount() == 2
-                    and all(window.model.record(r).state == ClipState.READY for r in range(2)), timeout=20_000)
+    qtbot.waitUntil(
+        lambda: window.model.rowCount() == 2 and all(window.model.record(r).state == ClipState.READY for r in range(2)),
+        timeout=20_000,
+    )
     assert QApplication.instance().applicationName() == "Suno Desktop"
 
 
@@ -41,8 +43,10 @@ def test_demo_runs_the_whole_flow_with_no_account(qtbot, opened):
     window = opened[-1]
     assert "demo" in window.windowTitle().lower()
     qtbot.waitUntil(lambda: window.model.rowCount() >= 10, timeout=30_000)
-    qtbot.waitUntil(lambda: sum(window.model.record(r).state == ClipState.READY
-                                for r in range(window.model.rowCount())) >= 10, timeout=30_000)
+    qtbot.waitUntil(
+        lambda: sum(window.model.record(r).state == ClipState.READY for r in range(window.model.rowCount())) >= 10,
+        timeout=30_000,
+    )
     assert SettingsStore().load().token == ""  # the demo saved nothing
 
 

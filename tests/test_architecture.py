@@ -82,8 +82,10 @@ def rank(module: str) -> int:
 def test_no_part_imports_a_part_above_it():
     wrong = [
         f"{importer} -> {imported}"
-        for importer, targets in graph().items() if importer != "suno_desktop"
-        for imported in targets if imported != "suno_desktop" and rank(imported) > rank(importer)
+        for importer, targets in graph().items()
+        if importer != "suno_desktop"
+        for imported in targets
+        if imported != "suno_desktop" and rank(imported) > rank(importer)
     ]
     assert not wrong, "\n".join(wrong)
 
@@ -99,7 +101,7 @@ def test_no_import_cycle():
             if target == "suno_desktop" or target.startswith(module + "."):
                 continue  # a package importing its own submodules is how packages work
             if state.get(target) == 1:
-                cycles.append(" -> ".join([*trail[trail.index(target):], target]))
+                cycles.append(" -> ".join([*trail[trail.index(target) :], target]))
             elif target not in state:
                 walk(target, [*trail, target])
         state[module] = 2
@@ -113,8 +115,10 @@ def test_no_import_cycle():
 def test_the_core_never_imports_qt():
     qt = [
         f"{module_name(p)} imports {name}"
-        for p in PACKAGE.rglob("*.py") if part_of(module_name(p)) in CORE
-        for name in imports_of(p) if name.split(".")[0] in ("PySide6", "shiboken6")
+        for p in PACKAGE.rglob("*.py")
+        if part_of(module_name(p)) in CORE
+        for name in imports_of(p)
+        if name.split(".")[0] in ("PySide6", "shiboken6")
     ]
     assert not qt, "\n".join(qt)
 

@@ -4,7 +4,7 @@ Its clips have no status of their own (the task's says it all), ``createTime`` i
 task runs ``audioUrl`` is "" and ``streamAudioUrl`` a live stream that must never be downloaded.
 """
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from mutagen.id3 import ID3
@@ -38,7 +38,7 @@ def assert_normalised(task, relay, task_id):
         assert clip.video_url == ""  # the camel shape has no video
         assert (clip.title, clip.tags, clip.model) == ("Neon Rain", "synthwave", "chirp-v4")
         assert clip.lyrics.startswith("[Verse]") and isinstance(clip.duration, float) and clip.duration > 0
-        assert clip.created_at == datetime(2024, 12, 9, 4, 13, 19, 250000, tzinfo=timezone.utc)
+        assert clip.created_at == datetime(2024, 12, 9, 4, 13, 19, 250000, tzinfo=UTC)
     assert task.raw["url"] == media[0]["audio_url"]
 
 

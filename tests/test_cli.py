@@ -19,8 +19,18 @@ def isolated_settings(tmp_path, monkeypatch):
 
 
 def sync_args(relay, library, *extra):
-    return ["sync", "--library", str(library), "--base-url", relay.api_url, "--token", "test-token",
-            "--poll-interval", "0.01", *extra]
+    return [
+        "sync",
+        "--library",
+        str(library),
+        "--base-url",
+        relay.api_url,
+        "--token",
+        "test-token",
+        "--poll-interval",
+        "0.01",
+        *extra,
+    ]
 
 
 def test_version():
@@ -38,8 +48,19 @@ def test_sync_then_list_json(relay, tmp_path, capsys):
     assert main(["list", "--library", str(library), "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 3
-    assert set(rows[0]) == {"clip_id", "task_id", "title", "tags", "model", "duration", "status", "error",
-                            "audio_path", "cover_path", "video_path"}
+    assert set(rows[0]) == {
+        "clip_id",
+        "task_id",
+        "title",
+        "tags",
+        "model",
+        "duration",
+        "status",
+        "error",
+        "audio_path",
+        "cover_path",
+        "video_path",
+    }
     music = [r for r in rows if r["task_id"] == task]
     assert all(r["status"] == "ready" and r["audio_path"].startswith(str(library)) for r in music)
     words = next(r for r in rows if r["task_id"] == lyrics)
@@ -75,16 +96,29 @@ def test_no_token_is_a_usage_error_saying_where_to_set_it(relay, tmp_path, capsy
 
 def test_bad_token_exits_2_without_printing_it(relay, tmp_path, capsys):
     task = relay.add_music_task()
-    code = main(["sync", "--library", str(tmp_path / "L"), "--base-url", relay.api_url,
-                 "--token", "wrong-secret", task])
+    code = main(
+        ["sync", "--library", str(tmp_path / "L"), "--base-url", relay.api_url, "--token", "wrong-secret", task]
+    )
     assert code == 2
     err = capsys.readouterr().err
     assert "token" in err.lower() and "wrong-secret" not in err
 
 
 def test_relay_down_exits_1(tmp_path, capsys):
-    code = main(["sync", "--library", str(tmp_path / "L"), "--base-url", "http://127.0.0.1:9",
-                 "--token", "t", "--timeout", "1", "abc"])
+    code = main(
+        [
+            "sync",
+            "--library",
+            str(tmp_path / "L"),
+            "--base-url",
+            "http://127.0.0.1:9",
+            "--token",
+            "t",
+            "--timeout",
+            "1",
+            "abc",
+        ]
+    )
     assert code == 1
     assert "127.0.0.1" in capsys.readouterr().err
 
@@ -115,10 +149,16 @@ def test_second_process_on_a_busy_library_waits_then_refuses(relay, tmp_path, mo
     library = tmp_path / "L"
     with Library(library, create=True) as lib:
         holder = subprocess.Popen(
-            [sys.executable, "-c",
-             "import sys, time; from suno_desktop.library.lock import LibraryLock; from pathlib import Path;"
-             f"l = LibraryLock(Path({str(lib.lock.path)!r})); l.acquire(); print('held', flush=True); time.sleep(30)"],
-            stdout=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                "-c",
+                "import sys, time; from suno_desktop.library.lock import LibraryLock; from pathlib import Path;"
+                f"l = LibraryLock(Path({str(lib.lock.path)!r})); l.acquire(); "
+                "print('held', flush=True); time.sleep(30)",
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         try:
             assert holder.stdout.readline().strip() == "held"
             code = main(sync_args(relay, library, relay.add_music_task(clips=1)))

@@ -22,12 +22,30 @@ WORDS = ("neon", "river", "echo", "glass", "night", "Ünïcode", "rain", "fire")
 
 def make_record(n: int, rng: random.Random) -> ClipRecord:
     return ClipRecord(
-        clip_id=f"clip-{n:05d}", task_id=f"task-{n // 2}", position=n % 2, kind="music",
-        title=f"{rng.choice(WORDS).title()} {rng.choice(WORDS)} {n}", tags=rng.choice(WORDS) + " pop",
-        lyrics="\n".join(" ".join(rng.choice(WORDS) for _ in range(4)) for _ in range(3)), description="",
-        model="chirp-v4", duration=float(rng.randint(30, 240)), created_at=None, relay_status="complete",
-        error="", audio_url="", image_url="", video_url="", state=ClipState.READY, audio_path=None,
-        cover_path=None, video_path=None, file_stem=None, tag_key=None, removed=False, updated_at=0.0,
+        clip_id=f"clip-{n:05d}",
+        task_id=f"task-{n // 2}",
+        position=n % 2,
+        kind="music",
+        title=f"{rng.choice(WORDS).title()} {rng.choice(WORDS)} {n}",
+        tags=rng.choice(WORDS) + " pop",
+        lyrics="\n".join(" ".join(rng.choice(WORDS) for _ in range(4)) for _ in range(3)),
+        description="",
+        model="chirp-v4",
+        duration=float(rng.randint(30, 240)),
+        created_at=None,
+        relay_status="complete",
+        error="",
+        audio_url="",
+        image_url="",
+        video_url="",
+        state=ClipState.READY,
+        audio_path=None,
+        cover_path=None,
+        video_path=None,
+        file_stem=None,
+        tag_key=None,
+        removed=False,
+        updated_at=0.0,
     )
 
 
@@ -118,8 +136,10 @@ def test_updates_arrivals_and_removals_while_searching(table):
     assert proxy.index(0, COL_TITLE).data() == "Plain"
 
     # new clips appear only when they match
-    arriving = [replace(make_record(1000, rng), title="Glass House"), replace(make_record(1001, rng), title="X",
-                                                                               tags="", lyrics="")]
+    arriving = [
+        replace(make_record(1000, rng), title="Glass House"),
+        replace(make_record(1001, rng), title="X", tags="", lyrics=""),
+    ]
     model.upsert(arriving)
     assert "clip-01000" in shown_ids(proxy) and "clip-01001" not in shown_ids(proxy)
     assert model.record_for("clip-01001") is not None and model.clip_count() == len(records) + 2
@@ -153,11 +173,31 @@ def rtext(rng, n=3):
 
 def make(n, rng):
     return ClipRecord(
-        clip_id=f"c{n:04d}", task_id="t", position=0, kind="music", title=rtext(rng), tags=rtext(rng),
-        lyrics=rtext(rng), description="", model="m", duration=float(rng.randint(1, 4)), created_at=None,
-        relay_status="complete", error="", audio_url="", image_url="", video_url="", state=ClipState.READY,
-        audio_path=None, cover_path=None, video_path=None, file_stem=None, tag_key=None, removed=False,
-        updated_at=0.0)
+        clip_id=f"c{n:04d}",
+        task_id="t",
+        position=0,
+        kind="music",
+        title=rtext(rng),
+        tags=rtext(rng),
+        lyrics=rtext(rng),
+        description="",
+        model="m",
+        duration=float(rng.randint(1, 4)),
+        created_at=None,
+        relay_status="complete",
+        error="",
+        audio_url="",
+        image_url="",
+        video_url="",
+        state=ClipState.READY,
+        audio_path=None,
+        cover_path=None,
+        video_path=None,
+        file_stem=None,
+        tag_key=None,
+        removed=False,
+        updated_at=0.0,
+    )
 
 
 def text(r):
@@ -215,7 +255,7 @@ def run(seed, steps=150):
             assert not cur.isValid(), cur.data(CLIP_ID_ROLE)
 
     try:
-        for step in range(steps):
+        for _step in range(steps):
             op = rng.choice(["filter", "filter", "sort", "upsert", "upsert", "remove", "select"])
             if op == "filter":
                 t = rng.choice(["", "a", "ab", "abc", "b", "bc", "c", "ca", " A ", "ba"])
@@ -243,8 +283,15 @@ def run(seed, steps=150):
                             continue
                         used.add(c)
                         if kind == "update":
-                            batch.append(replace(rec[c], title=rtext(rng), tags=rtext(rng), lyrics=rtext(rng),
-                                                 duration=float(rng.randint(1, 4))))
+                            batch.append(
+                                replace(
+                                    rec[c],
+                                    title=rtext(rng),
+                                    tags=rtext(rng),
+                                    lyrics=rtext(rng),
+                                    duration=float(rng.randint(1, 4)),
+                                )
+                            )
                         else:
                             batch.append(replace(rec[c], removed=True))
                 log.append(("upsert", [(r.clip_id, r.title, r.tags, r.lyrics, r.removed) for r in batch]))
@@ -266,7 +313,7 @@ def run(seed, steps=150):
                     if needle in text(r):
                         shown.add(r.clip_id)
             elif op == "remove":
-                ids = rng.sample(order, k=min(len(order), rng.randint(0, 3))) + ["nope"]
+                ids = [*rng.sample(order, k=min(len(order), rng.randint(0, 3))), "nope"]
                 log.append(("remove", ids))
                 model.remove_ids(ids)
                 for c in ids:
@@ -355,7 +402,9 @@ def test_painting_the_header_does_not_ask_every_selected_row(qtbot):
     CountingFlagsModel.flag_calls = 0
     view.horizontalHeader().viewport().update()
     qtbot.wait(50)  # the header repaints in the event loop
-    assert CountingFlagsModel.flag_calls < 1000  # the visible cells; Qt asks every row of every column otherwise: 24,000
+    assert (
+        CountingFlagsModel.flag_calls < 1000
+    )  # the visible cells; Qt asks every row of every column otherwise: 24,000
 
 
 def test_select_all_survives_a_search_and_a_sort(qtbot):
@@ -422,9 +471,11 @@ def test_many_task_rows_replaced_at_once_keep_order_search_and_selection(qtbot):
 
     rng = random.Random(3)
     clips = [make_record(n, rng) for n in range(6)]
-    tasks = [task_row(TaskRecord(f"t{n}", "MUSIC", "IN_PROGRESS", "", "40%", 1.0 + n, None, "", False, None))
-             for n in range(4)]
-    rows = [clips[0], tasks[0], clips[1], tasks[1], tasks[2], clips[2], tasks[3]] + clips[3:]
+    tasks = [
+        task_row(TaskRecord(f"t{n}", "MUSIC", "IN_PROGRESS", "", "40%", 1.0 + n, None, "", False, None))
+        for n in range(4)
+    ]
+    rows = [clips[0], tasks[0], clips[1], tasks[1], tasks[2], clips[2], tasks[3], *clips[3:]]
     model, proxy, view = table_over(rows)
     qtbot.addWidget(view)
     view.show()
@@ -432,8 +483,9 @@ def test_many_task_rows_replaced_at_once_keep_order_search_and_selection(qtbot):
     flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
     for clip_id in (clips[1].clip_id, tasks[3].clip_id, clips[4].clip_id):
         selection.select(proxy.index(model.row_of(clip_id), 0), flags)
-    selection.setCurrentIndex(proxy.index(model.row_of(clips[2].clip_id), 0),
-                              QItemSelectionModel.SelectionFlag.NoUpdate)
+    selection.setCurrentIndex(
+        proxy.index(model.row_of(clips[2].clip_id), 0), QItemSelectionModel.SelectionFlag.NoUpdate
+    )
     inserted = []
 
     def arrived(*_):
@@ -442,14 +494,24 @@ def test_many_task_rows_replaced_at_once_keep_order_search_and_selection(qtbot):
     proxy.rowsInserted.connect(arrived)
 
     def songs_of(task_n: int, title: str) -> list[ClipRecord]:
-        return [replace(clips[0], clip_id=f"t{task_n}-{k}", task_id=f"t{task_n}", title=f"{title} {k}")
-                for k in range(2)]
+        return [
+            replace(clips[0], clip_id=f"t{task_n}-{k}", task_id=f"t{task_n}", title=f"{title} {k}") for k in range(2)
+        ]
 
     model.upsert(songs_of(0, "Neon") + songs_of(2, "Glass") + songs_of(3, "Neon"))
 
     assert shown_ids(proxy) == [
-        clips[0].clip_id, "t0-0", "t0-1", clips[1].clip_id, tasks[1].clip_id, "t2-0", "t2-1",
-        clips[2].clip_id, "t3-0", "t3-1", *(c.clip_id for c in clips[3:]),
+        clips[0].clip_id,
+        "t0-0",
+        "t0-1",
+        clips[1].clip_id,
+        tasks[1].clip_id,
+        "t2-0",
+        "t2-1",
+        clips[2].clip_id,
+        "t3-0",
+        "t3-1",
+        *(c.clip_id for c in clips[3:]),
     ]
     assert inserted == []  # one layout change, not an insertion per task
     assert model.task_row_count() == 1 and model.clip_count() == len(clips) + 6
@@ -461,8 +523,10 @@ def test_many_task_rows_replaced_at_once_keep_order_search_and_selection(qtbot):
 
     proxy.set_filter_text("neon 1")
     assert shown_ids(proxy) == ["t0-1", "t3-1"]
-    model.upsert([replace(r, clip_id=r.clip_id + "x", task_id="t1") for r in songs_of(1, "Neon")]
-                 + [replace(songs_of(1, "Glass")[0], clip_id="t1-extra", task_id="t1")])
+    model.upsert(
+        [replace(r, clip_id=r.clip_id + "x", task_id="t1") for r in songs_of(1, "Neon")]
+        + [replace(songs_of(1, "Glass")[0], clip_id="t1-extra", task_id="t1")]
+    )
     # the new clips of the hidden task row appear where it was, the ones matching the search
     assert shown_ids(proxy) == ["t0-1", "t1-1x", "t3-1"]
     proxy.set_filter_text("")
@@ -480,8 +544,14 @@ def test_a_paint_asks_each_cell_once_and_gets_what_data_gives(qtbot):
     view.resize(900, 400)
     view.show()
     qtbot.waitExposed(view)
-    roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ForegroundRole,
-             Qt.ItemDataRole.FontRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole]
+    roles = [
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.ToolTipRole,
+    ]
     for row in (0, 7, 29):
         for column in range(proxy.columnCount()):
             index = proxy.index(row, column)

@@ -7,9 +7,9 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
-from PySide6.QtCore import QSize, Qt  # noqa: E402
-from PySide6.QtWidgets import (  # noqa: E402
+import pytest
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (  # noqa: E402
     QToolButton,
 )
 
-from suno_desktop.settings import Settings  # noqa: E402
-from suno_desktop.ui.add_tasks_dialog import AddTasksDialog  # noqa: E402
-from suno_desktop.ui.icons import APP_ICON_SIZES, app_icon, standard_icon  # noqa: E402
-from suno_desktop.ui.settings_dialog import SettingsDialog  # noqa: E402
-from suno_desktop.ui.welcome_dialog import WelcomeDialog  # noqa: E402
-from suno_desktop.ui.workers import WorkerPool  # noqa: E402
+from suno_desktop.settings import Settings
+from suno_desktop.ui.add_tasks_dialog import AddTasksDialog
+from suno_desktop.ui.icons import APP_ICON_SIZES, app_icon, standard_icon
+from suno_desktop.ui.settings_dialog import SettingsDialog
+from suno_desktop.ui.welcome_dialog import WelcomeDialog
+from suno_desktop.ui.workers import WorkerPool
 
 ID_A = "0b6f6a3e-6b1c-4f7e-9d2a-1c3b5e7f9a01"
 ID_B = "1c7a7b4f-7c2d-4a8f-8e3b-2d4c6f8a0b12"
@@ -335,8 +335,16 @@ def test_app_icon_has_every_size(qtbot):
 @pytest.mark.parametrize(
     "name",
     [
-        "list-add", "view-refresh", "document-save-as", "document-export", "edit-delete",
-        "preferences-system", "application-exit", "media-playback-start", "folder-open", "edit-copy",
+        "list-add",
+        "view-refresh",
+        "document-save-as",
+        "document-export",
+        "edit-delete",
+        "preferences-system",
+        "application-exit",
+        "media-playback-start",
+        "folder-open",
+        "edit-copy",
     ],
 )
 def test_standard_icons_are_never_blank(qtbot, name):

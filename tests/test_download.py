@@ -15,10 +15,12 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+from fault_servers import FaultyMediaServer
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
 from suno_desktop import __version__
+from suno_desktop.http_session import MAX_REDIRECTS, MediaSession
 from suno_desktop.media import download
 from suno_desktop.media.download import (
     DownloadCancelled,
@@ -28,13 +30,11 @@ from suno_desktop.media.download import (
     make_media_session,
     part_path,
 )
-from suno_desktop.http_session import MAX_REDIRECTS, MediaSession
 from suno_desktop.media.leading_tag import finish_mp3, id3_prefix
+from suno_desktop.media.response_headers import retry_after
 from suno_desktop.media.tagging import TagOptions, read_clip_id, write_id3_tags
 from suno_desktop.relay.model import Clip
 from suno_desktop.resources import resource_path
-
-from fault_servers import FaultyMediaServer
 
 DEMO = resource_path("demo")
 SONG = DEMO / "song-1.mp3"
@@ -65,8 +65,14 @@ def assert_nothing_left(folder: Path, target: Path) -> None:
 
 def test_happy_path_reports_progress_and_leaves_no_part_file(media_server, session, song_url, tmp_path):
     calls: list[tuple[int, int | None]] = []
-    result = download_file(session, song_url, tmp_path / "song.mp3", chunk_size=16 * 1024,
-                           progress=lambda done, total: calls.append((done, total)), **QUICK)
+    result = download_file(
+        session,
+        song_url,
+        tmp_path / "song.mp3",
+        chunk_size=16 * 1024,
+        progress=lambda done, total: calls.append((done, total)),
+        **QUICK,
+    )
     assert result.path == tmp_path / "song.mp3"
     assert result.path.read_bytes() == SONG.read_bytes()
     assert result.size == SONG.stat().st_size
@@ -88,7 +94,9 @@ def test_short_body_is_detected_against_content_length(media_server, session, so
         download_file(session, song_url, tmp_path / "song.mp3", attempts=1, **QUICK)
     assert re.fullmatch(
         r"The download of 127\.0\.0\.1:\d+/media/song\.mp3 was cut off after 72\.4 kB of 144\.8 kB"
-        r" \(1 attempt\); it will be retried\.", caught.value.message)
+        r" \(1 attempt\); it will be retried\.",
+        caught.value.message,
+    )
     assert_nothing_left(tmp_path, tmp_path / "song.mp3")
 
 
@@ -213,7 +221,7 @@ def test_redirect_loops_stop(media_server, session, tmp_path):
 @pytest.mark.parametrize("location", ["file:///etc/passwd", "ftp://127.0.0.1/song.mp3", "javascript:alert(1)"])
 def test_redirect_to_a_non_http_address_is_refused(media_server, session, tmp_path, location):
     url = media_server.add_redirect("/evil", location)
-    with pytest.raises(UnsafeURL, match="redirected to a .* address; only http and https are allowed"):
+    with pytest.raises(UnsafeURL, match=r"redirected to a .* address; only http and https are allowed"):
         download_file(session, url, tmp_path / "x.mp3", **QUICK)
     assert_nothing_left(tmp_path, tmp_path / "x.mp3")
 
@@ -265,20 +273,27 @@ def test_with_a_proxy_configured_requests_reads_the_environment(no_proxy_environ
         assert session.trust_env is True and session.verify is True
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("2", 2.0), (" 7 ", 7.0), ("3600", download.MAX_RETRY_DELAY), ("soon", None), ("", None),
-    ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0),  # in the past: at once
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2", 2.0),
+        (" 7 ", 7.0),
+        ("3600", download.MAX_RETRY_DELAY),
+        ("soon", None),
+        ("", None),
+        ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0),  # in the past: at once
+    ],
+)
 def test_retry_after_in_both_forms(value, expected):
     response = requests.Response()
     response.headers["Retry-After"] = value
-    assert download._retry_after(response) == expected
+    assert retry_after(response, download.MAX_RETRY_DELAY) == expected
 
 
 def test_retry_after_as_a_date_to_come():
     response = requests.Response()
     response.headers["Retry-After"] = email.utils.formatdate(time.time() + 10, usegmt=True)
-    assert 8 <= download._retry_after(response) <= 10
+    assert 8 <= retry_after(response, download.MAX_RETRY_DELAY) <= 10
 
 
 @pytest.mark.parametrize("url", ["ftp://127.0.0.1/song.mp3", "file:///etc/passwd", "/relative/path.mp3", ""])
@@ -334,7 +349,10 @@ def test_session_defaults_ask_for_the_stored_bytes(media_server, session, song_u
 def test_connections_are_kept_alive(media_server, session, song_url, tmp_path):
     opened = []
     track = media_server._track
-    media_server._track = lambda connection, alive: (opened.append(connection) if alive else None, track(connection, alive))
+    media_server._track = lambda connection, alive: (
+        opened.append(connection) if alive else None,
+        track(connection, alive),
+    )
     for index in range(5):
         download_file(session, song_url, tmp_path / f"song-{index}.mp3", **QUICK)
     assert len(media_server.requests) == 5
@@ -440,8 +458,9 @@ def test_cancel_removes_the_part_file(media_server, session, tmp_path):
             cancel.set()
 
     with pytest.raises(DownloadCancelled, match="was cancelled"):
-        download_file(session, url, tmp_path / "big.bin", progress=progress, cancel=cancel,
-                      chunk_size=64 * 1024, **QUICK)
+        download_file(
+            session, url, tmp_path / "big.bin", progress=progress, cancel=cancel, chunk_size=64 * 1024, **QUICK
+        )
     assert_nothing_left(tmp_path, tmp_path / "big.bin")
 
 
@@ -469,9 +488,12 @@ def test_full_disk_is_a_clear_error(media_server, session, song_url, tmp_path, m
 
 def test_concurrent_downloads_share_one_session(media_server, session, tmp_path):
     sources = {
-        "song-1.mp3": DEMO / "song-1.mp3", "song-2.mp3": DEMO / "song-2.mp3",
-        "song-3.mp3": DEMO / "song-3.mp3", "video-1.mp4": DEMO / "video-1.mp4",
-        "cover-1.jpg": DEMO / "cover-1.jpg", "cover-2.png": DEMO / "cover-2.png",
+        "song-1.mp3": DEMO / "song-1.mp3",
+        "song-2.mp3": DEMO / "song-2.mp3",
+        "song-3.mp3": DEMO / "song-3.mp3",
+        "video-1.mp4": DEMO / "video-1.mp4",
+        "cover-1.jpg": DEMO / "cover-1.jpg",
+        "cover-2.png": DEMO / "cover-2.png",
     }
     urls = {name: media_server.add(f"/m/{name}", path, "application/octet-stream") for name, path in sources.items()}
     generated = {f"gen-{i}.bin": (3_000_000 + i, i) for i in range(6)}
@@ -486,7 +508,7 @@ def test_concurrent_downloads_share_one_session(media_server, session, tmp_path)
     def fetch(name: str) -> None:
         try:
             results[name] = download_file(session, urls[name], tmp_path / name, **QUICK).path
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=fetch, args=(name,)) for name in urls]
@@ -542,8 +564,9 @@ def test_big_download_keeps_memory_flat(media_server, session, tmp_path):
 def test_before_commit_sees_the_whole_body_once_after_a_resume(media_server, session, song_url, tmp_path):
     media_server.inject_fault("/media/song.mp3", "cut")
     seen: list[bytes] = []
-    result = download_file(session, song_url, tmp_path / "song.mp3",
-                           before_commit=lambda part: seen.append(part.read_bytes()), **QUICK)
+    result = download_file(
+        session, song_url, tmp_path / "song.mp3", before_commit=lambda part: seen.append(part.read_bytes()), **QUICK
+    )
     assert result.resumed and seen == [SONG.read_bytes()]
 
 
@@ -551,8 +574,9 @@ def test_before_commit_sees_only_the_new_body_when_the_download_starts_over(medi
     media_server.range_support = False
     media_server.inject_fault("/media/song.mp3", "cut")
     seen: list[bytes] = []
-    result = download_file(session, song_url, tmp_path / "song.mp3",
-                           before_commit=lambda part: seen.append(part.read_bytes()), **QUICK)
+    result = download_file(
+        session, song_url, tmp_path / "song.mp3", before_commit=lambda part: seen.append(part.read_bytes()), **QUICK
+    )
     assert not result.resumed and seen == [SONG.read_bytes()]
 
 
@@ -562,13 +586,16 @@ def test_a_resumed_download_tagged_before_commit_reads_back_with_mutagen(media_s
     clip = Clip(clip_id="clip-1", task_id="task-1", title="Midnight Drive", status="complete", audio_url=song_url)
     target = tmp_path / "song.mp3"
     result = download_file(
-        session, song_url, target, **QUICK,
+        session,
+        song_url,
+        target,
+        **QUICK,
         before_commit=lambda part: write_id3_tags(part, clip, TagOptions(), None, name=target.name),
     )
     assert result.resumed and result.size == SONG.stat().st_size  # the body's size, as served
     tags = ID3(target)
     assert tags["TIT2"].text == ["Midnight Drive"] and read_clip_id(target) == "clip-1"
-    assert target.read_bytes()[tags.size:] == SONG.read_bytes()
+    assert target.read_bytes()[tags.size :] == SONG.read_bytes()
     assert MP3(target).info.length == pytest.approx(MP3(SONG).info.length)
 
 
@@ -595,7 +622,11 @@ def test_a_resumed_download_with_a_leading_tag_reads_back_with_mutagen(media_ser
     target = tmp_path / "song.mp3"
     prefix = id3_prefix(clip, TagOptions(), None)
     result = download_file(
-        session, song_url, target, prefix=prefix, **QUICK,
+        session,
+        song_url,
+        target,
+        prefix=prefix,
+        **QUICK,
         before_commit=lambda part: finish_mp3(part, len(prefix), clip, TagOptions(), None, name=target.name),
     )
     assert result.resumed and target.read_bytes() == prefix + SONG.read_bytes()
@@ -643,13 +674,15 @@ def test_written_data_is_flushed_behind_in_windows(media_server, session, tmp_pa
     monkeypatch.setattr(download, "_fadvise", fadvise)
     result = download_file(session, url, tmp_path / "big.bin", chunk_size=64 * 1024, **QUICK)
     assert result.size == size
-    assert hashlib.sha256(result.path.read_bytes()).hexdigest() == hashlib.sha256(
-        requests.get(url, timeout=5).content).hexdigest()
+    assert (
+        hashlib.sha256(result.path.read_bytes()).hexdigest()
+        == hashlib.sha256(requests.get(url, timeout=5).content).hexdigest()
+    )
     assert len(calls) == 5 and {advice for _, _, advice in calls} == {os.POSIX_FADV_DONTNEED}
     ends = [offset + length for offset, length, _ in calls]
     assert ends == [n * download.FLUSH_BEHIND_BYTES for n in range(1, 6)]
     # each call also covers the window before it, written back by then, so it leaves the cache
-    assert [offset for offset, _, _ in calls] == [0, 0] + ends[:3]
+    assert [offset for offset, _, _ in calls] == [0, 0, *ends[:3]]
 
 
 def test_without_fadvise_the_fsync_does_it_all(media_server, session, song_url, tmp_path, monkeypatch):

@@ -1,10 +1,20 @@
-from datetime import datetime, timezone
+import re
+import unicodedata
+from datetime import UTC, datetime
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from suno_desktop.library.filenames import (
+    COUNTER_BYTES,
     DEFAULT_TEMPLATE,
     MAX_STEM_BYTES,
+    MAX_SUFFIX_BYTES,
+    NAME_MAX_BYTES,
+    PART_AFFIX_BYTES,
+    STEM_BYTES_LIMIT,
+    TEMPLATE_FIELDS,
     TemplateError,
     render_stem,
     sanitize_component,
@@ -29,8 +39,22 @@ def test_two_clips_of_a_task_never_collide():
 
 @pytest.mark.parametrize(
     "title",
-    ["../../etc/passwd", "a/b\\c", "..", ".", "...", "   ", "", "\x00\x01\x1f", "con", "NUL.txt",
-     "COM1", "lpt9", "trailing. . .", "what? <yes>: \"no\" | *"],
+    [
+        "../../etc/passwd",
+        "a/b\\c",
+        "..",
+        ".",
+        "...",
+        "   ",
+        "",
+        "\x00\x01\x1f",
+        "con",
+        "NUL.txt",
+        "COM1",
+        "lpt9",
+        "trailing. . .",
+        'what? <yes>: "no" | *',
+    ],
 )
 def test_hostile_titles_give_one_safe_component(title):
     stem = render_stem(DEFAULT_TEMPLATE, clip(title=title))
@@ -58,7 +82,7 @@ def test_empty_everything_falls_back():
 
 
 def test_template_fields_and_errors():
-    c = clip(tags="punk", model="chirp-v4", created_at=datetime(2024, 12, 9, tzinfo=timezone.utc))
+    c = clip(tags="punk", model="chirp-v4", created_at=datetime(2024, 12, 9, tzinfo=UTC))
     assert render_stem("{date} - {title} ({model}) {short_id}", c) == "2024-12-09 - City Lights (chirp-v4) a06015d0"
     with pytest.raises(TemplateError, match="unknown field"):
         validate_template("{artist} {short_id}")
@@ -72,21 +96,6 @@ def test_template_fields_and_errors():
 
 # --------------------------------------------------------------------------- long names
 
-import re
-import unicodedata
-import uuid
-
-from hypothesis import HealthCheck, assume, given, settings
-from hypothesis import strategies as st
-
-from suno_desktop.library.filenames import (
-    COUNTER_BYTES,
-    MAX_SUFFIX_BYTES,
-    NAME_MAX_BYTES,
-    PART_AFFIX_BYTES,
-    STEM_BYTES_LIMIT,
-    TEMPLATE_FIELDS,
-)
 
 OTHER_CLIP_ID = "a6bd6a70-4cde-4f06-a80b-7f199f7dd92e"
 FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f\ud800-\udfff]')
@@ -97,7 +106,7 @@ RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
 
 def full_name_bytes(stem, suffix=".jpeg", counter=" (99)"):
     """The longest name a download of *stem* can take on disk: the ``.part`` file of a duplicate."""
-    return len(f".{stem}{counter}{suffix}.part".encode("utf-8"))
+    return len(f".{stem}{counter}{suffix}.part".encode())
 
 
 def test_budget_arithmetic():
@@ -130,8 +139,15 @@ def test_names_that_fit_are_unchanged():
 
 @pytest.mark.parametrize(
     "unit",
-    ["q\u0323\u0301", "👨\u200d👩\u200d👧\u200d👦", "🇯🇵", "🏳\ufe0f\u200d🌈", "👍🏽", "1\ufe0f\u20e3",
-     "🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"],
+    [
+        "q\u0323\u0301",
+        "👨\u200d👩\u200d👧\u200d👦",
+        "🇯🇵",
+        "🏳\ufe0f\u200d🌈",
+        "👍🏽",
+        "1\ufe0f\u20e3",
+        "🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f",
+    ],
 )
 def test_titles_are_cut_between_grapheme_clusters(unit):
     for pad in range(4):  # every offset of the cut within the cluster
@@ -168,13 +184,63 @@ def test_reserved_prefix_and_edges_stay_within_the_limit():
 # --------------------------------------------------------------------------- property test
 
 HOSTILE = [
-    "A" * 240, "x" * 90, "夜のドライブ" * 6, "城市之光" * 20, "노래 " * 10, "\u1100\u1161\u11a8",
-    "👨\u200d👩\u200d👧\u200d👦", "🏳\ufe0f\u200d🌈", "🇯🇵🇫🇷", "🇺", "👍🏽", "1\ufe0f\u20e3", "\u200d", "\ufe0f",
-    "e\u0301", "\u0301", "\u0323\u0302", "q\u0307\u0323", "\u093f", "\u20e3",
-    "مرحبا بالعالم", "שלום עולם", "\u202e", "\u202d", "\u200e", "\u200f", "\u2066", "\u2069",
-    "\x00", "\x1b", "\x7f", "\x85", "\t", "\n", "\r\n", "\ud800", "\udfff",
-    "CON", "con", "NUL.txt", "COM1", "lpt¹", "AUX.", "CONIN$",
-    "/", "\\", "..", ".", "...", " ", "  ", ":", "*", "?", '"', "<>", "|",
+    "A" * 240,
+    "x" * 90,
+    "夜のドライブ" * 6,
+    "城市之光" * 20,
+    "노래 " * 10,
+    "\u1100\u1161\u11a8",
+    "👨\u200d👩\u200d👧\u200d👦",
+    "🏳\ufe0f\u200d🌈",
+    "🇯🇵🇫🇷",
+    "🇺",
+    "👍🏽",
+    "1\ufe0f\u20e3",
+    "\u200d",
+    "\ufe0f",
+    "e\u0301",
+    "\u0301",
+    "\u0323\u0302",
+    "q\u0307\u0323",
+    "\u093f",
+    "\u20e3",
+    "مرحبا بالعالم",
+    "שלום עולם",
+    "\u202e",
+    "\u202d",
+    "\u200e",
+    "\u200f",
+    "\u2066",
+    "\u2069",
+    "\x00",
+    "\x1b",
+    "\x7f",
+    "\x85",
+    "\t",
+    "\n",
+    "\r\n",
+    "\ud800",
+    "\udfff",
+    "CON",
+    "con",
+    "NUL.txt",
+    "COM1",
+    "lpt¹",
+    "AUX.",
+    "CONIN$",
+    "/",
+    "\\",
+    "..",
+    ".",
+    "...",
+    " ",
+    "  ",
+    ":",
+    "*",
+    "?",
+    '"',
+    "<>",
+    "|",
 ]
 piece = st.sampled_from(HOSTILE) | st.text(max_size=8)
 repeated = st.tuples(piece, st.integers(1, 60)).map(lambda t: t[0] * t[1])
@@ -200,13 +266,13 @@ def templates(draw):
 def clip_pairs(draw):
     ids = draw(st.lists(st.uuids(), min_size=2, max_size=2, unique=True))
     assume(ids[0].hex[:8] != ids[1].hex[:8])  # 8 hex digits are all {short_id} promises
-    kw = dict(
-        task_id=str(draw(st.uuids())),
-        title=draw(hostile_text | long_text),
-        tags=draw(hostile_text),
-        model=draw(st.sampled_from(["", "chirp-v4", "CON", "../x", "m" * 200])),
-        created_at=draw(st.none() | st.datetimes(timezones=st.just(timezone.utc))),
-    )
+    kw = {
+        "task_id": str(draw(st.uuids())),
+        "title": draw(hostile_text | long_text),
+        "tags": draw(hostile_text),
+        "model": draw(st.sampled_from(["", "chirp-v4", "CON", "../x", "m" * 200])),
+        "created_at": draw(st.none() | st.datetimes(timezones=st.just(UTC))),
+    }
     return tuple(Clip(clip_id=str(i), **kw) for i in ids)
 
 

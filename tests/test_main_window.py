@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from pathlib import Path
 
@@ -25,8 +26,13 @@ def make_window(qtbot, tmp_path, relay):
 
     def make(*, token="test-token", base_url=None, library_dir=None, jobs=4):
         store = SettingsStore(tmp_path / "config", use_keyring=False)
-        settings = Settings(base_url=base_url or relay.api_url, token=token, jobs=jobs, poll_interval=0.05,
-                            library=str(library_dir or tmp_path / "Library"))
+        settings = Settings(
+            base_url=base_url or relay.api_url,
+            token=token,
+            jobs=jobs,
+            poll_interval=0.05,
+            library=str(library_dir or tmp_path / "Library"),
+        )
         store.save(settings)
         library = Library(settings.library_dir, create=True)
         window = MainWindow(library, settings, store)
@@ -91,8 +97,11 @@ def test_add_tasks_dialog_fetches_downloads_and_tags(qtbot, make_window, relay):
 def test_sort_and_filter(qtbot, make_window, relay):
     window, _ = synced_window(qtbot, make_window, relay, tasks=3)
     header = window.table.horizontalHeader()
-    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
-                     pos=QPoint(header.sectionViewportPosition(COL_TITLE) + 10, header.height() // 2))
+    qtbot.mouseClick(
+        header.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=QPoint(header.sectionViewportPosition(COL_TITLE) + 10, header.height() // 2),
+    )
     titles = [window.proxy.index(r, COL_TITLE).data() for r in range(rows(window))]
     assert titles == sorted(titles) or titles == sorted(titles, reverse=True)
     window.proxy.sort(COL_TITLE, Qt.SortOrder.DescendingOrder)
@@ -107,8 +116,9 @@ def test_sort_and_filter(qtbot, make_window, relay):
     assert rows(window) == 6
     window.search.clear()
     table = window.table
-    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton,
-                     pos=table.visualRect(window.proxy.index(2, COL_TITLE)).center())
+    qtbot.mouseClick(
+        table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(window.proxy.index(2, COL_TITLE)).center()
+    )
     assert window.detail.record.clip_id == window.proxy.index(2, 0).data(CLIP_ID_ROLE)
     assert window.remove_action.isEnabled()
     qtbot.keyClicks(window.search, "no such song")
@@ -121,8 +131,10 @@ def test_actions_follow_a_selection_the_search_empties(qtbot, make_window, relay
     window, _ = synced_window(qtbot, make_window, relay, tasks=2)
     proxy, selection = window.proxy, window.table.selectionModel()
     titles = [proxy.index(r, COL_TITLE).data() for r in range(proxy.rowCount())]
-    selection.select(proxy.index(titles.index("Song 1"), 0),
-                     QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+    selection.select(
+        proxy.index(titles.index("Song 1"), 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
     selection.setCurrentIndex(proxy.index(titles.index("Song 0"), 0), QItemSelectionModel.SelectionFlag.NoUpdate)
     assert window.remove_action.isEnabled()
     qtbot.keyClicks(window.search, "style0")
@@ -212,8 +224,12 @@ def test_double_click_plays_and_position_advances(qtbot, make_window, relay):
     # Enter on a row plays it
     table.selectRow(0)
     qtbot.keyClick(table, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.player.current_clip_id == window.proxy.index(0, 0).data(CLIP_ID_ROLE)
-                    and window.player.is_playing, timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: (
+            window.player.current_clip_id == window.proxy.index(0, 0).data(CLIP_ID_ROLE) and window.player.is_playing
+        ),
+        timeout=WAIT,
+    )
 
 
 def test_settings_change_persists(qtbot, make_window, relay, tmp_path):
@@ -305,8 +321,13 @@ def test_dropping_text_with_task_ids_opens_the_add_dialog(qtbot, make_window, re
     window = make_window()
     mime = QMimeData()
     mime.setText('{"task_id": "ba46ad15-07ce-41a6-b68d-196321dc00d5"}')
-    event = QDropEvent(window.rect().center().toPointF(), Qt.DropAction.CopyAction, mime,
-                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        window.rect().center().toPointF(),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     window.dropEvent(event)
     qtbot.waitUntil(lambda: window.findChild(QPlainTextEdit, "taskIdsEdit") is not None)
     assert "ba46ad15" in window.findChild(QPlainTextEdit, "taskIdsEdit").toPlainText()
@@ -322,7 +343,7 @@ def test_event_loop_stays_responsive_during_a_large_sync(qtbot, make_window, rel
     window.controller.add_tasks(ids)
     qtbot.waitUntil(lambda: all_ready(window, 200), timeout=60_000)
     timer.stop()
-    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
     assert len(ticks) > 10
     assert max(gaps) < 0.5, f"the GUI thread was blocked for {max(gaps):.2f} s"
 
@@ -363,11 +384,16 @@ def test_window_waits_while_another_process_syncs_the_library(qtbot, make_window
     monkeypatch.setattr(controller_module, "LOCK_RETRY_MS", 200)
     window = make_window()
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import time; from pathlib import Path; from suno_desktop.library.lock import LibraryLock;"
-         f"l = LibraryLock(Path({str(window.library.lock.path)!r})); l.acquire(); print('held', flush=True);"
-         "time.sleep(30)"],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import time; from pathlib import Path; from suno_desktop.library.lock import LibraryLock;"
+            f"l = LibraryLock(Path({str(window.library.lock.path)!r})); l.acquire(); print('held', flush=True);"
+            "time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         messages = []

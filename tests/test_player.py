@@ -13,15 +13,15 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtGui import QPixmap  # noqa: E402
-from PySide6.QtWidgets import QLabel, QSlider, QToolButton  # noqa: E402
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QLabel, QSlider, QToolButton
 
-from suno_desktop.playback import player as player_module  # noqa: E402
-from suno_desktop.playback.player import DEFAULT_VOLUME, NO_OUTPUT_NOTICE, Player  # noqa: E402
-from suno_desktop.ui.player_bar import PlayerBar  # noqa: E402
-from suno_desktop.ui.time_formats import format_time  # noqa: E402
-from suno_desktop.ui.video_view import NO_VIDEO, VideoView  # noqa: E402
+from suno_desktop.playback import player as player_module
+from suno_desktop.playback.player import DEFAULT_VOLUME, NO_OUTPUT_NOTICE, Player
+from suno_desktop.ui.player_bar import PlayerBar
+from suno_desktop.ui.time_formats import format_time
+from suno_desktop.ui.video_view import NO_VIDEO, VideoView
 
 DEMO = Path(__file__).resolve().parents[1] / "resources" / "demo"
 WAIT_MS = 10_000

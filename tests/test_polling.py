@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import copy
-import json
 import errno
+import json
 
 from relay_doc_examples import GET_EXAMPLE
 
@@ -32,15 +32,22 @@ def test_each_wait_is_longer_up_to_the_ceiling_and_news_starts_over():
 
 
 def test_a_round_keeps_only_tasks_the_relay_is_still_working_on():
-    done, running, failed = task("t-done", "SUCCESS"), task("t-run", "IN_PROGRESS"), task("t-bad", "FAILURE", "no credits")
+    done, running, failed = (
+        task("t-done", "SUCCESS"),
+        task("t-run", "IN_PROGRESS"),
+        task("t-bad", "FAILURE", "no credits"),
+    )
     result = FetchResult(
         tasks={t.task_id: t for t in (done, running, failed)},
-        not_found=["t-unknown"], malformed={"t-odd": "The relay's answer has no clips list."},
+        not_found=["t-unknown"],
+        malformed={"t-odd": "The relay's answer has no clips list."},
     )
     poll = PollRound(["t-done", "t-run", "t-bad", "t-unknown", "t-odd"], result)
     assert poll.still_pending == ["t-run"]
     assert poll.failed_tasks == {
-        "t-unknown": NOT_FOUND_REASON, "t-odd": "The relay's answer has no clips list.", "t-bad": "no credits",
+        "t-unknown": NOT_FOUND_REASON,
+        "t-odd": "The relay's answer has no clips list.",
+        "t-bad": "no credits",
     }
     assert poll.changed_clips == {c.clip_id for t in (done, running, failed) for c in t.clips}
     lost = PollRound(["t-run", "t-odd"], FetchResult(), failed=True)  # the relay could not be asked

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import operator
 import socket
 import threading
 import time
@@ -161,19 +163,19 @@ def test_120_ids_take_three_posts_of_at_most_50(relay, client):
     posts = api_calls(relay, "POST")
     assert len(posts) == 3 and api_calls(relay, "GET") == []
     assert [len(p.json_body["ids"]) for p in posts] == [50, 50, 20]
-    assert sum((p.json_body["ids"] for p in posts), []) == ids
+    assert functools.reduce(operator.iadd, (p.json_body["ids"] for p in posts), []) == ids
 
 
 def test_falls_back_to_get_when_there_is_no_batch_route(relay, client):
     relay.batch_enabled = False
     ids = [relay.add_music_task(clips=1) for _ in range(3)]
     missing = str(uuid.uuid4())
-    assert set(client.fetch_tasks(ids + [missing])) == set(ids)
+    assert set(client.fetch_tasks([*ids, missing])) == set(ids)
     assert set(client.fetch_tasks(ids)) == set(ids)
     assert not client.batch_supported
     posts, gets = api_calls(relay, "POST"), api_calls(relay, "GET")
     assert len(posts) == 1  # the 405 is learnt once, not per call
-    assert sorted(r.path for r in gets) == sorted([f"/suno/fetch/{i}" for i in ids + [missing] + ids])
+    assert sorted(r.path for r in gets) == sorted([f"/suno/fetch/{i}" for i in [*ids, missing, *ids]])
 
 
 # ----------------------------------------------------------------------------- retries and faults
@@ -212,9 +214,8 @@ def test_persistent_proxy_error_page_is_a_clear_unavailable_error(relay, client)
 def test_persistent_rate_limit_says_so(relay):
     task_id = relay.add_music_task()
     relay.inject_fault("429", times=2)
-    with RelayClient(relay.api_url, TOKEN, retries=1, backoff=0.01) as quick:
-        with pytest.raises(RelayUnavailable) as caught:
-            quick.fetch_task(task_id)
+    with RelayClient(relay.api_url, TOKEN, retries=1, backoff=0.01) as quick, pytest.raises(RelayUnavailable) as caught:
+        quick.fetch_task(task_id)
     assert "HTTP 429" in str(caught.value) and "wait" in str(caught.value)
 
 
@@ -271,17 +272,21 @@ def test_relay_down_is_unavailable():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    with RelayClient(f"http://127.0.0.1:{port}", TOKEN, retries=1, backoff=0.01) as lonely:
-        with pytest.raises(RelayUnavailable) as caught:
-            lonely.fetch_tasks([str(uuid.uuid4())])
+    with (
+        RelayClient(f"http://127.0.0.1:{port}", TOKEN, retries=1, backoff=0.01) as lonely,
+        pytest.raises(RelayUnavailable) as caught,
+    ):
+        lonely.fetch_tasks([str(uuid.uuid4())])
     message = str(caught.value)
     assert f"127.0.0.1:{port}" in message and "refused the connection" in message
 
 
 def test_wrong_base_url_says_to_check_it(relay):
-    with RelayClient(relay.api_url + "/suno/fetch", TOKEN, retries=0) as misconfigured:
-        with pytest.raises(RelayResponseError) as caught:
-            misconfigured.fetch_task(str(uuid.uuid4()))
+    with (
+        RelayClient(relay.api_url + "/suno/fetch", TOKEN, retries=0) as misconfigured,
+        pytest.raises(RelayResponseError) as caught,
+    ):
+        misconfigured.fetch_task(str(uuid.uuid4()))
     assert "HTTP 404" in str(caught.value) and "relay URL" in str(caught.value)
 
 
@@ -295,9 +300,8 @@ def test_check_connection_ok(relay, client):
 
 
 def test_check_connection_with_bad_token(relay):
-    with RelayClient(relay.api_url, "nope", retries=0) as bad_client:
-        with pytest.raises(AuthError):
-            bad_client.check_connection()
+    with RelayClient(relay.api_url, "nope", retries=0) as bad_client, pytest.raises(AuthError):
+        bad_client.check_connection()
 
 
 def test_check_connection_to_an_html_page(relay, client):
@@ -370,7 +374,7 @@ def test_one_client_shared_by_many_threads(relay, client):
             for _ in range(5):
                 results.append(client.fetch_tasks(chunk))
                 client.fetch_task(chunk[0])
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=worker, args=(ids[i : i + 5],)) for i in range(0, 20, 5)]

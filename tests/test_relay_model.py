@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
+from relay_doc_examples import GET_EXAMPLE, POST_EXAMPLE
 
 from suno_desktop.relay.errors import MalformedResponse
 from suno_desktop.relay.model import parse_duration, parse_task, parse_time
-
-from relay_doc_examples import GET_EXAMPLE, POST_EXAMPLE
 
 
 def _flat_clip(**overrides):
@@ -63,7 +62,7 @@ def test_get_example_flat_shape_parses():
     assert first.audio_url == f"https://cdn1.suno.ai/{CLIP_ID}.mp3"
     assert first.image_url == f"https://cdn2.suno.ai/image_large_{CLIP_ID}.jpeg"
     assert first.video_url == f"https://cdn1.suno.ai/{CLIP_ID}.mp4"
-    assert first.created_at == datetime(2024, 12, 9, 4, 13, 19, tzinfo=timezone.utc)
+    assert first.created_at == datetime(2024, 12, 9, 4, 13, 19, tzinfo=UTC)
     assert first.description == "" and first.error_message == ""
 
 
@@ -89,7 +88,7 @@ def test_post_example_nested_shape_parses():
 
 
 def test_nulls_everywhere_give_empty_fields():
-    clip = {key: None for key in _flat_clip()}
+    clip = dict.fromkeys(_flat_clip())
     clip.update(id=CLIP_ID, metadata=None)
     raw = {
         "task_id": TASK_ID, "action": None, "status": None, "fail_reason": None, "submit_time": None,
@@ -106,8 +105,12 @@ def test_nulls_everywhere_give_empty_fields():
 
 
 def test_nested_metadata_full_of_nulls():
-    clip = {"id": CLIP_ID, "title": None, "status": "complete", "metadata": {
-        "tags": None, "prompt": None, "duration": None, "error_type": None, "error_message": None}}
+    clip = {
+        "id": CLIP_ID,
+        "title": None,
+        "status": "complete",
+        "metadata": {"tags": None, "prompt": None, "duration": None, "error_type": None, "error_message": None},
+    }
     (parsed,) = parse_task(_task([clip])).clips
     assert parsed.tags == "" and parsed.lyrics == "" and parsed.duration is None
 
@@ -131,15 +134,15 @@ def test_duration_in_every_form(value, expected):
 
 def test_create_time_string_and_created_at_iso():
     (flat,) = parse_task(_task([_flat_clip(create_time="1733717599")])).clips
-    assert flat.created_at == datetime(2024, 12, 9, 4, 13, 19, tzinfo=timezone.utc)
+    assert flat.created_at == datetime(2024, 12, 9, 4, 13, 19, tzinfo=UTC)
     nested = {"id": CLIP_ID, "status": "complete", "created_at": "2024-05-20T07:56:26.123Z"}
     (parsed,) = parse_task(_task([nested])).clips
-    assert parsed.created_at == datetime(2024, 5, 20, 7, 56, 26, 123000, tzinfo=timezone.utc)
+    assert parsed.created_at == datetime(2024, 5, 20, 7, 56, 26, 123000, tzinfo=UTC)
     offset = {"id": CLIP_ID, "created_at": "2024-05-20T09:56:26+02:00"}
     (parsed,) = parse_task(_task([offset])).clips
-    assert parsed.created_at == datetime(2024, 5, 20, 7, 56, 26, tzinfo=timezone.utc)
+    assert parsed.created_at == datetime(2024, 5, 20, 7, 56, 26, tzinfo=UTC)
     assert parse_time("not a date") is None and parse_time(0) is None
-    assert parse_time(1733717599000) == datetime(2024, 12, 9, 4, 13, 19, tzinfo=timezone.utc)  # ms
+    assert parse_time(1733717599000) == datetime(2024, 12, 9, 4, 13, 19, tzinfo=UTC)  # ms
 
 
 def test_lyrics_task_is_one_lyrics_entry():
@@ -243,7 +246,7 @@ def test_camel_complete_clip_is_normalised():
     assert clip.image_url == "https://cdn2.suno.ai/image_x.jpeg" and clip.video_url == ""
     assert (clip.title, clip.tags, clip.lyrics, clip.model) == ("Title", "tags", "[Verse]\nLyrics", "chirp-v4")
     assert clip.duration == 198.44 and clip.description == ""
-    assert clip.created_at == datetime(2024, 12, 9, 4, 13, 19, 123000, tzinfo=timezone.utc)
+    assert clip.created_at == datetime(2024, 12, 9, 4, 13, 19, 123000, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("status", ["NOT_START", "SUBMITTED", "QUEUED", "IN_PROGRESS"])
@@ -288,7 +291,7 @@ def test_camel_unknown_task_status_leaves_the_clip_undecided():
 
 
 def test_camel_nulls_everywhere():
-    clip = {key: None for key in _camel_clip()}
+    clip = dict.fromkeys(_camel_clip())
     clip["id"] = CLIP_ID
     raw = {"task_id": TASK_ID, "action": None, "status": "SUCCESS", "fail_reason": None, "submit_time": None,
            "start_time": None, "finish_time": None, "progress": None, "url": None, "data": [clip]}  # fmt: skip
@@ -311,18 +314,20 @@ def test_camel_clip_with_only_some_camel_keys_is_still_camel():
 
 
 @pytest.mark.parametrize(("value", "expected"), [
-    (CREATE_MS, datetime(2024, 12, 9, 4, 13, 19, 123000, tzinfo=timezone.utc)),
-    (str(CREATE_MS), datetime(2024, 12, 9, 4, 13, 19, 123000, tzinfo=timezone.utc)),
-    (86_400_000, datetime(1970, 1, 2, tzinfo=timezone.utc)),  # small, still milliseconds
-    ("2024-12-09T04:13:19Z", datetime(2024, 12, 9, 4, 13, 19, tzinfo=timezone.utc)),
+    (CREATE_MS, datetime(2024, 12, 9, 4, 13, 19, 123000, tzinfo=UTC)),
+    (str(CREATE_MS), datetime(2024, 12, 9, 4, 13, 19, 123000, tzinfo=UTC)),
+    (86_400_000, datetime(1970, 1, 2, tzinfo=UTC)),  # small, still milliseconds
+    ("2024-12-09T04:13:19Z", datetime(2024, 12, 9, 4, 13, 19, tzinfo=UTC)),
     (0, None), ("", None), ("soon", None), (True, None), ({"ms": 1}, None), (float("nan"), None)])  # fmt: skip
 def test_camel_create_time_is_milliseconds(value, expected):
     (clip,) = parse_task(_camel_task([_camel_clip(createTime=value)])).clips
     assert clip.created_at == expected
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (198.44, 198.44), (200, 200.0), ("187.4", 187.4), (0, None), (0.0, None), (None, None), (-1, None)])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(198.44, 198.44), (200, 200.0), ("187.4", 187.4), (0, None), (0.0, None), (None, None), (-1, None)],
+)
 def test_camel_duration(value, expected):
     (clip,) = parse_task(_camel_task([_camel_clip(duration=value)])).clips
     assert clip.duration == expected

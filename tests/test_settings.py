@@ -11,7 +11,11 @@ def test_settings_round_trip_and_private_file(tmp_path):
     assert stat.S_IMODE(os.stat(store.path).st_mode) == 0o600
     loaded = SettingsStore(tmp_path, use_keyring=False).load()
     assert (loaded.base_url, loaded.token, loaded.jobs, loaded.id3_version) == (
-        "http://relay.example", "secret-token", 6, 4)
+        "http://relay.example",
+        "secret-token",
+        6,
+        4,
+    )
     assert store.token_location == "settings file"
     assert "secret-token" not in repr(loaded)
 

@@ -15,7 +15,7 @@ from suno_desktop.resources import resource_path
 
 SONG = resource_path("demo") / "song-1.mp3"
 
-FAST = dict(poll_interval=0.01, max_poll_interval=0.05, timeout=20)
+FAST = {"poll_interval": 0.01, "max_poll_interval": 0.05, "timeout": 20}
 
 
 @pytest.fixture
@@ -29,10 +29,7 @@ def make_engine(library, client, **options):
 
 
 def media_files(root):
-    return sorted(
-        p.relative_to(root).as_posix() for p in root.rglob("*")
-        if p.is_file() and ".suno" not in p.parts
-    )
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and ".suno" not in p.parts)
 
 
 def snapshot(root):
@@ -41,8 +38,9 @@ def snapshot(root):
 
 def test_first_sync_downloads_and_tags_both_clip_shapes(relay, client, library):
     flat = relay.add_music_task(shape="flat", title="City Lights", tags="emotional punk", model="chirp-v4")
-    nested = relay.add_music_task(shape="nested", title="Electric Dance Party", cover="png",
-                                  description="miku dance", model="chirp-v3")
+    nested = relay.add_music_task(
+        shape="nested", title="Electric Dance Party", cover="png", description="miku dance", model="chirp-v3"
+    )
     report = make_engine(library, client).sync([flat, nested])
     assert report.ok, report
     assert report.clips_done == 4 and report.tasks_synced == 2
@@ -122,7 +120,7 @@ def test_failures_lyrics_and_error_clips_are_kept_with_reasons(relay, client, li
     assert not report.ok
     assert report.failed_tasks[failed] == "Lyrics flagged by moderation"
     assert "does not know" in report.failed_tasks[unknown]
-    (title, reason), = report.failed_clips.values()
+    ((title, reason),) = report.failed_clips.values()
     assert reason == "Audio generation failed"
     entry = next(c for c in library.clips() if c.task_id == lyrics)
     assert (entry.kind, entry.state, entry.lyrics) == ("lyrics", ClipState.LYRICS, "Verse one\nVerse two")
@@ -141,7 +139,8 @@ def test_deleted_file_is_marked_missing_and_downloaded_again(relay, client, libr
     relay.media.reset_counters()
     assert engine.sync().ok
     assert [r.path for r in relay.media.requests if r.method == "GET"] == [
-        p for p in [r.path for r in relay.media.requests] if p.endswith(".mp3")]
+        p for p in [r.path for r in relay.media.requests] if p.endswith(".mp3")
+    ]
     again = library.clips()[0]
     assert again.state == ClipState.READY and (library.root / again.audio_path).is_file()
     assert ID3(library.root / again.audio_path)["TXXX:SUNO_CLIP_ID"].text == [again.clip_id]
@@ -210,7 +209,7 @@ def test_cut_off_download_never_leaves_a_complete_looking_file(relay, client, li
     relay.media.inject_fault(audio_path, "cut", times=5)  # as many as one download's attempts
     report = make_engine(library, client).sync([task])
     assert not report.ok
-    (title, reason), = report.failed_clips.values()
+    ((title, reason),) = report.failed_clips.values()
     assert "cut off" in reason
     assert list(library.root.glob("*.mp3")) == [] and list(library.root.glob(".*.part")) == []
     assert library.clips()[0].state == ClipState.FAILED
@@ -224,7 +223,7 @@ def test_a_new_mp3_is_written_once_with_its_tag_in_front_of_the_audio(relay, cli
     audio = library.root / library.clips()[0].audio_path
     tags = ID3(audio)
     assert tags["TIT2"].text == ["City Lights"] and tags.getall("APIC")
-    assert audio.read_bytes()[tags.size:] == SONG.read_bytes()  # one tag, then the audio as served
+    assert audio.read_bytes()[tags.size :] == SONG.read_bytes()  # one tag, then the audio as served
     assert list(library.root.glob(".*.part")) == []
 
 
@@ -239,7 +238,7 @@ def test_audio_with_a_tag_of_its_own_ends_up_with_one_merged_tag(relay, client, 
     audio = library.root / library.clips()[0].audio_path
     tags = ID3(audio)
     assert tags["TIT2"].text == ["Merged"] and tags["TSSE"].text == ["Lavf60.3.100"]
-    assert audio.read_bytes()[tags.size:] == SONG.read_bytes()
+    assert audio.read_bytes()[tags.size :] == SONG.read_bytes()
 
 
 def test_a_failed_cover_does_not_cost_the_song_and_is_fetched_next_time(relay, client, library):
@@ -248,7 +247,7 @@ def test_a_failed_cover_does_not_cost_the_song_and_is_fetched_next_time(relay, c
     relay.media.inject_fault(f"/cdn2/image_large_{clip_id}.jpeg", "404")
     report = make_engine(library, client).sync([task])
     assert not report.ok
-    (title, reason), = report.failed_clips.values()
+    ((title, reason),) = report.failed_clips.values()
     assert "HTTP 404" in reason and "image_large" in reason
     record = library.clips()[0]
     assert record.state == ClipState.FAILED and record.cover_path is None
@@ -264,14 +263,17 @@ def test_a_failed_cover_does_not_cost_the_song_and_is_fetched_next_time(relay, c
     assert [r.path for r in relay.media.requests] == [f"/cdn2/image_large_{clip_id}.jpeg"]  # not the song again
 
 
-@pytest.mark.parametrize("page", [
-    b"<html><body>502 Bad Gateway</body></html>" * 20,
-    "\ufeff<html><body>502 Bad Gateway</body></html>".encode("utf-16-le") * 20,  # FF FE: looks like a frame sync
-])
+@pytest.mark.parametrize(
+    "page",
+    [
+        b"<html><body>502 Bad Gateway</body></html>" * 20,
+        "\ufeff<html><body>502 Bad Gateway</body></html>".encode("utf-16-le") * 20,  # FF FE: looks like a frame sync
+    ],
+)
 def test_audio_that_is_not_an_mp3_fails_by_its_name_and_leaves_no_file(relay, client, library, page):
     task = relay.add_music_task(clips=1, audio=page)
     report = make_engine(library, client).sync([task])
-    (title, reason), = report.failed_clips.values()
+    ((title, reason),) = report.failed_clips.values()
     record = library.clips()[0]
     assert reason.startswith(f"City Lights [{record.clip_id[:8]}].mp3 could not be read as an MP3 file: ")
     assert ".part" not in reason and record.state == ClipState.FAILED
@@ -280,7 +282,7 @@ def test_audio_that_is_not_an_mp3_fails_by_its_name_and_leaves_no_file(relay, cl
 
 def test_no_video_and_id3v24_settings(relay, client, library):
     task = relay.add_music_task(clips=1)
-    options = dict(download_video=False, tag_options=TagOptions(id3_version=4, artist="Me", album="Demos"))
+    options = {"download_video": False, "tag_options": TagOptions(id3_version=4, artist="Me", album="Demos")}
     assert make_engine(library, client, **options).sync([task]).ok
     record = library.clips()[0]
     assert record.video_path is None

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -43,7 +42,7 @@ CLIP = Clip(
     status="complete",
     audio_url="https://cdn1.suno.ai/0f3c9a1e.mp3",
     image_url="https://cdn2.suno.ai/image_0f3c9a1e.jpeg",
-    created_at=datetime(2024, 5, 6, 23, 30, 15, tzinfo=timezone.utc),
+    created_at=datetime(2024, 5, 6, 23, 30, 15, tzinfo=UTC),
 )
 
 
@@ -110,23 +109,26 @@ def test_load_cover(tmp_path):
     assert "data" not in repr(png)
 
 
-@pytest.mark.parametrize("text,code", [
-    ("[Verse]\n夜空に星が光る\n[Chorus]\n君を想う", "jpn"),
-    ("[Verse]\n사랑해요 너를\n[Chorus]\n영원히 baby", "kor"),
-    ("我爱你，就像老鼠爱大米", "chi"),
-    ("Я помню чудное мгновенье", "rus"),
-    ("أحبك يا قمر", "ara"),
-    ("Σ' αγαπώ πολύ", "gre"),
-    ("אני אוהב אותך", "heb"),
-    ("ฉันรักเธอ", "tha"),
-    ("मैं तुमसे प्यार करता हूँ", "hin"),
-    ("Neon lights on the highway", "eng"),
-    ("Te quiero, corazón", "eng"),
-    ("", "eng"),
-    ("123 !!! ...", "eng"),
-    ("[Куплет]\nNeon lights on the highway", "eng"),  # section markers do not count
-    ("[Verse]\n夜空に星が光る " + "yeah " * 3, "jpn"),  # kana and kanji weigh double
-])
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        ("[Verse]\n夜空に星が光る\n[Chorus]\n君を想う", "jpn"),
+        ("[Verse]\n사랑해요 너를\n[Chorus]\n영원히 baby", "kor"),
+        ("我爱你，就像老鼠爱大米", "chi"),
+        ("Я помню чудное мгновенье", "rus"),
+        ("أحبك يا قمر", "ara"),
+        ("Σ' αγαπώ πολύ", "gre"),
+        ("אני אוהב אותך", "heb"),
+        ("ฉันรักเธอ", "tha"),
+        ("मैं तुमसे प्यार करता हूँ", "hin"),
+        ("Neon lights on the highway", "eng"),
+        ("Te quiero, corazón", "eng"),
+        ("", "eng"),
+        ("123 !!! ...", "eng"),
+        ("[Куплет]\nNeon lights on the highway", "eng"),  # section markers do not count
+        ("[Verse]\n夜空に星が光る " + "yeah " * 3, "jpn"),  # kana and kanji weigh double
+    ],
+)
 def test_guess_lyrics_language(text, code):
     assert guess_lyrics_language(text) == code
 
@@ -189,14 +191,17 @@ def test_the_audio_is_left_intact(mp3):
     assert mp3.read_bytes().endswith(audio)
 
 
-@pytest.mark.parametrize("options,lyrics,code", [
-    (TagOptions(), CLIP.lyrics, "eng"),
-    (TagOptions(), "[Verse]\n夜空に星が光る\n君を想う", "jpn"),
-    (TagOptions(lyrics_language="fra"), "[Verse]\n夜空に星が光る", "fra"),
-    (TagOptions(lyrics_language="DEU"), CLIP.lyrics, "deu"),
-    (TagOptions(lyrics_language="xxx"), CLIP.lyrics, "eng"),
-    (TagOptions(lyrics_language="en"), CLIP.lyrics, "eng"),
-])
+@pytest.mark.parametrize(
+    "options,lyrics,code",
+    [
+        (TagOptions(), CLIP.lyrics, "eng"),
+        (TagOptions(), "[Verse]\n夜空に星が光る\n君を想う", "jpn"),
+        (TagOptions(lyrics_language="fra"), "[Verse]\n夜空に星が光る", "fra"),
+        (TagOptions(lyrics_language="DEU"), CLIP.lyrics, "deu"),
+        (TagOptions(lyrics_language="xxx"), CLIP.lyrics, "eng"),
+        (TagOptions(lyrics_language="en"), CLIP.lyrics, "eng"),
+    ],
+)
 def test_uslt_language_is_a_real_code(mp3, options, lyrics, code):
     clip = Clip(clip_id="c", task_id="t", title="x", lyrics=lyrics, description="d")
     write_id3_tags(mp3, clip, options)
@@ -208,7 +213,7 @@ def test_uslt_language_is_a_real_code(mp3, options, lyrics, code):
 def test_a_new_tag_keeps_the_audio_intact(mp3, png_cover):
     audio = mp3.read_bytes()
     assert write_id3_tags(mp3, CLIP, TagOptions(), png_cover) is True
-    assert mp3.read_bytes()[ID3(mp3).size:] == audio
+    assert mp3.read_bytes()[ID3(mp3).size :] == audio
     assert write_id3_tags(mp3, CLIP, TagOptions(), png_cover) is False
 
 
@@ -222,7 +227,7 @@ def test_a_new_download_gets_its_tag_in_front_with_room_for_edits(tmp_path, png_
     assert write_id3_tags(path, CLIP, options, png_cover, name="new.mp3") is True
     written = path.read_bytes()
     tags = ID3(path)
-    assert written[tags.size:] == audio  # the tag in front, the audio untouched behind it
+    assert written[tags.size :] == audio  # the tag in front, the audio untouched behind it
     assert write_id3_tags(path, CLIP, options, png_cover) is False
     assert tags.version[:2] == (2, version)
     assert tags["TIT2"].text == ["Midnight Drive"] and tags.getall("APIC")[0].data == png_cover.data
@@ -246,17 +251,20 @@ def test_audio_with_a_tag_of_its_own_gets_one_merged_tag_in_its_place(mp3, jpeg_
     options = TagOptions(id3_version=version)
     assert write_id3_tags(mp3, CLIP, options, jpeg_cover) is True
     tags = ID3(mp3)
-    assert mp3.read_bytes()[tags.size:] == audio
+    assert mp3.read_bytes()[tags.size :] == audio
     assert tags.version[:2] == (2, version)
     assert tags["TIT2"].text == ["Midnight Drive"] and tags["TSSE"].text == ["Lavf60.3.100"]
     assert write_id3_tags(mp3, CLIP, options, jpeg_cover) is False
 
 
-@pytest.mark.parametrize("body", [
-    b"<html><body>502 Bad Gateway</body></html>" * 10,
-    "\ufeff<html>502 Bad Gateway</html>".encode("utf-16-le") * 10,  # starts FF FE: MPEG sync bits
-    b"\xff\xfb\x90\x00" + b"\x00" * 4000,  # one valid frame header, then nothing like audio
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<html><body>502 Bad Gateway</body></html>" * 10,
+        "\ufeff<html>502 Bad Gateway</html>".encode("utf-16-le") * 10,  # starts FF FE: MPEG sync bits
+        b"\xff\xfb\x90\x00" + b"\x00" * 4000,  # one valid frame header, then nothing like audio
+    ],
+)
 def test_a_body_that_is_not_an_mp3_fails_by_the_final_name(tmp_path, body):
     path = tmp_path / ".song.mp3.part"
     path.write_bytes(body)
@@ -303,18 +311,21 @@ def test_a_download_with_a_tag_of_its_own_ends_with_one_merged_tag(mp3, tmp_path
     path = tmp_path / ".song.mp3.part"
     download_with_prefix(path, mp3.read_bytes(), options, jpeg_cover)
     tags = ID3(path)
-    assert path.read_bytes()[tags.size:] == audio  # one tag, then the audio: nothing stacked
+    assert path.read_bytes()[tags.size :] == audio  # one tag, then the audio: nothing stacked
     assert tags.version[:2] == (2, version)
     assert tags["TIT2"].text == ["Midnight Drive"] and tags["TSSE"].text == ["Lavf60.3.100"]
     assert write_id3_tags(path, CLIP, options, jpeg_cover) is False
 
 
-@pytest.mark.parametrize("body", [
-    b"<html><body>502 Bad Gateway</body></html>" * 10,
-    "\ufeff<html>502 Bad Gateway</html>".encode("utf-16-le") * 10,  # starts FF FE: MPEG sync bits
-    b"\xff\xfb\x90\x00" + b"\x00" * 4000,  # one valid frame header, then nothing like audio
-    b"ID3 but no tag, and no audio",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<html><body>502 Bad Gateway</body></html>" * 10,
+        "\ufeff<html>502 Bad Gateway</html>".encode("utf-16-le") * 10,  # starts FF FE: MPEG sync bits
+        b"\xff\xfb\x90\x00" + b"\x00" * 4000,  # one valid frame header, then nothing like audio
+        b"ID3 but no tag, and no audio",
+    ],
+)
 def test_a_body_behind_the_leading_tag_that_is_not_an_mp3_fails_by_the_final_name(tmp_path, body):
     with pytest.raises(TaggingError, match=r"^song\.mp3 could not be read as an MP3 file"):
         download_with_prefix(tmp_path / ".song.mp3.part", body, TagOptions(), None)
@@ -370,15 +381,18 @@ def test_user_frames_survive_and_owned_frames_are_replaced(mp3):
     assert write_id3_tags(mp3, changed, TagOptions()) is False
 
 
-@pytest.mark.parametrize("title", [
-    "AC/DC ../../etc/passwd",
-    "..",
-    "nul\x00inside",
-    "emoji 🎸🔥 and ZWJ 👩‍🎤",
-    "漢字とかなカナ 한국어",
-    "   ",
-    "tab\tand\nnewline",
-])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "AC/DC ../../etc/passwd",
+        "..",
+        "nul\x00inside",
+        "emoji 🎸🔥 and ZWJ 👩‍🎤",
+        "漢字とかなカナ 한국어",
+        "   ",
+        "tab\tand\nnewline",
+    ],
+)
 def test_hostile_titles_round_trip(mp3, mp4, title):
     clip = Clip(**{**CLIP.__dict__, "title": title, "lyrics": "la " * 3400 + "\x00end"})
     for version in (3, 4):
@@ -447,7 +461,7 @@ def test_a_new_mp4_keeps_its_media_where_the_offsets_say(tmp_path, png_cover):
     grown = len(data) - len(body)
     new, old = chunk_offsets(path), chunk_offsets(original)
     assert grown > 0 and new == [offset + grown for offset in old]
-    assert all(data[n:n + 64] == body[o:o + 64] for n, o in zip(new, old))
+    assert all(data[n : n + 64] == body[o : o + 64] for n, o in zip(new, old))
     assert write_mp4_tags(path, CLIP, TagOptions(), png_cover) is False
     video = MP4(path)
     assert video.tags["\xa9nam"] == ["Midnight Drive"] and bytes(video.tags["covr"][0]) == png_cover.data

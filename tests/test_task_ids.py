@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from suno_desktop.relay.task_ids import extract_task_ids, is_task_id
-
 from relay_doc_examples import GET_EXAMPLE, POST_EXAMPLE
+
+from suno_desktop.relay.task_ids import extract_task_ids, is_task_id
 
 A = "ba46ad15-07ce-41a6-b68d-196321dc00d5"
 B = "346c5d10-a4a1-4f49-a851-66a7dae6cfaf"

@@ -18,8 +18,18 @@ def isolated_settings(tmp_path, monkeypatch):
 
 
 def sync_args(relay, library, *extra):
-    return ["sync", "--library", str(library), "--base-url", relay.api_url, "--token", "test-token",
-            "--poll-interval", "0.01", *extra]
+    return [
+        "sync",
+        "--library",
+        str(library),
+        "--base-url",
+        relay.api_url,
+        "--token",
+        "test-token",
+        "--poll-interval",
+        "0.01",
+        *extra,
+    ]
 
 
 def list_tasks(library, capsys):
@@ -42,8 +52,16 @@ def test_list_tasks_shows_every_task_with_its_reason(relay, tmp_path, capsys):
     assert f"task {broken}: could not be read" in err and f"task {unknown}: not found on the relay" in err
     rows = list_tasks(library, capsys)
     assert list(rows) == [good, failed, broken, pending, unknown]  # in the order they were added
-    assert set(rows[good]) == {"task_id", "action", "status", "fail_reason", "progress", "clip_ids",
-                               "added_at", "updated_at"}
+    assert set(rows[good]) == {
+        "task_id",
+        "action",
+        "status",
+        "fail_reason",
+        "progress",
+        "clip_ids",
+        "added_at",
+        "updated_at",
+    }
     assert rows[good]["status"] == "SUCCESS" and len(rows[good]["clip_ids"]) == 2
     assert rows[good]["fail_reason"] == "" and rows[good]["action"] == "MUSIC"
     assert rows[failed]["status"] == "FAILURE"
@@ -97,9 +115,12 @@ def test_refresh_retags_and_renames_without_downloading(relay, tmp_path, capsys)
     assert main(sync_args(relay, library, changed, same)) == 0
     with Library(library) as lib:
         before = {r.clip_id: r for r in lib.clips()}
-    untouched = {p: os.stat(library / p).st_mtime_ns
-                 for r in before.values() if r.task_id == same
-                 for p in (r.audio_path, r.cover_path, r.video_path)}
+    untouched = {
+        p: os.stat(library / p).st_mtime_ns
+        for r in before.values()
+        if r.task_id == same
+        for p in (r.audio_path, r.cover_path, r.video_path)
+    }
     relay.update_clip(changed, 0, title="New Title", tags="dream pop", lyrics="[Verse]\nNew words")
     relay.media.reset_counters()
     # a plain re-sync polls only what is pending: the change is not seen

@@ -7,10 +7,10 @@ import uuid
 from mutagen.id3 import ID3
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu, QMessageBox
+from test_main_window import WAIT, add_through_dialog, all_ready, make_window
 
 from suno_desktop.library.store import ClipState
 from suno_desktop.ui.clip_rows import COL_STATUS, COL_TITLE
-from test_main_window import WAIT, add_through_dialog, all_ready, make_window  # noqa: F401 - the fixture
 
 __all__ = ["make_window"]
 
@@ -35,8 +35,9 @@ def test_every_added_task_is_a_row_until_its_clips_replace_it(qtbot, make_window
     last = relay.add_music_task(clips=1, title="Last")
     window = make_window()
     seen_waiting = []
-    window.model.rowsInserted.connect(lambda *_: seen_waiting.extend(
-        t for t, text in statuses(window).items() if text == "Waiting…"))
+    window.model.rowsInserted.connect(
+        lambda *_: seen_waiting.extend(t for t, text in statuses(window).items() if text == "Waiting…")
+    )
     add_through_dialog(qtbot, window, "\n".join([first, pending, failed, broken, unknown, last]))
     qtbot.waitUntil(lambda: statuses(window).get(failed, "").startswith("Failed"), timeout=WAIT)
     assert set(seen_waiting) >= {pending, failed, broken, unknown}  # a row from the moment it is added
@@ -46,10 +47,17 @@ def test_every_added_task_is_a_row_until_its_clips_replace_it(qtbot, make_window
     assert text[broken].startswith("Could not be read:") and "without an id" in text[broken]
     assert window.model.record(row_of_task(window, unknown)).title == f"Task {unknown}"
     # the slow task shows the relay's progress, then its two clips take its place, in order
-    qtbot.waitUntil(lambda: statuses(window).get(pending, "").startswith("Generating")
-                    or sum(r.task_id == pending for r in window.model.records()) == 2, timeout=WAIT)
-    qtbot.waitUntil(lambda: sum(r.task_id == pending and r.state == ClipState.READY
-                                for r in window.model.records()) == 2, timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: (
+            statuses(window).get(pending, "").startswith("Generating")
+            or sum(r.task_id == pending for r in window.model.records()) == 2
+        ),
+        timeout=WAIT,
+    )
+    qtbot.waitUntil(
+        lambda: sum(r.task_id == pending and r.state == ClipState.READY for r in window.model.records()) == 2,
+        timeout=WAIT,
+    )
     order = [r.task_id for r in window.model.records()]
     assert order == [first, first, pending, pending, failed, broken, unknown, last]
     assert window.status.count_label.text() == "5 clips · 3 task(s) without songs"
@@ -78,9 +86,17 @@ def test_removing_a_task_row_stops_asking_about_it(qtbot, make_window, relay):
     keep = relay.add_music_task(clips=1)
     window = make_window()
     add_through_dialog(qtbot, window, f"{unknown}\n{keep}")
-    qtbot.waitUntil(lambda: statuses(window).get(unknown) == "Not found on the relay" and all(
-        window.model.record(r).state == ClipState.READY for r in range(window.model.rowCount())
-        if window.model.record(r).task_id == keep), timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: (
+            statuses(window).get(unknown) == "Not found on the relay"
+            and all(
+                window.model.record(r).state == ClipState.READY
+                for r in range(window.model.rowCount())
+                if window.model.record(r).task_id == keep
+            )
+        ),
+        timeout=WAIT,
+    )
     window.table.selectRow(row_of_task(window, unknown))
     qtbot.keyClick(window.table, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: window.findChild(QMessageBox, "removeDialog") is not None)
@@ -106,8 +122,13 @@ def test_refresh_from_relay_retags_a_changed_title(qtbot, make_window, relay):
     relay.media.reset_counters()
     qtbot.keyClick(window, Qt.Key.Key_F5, Qt.KeyboardModifier.ControlModifier)
     changed = relay.clip_ids(task)[1]
-    qtbot.waitUntil(lambda: window.model.record_for(changed).title == "After"
-                    and window.model.record_for(changed).state == ClipState.READY, timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: (
+            window.model.record_for(changed).title == "After"
+            and window.model.record_for(changed).state == ClipState.READY
+        ),
+        timeout=WAIT,
+    )
     qtbot.waitUntil(lambda: window.model.record_for(changed).audio_path.startswith("After ["), timeout=WAIT)
     record = window.model.record_for(changed)
     assert ID3(window.library.root / record.audio_path)["TIT2"].text == ["After"]

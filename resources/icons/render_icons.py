@@ -15,9 +15,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt  # noqa: E402
-from PySide6.QtGui import QGuiApplication, QImage, QPainter  # noqa: E402
-from PySide6.QtSvg import QSvgRenderer  # noqa: E402
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+from PySide6.QtGui import QGuiApplication, QImage, QPainter
+from PySide6.QtSvg import QSvgRenderer
 
 HERE = Path(__file__).resolve().parent
 SVG = HERE / "suno-desktop.svg"
@@ -76,7 +76,10 @@ def main() -> int:
     if not renderer.isValid():
         print(f"Cannot read {SVG}.", file=sys.stderr)
         return 1
-    pngs = {size: png_bytes(render(renderer, size)) for size in set(HICOLOR_SIZES) | set(ICO_SIZES) | set(ICNS_TYPES.values())}
+    pngs = {
+        size: png_bytes(render(renderer, size))
+        for size in set(HICOLOR_SIZES) | set(ICO_SIZES) | set(ICNS_TYPES.values())
+    }
     for size in HICOLOR_SIZES:
         target = HERE / "hicolor" / f"{size}x{size}" / "apps" / f"{NAME}.png"
         target.parent.mkdir(parents=True, exist_ok=True)

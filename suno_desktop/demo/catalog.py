@@ -18,86 +18,110 @@ DAY = 24 * 60 * 60
 #: the demo's tasks in the order the library adds them: which kind, and the arguments of
 #: ``add_music_task``/``add_lyrics_task``, with "age" (seconds before now) standing for "created"
 DEMO_TASKS: tuple[tuple[str, dict[str, Any]], ...] = (
-    ("music", {
-        "shape": "flat",
-        "title": "City Lights",
-        "tags": "emotional punk",
-        "model": "chirp-v4",
-        "age": 6 * DAY,
-    }),
-    ("music", {
-        "shape": "nested",
-        "title": "Electric Dance Party",
-        "tags": "club banger high-energy edm",
-        "description": "an upbeat dance track about a night out",
-        "lyrics": (
-            "[Verse]\nEverybody in the place\nLet's go\nJump and dance\nFeel the rhythm\n\n"
-            "[Chorus]\nHands up in the air\nIt's time to show\nMove your body like you're on a roll"
-        ),
-        "model": "chirp-v3",
-        "cover": "png",
-        "age": 5 * DAY,
-    }),
-    ("music", {
-        "shape": "nested",
-        "title": "Harbour at Dawn",
-        "tags": "acoustic folk, warm, fingerpicked guitar",
-        "lyrics": (
-            "[Verse]\nGulls above the water\nNets upon the quay\nThe morning finds the harbour\n"
-            "Still waiting up for me\n\n[Chorus]\nRow me home, row me home\nWhere the lanterns glow"
-        ),
-        "model": "chirp-v3-5",
-        "video": False,
-        "age": 4 * DAY,
-    }),
-    ("music", {
-        "shape": "flat",
-        "title": "Paper Satellites",
-        "tags": "dream pop, shimmering synths, female vocals",
-        "lyrics": (
-            "[Verse]\nWe folded our wishes\nInto paper satellites\nThrew them at the ceiling\n"
-            "Hoping they would fly\n\n[Chorus]\nOrbit me slowly\nAround the kitchen light"
-        ),
-        "model": "chirp-v4",
-        "cover": "png",
-        "age": 3 * DAY,
-    }),
-    ("music", {
-        "shape": "flat",
-        "clips": 1,
-        "title": "Northern Lines",
-        "tags": "ambient piano, instrumental, calm",
-        "lyrics": "[Instrumental]",
-        "model": "chirp-v3",
-        "video": False,
-        "age": 2 * DAY,
-    }),
-    ("music", {
-        "shape": "nested",
-        "title": "Slow Tide",
-        "tags": "lofi hip hop, chill, rainy evening",
-        "description": "a chill lofi beat for a rainy evening",
-        "lyrics": "[Verse]\nRain on the window\nTea going cold\nThe city hums softly\nA story retold",
-        "model": "chirp-v3-5",
-        "polls_until_success": 2,
-        "age": DAY,
-    }),
-    ("lyrics", {
-        "title": "Lantern Song",
-        "text": (
-            "[Verse]\nCarry a lantern down to the shore\nLight it for someone who isn't there anymore\n\n"
-            "[Chorus]\nBurn bright, burn low\nShow me the way that the tide wants to go"
-        ),
-    }),
-    ("music", {
-        "shape": "nested",
-        "title": "Midnight Arcade",
-        "tags": "synthwave, retro",
-        "model": "chirp-v4",
-        "final_status": "FAILURE",
-        "fail_reason": "The lyrics were flagged by Suno's content filter; edit them and create the song again.",
-        "age": 12 * 60 * 60,
-    }),
+    (
+        "music",
+        {
+            "shape": "flat",
+            "title": "City Lights",
+            "tags": "emotional punk",
+            "model": "chirp-v4",
+            "age": 6 * DAY,
+        },
+    ),
+    (
+        "music",
+        {
+            "shape": "nested",
+            "title": "Electric Dance Party",
+            "tags": "club banger high-energy edm",
+            "description": "an upbeat dance track about a night out",
+            "lyrics": (
+                "[Verse]\nEverybody in the place\nLet's go\nJump and dance\nFeel the rhythm\n\n"
+                "[Chorus]\nHands up in the air\nIt's time to show\nMove your body like you're on a roll"
+            ),
+            "model": "chirp-v3",
+            "cover": "png",
+            "age": 5 * DAY,
+        },
+    ),
+    (
+        "music",
+        {
+            "shape": "nested",
+            "title": "Harbour at Dawn",
+            "tags": "acoustic folk, warm, fingerpicked guitar",
+            "lyrics": (
+                "[Verse]\nGulls above the water\nNets upon the quay\nThe morning finds the harbour\n"
+                "Still waiting up for me\n\n[Chorus]\nRow me home, row me home\nWhere the lanterns glow"
+            ),
+            "model": "chirp-v3-5",
+            "video": False,
+            "age": 4 * DAY,
+        },
+    ),
+    (
+        "music",
+        {
+            "shape": "flat",
+            "title": "Paper Satellites",
+            "tags": "dream pop, shimmering synths, female vocals",
+            "lyrics": (
+                "[Verse]\nWe folded our wishes\nInto paper satellites\nThrew them at the ceiling\n"
+                "Hoping they would fly\n\n[Chorus]\nOrbit me slowly\nAround the kitchen light"
+            ),
+            "model": "chirp-v4",
+            "cover": "png",
+            "age": 3 * DAY,
+        },
+    ),
+    (
+        "music",
+        {
+            "shape": "flat",
+            "clips": 1,
+            "title": "Northern Lines",
+            "tags": "ambient piano, instrumental, calm",
+            "lyrics": "[Instrumental]",
+            "model": "chirp-v3",
+            "video": False,
+            "age": 2 * DAY,
+        },
+    ),
+    (
+        "music",
+        {
+            "shape": "nested",
+            "title": "Slow Tide",
+            "tags": "lofi hip hop, chill, rainy evening",
+            "description": "a chill lofi beat for a rainy evening",
+            "lyrics": "[Verse]\nRain on the window\nTea going cold\nThe city hums softly\nA story retold",
+            "model": "chirp-v3-5",
+            "polls_until_success": 2,
+            "age": DAY,
+        },
+    ),
+    (
+        "lyrics",
+        {
+            "title": "Lantern Song",
+            "text": (
+                "[Verse]\nCarry a lantern down to the shore\nLight it for someone who isn't there anymore\n\n"
+                "[Chorus]\nBurn bright, burn low\nShow me the way that the tide wants to go"
+            ),
+        },
+    ),
+    (
+        "music",
+        {
+            "shape": "nested",
+            "title": "Midnight Arcade",
+            "tags": "synthwave, retro",
+            "model": "chirp-v4",
+            "final_status": "FAILURE",
+            "fail_reason": "The lyrics were flagged by Suno's content filter; edit them and create the song again.",
+            "age": 12 * 60 * 60,
+        },
+    ),
 )
 
 

@@ -60,7 +60,7 @@ class _Server(ThreadingHTTPServer):
         super().__init__(address, handler)
 
     def handle_error(self, request: object, client_address: object) -> None:
-        log.debug("media server: error while answering %s", client_address, exc_info=True)
+        log.debug("media server: error while answering %s", client_address, exc_info=True)  # noqa: LOG014 - socketserver calls this from its except
 
 
 class MediaRequestHandler(BaseHTTPRequestHandler):
@@ -82,7 +82,7 @@ class MediaRequestHandler(BaseHTTPRequestHandler):
         finally:
             self.server.media._track(self.connection, False)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: object) -> None:
         log.debug("media server: " + format, *args)
 
     def do_GET(self) -> None:
@@ -95,7 +95,7 @@ class MediaRequestHandler(BaseHTTPRequestHandler):
         """Clients hanging up mid-answer (timeouts, cancels) are routine here, not errors."""
         try:
             self.answer(send_body)
-        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, socket.timeout):
+        except (TimeoutError, BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
             self.close_connection = True
 
     # ------------------------------------------------------------------ answering
@@ -189,12 +189,14 @@ class MediaServer:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def start(self) -> "MediaServer":
+    def start(self) -> MediaServer:
         httpd = self._bind()
         if self._thread is None:
             self._thread = threading.Thread(
-                target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                name=f"MediaServer:{self.port}", daemon=True,
+                target=httpd.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name=f"MediaServer:{self.port}",
+                daemon=True,
             )
             self._thread.start()
             log.debug("media server listening on %s", self.base_url)
@@ -219,7 +221,7 @@ class MediaServer:
         self._httpd = None
         self._thread = None
 
-    def __enter__(self) -> "MediaServer":
+    def __enter__(self) -> MediaServer:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:
@@ -231,7 +233,7 @@ class MediaServer:
             raise RuntimeError("The media server has no address until it is started.")
         return f"http://{self.host}:{self.port}"
 
-    def _bind(self) -> "_Server":
+    def _bind(self) -> _Server:
         if self._httpd is None:
             self._httpd = _Server((self.host, self.port), self.handler_class, self)
             self.port = self._httpd.server_address[1]

@@ -65,7 +65,7 @@ class _RelayHTTPServer(ThreadingHTTPServer):
     relay: LocalRelay
 
     def handle_error(self, request: Any, client_address: Any) -> None:  # quiet: clients hang up
-        log.debug("Local relay: error while handling a request", exc_info=True)
+        log.debug("Local relay: error while handling a request", exc_info=True)  # noqa: LOG014 - called from an except
 
 
 class RelayRequestHandler(BaseHTTPRequestHandler):
@@ -124,7 +124,7 @@ class RelayRequestHandler(BaseHTTPRequestHandler):
             self.answer_post()
 
     def route(self, method: str) -> str | None:
-        """"get" or "post" for the two fetch routes; anything else is answered 404/405 here (None)."""
+        """ "get" or "post" for the two fetch routes; anything else is answered 404/405 here (None)."""
         path = self.path.split("?", 1)[0]
         task_segment = path[len(FETCH_PATH) + 1 :] if path.startswith(FETCH_PATH + "/") else ""
         if method == "GET" and task_segment and "/" not in task_segment:  # one path segment
@@ -189,9 +189,7 @@ class RelayRequestHandler(BaseHTTPRequestHandler):
         payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
         self.send_bytes(status, payload, "application/json; charset=utf-8", headers)
 
-    def send_bytes(
-        self, status: int, payload: bytes, content_type: str, headers: dict[str, str] | None = None
-    ) -> None:
+    def send_bytes(self, status: int, payload: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
         try:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
@@ -238,7 +236,7 @@ class LocalRelay:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def start(self) -> "LocalRelay":
+    def start(self) -> LocalRelay:
         if self._server is not None:
             return self
         if self._owns_media:
@@ -272,7 +270,7 @@ class LocalRelay:
         if self._owns_media:
             self.media.stop()
 
-    def __enter__(self) -> "LocalRelay":
+    def __enter__(self) -> LocalRelay:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:
@@ -307,7 +305,7 @@ class LocalRelay:
         video: bool = True,
         cover: str | None = "jpeg",
         audio: bytes | Path | None = None,
-        duration: float | int | str | None | object = ...,
+        duration: float | int | str | object | None = ...,
         nulls: bool = False,
         created: float | None = None,
     ) -> str:
@@ -341,9 +339,9 @@ class LocalRelay:
                     "model": model,
                     "duration": self._duration_of(audio_source) if duration is ... else duration,
                     "status": clip_status,
-                    "error": clip_error if clip_error is not None else (
-                        "Suno could not generate this song." if clip_status == "error" else None
-                    ),
+                    "error": clip_error
+                    if clip_error is not None
+                    else ("Suno could not generate this song." if clip_status == "error" else None),
                     "created": created,
                     **self._register_media(clip_id, audio_source, cover=cover, video=video),
                 }
@@ -428,16 +426,12 @@ class LocalRelay:
             length = self._durations[path]
         return round(length, 2) if length else DEFAULT_DURATION
 
-    def _register_media(
-        self, clip_id: str, audio: bytes | Path, *, cover: str | None, video: bool
-    ) -> dict[str, Any]:
+    def _register_media(self, clip_id: str, audio: bytes | Path, *, cover: str | None, video: bool) -> dict[str, Any]:
         """Put a clip's files on the media server under CDN-like paths; returns their URLs."""
         media = self.media
         urls: dict[str, Any] = {
             "audio_url": media.add(f"/cdn1/{clip_id}.mp3", audio, "audio/mpeg"),
-            "stream_url": media.add(
-                f"/audiopipe/?item_id={clip_id}", _stream_chunk(audio), "audio/mpeg"
-            ),
+            "stream_url": media.add(f"/audiopipe/?item_id={clip_id}", _stream_chunk(audio), "audio/mpeg"),
             "image_url": None,
             "image_large_url": None,
             "video_url": None,
@@ -446,9 +440,7 @@ class LocalRelay:
             # Like the real relay can, a PNG cover is served under a .jpeg name.
             cover_file = self._next_cover(cover)
             urls["image_url"] = media.add(f"/cdn2/image_{clip_id}.jpeg", cover_file, COVER_TYPES[cover])
-            urls["image_large_url"] = media.add(
-                f"/cdn2/image_large_{clip_id}.jpeg", cover_file, COVER_TYPES[cover]
-            )
+            urls["image_large_url"] = media.add(f"/cdn2/image_large_{clip_id}.jpeg", cover_file, COVER_TYPES[cover])
         if video:
             urls["video_url"] = media.add(f"/cdn1/{clip_id}.mp4", self.media_dir / VIDEO_FILE, "video/mp4")
         return urls

@@ -9,7 +9,7 @@ from the HTTP server so that each can be read on its own.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 SHAPES = frozenset({"flat", "nested", "camel"})
@@ -59,12 +59,16 @@ def render_task(task: DemoTask, phase: int) -> dict[str, Any]:
         body = {"task_id": task.task_id, "notify_hook": "", **{k: v for k, v in body.items() if k != "task_id"}}
 
     if task.action == "LYRICS":
-        body["data"] = None if pending else {
-            "id": task.extra["lyrics_id"],
-            "status": "complete",
-            "title": task.lyrics_title,
-            "text": task.lyrics_text,
-        }
+        body["data"] = (
+            None
+            if pending
+            else {
+                "id": task.extra["lyrics_id"],
+                "status": "complete",
+                "title": task.lyrics_title,
+                "text": task.lyrics_text,
+            }
+        )
         return body
 
     if status == "NOT_START" or status == "FAILURE":
@@ -178,5 +182,5 @@ def _camel_clip(task: DemoTask, index: int, clip: dict[str, Any], *, streaming: 
 
 
 def _iso(unix_seconds: float) -> str:
-    moment = datetime.fromtimestamp(unix_seconds, tz=timezone.utc)
+    moment = datetime.fromtimestamp(unix_seconds, tz=UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"

@@ -13,9 +13,9 @@ import logging
 import os
 import shutil
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from .filenames import DEFAULT_TEMPLATE, render_stem
 from .store import ClipRecord, Library

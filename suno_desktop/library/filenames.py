@@ -86,8 +86,7 @@ def validate_template(template: str) -> None:
         )
     if "short_id" not in names and "clip_id" not in names:
         raise TemplateError(
-            "The file-name template must contain {short_id} or {clip_id}: "
-            "the two songs of a task share a title."
+            "The file-name template must contain {short_id} or {clip_id}: the two songs of a task share a title."
         )
 
 
@@ -103,10 +102,7 @@ def render_stem(template: str, clip: Clip) -> str:
     A name that fits comes out exactly as it always did (files on disk keep their names).
     """
     validate_template(template)
-    fields = {
-        key: sanitize_component(value, fallback="", max_bytes=_UNLIMITED)
-        for key, value in _fields(clip).items()
-    }
+    fields = {key: sanitize_component(value, fallback="", max_bytes=_UNLIMITED) for key, value in _fields(clip).items()}
     fields["title"] = fields["title"] or "Untitled"
     counts = dict(_field_counts(template))
     unique = [fields[key] for key in UNIQUE_FIELDS if key in counts]
@@ -131,9 +127,7 @@ def _keeps(stem: str, unique: list[str]) -> bool:
     return all(value in stem for value in unique)
 
 
-def _shorten(
-    template: str, fields: dict[str, str], counts: dict[str, int], clip: Clip, excess: int
-) -> str | None:
+def _shorten(template: str, fields: dict[str, str], counts: dict[str, int], clip: Clip, excess: int) -> str | None:
     """Take *excess* bytes from the longest non-unique fields, then check what came out.
 
     Joining and sanitising again can differ by a byte or two (a reserved-name ``_``,
@@ -222,9 +216,9 @@ def _cut_graphemes(text: str, max_bytes: int) -> str:
     """
     best = used = regional_run = 0
     for i, ch in enumerate(text):
-        if i and not _extends(ch) and text[i - 1] != _ZWJ:
-            if not (_is_regional_indicator(ch) and regional_run % 2):
-                best = i
+        starts_a_character = i and not _extends(ch) and text[i - 1] != _ZWJ
+        if starts_a_character and not (_is_regional_indicator(ch) and regional_run % 2):
+            best = i
         regional_run = regional_run + 1 if _is_regional_indicator(ch) else 0
         used += len(ch.encode("utf-8"))
         if used > max_bytes:

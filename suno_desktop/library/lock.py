@@ -88,7 +88,7 @@ class LibraryLock:
         finally:
             os.close(fd)
 
-    def __enter__(self) -> "LibraryLock":
+    def __enter__(self) -> LibraryLock:
         self.acquire()
         return self
 

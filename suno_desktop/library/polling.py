@@ -61,7 +61,7 @@ class PollRound:
     @property
     def failed_tasks(self) -> dict[str, str]:
         """Task id -> why it has no songs: unknown, unreadable, or failed on the relay."""
-        failed = {task_id: NOT_FOUND_REASON for task_id in self.result.not_found}
+        failed = dict.fromkeys(self.result.not_found, NOT_FOUND_REASON)
         failed.update(self.result.malformed)
         for task in self.result.tasks.values():
             if task.status == "FAILURE":

@@ -14,15 +14,22 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from ..errors import ErrorKind, SunoError
 from ..model import (  # noqa: F401 - the store's records, also imported from here
-    NOT_FOUND_REASON, Clip, ClipRecord, ClipState, FilesOnDisk, Task, TaskRecord, TaskRowState,
+    NOT_FOUND_REASON,
+    Clip,
+    ClipRecord,
+    ClipState,
+    FilesOnDisk,
+    Task,
+    TaskRecord,
+    TaskRowState,
 )
 from .lock import LibraryLock
 
@@ -128,9 +135,7 @@ class Library:
         self.db_path = self.db_dir / DB_FILE_NAME
         self.lock = LibraryLock(self.db_dir / LOCK_FILE_NAME)
         self._mutex = threading.RLock()
-        self._conn = sqlite3.connect(
-            self.db_path, timeout=30.0, isolation_level=None, check_same_thread=False
-        )
+        self._conn = sqlite3.connect(self.db_path, timeout=30.0, isolation_level=None, check_same_thread=False)
         self._conn.row_factory = sqlite3.Row
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
@@ -145,7 +150,7 @@ class Library:
             self._conn.close()
         self.lock.release()
 
-    def __enter__(self) -> "Library":
+    def __enter__(self) -> Library:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -166,14 +171,12 @@ class Library:
             )
         if not os.access(root, os.R_OK | os.W_OK | os.X_OK):
             raise LibraryUnavailable(
-                f"The library folder {root} cannot be read or written (check its permissions); "
-                "nothing was changed."
+                f"The library folder {root} cannot be read or written (check its permissions); nothing was changed."
             )
         db_path = getattr(self, "db_path", None)
         if db_path is not None and not db_path.exists():
             raise LibraryUnavailable(
-                f"The library database in {root} has disappeared (was the drive unplugged?); "
-                "nothing was changed."
+                f"The library database in {root} has disappeared (was the drive unplugged?); nothing was changed."
             )
 
     @contextmanager
@@ -313,8 +316,17 @@ class Library:
                        finish_time=excluded.finish_time, fetched_at=excluded.fetched_at,
                        error='', raw_json=excluded.raw_json, updated_at=excluded.updated_at""",
                 (
-                    task.task_id, task.action, task.status, task.fail_reason, task.progress,
-                    task.submit_time, task.finish_time, now, now, _dump(task.raw), now,
+                    task.task_id,
+                    task.action,
+                    task.status,
+                    task.fail_reason,
+                    task.progress,
+                    task.submit_time,
+                    task.finish_time,
+                    now,
+                    now,
+                    _dump(task.raw),
+                    now,
                 ),
             )
             for position, clip in enumerate(task.clips):
@@ -324,8 +336,12 @@ class Library:
     def _save_clip(self, conn: sqlite3.Connection, clip: Clip, position: int, task: Task, now: float) -> ClipChange:
         created = clip.created_at.isoformat() if isinstance(clip.created_at, datetime) else None
         values = {
-            "title": clip.title, "tags": clip.tags, "lyrics": clip.lyrics,
-            "description": clip.description, "model": clip.model, "duration": clip.duration,
+            "title": clip.title,
+            "tags": clip.tags,
+            "lyrics": clip.lyrics,
+            "description": clip.description,
+            "model": clip.model,
+            "duration": clip.duration,
             "created_at": created,
         }
         old = conn.execute(
@@ -350,22 +366,42 @@ class Library:
                        image_url, video_url, state, updated_at, raw_json)
                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 (
-                    clip.clip_id, clip.task_id, position, clip.kind, *values.values(),
-                    clip.status, error, clip.audio_url, clip.image_url, clip.video_url,
-                    state, now, _dump(clip.raw),
+                    clip.clip_id,
+                    clip.task_id,
+                    position,
+                    clip.kind,
+                    *values.values(),
+                    clip.status,
+                    error,
+                    clip.audio_url,
+                    clip.image_url,
+                    clip.video_url,
+                    state,
+                    now,
+                    _dump(clip.raw),
                 ),
             )
             return ClipChange(clip.clip_id, is_new=True, tags_changed=False)
         tags_changed = any(old[name] != value for name, value in values.items())
         conn.execute(
             f"""UPDATE clips SET task_id=?, position=?, kind=?,
-                   {', '.join(f'{name}=?' for name in values)},
+                   {", ".join(f"{name}=?" for name in values)},
                    relay_status=?, error=?, audio_url=?, image_url=?, video_url=?, state=?,
                    updated_at=?, raw_json=?
                 WHERE clip_id=?""",
             (
-                clip.task_id, position, clip.kind, *values.values(), clip.status, error,
-                clip.audio_url, clip.image_url, clip.video_url, state, now, _dump(clip.raw),
+                clip.task_id,
+                position,
+                clip.kind,
+                *values.values(),
+                clip.status,
+                error,
+                clip.audio_url,
+                clip.image_url,
+                clip.video_url,
+                state,
+                now,
+                _dump(clip.raw),
                 clip.clip_id,
             ),
         )

@@ -19,23 +19,29 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
+from ..errors import ErrorKind, SunoError, kind_of, sentence_of
 from ..media.download import (
-    DownloadCancelled, DownloadError, MediaSession, download_file, free_path, make_media_session, sync_directory,
+    DownloadCancelled,
+    DownloadError,
+    MediaSession,
+    download_file,
+    free_path,
+    make_media_session,
+    sync_directory,
 )
 from ..media.leading_tag import finish_mp3, id3_prefix
 from ..media.tagging import TaggingError, TagOptions, load_cover, read_clip_id, write_id3_tags, write_mp4_tags
 from ..relay.client import RelayClient
-from ..errors import ErrorKind, SunoError, kind_of, sentence_of
 from ..relay.errors import ConfigurationError
-
 from .filenames import DEFAULT_TEMPLATE, render_stem
 from .polling import MAX_POLL_SECONDS, FetchResult, PollRound, SyncCancelled
-from .sync_runner import SyncRunner
 from .store import DB_DIR_NAME, NOT_FOUND_REASON, ClipRecord, ClipState, Library, LibraryUnavailable
+from .sync_runner import SyncRunner
 
 if TYPE_CHECKING:
     from ..settings import Settings
@@ -54,7 +60,7 @@ class SyncOptions:
     timeout: float = 600.0
 
     @classmethod
-    def from_settings(cls, settings: "Settings", **overrides: object) -> "SyncOptions":
+    def from_settings(cls, settings: Settings, **overrides: object) -> SyncOptions:
         options = cls(
             download_video=settings.download_video,
             jobs=settings.jobs,
@@ -118,9 +124,7 @@ class SyncReport:
 
     @property
     def ok(self) -> bool:
-        return not (
-            self.still_pending or self.failed_tasks or self.failed_clips or self.cancelled or self.error
-        )
+        return not (self.still_pending or self.failed_tasks or self.failed_clips or self.cancelled or self.error)
 
 
 class SyncObserver:
@@ -242,7 +246,11 @@ class SyncEngine:
         else:
             outcome.ok = True
             self._save_paths(
-                job.clip_id, paths, state=ClipState.READY, error="", file_stem=job.stem,
+                job.clip_id,
+                paths,
+                state=ClipState.READY,
+                error="",
+                file_stem=job.stem,
                 tag_key=self._tag_key(record, paths),
             )
         self.observer.clip_finished(outcome)
@@ -368,10 +376,20 @@ class SyncEngine:
         """Everything that shapes the tags; when it is unchanged the files are not opened."""
         cover = paths.get("cover_path")
         parts = [
-            record.clip_id, record.task_id, record.title, record.tags, record.lyrics,
-            record.description, record.model, repr(record.duration), record.created_at or "",
-            record.audio_url, repr(self.options.tag_options), self.options.filename_template,
-            str(paths.get("audio_path") or ""), str(paths.get("video_path") or ""),
+            record.clip_id,
+            record.task_id,
+            record.title,
+            record.tags,
+            record.lyrics,
+            record.description,
+            record.model,
+            repr(record.duration),
+            record.created_at or "",
+            record.audio_url,
+            repr(self.options.tag_options),
+            self.options.filename_template,
+            str(paths.get("audio_path") or ""),
+            str(paths.get("video_path") or ""),
             f"{cover}:{_size(cover)}" if cover else "",
         ]
         return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
@@ -392,7 +410,9 @@ class SyncEngine:
                 paths[column] = target
                 outcome.files_written += 1
 
-    def _download_files(self, job: ClipJob, record: ClipRecord, paths: dict[str, Path | None], folder: Path, outcome: ClipOutcome) -> set[str]:
+    def _download_files(
+        self, job: ClipJob, record: ClipRecord, paths: dict[str, Path | None], folder: Path, outcome: ClipOutcome
+    ) -> set[str]:
         """Download what *job* needs; returns the columns of the files tagged on the way.
 
         The cover comes first so that a new MP3 or MP4 is tagged, cover included, before
@@ -409,7 +429,11 @@ class SyncEngine:
             if job.cover:
                 try:
                     paths["cover_path"] = self._fetch(
-                        job, record.image_url, folder / f"{job.stem}.jpg", outcome, suffix_from_content=True,
+                        job,
+                        record.image_url,
+                        folder / f"{job.stem}.jpg",
+                        outcome,
+                        suffix_from_content=True,
                     )
                 except DownloadCancelled:
                     raise
@@ -421,13 +445,20 @@ class SyncEngine:
             if job.audio:
                 prefix = id3_prefix(clip, options, cover)
                 paths["audio_path"] = self._fetch(
-                    job, record.audio_url, folder / f"{job.stem}.mp3", outcome, prefix=prefix,
+                    job,
+                    record.audio_url,
+                    folder / f"{job.stem}.mp3",
+                    outcome,
+                    prefix=prefix,
                     tag=lambda part, name: finish_mp3(part, len(prefix), clip, options, cover, name=name),
                 )
                 tagged.add("audio_path")
             if job.video:
                 paths["video_path"] = self._fetch(
-                    job, record.video_url, folder / f"{job.stem}.mp4", outcome,
+                    job,
+                    record.video_url,
+                    folder / f"{job.stem}.mp4",
+                    outcome,
                     tag=lambda part, name: write_mp4_tags(part, clip, options, cover, name=name),
                 )
                 tagged.add("video_path")
@@ -438,8 +469,16 @@ class SyncEngine:
             raise cover_failure
         return tagged
 
-    def _fetch(self, job: ClipJob, url: str, wanted: Path, outcome: ClipOutcome, *,
-               tag: Callable[[Path, str], object] | None = None, **options: Any) -> Path:
+    def _fetch(
+        self,
+        job: ClipJob,
+        url: str,
+        wanted: Path,
+        outcome: ClipOutcome,
+        *,
+        tag: Callable[[Path, str], object] | None = None,
+        **options: Any,
+    ) -> Path:
         """Download one file to *wanted* (or a free name beside it), tagged by *tag* before it gets its name."""
         self._check_cancel()
         target = free_path(wanted)
@@ -448,15 +487,23 @@ class SyncEngine:
             self.observer.clip_progress(job.clip_id, done, total)
 
         result = download_file(
-            self.media_session, url, target, progress=progress, cancel=self.cancel, fsync_directory=False,
-            before_commit=(lambda part: tag(part, target.name)) if tag is not None else None, **options,
+            self.media_session,
+            url,
+            target,
+            progress=progress,
+            cancel=self.cancel,
+            fsync_directory=False,
+            before_commit=(lambda part: tag(part, target.name)) if tag is not None else None,
+            **options,
         )
         outcome.files_downloaded += 1
         outcome.files_written += 1
         outcome.bytes_downloaded += result.size
         return result.path
 
-    def _tag_files(self, record: ClipRecord, paths: dict[str, Path | None], outcome: ClipOutcome, tagged: set[str]) -> None:
+    def _tag_files(
+        self, record: ClipRecord, paths: dict[str, Path | None], outcome: ClipOutcome, tagged: set[str]
+    ) -> None:
         """Re-tag the files that were already here when the clip's tags changed."""
         if record.tag_key == self._tag_key(record, paths) and not outcome.files_downloaded:
             return

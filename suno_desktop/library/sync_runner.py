@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from ..errors import kind_of
 from ..relay.errors import RelayError
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 class SyncRunner:
     """One ``sync``: polls until every task in scope is final (or the timeout), downloading meanwhile."""
 
-    def __init__(self, engine: "SyncEngine") -> None:
+    def __init__(self, engine: SyncEngine) -> None:
         self.engine = engine
         self.library = engine.library
         self.options = engine.options
@@ -35,7 +36,7 @@ class SyncRunner:
         self._futures: list[Future] = []
         self._pool: ThreadPoolExecutor | None = None
 
-    def run(self, task_ids: Iterable[str] | None, refresh: bool, report: "SyncReport") -> None:
+    def run(self, task_ids: Iterable[str] | None, refresh: bool, report: SyncReport) -> None:
         """Given ids are fetched even if final (to pick up a changed title); a re-sync
         polls only tasks that are not final, a *refresh* every task."""
         lib = self.library
@@ -56,7 +57,7 @@ class SyncRunner:
             self._collect_outcomes(report)
         self._collect_task_failures(report, scope)
 
-    def _poll_until_final(self, pending: list[str], scope: set[str] | None, report: "SyncReport") -> None:
+    def _poll_until_final(self, pending: list[str], scope: set[str] | None, report: SyncReport) -> None:
         deadline = time.monotonic() + self.options.timeout
         schedule = PollSchedule(self.options.poll_interval, self.options.max_poll_interval)
         first_round = True
@@ -89,7 +90,7 @@ class SyncRunner:
             if self.engine.cancel.wait(wait):
                 raise SyncCancelled()
 
-    def _poll(self, pending: list[str], first_round: bool, report: "SyncReport") -> PollRound | None:
+    def _poll(self, pending: list[str], first_round: bool, report: SyncReport) -> PollRound | None:
         """One round; None when the sync must end (the relay cannot be asked at all)."""
         try:
             return self.engine.poll(pending)
@@ -132,7 +133,7 @@ class SyncRunner:
         if self.engine.cancel.is_set():
             raise SyncCancelled()
 
-    def _collect_outcomes(self, report: "SyncReport") -> None:
+    def _collect_outcomes(self, report: SyncReport) -> None:
         for future in self._futures:
             if future.cancelled():
                 continue
@@ -147,7 +148,7 @@ class SyncRunner:
             report.files_written += outcome.files_written
             report.bytes_downloaded += outcome.bytes_downloaded
 
-    def _collect_task_failures(self, report: "SyncReport", scope: set[str] | None) -> None:
+    def _collect_task_failures(self, report: SyncReport, scope: set[str] | None) -> None:
         for task in self.library.tasks():
             if scope is not None and task.task_id not in scope:
                 continue
@@ -158,7 +159,6 @@ class SyncRunner:
             elif task.status == "UNKNOWN":
                 report.failed_tasks[task.task_id] = task.error or "The relay reports the task's status as UNKNOWN."
         for record in self.library.clips(task_ids=scope) if scope is not None else self.library.clips():
-            if record.state == ClipState.FAILED and record.clip_id not in report.failed_clips:
-                if scope is not None or record.relay_status == "error":
-                    report.failed_clips[record.clip_id] = (record.title, record.error or "failed")
-
+            failed = record.state == ClipState.FAILED and record.clip_id not in report.failed_clips
+            if failed and (scope is not None or record.relay_status == "error"):
+                report.failed_clips[record.clip_id] = (record.title, record.error or "failed")

@@ -23,24 +23,32 @@ import http.client
 import logging
 import os
 import random
-import re
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions
-from urllib3.util.retry import Retry
 
 from ..http_session import ALLOWED_SCHEMES, MAX_REDIRECTS, MediaSession, RedirectRefused, make_media_session
 from .images import SNIFF_BYTES, sniff_image_type
+from .response_headers import describe_url, format_size, non_negative_int, parse_content_range, retry_after
 
 __all__ = [
-    "DownloadCancelled", "DownloadError", "DownloadResult", "MediaSession", "UnsafeURL",
-    "download_file", "free_path", "make_media_session", "part_path", "sync_directory",
+    "DownloadCancelled",
+    "DownloadError",
+    "DownloadResult",
+    "MediaSession",
+    "UnsafeURL",
+    "download_file",
+    "free_path",
+    "make_media_session",
+    "part_path",
+    "sync_directory",
 ]
 
 log = logging.getLogger(__name__)
@@ -49,10 +57,8 @@ MAX_RETRY_DELAY = 30.0  # seconds; also the cap on a server's Retry-After
 FLUSH_BEHIND_BYTES = 512 * 1024
 _fadvise = getattr(os, "posix_fadvise", None)
 
-_CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
 # what reading a body raises: urllib3's own errors (the body is read raw, see _chunks)
 _BODY_ERRORS = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
-_RETRY_AFTER = Retry(total=0)  # only for its parser of the header
 
 
 class DownloadError(Exception):
@@ -129,10 +135,19 @@ def download_file(
         raise TypeError(f"download_file needs the MediaSession of make_media_session(), not {type(session).__name__}")
     _check_url(url)
     transfer = _Transfer(
-        session, url, Path(target),
-        suffix_from_content=suffix_from_content, timeout=timeout if isinstance(timeout, tuple) else (timeout, timeout),
-        attempts=max(1, attempts), backoff=backoff, chunk_size=chunk_size, progress=progress, cancel=cancel,
-        fsync_directory=fsync_directory, before_commit=before_commit, prefix=prefix,
+        session,
+        url,
+        Path(target),
+        suffix_from_content=suffix_from_content,
+        timeout=timeout if isinstance(timeout, tuple) else (timeout, timeout),
+        attempts=max(1, attempts),
+        backoff=backoff,
+        chunk_size=chunk_size,
+        progress=progress,
+        cancel=cancel,
+        fsync_directory=fsync_directory,
+        before_commit=before_commit,
+        prefix=prefix,
     )
     return transfer.run()
 
@@ -179,14 +194,25 @@ class _Transfer:
     """State of one download_file call: the .part file and what the server said so far."""
 
     def __init__(
-        self, session: MediaSession, url: str, target: Path, *, suffix_from_content: bool,
-        timeout: tuple[float, float], attempts: int, backoff: float, chunk_size: int,
-        progress: ProgressCallback | None, cancel: threading.Event | None, fsync_directory: bool,
-        before_commit: Callable[[Path], object] | None = None, prefix: bytes = b"",
+        self,
+        session: MediaSession,
+        url: str,
+        target: Path,
+        *,
+        suffix_from_content: bool,
+        timeout: tuple[float, float],
+        attempts: int,
+        backoff: float,
+        chunk_size: int,
+        progress: ProgressCallback | None,
+        cancel: threading.Event | None,
+        fsync_directory: bool,
+        before_commit: Callable[[Path], object] | None = None,
+        prefix: bytes = b"",
     ) -> None:
         self.session = session
         self.url = url
-        self.label = _describe(url)
+        self.label = describe_url(url)
         self.target = target
         self.part = part_path(target)
         self.suffix_from_content = suffix_from_content
@@ -215,7 +241,7 @@ class _Transfer:
         try:
             try:
                 self.target.parent.mkdir(parents=True, exist_ok=True)
-                out = open(self.part, "w+b")
+                out = open(self.part, "w+b")  # noqa: SIM115 - closed by the "with out" below
             except OSError as exc:
                 raise self._disk_error(exc) from exc
             with out:
@@ -268,7 +294,8 @@ class _Transfer:
                     tries = "1 attempt" if failures == 1 else f"{failures} attempts"
                     raise DownloadError(
                         f"The download of {self.label} {problem.reason} ({tries}); it will be retried.",
-                        url=self.url, status=problem.status,
+                        url=self.url,
+                        status=problem.status,
                     ) from problem
                 delay = problem.retry_after
                 if delay is None:
@@ -276,7 +303,11 @@ class _Transfer:
                 delay = max(0.0, min(delay, MAX_RETRY_DELAY))
                 log.info(
                     "download of %s %s; attempt %d of %d in %.1f s",
-                    self.label, problem.reason, failures + 1, self.attempts, delay,
+                    self.label,
+                    problem.reason,
+                    failures + 1,
+                    self.attempts,
+                    delay,
                 )
                 self._sleep(delay)
 
@@ -307,7 +338,8 @@ class _Transfer:
                 ) from exc
             raise UnsafeURL(
                 f"The download of {self.label} was redirected to a {exc.scheme or 'relative'} address;"
-                " only http and https are allowed.", url=self.url,
+                " only http and https are allowed.",
+                url=self.url,
             ) from exc
         except requests.TooManyRedirects as exc:
             raise DownloadError(
@@ -315,16 +347,18 @@ class _Transfer:
             ) from exc
         except (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema) as exc:
             where = exc.request.url if exc.request is not None else self.url
-            raise DownloadError(f"{_describe(where)} is not a valid web address.", url=self.url) from exc
+            raise DownloadError(f"{describe_url(where)} is not a valid web address.", url=self.url) from exc
         except requests.RequestException as exc:
-            reason = "timed out" if isinstance(exc, requests.Timeout) else "failed because the server could not be reached"
+            reason = (
+                "timed out" if isinstance(exc, requests.Timeout) else "failed because the server could not be reached"
+            )
             raise _Retryable(reason) from exc
 
     def _body_wanted(self, response: requests.Response, resume_from: int) -> bool:
         """Whether to take the body; False when a resume finds everything already here."""
         status = response.status_code
         if status == 206 and resume_from:
-            span = _parse_content_range(response.headers.get("Content-Range", ""))
+            span = parse_content_range(response.headers.get("Content-Range", ""))
             if span is None or span[0] != resume_from or (span[2] is not None and span[2] != self.total):
                 self.can_resume = False  # the server resumed somewhere else or the file changed
                 raise _Retryable("got a partial answer that did not fit the part already downloaded")
@@ -344,16 +378,19 @@ class _Transfer:
         if status in (408, 429) or 500 <= status <= 599:
             raise _Retryable(
                 f"got HTTP {status} ({response.reason or 'error'}) from the server",
-                status=status, retry_after=_retry_after(response),
+                status=status,
+                retry_after=retry_after(response, MAX_RETRY_DELAY),
             )
         if 400 <= status <= 499:
             raise DownloadError(
-                f"The server refused the download of {self.label} with HTTP {status}"
-                f" ({response.reason or 'error'}).", url=self.url, status=status,
+                f"The server refused the download of {self.label} with HTTP {status} ({response.reason or 'error'}).",
+                url=self.url,
+                status=status,
             )
         raise DownloadError(
             f"The server answered the download of {self.label} with an unexpected HTTP {status}.",
-            url=self.url, status=status,
+            url=self.url,
+            status=status,
         )
 
     def _take_metadata(self, response: requests.Response) -> None:
@@ -363,17 +400,14 @@ class _Transfer:
         self.encoded = encoded
         self.total = None
         if response.status_code == 206:
-            span = _parse_content_range(headers.get("Content-Range", ""))
+            span = parse_content_range(headers.get("Content-Range", ""))
             if span is None or span[0] != 0:
                 self.can_resume = False
                 raise _Retryable("got a partial answer nobody asked for")
             self.total = span[2] if span[2] is not None else span[1] + 1
         elif not encoded:
-            self.total = _int_or_none(headers.get("Content-Length"))
-        self.can_resume = (
-            not encoded and self.total is not None
-            and "bytes" in headers.get("Accept-Ranges", "").lower()
-        )
+            self.total = non_negative_int(headers.get("Content-Length"))
+        self.can_resume = not encoded and self.total is not None and "bytes" in headers.get("Accept-Ranges", "").lower()
         etag = headers.get("ETag", "")
         self.validator = etag if etag and not etag.startswith("W/") else headers.get("Last-Modified")
 
@@ -403,7 +437,7 @@ class _Transfer:
             raise _Retryable(self._cut_reason(None))
         if self.total is not None and self.have > self.total:
             self.can_resume = False
-            raise _Retryable(f"got more bytes than the {_format_size(self.total)} the server announced")
+            raise _Retryable(f"got more bytes than the {format_size(self.total)} the server announced")
 
     def _chunks(self, response: requests.Response) -> Iterator[bytes]:
         """The body in chunks, read from urllib3's response under requests' (``response.raw``).
@@ -457,11 +491,11 @@ class _Transfer:
 
     def _cut_reason(self, exc: BaseException | None) -> str:
         if isinstance(exc, (urllib3.exceptions.TimeoutError, TimeoutError)):
-            return f"stalled after {_format_size(self.have)}{self._of_total()} and timed out"
-        return f"was cut off after {_format_size(self.have)}{self._of_total()}"
+            return f"stalled after {format_size(self.have)}{self._of_total()} and timed out"
+        return f"was cut off after {format_size(self.have)}{self._of_total()}"
 
     def _of_total(self) -> str:
-        return f" of {_format_size(self.total)}" if self.total is not None else ""
+        return f" of {format_size(self.total)}" if self.total is not None else ""
 
     def _check_cancel(self) -> None:
         if self.cancel is not None and self.cancel.is_set():
@@ -498,68 +532,10 @@ def _check_url(url: str) -> None:
         raise DownloadError(f"{url[:80]!r} is not a valid web address.", url=url) from exc
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
         raise UnsafeURL(
-            f"Refusing to download {_describe(url)}: only http and https addresses are allowed.", url=url
+            f"Refusing to download {describe_url(url)}: only http and https addresses are allowed.", url=url
         )
     if not parts.hostname:
-        raise DownloadError(f"{_describe(url)} is not a valid web address: it names no host.", url=url)
-
-
-def _describe(url: str) -> str:
-    """Host and path for messages and logs: no credentials, no query (signed URLs carry tokens)."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        if parts.port:
-            host = f"{host}:{parts.port}"
-    except ValueError:
-        return "an invalid address"
-    if parts.scheme.lower() in ALLOWED_SCHEMES:
-        text = f"{host}{parts.path}"
-    else:
-        text = f"{parts.scheme}://{host}{parts.path}" if parts.scheme else (parts.path or url)
-    return text if len(text) <= 100 else text[:97] + "..."
-
-
-def _parse_content_range(value: str) -> tuple[int, int, int | None] | None:
-    match = _CONTENT_RANGE.match(value)
-    if match is None:
-        return None
-    start, end, total = match.groups()
-    if int(end) < int(start):
-        return None
-    return int(start), int(end), None if total == "*" else int(total)
-
-
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        number = int(value) if value is not None else None
-    except ValueError:
-        return None
-    return number if number is not None and number >= 0 else None
-
-
-def _retry_after(response: requests.Response) -> float | None:
-    """The server's Retry-After in seconds (urllib3 reads both forms), at most MAX_RETRY_DELAY."""
-    value = response.headers.get("Retry-After", "").strip()
-    if not value:
-        return None
-    try:
-        return min(_RETRY_AFTER.parse_retry_after(value), MAX_RETRY_DELAY)
-    except urllib3.exceptions.InvalidHeader:
-        return None
-
-
-def _format_size(size: int | None) -> str:
-    if size is None:
-        return "an unknown size"
-    if size < 1000:
-        return f"{size} bytes"
-    value = float(size)
-    for unit in ("kB", "MB", "GB"):
-        value /= 1000
-        if value < 1000:
-            break
-    return f"{value:.1f} {unit}"
+        raise DownloadError(f"{describe_url(url)} is not a valid web address: it names no host.", url=url)
 
 
 def sync_directory(directory: Path) -> None:

@@ -26,7 +26,14 @@ from mutagen.mp3 import MPEGInfo
 
 from ..relay.model import Clip
 from .tagging import (
-    ROOM_FOR_EDITS, Cover, TaggingError, TagOptions, _id3_frames, _reason, _replace_owned_frames, write_id3_tags,
+    ROOM_FOR_EDITS,
+    Cover,
+    TaggingError,
+    TagOptions,
+    _id3_frames,
+    _reason,
+    _replace_owned_frames,
+    write_id3_tags,
 )
 
 ID3_MAGIC = b"ID3"  # what an ID3v2 tag starts with

@@ -22,17 +22,32 @@ import logging
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timezone
+from datetime import UTC
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from mutagen import MutagenError
 from mutagen.id3 import (
-    APIC, COMM, ID3, TALB, TCON, TDRC, TIT2, TLEN, TPE1, TXXX, USLT, WOAS,
-    Encoding, Frame, ID3NoHeaderError, PictureType,
+    APIC,
+    COMM,
+    ID3,
+    TALB,
+    TCON,
+    TDRC,
+    TIT2,
+    TLEN,
+    TPE1,
+    TXXX,
+    USLT,
+    WOAS,
+    Encoding,
+    Frame,
+    ID3NoHeaderError,
+    PictureType,
 )
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4, AtomDataType, MP4Cover, MP4FreeForm
@@ -205,8 +220,8 @@ def _date(clip: Clip) -> str:
         return ""
     moment = clip.created_at
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d")
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%d")
 
 
 def _web_url(url: str) -> str:
@@ -244,13 +259,15 @@ def _id3_frames(clip: Clip, options: TagOptions, cover: Cover | None, version: i
     text(TCON, _clean(clip.tags))
     text(TDRC, _date(clip))
     if clip.duration and clip.duration > 0:
-        text(TLEN, str(int(round(clip.duration * 1000))))
+        text(TLEN, str(round(clip.duration * 1000)))
     if lyrics:
         frames.append(USLT(encoding=encoding, lang=language, desc="", text=lyrics))
     if description:
         frames.append(COMM(encoding=encoding, lang=language, desc="", text=[description]))
     if cover is not None:
-        frames.append(APIC(encoding=encoding, mime=cover.mime, type=PictureType.COVER_FRONT, desc=COVER_DESC, data=cover.data))
+        frames.append(
+            APIC(encoding=encoding, mime=cover.mime, type=PictureType.COVER_FRONT, desc=COVER_DESC, data=cover.data)
+        )
     user_text(CLIP_ID_DESC, _clean(clip.clip_id))
     user_text(TASK_ID_DESC, _clean(clip.task_id))
     user_text(MODEL_DESC, _clean(clip.model))
@@ -365,6 +382,7 @@ def write_id3_tags(
 
 def _mp4_items(clip: Clip, options: TagOptions, cover: Cover | None) -> dict[str, list[Any] | None]:
     """Desired value per owned atom; None means "remove it"."""
+
     def text(value: str) -> list[Any] | None:
         return [value] if value else None
 
@@ -453,7 +471,7 @@ def read_clip_id(path: Path) -> str | None:
         if path.suffix.lower() == ".mp3":
             return _id3_clip_id(path)
         return _id3_clip_id(path) or _mp4_clip_id(path)
-    except Exception:  # noqa: BLE001 - any unreadable file simply has no id
+    except Exception:
         log.debug("no clip id readable from %s", path, exc_info=True)
         return None
 

@@ -61,7 +61,7 @@ def create_media_player(owner: QObject, what: str, *, widgets: bool = False, vol
     """
     try:
         mm = import_multimedia(widgets=widgets)
-    except Exception as exc:  # noqa: BLE001 - ImportError, or OSError from a missing shared library
+    except Exception as exc:
         logger.warning("Qt Multimedia could not be loaded: %s", exc)
         raise MediaUnavailable(unavailable_sentence(exc, what)) from exc
     try:
@@ -74,7 +74,7 @@ def create_media_player(owner: QObject, what: str, *, widgets: bool = False, vol
         media_player.setAudioOutput(audio_output)
     except MediaUnavailable:
         raise
-    except Exception as exc:  # noqa: BLE001 - any backend failure only turns playback off
+    except Exception as exc:
         logger.warning("QMediaPlayer could not be created: %s", exc)
         raise MediaUnavailable(f"{what} is off: the media player could not be created.") from exc
     set_output_volume(audio_output, volume)
@@ -87,10 +87,12 @@ def perceptual_to_linear(percent: int) -> float:
     try:
         from PySide6.QtMultimedia import QtAudio
 
-        return float(QtAudio.convertVolume(
-            fraction, QtAudio.VolumeScale.LogarithmicVolumeScale, QtAudio.VolumeScale.LinearVolumeScale
-        ))
-    except Exception:  # noqa: BLE001 - a plain linear volume is a fine fallback
+        return float(
+            QtAudio.convertVolume(
+                fraction, QtAudio.VolumeScale.LogarithmicVolumeScale, QtAudio.VolumeScale.LinearVolumeScale
+            )
+        )
+    except Exception:
         return fraction
 
 
@@ -312,8 +314,13 @@ class Player(QObject):
         released, self._released = self._released, None
         if released is None:
             return
-        self._start(released.clip_id, Path(path) if path is not None else released.path, released.title,
-                    position=released.position, autoplay=released.was_playing)
+        self._start(
+            released.clip_id,
+            Path(path) if path is not None else released.path,
+            released.title,
+            position=released.position,
+            autoplay=released.was_playing,
+        )
 
     # ------------------------------------------------------------------ internals
 

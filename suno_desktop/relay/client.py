@@ -20,8 +20,9 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Iterable, Iterator, Mapping, NoReturn
+from typing import Any, NoReturn
 from urllib.parse import quote, urlsplit
 
 import requests
@@ -64,19 +65,19 @@ def build_retry_policy(retries: int, backoff: float) -> Retry:
     ``raise_on_status=False`` hands back the last 5xx/429 answer once retries run
     out, so the caller can say what the relay actually answered.
     """
-    options: dict[str, Any] = dict(
-        total=retries,
-        connect=retries,
-        read=retries,
-        status=retries,
-        backoff_factor=backoff,
-        backoff_jitter=backoff,
-        backoff_max=MAX_BACKOFF_SECONDS,
-        status_forcelist=RETRY_STATUSES,
-        allowed_methods=Retry.DEFAULT_ALLOWED_METHODS | {"POST"},
-        respect_retry_after_header=True,
-        raise_on_status=False,
-    )
+    options: dict[str, Any] = {
+        "total": retries,
+        "connect": retries,
+        "read": retries,
+        "status": retries,
+        "backoff_factor": backoff,
+        "backoff_jitter": backoff,
+        "backoff_max": MAX_BACKOFF_SECONDS,
+        "status_forcelist": RETRY_STATUSES,
+        "allowed_methods": Retry.DEFAULT_ALLOWED_METHODS | {"POST"},
+        "respect_retry_after_header": True,
+        "raise_on_status": False,
+    }
     if "retry_after_max" in inspect.signature(Retry.__init__).parameters:  # urllib3 >= 2.5
         options["retry_after_max"] = MAX_RETRY_AFTER_SECONDS
     return Retry(**options)
@@ -146,7 +147,7 @@ class RelayClient:
     def close(self) -> None:
         self._session.close()
 
-    def __enter__(self) -> "RelayClient":
+    def __enter__(self) -> RelayClient:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -344,8 +345,7 @@ class RelayClient:
             )
         elif has(urllib3.exceptions.ReadTimeoutError) or isinstance(error, requests.exceptions.ReadTimeout):
             message = (
-                f"The relay at {host} did not answer within {read_timeout:g} s; "
-                "it may be overloaded. Try again later."
+                f"The relay at {host} did not answer within {read_timeout:g} s; it may be overloaded. Try again later."
             )
         elif isinstance(error, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)):
             message = f"The connection to the relay at {host} broke while it was answering. Try again later."
@@ -368,8 +368,7 @@ class RelayClient:
         if status in (401, 403):
             detail = f"HTTP {status}: {relay_message}" if relay_message else f"HTTP {status}"
             raise AuthError(
-                f"The relay rejected the API token ({detail}). "
-                "Check the token in Settings or SUNO_API_TOKEN.",
+                f"The relay rejected the API token ({detail}). Check the token in Settings or SUNO_API_TOKEN.",
                 status=status,
                 task_id=task_id,
             )
@@ -426,15 +425,13 @@ class RelayClient:
         if not isinstance(body, Mapping) or "code" not in body:
             raise MalformedResponse(
                 f"The relay at {host} answered with JSON that is not the relay's usual envelope "
-                "(no \"code\"); check the relay URL in Settings.",
+                '(no "code"); check the relay URL in Settings.',
                 status=status,
                 task_id=task_id,
             )
         if body.get("code") != SUCCESS_CODE:
             detail = relay_message or f"code {body.get('code')!r}"
-            raise RelayResponseError(
-                f"The relay at {host} could not answer: {detail}.", status=status, task_id=task_id
-            )
+            raise RelayResponseError(f"The relay at {host} could not answer: {detail}.", status=status, task_id=task_id)
         return body.get("data")
 
     def _relay_message(self, body: Any) -> str:
@@ -471,7 +468,6 @@ class _BearerToken(requests.auth.AuthBase):
 
     def __repr__(self) -> str:
         return "_BearerToken(***)"
-
 
 
 def _normalise_base_url(base_url: str) -> str:

@@ -15,12 +15,21 @@ so the shape question is settled here once.
 from __future__ import annotations
 
 import math
-from datetime import datetime, timezone
-from typing import Any, Mapping
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 from ..model import (  # noqa: F401 - the parsers' vocabulary, also imported from here
-    ACTION_LYRICS, ACTION_MUSIC, CLIP_COMPLETE, CLIP_ERROR, FINAL_TASK_STATUSES, PENDING_CLIP_STATUSES,
-    PENDING_TASK_STATUSES, Clip, Task, is_final_task_status,
+    ACTION_LYRICS,
+    ACTION_MUSIC,
+    CLIP_COMPLETE,
+    CLIP_ERROR,
+    FINAL_TASK_STATUSES,
+    PENDING_CLIP_STATUSES,
+    PENDING_TASK_STATUSES,
+    Clip,
+    Task,
+    is_final_task_status,
 )
 from .errors import MalformedResponse
 
@@ -76,8 +85,8 @@ def parse_time(value: Any) -> datetime | None:
         except ValueError:
             return None
         if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=timezone.utc)
-        return parsed.astimezone(timezone.utc)
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
     return None
 
 
@@ -87,7 +96,7 @@ def _from_epoch(seconds: float) -> datetime | None:
     if seconds > 1e11:  # milliseconds
         seconds /= 1000.0
     try:
-        return datetime.fromtimestamp(seconds, tz=timezone.utc)
+        return datetime.fromtimestamp(seconds, tz=UTC)
     except (OverflowError, OSError, ValueError):
         return None
 
@@ -129,23 +138,17 @@ def _pick(*values: Any) -> Any:
     return None
 
 
-def parse_clip(
-    raw: Mapping[str, Any], task_id: str, *, task_status: str = "", fail_reason: str = ""
-) -> Clip:
+def parse_clip(raw: Mapping[str, Any], task_id: str, *, task_status: str = "", fail_reason: str = "") -> Clip:
     """Normalise one clip of any of the three shapes.
 
     *task_status* and *fail_reason* are the task's: the camelCase shape has no
     status of its own, so its clip's status is derived from them.
     """
     if not isinstance(raw, Mapping):
-        raise MalformedResponse(
-            f"The relay sent a clip for task {task_id} that is not an object.", task_id=task_id
-        )
+        raise MalformedResponse(f"The relay sent a clip for task {task_id} that is not an object.", task_id=task_id)
     clip_id = _text(_pick(raw.get("id"), raw.get("clip_id")))
     if not clip_id:
-        raise MalformedResponse(
-            f"The relay sent a clip without an id for task {task_id}.", task_id=task_id
-        )
+        raise MalformedResponse(f"The relay sent a clip without an id for task {task_id}.", task_id=task_id)
     if not CAMEL_KEYS.isdisjoint(raw):
         return _parse_camel_clip(raw, task_id, clip_id, task_status.upper(), fail_reason)
     metadata = raw.get("metadata")
@@ -163,9 +166,7 @@ def parse_clip(
         title=_text(raw.get("title")),
         tags=_text(_pick(metadata.get("tags"), raw.get("tags"))),
         lyrics=_text(_pick(metadata.get("prompt"), raw.get("prompt"))),
-        description=_text(
-            _pick(metadata.get("gpt_description_prompt"), raw.get("gpt_description_prompt"))
-        ),
+        description=_text(_pick(metadata.get("gpt_description_prompt"), raw.get("gpt_description_prompt"))),
         model=_text(_pick(raw.get("model_name"), raw.get("mv"), raw.get("major_model_version"))),
         duration=parse_duration(_pick(metadata.get("duration"), raw.get("duration"))),
         status=status,
@@ -194,9 +195,7 @@ def _camel_status(raw: Mapping[str, Any], task_status: str, fail_reason: str) ->
     return "", ""  # UNKNOWN or not given: nothing to download, nothing to blame
 
 
-def _parse_camel_clip(
-    raw: Mapping[str, Any], task_id: str, clip_id: str, task_status: str, fail_reason: str
-) -> Clip:
+def _parse_camel_clip(raw: Mapping[str, Any], task_id: str, clip_id: str, task_status: str, fail_reason: str) -> Clip:
     """new-api's copy of an official Suno API clip: camelCase keys, ``createTime`` in ms.
 
     Go sends 0 for a duration it does not know, so 0 means "unknown" here.
@@ -257,12 +256,8 @@ def parse_task(raw: Any) -> Task:
         if data is None or data == "" or data == {}:
             data = []
         if not isinstance(data, list):
-            raise MalformedResponse(
-                f"The relay sent clips for task {task_id} in an unexpected shape.", task_id=task_id
-            )
-        clips.extend(
-            parse_clip(item, task_id, task_status=status, fail_reason=fail_reason) for item in data
-        )
+            raise MalformedResponse(f"The relay sent clips for task {task_id} in an unexpected shape.", task_id=task_id)
+        clips.extend(parse_clip(item, task_id, task_status=status, fail_reason=fail_reason) for item in data)
     return Task(
         task_id=task_id,
         action=action,

@@ -36,7 +36,7 @@ PLACEHOLDER = (
 
 
 def count_sentence(found: int, known: int) -> str:
-    """"3 distinct task ids found (1 already in the library)" and its variants."""
+    """ "3 distinct task ids found (1 already in the library)" and its variants."""
     if found == 0:
         return "No task ids found yet"
     head = "1 task id found" if found == 1 else f"{found} distinct task ids found"
@@ -76,9 +76,7 @@ class AddTasksDialog(QDialog):
         self.count_label = QLabel()
         self.count_label.setObjectName("taskIdsCount")
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.setObjectName("buttonBox")
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.buttons.accepted.connect(self.accept)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt
 
@@ -89,7 +89,7 @@ class ClipFilterProxy(QSortFilterProxyModel):
         # commit it, as Qt's own carrying would: a Shift+click then extends it, not replaces it
         selection.select(QItemSelection(), QItemSelectionModel.SelectionFlag.Select)
 
-    def multiData(self, index: QModelIndex, roles) -> None:  # noqa: N802 - Qt's name
+    def multiData(self, index: QModelIndex, roles) -> None:
         # Qt's proxy would ask the model role by role (seven calls into Python per
         # cell); rows pass through unchanged (sorting and searching are the model's)
         self.sourceModel().fill_roles(index.row(), index.column(), roles)

@@ -5,7 +5,7 @@ The model, the view, its delegates and the detail pane all speak of rows in thes
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -27,8 +27,11 @@ STATUS_TEXT = {
     ClipState.LYRICS: "Lyrics only",
 }
 STATUS_ORDER = {state: n for n, state in enumerate(STATUS_TEXT)}
-STATUS_COLORS = {ClipState.FAILED: QColor("#e53935"), ClipState.MISSING: QColor("#ef6c00"),
-                 ClipState.PENDING: QColor("#8e8e93")}
+STATUS_COLORS = {
+    ClipState.FAILED: QColor("#e53935"),
+    ClipState.MISSING: QColor("#ef6c00"),
+    ClipState.PENDING: QColor("#8e8e93"),
+}
 
 Files = tuple[bool, bool, bool]  # MP3, cover, MP4 on disk
 
@@ -49,15 +52,32 @@ def task_row(task: TaskRecord) -> ClipRecord:
     The user pasted this id: whether the relay is still generating, failed, or never
     heard of it, they must see it. Its clips replace the row when they arrive.
     """
-    added = datetime.fromtimestamp(task.added_at, tz=timezone.utc).isoformat()
+    added = datetime.fromtimestamp(task.added_at, tz=UTC).isoformat()
     return ClipRecord(
-        clip_id=TASK_ROW_PREFIX + task.task_id, task_id=task.task_id, position=0, kind="task",
-        title=f"Task {task.task_id}", tags="Lyrics" if task.action == "LYRICS" else "", lyrics="",
-        description="", model="", duration=None, created_at=added, relay_status=task.status,
-        error=task.describe(), audio_url="", image_url="", video_url="",
+        clip_id=TASK_ROW_PREFIX + task.task_id,
+        task_id=task.task_id,
+        position=0,
+        kind="task",
+        title=f"Task {task.task_id}",
+        tags="Lyrics" if task.action == "LYRICS" else "",
+        lyrics="",
+        description="",
+        model="",
+        duration=None,
+        created_at=added,
+        relay_status=task.status,
+        error=task.describe(),
+        audio_url="",
+        image_url="",
+        video_url="",
         state=ClipState.PENDING if task.row_state in _WAITING_TASK else ClipState.FAILED,
-        audio_path=None, cover_path=None, video_path=None, file_stem=None, tag_key=None,
-        removed=False, updated_at=task.updated_at or task.added_at,
+        audio_path=None,
+        cover_path=None,
+        video_path=None,
+        file_stem=None,
+        tag_key=None,
+        removed=False,
+        updated_at=task.updated_at or task.added_at,
     )
 
 

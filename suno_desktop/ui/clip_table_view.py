@@ -82,8 +82,11 @@ class StatusDelegate(QStyledItemDelegate):
         painter.save()
         painter.setPen(color)
         rect = option.rect.adjusted(4, 0, -4, 0)
-        painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                         option.fontMetrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width()))
+        painter.drawText(
+            rect,
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            option.fontMetrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width()),
+        )
         painter.restore()
 
 
@@ -136,8 +139,11 @@ class CoverDelegate(QStyledItemDelegate):
         path.addRoundedRect(QRectF(target), 4, 4)
         painter.setClipPath(path)
         if pixmap is not None:
-            scaled = pixmap.scaled(target.size() * ratio, Qt.AspectRatioMode.KeepAspectRatioByExpanding,
-                                   Qt.TransformationMode.SmoothTransformation)
+            scaled = pixmap.scaled(
+                target.size() * ratio,
+                Qt.AspectRatioMode.KeepAspectRatioByExpanding,
+                Qt.TransformationMode.SmoothTransformation,
+            )
             scaled.setDevicePixelRatio(ratio)
             painter.drawPixmap(target, scaled)
         else:
@@ -186,7 +192,7 @@ class ClipTableView(QTableView):
         self.setItemDelegateForColumn(COL_COVER, CoverDelegate(self.THUMB, self))
         self.doubleClicked.connect(self._emit_activated)
 
-    def setSelectionModel(self, selection_model: QItemSelectionModel) -> None:  # noqa: N802
+    def setSelectionModel(self, selection_model: QItemSelectionModel) -> None:
         super().setSelectionModel(selection_model)  # also called by setModel
         model = self.model()
         if model is None:
@@ -209,8 +215,16 @@ class ClipTableView(QTableView):
         header = self.horizontalHeader()
         header.setSectionResizeMode(COL_COVER, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Interactive)
-        widths = {COL_COVER: self.THUMB + 12, COL_TITLE: 180, COL_TAGS: 130, COL_MODEL: 80,
-                  COL_DURATION: 66, COL_CREATED: 126, COL_STATUS: 150, COL_FILES: 110}
+        widths = {
+            COL_COVER: self.THUMB + 12,
+            COL_TITLE: 180,
+            COL_TAGS: 130,
+            COL_MODEL: 80,
+            COL_DURATION: 66,
+            COL_CREATED: 126,
+            COL_STATUS: 150,
+            COL_FILES: 110,
+        }
         for column, width in widths.items():
             self.setColumnWidth(column, width)
         header.setStretchLastSection(True)
@@ -219,7 +233,7 @@ class ClipTableView(QTableView):
         if index.isValid():
             self.activated_clip.emit(index.data(CLIP_ID_ROLE))
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         if event.matches(QKeySequence.StandardKey.Copy):
             self.copy_requested.emit()
             return
@@ -258,12 +272,18 @@ class ClipTableView(QTableView):
         if not isinstance(cover, QPixmap) or cover.isNull():
             # not painted yet: one small decode, once, for the drag the user just started
             record = model.record(proxy.mapToSource(current).row())
-            cover = QPixmap(str(model.library.root / record.cover_path)) if record.cover_path and model.library else QPixmap()
+            cover = (
+                QPixmap(str(model.library.root / record.cover_path))
+                if record.cover_path and model.library
+                else QPixmap()
+            )
         if not cover.isNull():
-            drag.setPixmap(cover.scaled(64, 64, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
+            drag.setPixmap(
+                cover.scaled(64, 64, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+            )
         return drag
 
-    def startDrag(self, supported_actions: Qt.DropAction) -> None:  # noqa: N802
+    def startDrag(self, supported_actions: Qt.DropAction) -> None:
         drag = self.create_drag()
         if drag is not None:
             drag.exec(Qt.DropAction.CopyAction, Qt.DropAction.CopyAction)

@@ -167,7 +167,12 @@ class ClipDetailPane(QWidget):
     def record(self) -> ClipRecord | None:
         return self._record
 
-    def show_clip(self, record: ClipRecord | None, root: Path | None = None, files: tuple[bool, bool, bool] = (False, False, False)) -> None:
+    def show_clip(
+        self,
+        record: ClipRecord | None,
+        root: Path | None = None,
+        files: tuple[bool, bool, bool] = (False, False, False),
+    ) -> None:
         self._record, self._root = record, root
         self.placeholder.setVisible(record is None)
         self._scroll.setVisible(record is not None)
@@ -207,7 +212,9 @@ class ClipDetailPane(QWidget):
             self.cover.setPixmap(QPixmap())
             return
         self.cover.setPixmap(
-            pixmap.scaled(COVER_SIZE, COVER_SIZE, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+            pixmap.scaled(
+                COVER_SIZE, COVER_SIZE, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
         )
 
     def open_folder(self) -> None:

@@ -6,8 +6,8 @@ after asking, on a system that has no trash.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import QFile, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QGuiApplication
@@ -83,7 +83,10 @@ class LibraryActions(QObject):
         state.setValue("export/folder", str(folder))
         self.message.emit(f"Exporting {len(records)} song(s) to {folder}…")
         self.workers.submit(
-            export_clips, self.library, records, folder,
+            export_clips,
+            self.library,
+            records,
+            folder,
             template=self.settings.filename_template,
             include_cover=dialog.cover_check.isChecked(),
             include_video=dialog.video_check.isChecked(),
@@ -101,14 +104,17 @@ class LibraryActions(QObject):
         names = ", ".join(f"“{r.title or 'Untitled'}”" for r in records[:3]) + (" …" if len(records) > 3 else "")
         tasks = sum(1 for r in records if is_task_row(r))
         what = " and ".join(
-            text for count, text in ((len(records) - tasks, f"{len(records) - tasks} clip(s)"),
-                                     (tasks, f"{tasks} task(s)")) if count
+            text
+            for count, text in ((len(records) - tasks, f"{len(records) - tasks} clip(s)"), (tasks, f"{tasks} task(s)"))
+            if count
         )
         box = QMessageBox(
-            QMessageBox.Icon.Question, "Remove from library",
+            QMessageBox.Icon.Question,
+            "Remove from library",
             f"Remove {what} from the library? {names}\n\n"
             "Files will be moved to the trash, and a later sync will not bring them back.",
-            QMessageBox.StandardButton.Cancel, self.window,
+            QMessageBox.StandardButton.Cancel,
+            self.window,
         )
         box.setObjectName("removeDialog")
         remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
@@ -150,9 +156,11 @@ class LibraryActions(QObject):
 
     def _ask_to_delete(self, records: list[ClipRecord], files: int) -> None:
         box = QMessageBox(
-            QMessageBox.Icon.Warning, "No trash available",
+            QMessageBox.Icon.Warning,
+            "No trash available",
             f"This system has no trash for {files} file(s). Delete them permanently?",
-            QMessageBox.StandardButton.Cancel, self.window,
+            QMessageBox.StandardButton.Cancel,
+            self.window,
         )
         box.setObjectName("deleteDialog")
         delete = box.addButton("Delete permanently", QMessageBox.ButtonRole.DestructiveRole)

@@ -5,17 +5,14 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPixmap, QShortcut
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
-    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
-    QSizePolicy,
     QSplitter,
     QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -45,6 +42,7 @@ from .theme import apply_color_scheme
 from .thumbnails import ThumbnailCache
 from .video_view import VideoView
 from .window_layout import WindowLayout, window_state
+from .window_menus import build_menus, build_toolbar
 from .window_status_bar import WindowStatusBar
 from .workers import WorkerPool
 
@@ -153,8 +151,14 @@ class MainWindow(QMainWindow):
     def _build_parts(self) -> None:
         """What the window delegates to: file actions, what plays next, watching the folders."""
         self.library_actions = LibraryActions(
-            self.library, self.settings, self.model, self.table, self.io_pool,
-            release=self._release_file, remembered=window_state, window=self,
+            self.library,
+            self.settings,
+            self.model,
+            self.table,
+            self.io_pool,
+            release=self._release_file,
+            remembered=window_state,
+            window=self,
         )
         self.play_queue = PlayQueue(self.player, self.model, self.proxy, self.table, self.library.root, self)
         self.folder_watch = FolderWatch(self.library.root, self)
@@ -166,7 +170,10 @@ class MainWindow(QMainWindow):
             action.setIcon(standard_icon(icon))
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
-        action.setToolTip(f"{tip or text.replace('…', '')} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})" if shortcut is not None else (tip or text))
+        label = tip or text.replace("…", "")
+        if shortcut is not None:
+            label += f" ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})"
+        action.setToolTip(label if shortcut is not None else (tip or text))
         action.triggered.connect(slot)
         if name:
             action.setObjectName(name)
@@ -174,80 +181,69 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        self.add_action = self._action("Add Tasks…", "list-add", "Ctrl+N", self.add_tasks, tip="Add task ids", name="addTasksAction")
+        self.add_action = self._action(
+            "Add Tasks…", "list-add", "Ctrl+N", self.add_tasks, tip="Add task ids", name="addTasksAction"
+        )
         self.sync_action = self._action("Sync Now", "view-refresh", "F5", self.sync_now, name="syncAction")
         files = self.library_actions
-        self.export_action = self._action("Export…", "document-save-as", "Ctrl+E", files.export_selected, tip="Export selected songs", name="exportAction")
-        self.remove_action = self._action("Remove from Library", "edit-delete", QKeySequence.StandardKey.Delete, files.remove_selected, tip="Remove selected", name="removeAction")
-        self.copy_action = self._action("Copy Files", "edit-copy", QKeySequence.StandardKey.Copy, files.copy_selected, name="copyAction")
-        self.settings_action = self._action("Settings…", "preferences-system", "Ctrl+,", self.open_settings, name="settingsAction")
-        self.quit_action = self._action("Quit", "application-exit", QKeySequence.StandardKey.Quit, self.close, name="quitAction")
-        self.find_action = self._action("Find", None, QKeySequence.StandardKey.Find, lambda: self.search.setFocus(), name="findAction")
+        self.export_action = self._action(
+            "Export…",
+            "document-save-as",
+            "Ctrl+E",
+            files.export_selected,
+            tip="Export selected songs",
+            name="exportAction",
+        )
+        self.remove_action = self._action(
+            "Remove from Library",
+            "edit-delete",
+            QKeySequence.StandardKey.Delete,
+            files.remove_selected,
+            tip="Remove selected",
+            name="removeAction",
+        )
+        self.copy_action = self._action(
+            "Copy Files", "edit-copy", QKeySequence.StandardKey.Copy, files.copy_selected, name="copyAction"
+        )
+        self.settings_action = self._action(
+            "Settings…", "preferences-system", "Ctrl+,", self.open_settings, name="settingsAction"
+        )
+        self.quit_action = self._action(
+            "Quit", "application-exit", QKeySequence.StandardKey.Quit, self.close, name="quitAction"
+        )
+        self.find_action = self._action(
+            "Find", None, QKeySequence.StandardKey.Find, lambda: self.search.setFocus(), name="findAction"
+        )
         queue = self.play_queue
         self.play_action = self._action("Play/Pause", "media-playback-start", None, queue.play_pause, name="playAction")
         self.next_action = self._action("Next", None, "Ctrl+Right", lambda: queue.play_next(1), name="nextAction")
-        self.previous_action = self._action("Previous", None, "Ctrl+Left", lambda: queue.play_next(-1), name="previousAction")
-        self.refresh_action = self._action("Refresh Selected from Relay", None, "Shift+F5", self.refresh_selected, name="refreshAction")
-        self.refresh_all_action = self._action(
-            "Refresh from Relay", None, "Ctrl+F5", self.refresh_all,
-            tip="Fetch every task again, finished ones too", name="refreshAllAction",
+        self.previous_action = self._action(
+            "Previous", None, "Ctrl+Left", lambda: queue.play_next(-1), name="previousAction"
         )
-        self.retry_action = self._action("Retry", None, None, self.refresh_selected, tip="Fetch the selected tasks again now", name="retryAction")
+        self.refresh_action = self._action(
+            "Refresh Selected from Relay", None, "Shift+F5", self.refresh_selected, name="refreshAction"
+        )
+        self.refresh_all_action = self._action(
+            "Refresh from Relay",
+            None,
+            "Ctrl+F5",
+            self.refresh_all,
+            tip="Fetch every task again, finished ones too",
+            name="refreshAllAction",
+        )
+        self.retry_action = self._action(
+            "Retry", None, None, self.refresh_selected, tip="Fetch the selected tasks again now", name="retryAction"
+        )
         self.space = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
         self.space.setContext(Qt.ShortcutContext.WindowShortcut)
         self.space.activated.connect(queue.play_pause)
         self.play_action.setToolTip("Play/Pause (Space)")
 
     def _build_toolbar(self) -> None:
-        toolbar = QToolBar("Main")
-        toolbar.setObjectName("mainToolbar")
-        toolbar.setMovable(False)
-        toolbar.setIconSize(QSize(20, 20))
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for action in (self.add_action, self.sync_action, self.export_action, self.remove_action):
-            toolbar.addAction(action)
-        toolbar.addSeparator()
-        toolbar.addAction(self.settings_action)
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        toolbar.addWidget(spacer)
-        self.search = QLineEdit()
-        self.search.setObjectName("searchBox")
-        self.search.setPlaceholderText("Search titles, tags and lyrics (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(300)
-        toolbar.addWidget(self.search)
-        self.addToolBar(toolbar)
+        self.search = build_toolbar(self)
 
     def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        for action in (self.add_action, self.sync_action, self.refresh_all_action, self.refresh_action, self.export_action):
-            file_menu.addAction(action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        edit_menu = bar.addMenu("&Edit")
-        for action in (self.copy_action, self.remove_action, self.find_action):
-            edit_menu.addAction(action)
-        edit_menu.addSeparator()
-        edit_menu.addAction(self.settings_action)
-        view_menu = bar.addMenu("&View")
-        theme_menu = view_menu.addMenu("Appearance")
-        self.theme_group = QActionGroup(self)
-        for label, scheme in (("Follow the System", "system"), ("Light", "light"), ("Dark", "dark")):
-            action = theme_menu.addAction(label)
-            action.setCheckable(True)
-            action.setData(scheme)
-            action.setObjectName(f"theme_{scheme}")
-            self.theme_group.addAction(action)
-        self.theme_group.triggered.connect(lambda action: self.set_color_scheme(action.data()))
-        play_menu = bar.addMenu("&Playback")
-        for action in (self.play_action, self.previous_action, self.next_action):
-            play_menu.addAction(action)
-        help_menu = bar.addMenu("&Help")
-        about = QAction(f"About {APP_NAME}", self)
-        about.triggered.connect(self.about)
-        help_menu.addAction(about)
+        self.theme_group = build_menus(self)
 
     def _build_status_bar(self) -> None:
         self.status = WindowStatusBar(ClipCountLabel(self.model, self.proxy))
@@ -316,8 +312,12 @@ class MainWindow(QMainWindow):
         """
         self._after_load = then
         self.show_message("Opening the library…")
-        self.io_pool.submit(library_rows, self.library, on_result=self._library_loaded,
-                            on_error=lambda exc: self._error("library", str(exc)))
+        self.io_pool.submit(
+            library_rows,
+            self.library,
+            on_result=self._library_loaded,
+            on_error=lambda exc: self._error("library", str(exc)),
+        )
 
     def _library_loaded(self, result) -> None:
         records, on_disk = result
@@ -482,7 +482,8 @@ class MainWindow(QMainWindow):
 
     def about(self) -> None:
         QMessageBox.about(
-            self, f"About {APP_NAME}",
+            self,
+            f"About {APP_NAME}",
             f"<b>{APP_NAME}</b> {__version__}<br>A desktop library for songs made with Suno through an API relay."
             f"<br><br>Library: {self.library.root}",
         )
@@ -555,21 +556,21 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ drops from other apps
 
-    def dragEnterEvent(self, event) -> None:  # noqa: N802
+    def dragEnterEvent(self, event) -> None:
         mime = event.mimeData()
         if event.source() is None and mime.hasText() and extract_task_ids(mime.text()):
             event.acceptProposedAction()
         else:
             event.ignore()
 
-    def dropEvent(self, event) -> None:  # noqa: N802
+    def dropEvent(self, event) -> None:
         text = event.mimeData().text()
         event.acceptProposedAction()
         self.add_tasks(initial_text=text)
 
     # ------------------------------------------------------------------ closing
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         self.saved_layout.save()
         self.presence.stop()
         self.player.stop()

@@ -21,8 +21,15 @@ class PlayQueue(QObject):
 
     message = Signal(str)  # a sentence for the status bar
 
-    def __init__(self, player: Player, model: ClipTableModel, proxy: ClipFilterProxy, table: ClipTableView,
-                 library_root: Path, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        player: Player,
+        model: ClipTableModel,
+        proxy: ClipFilterProxy,
+        table: ClipTableView,
+        library_root: Path,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.player = player
         self.model = model

@@ -42,19 +42,20 @@ class ElidedLabel(QLabel):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setText(text)
 
-    def setText(self, text: str) -> None:  # noqa: N802 - Qt override
+    def setText(self, text: str) -> None:
         super().setText(text)
         self.setToolTip(text)
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def minimumSizeHint(self) -> QSize:
         return QSize(self.fontMetrics().horizontalAdvance("…") * 3, super().minimumSizeHint().height())
 
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event) -> None:
         painter = QPainter(self)
         rect = self.contentsRect()
         elided = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
-        self.style().drawItemText(painter, rect, int(self.alignment()), self.palette(), self.isEnabled(),
-                                  elided, self.foregroundRole())
+        self.style().drawItemText(
+            painter, rect, int(self.alignment()), self.palette(), self.isEnabled(), elided, self.foregroundRole()
+        )
 
 
 class PlayerBar(QWidget):
@@ -109,12 +110,21 @@ class PlayerBar(QWidget):
         return text_box
 
     def _build_transport(self) -> None:
-        self.previous_button = self._tool_button("previousButton", QStyle.StandardPixmap.SP_MediaSkipBackward,
-                                                 f"Previous ({shortcut_text('Ctrl+Left')})", BUTTON_ICON_SIZE)
-        self.play_pause_button = self._tool_button("playPauseButton", QStyle.StandardPixmap.SP_MediaPlay,
-                                                   "Play/Pause (Space)", PLAY_ICON_SIZE)
-        self.next_button = self._tool_button("nextButton", QStyle.StandardPixmap.SP_MediaSkipForward,
-                                             f"Next ({shortcut_text('Ctrl+Right')})", BUTTON_ICON_SIZE)
+        self.previous_button = self._tool_button(
+            "previousButton",
+            QStyle.StandardPixmap.SP_MediaSkipBackward,
+            f"Previous ({shortcut_text('Ctrl+Left')})",
+            BUTTON_ICON_SIZE,
+        )
+        self.play_pause_button = self._tool_button(
+            "playPauseButton", QStyle.StandardPixmap.SP_MediaPlay, "Play/Pause (Space)", PLAY_ICON_SIZE
+        )
+        self.next_button = self._tool_button(
+            "nextButton",
+            QStyle.StandardPixmap.SP_MediaSkipForward,
+            f"Next ({shortcut_text('Ctrl+Right')})",
+            BUTTON_ICON_SIZE,
+        )
         self.previous_button.clicked.connect(self.previous_requested)
         self.play_pause_button.clicked.connect(self.play_pause_requested)
         self.next_button.clicked.connect(self.next_requested)
@@ -137,8 +147,9 @@ class PlayerBar(QWidget):
         self.seek_slider.seek_requested.connect(self.player.seek)
 
     def _build_volume(self) -> None:
-        self.volume_button = self._tool_button("volumeButton", QStyle.StandardPixmap.SP_MediaVolume, "Mute",
-                                               QSize(18, 18))
+        self.volume_button = self._tool_button(
+            "volumeButton", QStyle.StandardPixmap.SP_MediaVolume, "Mute", QSize(18, 18)
+        )
         self.volume_button.clicked.connect(self._toggle_mute)
         self.volume_slider = QSlider(Qt.Orientation.Horizontal)
         self.volume_slider.setObjectName("volumeSlider")
@@ -180,13 +191,19 @@ class PlayerBar(QWidget):
         self.seek_slider.show_position(player.position)
         self._show_volume(player.volume)
         if not player.available:
-            for control in (self.previous_button, self.play_pause_button, self.next_button, self.seek_slider,
-                            self.volume_button, self.volume_slider):
+            for control in (
+                self.previous_button,
+                self.play_pause_button,
+                self.next_button,
+                self.seek_slider,
+                self.volume_button,
+                self.volume_slider,
+            ):
                 control.setEnabled(False)
             self.title.setText(player.unavailable_reason)
             self.title.setFont(self.font())
 
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event) -> None:
         """A hairline along the top edge separates the bar from the table above it."""
         super().paintEvent(event)
         painter = QPainter(self)
@@ -222,8 +239,9 @@ class PlayerBar(QWidget):
         if cover is None or cover.isNull():
             return self.style().standardIcon(QStyle.StandardPixmap.SP_DriveCDIcon).pixmap(QSize(32, 32), ratio)
         side = round(COVER_SIZE * ratio)
-        scaled = cover.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatioByExpanding,
-                              Qt.TransformationMode.SmoothTransformation)
+        scaled = cover.scaled(
+            side, side, Qt.AspectRatioMode.KeepAspectRatioByExpanding, Qt.TransformationMode.SmoothTransformation
+        )
         cropped = scaled.copy((scaled.width() - side) // 2, (scaled.height() - side) // 2, side, side)
         cropped.setDevicePixelRatio(ratio)
         return cropped

@@ -34,10 +34,10 @@ class ProgressMeter(QWidget):
     def text(self) -> str:
         return self._format.replace("%v", str(self._value)).replace("%m", str(self._maximum))
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+    def sizeHint(self) -> QSize:
         return QSize(180, max(18, self.fontMetrics().height() + 6))
 
-    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt's name
+    def paintEvent(self, _event) -> None:
         option = QStyleOptionProgressBar()
         option.initFrom(self)
         option.minimum, option.maximum, option.progress = 0, self._maximum, min(self._value, self._maximum)

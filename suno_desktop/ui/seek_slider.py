@@ -31,21 +31,24 @@ class SeekSlider(QSlider):
     def show_duration(self, ms: int) -> None:
         self.setMaximum(max(0, ms))
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.maximum() > self.minimum():
             option = QStyleOptionSlider()
             self.initStyleOption(option)
-            handle = self.style().subControlRect(QStyle.ComplexControl.CC_Slider, option,
-                                                 QStyle.SubControl.SC_SliderHandle, self)
+            handle = self.style().subControlRect(
+                QStyle.ComplexControl.CC_Slider, option, QStyle.SubControl.SC_SliderHandle, self
+            )
             point = event.position().toPoint()
             if not handle.contains(point):
-                groove = self.style().subControlRect(QStyle.ComplexControl.CC_Slider, option,
-                                                     QStyle.SubControl.SC_SliderGroove, self)
+                groove = self.style().subControlRect(
+                    QStyle.ComplexControl.CC_Slider, option, QStyle.SubControl.SC_SliderGroove, self
+                )
                 span = max(1, groove.width() - handle.width())
                 offset = point.x() - groove.x() - handle.width() // 2
                 # Move the handle under the pointer: the base class then starts a drag from there.
-                self.setValue(QStyle.sliderValueFromPosition(self.minimum(), self.maximum(), offset, span,
-                                                             option.upsideDown))
+                self.setValue(
+                    QStyle.sliderValueFromPosition(self.minimum(), self.maximum(), offset, span, option.upsideDown)
+                )
         super().mousePressEvent(event)
 
     def _keyboard_or_wheel(self, action: int) -> None:

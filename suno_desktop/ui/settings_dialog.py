@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
@@ -65,7 +65,7 @@ SAMPLE_CLIP = Clip(
     tags="emotional punk",
     model="chirp-v4",
     status="complete",
-    created_at=datetime(2024, 6, 18, 14, 30, tzinfo=timezone.utc),
+    created_at=datetime(2024, 6, 18, 14, 30, tzinfo=UTC),
 )
 TEST_TIMEOUT = (5.0, 10.0)
 
@@ -84,7 +84,7 @@ def check_relay_connection(base_url: str, token: str) -> tuple[bool, str]:
         return True, client.check_connection()
     except RelayError as exc:
         return False, str(exc)
-    except Exception as exc:  # noqa: BLE001 - whatever happens, the dialog shows a sentence
+    except Exception as exc:
         log.warning("connection test failed unexpectedly: %r", exc)
         return False, f"The connection test failed unexpectedly: {exc}."
     finally:
@@ -126,11 +126,11 @@ class MessageLabel(QLabel):
         self.setSizePolicy(policy)
         self.setText(text)
 
-    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+    def setText(self, text: str) -> None:
         super().setText(text)
         self._fit_height()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit_height()
 
@@ -170,9 +170,7 @@ class SettingsDialog(QDialog):
             layout.addWidget(group)
         layout.addStretch(1)
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.setObjectName("buttonBox")
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.buttons.accepted.connect(self.accept)
@@ -249,9 +247,7 @@ class SettingsDialog(QDialog):
 
         self.template_edit = QLineEdit(settings.filename_template)
         self.template_edit.setObjectName("templateEdit")
-        self.template_edit.setToolTip(
-            "Fields: " + ", ".join("{" + name + "}" for name in TEMPLATE_FIELDS)
-        )
+        self.template_edit.setToolTip("Fields: " + ", ".join("{" + name + "}" for name in TEMPLATE_FIELDS))
         self.template_edit.textChanged.connect(self._update_template_example)
         form.addRow("File &names:", self.template_edit)
 
@@ -288,7 +284,9 @@ class SettingsDialog(QDialog):
             # a code set by hand in the settings file survives a round trip
             self.lyrics_language_combo.addItem(f"Other ({language})", language)
         _select_data(self.lyrics_language_combo, language)
-        form.addRow(_buddy("&Lyrics language:", self.lyrics_language_combo), _row(self.lyrics_language_combo, stretch=True))
+        form.addRow(
+            _buddy("&Lyrics language:", self.lyrics_language_combo), _row(self.lyrics_language_combo, stretch=True)
+        )
         return group
 
     # ------------------------------------------------------------------ result

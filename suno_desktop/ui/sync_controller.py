@@ -16,7 +16,7 @@ import logging
 import os
 import threading
 from collections import deque
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
@@ -122,9 +122,13 @@ class ClipJobQueue:
                 job = self._jobs.popleft()
             try:
                 result = self._run(job)
-            except Exception as exc:  # noqa: BLE001 - a crashed job must still be counted
+            except Exception as exc:
                 log.exception("clip job %s crashed", job.clip_id)
-                result = (ClipOutcome(job.clip_id, job.title, ok=False, error=f"Something went wrong: {exc}"), None, None)
+                result = (
+                    ClipOutcome(job.clip_id, job.title, ok=False, error=f"Something went wrong: {exc}"),
+                    None,
+                    None,
+                )
             with self._lock:
                 self._results.append(result)
 
@@ -202,7 +206,11 @@ class SyncController(QObject):
         if self.engine is not None:
             self.engine.close()
         self.engine = SyncEngine(
-            self.library, self.client, SyncOptions.from_settings(settings), observer=self._live, cancel=self.cancel,
+            self.library,
+            self.client,
+            SyncOptions.from_settings(settings),
+            observer=self._live,
+            cancel=self.cancel,
         )
         self._job_threads.setMaxThreadCount(settings.jobs)
         self.jobs.width = settings.jobs
@@ -357,7 +365,8 @@ class SyncController(QObject):
         problems += [f"task {task_id[:8]} could not be read" for task_id in result.malformed]
         problems += [
             f"task {task_id[:8]} failed ({result.tasks[task_id].fail_reason or 'no reason given'})"
-            for task_id in answer.failed_tasks if task_id in result.tasks
+            for task_id in answer.failed_tasks
+            if task_id in result.tasks
         ]
         if problems:
             more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""

@@ -57,7 +57,9 @@ class ThumbnailCache(QObject):
         if cache_key not in self._loading:
             self._loading.add(cache_key)
             self.workers.submit(
-                load_scaled_image, path, size,
+                load_scaled_image,
+                path,
+                size,
                 on_result=lambda image, k=cache_key, key=key: self._loaded(k, key, image),
                 on_error=lambda exc, k=cache_key, key=key: self._loaded(k, key, None),
             )

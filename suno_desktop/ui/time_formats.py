@@ -10,7 +10,7 @@ def format_duration(seconds: float | None) -> str:
     """A clip's length as "m:ss"; empty when the relay did not say."""
     if seconds is None or seconds <= 0 or math.isnan(seconds):
         return ""
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 

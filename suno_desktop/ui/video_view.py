@@ -105,7 +105,7 @@ class VideoView(QWidget):
         except MediaUnavailable as exc:
             self.unavailable_reason = str(exc)
             return
-        except Exception as exc:  # noqa: BLE001 - any backend failure only turns video off
+        except Exception as exc:
             self.unavailable_reason = "Video is off: the video player could not be created."
             logger.warning("Video player could not be created: %s", exc)
             return
@@ -115,7 +115,8 @@ class VideoView(QWidget):
         self.video_widget = video_widget
         self.stack.addWidget(video_widget)
         media_player.playbackStateChanged.connect(
-            lambda state: self._show_playing(state == mm.QMediaPlayer.PlaybackState.PlayingState))
+            lambda state: self._show_playing(state == mm.QMediaPlayer.PlaybackState.PlayingState)
+        )
         media_player.positionChanged.connect(lambda ms: self.seek_slider.show_position(int(ms)))
         media_player.durationChanged.connect(self._show_duration)
         media_player.mediaStatusChanged.connect(self._on_status_changed)
@@ -262,7 +263,7 @@ class VideoView(QWidget):
         kind = error.name if self.current_path.exists() else "missing"
         self._fail(media_error_sentence(kind, self.title or "Untitled", error_string))
 
-    def hideEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def hideEvent(self, event) -> None:
         """A video playing in a tab nobody sees is just noise."""
         self.pause()
         super().hideEvent(event)

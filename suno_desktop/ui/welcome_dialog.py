@@ -33,20 +33,14 @@ SUMMARY = (
     "them from your API relay, downloads audio, covers and lyrics, tags the files, "
     "and lets you play, search and export them."
 )
-PROMPT = (
-    "Enter your relay's address and API token to start, or open the demo to look "
-    "around with sample songs first."
-)
+PROMPT = "Enter your relay's address and API token to start, or open the demo to look around with sample songs first."
 ICON_SIZE = 64
 
 
 def is_relay_url(text: str) -> bool:
     """Enough of a URL to try: http(s) scheme and something after it."""
     lowered = text.strip().lower()
-    for scheme in ("http://", "https://"):
-        if lowered.startswith(scheme) and len(lowered) > len(scheme):
-            return True
-    return False
+    return any(lowered.startswith(scheme) and len(lowered) > len(scheme) for scheme in ("http://", "https://"))
 
 
 class WelcomeDialog(QDialog):

@@ -10,7 +10,8 @@ alive until it has reported, so a result is never lost to garbage collection.
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -36,7 +37,7 @@ class CallWorker(QRunnable):
     def run(self) -> None:  # runs on a pool thread
         try:
             result = self.fn(*self.args, **self.kwargs)
-        except BaseException as exc:  # noqa: BLE001 - every failure must reach the GUI
+        except BaseException as exc:
             log.debug("worker %s failed: %r", getattr(self.fn, "__name__", self.fn), exc)
             self.signals.failed.emit(exc)
         else:
@@ -73,7 +74,7 @@ class WorkerPool(QObject):
         worker = CallWorker(fn, *args, **kwargs)
         signals = worker.signals
         if on_error is None:
-            on_error = lambda exc: log.error("background work failed: %s", exc)  # noqa: E731
+            on_error = _log_failure
         if on_result is not None:
             signals.finished.connect(lambda result: self._deliver(on_result, result))
         signals.failed.connect(lambda exc: self._deliver(on_error, exc))
@@ -103,3 +104,8 @@ class WorkerPool(QObject):
 
     def wait(self, msecs: int = -1) -> bool:
         return self.pool.waitForDone(msecs)
+
+
+def _log_failure(exc: BaseException) -> None:
+    """Work submitted without an error handler still leaves a trace."""
+    log.error("background work failed: %s", exc, exc_info=exc)

@@ -1,0 +1,77 @@
+"""The window's toolbar and menus: which actions go where."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QLineEdit, QSizePolicy, QToolBar, QWidget
+
+from .. import APP_NAME
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+
+def build_toolbar(window: MainWindow) -> QLineEdit:
+    """The toolbar: the main actions, then the search box (returned)."""
+    toolbar = QToolBar("Main")
+    toolbar.setObjectName("mainToolbar")
+    toolbar.setMovable(False)
+    toolbar.setIconSize(QSize(20, 20))
+    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    for action in (window.add_action, window.sync_action, window.export_action, window.remove_action):
+        toolbar.addAction(action)
+    toolbar.addSeparator()
+    toolbar.addAction(window.settings_action)
+    spacer = QWidget()
+    spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    toolbar.addWidget(spacer)
+    search = QLineEdit()
+    search.setObjectName("searchBox")
+    search.setPlaceholderText("Search titles, tags and lyrics (Ctrl+F)")
+    search.setClearButtonEnabled(True)
+    search.setMinimumWidth(300)
+    toolbar.addWidget(search)
+    window.addToolBar(toolbar)
+    return search
+
+
+def build_menus(window: MainWindow) -> QActionGroup:
+    """The menu bar; returns the Appearance choices (one checked at a time)."""
+    bar = window.menuBar()
+    file_menu = bar.addMenu("&File")
+    for action in (
+        window.add_action,
+        window.sync_action,
+        window.refresh_all_action,
+        window.refresh_action,
+        window.export_action,
+    ):
+        file_menu.addAction(action)
+    file_menu.addSeparator()
+    file_menu.addAction(window.quit_action)
+    edit_menu = bar.addMenu("&Edit")
+    for action in (window.copy_action, window.remove_action, window.find_action):
+        edit_menu.addAction(action)
+    edit_menu.addSeparator()
+    edit_menu.addAction(window.settings_action)
+    view_menu = bar.addMenu("&View")
+    theme_menu = view_menu.addMenu("Appearance")
+    theme_group = QActionGroup(window)
+    for label, scheme in (("Follow the System", "system"), ("Light", "light"), ("Dark", "dark")):
+        action = theme_menu.addAction(label)
+        action.setCheckable(True)
+        action.setData(scheme)
+        action.setObjectName(f"theme_{scheme}")
+        theme_group.addAction(action)
+    theme_group.triggered.connect(lambda action: window.set_color_scheme(action.data()))
+    play_menu = bar.addMenu("&Playback")
+    for action in (window.play_action, window.previous_action, window.next_action):
+        play_menu.addAction(action)
+    help_menu = bar.addMenu("&Help")
+    about = QAction(f"About {APP_NAME}", window)
+    about.triggered.connect(window.about)
+    help_menu.addAction(about)
+    return theme_group
