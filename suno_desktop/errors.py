@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import threading
+from collections.abc import Iterator
 from enum import StrEnum
 
 
@@ -45,15 +46,24 @@ class SunoError(Exception):
 _DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
+def causes_of(error: BaseException) -> Iterator[BaseException]:
+    """*error* and everything it wraps: requests wraps urllib3, which wraps OSError."""
+    seen: set[int] = set()
+    pending: list[object] = [error]
+    while pending:
+        item = pending.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        yield item
+        pending.extend(item.args)
+        pending.extend((getattr(item, "reason", None), item.__cause__, item.__context__))
+
+
 def kind_of(exc: BaseException) -> ErrorKind:
     """The kind of *exc*, looking through its causes: a full disk is recognised by errno."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, OSError) and current.errno in _DISK_FULL:
-            return ErrorKind.DISK_FULL
-        current = current.__cause__ or current.__context__
+    if any(isinstance(cause, OSError) and cause.errno in _DISK_FULL for cause in causes_of(exc)):
+        return ErrorKind.DISK_FULL
     if isinstance(exc, SunoError):
         return exc.kind
     if isinstance(exc, OSError):

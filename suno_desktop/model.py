@@ -17,6 +17,9 @@ from typing import Any, NamedTuple
 #: how a clip's files are named unless the user chose otherwise (see library.filenames)
 DEFAULT_TEMPLATE = "{title} [{short_id}]"
 
+#: what a failed task is reported as when the relay gives no reason
+TASK_FAILED = "Suno reported a failure."
+
 PENDING_TASK_STATUSES = frozenset({"NOT_START", "SUBMITTED", "QUEUED", "IN_PROGRESS"})
 FINAL_TASK_STATUSES = frozenset({"SUCCESS", "FAILURE", "UNKNOWN"})
 

@@ -25,7 +25,7 @@ def task(task_id: str, status: str, fail_reason: str = ""):
 def test_each_wait_is_longer_up_to_the_ceiling_and_news_starts_over():
     schedule = PollSchedule(2.0, ceiling=10.0)
     assert [schedule.next_wait() for _ in range(6)] == [2.0, 3.0, 4.5, 6.75, 10.0, 10.0]
-    schedule.heard_news()
+    schedule.start_over()
     assert schedule.next_wait() == 2.0
     assert PollSchedule(90.0).next_wait() == PollSchedule(90.0, ceiling=90.0).next_wait() == 90.0
     assert PollSchedule(0.0).next_wait() == 0.0  # the command line's --poll-interval 0 (tests)

@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from mutagen.id3 import ID3
+from test_cli import sync_args
 
 from suno_desktop.cli import main
 from suno_desktop.library.store import Library, TaskRowState
@@ -15,21 +16,6 @@ from suno_desktop.library.store import Library, TaskRowState
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path, monkeypatch):
     monkeypatch.setenv("SUNO_DESKTOP_CONFIG_DIR", str(tmp_path / "config"))
-
-
-def sync_args(relay, library, *extra):
-    return [
-        "sync",
-        "--library",
-        str(library),
-        "--base-url",
-        relay.api_url,
-        "--token",
-        "test-token",
-        "--poll-interval",
-        "0.01",
-        *extra,
-    ]
 
 
 def list_tasks(library, capsys):

@@ -10,8 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from ..relay.model import Task
-from .store import NOT_FOUND_REASON
+from ..model import NOT_FOUND_REASON, TASK_FAILED, Task
 
 #: each wait between poll rounds is this much longer than the last …
 POLL_BACKOFF = 1.5
@@ -65,7 +64,7 @@ class PollRound:
         failed.update(self.result.malformed)
         for task in self.result.tasks.values():
             if task.status == "FAILURE":
-                failed[task.task_id] = task.fail_reason or "Suno reported a failure."
+                failed[task.task_id] = task.fail_reason or TASK_FAILED
         return failed
 
 
@@ -82,8 +81,8 @@ class PollSchedule:
         self._next = min(max(wait * POLL_BACKOFF, self.base), self.ceiling)
         return wait
 
-    def heard_news(self) -> None:
-        """The relay reported clips: the task is moving, so look again soon."""
+    def start_over(self) -> None:
+        """The relay reported clips (a task is moving: look again soon), or nothing is left to wait for."""
         self._next = self.base
 
 

@@ -14,6 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from ..errors import kind_of
+from ..model import TASK_FAILED
 from ..relay.errors import RelayError
 from .polling import FetchResult, JobBatch, PollRound, PollSchedule, SyncCancelled
 from .store import ClipState
@@ -74,7 +75,7 @@ class SyncRunner:
                 )
                 pending = poll.still_pending
                 if changed:
-                    schedule.heard_news()
+                    schedule.start_over()
             # the first round looks at every clip in scope (missing files, re-tags),
             # later rounds only at the clips the relay just reported
             self._schedule_jobs(scope, None if first_round else changed)
@@ -155,7 +156,7 @@ class SyncRunner:
             if task.status == "SUCCESS":
                 report.tasks_synced += 1
             elif task.status == "FAILURE":
-                report.failed_tasks[task.task_id] = task.fail_reason or "Suno reported a failure."
+                report.failed_tasks[task.task_id] = task.fail_reason or TASK_FAILED
             elif task.status == "UNKNOWN":
                 report.failed_tasks[task.task_id] = task.error or "The relay reports the task's status as UNKNOWN."
         for record in self.library.clips(task_ids=scope) if scope is not None else self.library.clips():

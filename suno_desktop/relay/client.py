@@ -20,7 +20,7 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NoReturn
 from urllib.parse import quote, urlsplit
@@ -31,6 +31,7 @@ import urllib3.exceptions
 from urllib3.util.retry import Retry
 
 from .. import __version__
+from ..errors import causes_of
 from ..http_session import build_session
 from .errors import (
     AuthError,
@@ -303,7 +304,7 @@ class RelayClient:
         return response
 
     def _raise_transport_error(self, error: requests.RequestException) -> NoReturn:
-        causes = list(_causes(error))
+        causes = list(causes_of(error))
 
         def has(*kinds: type[BaseException]) -> bool:
             return any(isinstance(cause, kinds) for cause in causes)
@@ -542,17 +543,3 @@ def _attempts(response: requests.Response) -> int:
     retry = getattr(response.raw, "retries", None)
     history = getattr(retry, "history", None) or ()
     return len(history) + 1
-
-
-def _causes(error: BaseException) -> Iterator[BaseException]:
-    """*error* and everything it wraps: requests wraps urllib3, which wraps OSError."""
-    seen: set[int] = set()
-    pending: list[Any] = [error]
-    while pending:
-        item = pending.pop()
-        if not isinstance(item, BaseException) or id(item) in seen:
-            continue
-        seen.add(id(item))
-        yield item
-        pending.extend(item.args)
-        pending.extend((getattr(item, "reason", None), item.__cause__, item.__context__))

@@ -27,6 +27,7 @@ from ..model import (  # noqa: F401 - the parsers' vocabulary, also imported fro
     FINAL_TASK_STATUSES,
     PENDING_CLIP_STATUSES,
     PENDING_TASK_STATUSES,
+    TASK_FAILED,
     Clip,
     Task,
     is_final_task_status,
@@ -36,7 +37,6 @@ from .errors import MalformedResponse
 #: any of these keys marks a clip as the camelCase shape (new-api's suno_official.go)
 CAMEL_KEYS = frozenset({"audioUrl", "streamAudioUrl", "imageUrl", "modelName", "createTime"})
 NO_AUDIO_URL = "The relay reported the song finished but sent no audio URL."
-TASK_FAILED = "Suno reported a failure."
 
 
 # --------------------------------------------------------------------------- parsing

@@ -147,19 +147,22 @@ class ClipTableModel(QAbstractTableModel):
             self._replace_at(pos, first, disk.get(first.clip_id))
             if rest:
                 runs[pos] = rest
+        # a task row's first clip keeps the row's position; what comes after an insertion is
+        # re-numbered in one pass
         if len(runs) == 1:
             pos, rest = runs.popitem()
             self._insert_after(pos, rest, disk)
+            self._renumber_from(pos + 1)
         elif runs:
             self._change_layout(lambda: self._insert_runs(runs, disk))
-        if holders:  # one pass re-numbers everything behind the first insertion
-            clips, position_of = self._clips, self._position_of
-            for moved in range(min(holders), len(clips)):
-                position_of[clips[moved].clip_id] = moved
         if appended:
             self._insert_after(len(self._clips) - 1, appended, disk)
-            for moved in range(len(self._clips) - len(appended), len(self._clips)):
-                self._position_of[self._clips[moved].clip_id] = moved
+            self._renumber_from(len(self._clips) - len(appended))
+
+    def _renumber_from(self, first: int) -> None:
+        clips, position_of = self._clips, self._position_of
+        for moved in range(first, len(clips)):
+            position_of[clips[moved].clip_id] = moved
 
     def _replace_at(self, pos: int, record: ClipRecord, files: tuple | None) -> None:
         old_id = self._clips[pos].clip_id
@@ -235,9 +238,7 @@ class ClipTableModel(QAbstractTableModel):
         self._on_disk = on_disk + self._on_disk[done:]
         self._texts = texts + self._texts[done:]
         self._shown = shown
-        first = min(runs)  # the layout change finds the selected rows by position
-        for moved in range(first, len(self._clips)):
-            self._position_of[self._clips[moved].clip_id] = moved
+        self._renumber_from(min(runs))  # the layout change finds the selected rows by position
 
     def remove_ids(self, clip_ids: Iterable[str]) -> None:
         gone = {c for c in clip_ids if c in self._position_of}

@@ -353,8 +353,8 @@ class SyncController(QObject):
         self._enqueue("tasks", task_rows)
         self._say_what_went_wrong(answer)
         self._plan(None if plan_all else list(changed))
-        if changed:
-            self._schedule.heard_news()
+        if changed or not answer.still_pending:
+            self._schedule.start_over()
         if answer.still_pending:
             self._schedule_poll()
 
