@@ -9,7 +9,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "suno_desktop"
 
 #: each part of the house, lowest first; a module may import its own part and the parts below it
 LAYERS = [
-    ("errors", "model"),
+    ("errors", "model", "song_request"),
     ("http_session",),
     ("relay",),
     ("media",),
@@ -20,7 +20,7 @@ LAYERS = [
     ("ui",),
     ("app", "__main__"),
 ]
-CORE = ("errors", "model", "http_session", "relay", "media", "settings", "library", "cli", "demo")
+CORE = ("errors", "model", "song_request", "http_session", "relay", "media", "settings", "library", "cli", "demo")
 
 
 def module_name(path: Path) -> str:
