@@ -1,14 +1,15 @@
 """Sync throughput benchmark: SyncEngine against a local relay, compared with curl --parallel.
 
-    python benchmarks/sync_bench.py [--profile realistic|tiny] [--clips 1000] [--jobs 4]
+    python benchmarks/sync_bench.py [--profile realistic|1mb|tiny] [--clips 1000] [--jobs 4]
                                     [--keep DIR] [--json] [--check]
 
 1. starts ``bench_relay.py`` (LocalRelay + MediaServer) in a child process, so the
    servers do not share this process's GIL, with --clips clips (tasks of 2 clips,
    flat and nested shapes, JPEG and PNG covers, MP3 + cover + MP4 each; by default
    every 10th task is still generating and finishes two poll rounds later); the
-   media are real-sized (``--profile realistic``: 3.5 MB MP3s, 1 MB MP4s) or the
-   bundled demo files (``--profile tiny``: about 220 kB per clip);
+   media are real-sized (``--profile realistic``: 3.5 MB MP3s, 1 MB MP4s; ``1mb``:
+   1 MB MP3s, 400 clips) or the bundled demo files (``--profile tiny``: about 220 kB
+   per clip);
 2. first sync: all task ids into a fresh library, ``SyncEngine(jobs=N, poll_interval=0)``;
 3. second sync: a new engine on the reopened library, ``engine.sync()`` (nothing changed);
    the library is then deleted (unless --keep), so only one copy is on disk at a time;
@@ -46,8 +47,9 @@ from suno_desktop.library.sync import FetchResult, SyncEngine, SyncObserver, Syn
 from suno_desktop.relay.client import RelayClient
 
 BATCH = 50  # tasks per API request the client may ask about (RelayClient.batch_size)
-TARGET_CURL_RATIO = 1.3
-TARGET_RESYNC_SECONDS = 2.0
+TARGET_CURL_RATIO = 1.2
+TARGET_RESYNC_SECONDS = 0.3
+ONE_MB_REPEAT = 7  # --profile 1mb: a bundled song 7 times is a 0.84-1.18 MB MP3
 TARGET_RSS_MB = 150.0
 
 
@@ -392,7 +394,7 @@ def print_table(args: argparse.Namespace, tasks: int, runs: list[RunFigures], ve
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark SyncEngine against curl --parallel on a local relay.")
-    parser.add_argument("--clips", type=int, default=1000, help="clips to create (default 1000)")
+    parser.add_argument("--clips", type=int, help="clips to create (default 1000; 400 for --profile 1mb)")
     parser.add_argument("--jobs", type=int, default=4, help="parallel downloads, for both sync and curl (default 4)")
     parser.add_argument(
         "--keep", type=Path, metavar="DIR", help="put the library and curl's files in DIR and keep them"
@@ -402,9 +404,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--profile",
-        choices=("realistic", "tiny"),
+        choices=("realistic", "1mb", "tiny"),
         default="realistic",
-        help="media sizes: realistic (default: 3.5 MB MP3, 1 MB MP4, ~4.5 MB per clip) "
+        help="media sizes: realistic (default: 3.5 MB MP3, 1 MB MP4, ~4.5 MB per clip), "
+        "1mb (1 MB MP3s: a bundled song 7 times, 1 MB MP4, 400 clips unless --clips) "
         "or tiny (the bundled demo files, ~220 kB per clip: per-file overhead)",
     )
     parser.add_argument(
@@ -417,6 +420,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     args = parser.parse_args(argv)
+    if args.profile == "1mb":
+        args.profile, args.audio_repeat = "realistic", args.audio_repeat or ONE_MB_REPEAT
+        args.clips = args.clips or 400
+    args.clips = args.clips or 1000
     if args.clips < 1 or args.jobs < 1 or args.audio_repeat < 0:
         parser.error("--clips and --jobs must be >= 1, --audio-repeat >= 0")
     if not 0 <= args.pending <= 1:

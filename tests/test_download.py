@@ -21,7 +21,7 @@ from mutagen.mp3 import MP3
 
 from suno_desktop import __version__
 from suno_desktop.http_session import MAX_REDIRECTS, MediaSession
-from suno_desktop.media import download
+from suno_desktop.media import download, durable_writes
 from suno_desktop.media.download import (
     DownloadCancelled,
     DownloadError,
@@ -409,7 +409,9 @@ def test_the_environment_is_read_when_the_session_is_made(song_url, tmp_path, no
         assert download_file(session, song_url, tmp_path / "song.mp3", **QUICK).size == SONG.stat().st_size
 
 
-def test_directory_fsync_can_be_left_to_the_caller(media_server, session, song_url, tmp_path, monkeypatch):
+def test_a_download_is_fsynced_and_its_folder_too_before_it_returns(
+    media_server, session, song_url, tmp_path, monkeypatch
+):
     synced: list[Path] = []
     fsyncs: list[int] = []
     real_fsync = os.fsync
@@ -417,10 +419,6 @@ def test_directory_fsync_can_be_left_to_the_caller(media_server, session, song_u
     monkeypatch.setattr(download.os, "fsync", lambda fd: (fsyncs.append(fd), real_fsync(fd)))
     download_file(session, song_url, tmp_path / "a.mp3", **QUICK)
     assert (synced, len(fsyncs)) == ([tmp_path], 1)
-    download_file(session, song_url, tmp_path / "b.mp3", fsync_directory=False, **QUICK)
-    assert (synced, len(fsyncs)) == ([tmp_path], 2)  # the file's data is always fsync'ed
-    monkeypatch.undo()
-    download.sync_directory(tmp_path)  # what the caller does once for its files
 
 
 def test_suffix_comes_from_the_bytes(media_server, session, tmp_path):
@@ -671,7 +669,7 @@ def test_written_data_is_flushed_behind_in_windows(media_server, session, tmp_pa
         calls.append((offset, length, advice))
         os.posix_fadvise(fd, offset, length, advice)
 
-    monkeypatch.setattr(download, "_fadvise", fadvise)
+    monkeypatch.setattr(durable_writes, "_fadvise", fadvise)
     result = download_file(session, url, tmp_path / "big.bin", chunk_size=64 * 1024, **QUICK)
     assert result.size == size
     assert (
@@ -686,6 +684,6 @@ def test_written_data_is_flushed_behind_in_windows(media_server, session, tmp_pa
 
 
 def test_without_fadvise_the_fsync_does_it_all(media_server, session, song_url, tmp_path, monkeypatch):
-    monkeypatch.setattr(download, "_fadvise", None)
+    monkeypatch.setattr(durable_writes, "_fadvise", None)
     result = download_file(session, song_url, tmp_path / "song.mp3", chunk_size=16 * 1024, **QUICK)
     assert result.path.read_bytes() == SONG.read_bytes()

@@ -20,7 +20,7 @@ def test_every_job_reports_once_and_a_crash_is_counted(qtbot):
         if job.clip_id == "c13":
             raise RuntimeError("boom")
         seen.append((job.clip_id, os.getpriority(os.PRIO_PROCESS, threading.get_native_id())))
-        return (job.clip_id, None, None)
+        return [(job.clip_id, None, None)]
 
     queue = ClipJobQueue(pool, run)
     queue.width = 3
@@ -51,7 +51,7 @@ def test_no_more_threads_than_the_width(qtbot, width):
         release.wait(5)
         with lock:
             running[0] -= 1
-        return (job.clip_id, None, None)
+        return [(job.clip_id, None, None)]
 
     queue = ClipJobQueue(pool, run)
     queue.width = width
@@ -61,3 +61,32 @@ def test_no_more_threads_than_the_width(qtbot, width):
     results = []
     qtbot.waitUntil(lambda: results.extend(queue.take_results()) or len(results) == 10, timeout=10_000)
     assert peak[0] == width
+
+
+def test_the_last_thread_out_commits_what_the_jobs_staged(qtbot):
+    pool = QThreadPool()
+    pool.setMaxThreadCount(4)
+    lock, staged, commits = threading.Lock(), [], []
+
+    def run(job):
+        with lock:
+            staged.append(job.clip_id)
+        return []  # its outcome comes with the commit
+
+    def commit():
+        with lock:
+            done, staged[:] = list(staged), []
+            commits.append(len(done))
+        return [(clip_id, None, None) for clip_id in done]
+
+    queue = ClipJobQueue(pool, run, commit)
+    queue.width = 4
+    queue.put([ClipJob(f"c{n}", "", "") for n in range(30)])
+    results = []
+    qtbot.waitUntil(lambda: results.extend(queue.take_results()) or len(results) == 30, timeout=10_000)
+    qtbot.waitUntil(lambda: not queue.busy, timeout=10_000)
+    assert sorted(r[0] for r in results) == sorted(f"c{n}" for n in range(30))
+    assert commits and sum(commits) == 30 and commits[-1] > 0
+    queue.put([ClipJob("late", "", "")])  # work that comes later is committed too
+    qtbot.waitUntil(lambda: results.extend(queue.take_results()) or len(results) == 31, timeout=10_000)
+    assert results[-1][0] == "late"

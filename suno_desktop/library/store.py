@@ -14,7 +14,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import datetime
@@ -102,6 +102,8 @@ MIGRATIONS: tuple[str, ...] = (
 _CLIP_COLUMNS = tuple(f.name for f in fields(ClipRecord))
 _TASK_COLUMNS = tuple(f.name for f in fields(TaskRecord))
 #: relay fields that end up in the file's tags or name: a change means re-tag
+#: the columns a sync sets (the rest come from the relay)
+LOCAL_CLIP_COLUMNS = frozenset({"state", "audio_path", "cover_path", "video_path", "file_stem", "tag_key", "error"})
 TAGGED_FIELDS = ("title", "tags", "lyrics", "description", "model", "duration", "created_at")
 
 
@@ -452,18 +454,26 @@ class Library:
 
     def update_clip(self, clip_id: str, **values: object) -> None:
         """Set local-state columns (state, paths, file_stem, tag_key, error)."""
-        allowed = {"state", "audio_path", "cover_path", "video_path", "file_stem", "tag_key", "error"}
-        unknown = set(values) - allowed
-        if unknown:
-            raise ValueError(f"not local clip columns: {sorted(unknown)}")
-        if not values:
+        self.update_clips([(clip_id, values)])
+
+    def update_clips(self, rows: Iterable[tuple[str, Mapping[str, object]]]) -> None:
+        """:meth:`update_clip` for many clips, in one transaction."""
+        statements = []
+        now = time.time()
+        for clip_id, values in rows:
+            unknown = set(values) - LOCAL_CLIP_COLUMNS
+            if unknown:
+                raise ValueError(f"not local clip columns: {sorted(unknown)}")
+            if values:
+                columns = ", ".join(f"{k}=?" for k in values)
+                statements.append(
+                    (f"UPDATE clips SET {columns}, updated_at=? WHERE clip_id=?", (*values.values(), now, clip_id))
+                )
+        if not statements:
             return
-        values["updated_at"] = time.time()
         with self.transaction() as conn:
-            conn.execute(
-                f"UPDATE clips SET {', '.join(f'{k}=?' for k in values)} WHERE clip_id=?",
-                (*values.values(), clip_id),
-            )
+            for sql, parameters in statements:
+                conn.execute(sql, parameters)
 
     def remove_clips(self, clip_ids: Iterable[str]) -> None:
         """Mark clips removed by the user: a later sync will not bring them back."""

@@ -6,7 +6,9 @@ The work comes in three kinds of unit, each safe to run on any worker thread:
   batches) and store what it says;
 * :meth:`SyncEngine.plan` — look at the disk and decide, per clip, what is
   missing: files to download, tags to rewrite, a file to rename;
-* :meth:`SyncEngine.run_job` — do that for one clip.
+* :meth:`SyncEngine.run_job` — do that for one clip (:mod:`.clip_work`), and
+  :meth:`SyncEngine.commit_writes` — make the new files of the jobs done so far
+  durable and record them, in one batch (:mod:`.write_batch`).
 
 The GUI schedules these units on ``QThreadPool`` workers; :meth:`SyncEngine.sync`
 is the command line's scheduler, with threads of its own.
@@ -14,33 +16,25 @@ is the command line's scheduler, with threads of its own.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ..errors import ErrorKind, SunoError, kind_of, sentence_of
-from ..media.download import (
-    DownloadCancelled,
-    DownloadError,
-    MediaSession,
-    download_file,
-    free_path,
-    make_media_session,
-    sync_directory,
-)
-from ..media.leading_tag import finish_mp3, id3_prefix
-from ..media.tagging import TaggingError, TagOptions, load_cover, read_clip_id, write_id3_tags, write_mp4_tags
+from ..errors import SunoError
+from ..media.download import MediaSession, make_media_session
+from ..media.tagging import TagOptions, read_clip_id
 from ..relay.client import RelayClient
 from ..relay.errors import ConfigurationError
+from .clip_files import ClipFiles, FileKind
+from .clip_work import ClipJob, ClipOutcome, ClipWorker, tag_key_of
 from .filenames import DEFAULT_TEMPLATE, render_stem
-from .polling import MAX_POLL_SECONDS, FetchResult, PollRound, SyncCancelled
-from .store import DB_DIR_NAME, NOT_FOUND_REASON, ClipRecord, ClipState, Library, LibraryUnavailable
+from .polling import MAX_POLL_SECONDS, FetchResult, PollRound
+from .store import DB_DIR_NAME, NOT_FOUND_REASON, ClipRecord, ClipState, Library
 from .sync_runner import SyncRunner
 
 if TYPE_CHECKING:
@@ -74,37 +68,6 @@ class SyncOptions:
             poll_interval=settings.poll_interval,
         )
         return replace(options, **overrides)
-
-
-@dataclass(frozen=True)
-class ClipJob:
-    """What one clip needs; an empty job is never created."""
-
-    clip_id: str
-    title: str
-    stem: str
-    audio: bool = False
-    cover: bool = False
-    video: bool = False
-    retag: bool = False
-    rename: bool = False
-
-    @property
-    def downloads(self) -> int:
-        return int(self.audio) + int(self.cover) + int(self.video)
-
-
-@dataclass
-class ClipOutcome:
-    clip_id: str
-    title: str
-    ok: bool
-    error: str = ""
-    error_kind: ErrorKind | None = None
-    cancelled: bool = False
-    files_downloaded: int = 0
-    bytes_downloaded: int = 0
-    files_written: int = 0  # downloads + tag rewrites + renames
 
 
 @dataclass
@@ -163,6 +126,7 @@ class SyncEngine:
         self.media_session = media_session or make_media_session(pool_size=max(4, self.options.jobs))
         self._moved_index: dict[str, dict[str, Path]] | None = None
         self._index_lock = threading.Lock()
+        self._worker = ClipWorker(library, self.options, self.media_session, self.observer, self.cancel)
 
     def close(self) -> None:
         if self._own_session:
@@ -210,67 +174,19 @@ class SyncEngine:
                 jobs.append(job)
         return jobs
 
-    def run_job(self, job: ClipJob) -> ClipOutcome:
-        """Download, rename and tag one clip; the database records what landed."""
-        outcome = ClipOutcome(job.clip_id, job.title, ok=False)
-        record = self.library.clip(job.clip_id)
-        if record is None or record.removed:
-            outcome.ok = True
-            return outcome
-        self.observer.clip_started(job)
-        if job.downloads:
-            self.library.update_clip(job.clip_id, state=ClipState.DOWNLOADING)
-        paths = {
-            "audio_path": self.library.absolute(record.audio_path),
-            "cover_path": self.library.absolute(record.cover_path),
-            "video_path": self.library.absolute(record.video_path),
-        }
-        try:
-            self._check_cancel()
-            folder = paths["audio_path"].parent if paths["audio_path"] else self.library.root
-            if job.rename:
-                self._rename_files(paths, folder, job.stem, outcome)
-            tagged = self._download_files(job, record, paths, folder, outcome)
-            self._tag_files(record, paths, outcome, tagged)
-        except (DownloadCancelled, SyncCancelled):
-            outcome.cancelled = True
-            outcome.error = "cancelled"
-            self._save_paths(job.clip_id, paths, state=ClipState.MISSING)
-        except (DownloadError, TaggingError, OSError) as exc:
-            if self._library_gone(outcome):
-                return outcome
-            outcome.error = sentence_of(exc)
-            outcome.error_kind = kind_of(exc)
-            log.warning("clip %s failed: %s", job.clip_id, outcome.error)
-            self._save_paths(job.clip_id, paths, state=ClipState.FAILED, error=outcome.error)
-        else:
-            outcome.ok = True
-            self._save_paths(
-                job.clip_id,
-                paths,
-                state=ClipState.READY,
-                error="",
-                file_stem=job.stem,
-                tag_key=self._tag_key(record, paths),
-            )
-        self.observer.clip_finished(outcome)
-        return outcome
+    def run_job(self, job: ClipJob) -> list[ClipOutcome]:
+        """Download, rename and tag one clip (see :mod:`.clip_work`).
 
-    def _library_gone(self, outcome: ClipOutcome) -> bool:
-        """A failure because the folder vanished (unplugged drive) is not the clip's fault.
-
-        Nothing is recorded: the clip keeps its state and is done again when the
-        folder is back.
+        Returns the outcomes that became final: the clip's own when nothing new had to
+        be written or it failed, else those of a whole batch of clips when this job
+        filled it (or nothing yet). Whoever runs the jobs calls :meth:`commit_writes`
+        when the last one is done.
         """
-        try:
-            self.library.check_available()
-        except LibraryUnavailable as exc:
-            outcome.cancelled = True
-            outcome.error = str(exc)
-            log.warning("clip %s stopped: %s", outcome.clip_id, outcome.error)
-            self.observer.clip_finished(outcome)
-            return True
-        return False
+        return self._worker.run(job)
+
+    def commit_writes(self) -> list[ClipOutcome]:
+        """Make the files staged so far durable, give them their names, record their clips."""
+        return self._worker.commit()
 
     def poll(self, task_ids: Iterable[str]) -> PollRound:
         """One poll round, read for the next one (see :class:`.polling.PollRound`)."""
@@ -297,53 +213,46 @@ class SyncEngine:
         if record.kind != "music" or record.removed or record.relay_status != "complete":
             return None
         lib = self.library
-        need = {"audio": False, "cover": False, "video": False}
+        need: set[FileKind] = set()
         vanished = False
-        for kind, column, url, suffix in (
-            ("audio", "audio_path", record.audio_url, ".mp3"),
-            ("cover", "cover_path", record.image_url, None),
-            ("video", "video_path", record.video_url, ".mp4"),
-        ):
-            if not url or (kind == "video" and not self.options.download_video):
+        for kind in FileKind:
+            if not kind.url_of(record) or (kind is FileKind.VIDEO and not self.options.download_video):
                 continue
-            relative = getattr(record, column)
+            relative = kind.relative_of(record)
             if relative and (lib.root / relative).is_file():
                 continue
-            if relative:
-                vanished = True
-            moved = self._find_moved(record.clip_id, suffix) if suffix else None
+            vanished = vanished or bool(relative)
+            moved = self._find_moved(record.clip_id, kind.suffix) if kind.tagged else None
             if moved is not None:
-                lib.update_clip(record.clip_id, **{column: lib.relative(moved)})
-                setattr(record, column, lib.relative(moved))
-                log.info("found %s of clip %s moved to %s", kind, record.clip_id, moved)
-                continue
-            if relative:
-                lib.update_clip(record.clip_id, **{column: None})
-                setattr(record, column, None)
-            need[kind] = True
-        if vanished and any(need.values()):
+                record = self._set_path(record, kind, lib.relative(moved))
+                log.info("found %s of clip %s moved to %s", kind.value, record.clip_id, moved)
+            else:
+                if relative:
+                    record = self._set_path(record, kind, None)
+                need.add(kind)
+        if vanished and need:
             lib.update_clip(record.clip_id, state=ClipState.MISSING)
-        paths = {
-            "audio_path": lib.absolute(record.audio_path),
-            "cover_path": lib.absolute(record.cover_path),
-            "video_path": lib.absolute(record.video_path),
-        }
-        has_tagged_file = paths["audio_path"] is not None or paths["video_path"] is not None
-        retag = has_tagged_file and record.tag_key != self._tag_key(record, paths)
+        files = ClipFiles.of(record, lib)
+        retag = files.has_tagged_file and record.tag_key != tag_key_of(record, files, self.options)
         # The tag key covers every field the name is made of, and the template: when it
         # matches, the name cannot have changed (and rendering 50,000 names is skipped).
         stem = None
-        if record.file_stem and any(paths.values()) and (retag or not has_tagged_file):
+        if record.file_stem and files.any and (retag or not files.has_tagged_file):
             stem = render_stem(self.options.filename_template, record.to_clip())
         rename = stem is not None and record.file_stem != stem
-        if not (any(need.values()) or rename or retag):
+        if not (need or rename or retag):
             if record.state != ClipState.READY:
                 lib.update_clip(record.clip_id, state=ClipState.READY, error="")
             return None
         stem = stem or render_stem(self.options.filename_template, record.to_clip())
-        return ClipJob(record.clip_id, record.title, stem, retag=retag, rename=rename, **need)
+        wanted = {kind.value: kind in need for kind in FileKind}
+        return ClipJob(record.clip_id, record.title, stem, retag=retag, rename=rename, **wanted)
 
-    def _find_moved(self, clip_id: str, suffix: str) -> Path | None:
+    def _set_path(self, record: ClipRecord, kind: FileKind, relative: str | None) -> ClipRecord:
+        self.library.update_clip(record.clip_id, **{kind.column: relative})
+        return replace(record, **{kind.column: relative})
+
+    def _find_moved(self, clip_id: str, suffix: str | None) -> Path | None:
         """A file the user moved inside the library, recognised by the clip id in its tags."""
         with self._index_lock:
             if self._moved_index is None:
@@ -371,162 +280,3 @@ class SyncEngine:
                 if clip_id:
                     index.setdefault(clip_id, {})[suffix] = path
         return index
-
-    def _tag_key(self, record: ClipRecord, paths: dict[str, Path | None]) -> str:
-        """Everything that shapes the tags; when it is unchanged the files are not opened."""
-        cover = paths.get("cover_path")
-        parts = [
-            record.clip_id,
-            record.task_id,
-            record.title,
-            record.tags,
-            record.lyrics,
-            record.description,
-            record.model,
-            repr(record.duration),
-            record.created_at or "",
-            record.audio_url,
-            repr(self.options.tag_options),
-            self.options.filename_template,
-            str(paths.get("audio_path") or ""),
-            str(paths.get("video_path") or ""),
-            f"{cover}:{_size(cover)}" if cover else "",
-        ]
-        return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
-
-    # ------------------------------------------------------------------ doing
-
-    def _check_cancel(self) -> None:
-        if self.cancel.is_set():
-            raise SyncCancelled()
-
-    def _rename_files(self, paths: dict[str, Path | None], folder: Path, stem: str, outcome: ClipOutcome) -> None:
-        for column, path in paths.items():
-            if path is None or not path.is_file():
-                continue
-            target = free_path(path.parent / f"{stem}{path.suffix}", own=path)
-            if target != path:
-                os.replace(path, target)  # same folder: atomic, never a copy
-                paths[column] = target
-                outcome.files_written += 1
-
-    def _download_files(
-        self, job: ClipJob, record: ClipRecord, paths: dict[str, Path | None], folder: Path, outcome: ClipOutcome
-    ) -> set[str]:
-        """Download what *job* needs; returns the columns of the files tagged on the way.
-
-        The cover comes first so that a new MP3 or MP4 is tagged, cover included, before
-        it gets its name: an MP3's tag is written in front of its audio as it arrives
-        (``prefix``, see media/leading_tag.py), an MP4 is tagged as its complete ``.part``
-        file (``before_commit``); a failure or crash while tagging never leaves a damaged
-        file under the final name. A cover that fails to download does not cost
-        the song: the audio and video are still fetched, and the clip is then reported
-        failed so the next sync tries again.
-        """
-        tagged: set[str] = set()
-        cover_failure: DownloadError | None = None
-        try:
-            if job.cover:
-                try:
-                    paths["cover_path"] = self._fetch(
-                        job,
-                        record.image_url,
-                        folder / f"{job.stem}.jpg",
-                        outcome,
-                        suffix_from_content=True,
-                    )
-                except DownloadCancelled:
-                    raise
-                except DownloadError as exc:
-                    cover_failure = exc
-            if job.audio or job.video:
-                clip, options = record.to_clip(), self.options.tag_options
-                cover = load_cover(paths["cover_path"])
-            if job.audio:
-                prefix = id3_prefix(clip, options, cover)
-                paths["audio_path"] = self._fetch(
-                    job,
-                    record.audio_url,
-                    folder / f"{job.stem}.mp3",
-                    outcome,
-                    prefix=prefix,
-                    tag=lambda part, name: finish_mp3(part, len(prefix), clip, options, cover, name=name),
-                )
-                tagged.add("audio_path")
-            if job.video:
-                paths["video_path"] = self._fetch(
-                    job,
-                    record.video_url,
-                    folder / f"{job.stem}.mp4",
-                    outcome,
-                    tag=lambda part, name: write_mp4_tags(part, clip, options, cover, name=name),
-                )
-                tagged.add("video_path")
-        finally:
-            if outcome.files_downloaded:
-                sync_directory(folder)  # one folder fsync makes the clip's renames durable
-        if cover_failure is not None:
-            raise cover_failure
-        return tagged
-
-    def _fetch(
-        self,
-        job: ClipJob,
-        url: str,
-        wanted: Path,
-        outcome: ClipOutcome,
-        *,
-        tag: Callable[[Path, str], object] | None = None,
-        **options: Any,
-    ) -> Path:
-        """Download one file to *wanted* (or a free name beside it), tagged by *tag* before it gets its name."""
-        self._check_cancel()
-        target = free_path(wanted)
-
-        def progress(done: int, total: int | None) -> None:
-            self.observer.clip_progress(job.clip_id, done, total)
-
-        result = download_file(
-            self.media_session,
-            url,
-            target,
-            progress=progress,
-            cancel=self.cancel,
-            fsync_directory=False,
-            before_commit=(lambda part: tag(part, target.name)) if tag is not None else None,
-            **options,
-        )
-        outcome.files_downloaded += 1
-        outcome.files_written += 1
-        outcome.bytes_downloaded += result.size
-        return result.path
-
-    def _tag_files(
-        self, record: ClipRecord, paths: dict[str, Path | None], outcome: ClipOutcome, tagged: set[str]
-    ) -> None:
-        """Re-tag the files that were already here when the clip's tags changed."""
-        if record.tag_key == self._tag_key(record, paths) and not outcome.files_downloaded:
-            return
-        todo = [
-            (path, write_tags)
-            for column, write_tags in (("audio_path", write_id3_tags), ("video_path", write_mp4_tags))
-            if (path := paths[column]) is not None and column not in tagged
-        ]
-        if not todo:
-            return
-        clip, options, cover = record.to_clip(), self.options.tag_options, load_cover(paths["cover_path"])
-        for path, write_tags in todo:
-            if write_tags(path, clip, options, cover):
-                outcome.files_written += 1
-
-    def _save_paths(self, clip_id: str, paths: dict[str, Path | None], **values: object) -> None:
-        lib = self.library
-        relative = {column: (lib.relative(p) if p is not None else None) for column, p in paths.items()}
-        lib.update_clip(clip_id, **relative, **values)
-
-
-def _size(path: Path | None) -> int:
-    try:
-        return path.stat().st_size if path else 0
-    except OSError:
-        return 0

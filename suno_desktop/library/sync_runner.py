@@ -8,6 +8,7 @@ only decides that a terminal waits for the end, and with how many threads.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -20,7 +21,8 @@ from .polling import FetchResult, JobBatch, PollRound, PollSchedule, SyncCancell
 from .store import ClipState
 
 if TYPE_CHECKING:
-    from .sync import ClipOutcome, SyncEngine, SyncReport
+    from .clip_work import ClipJob, ClipOutcome
+    from .sync import SyncEngine, SyncReport
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,9 @@ class SyncRunner:
         self._scheduled: set[str] = set()
         self._futures: list[Future] = []
         self._pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self._outstanding = 0  # jobs submitted and not finished
+        self._outcomes: list[ClipOutcome] = []
 
     def run(self, task_ids: Iterable[str] | None, refresh: bool, report: SyncReport) -> None:
         """Given ids are fetched even if final (to pick up a changed title); a re-sync
@@ -55,7 +60,8 @@ class SyncRunner:
             except SyncCancelled:
                 report.cancelled = True
                 pool.shutdown(wait=True, cancel_futures=True)
-            self._collect_outcomes(report)
+        self._count_finished(self.engine.commit_writes())  # what cancelled jobs left staged
+        self._collect_outcomes(report)
         self._collect_task_failures(report, scope)
 
     def _poll_until_final(self, pending: list[str], scope: set[str] | None, report: SyncReport) -> None:
@@ -117,18 +123,30 @@ class SyncRunner:
         if not jobs:
             return
         self.batch.added(len(jobs))
+        with self._lock:
+            self._outstanding += len(jobs)
         for job in jobs:
             self._scheduled.add(job.clip_id)
-            future = self._pool.submit(self.engine.run_job, job)
-            future.add_done_callback(self._finished)
-            self._futures.append(future)
+            self._futures.append(self._pool.submit(self._run_job, job))
 
-    def _finished(self, future: Future) -> None:
-        if future.cancelled():
-            return
-        outcome: ClipOutcome = future.result()
-        done, total = self.batch.finished(outcome.clip_id, outcome.ok, outcome.error, outcome.cancelled)
-        self.engine.observer.overall_progress(done, total)
+    def _run_job(self, job: ClipJob) -> None:  # on a pool thread
+        outcomes: list[ClipOutcome] = []
+        try:
+            outcomes = self.engine.run_job(job)
+        finally:  # a job that crashed (its future raises) still lets the others commit
+            with self._lock:
+                self._outstanding -= 1
+                last = self._outstanding == 0
+            if last:  # the work ran out: what is staged gets its names now, not at the end of the sync
+                outcomes = outcomes + self.engine.commit_writes()
+            self._count_finished(outcomes)
+
+    def _count_finished(self, outcomes: list[ClipOutcome]) -> None:
+        for outcome in outcomes:
+            done, total = self.batch.finished(outcome.clip_id, outcome.ok, outcome.error, outcome.cancelled)
+            self.engine.observer.overall_progress(done, total)
+        with self._lock:
+            self._outcomes += outcomes
 
     def _check_cancel(self) -> None:
         if self.engine.cancel.is_set():
@@ -136,9 +154,9 @@ class SyncRunner:
 
     def _collect_outcomes(self, report: SyncReport) -> None:
         for future in self._futures:
-            if future.cancelled():
-                continue
-            outcome: ClipOutcome = future.result()
+            if not future.cancelled():
+                future.result()  # a crash in a job is the sync's
+        for outcome in self._outcomes:
             if outcome.cancelled:
                 report.cancelled = True
             elif outcome.ok:

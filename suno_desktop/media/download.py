@@ -18,7 +18,6 @@ a resume after a body was cut off, the check against ``Content-Length`` and
 from __future__ import annotations
 
 import errno
-import hashlib
 import http.client
 import logging
 import os
@@ -35,6 +34,7 @@ import requests
 import urllib3.exceptions
 
 from ..http_session import ALLOWED_SCHEMES, MAX_REDIRECTS, MediaSession, RedirectRefused, make_media_session
+from .durable_writes import StagedFile, free_path, part_path, start_writeback, sync_directory
 from .images import SNIFF_BYTES, sniff_image_type
 from .response_headers import describe_url, format_size, non_negative_int, parse_content_range, retry_after
 
@@ -55,7 +55,6 @@ log = logging.getLogger(__name__)
 
 MAX_RETRY_DELAY = 30.0  # seconds; also the cap on a server's Retry-After
 FLUSH_BEHIND_BYTES = 512 * 1024
-_fadvise = getattr(os, "posix_fadvise", None)
 
 # what reading a body raises: urllib3's own errors (the body is read raw, see _chunks)
 _BODY_ERRORS = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
@@ -88,6 +87,7 @@ class DownloadResult:
     size: int
     content_type: str  # the sniffed image type if suffix_from_content found one, else the server's
     resumed: bool  # part of the body came from a Range request after an interruption
+    staged: StagedFile | None = None  # download_file(staged=True): still to be committed
 
 
 ProgressCallback = Callable[[int, "int | None"], None]
@@ -105,7 +105,7 @@ def download_file(
     chunk_size: int = 256 * 1024,
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
-    fsync_directory: bool = True,
+    staged: bool = False,
     before_commit: Callable[[Path], object] | None = None,
     prefix: bytes = b"",
 ) -> DownloadResult:
@@ -116,11 +116,12 @@ def download_file(
     *timeout* is (connect, read) in seconds, or one number for both.
     Raises :class:`DownloadError` (or a subclass); *target* is then untouched.
 
-    The file's data is always fsync'ed before the rename, so a crash never leaves
-    a short file under the final name. ``fsync_directory=False`` skips the fsync
-    of the folder that makes the rename itself durable; a caller that puts
-    several files in one folder can then call :func:`sync_directory` once after
-    the last of them.
+    The file's data is fsync'ed before the rename, and the folder after it, so a
+    crash never leaves a short file under the final name. With ``staged=True`` the
+    complete file keeps its temporary name and its write-back is only started:
+    ``DownloadResult.staged`` is then for the caller to commit with others
+    (:func:`.durable_writes.commit_staged`), and ``DownloadResult.path`` is where
+    it is meant to go.
 
     *before_commit* is called with the complete temporary file before it is fsync'ed
     and renamed, e.g. to write tags into it with mutagen: a failure or crash while
@@ -145,36 +146,11 @@ def download_file(
         chunk_size=chunk_size,
         progress=progress,
         cancel=cancel,
-        fsync_directory=fsync_directory,
+        staged=staged,
         before_commit=before_commit,
         prefix=prefix,
     )
     return transfer.run()
-
-
-def free_path(target: Path, own: Path | None = None) -> Path:
-    """*target*, or ``stem (2).ext`` etc. if another file than *own* already has that name."""
-    candidate = target
-    counter = 2
-    while candidate.exists() and (own is None or not _same_file(candidate, own)):
-        candidate = target.with_name(f"{target.stem} ({counter}){target.suffix}")
-        counter += 1
-    return candidate
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
-def part_path(target: Path) -> Path:
-    """The hidden temporary file a download of *target* is written to."""
-    name = f".{target.name}.part"
-    if len(name.encode("utf-8", "surrogateescape")) > 250:  # keep within NAME_MAX
-        name = f".{hashlib.sha1(target.name.encode('utf-8', 'surrogateescape')).hexdigest()[:20]}.part"
-    return target.with_name(name)
 
 
 # --------------------------------------------------------------------------- the transfer
@@ -206,7 +182,7 @@ class _Transfer:
         chunk_size: int,
         progress: ProgressCallback | None,
         cancel: threading.Event | None,
-        fsync_directory: bool,
+        staged: bool,
         before_commit: Callable[[Path], object] | None = None,
         prefix: bytes = b"",
     ) -> None:
@@ -222,7 +198,7 @@ class _Transfer:
         self.chunk_size = chunk_size
         self.progress = progress
         self.cancel = cancel
-        self.fsync_directory = fsync_directory
+        self.staged = staged
         self.before_commit = before_commit
         self.prefix = prefix
         self.written_back_from = 0  # see _flush_behind
@@ -240,7 +216,8 @@ class _Transfer:
         finished = False
         try:
             try:
-                self.target.parent.mkdir(parents=True, exist_ok=True)
+                if not self.target.parent.is_dir():  # one stat, not a mkdir that fails, per file
+                    self.target.parent.mkdir(parents=True, exist_ok=True)
                 out = open(self.part, "w+b")  # noqa: SIM115 - closed by the "with out" below
             except OSError as exc:
                 raise self._disk_error(exc) from exc
@@ -252,7 +229,10 @@ class _Transfer:
                     out.flush()
                     if self.before_commit is not None:
                         self.before_commit(self.part)
-                    os.fsync(out.fileno())  # the data is on disk before the name points at it
+                    if self.staged:
+                        start_writeback(out.fileno())  # the batch's commit fsyncs it
+                    else:
+                        os.fsync(out.fileno())  # the data is on disk before the name points at it
                     if self.suffix_from_content:
                         out.seek(len(self.prefix))
                         head = out.read(SNIFF_BYTES)
@@ -265,15 +245,16 @@ class _Transfer:
                     content_type, suffix = sniffed
                     if suffix != self.target.suffix:  # a name the caller did not check: never clobber
                         final = free_path(self.target.with_suffix(suffix))
-            try:
-                os.replace(self.part, final)
-            except OSError as exc:
-                raise self._disk_error(exc) from exc
-            if self.fsync_directory:
-                sync_directory(final.parent)
+            staged = StagedFile(self.part, final, self.have) if self.staged else None
+            if staged is None:
+                try:
+                    os.replace(self.part, final)
+                    sync_directory(final.parent)
+                except OSError as exc:
+                    raise self._disk_error(exc) from exc
             finished = True
             log.debug("downloaded %s to %s (%d bytes)", self.label, final, self.have)
-            return DownloadResult(path=final, size=self.have, content_type=content_type, resumed=self.resumed)
+            return DownloadResult(final, self.have, content_type, self.resumed, staged)
         finally:
             if not finished:
                 try:
@@ -462,18 +443,13 @@ class _Transfer:
         big sync does not push everything else the user has open out of the page cache.
         Where ``posix_fadvise`` does not exist (Windows, macOS) the fsync does it all.
         """
-        if _fadvise is None:
-            return
         end = out.tell()
         if end - self.writing_back_from < FLUSH_BEHIND_BYTES:
             return
         out.flush()
-        try:
-            # dirty pages of [writing_back_from, end) are queued for writing; the clean ones of
-            # the window before (written back by now) are dropped
-            _fadvise(out.fileno(), self.written_back_from, end - self.written_back_from, os.POSIX_FADV_DONTNEED)
-        except OSError as exc:  # advice only: the fsync still writes everything
-            log.debug("posix_fadvise on %s failed: %s", self.part, exc)
+        # dirty pages of [writing_back_from, end) are queued for writing; the clean ones of
+        # the window before (written back by now) are dropped
+        start_writeback(out.fileno(), self.written_back_from, end - self.written_back_from)
         self.written_back_from, self.writing_back_from = self.writing_back_from, end
 
     def _start_over(self) -> None:
@@ -536,20 +512,3 @@ def _check_url(url: str) -> None:
         )
     if not parts.hostname:
         raise DownloadError(f"{describe_url(url)} is not a valid web address: it names no host.", url=url)
-
-
-def sync_directory(directory: Path) -> None:
-    """Make the renames done so far in *directory* durable (POSIX only: Windows has no
-    directory handles for this). Errors are ignored: the files themselves are safe."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

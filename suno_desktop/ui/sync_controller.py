@@ -79,13 +79,20 @@ class ClipJobQueue:
     wait in a second deque until :meth:`take_results`.
     """
 
-    def __init__(self, pool: QThreadPool, run: Callable[[ClipJob], tuple]) -> None:
+    def __init__(
+        self,
+        pool: QThreadPool,
+        run: Callable[[ClipJob], list[tuple]],
+        commit: Callable[[], list[tuple]] | None = None,
+    ) -> None:
         self._pool = pool
         self._run = run
+        self._commit = commit
         self._lock = threading.Lock()
         self._jobs: deque[ClipJob] = deque()
         self._results: deque[tuple] = deque()
         self._draining = 0
+        self._uncommitted = False  # jobs ran since the last commit
         self.width = 1
 
     @property
@@ -113,24 +120,33 @@ class ClipJobQueue:
             self._jobs.clear()
 
     def _drain(self) -> None:  # on a pool thread
+        """Run jobs until none are left; the last thread out commits what they staged."""
         _yield_cpu_to_the_gui()
         while True:
             with self._lock:
-                if not self._jobs:
+                job = self._jobs.popleft() if self._jobs else None
+                commit = job is None and self._uncommitted and self._draining == 1
+                if job is None and not commit:
                     self._draining -= 1
                     return
-                job = self._jobs.popleft()
-            try:
-                result = self._run(job)
-            except Exception as exc:
-                log.exception("clip job %s crashed", job.clip_id)
-                result = (
-                    ClipOutcome(job.clip_id, job.title, ok=False, error=f"Something went wrong: {exc}"),
-                    None,
-                    None,
-                )
+                self._uncommitted = self._commit is not None and not commit
+            results = self._run_safely(job) if job is not None else self._commit_safely()
             with self._lock:
-                self._results.append(result)
+                self._results.extend(results)
+
+    def _run_safely(self, job: ClipJob) -> list[tuple]:
+        try:
+            return self._run(job)
+        except Exception as exc:
+            log.exception("clip job %s crashed", job.clip_id)
+            return [(ClipOutcome(job.clip_id, job.title, ok=False, error=f"Something went wrong: {exc}"), None, None)]
+
+    def _commit_safely(self) -> list[tuple]:
+        try:
+            return self._commit()
+        except Exception:  # the clips' jobs then never report: say so in the log at least
+            log.exception("committing the downloaded files failed")
+            return []
 
 
 def _yield_cpu_to_the_gui() -> None:
@@ -168,10 +184,11 @@ class SyncController(QObject):
         self._live = _LiveProgress()
         self.fetch_pool = WorkerPool(1, self)
         self._job_threads = QThreadPool(self)
-        self.jobs = ClipJobQueue(self._job_threads, self._run_job)
+        self.jobs = ClipJobQueue(self._job_threads, self._run_job, self._commit_writes)
         self.cancel = threading.Event()
         self.client: RelayClient | None = None
         self.engine: SyncEngine | None = None
+        self._retired: list[SyncEngine] = []
         self.paused = False  # the library folder is away: nothing new is started
         self._closed = False
         self._scheduled: set[str] = set()
@@ -205,6 +222,7 @@ class SyncController(QObject):
                 self._report(ErrorKind.CONFIGURATION, str(exc))
         if self.engine is not None:
             self.engine.close()
+            self._retired.append(self.engine)  # files its jobs staged still need their commit
         self.engine = SyncEngine(
             self.library,
             self.client,
@@ -410,9 +428,15 @@ class SyncController(QObject):
         self.jobs.put(jobs)
         self._flush_timer.start()
 
-    def _run_job(self, job: ClipJob) -> tuple:  # on a pool thread
-        outcome = self.engine.run_job(job)
-        record = self.library.clip(job.clip_id)
+    def _run_job(self, job: ClipJob) -> list[tuple]:  # on a pool thread
+        return [self._result_of(outcome) for outcome in self.engine.run_job(job)]
+
+    def _commit_writes(self) -> list[tuple]:  # on a pool thread, when the jobs ran out
+        engines, self._retired = [*self._retired, self.engine], []
+        return [self._result_of(outcome) for engine in engines for outcome in engine.commit_writes()]
+
+    def _result_of(self, outcome: ClipOutcome) -> tuple:
+        record = self.library.clip(outcome.clip_id)
         return outcome, record, self.library.files_present(record) if record is not None else None
 
     def _enqueue(self, kind: str, rows: list, on_disk: list | None = None) -> None:

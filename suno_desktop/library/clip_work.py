@@ -1,0 +1,322 @@
+"""Doing one clip's job: rename its files, download what is missing, tag, hand the new files to the batch.
+
+:class:`ClipWorker` is what :meth:`.sync.SyncEngine.run_job` runs on a worker
+thread. New files are staged, not renamed: the :class:`.write_batch.WriteBatch`
+gives them their names and records the clip once they are durable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ErrorKind, kind_of, sentence_of
+from ..media.download import DownloadCancelled, DownloadError, MediaSession, download_file, free_path, sync_directory
+from ..media.durable_writes import discard_staged
+from ..media.leading_tag import finish_mp3, id3_prefix
+from ..media.tagging import TaggingError, load_cover, write_id3_tags, write_mp4_tags
+from ..model import ClipRecord, ClipState
+from .clip_files import ClipFiles, FileKind
+from .polling import SyncCancelled
+from .store import Library, LibraryUnavailable
+from .write_batch import StagedClip, WriteBatch
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .sync import SyncObserver, SyncOptions
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ClipJob:
+    """What one clip needs; an empty job is never created."""
+
+    clip_id: str
+    title: str
+    stem: str
+    audio: bool = False
+    cover: bool = False
+    video: bool = False
+    retag: bool = False
+    rename: bool = False
+
+    def needs(self, kind: FileKind) -> bool:
+        return bool(getattr(self, kind.value))
+
+    @property
+    def downloads(self) -> int:
+        return int(self.audio) + int(self.cover) + int(self.video)
+
+
+@dataclass
+class ClipOutcome:
+    clip_id: str
+    title: str
+    ok: bool
+    error: str = ""
+    error_kind: ErrorKind | None = None
+    cancelled: bool = False
+    files_downloaded: int = 0
+    bytes_downloaded: int = 0
+    files_written: int = 0  # downloads + tag rewrites + renames
+
+
+def tag_key_of(record: ClipRecord, files: ClipFiles, options: SyncOptions) -> str:
+    """Everything that shapes the tags and the name; when it is unchanged the files are not opened."""
+    cover = files.cover
+    parts = [
+        record.clip_id,
+        record.task_id,
+        record.title,
+        record.tags,
+        record.lyrics,
+        record.description,
+        record.model,
+        repr(record.duration),
+        record.created_at or "",
+        record.audio_url,
+        repr(options.tag_options),
+        options.filename_template,
+        str(files.audio or ""),
+        str(files.video or ""),
+        f"{cover}:{_size(cover)}" if cover else "",
+    ]
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+class ClipWorker:
+    """Runs clip jobs; one per engine, shared by its worker threads."""
+
+    def __init__(
+        self,
+        library: Library,
+        options: SyncOptions,
+        media_session: MediaSession,
+        observer: SyncObserver,
+        cancel: threading.Event,
+    ) -> None:
+        self.library = library
+        self.options = options
+        self.media_session = media_session
+        self.observer = observer
+        self.cancel = cancel
+        self.writes = WriteBatch(library, self._row_values)
+
+    def run(self, job: ClipJob) -> list[ClipOutcome]:
+        """Do *job*; returns the outcomes that became final: this clip's, or a whole batch's."""
+        outcome = ClipOutcome(job.clip_id, job.title, ok=False)
+        record = self.library.clip(job.clip_id)
+        if record is None or record.removed:
+            outcome.ok = True
+            return [outcome]
+        self.observer.clip_started(job)
+        if job.downloads:
+            self.library.update_clip(job.clip_id, state=ClipState.DOWNLOADING)
+        clip = StagedClip(outcome, ClipFiles.of(record, self.library), record=record, stem=job.stem)
+        try:
+            self._check_cancel()
+            if job.rename:
+                self._rename_files(clip.files, job.stem, outcome)
+            tagged = self._download_files(job, clip)
+            self._tag_files(clip, tagged)
+        except (DownloadCancelled, SyncCancelled):
+            outcome.cancelled = True
+            outcome.error = "cancelled"
+        except (DownloadError, TaggingError, OSError) as exc:
+            if self._library_gone(outcome):
+                discard_staged(clip.staged.values())
+                return self.finished([outcome])
+            outcome.error = sentence_of(exc)
+            outcome.error_kind = kind_of(exc)
+            log.warning("clip %s failed: %s", job.clip_id, outcome.error)
+        else:
+            outcome.ok = True
+        if clip.staged:
+            return self.finished(self.writes.add(clip))
+        self.library.update_clip(job.clip_id, **self._row_values(clip))
+        return self.finished([outcome])
+
+    def commit(self) -> list[ClipOutcome]:
+        """Commit the staged files of every job run so far (see :class:`.write_batch.WriteBatch`)."""
+        try:
+            self.library.check_available()
+        except LibraryUnavailable as exc:
+            outcomes = self.writes.discard()
+            for outcome in outcomes:
+                outcome.ok, outcome.cancelled, outcome.error = False, True, str(exc)
+            return self.finished(outcomes)
+        return self.finished(self.writes.commit())
+
+    def finished(self, outcomes: list[ClipOutcome]) -> list[ClipOutcome]:
+        for outcome in outcomes:
+            self.observer.clip_finished(outcome)
+        return outcomes
+
+    # ------------------------------------------------------------------ steps
+
+    def _library_gone(self, outcome: ClipOutcome) -> bool:
+        """A failure because the folder vanished (unplugged drive) is not the clip's fault.
+
+        Nothing is recorded: the clip keeps its state and is done again when the
+        folder is back.
+        """
+        try:
+            self.library.check_available()
+        except LibraryUnavailable as exc:
+            outcome.cancelled = True
+            outcome.error = str(exc)
+            log.warning("clip %s stopped: %s", outcome.clip_id, outcome.error)
+            return True
+        return False
+
+    def _check_cancel(self) -> None:
+        if self.cancel.is_set():
+            raise SyncCancelled()
+
+    def _rename_files(self, files: ClipFiles, stem: str, outcome: ClipOutcome) -> None:
+        renamed = None
+        for kind, path in files.items():
+            if path is None or not path.is_file():
+                continue
+            target = free_path(path.parent / f"{stem}{path.suffix}", own=path)
+            if target != path:
+                os.replace(path, target)  # same folder: atomic, never a copy
+                files[kind] = renamed = target
+                outcome.files_written += 1
+        if renamed is not None:
+            sync_directory(renamed.parent)
+
+    def _download_files(self, job: ClipJob, clip: StagedClip) -> set[FileKind]:
+        """Download what *job* needs; returns the kinds of the files tagged on the way.
+
+        The cover comes first so that a new MP3 or MP4 is tagged, cover included, before
+        it is committed: an MP3's tag is written in front of its audio as it arrives
+        (``prefix``, see media/leading_tag.py), an MP4 is tagged as its complete ``.part``
+        file (``before_commit``). A cover that fails to download does not cost the song:
+        the audio and video are still fetched, and the clip is then reported failed so
+        the next sync tries again.
+        """
+        record, files = clip.record, clip.files
+        folder = files.audio.parent if files.audio else self.library.root
+        tagged: set[FileKind] = set()
+        cover_failure: DownloadError | None = None
+        if job.cover:
+            try:
+                self._fetch(job, clip, FileKind.COVER, folder / f"{job.stem}.jpg", suffix_from_content=True)
+            except DownloadCancelled:
+                raise
+            except DownloadError as exc:
+                cover_failure = exc
+        if job.audio or job.video:
+            song, options = record.to_clip(), self.options.tag_options
+            cover = load_cover(self._cover_file(clip))
+        if job.audio:
+            prefix = id3_prefix(song, options, cover)
+            self._fetch(
+                job,
+                clip,
+                FileKind.AUDIO,
+                folder / f"{job.stem}.mp3",
+                prefix=prefix,
+                tag=lambda part, name: finish_mp3(part, len(prefix), song, options, cover, name=name),
+            )
+            tagged.add(FileKind.AUDIO)
+        if job.video:
+            self._fetch(
+                job,
+                clip,
+                FileKind.VIDEO,
+                folder / f"{job.stem}.mp4",
+                tag=lambda part, name: write_mp4_tags(part, song, options, cover, name=name),
+            )
+            tagged.add(FileKind.VIDEO)
+        if cover_failure is not None:
+            raise cover_failure
+        return tagged
+
+    def _fetch(
+        self,
+        job: ClipJob,
+        clip: StagedClip,
+        kind: FileKind,
+        wanted: Path,
+        *,
+        tag: Callable[[Path, str], object] | None = None,
+        **options: Any,
+    ) -> None:
+        """Download one file for *wanted* (or a free name beside it), tagged by *tag*, and stage it."""
+        self._check_cancel()
+        target = free_path(wanted)
+
+        def progress(done: int, total: int | None) -> None:
+            self.observer.clip_progress(job.clip_id, done, total)
+
+        result = download_file(
+            self.media_session,
+            kind.url_of(clip.record),
+            target,
+            progress=progress,
+            cancel=self.cancel,
+            staged=True,
+            before_commit=(lambda part: tag(part, target.name)) if tag is not None else None,
+            **options,
+        )
+        clip.files[kind] = result.path
+        clip.staged[kind] = result.staged
+        outcome = clip.outcome
+        outcome.files_downloaded += 1
+        outcome.files_written += 1
+        outcome.bytes_downloaded += result.size
+
+    def _cover_file(self, clip: StagedClip) -> Path | None:
+        """The cover as it is on disk now: a new one is still under its temporary name."""
+        staged = clip.staged.get(FileKind.COVER)
+        return staged.part if staged is not None else clip.files.cover
+
+    def _tag_files(self, clip: StagedClip, tagged: set[FileKind]) -> None:
+        """Re-tag the files that were already here when the clip's tags changed."""
+        record, files, outcome = clip.record, clip.files, clip.outcome
+        if record.tag_key == tag_key_of(record, files, self.options) and not outcome.files_downloaded:
+            return
+        todo = [
+            (path, write_tags)
+            for kind, write_tags in ((FileKind.AUDIO, write_id3_tags), (FileKind.VIDEO, write_mp4_tags))
+            if (path := files[kind]) is not None and kind not in tagged
+        ]
+        if not todo:
+            return
+        song, options, cover = record.to_clip(), self.options.tag_options, load_cover(self._cover_file(clip))
+        for path, write_tags in todo:
+            if write_tags(path, song, options, cover):
+                outcome.files_written += 1
+
+    def _row_values(self, clip: StagedClip) -> dict[str, object]:
+        """The clip's row once its files are where they will stay."""
+        outcome = clip.outcome
+        values: dict[str, object] = dict(clip.files.columns(self.library))
+        if outcome.cancelled:
+            values["state"] = ClipState.MISSING
+        elif not outcome.ok:
+            values.update(state=ClipState.FAILED, error=outcome.error)
+        else:
+            values.update(
+                state=ClipState.READY,
+                error="",
+                file_stem=clip.stem,
+                tag_key=tag_key_of(clip.record, clip.files, self.options),
+            )
+        return values
+
+
+def _size(path: Path | None) -> int:
+    try:
+        return path.stat().st_size if path else 0
+    except OSError:
+        return 0
