@@ -204,6 +204,8 @@ class FaultyMediaServer(MediaServer):
 
 RELAY_FAULTS = frozenset({"429", "500", "502-html", "badjson", "wrong-shape", "code-error", "slow", "reset"})
 FAULT_ROUTES = frozenset({"get", "post", "any"})
+#: what a submit (POST /suno/submit/...) can run into; see :meth:`FaultyRelay.inject_submit_fault`
+SUBMIT_FAULTS = frozenset({"502", "429", "reset", "slow", "badjson", "no-id"})
 #: how long the "slow" fault sleeps: well past the test client's 2 s read timeout
 SLOW_FAULT_SECONDS = 3.0
 
@@ -238,6 +240,15 @@ class _Fault:
     remaining: int
 
 
+@dataclass
+class _SubmitFault:
+    kind: str
+    remaining: int
+    task_made: bool  # "reset": whether the task is made before the line drops
+    retry_after: str  # "429": the Retry-After header
+    delay: float  # "slow": seconds before the answer
+
+
 class FaultyRelayHandler(RelayRequestHandler):
     """Logs each request, then routes it; a pending fault replaces or spoils the demo's answer."""
 
@@ -252,7 +263,7 @@ class FaultyRelayHandler(RelayRequestHandler):
         if route == "post" and not relay.batch_enabled:
             self.send_api_error(405, "Method Not Allowed", {"Allow": "GET"})
             return None
-        if route is not None:
+        if route is not None and route != "submit":  # submits have faults of their own
             self.fault = relay._take_fault(method)
             if self.fault is not None and self._misbehave(self.fault):
                 return None
@@ -267,6 +278,35 @@ class FaultyRelayHandler(RelayRequestHandler):
             self.send_bytes(200, payload[: max(1, len(payload) // 2)], "application/json; charset=utf-8")
         else:
             super().send_tasks(data, get=get)
+
+    def answer_submit(self) -> None:
+        """A submit, spoilt by a pending submit fault: before the task is made, or after."""
+        fault = self.server.relay._take_submit_fault()
+        if fault is None:
+            super().answer_submit()
+            return
+        if fault.kind == "429":
+            headers = {"Retry-After": fault.retry_after}
+            self.send_api_error(429, "Too many requests, slow down", headers, error_type="rate_limit")
+            return
+        if fault.kind == "reset" and not fault.task_made:
+            self._reset_connection()
+            return
+        task_id = self.accept_submit()
+        if task_id is None:
+            return
+        if fault.kind == "502":
+            self.send_bytes(502, PROXY_ERROR_PAGE, "text/html")
+        elif fault.kind == "reset":
+            self._reset_connection()
+        elif fault.kind == "slow":
+            time.sleep(fault.delay)
+            self.send_submitted(task_id)
+        elif fault.kind == "badjson":
+            payload = json.dumps({"code": "success", "message": "", "data": task_id}).encode()
+            self.send_bytes(200, payload[: len(payload) // 2], "application/json; charset=utf-8")
+        else:  # "no-id": a success that carries no task
+            self.send_json(200, {"code": "success", "message": "", "data": None})
 
     def _misbehave(self, fault: str) -> bool:
         """Act out *fault*; True when the answer has been sent (or the line dropped)."""
@@ -312,6 +352,7 @@ class FaultyRelay(LocalRelay):
         #: False: POST /suno/fetch answers 405, like relays that only have the GET route
         self.batch_enabled = True
         self._faults: list[_Fault] = []
+        self._submit_faults: list[_SubmitFault] = []
         self._api_requests: list[ApiRequest] = []
         self._poll_counts: dict[str, int] = {}
 
@@ -346,6 +387,33 @@ class FaultyRelay(LocalRelay):
         with self._lock:
             self._faults.append(_Fault(fault, route, times))
 
+    def inject_submit_fault(
+        self,
+        fault: str,
+        *,
+        times: int = 1,
+        task_made: bool = True,
+        retry_after: str = "1",
+        delay: float = SLOW_FAULT_SECONDS,
+    ) -> None:
+        """Make the next *times* submits misbehave; fetches are not affected.
+
+        "502": the task is made, then a proxy's 502 page. "429": nothing is made; the answer
+        carries ``Retry-After: <retry_after>`` (seconds or an HTTP date). "reset": the request is
+        read, the task made if *task_made*, and the connection reset. "slow": the task is made
+        and the answer sent after *delay* seconds. "badjson": made, then a cut-off 200.
+        "no-id": made, then a success envelope whose data is null.
+        """
+        if fault not in SUBMIT_FAULTS:
+            raise ValueError(f"fault must be one of {sorted(SUBMIT_FAULTS)}")
+        with self._lock:
+            self._submit_faults.append(_SubmitFault(fault, times, task_made, retry_after, delay))
+
+    def task_ids(self) -> list[str]:
+        """The ids of every task the relay knows (added or submitted), lower-cased."""
+        with self._lock:
+            return list(self._tasks)
+
     def update_clip(self, task_id: str, index: int = 0, **fields: Any) -> None:
         """Change what the relay says about one clip, e.g. ``title="New title"``."""
         unknown = set(fields) - CLIP_FIELDS
@@ -371,6 +439,16 @@ class FaultyRelay(LocalRelay):
                         self._faults.remove(fault)
                     return fault.kind
         return None
+
+    def _take_submit_fault(self) -> _SubmitFault | None:
+        with self._lock:
+            if not self._submit_faults:
+                return None
+            fault = self._submit_faults[0]
+            fault.remaining -= 1
+            if fault.remaining <= 0:
+                self._submit_faults.pop(0)
+            return fault
 
     def _render_task(self, task_id: str) -> dict[str, Any] | None:
         with self._lock:

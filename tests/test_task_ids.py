@@ -74,3 +74,5 @@ def test_garbage_gives_nothing():
 def test_is_task_id():
     assert is_task_id(A) and is_task_id(f"  {A.upper()} ")
     assert not is_task_id(A + "_1") and not is_task_id("nope") and not is_task_id(f"{A} {B}")
+    assert is_task_id("task_0123456789abcdef0123456789abcdef") and is_task_id(" task_" + "Ab9" * 10 + "xy ")
+    assert not is_task_id("task_0123456789abcdef") and not is_task_id("task_0123456789abcdef0123456789abcdef0")

@@ -2,7 +2,8 @@
 
 ``suno-desktop --demo`` (and the GUI's demo mode) use it so the whole app can be
 tried without an account or a network: the flat and nested clip shapes, JPEG and PNG covers, a
-lyrics-only task, a task that finishes while you watch and one that failed.
+lyrics-only task, a task that finishes while you watch and one that failed. Songs and
+lyrics created in the demo take :data:`DEMO_GENERATION_SECONDS` to generate.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any
 from .relay_server import LocalRelay
 
 DAY = 24 * 60 * 60
+#: how long a song or lyrics created in the demo take: long enough to watch them being generated
+DEMO_GENERATION_SECONDS = 8.0
 
 
 #: the demo's tasks in the order the library adds them: which kind, and the arguments of
@@ -130,7 +133,7 @@ def start_demo_relay(token: str = "demo-token") -> tuple[LocalRelay, list[str]]:
 
     The caller stops the relay (``relay.stop()``) when the demo ends.
     """
-    relay = LocalRelay(token=token).start()
+    relay = LocalRelay(token=token, generation_seconds=DEMO_GENERATION_SECONDS).start()
     try:
         return relay, _add_demo_tasks(relay)
     except Exception:

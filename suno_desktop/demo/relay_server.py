@@ -1,12 +1,14 @@
 """A faithful local stand-in for a Suno API relay, on 127.0.0.1.
 
-Used by ``--demo``, the tests and the benchmarks. It answers the two documented
-routes (GET /suno/fetch/{id}, POST /suno/fetch) with Bearer auth, in the three clip
-shapes of :mod:`.task_json`, sends ``null`` where real relays do, leaves unknown
-ids out of a batch and answers it in any order, and walks tasks through their
-pending states poll by poll. It never misbehaves on purpose: the tests' fault
-injection extends it (``tests/fault_servers.py``) through
-:attr:`LocalRelay.handler_class` and the handler's methods.
+Used by ``--demo``, the tests and the benchmarks. It answers the documented
+routes (GET /suno/fetch/{id}, POST /suno/fetch, POST /suno/submit/{music,lyrics})
+with Bearer auth, in the three clip shapes of :mod:`.task_json`, sends ``null``
+where real relays do, leaves unknown ids out of a batch and answers it in any
+order, and walks tasks through their pending states poll by poll (or, for the
+tasks a submit made, second by second when ``generation_seconds`` is set). It
+never misbehaves on purpose: the tests' fault injection extends it
+(``tests/fault_servers.py``) through :attr:`LocalRelay.handler_class` and the
+handler's methods.
 
 Media (mp3, covers, mp4, live streams) is served by a
 :class:`~suno_desktop.demo.media_server.MediaServer` on another port, so a test
@@ -29,6 +31,7 @@ from urllib.parse import unquote
 
 from ..resources import resource_path
 from .media_server import MediaServer
+from .submissions import SUBMIT_PATH, extension_of, invent_lyrics, new_task_id, refusal, song_fields
 from .task_json import SHAPES, DemoTask, render_task
 
 log = logging.getLogger(__name__)
@@ -54,6 +57,8 @@ COVER_FILES = {"jpeg": ("cover-1.jpg", "cover-3.jpg"), "png": ("cover-2.png",)}
 COVER_TYPES = {"jpeg": "image/jpeg", "png": "image/png"}
 SONG_FILES = ("song-1.mp3", "song-2.mp3", "song-3.mp3")
 VIDEO_FILE = "video-1.mp4"
+#: pending fetches (NOT_START, SUBMITTED, IN_PROGRESS) before a submitted task is complete
+GENERATION_POLLS = 3
 
 
 # --------------------------------------------------------------------------- HTTP
@@ -77,6 +82,8 @@ class RelayRequestHandler(BaseHTTPRequestHandler):
     server: _RelayHTTPServer
     #: the request's body as JSON (None when empty or not JSON), set before :meth:`route`
     json_body: Any = None
+    #: a submit's entry in :attr:`LocalRelay.submits`, set by :meth:`route`
+    submit_entry: dict[str, Any] | None = None
 
     # connection tracking, so stop() can close keep-alive connections
     def setup(self) -> None:
@@ -120,12 +127,18 @@ class RelayRequestHandler(BaseHTTPRequestHandler):
             return
         if route == "get":
             self.answer_get()
-        else:
+        elif route == "post":
             self.answer_post()
+        else:
+            self.answer_submit()
 
     def route(self, method: str) -> str | None:
-        """ "get" or "post" for the two fetch routes; anything else is answered 404/405 here (None)."""
+        """ "get", "post" or "submit" for the API routes; anything else is answered 404/405 here (None)."""
         path = self.path.split("?", 1)[0]
+        action = path[len(SUBMIT_PATH) + 1 :] if path.startswith(SUBMIT_PATH + "/") else ""
+        if method == "POST" and action and "/" not in action:  # logged before auth: what was received
+            self.submit_entry = self.server.relay._log_submit(path, self.json_body)
+            return "submit"
         task_segment = path[len(FETCH_PATH) + 1 :] if path.startswith(FETCH_PATH + "/") else ""
         if method == "GET" and task_segment and "/" not in task_segment:  # one path segment
             return "get"
@@ -168,7 +181,25 @@ class RelayRequestHandler(BaseHTTPRequestHandler):
         found = [task for task in map(relay._render_task, dict.fromkeys(ids)) if task is not None]
         self.send_tasks(relay._shuffled(found), get=False)
 
+    def answer_submit(self) -> None:
+        """POST /suno/submit/{action}: a new task's id, or new-api's 400."""
+        task_id = self.accept_submit()
+        if task_id is not None:
+            self.send_submitted(task_id)
+
+    def accept_submit(self) -> str | None:
+        """Check the submit like new-api and make its task; None when it was refused (the 400 is sent)."""
+        action = self.path.split("?", 1)[0][len(SUBMIT_PATH) + 1 :]
+        refused = refusal(action, self.json_body)
+        if refused is not None:
+            self.send_json(400, refused)
+            return None
+        return self.server.relay.create_submitted_task(action, self.json_body, self.submit_entry)
+
     # ------------------------------------------------------------------ sending
+
+    def send_submitted(self, task_id: str) -> None:
+        self.send_json(200, {"code": "success", "message": "", "data": task_id})
 
     def send_tasks(self, data: Any, *, get: bool) -> None:
         """The success envelope around one task (*get*) or a list of them (POST)."""
@@ -219,8 +250,21 @@ class LocalRelay:
         token: str = "demo-token",
         media: MediaServer | None = None,
         media_dir: Path | None = None,
+        *,
+        generation_polls: int = GENERATION_POLLS,
+        generation_seconds: float | None = None,
+        submitted_shape: str = "flat",
     ) -> None:
+        if submitted_shape not in SHAPES:
+            raise ValueError(f"submitted_shape must be one of {sorted(SHAPES)}")
         self.token = token
+        #: a submitted task is pending for this many fetches (NOT_START, then streaming clips) ...
+        self.generation_polls = max(0, generation_polls)
+        #: ... or, when set, for this many seconds however often it is fetched (the demo: a person watches)
+        self.generation_seconds = generation_seconds
+        #: the clip shape of the tasks submits make
+        self.submitted_shape = submitted_shape
+        self._submits: list[dict[str, Any]] = []
         self.media_dir = Path(media_dir) if media_dir is not None else resource_path("demo")
         self._owns_media = media is None
         self.media = media if media is not None else self.media_server_class()
@@ -308,12 +352,14 @@ class LocalRelay:
         duration: float | int | str | object | None = ...,
         nulls: bool = False,
         created: float | None = None,
+        phase_seconds: float | None = None,
     ) -> str:
         """Add a MUSIC task whose clips' media is served by :attr:`media`; returns its id.
 
         ``duration=...`` (the default) means "the audio file's length, else 12 s";
         ``None`` sends null. ``cover`` is "jpeg", "png" or None (no cover). The ``camel``
         shape has no clip status and no video, so ``clip_status``/``video`` do not show in it.
+        ``phase_seconds`` set: each pending phase lasts that long, however often it is fetched.
         """
         if shape not in SHAPES:
             raise ValueError(f"shape must be one of {sorted(SHAPES)}")
@@ -356,6 +402,7 @@ class LocalRelay:
             fail_reason=fail_reason or ("Generation failed." if final_status.upper() == "FAILURE" else ""),
             nulls=nulls,
             created=created,
+            phase_seconds=phase_seconds,
         )
         with self._lock:
             self._tasks[task_id.lower()] = task
@@ -368,6 +415,7 @@ class LocalRelay:
         title: str = DEFAULT_LYRICS_TITLE,
         text: str = DEFAULT_LYRICS_TEXT,
         polls_until_success: int = 0,
+        phase_seconds: float | None = None,
     ) -> str:
         """Add a LYRICS task (its data is one ``{id, status, title, text}`` object)."""
         task_id = task_id or str(uuid.uuid4())
@@ -384,10 +432,39 @@ class LocalRelay:
             lyrics_title=title,
             lyrics_text=text,
             extra={"lyrics_id": str(uuid.uuid4())},
+            phase_seconds=phase_seconds,
         )
         with self._lock:
             self._tasks[task_id.lower()] = task
         return task_id
+
+    def create_submitted_task(self, action: str, body: dict[str, Any], entry: dict[str, Any] | None = None) -> str:
+        """Make the task an accepted submit asks for (noted in *entry* of :attr:`submits`); returns its id."""
+        task_id = new_task_id()
+        timing: dict[str, Any] = {"polls_until_success": self.generation_polls, "phase_seconds": None}
+        if self.generation_seconds is not None:
+            timing["phase_seconds"] = self.generation_seconds / max(1, self.generation_polls)
+        if action == "lyrics":
+            title, text = invent_lyrics(body["prompt"])
+            self.add_lyrics_task(task_id, title=title, text=text, **timing)
+        else:
+            extension = extension_of(body)
+            continued = self._find_clip(*extension[:2]) if extension else None
+            self.add_music_task(task_id, shape=self.submitted_shape, **song_fields(body, continued), **timing)
+            if extension is not None:
+                with self._lock:
+                    for clip in self._tasks[task_id.lower()].clips:
+                        clip.update(continue_clip_id=extension[1], continue_at=extension[2])
+        with self._lock:
+            if entry is not None:
+                entry["task_id"] = task_id
+        return task_id
+
+    @property
+    def submits(self) -> list[dict[str, Any]]:
+        """Every submit received, refused ones too: ``{"route", "body", "task_id"}`` (None: no task made)."""
+        with self._lock:
+            return [dict(entry) for entry in self._submits]
 
     def clip_ids(self, task_id: str) -> list[str]:
         """The ids of a task's clips, in order."""
@@ -447,13 +524,24 @@ class LocalRelay:
 
     # ------------------------------------------------------------------ answering
 
+    def _log_submit(self, route: str, body: Any) -> dict[str, Any]:
+        entry = {"route": route, "body": body, "task_id": None}
+        with self._lock:
+            self._submits.append(entry)
+        return entry
+
+    def _find_clip(self, task_id: str, clip_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            task = self._tasks.get(task_id.lower())
+            return next((dict(clip) for clip in task.clips if clip["id"] == clip_id), None) if task else None
+
     def _render_task(self, task_id: str) -> dict[str, Any] | None:
         """The task as the relay would send it now; counts one poll."""
         with self._lock:
             task = self._tasks.get(task_id.lower())
             if task is None:
                 return None
-            phase = task.fetches
+            phase = task.phase(time.time())
             task.fetches += 1
             return render_task(task, phase)
 

@@ -32,6 +32,16 @@ class DemoTask:
     lyrics_text: str = ""
     fetches: int = 0  # drives the pending → final progression; never reset
     extra: dict[str, Any] = field(default_factory=dict)
+    #: set: each pending phase lasts this many seconds from ``created``, however often it is fetched
+    phase_seconds: float | None = None
+
+    def phase(self, now: float) -> int:
+        """How far the task has come: its fetches so far, or the phases its time has run through."""
+        if self.phase_seconds is None:
+            return self.fetches
+        if self.phase_seconds <= 0:
+            return self.polls_until_success
+        return max(0, int((now - self.created) / self.phase_seconds))
 
 
 def render_task(task: DemoTask, phase: int) -> dict[str, Any]:
@@ -122,11 +132,11 @@ def _flat_clip(task: DemoTask, index: int, clip: dict[str, Any], *, streaming: b
         "audio_url": v["audio_url"],
         "image_url": v["image_url"],
         "video_url": v["video_url"],
-        "continue_at": None,
+        "continue_at": v.get("continue_at"),
         "create_time": created,
         "update_time": None if created is None else str(int(v["created"]) + 180),
         "image_large_url": v["image_large_url"],
-        "continue_clip_id": None,
+        "continue_clip_id": v.get("continue_clip_id"),
         "gpt_description_prompt": v["description"],
     }
 
@@ -148,6 +158,7 @@ def _nested_clip(task: DemoTask, index: int, clip: dict[str, Any], *, streaming:
             "error_message": v["error"] if status == "error" else None,
             "audio_prompt_id": None,
             "gpt_description_prompt": v["description"],
+            **_history(v),
         },
         "audio_url": v["audio_url"],
         "image_url": v["image_url"],
@@ -157,6 +168,14 @@ def _nested_clip(task: DemoTask, index: int, clip: dict[str, Any], *, streaming:
         "major_model_version": None if model is None else model.removeprefix("chirp-"),
         "created_at": None if v["created"] is None else _iso(v["created"]),
     }
+
+
+def _history(values: dict[str, Any]) -> dict[str, Any]:
+    """An extension's ``metadata.history``: the clip it continues, and from where."""
+    if not values.get("continue_clip_id"):
+        return {}
+    at = values.get("continue_at")
+    return {"history": [{"id": values["continue_clip_id"], "continue_at": at, "type": "gen", "source": "web"}]}
 
 
 def _camel_clip(task: DemoTask, index: int, clip: dict[str, Any], *, streaming: bool) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Talking to a Suno API relay: the client, the normalised model and its errors."""
+"""Talking to a Suno API relay: the client, submits, the normalised model and its errors."""
 
 from .client import RelayClient
 from .errors import (
@@ -8,9 +8,15 @@ from .errors import (
     RelayError,
     RelayResponseError,
     RelayUnavailable,
+    SubmitCancelled,
+    SubmitError,
+    SubmitRefused,
+    SubmitTokenRefused,
+    SubmitUnconfirmed,
     TaskNotFound,
 )
 from .model import Clip, Task, parse_clip, parse_task
+from .submit import submit, submit_body
 from .task_ids import extract_task_ids, is_task_id
 
 __all__ = [
@@ -22,10 +28,17 @@ __all__ = [
     "RelayError",
     "RelayResponseError",
     "RelayUnavailable",
+    "SubmitCancelled",
+    "SubmitError",
+    "SubmitRefused",
+    "SubmitTokenRefused",
+    "SubmitUnconfirmed",
     "Task",
     "TaskNotFound",
     "extract_task_ids",
     "is_task_id",
     "parse_clip",
     "parse_task",
+    "submit",
+    "submit_body",
 ]

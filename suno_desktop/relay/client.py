@@ -7,6 +7,9 @@ urllib3 on one pooled session, built like the media session by
 :class:`~suno_desktop.relay.model.Task` or one of the typed errors in
 :mod:`~suno_desktop.relay.errors`, each with a sentence a person can act on.
 
+Submits (:mod:`~suno_desktop.relay.submit`) go through :meth:`RelayClient.post_once`
+instead, which urllib3 never retries: a submit costs money.
+
 One client is meant to be shared by several worker threads: urllib3's pool is
 thread-safe, the session keeps no cookies, and the client's own state (a request
 counter, whether the batch route exists) sits behind a lock.
@@ -82,6 +85,10 @@ def build_retry_policy(retries: int, backoff: float) -> Retry:
     if "retry_after_max" in inspect.signature(Retry.__init__).parameters:  # urllib3 >= 2.5
         options["retry_after_max"] = MAX_RETRY_AFTER_SECONDS
     return Retry(**options)
+
+
+#: urllib3 sends the request once and raises what went wrong: total=0 leaves no retry of any kind
+SEND_ONCE = Retry(0, read=False, redirect=False, respect_retry_after_header=False, raise_on_status=False)
 
 
 class FetchedTasks(dict):
@@ -161,6 +168,11 @@ class RelayClient:
             return self._requests_sent
 
     @property
+    def host(self) -> str:
+        """The relay's host (and port) as messages name it."""
+        return self._host
+
+    @property
     def batch_supported(self) -> bool:
         """False once the relay has shown it has no ``POST /suno/fetch``."""
         with self._lock:
@@ -174,7 +186,7 @@ class RelayClient:
         if not task_id:
             raise ValueError("task_id must not be empty")
         response = self._send("GET", f"{FETCH_PATH}/{quote(task_id, safe='')}")
-        data = self._envelope_data(response, task_id=task_id)
+        data = self.envelope_data(response, task_id=task_id)
         if data is None:  # some relays say "success" with no task rather than task_not_exist
             raise TaskNotFound(
                 f"The relay does not know task {task_id}; check the id for typos.",
@@ -228,7 +240,7 @@ class RelayClient:
             )
             return False
         try:
-            data = self._envelope_data(response)
+            data = self.envelope_data(response)
         except TaskNotFound:  # a relay that reports "none of these" as an error
             return True
         if data is None:
@@ -303,6 +315,25 @@ class RelayClient:
         )
         return response
 
+    def post_once(self, path: str, body: Any, *, read_timeout: float | None = None) -> requests.Response:
+        """POST *body* to *path* exactly once, on a new connection, with this client's token.
+
+        For requests that must never be repeated behind the caller's back: a submit costs money.
+        The shared session lets urllib3 retry POSTs on 5xx, 429, timeouts and dropped connections
+        (``POST /suno/fetch`` only reads); this request's session has ``Retry(0)``, so urllib3
+        sends it once and raises whatever went wrong. A new connection also means a keep-alive
+        connection the relay has already closed cannot make a request look lost. Redirects are
+        not followed (requests would turn the POST into a GET). Failures are requests' own
+        exceptions: only the caller knows what one means for its request.
+        """
+        with self._lock:
+            self._requests_sent += 1
+        session = build_session(requests.Session(), pool_size=1, retries=SEND_ONCE, headers=self._session.headers)
+        session.auth = self._session.auth
+        timeout = (self.timeout[0], read_timeout or self.timeout[1])
+        with session:
+            return session.post(self.base_url + path, json=body, timeout=timeout, allow_redirects=False)
+
     def _raise_transport_error(self, error: requests.RequestException) -> NoReturn:
         causes = list(causes_of(error))
 
@@ -359,11 +390,11 @@ class RelayClient:
             message = f"The relay at {host} could not be reached ({type(error).__name__}). Try again later."
         raise RelayUnavailable(message) from None
 
-    def _envelope_data(self, response: requests.Response, *, task_id: str | None = None) -> Any:
-        """The ``data`` of a successful envelope; every other answer becomes a typed error."""
+    def envelope_data(self, response: requests.Response, *, task_id: str | None = None) -> Any:
+        """The ``data`` of a successful envelope; every other answer becomes a typed error (also used by submits)."""
         status = response.status_code
         body = _json_or_none(response)
-        relay_message = self._relay_message(body)
+        relay_message = self.relay_message(body)
         host = self._host
 
         if status in (401, 403):
@@ -435,7 +466,7 @@ class RelayClient:
             raise RelayResponseError(f"The relay at {host} could not answer: {detail}.", status=status, task_id=task_id)
         return body.get("data")
 
-    def _relay_message(self, body: Any) -> str:
+    def relay_message(self, body: Any) -> str:
         """The human part of a relay's error body, cleaned and with the token blanked."""
         if not isinstance(body, Mapping):
             return ""

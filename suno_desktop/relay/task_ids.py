@@ -17,6 +17,8 @@ _UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F
 # Hex on either side would mean the match is part of some longer token.
 _UUID_IN_TEXT = re.compile(rf"(?<![0-9a-fA-F]){_UUID}(?![0-9a-fA-F])")
 _TASK_ID = re.compile(_UUID)
+# Newer relays hide the upstream id behind their own: "task_" and 32 letters or digits.
+_RELAY_TASK_ID = re.compile(r"task_[0-9A-Za-z]{32}")
 # The flat clip shape names its task as "<task id>_1", "<task id>_2", ...
 _CLIP_SUFFIX = re.compile(r"_\d+$")
 # A UUID that is the (start of a) string value of some JSON key, e.g. `"id": "…`:
@@ -28,8 +30,11 @@ TASK_ID_KEY = "task_id"
 
 
 def is_task_id(text: str) -> bool:
-    """Whether *text* (surrounding whitespace aside) is one UUID-shaped task id."""
-    return isinstance(text, str) and _TASK_ID.fullmatch(text.strip()) is not None
+    """Whether *text* (surrounding whitespace aside) is one task id: a UUID, or a relay's ``task_…``."""
+    if not isinstance(text, str):
+        return False
+    text = text.strip()
+    return _TASK_ID.fullmatch(text) is not None or _RELAY_TASK_ID.fullmatch(text) is not None
 
 
 def extract_task_ids(text: str) -> list[str]:
