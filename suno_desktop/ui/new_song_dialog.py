@@ -10,7 +10,6 @@ calls back with lyrics, progress or failures.
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
 from ..song_request import DEFAULT_MODEL, KNOWN_MODELS, InvalidSongRequest, SongRequest, SubmitMode
 from .dialog_parts import (
     MessageLabel,
+    align_form_labels,
     buddy_label,
     count_text,
     form_layout,
@@ -45,6 +45,8 @@ from .dialog_parts import (
     plain_button,
     row_of,
     set_label_state,
+    summary_html,
+    summary_text,
 )
 from .lyrics_tools import LyricsTools
 from .style_completer import StyleCompleter
@@ -67,25 +69,8 @@ EXTEND_INTRO = (
     "Section lines such as [Verse] and [Chorus] are sent as typed."
 )
 ASK_FOR_A_PROMPT = "Type a title first (or a description or a style): the lyrics are written about it."
-#: longest value the summary shows before it cuts with "…"
-SUMMARY_VALUE_LIMIT = 90
 #: the spin box's top when the clip's length is unknown
 UNKNOWN_LENGTH_LIMIT = 24 * 3600.0
-
-
-def summary_text(request: SongRequest) -> str:
-    """The request's summary as plain "Label: value" lines (the send button's tooltip)."""
-    return "\n".join(f"{label}: {value}" for label, value in request.summary())
-
-
-def summary_html(request: SongRequest) -> str:
-    """The request's summary as a two-column table for a rich-text label."""
-    rows = "".join(
-        f"<tr><td style='padding-right:12px'><b>{html.escape(label)}</b></td>"
-        f"<td>{html.escape(_cut(value, SUMMARY_VALUE_LIMIT))}</td></tr>"
-        for label, value in request.summary()
-    )
-    return f"<table cellspacing='0' cellpadding='1'>{rows}</table>"
 
 
 @dataclass(frozen=True)
@@ -242,10 +227,13 @@ class NewSongDialog(QDialog):
         self.summary_label.setWordWrap(True)
         self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.left_out_label = hint_label("")
+        self.left_out_label.setObjectName("leftOutNote")
         self.problem_label = MessageLabel()
         self.problem_label.setObjectName("requestProblem")
         column = QVBoxLayout(box)
         column.addWidget(self.summary_label)
+        column.addWidget(self.left_out_label)
         column.addWidget(self.problem_label)
         return box
 
@@ -262,24 +250,7 @@ class NewSongDialog(QDialog):
         return self.buttons
 
     def _align_labels(self) -> None:
-        """One label column for both modes and the model row, so the fields line up."""
-        labels = [
-            item.widget()
-            for form in (self.describe_form, self.write_form, self.common_form)
-            for row in range(form.rowCount())
-            if (item := form.itemAt(row, QFormLayout.ItemRole.LabelRole)) is not None
-        ]
-        shown = [label for label in labels if isinstance(label, QLabel) and label.text() and not label.isHidden()]
-        width = max((label.sizeHint().width() for label in shown), default=0)
-        for label in shown:
-            label.setMinimumWidth(width)
-            field = label.buddy()
-            if isinstance(field, QPlainTextEdit):  # level with the first line of text
-                label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-                label.setContentsMargins(0, field.frameWidth() + 3, 0, 0)
-            elif field is not None:  # centred on a one-line field
-                label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                label.setMinimumHeight(field.sizeHint().height())
+        align_form_labels([self.describe_form, self.write_form, self.common_form])
 
     def _set_models(self, models: Sequence[str], chosen: str) -> None:
         names = list(dict.fromkeys(name.strip() for name in (*models, chosen) if name.strip()))
@@ -412,6 +383,27 @@ class NewSongDialog(QDialog):
             return str(exc)
         return ""
 
+    def left_out(self) -> str:
+        """What the other mode holds that will not be sent; empty when it holds nothing.
+
+        Only the open mode is sent (the relay cannot take a description with a title,
+        style or lyrics), so text kept in the other one is named rather than silently dropped.
+        """
+        if self._describing():
+            filled = [name for name, text in self._custom_fields() if text.strip()]
+            if filled:
+                return f"Your {_and_list(filled)} in “Write it yourself” will not be sent with a description."
+        elif self.description_edit.toPlainText().strip() and self._extension is None:
+            return "The description in “Describe it” will not be sent with your own title, style and lyrics."
+        return ""
+
+    def _custom_fields(self) -> tuple[tuple[str, str], ...]:
+        return (
+            ("title", self.title_edit.text()),
+            ("style", self.style_edit.text()),
+            ("lyrics", self.lyrics_edit.toPlainText()),
+        )
+
     def _checked_request(self) -> SongRequest:
         """The request a click would send, built by the core's own constructors."""
         draft = self.draft()
@@ -509,6 +501,9 @@ class NewSongDialog(QDialog):
         self.problem_label.setText(problem)
         set_label_state(self.problem_label, "error" if self._edited else "muted")
         self.problem_label.setVisible(bool(problem))
+        left_out = self.left_out()
+        self.left_out_label.setText(left_out)
+        self.left_out_label.setVisible(bool(left_out))
         busy = self.is_writing_lyrics()
         self.send_button.setEnabled(not problem and not busy)
         tooltip = summary_text(draft)
@@ -522,7 +517,7 @@ class NewSongDialog(QDialog):
         _prompt, source = self.lyrics_prompt()
         self.lyrics_tools.source_hint.setText(f"about the {source}" if source else "about the title, once there is one")
         self.lyrics_tools.write_button.setToolTip(
-            f"Ask Suno for lyrics about the {source} (costs a request)"
+            f"Ask Suno for lyrics about the {source}"
             if source
             else "Ask Suno for lyrics about the title, the description or the style"
         )
@@ -567,5 +562,6 @@ class NewSongDialog(QDialog):
 # ---------------------------------------------------------------------- helpers
 
 
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _and_list(names: list[str]) -> str:
+    """ "title", "title and style", "title, style and lyrics"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
