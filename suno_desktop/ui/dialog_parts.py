@@ -1,0 +1,128 @@
+"""Small parts the song dialogs share: form layouts, hint labels, buttons Enter never presses.
+
+And the "what will be sent" summary of a :class:`SongRequest`, as text and as a table.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QWidget
+
+from ..song_request import SongRequest
+from .settings_dialog import MessageLabel
+from .settings_dialog import _set_state as set_label_state
+
+__all__ = [
+    "MessageLabel",
+    "align_form_labels",
+    "buddy_label",
+    "count_text",
+    "form_layout",
+    "hint_label",
+    "plain_button",
+    "row_of",
+    "set_label_state",
+    "summary_html",
+    "summary_text",
+]
+
+#: longest value the summary table shows before it cuts with "…"
+SUMMARY_VALUE_LIMIT = 90
+
+
+def count_text(text: str) -> str:
+    """ "1 character", "123 characters"."""
+    count = len(text)
+    return "1 character" if count == 1 else f"{count} characters"
+
+
+def form_layout() -> QFormLayout:
+    form = QFormLayout()
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+    return form
+
+
+def row_of(*widgets: QWidget, spacing: int = -1) -> QHBoxLayout:
+    """*widgets* side by side at the left, without margins."""
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    if spacing >= 0:
+        row.setSpacing(spacing)
+    for widget in widgets:
+        row.addWidget(widget)
+    row.addStretch(1)
+    return row
+
+
+def buddy_label(text: str, field: QWidget) -> QLabel:
+    """A form label whose mnemonic focuses *field*."""
+    label = QLabel(text)
+    label.setBuddy(field)
+    return label
+
+
+def plain_button(text: str, name: str) -> QPushButton:
+    """A button that Enter never presses: not a default button, and never made one on focus."""
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setAutoDefault(False)
+    button.setDefault(False)
+    return button
+
+
+def hint_label(text: str) -> QLabel:
+    """Smaller, muted, wrapped text that explains the field next to it."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 0.9)
+    label.setFont(font)
+    set_label_state(label, "muted")
+    return label
+
+
+def align_form_labels(forms: list[QFormLayout]) -> None:
+    """One label column for several forms, so the fields line up down the whole dialog.
+
+    Labels of hidden rows are left out of the width; a label sits level with the
+    first line of a text box and centred on a one-line field.
+    """
+    labels = [
+        item.widget()
+        for form in forms
+        for row in range(form.rowCount())
+        if (item := form.itemAt(row, QFormLayout.ItemRole.LabelRole)) is not None
+    ]
+    shown = [label for label in labels if isinstance(label, QLabel) and label.text() and not label.isHidden()]
+    width = max((label.sizeHint().width() for label in shown), default=0)
+    for label in shown:
+        label.setMinimumWidth(width)
+        field = label.buddy()
+        if isinstance(field, QPlainTextEdit):
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            label.setContentsMargins(0, field.frameWidth() + 3, 0, 0)
+        elif field is not None:
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            label.setMinimumHeight(field.sizeHint().height())
+
+
+def summary_text(request: SongRequest) -> str:
+    """The request's summary as plain "Label: value" lines (the send button's tooltip)."""
+    return "\n".join(f"{label}: {value}" for label, value in request.summary())
+
+
+def summary_html(request: SongRequest) -> str:
+    """The request's summary as a two-column table for a rich-text label."""
+    rows = "".join(
+        f"<tr><td style='padding-right:12px'><b>{html.escape(label)}</b></td>"
+        f"<td>{html.escape(_cut(value, SUMMARY_VALUE_LIMIT))}</td></tr>"
+        for label, value in request.summary()
+    )
+    return f"<table cellspacing='0' cellpadding='1'>{rows}</table>"
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
