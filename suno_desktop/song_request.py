@@ -185,3 +185,52 @@ class SongRequest:
 def _first_line(text: str, limit: int = 80) -> str:
     line = next((line.strip() for line in text.splitlines() if line.strip()), "")
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+#: a submission still "sending" after this long was cut off (the app was killed mid-request)
+SENDING_GIVES_UP_SECONDS = 300.0
+
+
+class SubmissionState(StrEnum):
+    """Where a submission stands in the library's journal."""
+
+    SENDING = "sending"  # written down, on its way to the relay
+    ACCEPTED = "accepted"  # the relay answered with a task id: the task is tracked like any other
+    UNCONFIRMED = "unconfirmed"  # may have reached the relay and been charged: never resent by itself
+    REFUSED = "refused"  # the relay turned it down: nothing was made
+    FORGOTTEN = "forgotten"  # the user dismissed it (or created it again)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One journal entry: what was asked for, when, and what became of it."""
+
+    submission_id: int
+    request: SongRequest
+    state: SubmissionState
+    task_id: str
+    error: str
+    created_at: float
+    updated_at: float
+
+    def shown_state(self, now: float) -> SubmissionState:
+        """The state to act on: one still sending long after the fact was cut off, so unconfirmed."""
+        if self.state is SubmissionState.SENDING and now - self.updated_at > SENDING_GIVES_UP_SECONDS:
+            return SubmissionState.UNCONFIRMED
+        return self.state
+
+    def reason(self, now: float) -> str:
+        if self.state is SubmissionState.SENDING and self.shown_state(now) is SubmissionState.UNCONFIRMED:
+            what = "these lyrics" if self.request.mode is SubmitMode.LYRICS else "this song"
+            return (
+                f"Suno Desktop stopped before the relay confirmed {what}. It may still have been "
+                "created and charged; check your relay's task log before creating it again."
+            )
+        return self.error
+
+    @property
+    def headline(self) -> str:
+        """A short name for the row: the title, or the start of the description."""
+        request = self.request
+        text = request.title.strip() if request.mode is not SubmitMode.INSPIRATION else ""
+        return text or _first_line(request.description, 60) or request.mode.label

@@ -97,6 +97,20 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE tasks ADD COLUMN updated_at REAL;
     UPDATE tasks SET updated_at = COALESCE(fetched_at, added_at);
     """,
+    # 3: the journal of songs and lyrics asked for from the app, written before each submit
+    """
+    CREATE TABLE submissions (
+        submission_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        mode          TEXT NOT NULL,
+        request_json  TEXT NOT NULL,
+        state         TEXT NOT NULL DEFAULT 'sending',
+        task_id       TEXT NOT NULL DEFAULT '',
+        error         TEXT NOT NULL DEFAULT '',
+        created_at    REAL NOT NULL,
+        updated_at    REAL NOT NULL
+    );
+    CREATE INDEX submissions_by_task ON submissions(task_id);
+    """,
 )
 
 _CLIP_COLUMNS = tuple(f.name for f in fields(ClipRecord))
