@@ -1,4 +1,4 @@
-"""The command line: ``sync`` and ``list`` without a window, everything else opens the app.
+"""The command line: ``sync``, ``list``, ``create`` and ``lyrics`` without a window; anything else opens the app.
 
 Exit codes: 0 everything asked for is in the library; 1 some tasks or clips
 failed (each named with its reason); 2 a usage or configuration error.
@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
+from .cli_create import add_create_commands, run_create
 from .errors import ErrorKind, kind_of
 from .library.lock import LibraryBusy
 from .library.polling import FetchResult
@@ -86,12 +87,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sync.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
+    add_create_commands(commands, _add_create_options)
+
     listing = commands.add_parser("list", help="list the clips (or the tasks) in the library")
     _add_library_option(listing)
     listing.add_argument("--tasks", action="store_true", help="one entry per task instead of per clip")
     listing.add_argument("--json", action="store_true", help="print a JSON array, one object per clip (or task)")
     listing.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
+
+
+def _add_create_options(parser: argparse.ArgumentParser) -> None:
+    """What ``create`` and ``lyrics`` share with ``sync``: the library, the relay, the waiting."""
+    _add_library_option(parser)
+    parser.add_argument("--base-url", metavar="URL", help="relay base URL (or SUNO_API_BASE_URL)")
+    parser.add_argument("--token", metavar="TOKEN", help="relay API token (or SUNO_API_TOKEN)")
+    parser.add_argument("--no-wait", action="store_true", help="exit once the task id is printed and stored")
+    parser.add_argument(
+        "--poll-interval", type=_non_negative_float, default=None, metavar="SECONDS", help="as for sync"
+    )
+    parser.add_argument(
+        "--timeout", type=_non_negative_float, default=600.0, metavar="SECONDS", help="as for sync (default 600)"
+    )
+    parser.add_argument("--demo", action="store_true", help="use the built-in demo relay (no account needed)")
+    parser.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
 def _add_library_option(parser: argparse.ArgumentParser) -> None:
@@ -114,7 +133,7 @@ def _non_negative_float(text: str) -> float:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in {"sync", "list", "-h", "--help", "--version"}:
+    if not argv or argv[0] not in {"sync", "list", "create", "lyrics", "-h", "--help", "--version"}:
         from .app import main as app_main  # the window: imports Qt only when needed
 
         return app_main(argv)
@@ -129,6 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_sync(args)
         if args.command == "list":
             return run_list(args)
+        if args.command in ("create", "lyrics"):
+            return run_create(args, lyrics=args.command == "lyrics")
     except UsageError as exc:
         print(f"suno-desktop: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -162,56 +183,86 @@ def run_sync(args: argparse.Namespace) -> int:
         task_ids.extend(_read_ids_file(args.ids_file))
     if args.refresh and task_ids:
         raise UsageError("--refresh fetches every task of the library; give it no task ids.")
-    demo_relay = None
-    if args.demo:
-        from .demo.catalog import start_demo_relay
+    demo_relay, demo_ids = start_demo(args, settings)
+    task_ids = task_ids or demo_ids
+    apply_relay_args(args, settings)
+    options = SyncOptions.from_settings(settings, **sync_overrides(args))
+    try:
+        with Library(settings.library_dir, create=True) as library:
+            return sync_library(library, settings, options, task_ids or None, refresh=args.refresh)
+    finally:
+        if demo_relay is not None:
+            demo_relay.stop()
 
-        demo_relay, demo_ids = start_demo_relay()
-        settings.base_url, settings.token = demo_relay.api_url, demo_relay.token
-        task_ids = task_ids or demo_ids
-        if args.library is None:
-            args.library = Path(tempfile.mkdtemp(prefix="suno-demo-")) / "Library"
-            print(f"Demo library: {args.library}", file=sys.stderr)
+
+def start_demo(args: argparse.Namespace, settings: Settings):
+    """With ``--demo``: the built-in relay (and a fresh library unless --library); else (None, [])."""
+    if not getattr(args, "demo", False):
+        return None, []
+    from .demo.catalog import start_demo_relay
+
+    demo_relay, demo_ids = start_demo_relay()
+    settings.base_url, settings.token = demo_relay.api_url, demo_relay.token
+    if args.library is None:
+        args.library = Path(tempfile.mkdtemp(prefix="suno-demo-")) / "Library"
+        print(f"Demo library: {args.library}", file=sys.stderr)
+    return demo_relay, demo_ids
+
+
+def apply_relay_args(args: argparse.Namespace, settings: Settings) -> None:
+    """--base-url, --token and --library win over the environment and the saved settings."""
     if args.base_url:
         settings.base_url = args.base_url
     if args.token:
         settings.token = args.token
     if args.library is not None:
         settings.library = str(args.library)
+
+
+def sync_overrides(args: argparse.Namespace) -> dict[str, object]:
+    """The sync options a command's flags change (those it has)."""
     overrides: dict[str, object] = {"timeout": args.timeout}
-    if args.no_video:
+    if getattr(args, "no_video", False):
         overrides["download_video"] = False
-    if args.jobs:
+    if getattr(args, "jobs", None):
         overrides["jobs"] = args.jobs
     if args.poll_interval is not None:
         overrides["poll_interval"] = args.poll_interval
-    options = SyncOptions.from_settings(settings, **overrides)
+    return overrides
+
+
+def sync_library(
+    library: Library,
+    settings: Settings,
+    options: SyncOptions,
+    task_ids: list[str] | None,
+    *,
+    refresh: bool = False,
+    client: RelayClient | None = None,
+) -> int:
+    """``sync``'s work on an open library: progress on stderr, the summary, the exit code."""
+    needs_relay = bool(task_ids) or bool(library.task_ids() if refresh else library.pending_task_ids())
+    own_client = client is None and needs_relay
+    if own_client:
+        client = make_client(settings, options)
+    if not needs_relay:
+        print("No task is pending; checking the files on disk.", file=sys.stderr)
+    _acquire_lock(library)
+    engine = SyncEngine(library, client, options, observer=ProgressPrinter())
     try:
-        with Library(settings.library_dir, create=True) as library:
-            needs_relay = bool(task_ids) or bool(library.task_ids() if args.refresh else library.pending_task_ids())
-            client = _make_client(settings, options) if needs_relay else None
-            if not needs_relay:
-                print("No task is pending; checking the files on disk.", file=sys.stderr)
-            _acquire_lock(library)
-            printer = ProgressPrinter()
-            engine = SyncEngine(library, client, options, observer=printer)
-            try:
-                report = engine.sync(task_ids or None, refresh=args.refresh)
-            finally:
-                engine.close()
-                if client is not None:
-                    client.close()
-            print_summary(report, library)
+        report = engine.sync(task_ids, refresh=refresh)
     finally:
-        if demo_relay is not None:
-            demo_relay.stop()
+        engine.close()
+        if own_client:
+            client.close()
+    print_summary(report, library)
     if report.error is not None:
-        return EXIT_USAGE if kind_of(report.error) in _FIX_THE_SETUP else EXIT_FAILED
+        return EXIT_USAGE if kind_of(report.error) in FIX_THE_SETUP else EXIT_FAILED
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
 #: errors the user fixes by changing how the command is run (exit 2), not by waiting
-_FIX_THE_SETUP = (ErrorKind.AUTH, ErrorKind.CONFIGURATION)
+FIX_THE_SETUP = (ErrorKind.AUTH, ErrorKind.CONFIGURATION)
 
 
 def _acquire_lock(library: Library) -> None:
@@ -223,7 +274,7 @@ def _acquire_lock(library: Library) -> None:
         library.lock.acquire(wait=LOCK_WAIT_SECONDS)
 
 
-def _make_client(settings: Settings, options: SyncOptions) -> RelayClient:
+def make_client(settings: Settings, options: SyncOptions) -> RelayClient:
     if not settings.base_url:
         raise UsageError("No relay base URL: pass --base-url, set SUNO_API_BASE_URL, or save it in the app's Settings.")
     if not settings.token:

@@ -15,12 +15,24 @@ LAYERS = [
     ("media",),
     ("settings",),
     ("library",),
-    ("demo", "cli", "self_test", "resources"),
+    ("demo", "cli", "cli_create", "self_test", "resources"),
     ("playback",),
     ("ui",),
     ("app", "__main__"),
 ]
-CORE = ("errors", "model", "song_request", "http_session", "relay", "media", "settings", "library", "cli", "demo")
+CORE = (
+    "errors",
+    "model",
+    "song_request",
+    "http_session",
+    "relay",
+    "media",
+    "settings",
+    "library",
+    "cli",
+    "cli_create",
+    "demo",
+)
 
 
 def module_name(path: Path) -> str:
