@@ -57,7 +57,7 @@ def test_create_prints_the_id_first_then_syncs_the_song_with_its_tags(relay, tmp
 def test_a_description_alone_is_inspiration_mode_and_no_wait_only_stores_the_task(relay, tmp_path, capsys):
     library = tmp_path / "Library"
     code = main(
-        ["create", "--description", "a song about a cat", "--instrumental", "--no-wait"] + relay_args(relay, library)
+        ["create", "--description", "a song about a cat", "--instrumental", "--no-wait", *relay_args(relay, library)]
     )
     out, _ = capsys.readouterr()
     assert code == 0
