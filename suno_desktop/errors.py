@@ -22,6 +22,7 @@ class ErrorKind(StrEnum):
     DISK_FULL = "disk"
     DOWNLOAD = "download"  # one file could not be fetched
     TAGGING = "tagging"  # one file could not be read or tagged
+    FILES = "files"  # a file or folder could not be read or written (permissions, a damaged disk)
     INTERNAL = "internal"  # a bug: logged with its traceback
 
     @property
@@ -67,7 +68,7 @@ def kind_of(exc: BaseException) -> ErrorKind:
     if isinstance(exc, SunoError):
         return exc.kind
     if isinstance(exc, OSError):
-        return ErrorKind.DOWNLOAD
+        return ErrorKind.FILES
     return ErrorKind.INTERNAL
 
 

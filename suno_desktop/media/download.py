@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 import requests
 import urllib3.exceptions
 
+from ..errors import ErrorKind, SunoError
 from ..http_session import ALLOWED_SCHEMES, MAX_REDIRECTS, MediaSession, RedirectRefused, make_media_session
 from .durable_writes import StagedFile, free_path, part_path, start_writeback, sync_directory
 from .images import SNIFF_BYTES, sniff_image_type
@@ -60,17 +61,15 @@ FLUSH_BEHIND_BYTES = 512 * 1024
 _BODY_ERRORS = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
 
 
-class DownloadError(Exception):
+class DownloadError(SunoError):
     """A download failed; ``message`` is one sentence for a person."""
+
+    kind = ErrorKind.DOWNLOAD
 
     def __init__(self, message: str, *, url: str = "", status: int | None = None) -> None:
         super().__init__(message)
-        self.message = message
         self.url = url
         self.status = status
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class DownloadCancelled(DownloadError):

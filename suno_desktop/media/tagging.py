@@ -52,7 +52,8 @@ from mutagen.id3 import (
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4, AtomDataType, MP4Cover, MP4FreeForm
 
-from ..relay.model import Clip
+from ..errors import ErrorKind, SunoError
+from ..model import Clip
 from .images import SNIFF_BYTES, sniff_image_type
 
 log = logging.getLogger(__name__)
@@ -111,16 +112,14 @@ class _MP4Cover(MP4Cover):
         return f"{type(self).__name__}(<{len(self)} bytes, sha1 {self.sha1}>, {AtomDataType(self.imageformat)!r})"
 
 
-class TaggingError(Exception):
+class TaggingError(SunoError):
     """Tags could not be read or written; ``message`` is one sentence for a person."""
+
+    kind = ErrorKind.TAGGING
 
     def __init__(self, message: str, *, path: Path | None = None) -> None:
         super().__init__(message)
-        self.message = message
         self.path = path
-
-    def __str__(self) -> str:
-        return self.message
 
 
 # --------------------------------------------------------------------------- covers and languages

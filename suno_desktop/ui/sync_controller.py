@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
-from ..errors import ErrorKind, ReportedOnce, kind_of
+from ..errors import ErrorKind, ReportedOnce, SunoError, kind_of, sentence_of
 from ..library.lock import LibraryBusy
 from ..library.polling import JobBatch, PollRound, PollSchedule
 from ..library.store import Library
@@ -521,6 +521,9 @@ class SyncController(QObject):
         if kind == ErrorKind.INTERNAL:
             log.error("background work failed", exc_info=exc)
             self._report(kind, f"Something went wrong: {exc}")
+        elif not isinstance(exc, SunoError):  # the OS's own words, e.g. a permission: keep where it came from
+            log.warning("background work failed: %s", exc, exc_info=exc)
+            self._report(kind, f"{sentence_of(exc)}{hint}")
         else:
             self._report(kind, f"{exc}{hint}")
         self._update_busy()
