@@ -76,3 +76,18 @@ def test_is_task_id():
     assert not is_task_id(A + "_1") and not is_task_id("nope") and not is_task_id(f"{A} {B}")
     assert is_task_id("task_0123456789abcdef0123456789abcdef") and is_task_id(" task_" + "Ab9" * 10 + "xy ")
     assert not is_task_id("task_0123456789abcdef") and not is_task_id("task_0123456789abcdef0123456789abcdef0")
+
+
+def test_a_relays_own_task_ids_are_found_with_their_case():
+    mixed = "task_AbCdEf0123456789abcdef0123456789"
+    lower = "task_0123456789abcdef0123456789abcdef"
+    text = f"made {mixed}, and https://relay.example/suno/fetch/{lower}\n{mixed}"
+    assert extract_task_ids(text) == [mixed, lower]
+    assert extract_task_ids(f"x{lower}") == [] and extract_task_ids(f"{lower}9") == []  # part of a longer token
+
+
+def test_a_pasted_submit_answer_gives_its_task_id():
+    answer = '{"code": "success", "message": "", "data": "task_0123456789abcdef0123456789abcdef"}'
+    assert extract_task_ids(answer) == ["task_0123456789abcdef0123456789abcdef"]
+    fetched = '{"data": {"task_id": "task_0123456789abcdef0123456789abcdef", "data": []}}'
+    assert extract_task_ids(fetched) == ["task_0123456789abcdef0123456789abcdef"]

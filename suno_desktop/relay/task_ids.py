@@ -3,7 +3,8 @@
 People paste ids one per line, comma- or space-separated, inside URLs, or whole
 JSON responses copied from the relay. A relay response also holds clip ids, which
 look exactly like task ids, so JSON is read by key (``task_id``) rather than by
-shape; everything else is matched by the UUID pattern.
+shape; everything else is matched by the UUID pattern, or a relay's own
+``task_`` followed by 32 letters or digits (newer relays hide the upstream id).
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from typing import Any
 
 _UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 # Hex on either side would mean the match is part of some longer token.
-_UUID_IN_TEXT = re.compile(rf"(?<![0-9a-fA-F]){_UUID}(?![0-9a-fA-F])")
+# A relay's own id ("task_" and 32 letters or digits) stands alone too; its case is kept.
+_ID_IN_TEXT = re.compile(
+    rf"(?<![0-9a-fA-F]){_UUID}(?![0-9a-fA-F])|(?<![0-9A-Za-z_])task_[0-9A-Za-z]{{32}}(?![0-9A-Za-z])"
+)
 _TASK_ID = re.compile(_UUID)
 # Newer relays hide the upstream id behind their own: "task_" and 32 letters or digits.
 _RELAY_TASK_ID = re.compile(r"task_[0-9A-Za-z]{32}")
@@ -38,7 +42,7 @@ def is_task_id(text: str) -> bool:
 
 
 def extract_task_ids(text: str) -> list[str]:
-    """Distinct task ids in *text*, lower-cased, in order of first appearance."""
+    """Distinct task ids in *text*, in order of first appearance: UUIDs lower-cased, ``task_…`` ids as they are."""
     if not text or not isinstance(text, str):
         return []
     document = _parse_json(text)
@@ -64,7 +68,11 @@ def _task_id_values(node: Any) -> Iterator[str]:
     if isinstance(node, dict):
         for key, value in node.items():
             if key == TASK_ID_KEY and isinstance(value, str):
-                candidate = _CLIP_SUFFIX.sub("", value.strip())
+                candidate = value.strip()
+                if _RELAY_TASK_ID.fullmatch(candidate):
+                    yield candidate
+                    continue
+                candidate = _CLIP_SUFFIX.sub("", candidate)
                 if _TASK_ID.fullmatch(candidate):
                     yield candidate.lower()
             else:
@@ -80,9 +88,10 @@ def _ids_in_text(text: str) -> Iterator[str]:
     The exception keeps clip ids out when someone pastes a relay response that got
     cut off (so it no longer parses as JSON).
     """
-    for match in _UUID_IN_TEXT.finditer(text):
+    for match in _ID_IN_TEXT.finditer(text):
         before = text[max(0, match.start() - _KEY_LOOKBACK) : match.start()]
         key = _JSON_KEY_BEFORE.search(before)
-        if key is not None and key.group(1) not in (TASK_ID_KEY, "ids"):
+        if key is not None and key.group(1) not in (TASK_ID_KEY, "ids", "data"):
             continue
-        yield match.group(0).lower()
+        found = match.group(0)
+        yield found if found.startswith("task_") else found.lower()
