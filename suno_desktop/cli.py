@@ -377,7 +377,7 @@ def run_list(args: argparse.Namespace) -> int:
                 "model": r.model,
                 "duration": r.duration,
                 "status": r.state,
-                "error": r.error or None,
+                "error": r.problem or None,
                 "audio_path": _existing(library, r.audio_path),
                 "cover_path": _existing(library, r.cover_path),
                 "video_path": _existing(library, r.video_path),

@@ -203,7 +203,7 @@ class ClipRecord:
     duration: float | None
     created_at: str | None
     relay_status: str
-    error: str
+    error: str  # what went wrong here: a download, a tag, a file (see relay_error for the relay's)
     audio_url: str
     image_url: str
     video_url: str
@@ -215,6 +215,12 @@ class ClipRecord:
     tag_key: str | None
     removed: bool
     updated_at: float
+    relay_error: str = ""  # what the relay says went wrong with the clip (or its task's reason)
+
+    @property
+    def problem(self) -> str:
+        """The sentence to show for a failed clip: ours first (it is what a sync can fix), else the relay's."""
+        return self.error or self.relay_error
 
     def to_clip(self) -> Clip:
         return Clip(
@@ -228,7 +234,7 @@ class ClipRecord:
             model=self.model,
             duration=self.duration,
             status=self.relay_status,
-            error_message=self.error,
+            error_message=self.relay_error,
             audio_url=self.audio_url,
             image_url=self.image_url,
             video_url=self.video_url,

@@ -122,6 +122,8 @@ def test_failures_lyrics_and_error_clips_are_kept_with_reasons(relay, client, li
     assert "does not know" in report.failed_tasks[unknown]
     ((title, reason),) = report.failed_clips.values()
     assert reason == "Audio generation failed"
+    errored = next(c for c in library.clips() if c.task_id == broken)
+    assert (errored.relay_error, errored.error, errored.problem) == ("Audio generation failed", "", reason)
     entry = next(c for c in library.clips() if c.task_id == lyrics)
     assert (entry.kind, entry.state, entry.lyrics) == ("lyrics", ClipState.LYRICS, "Verse one\nVerse two")
     assert relay.media.requests == []
@@ -251,6 +253,9 @@ def test_a_failed_cover_does_not_cost_the_song_and_is_fetched_next_time(relay, c
     assert "HTTP 404" in reason and "image_large" in reason
     record = library.clips()[0]
     assert record.state == ClipState.FAILED and record.cover_path is None
+    assert "HTTP 404" in record.error and record.relay_error == ""  # ours, not the relay's
+    make_engine(library, client).fetch([task])  # the relay saying the clip is fine again...
+    assert library.clips()[0].error == record.error  # ...does not wipe out what went wrong here
     audio = library.root / record.audio_path
     assert ID3(audio)["TIT2"].text == ["City Lights"] and not ID3(audio).getall("APIC")
     assert (library.root / record.video_path).is_file()

@@ -88,9 +88,10 @@ def test_a_schema_1_library_is_upgraded(tmp_path):
         conn.execute("ALTER TABLE tasks DROP COLUMN removed")
         conn.execute("ALTER TABLE tasks DROP COLUMN updated_at")
         conn.execute("DROP TABLE submissions")
+        conn.execute("ALTER TABLE clips DROP COLUMN relay_error")
         conn.execute("PRAGMA user_version=1")
     with Library(root) as library:
-        assert library.schema_version == 3
+        assert library.schema_version == 4
         task = library.task("old")
         assert task.removed is False and task.updated_at == task.added_at
 
@@ -142,3 +143,17 @@ def test_refresh_batches_at_most_fifty_tasks_a_request(relay, tmp_path, capsys):
 def test_refresh_takes_no_task_ids(relay, tmp_path, capsys):
     assert main(sync_args(relay, tmp_path / "Library", "--refresh", str(uuid.uuid4()))) == 2
     assert "--refresh" in capsys.readouterr().err
+
+
+def test_a_schema_3_library_keeps_the_relays_clip_errors_apart(relay, tmp_path):
+    broken = relay.add_music_task(clips=1, clip_status="error", clip_error="Audio generation failed")
+    root = tmp_path / "Library"
+    assert main(sync_args(relay, root, broken)) == 1
+    db = root / ".suno" / "library.sqlite3"
+    with sqlite3.connect(db) as conn:  # as 0.x left it: one error column for everything
+        conn.execute("UPDATE clips SET error = relay_error")
+        conn.execute("ALTER TABLE clips DROP COLUMN relay_error")
+        conn.execute("PRAGMA user_version=3")
+    with Library(root) as library:
+        (clip,) = library.clips()
+        assert (clip.relay_error, clip.error) == ("Audio generation failed", "")

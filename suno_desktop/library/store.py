@@ -111,6 +111,12 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX submissions_by_task ON submissions(task_id);
     """,
+    # 4: what the relay says went wrong with a clip apart from what went wrong here (downloads, tags)
+    """
+    ALTER TABLE clips ADD COLUMN relay_error TEXT NOT NULL DEFAULT '';
+    UPDATE clips SET relay_error = error, error = '' WHERE relay_status = 'error'
+        OR task_id IN (SELECT task_id FROM tasks WHERE status = 'FAILURE');
+    """,
 )
 
 _CLIP_COLUMNS = tuple(f.name for f in fields(ClipRecord))
@@ -364,7 +370,7 @@ class Library:
             f"SELECT {', '.join(TAGGED_FIELDS)}, state, removed FROM clips WHERE clip_id=?",
             (clip.clip_id,),
         ).fetchone()
-        error = clip.error_message
+        relay_error = clip.error_message
         if clip.kind == "lyrics":
             state = ClipState.LYRICS
         elif clip.is_error:
@@ -372,13 +378,13 @@ class Library:
         elif clip.is_complete:
             state = old["state"] if old and old["state"] != ClipState.PENDING else ClipState.DOWNLOADING
         elif task.status == "FAILURE":
-            state, error = ClipState.FAILED, error or task.fail_reason
+            state, relay_error = ClipState.FAILED, relay_error or task.fail_reason
         else:
             state = ClipState.PENDING
         if old is None:
             conn.execute(
                 """INSERT INTO clips(clip_id, task_id, position, kind, title, tags, lyrics,
-                       description, model, duration, created_at, relay_status, error, audio_url,
+                       description, model, duration, created_at, relay_status, relay_error, audio_url,
                        image_url, video_url, state, updated_at, raw_json)
                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 (
@@ -388,7 +394,7 @@ class Library:
                     clip.kind,
                     *values.values(),
                     clip.status,
-                    error,
+                    relay_error,
                     clip.audio_url,
                     clip.image_url,
                     clip.video_url,
@@ -402,7 +408,7 @@ class Library:
         conn.execute(
             f"""UPDATE clips SET task_id=?, position=?, kind=?,
                    {", ".join(f"{name}=?" for name in values)},
-                   relay_status=?, error=?, audio_url=?, image_url=?, video_url=?, state=?,
+                   relay_status=?, relay_error=?, audio_url=?, image_url=?, video_url=?, state=?,
                    updated_at=?, raw_json=?
                 WHERE clip_id=?""",
             (
@@ -411,7 +417,7 @@ class Library:
                 clip.kind,
                 *values.values(),
                 clip.status,
-                error,
+                relay_error,
                 clip.audio_url,
                 clip.image_url,
                 clip.video_url,

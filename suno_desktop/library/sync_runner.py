@@ -180,4 +180,4 @@ class SyncRunner:
         for record in self.library.clips(task_ids=scope) if scope is not None else self.library.clips():
             failed = record.state == ClipState.FAILED and record.clip_id not in report.failed_clips
             if failed and (scope is not None or record.relay_status == "error"):
-                report.failed_clips[record.clip_id] = (record.title, record.error or "failed")
+                report.failed_clips[record.clip_id] = (record.title, record.problem or "failed")

@@ -452,8 +452,8 @@ class ClipTableModel(QAbstractTableModel):
         if role == PROGRESS_ROLE and column == COL_STATUS:
             return self._progress.get(record.clip_id)
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column == COL_STATUS and record.error:
-                return record.error
+            if column == COL_STATUS and record.problem:
+                return record.problem
             if column in (COL_TITLE, COL_TAGS):
                 return self._display(row, column)
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATUS:
@@ -517,8 +517,8 @@ class ClipTableModel(QAbstractTableModel):
             fraction = self._progress.get(record.clip_id)
             if fraction is not None and fraction >= 0:
                 return f"Downloading {int(fraction * 100)}%"
-        if record.state == ClipState.FAILED and record.error:
-            return f"Failed: {record.error}"
+        if record.state == ClipState.FAILED and record.problem:
+            return f"Failed: {record.problem}"
         return STATUS_TEXT.get(record.state, record.state)
 
     # -- sorting (called by the proxy) ---------------------------------------

@@ -189,7 +189,7 @@ class ClipDetailPane(QWidget):
         if is_task:
             self.fields["Status"].setText(record.error)
         else:
-            self.fields["Status"].setText(f"{status}: {record.error}" if record.error else status)
+            self.fields["Status"].setText(f"{status}: {record.problem}" if record.problem else status)
         self.fields["Files"].setText(
             ", ".join(n for n, present in zip(("MP3", "Cover", "MP4"), files) if present) or "none on disk"
         )
