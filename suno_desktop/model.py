@@ -19,6 +19,8 @@ DEFAULT_TEMPLATE = "{title} [{short_id}]"
 
 #: what a failed task is reported as when the relay gives no reason
 TASK_FAILED = "Suno reported a failure."
+#: what a task whose status the relay reports as UNKNOWN is reported as
+TASK_STATUS_UNKNOWN = "The relay reports the task's status as UNKNOWN."
 
 PENDING_TASK_STATUSES = frozenset({"NOT_START", "SUBMITTED", "QUEUED", "IN_PROGRESS"})
 FINAL_TASK_STATUSES = frozenset({"SUCCESS", "FAILURE", "UNKNOWN"})
@@ -166,9 +168,7 @@ class TaskRecord:
         if state in (TaskRowState.NOT_FOUND, TaskRowState.UNREADABLE):
             return self.error
         if state == TaskRowState.FAILED:
-            return self.fail_reason or (
-                "The relay reports the task's status as UNKNOWN." if self.status == "UNKNOWN" else "no reason given"
-            )
+            return self.fail_reason or (TASK_STATUS_UNKNOWN if self.status == "UNKNOWN" else TASK_FAILED)
         return ""
 
     def describe(self) -> str:

@@ -15,7 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from ..errors import kind_of
-from ..model import TASK_FAILED
+from ..model import TaskRowState
 from ..relay.errors import RelayError
 from .polling import FetchResult, JobBatch, PollRound, PollSchedule, SyncCancelled
 from .store import ClipState
@@ -173,10 +173,8 @@ class SyncRunner:
                 continue
             if task.status == "SUCCESS":
                 report.tasks_synced += 1
-            elif task.status == "FAILURE":
-                report.failed_tasks[task.task_id] = task.fail_reason or TASK_FAILED
-            elif task.status == "UNKNOWN":
-                report.failed_tasks[task.task_id] = task.error or "The relay reports the task's status as UNKNOWN."
+            elif task.row_state in (TaskRowState.FAILED, TaskRowState.NOT_FOUND):
+                report.failed_tasks[task.task_id] = task.reason  # the words the window's row uses
         for record in self.library.clips(task_ids=scope) if scope is not None else self.library.clips():
             failed = record.state == ClipState.FAILED and record.clip_id not in report.failed_clips
             if failed and (scope is not None or record.relay_status == "error"):

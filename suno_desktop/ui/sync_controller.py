@@ -25,6 +25,7 @@ from ..library.lock import LibraryBusy
 from ..library.polling import JobBatch, PollRound, PollSchedule
 from ..library.store import Library
 from ..library.sync import ClipJob, ClipOutcome, SyncEngine, SyncObserver, SyncOptions
+from ..model import TASK_FAILED
 from ..relay.client import RelayClient
 from ..relay.errors import ConfigurationError
 from ..settings import Settings
@@ -382,7 +383,7 @@ class SyncController(QObject):
         problems = [f"the relay does not know task {task_id[:8]}" for task_id in result.not_found]
         problems += [f"task {task_id[:8]} could not be read" for task_id in result.malformed]
         problems += [
-            f"task {task_id[:8]} failed ({result.tasks[task_id].fail_reason or 'no reason given'})"
+            f"task {task_id[:8]} failed ({result.tasks[task_id].fail_reason or TASK_FAILED})"
             for task_id in answer.failed_tasks
             if task_id in result.tasks
         ]
