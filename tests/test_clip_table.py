@@ -20,32 +20,47 @@ from suno_desktop.ui.clip_table_view import ClipTableView
 WORDS = ("neon", "river", "echo", "glass", "night", "Ünïcode", "rain", "fire")
 
 
+def clip_record(clip_id: str, **fields) -> ClipRecord:
+    """A ready music clip with no files; *fields* override."""
+    values = {
+        "clip_id": clip_id,
+        "task_id": "t",
+        "position": 0,
+        "kind": "music",
+        "title": "",
+        "tags": "",
+        "lyrics": "",
+        "description": "",
+        "model": "",
+        "duration": None,
+        "created_at": None,
+        "relay_status": "complete",
+        "error": "",
+        "audio_url": "",
+        "image_url": "",
+        "video_url": "",
+        "state": ClipState.READY,
+        "audio_path": None,
+        "cover_path": None,
+        "video_path": None,
+        "file_stem": None,
+        "tag_key": None,
+        "removed": False,
+        "updated_at": 0.0,
+    }
+    return ClipRecord(**{**values, **fields})
+
+
 def make_record(n: int, rng: random.Random) -> ClipRecord:
-    return ClipRecord(
-        clip_id=f"clip-{n:05d}",
+    return clip_record(
+        f"clip-{n:05d}",
         task_id=f"task-{n // 2}",
         position=n % 2,
-        kind="music",
         title=f"{rng.choice(WORDS).title()} {rng.choice(WORDS)} {n}",
         tags=rng.choice(WORDS) + " pop",
         lyrics="\n".join(" ".join(rng.choice(WORDS) for _ in range(4)) for _ in range(3)),
-        description="",
         model="chirp-v4",
         duration=float(rng.randint(30, 240)),
-        created_at=None,
-        relay_status="complete",
-        error="",
-        audio_url="",
-        image_url="",
-        video_url="",
-        state=ClipState.READY,
-        audio_path=None,
-        cover_path=None,
-        video_path=None,
-        file_stem=None,
-        tag_key=None,
-        removed=False,
-        updated_at=0.0,
     )
 
 
@@ -172,31 +187,13 @@ def rtext(rng, n=3):
 
 
 def make(n, rng):
-    return ClipRecord(
-        clip_id=f"c{n:04d}",
-        task_id="t",
-        position=0,
-        kind="music",
+    return clip_record(
+        f"c{n:04d}",
         title=rtext(rng),
         tags=rtext(rng),
         lyrics=rtext(rng),
-        description="",
         model="m",
         duration=float(rng.randint(1, 4)),
-        created_at=None,
-        relay_status="complete",
-        error="",
-        audio_url="",
-        image_url="",
-        video_url="",
-        state=ClipState.READY,
-        audio_path=None,
-        cover_path=None,
-        video_path=None,
-        file_stem=None,
-        tag_key=None,
-        removed=False,
-        updated_at=0.0,
     )
 
 
