@@ -25,7 +25,7 @@ from ..settings import Settings, SettingsStore
 from .add_tasks_dialog import AddTasksDialog
 from .clip_count_label import ClipCountLabel
 from .clip_filter_proxy import ClipFilterProxy
-from .clip_rows import is_task_row, library_rows, task_row
+from .clip_rows import is_task_row, library_rows
 from .clip_table_model import ClipTableModel
 from .clip_table_view import ClipTableView
 from .detail_pane import ClipDetailPane
@@ -283,7 +283,7 @@ class MainWindow(QMainWindow):
     def _connect_controller(self) -> None:
         c = self.controller
         c.clips_changed.connect(self._clips_changed)
-        c.tasks_changed.connect(lambda tasks: self.model.upsert([task_row(task) for task in tasks]))
+        c.tasks_changed.connect(self.model.upsert)
         c.clips_started.connect(self.model.mark_downloading)
         c.about_to_write.connect(self._about_to_write)
         c.all_clips_checked.connect(self._all_clips_checked)
