@@ -166,6 +166,13 @@ def _yield_cpu_to_the_gui() -> None:
         pass
 
 
+def relay_client_for(settings: Settings, *, pool_size: int) -> RelayClient | None:
+    """The relay client *settings* describe (None when no relay is set up): one config for syncing and creating."""
+    if not (settings.base_url and settings.token):
+        return None
+    return RelayClient(settings.base_url, settings.token, pool_size=pool_size)
+
+
 class SyncController(QObject):
     clips_changed = Signal(list, list)  # fresh ClipRecords and their files on disk, read on a worker
     tasks_changed = Signal(list)  # rows (ClipRecords) of tasks that have no clips (yet), built on the worker
@@ -216,11 +223,10 @@ class SyncController(QObject):
         if self.client is not None:
             self.client.close()
         self.client = None
-        if settings.base_url and settings.token:
-            try:
-                self.client = RelayClient(settings.base_url, settings.token, pool_size=max(4, settings.jobs))
-            except ConfigurationError as exc:
-                self._report(ErrorKind.CONFIGURATION, str(exc))
+        try:
+            self.client = relay_client_for(settings, pool_size=max(4, settings.jobs))
+        except ConfigurationError as exc:
+            self._report(ErrorKind.CONFIGURATION, str(exc))
         if self.engine is not None:
             self.engine.close()
             self._retired.append(self.engine)  # files its jobs staged still need their commit
