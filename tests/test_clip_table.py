@@ -619,3 +619,12 @@ def test_unconfirmed_submission_rows_count_apart_search_and_give_way_to_their_ta
     assert (model.clip_count(), model.task_row_count(), model.submission_row_count()) == (3, 1, 0)
     model.remove_ids(["task:task_1", clips[0].clip_id])
     assert (model.clip_count(), model.task_row_count(), model.submission_row_count()) == (2, 0, 0)
+
+
+def test_a_song_still_being_made_says_so_like_its_task_row_did():
+    from suno_desktop.ui.clip_rows import status_text
+
+    song = make_record(0, random.Random(0))
+    assert status_text(replace(song, state=ClipState.PENDING, relay_status="streaming")) == "Generating…"
+    assert status_text(replace(song, state=ClipState.PENDING, relay_status="queued")) == "Waiting…"
+    assert status_text(replace(song, state=ClipState.PENDING, relay_status="complete")) == "Pending"

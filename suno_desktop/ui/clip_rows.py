@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor
 
 from ..library.store import ClipRecord, ClipState, Library, TaskRecord, TaskRowState
 from ..library.submission_journal import SubmissionJournal
+from ..model import PENDING_CLIP_STATUSES
 from ..song_request import Submission, SubmissionState, SubmitMode
 
 CLIP_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -49,6 +50,9 @@ def status_text(record: ClipRecord, progress: float | None = None) -> str:
         return record.error
     if record.kind == "submission":
         return UNCONFIRMED_TEXT
+    if record.state == ClipState.PENDING and record.relay_status in PENDING_CLIP_STATUSES:
+        # as its task's row said before the relay sent clips: the song is still being made
+        return "Generating…" if record.relay_status == "streaming" else "Waiting…"
     if record.state == ClipState.DOWNLOADING and progress is not None and progress >= 0:
         return f"Downloading {int(progress * 100)}%"
     if record.state == ClipState.FAILED and record.error:

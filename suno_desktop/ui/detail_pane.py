@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..library.store import ClipRecord
-from .clip_rows import STATUS_TEXT, UNCONFIRMED_TEXT, is_placeholder_row
+from ..library.store import ClipRecord, ClipState
+from ..model import CLIP_COMPLETE
+from .clip_rows import STATUS_TEXT, UNCONFIRMED_TEXT, is_placeholder_row, status_text
 from .icons import standard_icon
 from .time_formats import format_created, format_duration
 
@@ -209,7 +210,7 @@ class ClipDetailPane(QWidget):
         self.fields["Duration"].setText(format_duration(record.duration) or "—")
         self.fields["Created"].setText(format_created(record.created_at) or "—")
         is_task = is_placeholder_row(record)  # a task with no clips yet (its sentence is the status), a submission
-        status = STATUS_TEXT.get(record.state, record.state)
+        status = status_text(record) if record.state == ClipState.PENDING else STATUS_TEXT.get(record.state, "")
         if record.kind == "submission":
             self.fields["Status"].setText(f"{UNCONFIRMED_TEXT}: {record.error}")
         elif is_task:
@@ -236,6 +237,7 @@ class ClipDetailPane(QWidget):
     def _show_create_buttons(self, record: ClipRecord) -> None:
         music, submission = record.kind == "music", record.kind == "submission"
         self.extend_button.setVisible(music)
+        self.extend_button.setEnabled(record.relay_status == CLIP_COMPLETE)  # the relay extends finished songs
         self.recreate_button.setVisible(music or submission)
         self.forget_button.setVisible(submission)
         self.recreate_button.setToolTip(

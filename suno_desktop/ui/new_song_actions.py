@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from ..errors import ErrorKind, sentence_of
 from ..library.store import ClipRecord
+from ..model import CLIP_COMPLETE
 from ..settings import remembered_models
 from ..song_request import SongRequest, SubmitMode
 from .clip_rows import COL_TITLE, is_submission_row, submission_id_of
@@ -90,7 +91,7 @@ class NewSongActions(QObject):
             self.create_again_action.setEnabled(len(records) == 1)
             return [self.create_again_action, self.forget_action]
         one_song = len(records) == 1 and records[0].kind == "music"
-        self.extend_action.setEnabled(one_song)
+        self.extend_action.setEnabled(one_song and can_be_extended(records[0]))
         self.recreate_action.setEnabled(one_song)
         return [self.extend_action, self.recreate_action]
 
@@ -303,6 +304,11 @@ class NewSongActions(QObject):
         record = self.window.model.record_for(clip_id)
         if record is not None:
             act(record)
+
+
+def can_be_extended(record: ClipRecord) -> bool:
+    """Only a finished song can be continued: the relay needs all of it (and its length)."""
+    return record.kind == "music" and record.relay_status == CLIP_COMPLETE and not record.removed
 
 
 def _headline(request: SongRequest) -> str:
