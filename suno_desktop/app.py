@@ -112,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _start_demo(settings: Settings, library_dir: Path | None):
-    from .demo.catalog import start_demo_relay
+    from .demo.catalog import DEMO_GENERATION_SECONDS, start_demo_relay
 
     relay, task_ids = start_demo_relay()
     if library_dir is None:
@@ -122,7 +122,8 @@ def _start_demo(settings: Settings, library_dir: Path | None):
     )
     note = (
         f"Demo: {len(task_ids)} sample tasks from the built-in relay at {relay.api_url} "
-        f"are being added to a fresh library. Add more with Ctrl+N."
+        "are being added to a fresh library. Add more with Ctrl+N, or create a song with Ctrl+Shift+N "
+        f"(the demo relay takes about {DEMO_GENERATION_SECONDS:g} s to make one)."
     )
     log.info("demo relay on %s, library %s", relay.api_url, library_dir)
     _demo_relays.append(relay)

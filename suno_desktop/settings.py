@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from .model import DEFAULT_TEMPLATE
+from .song_request import DEFAULT_MODEL, KNOWN_MODELS
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,10 @@ def default_library_dir() -> Path:
 
 #: the shortest wait between two poll rounds a settings file may ask for
 MIN_POLL_SECONDS = 1.0
+#: how many model names the user typed are remembered (the newest are kept)
+MAX_REMEMBERED_MODELS = 20
+#: a longer "model name" in a hand-edited file is not a model name
+MAX_MODEL_NAME = 80
 
 
 @dataclass
@@ -57,12 +62,19 @@ class Settings:
     album: str = "Suno"
     lyrics_language: str = "auto"
     poll_interval: float = 5.0  # seconds before the first re-poll (then longer: library.polling)
+    default_model: str = DEFAULT_MODEL  # what the New Song dialog starts with
+    models: list[str] = field(default_factory=list)  # names the user typed, offered after KNOWN_MODELS
     #: the token itself lives in the keyring or, failing that, here
     token: str = field(default="", repr=False)
 
     @property
     def library_dir(self) -> Path:
         return Path(self.library).expanduser() if self.library else default_library_dir()
+
+    @property
+    def offered_models(self) -> list[str]:
+        """The models a New Song dialog lists: the known ones, then those the user typed before."""
+        return list(dict.fromkeys([*KNOWN_MODELS, *self.models, self.default_model]))
 
 
 class SettingsStore:
@@ -186,5 +198,22 @@ def _coerce(settings: Settings) -> None:
     except (TypeError, ValueError):
         settings.poll_interval = 5.0
     settings.download_video = bool(settings.download_video)
+    settings.models = remembered_models(settings.models if isinstance(settings.models, list) else [])
+    default = settings.default_model
+    settings.default_model = default.strip() if isinstance(default, str) and _model_name(default) else DEFAULT_MODEL
     settings.base_url = str(settings.base_url or "").strip()
     settings.token = str(settings.token or "").strip()
+
+
+def remembered_models(names: list, *, adding: str = "") -> list[str]:
+    """The model names worth offering again: typed by the user, not known already, in the order first typed."""
+    known = {name.casefold() for name in KNOWN_MODELS}
+    kept: dict[str, str] = {}
+    for name in [*names, adding]:
+        if isinstance(name, str) and _model_name(name) and name.strip().casefold() not in known:
+            kept.setdefault(name.strip().casefold(), name.strip())
+    return list(kept.values())[-MAX_REMEMBERED_MODELS:]
+
+
+def _model_name(text: str) -> bool:
+    return 0 < len(text.strip()) <= MAX_MODEL_NAME and "\n" not in text

@@ -586,3 +586,42 @@ def test_a_cell_does_not_inherit_the_roles_of_the_cell_painted_before_it(qtbot):
     delegate.initStyleOption(title, proxy.index(0, COL_TITLE))
     assert duration.displayAlignment & Qt.AlignmentFlag.AlignRight
     assert not title.displayAlignment & Qt.AlignmentFlag.AlignRight
+
+
+def test_unconfirmed_submission_rows_count_apart_search_and_give_way_to_their_task(qtbot):
+    """A submission row is neither a clip nor a task: counted, searched and replaced as itself."""
+    from suno_desktop.library.store import TaskRecord
+    from suno_desktop.song_request import SongRequest, Submission, SubmissionState
+    from suno_desktop.ui.clip_rows import COL_STATUS, is_placeholder_row, submission_row, task_row
+
+    request = SongRequest.song(title="Harbour Lights", style="sea shanty", lyrics="[Verse]\nRopes and tar")
+    entry = Submission(7, request, SubmissionState.UNCONFIRMED, "", "The relay did not confirm this song.", 1.0, 1.0)
+    unconfirmed = submission_row(entry, now=2.0)
+    expected = ("submission:7", "Harbour Lights", "sea shanty")
+    assert (unconfirmed.clip_id, unconfirmed.title, unconfirmed.tags) == expected
+    assert is_placeholder_row(unconfirmed)
+    clips = [make_record(n, random.Random(n)) for n in range(3)]
+    model, proxy, view = table_over([*clips, unconfirmed])
+    qtbot.addWidget(view)
+    assert (model.clip_count(), model.task_row_count(), model.submission_row_count()) == (3, 0, 1)
+    row = model.row_of("submission:7")
+    assert model.status_text(row) == "Unconfirmed"
+    assert model.data(model.index(row, COL_STATUS), Qt.ItemDataRole.ToolTipRole) == entry.error
+    model.set_filter("ropes and")  # the lyrics asked for are searched like a clip's
+    assert shown_ids(proxy) == ["submission:7"]
+    model.set_filter("")
+    task = TaskRecord("task_1", "MUSIC", "NOT_START", "", "0%", 3.0, None, "", False, None)
+    model.replace_row("submission:7", task_row(task, entry))
+    assert shown_ids(proxy)[-1] == "task:task_1" and model.record_for("task:task_1").title == "Harbour Lights"
+    assert (model.clip_count(), model.task_row_count(), model.submission_row_count()) == (3, 1, 0)
+    model.remove_ids(["task:task_1", clips[0].clip_id])
+    assert (model.clip_count(), model.task_row_count(), model.submission_row_count()) == (2, 0, 0)
+
+
+def test_a_song_still_being_made_says_so_like_its_task_row_did():
+    from suno_desktop.ui.clip_rows import status_text
+
+    song = make_record(0, random.Random(0))
+    assert status_text(replace(song, state=ClipState.PENDING, relay_status="streaming")) == "Generating…"
+    assert status_text(replace(song, state=ClipState.PENDING, relay_status="queued")) == "Waiting…"
+    assert status_text(replace(song, state=ClipState.PENDING, relay_status="complete")) == "Pending"

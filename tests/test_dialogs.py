@@ -180,6 +180,17 @@ def test_settings_dialog_round_trips_every_field(qtbot, workers):
     assert original.token == "old"  # the input is never modified
 
 
+def test_settings_dialog_default_model_is_an_editable_choice(qtbot, workers):
+    dialog = make_settings_dialog(qtbot, Settings(models=["chirp-v5"]), workers)
+    combo = child(dialog, QComboBox, "defaultModelCombo")
+    assert [combo.itemText(n) for n in range(combo.count())] == ["chirp-v4", "chirp-v3-5", "chirp-v3-0", "chirp-v5"]
+    assert combo.currentText() == "chirp-v4"
+    combo.lineEdit().selectAll()
+    qtbot.keyClicks(combo.lineEdit(), "chirp-v6")
+    result = dialog.settings()
+    assert (result.default_model, result.models) == ("chirp-v6", ["chirp-v5", "chirp-v6"])
+
+
 def test_settings_dialog_keeps_an_unlisted_lyrics_language(qtbot, workers):
     dialog = make_settings_dialog(qtbot, Settings(lyrics_language="ita", id3_version=4), workers)
     assert dialog.settings().lyrics_language == "ita"

@@ -26,3 +26,15 @@ def test_broken_or_hand_edited_settings_fall_back(tmp_path):
     (tmp_path / "settings.json").write_text('{"jobs": "99", "id3_version": "4", "unknown": 1}')
     loaded = SettingsStore(tmp_path, use_keyring=False).load()
     assert (loaded.jobs, loaded.id3_version) == (16, 4)
+
+
+def test_models_the_user_typed_are_remembered_and_checked(tmp_path):
+    store = SettingsStore(tmp_path, use_keyring=False)
+    store.save(Settings(default_model="chirp-v5", models=["chirp-v5", " chirp-v5 ", "chirp-v4", "", "x" * 200]))
+    loaded = SettingsStore(tmp_path, use_keyring=False).load()
+    assert loaded.default_model == "chirp-v5"
+    assert loaded.models == ["chirp-v5"]  # known, empty and absurd names are not kept twice or at all
+    assert loaded.offered_models == ["chirp-v4", "chirp-v3-5", "chirp-v3-0", "chirp-v5"]
+    (tmp_path / "settings.json").write_text('{"default_model": 7, "models": "chirp-v9"}')
+    loaded = SettingsStore(tmp_path, use_keyring=False).load()
+    assert (loaded.default_model, loaded.models) == ("chirp-v4", [])

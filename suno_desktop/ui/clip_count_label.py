@@ -1,4 +1,4 @@
-"""The status bar's count of clips: how many the search shows, of how many, and tasks without songs."""
+"""The status bar's count of clips: how many the search shows, of how many, tasks without songs, unconfirmed ones."""
 
 from __future__ import annotations
 
@@ -29,7 +29,12 @@ class ClipCountLabel(QLabel):
         proxy.layoutChanged.connect(self.recount)  # sorted, searched, task rows replaced, removed
 
     def recount(self) -> None:
-        tasks = self.model.task_row_count()
-        total, shown = self.model.clip_count() + tasks, self.proxy.rowCount()
-        clips = f"{shown} of {total}" if shown != total else f"{total - tasks}"
-        self.setText(f"{clips} clips" + (f" · {tasks} task(s) without songs" if tasks else ""))
+        tasks, unconfirmed = self.model.task_row_count(), self.model.submission_row_count()
+        clips = self.model.clip_count()
+        total, shown = clips + tasks + unconfirmed, self.proxy.rowCount()
+        parts = [f"{shown} of {total} clips" if shown != total else f"{clips} clips"]
+        if tasks:
+            parts.append(f"{tasks} task(s) without songs")
+        if unconfirmed:
+            parts.append(f"{unconfirmed} unconfirmed")
+        self.setText(" · ".join(parts))

@@ -5,12 +5,17 @@ The model, the view, its delegates and the detail pane all speak of rows in thes
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from ..library.store import ClipRecord, ClipState, Library, TaskRecord, TaskRowState
+from ..library.submission_journal import SubmissionJournal
+from ..model import PENDING_CLIP_STATUSES
+from ..song_request import Submission, SubmissionState, SubmitMode
 
 CLIP_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -32,8 +37,46 @@ STATUS_COLORS = {
     ClipState.MISSING: QColor("#ef6c00"),
     ClipState.PENDING: QColor("#8e8e93"),
 }
+#: a submission that may or may not have been made: a warning, not a failure
+UNCONFIRMED_COLOR = QColor("#ef6c00")
+UNCONFIRMED_TEXT = "Unconfirmed"
 
 Files = tuple[bool, bool, bool]  # MP3, cover, MP4 on disk
+
+
+def status_text(record: ClipRecord, progress: float | None = None) -> str:
+    """The Status column: a placeholder's sentence or word, a download's percentage, a failure's reason."""
+    if record.kind == "task":
+        return record.error
+    if record.kind == "submission":
+        return UNCONFIRMED_TEXT
+    if record.state == ClipState.PENDING and record.relay_status in PENDING_CLIP_STATUSES:
+        # as its task's row said before the relay sent clips: the song is still being made
+        return "Generating…" if record.relay_status == "streaming" else "Waiting…"
+    if record.state == ClipState.DOWNLOADING and progress is not None and progress >= 0:
+        return f"Downloading {int(progress * 100)}%"
+    if record.state == ClipState.FAILED and record.problem:
+        return f"Failed: {record.problem}"
+    return STATUS_TEXT.get(record.state, record.state)
+
+
+def sort_key(column: int, records: list[ClipRecord], on_disk: list[Files]):
+    """The key that sorts positions of *records* by *column* (the model sorts a list of positions)."""
+    if column in (COL_TITLE, COL_COVER):
+        return lambda i: records[i].title.casefold()
+    if column == COL_TAGS:
+        return lambda i: records[i].tags.casefold()
+    if column == COL_MODEL:
+        return lambda i: records[i].model.casefold()
+    if column == COL_DURATION:
+        return lambda i: records[i].duration if records[i].duration is not None else -1.0
+    if column == COL_CREATED:
+        return lambda i: records[i].created_at or ""
+    if column == COL_STATUS:
+        return lambda i: (STATUS_ORDER.get(records[i].state, 99), records[i].problem)
+    if column == COL_FILES:
+        return lambda i: on_disk[i]
+    return lambda i: i
 
 
 def search_text(record: ClipRecord) -> str:
@@ -42,42 +85,80 @@ def search_text(record: ClipRecord) -> str:
 
 
 TASK_ROW_PREFIX = "task:"
+SUBMISSION_ROW_PREFIX = "submission:"
+#: rows that stand for no clip of their own: a task without clips, a submission that made no known task
+PLACEHOLDER_KINDS = frozenset({"task", "submission"})
 _WAITING_TASK = (TaskRowState.WAITING, TaskRowState.GENERATING)
 NO_FILES = (False, False, False)
 
 
-def task_row(task: TaskRecord) -> ClipRecord:
+def task_row(task: TaskRecord, made_from: Submission | None = None) -> ClipRecord:
     """A task that has no clips (yet) as one row of its own, its sentence in the Status column.
 
-    The user pasted this id: whether the relay is still generating, failed, or never
-    heard of it, they must see it. Its clips replace the row when they arrive.
+    The user pasted this id or created the task here: whether the relay is still
+    generating, failed, or never heard of it, they must see it. A task created here
+    is named after what was asked for (*made_from*), so the user recognises it.
+    Its clips replace the row when they arrive.
     """
-    added = datetime.fromtimestamp(task.added_at, tz=UTC).isoformat()
-    return ClipRecord(
+    request = made_from.request if made_from is not None else None
+    lyrics_task = task.action == "LYRICS" or (request is not None and request.mode is SubmitMode.LYRICS)
+    return _placeholder(
         clip_id=TASK_ROW_PREFIX + task.task_id,
         task_id=task.task_id,
-        position=0,
         kind="task",
-        title=f"Task {task.task_id}",
-        tags="Lyrics" if task.action == "LYRICS" else "",
-        lyrics="",
-        description="",
-        model="",
-        duration=None,
-        created_at=added,
+        title=made_from.headline if made_from is not None else f"Task {task.task_id}",
+        tags="Lyrics" if lyrics_task else (request.style if request is not None else ""),
+        request_lyrics=request.lyrics if request is not None else "",
+        description=request.description if request is not None and not lyrics_task else "",
+        model=request.model if request is not None else "",
+        created=task.added_at,
         relay_status=task.status,
-        error=task.describe(),
+        sentence=task.describe(),
+        state=ClipState.PENDING if task.row_state in _WAITING_TASK else ClipState.FAILED,
+        updated_at=task.updated_at or task.added_at,
+    )
+
+
+def submission_row(submission: Submission, now: float) -> ClipRecord:
+    """A submission that may have reached the relay but gave no task: "Unconfirmed", with the reason."""
+    request = submission.request
+    lyrics_only = request.mode is SubmitMode.LYRICS
+    return _placeholder(
+        clip_id=f"{SUBMISSION_ROW_PREFIX}{submission.submission_id}",
+        task_id="",
+        kind="submission",
+        title=submission.headline,
+        tags="Lyrics" if lyrics_only else request.style,
+        request_lyrics=request.lyrics,
+        description=request.description,
+        model=request.model,
+        created=submission.created_at,
+        relay_status=str(SubmissionState.UNCONFIRMED),
+        sentence=submission.reason(now),
+        state=ClipState.FAILED,
+        updated_at=submission.updated_at,
+    )
+
+
+def _placeholder(
+    *, request_lyrics: str, created: float, sentence: str, **fields: str | float | ClipState
+) -> ClipRecord:
+    return ClipRecord(
+        position=0,
+        lyrics=request_lyrics,
+        duration=None,
+        created_at=datetime.fromtimestamp(created, tz=UTC).isoformat(),
+        error=sentence,
         audio_url="",
         image_url="",
         video_url="",
-        state=ClipState.PENDING if task.row_state in _WAITING_TASK else ClipState.FAILED,
         audio_path=None,
         cover_path=None,
         video_path=None,
         file_stem=None,
         tag_key=None,
         removed=False,
-        updated_at=task.updated_at or task.added_at,
+        **fields,
     )
 
 
@@ -86,13 +167,47 @@ def is_task_row(record: ClipRecord) -> bool:
     return record.kind == "task"
 
 
+def is_submission_row(record: ClipRecord) -> bool:
+    """Whether the row stands for a submission the relay did not confirm."""
+    return record.kind == "submission"
+
+
+def is_placeholder_row(record: ClipRecord) -> bool:
+    """Whether the row stands for no clip: a task without clips, or an unconfirmed submission."""
+    return record.kind in PLACEHOLDER_KINDS
+
+
+def submission_id_of(record: ClipRecord) -> int:
+    return int(record.clip_id.removeprefix(SUBMISSION_ROW_PREFIX))
+
+
+def task_rows(library: Library, task_ids: Iterable[str] | None = None) -> list[ClipRecord]:
+    """A row per task without clips, named after what was asked for when it was made here.
+
+    Reads the journal, so it runs on a worker, like every database read.
+    """
+    journal = SubmissionJournal(library)
+    return [task_row(task, journal.for_task(task.task_id)) for task in library.tasks_without_clips(task_ids)]
+
+
+def unconfirmed_rows(library: Library, now: float | None = None) -> list[ClipRecord]:
+    """A row per submission that may have been made: unconfirmed, or cut off while sending (a worker)."""
+    now = time.time() if now is None else now
+    return [
+        submission_row(entry, now)
+        for entry in SubmissionJournal(library).open()
+        if entry.shown_state(now) is SubmissionState.UNCONFIRMED
+    ]
+
+
 def library_rows(library: Library) -> tuple[list[ClipRecord], list[Files]]:
-    """Every clip with which of its files exist, then a row per task without clips.
+    """Every clip with which of its files exist, then a row per task without clips and per unconfirmed submission.
 
     Runs on a worker when the library opens: a stat per file at 50,000 clips would
-    hold up the window. Every id the user added stays visible.
+    hold up the window. Every id the user added, and every song asked for that may
+    have been made, stays visible.
     """
     records = library.clips()
     on_disk = [library.files_present(record) for record in records]
-    tasks = [task_row(task) for task in library.tasks_without_clips()]
-    return records + tasks, on_disk + [NO_FILES] * len(tasks)
+    placeholders = task_rows(library) + unconfirmed_rows(library)
+    return records + placeholders, on_disk + [NO_FILES] * len(placeholders)

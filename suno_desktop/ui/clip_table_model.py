@@ -9,6 +9,7 @@ from C++ per row would cost seconds (sorting) or ~80 ms (filtering) at 50,000 ro
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -31,10 +32,12 @@ from .clip_rows import (
     NO_FILES,
     PROGRESS_ROLE,
     STATUS_COLORS,
-    STATUS_ORDER,
-    STATUS_TEXT,
     TASK_ROW_PREFIX,
+    UNCONFIRMED_COLOR,
+    is_placeholder_row,
     search_text,
+    sort_key,
+    status_text,
 )
 from .time_formats import format_created, format_duration
 
@@ -69,7 +72,7 @@ class ClipTableModel(QAbstractTableModel):
         self._needle = ""
         self._hidden_changed: set[str] = set()  # hidden clips updated since the search last changed
         self._progress: dict[str, float] = {}
-        self._task_rows = 0  # rows that stand for a task without clips
+        self._placeholders: Counter[str] = Counter()  # rows that stand for no clip, by kind (task, submission)
         self._tasks_with_clips: set[str] = set()
         self._thumbnail: Callable[[ClipRecord], QPixmap | None] = lambda record: None
         self._sort: tuple[int, Qt.SortOrder] | None = None
@@ -88,8 +91,8 @@ class ClipTableModel(QAbstractTableModel):
         self._clips = list(records)
         self._on_disk = on_disk if on_disk is not None else [self._files_of(r) for r in self._clips]
         self._texts = [search_text(record) for record in self._clips]
-        self._task_rows = sum(1 for record in self._clips if record.kind == "task")
-        self._tasks_with_clips = {record.task_id for record in self._clips if record.kind != "task"}
+        self._placeholders = Counter(record.kind for record in self._clips if is_placeholder_row(record))
+        self._tasks_with_clips = {record.task_id for record in self._clips if not is_placeholder_row(record)}
         self._progress.clear()
         self._shown = []
         self._hidden_changed.clear()
@@ -101,7 +104,7 @@ class ClipTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def _files_of(self, record: ClipRecord) -> tuple[bool, bool, bool]:
-        if record.kind == "task" or self.library is None:
+        if is_placeholder_row(record) or self.library is None:
             return NO_FILES
         return self.library.files_present(record)
 
@@ -134,12 +137,13 @@ class ClipTableModel(QAbstractTableModel):
         holders: dict[int, list[ClipRecord]] = {}
         appended = []
         for record in new:
-            holder = None if record.kind == "task" else self._position_of.get(TASK_ROW_PREFIX + record.task_id)
+            placeholder = is_placeholder_row(record)
+            holder = None if placeholder else self._position_of.get(TASK_ROW_PREFIX + record.task_id)
             if holder is None:
                 appended.append(record)
             else:
                 holders.setdefault(holder, []).append(record)
-            if record.kind != "task":
+            if not placeholder:
                 self._tasks_with_clips.add(record.task_id)
         runs: dict[int, list[ClipRecord]] = {}
         for pos in sorted(holders, reverse=True):  # from the end: earlier positions stay valid
@@ -165,12 +169,13 @@ class ClipTableModel(QAbstractTableModel):
             position_of[clips[moved].clip_id] = moved
 
     def _replace_at(self, pos: int, record: ClipRecord, files: tuple | None) -> None:
-        old_id = self._clips[pos].clip_id
-        if old_id != record.clip_id:  # a task row handing its place to its first clip
-            del self._position_of[old_id]
+        old = self._clips[pos]
+        if old.clip_id != record.clip_id:  # a task row handing its place to its first clip, or a submission to its task
+            del self._position_of[old.clip_id]
             self._position_of[record.clip_id] = pos
-            self._progress.pop(old_id, None)
-            self._task_rows -= 1
+            self._progress.pop(old.clip_id, None)
+            self._count_placeholders([old], -1)
+            self._count_placeholders([record], +1)
         self._clips[pos] = record
         self._on_disk[pos] = files if files is not None else self._files_of(record)
         self._texts[pos] = search_text(record)
@@ -196,7 +201,7 @@ class ClipTableModel(QAbstractTableModel):
             self._on_disk[at:at] = [disk.get(r.clip_id) or self._files_of(r) for r in records]
             self._texts[at:at] = texts
             self._shown[first_row:] = shown_new + [p + count for p in self._shown[first_row:]]
-            self._task_rows += sum(1 for record in records if record.kind == "task")
+            self._count_placeholders(records, +1)
 
         if shown_new:
             self.beginInsertRows(QModelIndex(), first_row, first_row + len(shown_new) - 1)
@@ -231,7 +236,7 @@ class ClipTableModel(QAbstractTableModel):
                 clips.append(record)
                 on_disk.append(disk.get(record.clip_id) or self._files_of(record))
                 texts.append(text)
-                self._task_rows += record.kind == "task"
+                self._count_placeholders([record], +1)
         offset = len(clips) - done
         shown += [p + offset for p in self._shown[cut:]]
         self._clips = clips + self._clips[done:]
@@ -248,12 +253,29 @@ class ClipTableModel(QAbstractTableModel):
 
         def remove() -> None:
             keep = [pos for pos, record in enumerate(self._clips) if record.clip_id not in gone]
-            self._task_rows -= sum(1 for clip_id in gone if clip_id.startswith(TASK_ROW_PREFIX))
+            self._count_placeholders((self._clips[self._position_of[clip_id]] for clip_id in gone), -1)
             self._reorder(keep)
             for clip_id in gone:
                 self._progress.pop(clip_id, None)
 
         self._change_layout(remove)
+
+    def replace_row(self, clip_id: str, record: ClipRecord) -> None:
+        """*record* takes the place of row *clip_id* (a submission created again becomes its task's row)."""
+        pos = self._position_of.get(clip_id)
+        if pos is None or record.clip_id in self._position_of:
+            self.remove_ids([clip_id])
+            self.upsert([record])
+            return
+        self._version += 1
+        self._replace_at(pos, record, None)
+        if not is_placeholder_row(record):
+            self._tasks_with_clips.add(record.task_id)
+
+    def _count_placeholders(self, records: Iterable[ClipRecord], step: int) -> None:
+        for record in records:
+            if is_placeholder_row(record):
+                self._placeholders[record.kind] += step
 
     def mark_downloading(self, clip_ids: Iterable[str]) -> None:
         for clip_id in clip_ids:
@@ -375,7 +397,8 @@ class ClipTableModel(QAbstractTableModel):
         return self._thumbnail(self.record(row))
 
     def status_color(self, row: int) -> QColor | None:
-        return STATUS_COLORS.get(self.record(row).state)
+        record = self.record(row)
+        return UNCONFIRMED_COLOR if record.kind == "submission" else STATUS_COLORS.get(record.state)
 
     def status_text(self, row: int) -> str:
         return self._status_text(self.record(row))
@@ -402,10 +425,14 @@ class ClipTableModel(QAbstractTableModel):
         return list(self._clips)
 
     def clip_count(self) -> int:
-        return len(self._clips) - self._task_rows
+        """Rows that are clips: neither tasks without clips nor unconfirmed submissions."""
+        return len(self._clips) - self._placeholders.total()
 
     def task_row_count(self) -> int:
-        return self._task_rows
+        return self._placeholders["task"]
+
+    def submission_row_count(self) -> int:
+        return self._placeholders["submission"]
 
     # -- Qt model API -------------------------------------------------------
 
@@ -511,15 +538,7 @@ class ClipTableModel(QAbstractTableModel):
         return None
 
     def _status_text(self, record: ClipRecord) -> str:
-        if record.kind == "task":
-            return record.error
-        if record.state == ClipState.DOWNLOADING:
-            fraction = self._progress.get(record.clip_id)
-            if fraction is not None and fraction >= 0:
-                return f"Downloading {int(fraction * 100)}%"
-        if record.state == ClipState.FAILED and record.problem:
-            return f"Failed: {record.problem}"
-        return STATUS_TEXT.get(record.state, record.state)
+        return status_text(record, self._progress.get(record.clip_id))
 
     # -- sorting (called by the proxy) ---------------------------------------
 
@@ -538,7 +557,7 @@ class ClipTableModel(QAbstractTableModel):
         self._sorted_at = (column, order, self._version)
 
     def _sort_order(self, column: int, order: Qt.SortOrder) -> list[int]:
-        key = _sort_key(column, self)
+        key = sort_key(column, self._clips, self._on_disk)
         return sorted(range(len(self._clips)), key=key, reverse=order == Qt.SortOrder.DescendingOrder)
 
     # -- drag and drop ------------------------------------------------------------
@@ -566,23 +585,3 @@ class ClipTableModel(QAbstractTableModel):
                 if path.is_file():
                     files.append(path)
         return files
-
-
-def _sort_key(column: int, model: ClipTableModel):
-    rows = model._clips
-    if column in (COL_TITLE, COL_COVER):
-        return lambda i: rows[i].title.casefold()
-    if column == COL_TAGS:
-        return lambda i: rows[i].tags.casefold()
-    if column == COL_MODEL:
-        return lambda i: rows[i].model.casefold()
-    if column == COL_DURATION:
-        return lambda i: rows[i].duration if rows[i].duration is not None else -1.0
-    if column == COL_CREATED:
-        return lambda i: rows[i].created_at or ""
-    if column == COL_STATUS:
-        return lambda i: (STATUS_ORDER.get(rows[i].state, 99), rows[i].error)
-    if column == COL_FILES:
-        disk = model._on_disk
-        return lambda i: disk[i]
-    return lambda i: i

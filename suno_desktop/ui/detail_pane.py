@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..library.store import ClipRecord
-from .clip_rows import STATUS_TEXT
+from ..library.store import ClipRecord, ClipState
+from ..model import CLIP_COMPLETE
+from .clip_rows import STATUS_TEXT, UNCONFIRMED_TEXT, is_placeholder_row, status_text
 from .icons import standard_icon
 from .time_formats import format_created, format_duration
 
@@ -34,6 +35,9 @@ class ClipDetailPane(QWidget):
 
     play_requested = Signal(str)
     message = Signal(str)  # for the status bar ("Copied …")
+    extend_requested = Signal(str)  # clip id: Extend from here…
+    recreate_requested = Signal(str)  # clip id or submission row id: Create again…
+    forget_requested = Signal(str)  # submission row id: Forget
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,6 +50,7 @@ class ClipDetailPane(QWidget):
         layout.setSpacing(8)
         self._build_heading(layout)
         layout.addLayout(self._build_buttons())
+        layout.addLayout(self._build_create_buttons())
         layout.addLayout(self._build_fields())
         self._build_text(layout)
         self._build_scroll(body)
@@ -87,6 +92,26 @@ class ClipDetailPane(QWidget):
         buttons = QHBoxLayout()
         buttons.setSpacing(6)
         for button in (self.play_button, self.folder_button, self.url_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        return buttons
+
+    def _build_create_buttons(self) -> QHBoxLayout:
+        """New songs from this one (a clip), or what to do with a submission the relay did not confirm."""
+        self.extend_button = QPushButton("Extend from here…")
+        self.extend_button.setObjectName("detailExtendButton")
+        self.extend_button.setToolTip("A new song that continues this one, from the player's position or its end")
+        self.recreate_button = QPushButton("Create again…")
+        self.recreate_button.setObjectName("detailRecreateButton")
+        self.forget_button = QPushButton("Forget")
+        self.forget_button.setObjectName("detailForgetButton")
+        self.forget_button.setToolTip("Remove this row; nothing is sent")
+        self.extend_button.clicked.connect(lambda: self._emit_for_record(self.extend_requested))
+        self.recreate_button.clicked.connect(lambda: self._emit_for_record(self.recreate_requested))
+        self.forget_button.clicked.connect(lambda: self._emit_for_record(self.forget_requested))
+        buttons = QHBoxLayout()
+        buttons.setSpacing(6)
+        for button in (self.extend_button, self.recreate_button, self.forget_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         return buttons
@@ -184,16 +209,18 @@ class ClipDetailPane(QWidget):
         self.fields["Model"].setText(record.model or "—")
         self.fields["Duration"].setText(format_duration(record.duration) or "—")
         self.fields["Created"].setText(format_created(record.created_at) or "—")
-        is_task = record.kind == "task"  # a task with no clips yet: its sentence is the status
-        status = STATUS_TEXT.get(record.state, record.state)
-        if is_task:
+        is_task = is_placeholder_row(record)  # a task with no clips yet (its sentence is the status), a submission
+        status = status_text(record) if record.state == ClipState.PENDING else STATUS_TEXT.get(record.state, "")
+        if record.kind == "submission":
+            self.fields["Status"].setText(f"{UNCONFIRMED_TEXT}: {record.error}")
+        elif is_task:
             self.fields["Status"].setText(record.error)
         else:
             self.fields["Status"].setText(f"{status}: {record.problem}" if record.problem else status)
         self.fields["Files"].setText(
             ", ".join(n for n, present in zip(("MP3", "Cover", "MP4"), files) if present) or "none on disk"
         )
-        self.task_id.setText(record.task_id)
+        self.task_id.setText(record.task_id or "—")
         self.clip_id.setText("—" if is_task else record.clip_id)
         self.task_id.setCursorPosition(0)
         self.clip_id.setCursorPosition(0)
@@ -205,6 +232,19 @@ class ClipDetailPane(QWidget):
         self.url_button.setEnabled(bool(record.audio_url))
         self.cover.setVisible(record.kind == "music")
         self.set_cover(None)
+        self._show_create_buttons(record)
+
+    def _show_create_buttons(self, record: ClipRecord) -> None:
+        music, submission = record.kind == "music", record.kind == "submission"
+        self.extend_button.setVisible(music)
+        self.extend_button.setEnabled(record.relay_status == CLIP_COMPLETE)  # the relay extends finished songs
+        self.recreate_button.setVisible(music or submission)
+        self.forget_button.setVisible(submission)
+        self.recreate_button.setToolTip(
+            "Send this request again, after you checked the relay's task log"
+            if submission
+            else "A new song with this one's title, style, lyrics and model"
+        )
 
     def set_cover(self, pixmap: QPixmap | None) -> None:
         if pixmap is None or pixmap.isNull():
@@ -230,6 +270,10 @@ class ClipDetailPane(QWidget):
             self._copy(self._record.audio_url, "Audio URL")
 
     # -- private -----------------------------------------------------------
+
+    def _emit_for_record(self, signal) -> None:
+        if self._record is not None:
+            signal.emit(self._record.clip_id)
 
     def _play(self) -> None:
         if self._record is not None:

@@ -30,6 +30,7 @@ STANDARD_FALLBACKS: dict[str, QStyle.StandardPixmap] = {
     "document-save": _SP.SP_DialogSaveButton,
     "document-export": _SP.SP_DialogSaveButton,
     "document-open": _SP.SP_DialogOpenButton,
+    "document-new": _SP.SP_FileIcon,
     "edit-delete": _SP.SP_TrashIcon,
     "edit-copy": _SP.SP_FileIcon,
     "edit-clear": _SP.SP_LineEditClearButton,

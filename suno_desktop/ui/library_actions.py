@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from ..library.export import export_clips
 from ..library.store import ClipRecord, Library
 from ..settings import Settings
-from .clip_rows import is_task_row
+from .clip_rows import is_placeholder_row, is_submission_row, is_task_row
 from .clip_table_model import ClipTableModel
 from .clip_table_view import ClipTableView
 from .export_dialog import ExportDialog
@@ -39,6 +39,7 @@ class LibraryActions(QObject):
         *,
         release: Callable[[Path], None],
         remembered: Callable[[], QSettings],
+        forget: Callable[[list[ClipRecord]], None],
         window: QWidget,
     ) -> None:
         super().__init__(window)
@@ -49,6 +50,7 @@ class LibraryActions(QObject):
         self.workers = workers
         self.release = release  # players let go of a file before it goes to the trash
         self.remembered = remembered  # where the last export went
+        self.forget = forget  # removing an unconfirmed submission's row forgets it
         self.window = window
 
     def configure(self, settings: Settings) -> None:
@@ -103,11 +105,10 @@ class LibraryActions(QObject):
             return None
         names = ", ".join(f"“{r.title or 'Untitled'}”" for r in records[:3]) + (" …" if len(records) > 3 else "")
         tasks = sum(1 for r in records if is_task_row(r))
-        what = " and ".join(
-            text
-            for count, text in ((len(records) - tasks, f"{len(records) - tasks} clip(s)"), (tasks, f"{tasks} task(s)"))
-            if count
-        )
+        unconfirmed = sum(1 for r in records if is_submission_row(r))
+        clips = len(records) - tasks - unconfirmed
+        counts = ((clips, f"{clips} clip(s)"), (tasks, f"{tasks} task(s)"), (unconfirmed, f"{unconfirmed} request(s)"))
+        what = " and ".join(text for count, text in counts if count)
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Remove from library",
@@ -134,10 +135,13 @@ class LibraryActions(QObject):
                 path.unlink()
             except OSError as exc:
                 self.error.emit(f"Could not delete {path.name}: {exc.strerror}")
-        self.library.remove_clips([r.clip_id for r in records if not is_task_row(r)])
+        removed = len(records)
+        self.forget([r for r in records if is_submission_row(r)])
+        records = [r for r in records if not is_submission_row(r)]
+        self.library.remove_clips([r.clip_id for r in records if not is_placeholder_row(r)])
         self.library.remove_tasks([r.task_id for r in records if is_task_row(r)])
         self.model.remove_ids([r.clip_id for r in records])
-        self.message.emit(f"Removed {len(records)} row(s) from the library.")
+        self.message.emit(f"Removed {removed} row(s) from the library.")
 
     def _move_to_trash(self, records: list[ClipRecord]) -> list[Path]:
         """The files that could not go to the trash (the system has none)."""

@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QMainWindow,
-    QMenu,
     QMessageBox,
     QSplitter,
     QTabWidget,
@@ -25,15 +24,17 @@ from ..settings import Settings, SettingsStore
 from .add_tasks_dialog import AddTasksDialog
 from .clip_count_label import ClipCountLabel
 from .clip_filter_proxy import ClipFilterProxy
-from .clip_rows import is_task_row, library_rows, task_row
+from .clip_rows import library_rows
 from .clip_table_model import ClipTableModel
 from .clip_table_view import ClipTableView
+from .create_controller import CreateController
 from .detail_pane import ClipDetailPane
 from .folder_watch import FolderWatch
 from .icons import app_icon, standard_icon
 from .library_actions import LibraryActions
 from .library_banner import LibraryBanner
 from .library_presence import LibraryPresence
+from .new_song_actions import NewSongActions
 from .play_queue import PlayQueue
 from .player_bar import PlayerBar
 from .settings_dialog import SettingsDialog
@@ -42,7 +43,7 @@ from .theme import apply_color_scheme
 from .thumbnails import ThumbnailCache
 from .video_view import VideoView
 from .window_layout import WindowLayout, window_state
-from .window_menus import build_menus, build_toolbar
+from .window_menus import build_menus, build_toolbar, show_table_menu
 from .window_status_bar import WindowStatusBar
 from .workers import WorkerPool
 
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
         self.io_pool = WorkerPool(2, self)
         self.thumbnails = ThumbnailCache(self.io_pool, parent=self)
         self.controller = SyncController(self.library, self.settings, self)
+        self.creator = CreateController(self.library, self.settings, self.controller, self)
         self.player = Player(self)
         self.presence = LibraryPresence(self.library, self.io_pool, self)
 
@@ -158,8 +160,10 @@ class MainWindow(QMainWindow):
             self.io_pool,
             release=self._release_file,
             remembered=window_state,
+            forget=lambda records: self.new_song.forget(records),
             window=self,
         )
+        self.new_song = NewSongActions(self, self.creator)
         self.play_queue = PlayQueue(self.player, self.model, self.proxy, self.table, self.library.root, self)
         self.folder_watch = FolderWatch(self.library.root, self)
         self.saved_layout = WindowLayout(self, self.splitter, self.table.horizontalHeader(), self.player)
@@ -283,7 +287,7 @@ class MainWindow(QMainWindow):
     def _connect_controller(self) -> None:
         c = self.controller
         c.clips_changed.connect(self._clips_changed)
-        c.tasks_changed.connect(lambda tasks: self.model.upsert([task_row(task) for task in tasks]))
+        c.tasks_changed.connect(self.model.upsert)
         c.clips_started.connect(self.model.mark_downloading)
         c.about_to_write.connect(self._about_to_write)
         c.all_clips_checked.connect(self._all_clips_checked)
@@ -421,32 +425,14 @@ class MainWindow(QMainWindow):
         self.controller.sync_now()
 
     def refresh_selected(self) -> None:
-        task_ids = sorted({self.model.record_for(c).task_id for c in self.table.selected_clip_ids()})
+        task_ids = sorted({self.model.record_for(c).task_id for c in self.table.selected_clip_ids()} - {""})
         self.controller.refresh_tasks(task_ids)
 
     def refresh_all(self) -> None:
         self.controller.refresh_all()
 
     def _table_menu(self, position) -> None:
-        """Right-click: what can be done with the rows under the mouse."""
-        index = self.table.indexAt(position)
-        if index.isValid() and not self.table.selectionModel().isRowSelected(index.row()):
-            self.table.selectRow(index.row())
-        records = self.table.selected_records()
-        if not records:
-            return
-        menu = QMenu(self)
-        menu.setObjectName("tableMenu")
-        if all(is_task_row(record) for record in records):
-            menu.addAction(self.retry_action)
-        else:
-            menu.addAction(self.play_action)
-            menu.addAction(self.copy_action)
-            menu.addAction(self.export_action)
-            menu.addAction(self.refresh_action)
-        menu.addSeparator()
-        menu.addAction(self.remove_action)
-        menu.popup(self.table.viewport().mapToGlobal(position))
+        show_table_menu(self, position)
 
     def open_settings(self) -> SettingsDialog:
         location = self.settings_store.token_location if self.settings_store else "settings file"
@@ -468,6 +454,7 @@ class MainWindow(QMainWindow):
         else:
             self.show_message("Demo mode: settings apply to this session only.")
         self.controller.configure(settings)
+        self.creator.configure(settings)
         self.library_actions.configure(settings)
         if library_changed:
             self.show_message(f"The library folder changes to {settings.library_dir} the next time the app starts.")
@@ -575,6 +562,7 @@ class MainWindow(QMainWindow):
         self.presence.stop()
         self.player.stop()
         self.video.stop()
+        self.creator.shutdown()
         self.controller.shutdown()
         self.io_pool.close()
         self.io_pool.wait(3000)

@@ -91,6 +91,8 @@ class NewSongDialog(QDialog):
     lyrics_requested = Signal(object)
     #: the user stopped waiting for lyrics; drop the answer of the last lyrics_requested
     lyrics_cancelled = Signal()
+    #: "Open Settings" beside a notice that the relay refused the token
+    settings_requested = Signal()
 
     def __init__(
         self,
@@ -117,6 +119,7 @@ class NewSongDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
+        layout.addWidget(self._build_notice())
         layout.addWidget(self.tabs, 1)
         layout.addLayout(self._build_common_form(models, default_model))
         layout.addWidget(self._build_summary_box())
@@ -135,6 +138,20 @@ class NewSongDialog(QDialog):
         self.resize(640, 680)
 
     # ------------------------------------------------------------------ building
+
+    def _build_notice(self) -> QWidget:
+        """Where the dialog says why the last send made nothing; hidden until it has to."""
+        self.notice_box = QWidget()
+        self.notice = MessageLabel()
+        self.notice.setObjectName("sendNotice")
+        self.notice_settings_button = plain_button("Open &Settings", "noticeSettingsButton")
+        self.notice_settings_button.clicked.connect(self.settings_requested)
+        column = QVBoxLayout(self.notice_box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.notice)
+        column.addLayout(row_of(self.notice_settings_button))
+        self.show_notice("")
+        return self.notice_box
 
     def _build_describe_tab(self) -> QWidget:
         tab = QWidget()
@@ -338,6 +355,13 @@ class NewSongDialog(QDialog):
         self.tabs.setCurrentIndex(0 if describe else 1)
         self._edited = False
         self._update()
+
+    def show_notice(self, sentence: str, *, settings: bool = False) -> None:
+        """Why the last send made nothing, above what the user wrote (kept, to fix and send again)."""
+        self.notice.setText(sentence)
+        set_label_state(self.notice, "error")
+        self.notice_box.setVisible(bool(sentence))
+        self.notice_settings_button.setVisible(settings)
 
     # ------------------------------------------------------------------ results
 

@@ -35,7 +35,8 @@ from PySide6.QtWidgets import (
 from ..library.filenames import TEMPLATE_FIELDS, TemplateError, render_stem
 from ..relay.errors import RelayError
 from ..relay.model import Clip
-from ..settings import Settings, default_library_dir
+from ..settings import Settings, default_library_dir, remembered_models
+from ..song_request import DEFAULT_MODEL
 from .workers import WorkerPool
 
 log = logging.getLogger(__name__)
@@ -163,6 +164,7 @@ class SettingsDialog(QDialog):
             self._build_relay_group(settings, token_location),
             self._build_library_group(settings),
             self._build_tags_group(settings),
+            self._build_new_songs_group(settings),
         )
         _align_label_columns([group.layout() for group in groups])
         layout = QVBoxLayout(self)
@@ -289,6 +291,20 @@ class SettingsDialog(QDialog):
         )
         return group
 
+    def _build_new_songs_group(self, settings: Settings) -> QGroupBox:
+        group = QGroupBox("New songs")
+        form = _form(group)
+        self.default_model_combo = QComboBox()
+        self.default_model_combo.setObjectName("defaultModelCombo")
+        self.default_model_combo.setEditable(True)
+        self.default_model_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.default_model_combo.addItems(settings.offered_models)
+        self.default_model_combo.setCurrentText(settings.default_model)
+        self.default_model_combo.setMinimumWidth(180)
+        self.default_model_combo.setToolTip("The model the New Song dialog starts with; type a name to use another")
+        form.addRow(_buddy("Default &model:", self.default_model_combo), _row(self.default_model_combo, stretch=True))
+        return group
+
     # ------------------------------------------------------------------ result
 
     def settings(self) -> Settings:
@@ -305,7 +321,12 @@ class SettingsDialog(QDialog):
             artist=self.artist_edit.text().strip(),
             album=self.album_edit.text().strip(),
             lyrics_language=str(self.lyrics_language_combo.currentData()),
+            default_model=self._default_model(),
+            models=remembered_models(self._original.models, adding=self._default_model()),
         )
+
+    def _default_model(self) -> str:
+        return self.default_model_combo.currentText().strip() or DEFAULT_MODEL
 
     # ------------------------------------------------------------------ behaviour
 

@@ -29,6 +29,7 @@ from ..model import TASK_FAILED
 from ..relay.client import RelayClient
 from ..relay.errors import ConfigurationError
 from ..settings import Settings
+from .clip_rows import task_rows
 from .workers import WorkerPool
 
 log = logging.getLogger(__name__)
@@ -166,9 +167,16 @@ def _yield_cpu_to_the_gui() -> None:
         pass
 
 
+def relay_client_for(settings: Settings, *, pool_size: int) -> RelayClient | None:
+    """The relay client *settings* describe (None when no relay is set up): one config for syncing and creating."""
+    if not (settings.base_url and settings.token):
+        return None
+    return RelayClient(settings.base_url, settings.token, pool_size=pool_size)
+
+
 class SyncController(QObject):
     clips_changed = Signal(list, list)  # fresh ClipRecords and their files on disk, read on a worker
-    tasks_changed = Signal(list)  # TaskRecords of tasks that have no clips (yet): one row each
+    tasks_changed = Signal(list)  # rows (ClipRecords) of tasks that have no clips (yet), built on the worker
     clips_started = Signal(list)  # clip ids whose jobs began (downloading)
     about_to_write = Signal(str)  # a clip's files are about to be rewritten: let go of them
     all_clips_checked = Signal(list)  # every ClipRecord after a file check
@@ -216,11 +224,10 @@ class SyncController(QObject):
         if self.client is not None:
             self.client.close()
         self.client = None
-        if settings.base_url and settings.token:
-            try:
-                self.client = RelayClient(settings.base_url, settings.token, pool_size=max(4, settings.jobs))
-            except ConfigurationError as exc:
-                self._report(ErrorKind.CONFIGURATION, str(exc))
+        try:
+            self.client = relay_client_for(settings, pool_size=max(4, settings.jobs))
+        except ConfigurationError as exc:
+            self._report(ErrorKind.CONFIGURATION, str(exc))
         if self.engine is not None:
             self.engine.close()
             self._retired.append(self.engine)  # files its jobs staged still need their commit
@@ -269,7 +276,7 @@ class SyncController(QObject):
 
         def add() -> list:
             library.add_task_ids(task_ids)
-            return library.tasks_without_clips(task_ids)
+            return task_rows(library, task_ids)
 
         self.fetch_pool.submit(add, on_result=lambda tasks: self._enqueue("tasks", tasks), on_error=self._failed)
         self.status.emit(f"Adding {len(task_ids)} task(s)…")
@@ -357,7 +364,7 @@ class SyncController(QObject):
             answer = engine.poll(task_ids)
             records = library.clips(task_ids=list(answer.result.tasks))
             on_disk = [library.files_present(record) for record in records]
-            return answer, records, on_disk, library.tasks_without_clips(task_ids)
+            return answer, records, on_disk, task_rows(library, task_ids)
 
         self.fetch_pool.submit(
             poll,

@@ -1,4 +1,4 @@
-"""The window's toolbar and menus: which actions go where."""
+"""The window's toolbar and menus, and the table's context menu: which actions go where."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QLineEdit, QSizePolicy, QToolBar, QWidget
+from PySide6.QtWidgets import QLineEdit, QMenu, QSizePolicy, QToolBar, QWidget
 
 from .. import APP_NAME
+from .clip_rows import is_submission_row, is_task_row
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -21,7 +22,13 @@ def build_toolbar(window: MainWindow) -> QLineEdit:
     toolbar.setMovable(False)
     toolbar.setIconSize(QSize(20, 20))
     toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-    for action in (window.add_action, window.sync_action, window.export_action, window.remove_action):
+    for action in (
+        window.new_song.new_song_action,
+        window.add_action,
+        window.sync_action,
+        window.export_action,
+        window.remove_action,
+    ):
         toolbar.addAction(action)
     toolbar.addSeparator()
     toolbar.addAction(window.settings_action)
@@ -43,6 +50,7 @@ def build_menus(window: MainWindow) -> QActionGroup:
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
     for action in (
+        window.new_song.new_song_action,
         window.add_action,
         window.sync_action,
         window.refresh_all_action,
@@ -75,3 +83,28 @@ def build_menus(window: MainWindow) -> QActionGroup:
     about.triggered.connect(window.about)
     help_menu.addAction(about)
     return theme_group
+
+
+def show_table_menu(window: MainWindow, position) -> None:
+    """Right-click: what can be done with the rows under the mouse."""
+    table = window.table
+    index = table.indexAt(position)
+    if index.isValid() and not table.selectionModel().isRowSelected(index.row()):
+        table.selectRow(index.row())
+    records = table.selected_records()
+    if not records:
+        return
+    menu = QMenu(window)
+    menu.setObjectName("tableMenu")
+    if all(is_submission_row(record) for record in records):
+        menu.addActions(window.new_song.menu_actions(records))  # Create Again…, Forget (which is Remove)
+    elif all(is_task_row(record) for record in records):
+        menu.addAction(window.retry_action)
+    else:
+        menu.addActions([window.play_action, window.copy_action, window.export_action, window.refresh_action])
+        menu.addSeparator()
+        menu.addActions(window.new_song.menu_actions(records))
+    if not all(is_submission_row(record) for record in records):
+        menu.addSeparator()
+        menu.addAction(window.remove_action)
+    menu.popup(table.viewport().mapToGlobal(position))

@@ -1,0 +1,323 @@
+"""Creating songs from the window: the New Song dialog, what came of a send, and songs made from rows.
+
+The window puts these actions in its toolbar, menus and the table's context menu;
+the relay work runs in :class:`.create_controller.CreateController` on a worker.
+What the user wrote is never lost: a refused request reopens the dialog with it,
+and one that may have been made stays a row until the user creates it again
+(after being reminded that it may already have been charged) or forgets it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import TYPE_CHECKING
+
+import shiboken6
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox
+
+from ..errors import ErrorKind, sentence_of
+from ..library.store import ClipRecord
+from ..model import CLIP_COMPLETE
+from ..settings import remembered_models
+from ..song_request import SongRequest, SubmitMode
+from .clip_rows import COL_TITLE, is_submission_row, submission_id_of
+from .create_controller import CreateController, SubmitResult
+from .new_song_dialog import NewSongDialog
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+#: a refusal the user fixes in Settings: the dialog offers to open them
+SETTINGS_KINDS = (ErrorKind.AUTH, ErrorKind.CONFIGURATION)
+#: lyrics that mean "no singing" (what Suno writes for an instrumental made from a description)
+INSTRUMENTAL_MARK = "[instrumental]"
+
+
+class NewSongActions(QObject):
+    """New Song, Extend from Here, Create Again (with these settings), Forget; one New Song dialog at a time."""
+
+    def __init__(self, window: MainWindow, creator: CreateController) -> None:
+        super().__init__(window)
+        self.window = window
+        self.creator = creator
+        self.dialog: NewSongDialog | None = None
+        self._build_actions()
+        creator.submitted.connect(self._accepted)
+        creator.unconfirmed.connect(self._unconfirmed)
+        creator.refused.connect(self._refused)
+        creator.forgotten.connect(self._forgotten)
+        creator.error.connect(window.show_error_sentence)
+        creator.lyrics_ready.connect(lambda title, text: self._tell_dialog("show_lyrics", title, text))
+        creator.lyrics_failed.connect(lambda sentence: self._tell_dialog("lyrics_failed", sentence))
+        creator.lyrics_progress.connect(lambda text: self._tell_dialog("lyrics_progress", text))
+        detail = window.detail
+        detail.extend_requested.connect(lambda clip_id: self._for_record(clip_id, self.extend))
+        detail.recreate_requested.connect(lambda clip_id: self._for_record(clip_id, self.recreate))
+        detail.forget_requested.connect(lambda clip_id: self._for_record(clip_id, lambda r: self.forget([r])))
+
+    def _build_actions(self) -> None:
+        action = self.window._action
+        self.new_song_action = action(
+            "New Song…", "document-new", "Ctrl+Shift+N", self.open_new_song, tip="Create a song", name="newSongAction"
+        )
+        self.extend_action = action(
+            "Extend from Here…", None, None, lambda: self._for_selected(self.extend), name="extendAction"
+        )
+        self.extend_action.setToolTip("A new song that continues this one, from the player's position or its end")
+        self.recreate_action = action(
+            "Create Again with These Settings…",
+            None,
+            None,
+            lambda: self._for_selected(self.recreate),
+            name="recreateAction",
+        )
+        self.create_again_action = action(
+            "Create Again…", None, None, lambda: self._for_selected(self.recreate), name="createAgainAction"
+        )
+        self.create_again_action.setToolTip("Send the request again, after you checked the relay's task log")
+        self.forget_action = action(
+            "Forget", None, None, lambda: self.forget(self.window.table.selected_records()), name="forgetAction"
+        )
+        self.forget_action.setToolTip("Remove the row of a request the relay did not confirm; nothing is sent")
+
+    def menu_actions(self, records: list[ClipRecord]) -> list[QAction]:
+        """What the table's context menu offers for *records* to create from."""
+        if records and all(is_submission_row(record) for record in records):
+            self.create_again_action.setEnabled(len(records) == 1)
+            return [self.create_again_action, self.forget_action]
+        one_song = len(records) == 1 and records[0].kind == "music"
+        self.extend_action.setEnabled(one_song and can_be_extended(records[0]))
+        self.recreate_action.setEnabled(one_song)
+        return [self.extend_action, self.recreate_action]
+
+    # ------------------------------------------------------------------ opening the dialog
+
+    def open_new_song(self) -> NewSongDialog:
+        settings = self.window.settings
+        dialog = NewSongDialog(
+            self.window, styles=self._styles(), models=settings.offered_models, default_model=settings.default_model
+        )
+        return self._open(dialog)
+
+    def extend(self, record: ClipRecord) -> NewSongDialog:
+        """Extend from here: from the player's position when this clip is the one loaded, else from its end."""
+        player = self.window.player
+        start_at = record.duration or 0.0
+        if player.current_clip_id == record.clip_id and player.position > 0:
+            start_at = player.position / 1000
+            if record.duration:
+                start_at = min(start_at, record.duration)
+        dialog = NewSongDialog.for_extension(
+            self.window,
+            clip_title=record.title,
+            style=record.tags,
+            lyrics=record.lyrics,
+            model=record.model,
+            task_id=record.task_id,
+            clip_id=record.clip_id,
+            clip_length=record.duration,
+            start_at=start_at,
+            styles=self._styles(),
+            models=self.window.settings.offered_models,
+        )
+        return self._open(dialog)
+
+    def recreate(self, record: ClipRecord) -> NewSongDialog | QMessageBox:
+        """Create again: a submission is sent as it was (after asking), a song opens the dialog with its settings."""
+        if is_submission_row(record):
+            return self._confirm_create_again(record)
+        instrumental = _sounds_instrumental(record)
+        dialog = NewSongDialog.prefilled(
+            self.window,
+            title=record.title,
+            style=record.tags,
+            lyrics="" if record.lyrics.strip().casefold() == INSTRUMENTAL_MARK else record.lyrics,
+            model=record.model,
+            instrumental=instrumental,
+            description=record.description,
+            styles=self._styles(),
+            models=self.window.settings.offered_models,
+        )
+        return self._open(dialog)
+
+    def _reopen(self, request: SongRequest) -> NewSongDialog:
+        """The dialog again, with exactly what was sent in it."""
+        styles, models = self._styles(), self.window.settings.offered_models
+        if request.mode is SubmitMode.EXTEND:
+            clip = self.window.model.record_for(request.extend_clip_id)
+            dialog = NewSongDialog.for_extension(
+                self.window,
+                clip_title=request.title,
+                style=request.style,
+                lyrics=request.lyrics,
+                model=request.model,
+                task_id=request.extend_task_id,
+                clip_id=request.extend_clip_id,
+                clip_length=clip.duration if clip is not None else None,
+                start_at=request.continue_at or 0.0,
+                styles=styles,
+                models=models,
+            )
+        else:
+            fields = ("title", "style", "lyrics", "model", "instrumental", "description")
+            values = {name: getattr(request, name) for name in fields}
+            dialog = NewSongDialog.prefilled(self.window, styles=styles, models=models, **values)
+        return self._open(dialog)
+
+    def _open(self, dialog: NewSongDialog) -> NewSongDialog:
+        if self._dialog_open():
+            self.dialog.close()  # one at a time: the answers of lyrics go to the one that asked
+        dialog.setObjectName("newSongDialog")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.submit_requested.connect(lambda request: self._send(request, dialog.used_model()))
+        dialog.lyrics_requested.connect(self.creator.write_lyrics)
+        dialog.lyrics_cancelled.connect(self.creator.cancel_lyrics)
+        dialog.settings_requested.connect(self.window.open_settings)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _dialog_open(self) -> bool:
+        return self.dialog is not None and shiboken6.isValid(self.dialog) and self.dialog.isVisible()
+
+    def _tell_dialog(self, slot: str, *values: str) -> None:
+        if self._dialog_open():
+            getattr(self.dialog, slot)(*values)
+
+    def _styles(self) -> list[str]:
+        """The styles of the library's songs, read off the table's records (no database on this thread)."""
+        tags = (record.tags.strip() for record in self.window.model.records() if record.kind == "music")
+        return list(dict.fromkeys(tag for tag in tags if tag))
+
+    # ------------------------------------------------------------------ sending and what came of it
+
+    def _send(self, request: SongRequest, model: str) -> None:
+        self._remember_model(model)
+        self.window.show_message(f"Sending “{_headline(request)}” to the relay…")
+        self.creator.submit(request)
+
+    def _remember_model(self, name: str) -> None:
+        """A model name typed in the dialog is offered the next time (saved on a worker)."""
+        window = self.window
+        models = remembered_models(window.settings.models, adding=name)
+        if models == window.settings.models:
+            return
+        window.settings = dataclasses.replace(window.settings, models=models)
+        if window.settings_store is not None:
+            window.io_pool.submit(
+                window.settings_store.save,
+                dataclasses.replace(window.settings),
+                on_error=lambda exc: window.show_error_sentence(f"Could not save the settings: {sentence_of(exc)}"),
+            )
+
+    def _accepted(self, result: SubmitResult) -> None:
+        self._place_row(result)
+        if result.request.mode is SubmitMode.LYRICS:
+            return  # the dialog waits for them; the row is in the table like any task
+        self.window.show_message(
+            f"The relay accepted “{_headline(result.request)}”: its songs replace the selected row as they are made."
+        )
+        if result.row is not None:
+            self.reveal(result.row.clip_id)
+
+    def _unconfirmed(self, result: SubmitResult) -> None:
+        self._place_row(result)
+        self.window.show_error_sentence(result.sentence)
+        if result.row is not None and result.request.mode is not SubmitMode.LYRICS:
+            self.reveal(result.row.clip_id)
+
+    def _refused(self, result: SubmitResult) -> None:
+        """Nothing was made: say why, once, and give the user back what they wrote."""
+        if result.replacing:
+            self.window.model.remove_ids([result.replacing])  # its entry was forgotten when it was sent again
+        self.window.show_error_sentence(result.sentence)
+        dialog = self._reopen(result.request)
+        dialog.show_notice(result.sentence, settings=result.kind in SETTINGS_KINDS)
+
+    def _place_row(self, result: SubmitResult) -> None:
+        model = self.window.model
+        if result.row is None:
+            if result.replacing:
+                model.remove_ids([result.replacing])
+        elif result.replacing:
+            model.replace_row(result.replacing, result.row)
+        else:
+            model.upsert([result.row])
+
+    def reveal(self, clip_id: str) -> None:
+        """Select the row and scroll to it, so the user sees where their song went."""
+        window = self.window
+        if window.model.row_of(clip_id) is None and window.model.record_for(clip_id) is not None:
+            window.search.clear()  # the search hides it
+        row = window.proxy.proxy_row_of(clip_id)
+        if row is None:
+            return
+        window.table.selectRow(row)
+        window.table.scrollTo(window.proxy.index(row, COL_TITLE))
+
+    # ------------------------------------------------------------------ unconfirmed submissions
+
+    def _confirm_create_again(self, record: ClipRecord) -> QMessageBox:
+        """Ask first: it may have been made and charged already."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Create again",
+            f"Create “{record.title}” again?\n\n{record.error}\n\n"
+            "If it was created, creating it again makes a second song and is charged again.",
+            QMessageBox.StandardButton.Cancel,
+            self.window,
+        )
+        box.setObjectName("createAgainDialog")
+        again = box.addButton("Create Again", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.buttonClicked.connect(lambda button: button is again and self._create_again(record))
+        box.open()
+        return box
+
+    def _create_again(self, record: ClipRecord) -> None:
+        self.window.show_message(f"Sending “{record.title}” again…")
+        self.creator.create_again(record, submission_id_of(record))
+
+    def forget(self, records: list[ClipRecord]) -> None:
+        """Forget unconfirmed submissions (the journal says so; nothing is sent)."""
+        submissions = [record for record in records if is_submission_row(record)]
+        if submissions:
+            self.creator.forget(submissions, [submission_id_of(record) for record in submissions])
+
+    def _forgotten(self, row_ids: list[str]) -> None:
+        self.window.model.remove_ids(row_ids)
+        self.window.show_message(f"Forgot {len(row_ids)} unconfirmed request(s).")
+
+    # ------------------------------------------------------------------ helpers
+
+    def _for_selected(self, act) -> None:
+        records = self.window.table.selected_records()
+        if len(records) == 1:
+            act(records[0])
+
+    def _for_record(self, clip_id: str, act) -> None:
+        record = self.window.model.record_for(clip_id)
+        if record is not None:
+            act(record)
+
+
+def can_be_extended(record: ClipRecord) -> bool:
+    """Only a finished song can be continued: the relay needs all of it (and its length)."""
+    return record.kind == "music" and record.relay_status == CLIP_COMPLETE and not record.removed
+
+
+def _headline(request: SongRequest) -> str:
+    text = request.title.strip() if request.mode is not SubmitMode.INSPIRATION else ""
+    line = next((line.strip() for line in request.description.splitlines() if line.strip()), "")
+    return text or (line[:59] + "…" if len(line) > 60 else line) or request.mode.label
+
+
+def _sounds_instrumental(record: ClipRecord) -> bool:
+    """A fair guess: no words sung (none, or Suno's "[Instrumental]"), and no description that explains why."""
+    words = record.lyrics.strip().casefold()
+    return words == INSTRUMENTAL_MARK or (not words and not record.description.strip())
