@@ -175,7 +175,7 @@ def sync_gap_figures(app, work: Path, clips: int) -> dict:
     from sync_bench import BenchServer
 
     from suno_desktop import app as suno_app
-    from suno_desktop.library.store import ClipState
+    from suno_desktop.model import ClipState
     from suno_desktop.settings import Settings, SettingsStore
 
     server = BenchServer(clips, pending=0.1, profile="tiny")

@@ -119,7 +119,7 @@ def _tag_round_trip(work: Path) -> str:
     from mutagen.id3 import ID3
 
     from .media.tagging import TagOptions, load_cover, write_id3_tags
-    from .relay.model import Clip
+    from .model import Clip
     from .resources import resource_path
 
     copy = work / "tagged.mp3"

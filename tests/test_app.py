@@ -7,7 +7,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from suno_desktop import app
-from suno_desktop.library.store import ClipState
+from suno_desktop.model import ClipState
 from suno_desktop.settings import Settings, SettingsStore
 
 

@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 import pytest
 from mutagen.id3 import ID3
 
-from suno_desktop.library.store import ClipState, Library
+from suno_desktop.library.store import Library
 from suno_desktop.library.sync import SyncEngine, SyncOptions
+from suno_desktop.model import ClipState
 
 CREATED = 1733717599.25  # 2024-12-09T04:13:19.250Z
 

@@ -10,7 +10,7 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtWidgets import QTableView
 
-from suno_desktop.library.store import ClipRecord, ClipState
+from suno_desktop.model import ClipRecord, ClipState
 from suno_desktop.ui import clip_filter_proxy
 from suno_desktop.ui.clip_filter_proxy import ClipFilterProxy
 from suno_desktop.ui.clip_rows import CLIP_ID_ROLE, COL_DURATION, COL_TAGS, COL_TITLE
@@ -463,7 +463,7 @@ def test_the_header_keeps_a_selection_of_its_own_when_the_selection_model_change
 
 def test_many_task_rows_replaced_at_once_keep_order_search_and_selection(qtbot):
     """A fetch that brings the clips of many tasks replaces their rows in one layout change."""
-    from suno_desktop.library.store import TaskRecord
+    from suno_desktop.model import TaskRecord
     from suno_desktop.ui.clip_rows import task_row
 
     rng = random.Random(3)
@@ -590,7 +590,7 @@ def test_a_cell_does_not_inherit_the_roles_of_the_cell_painted_before_it(qtbot):
 
 def test_unconfirmed_submission_rows_count_apart_search_and_give_way_to_their_task(qtbot):
     """A submission row is neither a clip nor a task: counted, searched and replaced as itself."""
-    from suno_desktop.library.store import TaskRecord
+    from suno_desktop.model import TaskRecord
     from suno_desktop.song_request import SongRequest, Submission, SubmissionState
     from suno_desktop.ui.clip_rows import COL_STATUS, is_placeholder_row, submission_row, task_row
 

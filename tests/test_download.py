@@ -33,7 +33,7 @@ from suno_desktop.media.download import (
 from suno_desktop.media.leading_tag import finish_mp3, id3_prefix
 from suno_desktop.media.response_headers import retry_after
 from suno_desktop.media.tagging import TagOptions, read_clip_id, write_id3_tags
-from suno_desktop.relay.model import Clip
+from suno_desktop.model import Clip
 from suno_desktop.resources import resource_path
 
 DEMO = resource_path("demo")

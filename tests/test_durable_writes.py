@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from fault_servers import FaultyMediaServer
 
-from suno_desktop.library.store import ClipState, Library
+from suno_desktop.library.store import Library
 from suno_desktop.library.sync import SyncEngine, SyncOptions
 from suno_desktop.media import durable_writes
 from suno_desktop.media.download import download_file, make_media_session
 from suno_desktop.media.durable_writes import StagedFile, commit_staged, part_path
+from suno_desktop.model import ClipState
 from suno_desktop.resources import resource_path
 
 SONG = resource_path("demo") / "song-1.mp3"

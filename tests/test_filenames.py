@@ -20,7 +20,7 @@ from suno_desktop.library.filenames import (
     sanitize_component,
     validate_template,
 )
-from suno_desktop.relay.model import Clip
+from suno_desktop.model import Clip
 
 
 def clip(title="City Lights", clip_id="a06015d0-9e04-4f30-85db-401494940394", **kw):

@@ -6,14 +6,8 @@ import sqlite3
 import pytest
 
 from suno_desktop.library.lock import LibraryBusy, LibraryLock
-from suno_desktop.library.store import (
-    DB_DIR_NAME,
-    DB_FILE_NAME,
-    MIGRATIONS,
-    ClipState,
-    Library,
-    LibraryUnavailable,
-)
+from suno_desktop.library.store import DB_DIR_NAME, DB_FILE_NAME, MIGRATIONS, Library, LibraryUnavailable
+from suno_desktop.model import ClipState
 from suno_desktop.relay.model import parse_task
 
 TASK = {

@@ -12,7 +12,8 @@ from PySide6.QtCore import QItemSelectionModel, QMimeData, QPoint, Qt, QTimer
 from PySide6.QtGui import QDrag, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMessageBox, QPlainTextEdit
 
-from suno_desktop.library.store import ClipState, Library
+from suno_desktop.library.store import Library
+from suno_desktop.model import ClipState
 from suno_desktop.settings import Settings, SettingsStore
 from suno_desktop.ui.clip_rows import CLIP_ID_ROLE, COL_DURATION, COL_TITLE
 from suno_desktop.ui.main_window import MainWindow

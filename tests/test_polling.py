@@ -10,8 +10,9 @@ from relay_doc_examples import GET_EXAMPLE
 
 from suno_desktop.errors import ErrorKind, ReportedOnce, SunoError, kind_of, sentence_of
 from suno_desktop.library.polling import FetchResult, JobBatch, PollRound, PollSchedule
-from suno_desktop.library.store import NOT_FOUND_REASON, LibraryUnavailable
+from suno_desktop.library.store import LibraryUnavailable
 from suno_desktop.media.download import DownloadError
+from suno_desktop.model import NOT_FOUND_REASON
 from suno_desktop.relay.errors import AuthError, ConfigurationError, RelayUnavailable
 from suno_desktop.relay.model import parse_task
 

@@ -8,9 +8,10 @@ import pytest
 from mutagen.id3 import ID3
 
 from suno_desktop.library.song_creator import SongCreator
-from suno_desktop.library.store import ClipState, Library
+from suno_desktop.library.store import Library
 from suno_desktop.library.submission_journal import SubmissionJournal
 from suno_desktop.library.sync import SyncEngine, SyncOptions
+from suno_desktop.model import ClipState
 from suno_desktop.relay import SubmitRefused, SubmitTokenRefused, SubmitUnconfirmed
 from suno_desktop.relay.client import RelayClient
 from suno_desktop.song_request import (

@@ -8,9 +8,10 @@ import pytest
 from mutagen.id3 import ID3, TSSE, Encoding
 from mutagen.mp4 import MP4
 
-from suno_desktop.library.store import ClipState, Library, LibraryUnavailable
+from suno_desktop.library.store import Library, LibraryUnavailable
 from suno_desktop.library.sync import SyncEngine, SyncObserver, SyncOptions
 from suno_desktop.media.tagging import TagOptions
+from suno_desktop.model import ClipState
 from suno_desktop.resources import resource_path
 
 SONG = resource_path("demo") / "song-1.mp3"

@@ -25,7 +25,7 @@ from suno_desktop.media.tagging import (
     write_id3_tags,
     write_mp4_tags,
 )
-from suno_desktop.relay.model import Clip
+from suno_desktop.model import Clip
 from suno_desktop.resources import resource_path
 
 DEMO = resource_path("demo")

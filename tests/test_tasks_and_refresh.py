@@ -10,7 +10,8 @@ from mutagen.id3 import ID3
 from test_cli import sync_args
 
 from suno_desktop.cli import main
-from suno_desktop.library.store import Library, TaskRowState
+from suno_desktop.library.store import Library
+from suno_desktop.model import TaskRowState
 
 
 @pytest.fixture(autouse=True)

@@ -11,8 +11,9 @@ from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QMenu, 
 from test_main_window import WAIT, add_through_dialog, all_ready, make_window
 from test_new_song_dialog import WRITE, click_send, open_write_mode, type_lines
 
-from suno_desktop.library.store import ClipState, Library
+from suno_desktop.library.store import Library
 from suno_desktop.library.submission_journal import SubmissionJournal
+from suno_desktop.model import ClipState
 from suno_desktop.song_request import SongRequest
 from suno_desktop.ui.clip_rows import CLIP_ID_ROLE, COL_STATUS, COL_TITLE
 from suno_desktop.ui.new_song_dialog import NewSongDialog

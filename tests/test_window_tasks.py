@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu, QMessageBox
 from test_main_window import WAIT, add_through_dialog, all_ready, make_window
 
-from suno_desktop.library.store import ClipState
+from suno_desktop.model import ClipState
 from suno_desktop.ui.clip_rows import COL_STATUS, COL_TITLE
 
 __all__ = ["make_window"]

@@ -17,8 +17,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..model import ClipRecord
 from .filenames import DEFAULT_TEMPLATE, render_stem
-from .store import ClipRecord, Library
+from .store import Library
 
 log = logging.getLogger(__name__)
 

@@ -21,15 +21,13 @@ from datetime import datetime
 from pathlib import Path
 
 from ..errors import ErrorKind, SunoError
-from ..model import (  # noqa: F401 - the store's records, also imported from here
-    NOT_FOUND_REASON,
+from ..model import (
     Clip,
     ClipRecord,
     ClipState,
     FilesOnDisk,
     Task,
     TaskRecord,
-    TaskRowState,
 )
 from .lock import LibraryLock
 

@@ -28,13 +28,14 @@ from typing import TYPE_CHECKING
 from ..errors import SunoError
 from ..media.download import MediaSession, make_media_session
 from ..media.tagging import TagOptions, read_clip_id
+from ..model import NOT_FOUND_REASON, ClipRecord, ClipState
 from ..relay.client import RelayClient
 from ..relay.errors import ConfigurationError
 from .clip_files import ClipFiles, FileKind
 from .clip_work import ClipJob, ClipOutcome, ClipWorker, tag_key_of
 from .filenames import DEFAULT_TEMPLATE, render_stem
 from .polling import MAX_POLL_SECONDS, FetchResult, PollRound
-from .store import DB_DIR_NAME, NOT_FOUND_REASON, ClipRecord, ClipState, Library
+from .store import DB_DIR_NAME, Library
 from .sync_runner import SyncRunner
 
 if TYPE_CHECKING:

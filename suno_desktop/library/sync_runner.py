@@ -15,10 +15,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from ..errors import kind_of
-from ..model import TaskRowState
+from ..model import ClipState, TaskRowState
 from ..relay.errors import RelayError
 from .polling import FetchResult, JobBatch, PollRound, PollSchedule, SyncCancelled
-from .store import ClipState
 
 if TYPE_CHECKING:
     from .clip_work import ClipJob, ClipOutcome

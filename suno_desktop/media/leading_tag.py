@@ -24,7 +24,7 @@ import mutagen.id3
 from mutagen import MutagenError
 from mutagen.mp3 import MPEGInfo
 
-from ..relay.model import Clip
+from ..model import Clip
 from .tagging import (
     ROOM_FOR_EDITS,
     Cover,

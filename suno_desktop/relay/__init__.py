@@ -1,5 +1,6 @@
 """Talking to a Suno API relay: the client, submits, the normalised model and its errors."""
 
+from ..model import Clip, Task
 from .client import RelayClient
 from .errors import (
     AuthError,
@@ -15,7 +16,7 @@ from .errors import (
     SubmitUnconfirmed,
     TaskNotFound,
 )
-from .model import Clip, Task, parse_clip, parse_task
+from .model import parse_clip, parse_task
 from .submit import submit, submit_body
 from .task_ids import extract_task_ids, is_task_id
 

@@ -36,6 +36,7 @@ from urllib3.util.retry import Retry
 from .. import __version__
 from ..errors import causes_of
 from ..http_session import build_session
+from ..model import Task
 from .errors import (
     AuthError,
     ConfigurationError,
@@ -44,7 +45,7 @@ from .errors import (
     RelayUnavailable,
     TaskNotFound,
 )
-from .model import Task, parse_task
+from .model import parse_task
 
 log = logging.getLogger(__name__)
 

@@ -19,18 +19,16 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from ..model import (  # noqa: F401 - the parsers' vocabulary, also imported from here
+from ..model import (
     ACTION_LYRICS,
     ACTION_MUSIC,
     CLIP_COMPLETE,
     CLIP_ERROR,
     FINAL_TASK_STATUSES,
-    PENDING_CLIP_STATUSES,
     PENDING_TASK_STATUSES,
     TASK_FAILED,
     Clip,
     Task,
-    is_final_task_status,
 )
 from .errors import MalformedResponse
 

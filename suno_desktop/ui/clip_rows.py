@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from ..library.store import ClipRecord, ClipState, Library, TaskRecord, TaskRowState
+from ..library.store import Library
 from ..library.submission_journal import SubmissionJournal
-from ..model import PENDING_CLIP_STATUSES
+from ..model import PENDING_CLIP_STATUSES, ClipRecord, ClipState, TaskRecord, TaskRowState
 from ..song_request import Submission, SubmissionState, SubmitMode
 
 CLIP_ID_ROLE = Qt.ItemDataRole.UserRole + 1

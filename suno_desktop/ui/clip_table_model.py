@@ -17,7 +17,8 @@ from pathlib import Path
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, Qt, QUrl
 from PySide6.QtGui import QColor, QPixmap
 
-from ..library.store import ClipRecord, ClipState, Library
+from ..library.store import Library
+from ..model import ClipRecord, ClipState
 from .clip_rows import (
     CLIP_ID_ROLE,
     COL_COVER,

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
-from ..library.store import ClipRecord
+from ..model import ClipRecord
 from .clip_filter_proxy import ClipFilterProxy
 from .clip_rows import (
     CLIP_ID_ROLE,

@@ -23,8 +23,9 @@ from PySide6.QtCore import QObject, Signal
 
 from ..errors import ErrorKind, kind_of, sentence_of
 from ..library.song_creator import SongCreator
-from ..library.store import ClipRecord, ClipState, Library
+from ..library.store import Library
 from ..library.submission_journal import SubmissionJournal
+from ..model import ClipRecord, ClipState
 from ..relay.client import RelayClient
 from ..relay.errors import ConfigurationError
 from ..settings import Settings

@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..library.store import ClipRecord, ClipState
-from ..model import CLIP_COMPLETE
+from ..model import CLIP_COMPLETE, ClipRecord, ClipState
 from .clip_rows import STATUS_TEXT, UNCONFIRMED_TEXT, is_placeholder_row, status_text
 from .icons import standard_icon
 from .time_formats import format_created, format_duration

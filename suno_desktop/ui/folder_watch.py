@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
-from ..library.store import ClipRecord
+from ..model import ClipRecord
 
 SETTLE_MS = 400  # a copy or a move touches a folder many times
 WHILE_SYNCING_MS = 1500  # our own downloads change the folders: look once they are done

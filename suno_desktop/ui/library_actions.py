@@ -14,7 +14,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..library.export import export_clips
-from ..library.store import ClipRecord, Library
+from ..library.store import Library
+from ..model import ClipRecord
 from ..settings import Settings
 from .clip_rows import is_placeholder_row, is_submission_row, is_task_row
 from .clip_table_model import ClipTableModel

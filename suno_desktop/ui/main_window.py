@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME, __version__
-from ..library.store import ClipRecord, ClipState, Library
+from ..library.store import Library
+from ..model import ClipRecord, ClipState
 from ..playback.player import Player
 from ..relay.task_ids import extract_task_ids
 from ..settings import Settings, SettingsStore

@@ -19,8 +19,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
 from ..errors import ErrorKind, sentence_of
-from ..library.store import ClipRecord
-from ..model import CLIP_COMPLETE
+from ..model import CLIP_COMPLETE, ClipRecord
 from ..settings import remembered_models
 from ..song_request import SongRequest, SubmitMode
 from .clip_rows import COL_TITLE, is_submission_row, submission_id_of

@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..library.filenames import TEMPLATE_FIELDS, TemplateError, render_stem
+from ..model import Clip
 from ..relay.errors import RelayError
-from ..relay.model import Clip
 from ..settings import Settings, default_library_dir, remembered_models
 from ..song_request import DEFAULT_MODEL
 from .workers import WorkerPool
