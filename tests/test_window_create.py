@@ -330,11 +330,14 @@ def test_a_submit_cut_off_by_a_killed_app_shows_as_unconfirmed_on_start(qtbot, m
         )
     library.close()
     window = make_window(library_dir=tmp_path / "Library")
-    [row] = rows_of(window, "submission")
+    row, sending = sorted(rows_of(window, "submission"), key=lambda r: r.clip_id)
     assert (row.title, row.clip_id) == ("Half Sent", f"submission:{entry.submission_id}")
     assert window.model.status_text(window.model.row_of(row.clip_id)) == "Unconfirmed"
     assert row.error.startswith("Suno Desktop stopped before the relay confirmed this song.")
-    assert fresh.submission_id != entry.submission_id  # one still being sent (elsewhere) is not a row yet
+    # one still being sent (by another process, say) is shown too: nothing asked for is hidden
+    assert (sending.title, sending.clip_id) == ("Still Sending", f"submission:{fresh.submission_id}")
+    assert window.model.status_text(window.model.row_of(sending.clip_id)) == "Sending…"
+    assert "Being sent to the relay" in sending.error
     assert relay.submits == []
 
 

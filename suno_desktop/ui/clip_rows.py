@@ -40,6 +40,12 @@ STATUS_COLORS = {
 #: a submission that may or may not have been made: a warning, not a failure
 UNCONFIRMED_COLOR = QColor("#ef6c00")
 UNCONFIRMED_TEXT = "Unconfirmed"
+SENDING_TEXT = "Sending…"
+#: the sentence of a submission that another process (or a window closed a moment ago) is still sending
+STILL_SENDING = (
+    "Being sent to the relay (by another Suno Desktop, or one that was closed a moment ago). "
+    "If it is still here in a few minutes, the relay never confirmed it."
+)
 
 Files = tuple[bool, bool, bool]  # MP3, cover, MP4 on disk
 
@@ -49,7 +55,7 @@ def status_text(record: ClipRecord, progress: float | None = None) -> str:
     if record.kind == "task":
         return record.error
     if record.kind == "submission":
-        return UNCONFIRMED_TEXT
+        return SENDING_TEXT if record.relay_status == SubmissionState.SENDING else UNCONFIRMED_TEXT
     if record.state == ClipState.PENDING and record.relay_status in PENDING_CLIP_STATUSES:
         # as its task's row said before the relay sent clips: the song is still being made
         return "Generating…" if record.relay_status == "streaming" else "Waiting…"
@@ -120,8 +126,12 @@ def task_row(task: TaskRecord, made_from: Submission | None = None) -> ClipRecor
 
 
 def submission_row(submission: Submission, now: float) -> ClipRecord:
-    """A submission that may have reached the relay but gave no task: "Unconfirmed", with the reason."""
+    """A submission that may have reached the relay but gave no task: "Unconfirmed", with the reason.
+
+    One still being sent (by another process, or cut off moments ago) is "Sending…".
+    """
     request = submission.request
+    shown = submission.shown_state(now)
     lyrics_only = request.mode is SubmitMode.LYRICS
     return _placeholder(
         clip_id=f"{SUBMISSION_ROW_PREFIX}{submission.submission_id}",
@@ -133,8 +143,8 @@ def submission_row(submission: Submission, now: float) -> ClipRecord:
         description=request.description,
         model=request.model,
         created=submission.created_at,
-        relay_status=str(SubmissionState.UNCONFIRMED),
-        sentence=submission.reason(now),
+        relay_status=str(shown),
+        sentence=submission.reason(now) if shown is SubmissionState.UNCONFIRMED else STILL_SENDING,
         state=ClipState.FAILED,
         updated_at=submission.updated_at,
     )
@@ -191,13 +201,9 @@ def task_rows(library: Library, task_ids: Iterable[str] | None = None) -> list[C
 
 
 def unconfirmed_rows(library: Library, now: float | None = None) -> list[ClipRecord]:
-    """A row per submission that may have been made: unconfirmed, or cut off while sending (a worker)."""
+    """A row per submission that may have been made: unconfirmed, or still being sent (on a worker)."""
     now = time.time() if now is None else now
-    return [
-        submission_row(entry, now)
-        for entry in SubmissionJournal(library).open()
-        if entry.shown_state(now) is SubmissionState.UNCONFIRMED
-    ]
+    return [submission_row(entry, now) for entry in SubmissionJournal(library).open()]
 
 
 def library_rows(library: Library) -> tuple[list[ClipRecord], list[Files]]:

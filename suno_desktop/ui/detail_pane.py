@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..model import CLIP_COMPLETE, ClipRecord, ClipState
-from .clip_rows import STATUS_TEXT, UNCONFIRMED_TEXT, is_placeholder_row, status_text
+from .clip_rows import STATUS_TEXT, is_placeholder_row, status_text
 from .icons import standard_icon
 from .time_formats import format_created, format_duration
 
@@ -211,7 +211,7 @@ class ClipDetailPane(QWidget):
         is_task = is_placeholder_row(record)  # a task with no clips yet (its sentence is the status), a submission
         status = status_text(record) if record.state == ClipState.PENDING else STATUS_TEXT.get(record.state, "")
         if record.kind == "submission":
-            self.fields["Status"].setText(f"{UNCONFIRMED_TEXT}: {record.error}")
+            self.fields["Status"].setText(f"{status_text(record)}: {record.error}")
         elif is_task:
             self.fields["Status"].setText(record.error)
         else:
