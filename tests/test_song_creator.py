@@ -50,6 +50,8 @@ def test_a_song_is_journaled_sent_once_and_synced_with_its_tags(relay, client, l
     assert library.task(entry.task_id) is not None  # tracked from the first second
     report = sync(library, client)  # a plain re-sync picks up the pending task
     assert report.ok and report.clips_done == 2
+    fetched = [request.path for request in relay.media.requests]
+    assert fetched and not any("/audiopipe/" in path for path in fetched)  # the live stream is never downloaded
     for record in library.clips(task_ids=[entry.task_id]):
         assert record.state == ClipState.READY
         tags = ID3(library.root / record.audio_path)
