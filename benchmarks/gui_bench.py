@@ -169,6 +169,10 @@ def first_sync_done(window):
     return lambda: True in seen and not seen[-1]
 
 
+#: the timer ticks of the last sync_gap_figures run (perf_counter seconds)
+LAST_SYNC_TICKS: list[float] = []
+
+
 def sync_gap_figures(app, work: Path, clips: int) -> dict:
     """The event loop's longest pauses while the window syncs *clips* new clips."""
     from PySide6.QtCore import QEventLoop, QTimer
@@ -196,19 +200,27 @@ def sync_gap_figures(app, work: Path, clips: int) -> dict:
         t0 = time.perf_counter()
         window.controller.add_tasks(server.task_ids)
 
-        def done() -> bool:
-            model = window.model
-            return model.rowCount() == clips and all(r.state == ClipState.READY for r in model.records())
+        finished: list[bool] = []
 
-        while not done():
+        def check() -> None:  # 10 times a second: a check on every event would load the GUI thread itself
+            model = window.model
+            if model.rowCount() == clips and all(r.state == ClipState.READY for r in model.records()):
+                finished.append(True)
+
+        checker = QTimer()
+        checker.timeout.connect(check)
+        checker.start(100)
+        while not finished:
             app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
             if time.perf_counter() - t0 > 300:
                 raise SystemExit("the sync did not finish within 300 s")
+        checker.stop()
         seconds = time.perf_counter() - t0
         timer.stop()
         window.close()
     finally:
         server.close()
+    LAST_SYNC_TICKS[:] = ticks  # for a probe that wants to know what ran during the gaps
     gaps = sorted((b - a) * 1000 for a, b in itertools.pairwise(ticks))
     return {
         "sync_clips": clips,

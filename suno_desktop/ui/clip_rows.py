@@ -16,9 +16,9 @@ from ..library.store import Library
 from ..library.submission_journal import SubmissionJournal
 from ..model import PENDING_CLIP_STATUSES, ClipRecord, ClipState, TaskRecord, TaskRowState
 from ..song_request import Submission, SubmissionState, SubmitMode
+from .time_formats import format_created, format_duration
 
 CLIP_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 2
 
 COLUMNS = ("", "Title", "Tags", "Model", "Duration", "Created", "Status", "Files")
 (COL_COVER, COL_TITLE, COL_TAGS, COL_MODEL, COL_DURATION, COL_CREATED, COL_STATUS, COL_FILES) = range(len(COLUMNS))
@@ -60,10 +60,41 @@ def status_text(record: ClipRecord, progress: float | None = None) -> str:
         # as its task's row said before the relay sent clips: the song is still being made
         return "Generating…" if record.relay_status == "streaming" else "Waiting…"
     if record.state == ClipState.DOWNLOADING and progress is not None and progress >= 0:
-        return f"Downloading {int(progress * 100)}%"
+        return f"{int(progress * 100)}%"  # beside the bar (cell_looks.ProgressBars): the word would be cut off
     if record.state == ClipState.FAILED and record.problem:
         return f"Failed: {record.problem}"
     return STATUS_TEXT.get(record.state, record.state)
+
+
+def display_text(record: ClipRecord, column: int, files: Files, progress: float | None) -> str | None:
+    """What a cell shows (DisplayRole)."""
+    if column == COL_TITLE:
+        return record.title or "Untitled"
+    if column == COL_TAGS:
+        return record.tags
+    if column == COL_MODEL:
+        return record.model
+    if column == COL_DURATION:
+        return format_duration(record.duration)
+    if column == COL_CREATED:
+        return format_created(record.created_at)
+    if column == COL_STATUS:
+        return status_text(record, progress)
+    if column == COL_FILES:
+        audio, cover, video = files
+        return " ".join(name for name, present in (("MP3", audio), ("Cover", cover), ("MP4", video)) if present) or "—"
+    return None
+
+
+def row_runs(rows: Iterable[int]) -> list[tuple[int, int]]:
+    """*rows* as (first, last) runs of adjacent rows, in order."""
+    runs: list[tuple[int, int]] = []
+    for row in sorted(set(rows)):
+        if runs and row == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
 
 
 def sort_key(column: int, records: list[ClipRecord], on_disk: list[Files]):

@@ -19,28 +19,27 @@ from PySide6.QtGui import QColor, QPixmap
 
 from ..library.store import Library
 from ..model import ClipRecord, ClipState
+from .cell_looks import ProgressBars, RoundedCovers
 from .clip_rows import (
     CLIP_ID_ROLE,
     COL_COVER,
-    COL_CREATED,
     COL_DURATION,
     COL_FILES,
-    COL_MODEL,
     COL_STATUS,
     COL_TAGS,
     COL_TITLE,
     COLUMNS,
     NO_FILES,
-    PROGRESS_ROLE,
     STATUS_COLORS,
     TASK_ROW_PREFIX,
     UNCONFIRMED_COLOR,
+    display_text,
     is_placeholder_row,
+    row_runs,
     search_text,
     sort_key,
     status_text,
 )
-from .time_formats import format_created, format_duration
 
 _NEVER_SET_ROLES = frozenset(
     {
@@ -76,6 +75,8 @@ class ClipTableModel(QAbstractTableModel):
         self._placeholders: Counter[str] = Counter()  # rows that stand for no clip, by kind (task, submission)
         self._tasks_with_clips: set[str] = set()
         self._thumbnail: Callable[[ClipRecord], QPixmap | None] = lambda record: None
+        self._covers = RoundedCovers()
+        self._progress_bars = ProgressBars()
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._version = 0  # bumped whenever rows or their values change
         self._sorted_at: tuple | None = None
@@ -114,25 +115,38 @@ class ClipTableModel(QAbstractTableModel):
 
         A task's first clip takes the place of the task's own row, the others go right
         after it; clips of tasks without a row, and new task rows, are appended. *on_disk*
-        (read on a worker) saves the GUI thread a stat per file. Each changed row is
-        announced alone: a range over rows that did not change would repaint the whole
-        viewport, and painting calls into Python for every cell.
+        (read on a worker) saves the GUI thread a stat per file. Changed rows are
+        announced in runs of adjacent changed rows, never in a range over rows that did
+        not change: that would repaint the whole viewport, and painting calls into
+        Python for every cell.
         """
         self._version += 1
         records = list(records)
         disk = dict(zip((r.clip_id for r in records), on_disk)) if on_disk is not None else {}
         new: list[ClipRecord] = []
+        changed_rows: list[int] = []
         for record in records:
             pos = self._position_of.get(record.clip_id)
             if record.removed:
                 if pos is not None:
+                    self._announce_rows(changed_rows)  # row numbers are about to move
+                    changed_rows = []
                     self.remove_ids([record.clip_id])
             elif pos is not None:
-                self._replace_at(pos, record, disk.get(record.clip_id))
+                row = self._replace_at(pos, record, disk.get(record.clip_id), announce=False)
+                if row is not None:
+                    changed_rows.append(row)
             elif record.kind != "task" or record.task_id not in self._tasks_with_clips:
                 new.append(record)  # (a task row read before its clips arrived is stale)
+        self._announce_rows(changed_rows)
         if new:
             self._add(new, disk)
+
+    def _announce_rows(self, rows: list[int]) -> None:
+        """One dataChanged per run of adjacent rows: a sync changes neighbours (a task's clips) together."""
+        last_column = len(COLUMNS) - 1
+        for first, last in row_runs(rows):
+            self.dataChanged.emit(self.index(first, 0), self.index(last, last_column))
 
     def _add(self, new: list[ClipRecord], disk: dict) -> None:
         holders: dict[int, list[ClipRecord]] = {}
@@ -169,7 +183,8 @@ class ClipTableModel(QAbstractTableModel):
         for moved in range(first, len(clips)):
             position_of[clips[moved].clip_id] = moved
 
-    def _replace_at(self, pos: int, record: ClipRecord, files: tuple | None) -> None:
+    def _replace_at(self, pos: int, record: ClipRecord, files: tuple | None, *, announce: bool = True) -> int | None:
+        """Put *record* at *pos*; returns its row when shown (announced unless *announce* is false)."""
         old = self._clips[pos]
         if old.clip_id != record.clip_id:  # a task row handing its place to its first clip, or a submission to its task
             del self._position_of[old.clip_id]
@@ -183,10 +198,11 @@ class ClipTableModel(QAbstractTableModel):
         if record.state != ClipState.DOWNLOADING:
             self._progress.pop(record.clip_id, None)
         row = self._row_at(pos)
-        if row is not None:
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-        else:
+        if row is None:
             self._hidden_changed.add(record.clip_id)  # may match the next, longer search
+        elif announce:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        return row
 
     def _insert_after(self, pos: int, records: list[ClipRecord], disk: dict) -> None:
         """Insert *records* after position *pos*; the caller re-numbers ``_position_of`` once a batch."""
@@ -299,7 +315,7 @@ class ClipTableModel(QAbstractTableModel):
         if previous is not None and fraction >= 0 and abs(fraction - previous) < 0.01:
             return
         self._progress[clip_id] = fraction
-        self._emit_changed(clip_id, COL_STATUS, [Qt.ItemDataRole.DisplayRole, PROGRESS_ROLE])
+        self._emit_changed(clip_id, COL_STATUS, [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole])
 
     def refresh_thumbnail(self, clip_id: str) -> None:
         self._emit_changed(clip_id, COL_COVER, [Qt.ItemDataRole.DecorationRole])
@@ -474,14 +490,17 @@ class ClipTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
         if role == Qt.ItemDataRole.DecorationRole:
-            return self._thumbnail(record) if column == COL_COVER else None
+            if column == COL_COVER:
+                return self._covers.pixmap_for(self._thumbnail(record))
+            fraction = self._progress.get(record.clip_id) if column == COL_STATUS else None
+            return self._progress_bars.pixmap_for(fraction) if fraction is not None and fraction >= 0 else None
         if role == CLIP_ID_ROLE:
             return record.clip_id
-        if role == PROGRESS_ROLE and column == COL_STATUS:
-            return self._progress.get(record.clip_id)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == COL_STATUS and record.problem:
                 return record.problem
+            if column == COL_STATUS and (self._progress.get(record.clip_id) or -1) >= 0:
+                return f"Downloading {self._display(row, column)}"
             if column in (COL_TITLE, COL_TAGS):
                 return self._display(row, column)
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATUS:
@@ -518,25 +537,9 @@ class ClipTableModel(QAbstractTableModel):
                 role_data.clearData()
 
     def _display(self, row: int, column: int) -> str | None:
-        record = self._clips[self._shown[row]]
-        if column == COL_TITLE:
-            return record.title or "Untitled"
-        if column == COL_TAGS:
-            return record.tags
-        if column == COL_MODEL:
-            return record.model
-        if column == COL_DURATION:
-            return format_duration(record.duration)
-        if column == COL_CREATED:
-            return format_created(record.created_at)
-        if column == COL_STATUS:
-            return self._status_text(record)
-        if column == COL_FILES:
-            audio, cover, video = self._on_disk[self._shown[row]]
-            return (
-                " ".join(name for name, present in (("MP3", audio), ("Cover", cover), ("MP4", video)) if present) or "—"
-            )
-        return None
+        pos = self._shown[row]
+        record = self._clips[pos]
+        return display_text(record, column, self._on_disk[pos], self._progress.get(record.clip_id))
 
     def _status_text(self, record: ClipRecord) -> str:
         return status_text(record, self._progress.get(record.clip_id))

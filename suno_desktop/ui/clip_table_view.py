@@ -1,20 +1,17 @@
-"""The clip table's view and the delegates that paint its cover and status cells."""
+"""The clip table's view: selection, sorting, drag and drop; Qt's own delegate paints the cells (see cell_looks)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QRect, QRectF, QSize, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QDrag, QKeySequence, QPainter, QPainterPath, QPalette, QPixmap
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QDrag, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QHeaderView,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionProgressBar,
     QTableView,
 )
 
 from ..model import ClipRecord
+from .cell_looks import COVER_SIDE
 from .clip_filter_proxy import ClipFilterProxy
 from .clip_rows import (
     CLIP_ID_ROLE,
@@ -30,140 +27,13 @@ from .clip_rows import (
 from .clip_table_model import ClipTableModel
 
 
-def source_of(index: QModelIndex) -> tuple[ClipTableModel, int]:
-    """The Python model and row behind a (proxy) index.
-
-    Delegates read the model directly: ``QModelIndex.data()`` called from Python
-    on a Python model loses a reference to ``None`` each time it returns nothing
-    (PySide6 6.x on Python 3.11), which crashes the interpreter after enough paints.
-    """
-    model = index.model()
-    while isinstance(model, QSortFilterProxyModel):
-        index = model.mapToSource(index)
-        model = index.model()
-    return model, index.row()
-
-
-def paint_cell_background(painter, option) -> None:
-    """Selection and alternate-row background, drawn without asking the model anything."""
-    style = option.widget.style() if option.widget else QApplication.style()
-    style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget)
-
-
-class StatusDelegate(QStyledItemDelegate):
-    """The Status cell: a progress bar while downloading, else the coloured status text.
-
-    It paints everything itself from the Python model: asking Qt to fetch the
-    cell's data from a Python delegate (``super().paint``) loses references to
-    ``None`` in PySide6 on Python 3.11, once per empty role per cell.
-    """
-
-    def paint(self, painter, option, index) -> None:
-        model, row = source_of(index)
-        paint_cell_background(painter, option)
-        fraction = model.progress_for(row)
-        text = model.status_text(row)
-        if fraction is not None and fraction >= 0:
-            bar = QStyleOptionProgressBar()
-            bar.rect = option.rect.adjusted(4, 8, -4, -8)
-            bar.minimum, bar.maximum = 0, 100
-            bar.progress = int(fraction * 100)
-            bar.text = text
-            bar.textVisible = True
-            bar.state = option.state | QStyle.StateFlag.State_Horizontal
-            style = option.widget.style() if option.widget else QApplication.style()
-            style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)
-            return
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        color = model.status_color(row)
-        if selected or color is None:
-            role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-            color = option.palette.color(role)
-        painter.save()
-        painter.setPen(color)
-        rect = option.rect.adjusted(4, 0, -4, 0)
-        painter.drawText(
-            rect,
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-            option.fontMetrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width()),
-        )
-        painter.restore()
-
-
-class CoverDelegate(QStyledItemDelegate):
-    """A square, rounded thumbnail; a quiet placeholder note while none is loaded.
-
-    Each thumbnail is scaled and rounded once and kept: a paint then costs one
-    ``drawPixmap`` per cell, not a smooth rescale and a clip path.
-    """
-
-    CACHE_SIZE = 512
-
-    def __init__(self, size: int, parent=None) -> None:
-        super().__init__(parent)
-        self.size = size
-        self._rounded: dict[tuple, QPixmap] = {}
-
-    def paint(self, painter, option, index) -> None:
-        model, row = source_of(index)
-        paint_cell_background(painter, option)
-        side = min(self.size, option.rect.height() - 6)
-        if side <= 0:
-            return
-        target = QRect(0, 0, side, side)
-        target.moveCenter(option.rect.center())
-        ratio = painter.device().devicePixelRatioF()
-        pixmap = model.thumbnail_for(row)
-        if not isinstance(pixmap, QPixmap) or pixmap.isNull():
-            pixmap = None
-        # the placeholder follows the palette (a theme change repaints it in the new colours)
-        drawn = pixmap.cacheKey() if pixmap is not None else option.palette.color(QPalette.ColorRole.Midlight).rgba()
-        key = (pixmap is None, drawn, side, ratio)
-        rounded = self._rounded.get(key)
-        if rounded is None:
-            rounded = self._render(pixmap, side, ratio, option.palette)
-            if len(self._rounded) >= self.CACHE_SIZE:
-                self._rounded.pop(next(iter(self._rounded)))
-            self._rounded[key] = rounded
-        painter.drawPixmap(target.topLeft(), rounded)
-
-    @staticmethod
-    def _render(pixmap: QPixmap | None, side: int, ratio: float, palette: QPalette) -> QPixmap:
-        rounded = QPixmap(QSize(side, side) * ratio)
-        rounded.setDevicePixelRatio(ratio)
-        rounded.fill(Qt.GlobalColor.transparent)
-        target = QRect(0, 0, side, side)
-        painter = QPainter(rounded)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        path = QPainterPath()
-        path.addRoundedRect(QRectF(target), 4, 4)
-        painter.setClipPath(path)
-        if pixmap is not None:
-            scaled = pixmap.scaled(
-                target.size() * ratio,
-                Qt.AspectRatioMode.KeepAspectRatioByExpanding,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-            scaled.setDevicePixelRatio(ratio)
-            painter.drawPixmap(target, scaled)
-        else:
-            painter.fillRect(target, palette.color(QPalette.ColorRole.Midlight))
-            painter.setPen(palette.color(QPalette.ColorRole.Mid))
-            font = painter.font()
-            font.setPixelSize(int(side * 0.5))
-            painter.setFont(font)
-            painter.drawText(target, Qt.AlignmentFlag.AlignCenter, "♪")
-        painter.end()
-        return rounded
-
-
 class ClipTableView(QTableView):
     """Multi-select table; dragging rows out hands over the tagged MP3 files (copy only)."""
 
     activated_clip = Signal(str)
     copy_requested = Signal()  # Ctrl+C: the view would otherwise copy one cell's text
 
-    THUMB = 40
+    THUMB = COVER_SIDE
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -188,8 +58,7 @@ class ClipTableView(QTableView):
         header.setStretchLastSection(False)
         header.setSectionsMovable(True)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.setItemDelegateForColumn(COL_STATUS, StatusDelegate(self))
-        self.setItemDelegateForColumn(COL_COVER, CoverDelegate(self.THUMB, self))
+        # no delegates of our own: Qt's paints every cell from the model's roles (see cell_looks)
         self.doubleClicked.connect(self._emit_activated)
 
     def setSelectionModel(self, selection_model: QItemSelectionModel) -> None:

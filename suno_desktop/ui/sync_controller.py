@@ -40,7 +40,7 @@ FLUSH_MS = 100
 #: rows handed to the table per tick: a fetch of a thousand clips is spread over ticks
 ROWS_PER_FLUSH = 300
 #: clip jobs run at this niceness, so the GUI thread gets the CPU first
-WORKER_NICENESS = 10
+WORKER_NICENESS = 19
 
 
 #: what the window adds to an error's sentence: what to do about it here

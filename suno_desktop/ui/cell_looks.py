@@ -1,0 +1,112 @@
+"""What the clip table's cells look like, handed to Qt's own delegate as data.
+
+A delegate written in Python is called for every cell it paints and makes a
+dozen calls back into Qt from there; during a sync the GUI thread then waits for
+the download threads' GIL on each of them (gui_bench: the 99th percentile of the
+event loop's gaps). So the cover and the status cells have no Python delegate:
+the model gives a ready-made rounded thumbnail as the cover's DecorationRole,
+and a download's progress as a small bar in the status cell's DecorationRole,
+and Qt's C++ delegate paints both.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from PySide6.QtCore import QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPainterPath, QPalette, QPixmap
+
+#: the side of a cover thumbnail in the table, in device-independent pixels
+COVER_SIDE = 40
+
+
+class RoundedCovers:
+    """Thumbnails scaled and rounded once each, and a placeholder for clips without one."""
+
+    CACHE_SIZE = 512
+
+    def __init__(self, side: int = COVER_SIDE) -> None:
+        self.side = side
+        self._cache: OrderedDict[tuple, QPixmap] = OrderedDict()
+
+    def pixmap_for(self, source: QPixmap | None) -> QPixmap:
+        if source is not None and (not isinstance(source, QPixmap) or source.isNull()):
+            source = None
+        palette = QGuiApplication.palette()
+        ratio = QGuiApplication.instance().devicePixelRatio() if QGuiApplication.instance() else 1.0
+        drawn = source.cacheKey() if source is not None else palette.color(QPalette.ColorRole.Midlight).rgba()
+        key = (source is None, drawn, ratio)
+        rounded = self._cache.get(key)
+        if rounded is None:
+            rounded = _render(source, self.side, ratio, palette)
+            self._cache[key] = rounded
+            if len(self._cache) > self.CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return rounded
+
+
+def _render(pixmap: QPixmap | None, side: int, ratio: float, palette: QPalette) -> QPixmap:
+    rounded = QPixmap(QSize(side, side) * ratio)
+    rounded.setDevicePixelRatio(ratio)
+    rounded.fill(Qt.GlobalColor.transparent)
+    target = QRect(0, 0, side, side)
+    painter = QPainter(rounded)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    path = QPainterPath()
+    path.addRoundedRect(QRectF(target), 4, 4)
+    painter.setClipPath(path)
+    if pixmap is not None:
+        scaled = pixmap.scaled(
+            target.size() * ratio,
+            Qt.AspectRatioMode.KeepAspectRatioByExpanding,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+        scaled.setDevicePixelRatio(ratio)
+        painter.drawPixmap(target, scaled)
+    else:
+        painter.fillRect(target, palette.color(QPalette.ColorRole.Midlight))
+        painter.setPen(palette.color(QPalette.ColorRole.Mid))
+        font = painter.font()
+        font.setPixelSize(int(side * 0.5))
+        painter.setFont(font)
+        painter.drawText(target, Qt.AlignmentFlag.AlignCenter, "♪")
+    painter.end()
+    return rounded
+
+
+class ProgressBars:
+    """A small progress bar drawn once per percent, shown before a downloading clip's status text."""
+
+    WIDTH, HEIGHT = 44, 8
+
+    def __init__(self) -> None:
+        self._bars: dict[tuple[int, int, float], QPixmap] = {}
+
+    def pixmap_for(self, fraction: float) -> QPixmap:
+        percent = max(0, min(100, int(fraction * 100)))
+        palette = QGuiApplication.palette()
+        ratio = QGuiApplication.instance().devicePixelRatio() if QGuiApplication.instance() else 1.0
+        key = (percent, palette.color(QPalette.ColorRole.Highlight).rgba(), ratio)
+        bar = self._bars.get(key)
+        if bar is None:
+            bar = self._bars[key] = _render_bar(percent, ratio, palette)
+        return bar
+
+
+def _render_bar(percent: int, ratio: float, palette: QPalette) -> QPixmap:
+    width, height = ProgressBars.WIDTH, ProgressBars.HEIGHT
+    bar = QPixmap(QSize(width, height) * ratio)
+    bar.setDevicePixelRatio(ratio)
+    bar.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(bar)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    track = QColor(palette.color(QPalette.ColorRole.Mid))
+    track.setAlpha(90)
+    painter.setBrush(track)
+    painter.drawRoundedRect(QRectF(0, 0, width, height), height / 2, height / 2)
+    if percent:
+        painter.setBrush(palette.color(QPalette.ColorRole.Highlight))
+        painter.drawRoundedRect(QRectF(0, 0, max(height, width * percent / 100), height), height / 2, height / 2)
+    painter.end()
+    return bar
