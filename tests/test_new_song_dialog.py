@@ -199,11 +199,14 @@ def test_the_summary_shows_what_will_be_sent_as_it_is_typed(qtbot, dialog):
         "Lyrics: [Verse] / Neon on the water",
     ]
     assert "Engines low" not in summary  # only the first lines
+    assert dialog.send_button.text() == f"&Create “Night Drive” · {DEFAULT_MODEL}"  # the button says it too
 
     dialog.model_combo.setCurrentText("chirp-v5")
     assert "Model: chirp-v5" in dialog.send_button.toolTip()
+    assert dialog.send_button.text() == "&Create “Night Drive” · chirp-v5"
     qtbot.keyClicks(dialog.title_edit, " <b>&")
     assert "Night Drive &lt;b&gt;&amp;" in dialog.summary_label.text()  # typed text is never markup
+    assert dialog.send_button.text() == "&Create “Night Drive <b>&&” · chirp-v5"  # nor a mnemonic
 
 
 def test_a_description_is_not_sent_with_your_own_lyrics(qtbot, dialog):
@@ -447,4 +450,4 @@ def test_extend_an_unknown_length_clip(qtbot):
     assert dialog.clip_length_hint.text() == "clip length unknown"
     assert dialog.used_model() == DEFAULT_MODEL
     assert not dialog.send_button.isEnabled()  # no lyrics and not instrumental
-    assert dialog.send_button.text() == "&Extend song"
+    assert dialog.send_button.text().startswith("&Extend from ")

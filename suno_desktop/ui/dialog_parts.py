@@ -10,7 +10,7 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QWidget
 
-from ..song_request import SongRequest
+from ..song_request import DEFAULT_MODEL, SongRequest, SubmitMode
 from .settings_dialog import MessageLabel
 from .settings_dialog import _set_state as set_label_state
 
@@ -30,6 +30,7 @@ __all__ = [
 
 #: longest value the summary table shows before it cuts with "…"
 SUMMARY_VALUE_LIMIT = 90
+SEND_TITLE_CHARS = 28  # of the title on the send button
 
 
 def count_text(text: str) -> str:
@@ -107,6 +108,20 @@ def align_form_labels(forms: list[QFormLayout]) -> None:
         elif field is not None:
             label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             label.setMinimumHeight(field.sizeHint().height())
+
+
+def send_label(draft: SongRequest) -> str:
+    """The send button's text: what will be sent, in a few words (the box above says the rest)."""
+    model = draft.model or DEFAULT_MODEL
+    if draft.mode is SubmitMode.INSPIRATION:
+        return f"&Create from the description · {model}"
+    if draft.mode is SubmitMode.EXTEND:
+        return f"&Extend from {draft.continue_at or 0:g} s · {model}"
+    title = draft.title.strip()
+    if len(title) > SEND_TITLE_CHARS:
+        title = title[: SEND_TITLE_CHARS - 1] + "…"
+    title, model = title.replace("&", "&&"), model.replace("&", "&&")  # a typed & is no mnemonic
+    return f"&Create “{title}” · {model}" if title else f"&Create song · {model}"
 
 
 def summary_text(request: SongRequest) -> str:

@@ -44,6 +44,7 @@ from .dialog_parts import (
     hint_label,
     plain_button,
     row_of,
+    send_label,
     set_label_state,
     summary_html,
     summary_text,
@@ -320,7 +321,6 @@ class NewSongDialog(QDialog):
         dialog.setWindowTitle(f"Extend “{clip_title.strip() or 'Untitled'}”")
         dialog.tabs.setTabVisible(0, False)
         dialog.tabs.tabBar().setVisible(False)
-        dialog.send_button.setText("&Extend song")
         spin = dialog.start_at_spin
         spin.setRange(0.0, clip_length if clip_length and clip_length > 0 else UNKNOWN_LENGTH_LIMIT)
         spin.setValue(start_at)
@@ -530,6 +530,7 @@ class NewSongDialog(QDialog):
         self.left_out_label.setVisible(bool(left_out))
         busy = self.is_writing_lyrics()
         self.send_button.setEnabled(not problem and not busy)
+        self.send_button.setText(send_label(draft))
         tooltip = summary_text(draft)
         if busy:
             tooltip = "Waiting for the lyrics: cancel or wait before sending.\n\n" + tooltip
