@@ -106,6 +106,8 @@ def test_removing_a_task_row_stops_asking_about_it(qtbot, make_window, relay):
     qtbot.waitUntil(lambda: unknown not in statuses(window), timeout=WAIT)
     assert [t.task_id for t in window.library.tasks()] == [keep]
     relay.reset_counters()
+    window.activateWindow()  # as the window manager does once the box is gone (offscreen has none)
+    qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(window, Qt.Key.Key_F5, Qt.KeyboardModifier.ControlModifier)  # refresh everything
     qtbot.waitUntil(lambda: relay.poll_counts.get(keep) == 1, timeout=WAIT)
     qtbot.wait(200)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from PySide6.QtCore import QFile, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QGuiApplication
@@ -119,6 +120,7 @@ class LibraryActions(QObject):
             self.window,
         )
         box.setObjectName("removeDialog")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # the window is active again once it is answered
         remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.buttonClicked.connect(lambda button: button is remove and self.remove(records))
@@ -126,38 +128,34 @@ class LibraryActions(QObject):
         return box
 
     def remove(self, records: list[ClipRecord], *, allow_delete: bool = False) -> None:
-        """Trash the records' files, then forget the records; without a trash, ask before deleting."""
-        not_trashed = self._move_to_trash(records)
-        if not_trashed and not allow_delete:
-            self._ask_to_delete(records, len(not_trashed))
-            return
-        for path in not_trashed:
-            try:
-                path.unlink()
-            except OSError as exc:
-                self.error.emit(f"Could not delete {path.name}: {exc.strerror}")
-        removed = len(records)
-        self.forget([r for r in records if is_submission_row(r)])
-        records = [r for r in records if not is_submission_row(r)]
-        self.library.remove_clips([r.clip_id for r in records if not is_placeholder_row(r)])
-        self.library.remove_tasks([r.task_id for r in records if is_task_row(r)])
-        self.model.remove_ids([r.clip_id for r in records])
-        self.message.emit(f"Removed {removed} row(s) from the library.")
+        """Trash the records' files, then forget the records; without a trash, ask before deleting.
 
-    def _move_to_trash(self, records: list[ClipRecord]) -> list[Path]:
-        """The files that could not go to the trash (the system has none)."""
-        not_trashed: list[Path] = []
-        for record in records:
-            for relative in (record.audio_path, record.cover_path, record.video_path):
-                if not relative:
-                    continue
-                path = self.library.root / relative
-                if not path.exists():
-                    continue
-                self.release(path)
-                if not QFile.moveToTrash(str(path)):
-                    not_trashed.append(path)
-        return not_trashed
+        The players let go of the files here; the trashing and the database run on a
+        worker (a thousand clips are three thousand file moves), and the rows leave the
+        table once the library has forgotten them.
+        """
+        paths = [self.library.root / relative for relative in _relative_files(records)]
+        for path in paths:
+            self.release(path)
+        self.workers.submit(
+            _remove_files_and_rows,
+            self.library,
+            records,
+            paths,
+            allow_delete,
+            on_result=lambda outcome: self._removed(records, outcome),
+            on_error=lambda exc: self.error.emit(f"Could not remove the selection: {exc}"),
+        )
+
+    def _removed(self, records: list[ClipRecord], outcome: _RemoveOutcome) -> None:
+        if outcome.not_trashed:
+            self._ask_to_delete(records, outcome.not_trashed)
+            return
+        for sentence in outcome.errors:
+            self.error.emit(sentence)
+        self.forget([r for r in records if is_submission_row(r)])
+        self.model.remove_ids([r.clip_id for r in records if not is_submission_row(r)])
+        self.message.emit(f"Removed {len(records)} row(s) from the library.")
 
     def _ask_to_delete(self, records: list[ClipRecord], files: int) -> None:
         box = QMessageBox(
@@ -168,6 +166,35 @@ class LibraryActions(QObject):
             self.window,
         )
         box.setObjectName("deleteDialog")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         delete = box.addButton("Delete permanently", QMessageBox.ButtonRole.DestructiveRole)
         box.buttonClicked.connect(lambda button: button is delete and self.remove(records, allow_delete=True))
         box.open()
+
+
+class _RemoveOutcome(NamedTuple):
+    not_trashed: int = 0  # files the system had no trash for: nothing was removed, the user is asked
+    errors: tuple[str, ...] = ()  # files that could not be deleted after the user said yes
+
+
+def _relative_files(records: list[ClipRecord]) -> list[str]:
+    return [relative for r in records for relative in (r.audio_path, r.cover_path, r.video_path) if relative]
+
+
+def _remove_files_and_rows(
+    library: Library, records: list[ClipRecord], paths: list[Path], allow_delete: bool
+) -> _RemoveOutcome:
+    """On a worker: the files to the trash (or, when allowed, deleted), then the rows out of the library."""
+    not_trashed = [path for path in paths if path.exists() and not QFile.moveToTrash(str(path))]
+    if not_trashed and not allow_delete:
+        return _RemoveOutcome(not_trashed=len(not_trashed))
+    errors = []
+    for path in not_trashed:
+        try:
+            path.unlink()
+        except OSError as exc:
+            errors.append(f"Could not delete {path.name}: {exc.strerror}")
+    kept = [r for r in records if not is_submission_row(r)]
+    library.remove_clips([r.clip_id for r in kept if not is_placeholder_row(r)])
+    library.remove_tasks([r.task_id for r in kept if is_task_row(r)])
+    return _RemoveOutcome(errors=tuple(errors))
