@@ -687,3 +687,27 @@ def test_without_fadvise_the_fsync_does_it_all(media_server, session, song_url, 
     monkeypatch.setattr(durable_writes, "_fadvise", None)
     result = download_file(session, song_url, tmp_path / "song.mp3", chunk_size=16 * 1024, **QUICK)
     assert result.path.read_bytes() == SONG.read_bytes()
+
+
+@pytest.mark.parametrize("head_size", [16 * 1024, 100 * 1024, 1024 * 1024])  # cut after, in, or all head
+def test_a_head_is_rewritten_once_whole_and_a_resume_still_lands_right(
+    media_server, session, song_url, tmp_path, head_size
+):
+    seen: list[int] = []
+
+    def rewrite(head: bytes) -> bytes:
+        seen.append(len(head))
+        return b"[tagged]" + head
+
+    media_server.inject_fault("/media/song.mp3", "cut")  # at half the body, then resumed with Range
+    result = download_file(session, song_url, tmp_path / "song.mp3", head=(head_size, rewrite), **QUICK)
+    body = SONG.read_bytes()
+    assert result.resumed and result.size == len(body)
+    assert result.path.read_bytes() == b"[tagged]" + body  # the head rewritten, the rest behind it
+    (given,) = seen  # once, with the head whole: at least head_size bytes (whole chunks), or all the body
+    assert min(head_size, len(body)) <= given <= len(body)
+
+
+def test_a_head_left_alone_is_written_as_it_came(media_server, session, song_url, tmp_path):
+    result = download_file(session, song_url, tmp_path / "song.mp3", head=(4096, lambda head: None), **QUICK)
+    assert result.path.read_bytes() == SONG.read_bytes()

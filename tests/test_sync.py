@@ -361,3 +361,17 @@ def test_long_titles_cost_no_clip(relay, client, library, title):
         assert f"[{record.clip_id.replace('-', '')[:8]}]" in name and len(name.encode()) <= 255
         assert ID3(library.root / record.audio_path)["TIT2"].text == [title]
         assert (library.root / record.cover_path).is_file()
+
+
+def test_a_new_mp4_is_tagged_in_its_head_and_never_rewritten_after(relay, client, library, monkeypatch):
+    import suno_desktop.library.clip_work as clip_work
+
+    rewrites = []
+    real = clip_work.write_mp4_tags
+    monkeypatch.setattr(clip_work, "write_mp4_tags", lambda *a, **k: rewrites.append(a[0]) or real(*a, **k))
+    task = relay.add_music_task(clips=2, title="Head First")
+    assert make_engine(library, client).sync([task]).ok
+    assert rewrites == []  # the tags went in as the head arrived
+    for record in library.clips():
+        video = MP4(library.root / record.video_path)
+        assert video.tags["\xa9nam"] == ["Head First"] and video.info.length > 0

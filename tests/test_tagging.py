@@ -14,11 +14,14 @@ from mutagen.mp4 import MP4, Atoms, MP4Cover
 
 from suno_desktop.media import tagging
 from suno_desktop.media.images import sniff_image_type
-from suno_desktop.media.leading_tag import finish_mp3, id3_prefix
+from suno_desktop.media.leading_tag import finish_mp3, id3_prefix, mp4_head_with_tags
 from suno_desktop.media.tagging import (
+    ROOM_FOR_EDITS,
     Cover,
     TaggingError,
     TagOptions,
+    _mp4_items,
+    _set_mp4_items,
     guess_lyrics_language,
     load_cover,
     read_clip_id,
@@ -466,6 +469,33 @@ def test_a_new_mp4_keeps_its_media_where_the_offsets_say(tmp_path, png_cover):
     video = MP4(path)
     assert video.tags["\xa9nam"] == ["Midnight Drive"] and bytes(video.tags["covr"][0]) == png_cover.data
     assert video.info.length == pytest.approx(MP4(original).info.length)
+
+
+def test_a_new_mp4s_tags_go_into_its_head_as_mutagen_would_write_them_into_the_file(tmp_path, png_cover):
+    """Only the head (ftyp, moov and the start of the media) is tagged; the media behind it is not moved."""
+    body = (DEMO / "video-1.mp4").read_bytes()
+    cut = 16 * 1024  # the moov is in the first 4 kB, the media runs on to 55 kB
+    head = mp4_head_with_tags(body[:cut], CLIP, TagOptions(), png_cover)
+    assert head is not None and len(head) > cut
+    tagged = tmp_path / "tagged.mp4"
+    tagged.write_bytes(head + body[cut:])
+    whole = tmp_path / "whole.mp4"
+    whole.write_bytes(body)
+    video = MP4(whole)
+    _set_mp4_items(video, _mp4_items(CLIP, TagOptions(), png_cover))
+    video.save(padding=lambda info: ROOM_FOR_EDITS)
+    assert tagged.read_bytes() == whole.read_bytes()  # byte for byte what mutagen makes of the file
+    original = tmp_path / "original.mp4"
+    original.write_bytes(body)
+    assert chunk_offsets(tagged) == [offset + len(head) - cut for offset in chunk_offsets(original)]
+    assert MP4(tagged).tags["\xa9nam"] == ["Midnight Drive"]
+    assert write_mp4_tags(tagged, CLIP, TagOptions(), png_cover) is False  # already as it should be
+
+
+def test_an_mp4_head_without_its_whole_moov_is_left_for_the_finished_file(png_cover):
+    body = (DEMO / "video-1.mp4").read_bytes()
+    assert mp4_head_with_tags(body[:2000], CLIP, TagOptions(), png_cover) is None  # the moov runs on
+    assert mp4_head_with_tags(b"<html>502 Bad Gateway</html>", CLIP, TagOptions(), png_cover) is None
 
 
 def test_a_body_that_is_not_an_mp4_fails_by_the_final_name(tmp_path):

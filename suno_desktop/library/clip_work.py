@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ErrorKind, kind_of, sentence_of
 from ..media.download import DownloadCancelled, DownloadError, MediaSession, download_file, free_path, sync_directory
 from ..media.durable_writes import discard_staged
-from ..media.leading_tag import finish_mp3, id3_prefix
+from ..media.leading_tag import MP4_HEAD_BYTES, finish_mp3, id3_prefix, mp4_head_with_tags
 from ..media.tagging import TaggingError, load_cover, write_id3_tags, write_mp4_tags
 from ..model import ClipRecord, ClipState
 from .clip_files import ClipFiles, FileKind
@@ -198,8 +198,9 @@ class ClipWorker:
 
         The cover comes first so that a new MP3 or MP4 is tagged, cover included, before
         it is committed: an MP3's tag is written in front of its audio as it arrives
-        (``prefix``, see media/leading_tag.py), an MP4 is tagged as its complete ``.part``
-        file (``before_commit``). A cover that fails to download does not cost the song:
+        (``prefix``, see media/leading_tag.py), an MP4's into its leading ``moov``
+        (``head``), or, when its ``moov`` comes after the media, into its complete
+        ``.part`` file (``before_commit``). A cover that fails to download does not cost the song:
         the audio and video are still fetched, and the clip is then reported failed so
         the next sync tries again.
         """
@@ -229,12 +230,20 @@ class ClipWorker:
             )
             tagged.add(FileKind.AUDIO)
         if job.video:
+            in_head: list[bool] = []  # whether the tags went into the head as it arrived
+
+            def tag_head(head: bytes) -> bytes | None:
+                rewritten = mp4_head_with_tags(head, song, options, cover)
+                in_head[:] = [rewritten is not None]
+                return rewritten
+
             self._fetch(
                 job,
                 clip,
                 FileKind.VIDEO,
                 folder / f"{job.stem}.mp4",
-                tag=lambda part, name: write_mp4_tags(part, song, options, cover, name=name),
+                head=(MP4_HEAD_BYTES, tag_head),
+                tag=lambda part, name: in_head == [True] or write_mp4_tags(part, song, options, cover, name=name),
             )
             tagged.add(FileKind.VIDEO)
         if cover_failure is not None:

@@ -107,6 +107,7 @@ def download_file(
     staged: bool = False,
     before_commit: Callable[[Path], object] | None = None,
     prefix: bytes = b"",
+    head: tuple[int, Callable[[bytes], bytes | None]] | None = None,
 ) -> DownloadResult:
     """Download *url* to *target*, retrying and resuming; see the module docstring.
 
@@ -130,6 +131,11 @@ def download_file(
     *prefix* is written at the start of the file, before the body (a tag rendered by
     mutagen, say: see :mod:`.leading_tag`). The size checks, a resume and
     ``DownloadResult.size`` count the body only.
+
+    *head* is ``(size, rewrite)``: the body's first bytes, at least *size* of them
+    (whole chunks) or all of a shorter body, are kept in memory and ``rewrite(them)``
+    is written instead, or they themselves when it returns None (an MP4's tags put
+    into its ``moov``, say).
     """
     if not isinstance(session, MediaSession):
         raise TypeError(f"download_file needs the MediaSession of make_media_session(), not {type(session).__name__}")
@@ -148,6 +154,7 @@ def download_file(
         staged=staged,
         before_commit=before_commit,
         prefix=prefix,
+        head=head,
     )
     return transfer.run()
 
@@ -184,6 +191,7 @@ class _Transfer:
         staged: bool,
         before_commit: Callable[[Path], object] | None = None,
         prefix: bytes = b"",
+        head: tuple[int, Callable[[bytes], bytes | None]] | None = None,
     ) -> None:
         self.session = session
         self.url = url
@@ -200,6 +208,8 @@ class _Transfer:
         self.staged = staged
         self.before_commit = before_commit
         self.prefix = prefix
+        self.head_size, self.rewrite_head = head if head is not None else (0, None)
+        self.head: bytearray | None = None  # the body's first bytes while they wait for rewrite_head
         self.written_back_from = 0  # see _flush_behind
         self.writing_back_from = 0
         self.have = 0  # bytes in the .part file that belong to the body
@@ -225,6 +235,7 @@ class _Transfer:
                 self._start_over()  # writes the prefix
                 self._transfer_with_retries()
                 try:
+                    self._write_head()
                     out.flush()
                     if self.before_commit is not None:
                         self.before_commit(self.part)
@@ -406,8 +417,7 @@ class _Transfer:
             if not chunk:
                 continue
             try:
-                out.write(chunk)
-                self._flush_behind(out)
+                self._write(out, chunk)
             except OSError as exc:
                 raise self._disk_error(exc) from exc
             self.have += len(chunk)
@@ -433,6 +443,28 @@ class _Transfer:
             if not chunk:
                 return
             yield chunk
+
+    def _write(self, out: BinaryIO, chunk: bytes) -> None:
+        if self.head is not None:
+            self.head += chunk
+            if len(self.head) >= self.head_size:
+                self._write_head()
+            return
+        out.write(chunk)
+        self._flush_behind(out)
+
+    def _write_head(self) -> None:
+        """Write the body's first bytes as *rewrite_head* makes them (once the head is complete)."""
+        if self.head is None:
+            return
+        data, self.head = bytes(self.head), None
+        try:
+            rewritten = self.rewrite_head(data)
+        except Exception:  # the head is written as it came, the caller tags the finished file
+            log.exception("rewriting the head of %s failed", self.label)
+            rewritten = None
+        self.out.write(rewritten if rewritten is not None else data)
+        self._flush_behind(self.out)
 
     def _flush_behind(self, out: BinaryIO) -> None:
         """Start writing what arrived to disk every FLUSH_BEHIND_BYTES, and drop what is written.
@@ -463,6 +495,7 @@ class _Transfer:
         self.have = 0
         self.written_back_from = self.writing_back_from = 0
         self.resumed = False
+        self.head = bytearray() if self.rewrite_head is not None else None
 
     def _cut_reason(self, exc: BaseException | None) -> str:
         if isinstance(exc, (urllib3.exceptions.TimeoutError, TimeoutError)):

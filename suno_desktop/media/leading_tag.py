@@ -1,4 +1,4 @@
-"""A new MP3's ID3 tag, rendered by mutagen and written before the audio as it downloads.
+"""A new file's tags, rendered by mutagen and written before its media as it downloads.
 
 Tagging a finished MP3 makes mutagen move all of its audio back to make room for
 the tag: every song is then written twice, and re-read from disk once the download
@@ -12,17 +12,30 @@ complete, :func:`finish_mp3` as its *before_commit*:
   tag): our tag is deleted again with mutagen and :func:`~.tagging.write_id3_tags`
   merges the clip's frames into the body's tag, as for any existing file.
 
-Nothing here parses ID3 or MPEG structures: mutagen renders, reads and deletes.
+A new MP4 whose ``moov`` comes before its media (a "fast start" file, as Suno's
+are) gets its tags the same way: ``download_file`` keeps the first
+:data:`MP4_HEAD_BYTES` of the body in memory and hands them to :func:`mp4_head_with_tags`,
+where mutagen tags that head as if it were the file: it grows the ``moov`` and moves
+the chunk offsets along, and only the bytes of the head move. The rest of the media
+streams to disk untouched, and the result is byte for byte what mutagen writes into
+the finished file. A head without a whole ``moov`` (one after the media, or a huge
+one) or a fragmented MP4 (whose fragments, later in the file, hold offsets too) is
+left alone and tagged once complete.
+
+Nothing here parses ID3, MPEG or MP4 structures: mutagen renders, reads and deletes.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 from pathlib import Path
 
 import mutagen.id3
 from mutagen import MutagenError
 from mutagen.mp3 import MPEGInfo
+from mutagen.mp4 import MP4
+from mutagen.mp4._atom import Atoms  # mutagen's own atom tree, to see a fragmented file
 
 from ..model import Clip
 from .tagging import (
@@ -31,10 +44,17 @@ from .tagging import (
     TaggingError,
     TagOptions,
     _id3_frames,
+    _mp4_items,
     _reason,
     _replace_owned_frames,
+    _set_mp4_items,
     write_id3_tags,
 )
+
+log = logging.getLogger(__name__)
+
+#: how much of a new MP4 is kept in memory to be tagged before it is written
+MP4_HEAD_BYTES = 256 * 1024
 
 ID3_MAGIC = b"ID3"  # what an ID3v2 tag starts with
 
@@ -67,3 +87,32 @@ def finish_mp3(
         write_id3_tags(part, clip, options, cover, name=name)
     except (MutagenError, OSError) as exc:
         raise TaggingError(f"{name} could not be read as an MP3 file: {_reason(exc)}.", path=part) from exc
+
+
+def mp4_head_with_tags(head: bytes, clip: Clip, options: TagOptions, cover: Cover | None) -> bytes | None:
+    """*head*, the start of a new MP4, with the clip's tags in its ``moov``; None to tag the file later."""
+    buffer = io.BytesIO(head)
+    try:
+        video = MP4(buffer)
+        Atoms(io.BytesIO(head)).path(b"moov")  # the moov is in the head...
+        fragmented = _has_atom(head, b"moov", b"mvex")  # ...and no fragment carries offsets later on
+    except (MutagenError, KeyError, ValueError, EOFError) as exc:
+        log.debug("MP4 head not taggable (%s): tagging the file once complete", exc)
+        return None
+    if fragmented:
+        return None
+    try:
+        _set_mp4_items(video, _mp4_items(clip, options, cover))
+        video.save(buffer, padding=lambda info: ROOM_FOR_EDITS)
+    except (MutagenError, ValueError, EOFError) as exc:
+        log.debug("MP4 head could not be tagged (%s): tagging the file once complete", exc)
+        return None
+    return buffer.getvalue()
+
+
+def _has_atom(data: bytes, *path: bytes) -> bool:
+    try:
+        Atoms(io.BytesIO(data)).path(*path)
+    except KeyError:
+        return False
+    return True
