@@ -50,8 +50,8 @@ class Clip:
     description: str = ""  # gpt_description_prompt: what the user asked for
     model: str = ""
     duration: float | None = None  # seconds
-    status: str = ""  # submitted / queued / streaming / complete / error (lower case)
-    error_message: str = ""
+    relay_status: str = ""  # submitted / queued / streaming / complete / error (lower case)
+    relay_error: str = ""  # what the relay says went wrong with the clip
     audio_url: str = ""
     image_url: str = ""  # best cover: image_large_url, else image_url
     video_url: str = ""
@@ -60,15 +60,15 @@ class Clip:
 
     @property
     def is_complete(self) -> bool:
-        return self.status == CLIP_COMPLETE
+        return self.relay_status == CLIP_COMPLETE
 
     @property
     def is_pending(self) -> bool:
-        return self.status in PENDING_CLIP_STATUSES
+        return self.relay_status in PENDING_CLIP_STATUSES
 
     @property
     def is_error(self) -> bool:
-        return self.status == CLIP_ERROR
+        return self.relay_status == CLIP_ERROR
 
     @property
     def short_id(self) -> str:
@@ -189,7 +189,12 @@ class TaskRecord:
 
 @dataclass(slots=True)
 class ClipRecord:
-    """A clip as the library holds it: the relay's fields plus local file state."""
+    """A clip as the library holds it: a :class:`Clip`'s fields under the same names, plus local state.
+
+    The relay's words are ``relay_status`` and ``relay_error`` in both, so that they are
+    never mistaken for the library's own ``state`` and ``error``; ``created_at`` is kept
+    as ISO text. :meth:`to_clip` gives the :class:`Clip` that tagging and file names read.
+    """
 
     clip_id: str
     task_id: str
@@ -233,8 +238,8 @@ class ClipRecord:
             description=self.description,
             model=self.model,
             duration=self.duration,
-            status=self.relay_status,
-            error_message=self.relay_error,
+            relay_status=self.relay_status,
+            relay_error=self.relay_error,
             audio_url=self.audio_url,
             image_url=self.image_url,
             video_url=self.video_url,

@@ -130,7 +130,7 @@ def _tag_round_trip(work: Path) -> str:
         title="Self-test ♫",
         tags="test",
         lyrics="la la la",
-        status="complete",
+        relay_status="complete",
         created_at=datetime(2024, 12, 9, tzinfo=UTC),
     )
     write_id3_tags(copy, clip, TagOptions(), load_cover(resource_path("demo", "cover-1.jpg")))

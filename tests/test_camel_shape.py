@@ -34,7 +34,7 @@ def assert_normalised(task, relay, task_id):
     assert [clip.clip_id for clip in task.clips] == [m["clip_id"] for m in media] == relay.clip_ids(task_id)
     for clip, urls in zip(task.clips, media):
         assert "status" not in clip.raw and clip.raw["streamAudioUrl"] == urls["stream_url"]
-        assert clip.status == "complete" and clip.is_complete and clip.error_message == ""
+        assert clip.relay_status == "complete" and clip.is_complete and clip.relay_error == ""
         assert clip.audio_url == urls["audio_url"] and clip.image_url == urls["image_url"]
         assert clip.video_url == ""  # the camel shape has no video
         assert (clip.title, clip.tags, clip.model) == ("Neon Rain", "synthwave", "chirp-v4")
@@ -60,7 +60,7 @@ def test_pending_camel_task_streams_without_an_audio_url(relay, client):
     assert first.status == "NOT_START" and first.clips == ()
     second = client.fetch_task(task_id)
     (clip,) = second.clips
-    assert second.is_pending and clip.status == "streaming" and clip.is_pending
+    assert second.is_pending and clip.relay_status == "streaming" and clip.is_pending
     assert clip.audio_url == "" and clip.raw["audioUrl"] == ""
     assert clip.raw["streamAudioUrl"] == relay.clip_media(task_id)[0]["stream_url"]
     assert second.raw["url"] == "" and second.finish_time is None

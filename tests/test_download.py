@@ -581,7 +581,7 @@ def test_before_commit_sees_only_the_new_body_when_the_download_starts_over(medi
 def test_a_resumed_download_tagged_before_commit_reads_back_with_mutagen(media_server, session, song_url, tmp_path):
     """What the sync does: the .part is tagged with mutagen once the whole body is there."""
     media_server.inject_fault("/media/song.mp3", "cut")
-    clip = Clip(clip_id="clip-1", task_id="task-1", title="Midnight Drive", status="complete", audio_url=song_url)
+    clip = Clip(clip_id="clip-1", task_id="task-1", title="Midnight Drive", relay_status="complete", audio_url=song_url)
     target = tmp_path / "song.mp3"
     result = download_file(
         session,
@@ -616,7 +616,7 @@ def test_prefix_is_written_again_when_the_download_starts_over(media_server, ses
 def test_a_resumed_download_with_a_leading_tag_reads_back_with_mutagen(media_server, session, song_url, tmp_path):
     """What the sync does with a new MP3: its tag goes in front as the audio arrives."""
     media_server.inject_fault("/media/song.mp3", "cut")
-    clip = Clip(clip_id="clip-2", task_id="task-1", title="Night Drive", status="complete", audio_url=song_url)
+    clip = Clip(clip_id="clip-2", task_id="task-1", title="Night Drive", relay_status="complete", audio_url=song_url)
     target = tmp_path / "song.mp3"
     prefix = id3_prefix(clip, TagOptions(), None)
     result = download_file(

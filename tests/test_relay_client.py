@@ -319,7 +319,7 @@ def test_task_moves_from_not_start_to_success(relay, client):
     assert [t.status for t in seen] == ["NOT_START", "SUBMITTED", "IN_PROGRESS", "SUCCESS"]
     assert seen[0].clips == ()
     streaming = seen[1].clips[0]
-    assert streaming.status == "streaming" and "audiopipe" in streaming.audio_url
+    assert streaming.relay_status == "streaming" and "audiopipe" in streaming.audio_url
     assert streaming.duration is None and streaming.video_url == ""
     done = seen[3].clips[0]
     assert done.is_complete and done.audio_url.endswith(".mp3") and done.duration
@@ -336,7 +336,7 @@ def test_error_clip_keeps_its_message(relay, client):
     for shape in ("flat", "nested"):
         task_id = relay.add_music_task(shape=shape, clips=1, clip_status="error", clip_error="Audio failed")
         (clip,) = client.fetch_task(task_id).clips
-        assert clip.is_error and clip.error_message == "Audio failed"
+        assert clip.is_error and clip.relay_error == "Audio failed"
 
 
 # ----------------------------------------------------------------------------- configuration, threads

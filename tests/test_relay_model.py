@@ -58,12 +58,12 @@ def test_get_example_flat_shape_parses():
     assert first.lyrics.startswith("[Verse]\nWalking down the streets") and "I’m alive" in first.lyrics
     assert first.model == "chirp-v4"
     assert first.duration == 219.0 and second.duration == 201.0
-    assert first.status == "complete" and first.is_complete and not first.is_pending
+    assert first.relay_status == "complete" and first.is_complete and not first.is_pending
     assert first.audio_url == f"https://cdn1.suno.ai/{CLIP_ID}.mp3"
     assert first.image_url == f"https://cdn2.suno.ai/image_large_{CLIP_ID}.jpeg"
     assert first.video_url == f"https://cdn1.suno.ai/{CLIP_ID}.mp4"
     assert first.created_at == datetime(2024, 12, 9, 4, 13, 19, tzinfo=UTC)
-    assert first.description == "" and first.error_message == ""
+    assert first.description == "" and first.relay_error == ""
 
 
 def test_post_example_nested_shape_parses():
@@ -80,7 +80,7 @@ def test_post_example_nested_shape_parses():
     assert first.description == "miku dance"
     assert first.model == "chirp-v3"
     assert first.duration is None
-    assert first.status == "streaming" and first.is_pending
+    assert first.relay_status == "streaming" and first.is_pending
     assert first.audio_url.startswith("https://audiopipe.suno.ai/?item_id=")
     assert first.video_url == ""
     assert first.image_url == "https://cdn1.suno.ai/image_large_e9893d04-6a63-4007-8473-64b706eca4d1.png"
@@ -160,11 +160,11 @@ def test_error_clip_carries_its_message():
     nested = {"id": CLIP_ID, "status": "error",
               "metadata": {"error_type": "moderation", "error_message": "Lyrics were flagged"}}  # fmt: skip
     (parsed,) = parse_task(_task([nested])).clips
-    assert parsed.is_error and parsed.error_message == "Lyrics were flagged"
+    assert parsed.is_error and parsed.relay_error == "Lyrics were flagged"
     (flat,) = parse_task(_task([_flat_clip(status="error", msg="Audio generation failed")])).clips
-    assert flat.is_error and flat.error_message == "Audio generation failed"
+    assert flat.is_error and flat.relay_error == "Audio generation failed"
     (bare,) = parse_task(_task([_flat_clip(status="error", msg="")])).clips
-    assert bare.error_message  # never an error without a sentence
+    assert bare.relay_error  # never an error without a sentence
 
 
 def test_image_large_url_is_preferred_and_image_url_is_the_fallback():
@@ -202,7 +202,7 @@ def test_task_without_task_id_or_not_an_object_is_malformed():
 
 def test_status_case_and_unknown_values_are_normalised():
     task = parse_task(_task([_flat_clip(status="COMPLETE")], status="success"))
-    assert task.status == "SUCCESS" and task.clips[0].status == "complete"
+    assert task.status == "SUCCESS" and task.clips[0].relay_status == "complete"
     assert parse_task(_task([], status="WEIRD")).status == "UNKNOWN"
 
 
@@ -241,7 +241,7 @@ def test_camel_complete_clip_is_normalised():
     assert task.submit_time == 1733717567 and task.finish_time == 1733717767  # ms -> s
     (clip,) = task.clips
     assert clip.clip_id == CLIP_ID and clip.task_id == TASK_ID and clip.kind == "music"
-    assert clip.status == "complete" and clip.is_complete and clip.error_message == ""
+    assert clip.relay_status == "complete" and clip.is_complete and clip.relay_error == ""
     assert clip.audio_url == "https://cdn1.suno.ai/x.mp3"
     assert clip.image_url == "https://cdn2.suno.ai/image_x.jpeg" and clip.video_url == ""
     assert (clip.title, clip.tags, clip.lyrics, clip.model) == ("Title", "tags", "[Verse]\nLyrics", "chirp-v4")
@@ -255,16 +255,16 @@ def test_camel_pending_clip_streams_but_its_stream_is_never_the_audio(status):
     task = parse_task(raw)
     assert task.is_pending and task.finish_time is None
     (clip,) = task.clips
-    assert clip.status == "streaming" and clip.is_pending and not clip.is_complete
+    assert clip.relay_status == "streaming" and clip.is_pending and not clip.is_complete
     assert clip.audio_url == ""  # not streamAudioUrl: a live stream must never be downloaded
     assert clip.duration is None  # Go's 0 for "not known yet"
     (queued,) = parse_task(_camel_task([_camel_clip(audioUrl="", streamAudioUrl="")], status=status)).clips
-    assert queued.status == "queued" and queued.is_pending
+    assert queued.relay_status == "queued" and queued.is_pending
 
 
 def test_camel_audio_url_during_a_pending_task_does_not_make_it_complete():
     (clip,) = parse_task(_camel_task([_camel_clip()], status="IN_PROGRESS")).clips
-    assert clip.status == "streaming" and not clip.is_complete
+    assert clip.relay_status == "streaming" and not clip.is_complete
 
 
 @pytest.mark.parametrize("audio", ["", None, "   "])
@@ -272,7 +272,7 @@ def test_camel_success_without_audio_url_is_an_error_that_says_so(audio):
     raw = _camel_task([_camel_clip(audioUrl=audio)])
     (clip,) = parse_task(raw).clips
     assert clip.is_error and clip.audio_url == ""
-    assert clip.error_message == "The relay reported the song finished but sent no audio URL."
+    assert clip.relay_error == "The relay reported the song finished but sent no audio URL."
 
 
 def test_camel_failure_task_marks_its_clips_with_the_reason():
@@ -280,14 +280,14 @@ def test_camel_failure_task_marks_its_clips_with_the_reason():
     task = parse_task(raw)
     assert task.fail_reason == "Lyrics flagged"
     (clip,) = task.clips
-    assert clip.is_error and clip.error_message == "Lyrics flagged"
+    assert clip.is_error and clip.relay_error == "Lyrics flagged"
     (bare,) = parse_task(_camel_task([_camel_clip()], status="FAILURE", fail_reason=None)).clips
-    assert bare.is_error and bare.error_message == "Suno reported a failure."
+    assert bare.is_error and bare.relay_error == "Suno reported a failure."
 
 
 def test_camel_unknown_task_status_leaves_the_clip_undecided():
     (clip,) = parse_task(_camel_task([_camel_clip()], status="WEIRD")).clips
-    assert clip.status == "" and not clip.is_complete and not clip.is_error and not clip.is_pending
+    assert clip.relay_status == "" and not clip.is_complete and not clip.is_error and not clip.is_pending
 
 
 def test_camel_nulls_everywhere():
@@ -350,7 +350,7 @@ def test_parse_clip_keeps_working_without_the_task_status():
     flat = parse_clip(_flat_clip(), TASK_ID)
     assert flat.is_complete and flat.audio_url == "https://cdn1.suno.ai/x.mp3"
     camel = parse_clip(_camel_clip(), TASK_ID)
-    assert camel.status == "" and camel.audio_url == "https://cdn1.suno.ai/x.mp3"
+    assert camel.relay_status == "" and camel.audio_url == "https://cdn1.suno.ai/x.mp3"
     assert parse_clip(_camel_clip(), TASK_ID, task_status="success").is_complete
 
 

@@ -150,12 +150,12 @@ def test_a_submitted_task_goes_queued_streaming_complete(relay, client, shape):
     for task in (submitted, generating):
         assert task.is_pending and len(task.clips) == 2
         for clip in task.clips:
-            assert clip.status == "streaming" and clip.is_pending and not clip.is_complete
+            assert clip.relay_status == "streaming" and clip.is_pending and not clip.is_complete
             stream = clip.raw.get("streamAudioUrl") or clip.raw.get("audio_url")
             assert "/audiopipe/" in stream  # a live stream, never to be downloaded
             assert clip.audio_url == ("" if shape == "camel" else stream)  # no final audio yet
     assert generating.status == "IN_PROGRESS"
-    assert done.status == "SUCCESS" and [clip.status for clip in done.clips] == ["complete", "complete"]
+    assert done.status == "SUCCESS" and [clip.relay_status for clip in done.clips] == ["complete", "complete"]
     media = relay.clip_media(task_id)
     for clip, urls in zip(done.clips, media):
         assert clip.clip_id == urls["clip_id"] and clip.audio_url == urls["audio_url"]

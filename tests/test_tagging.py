@@ -42,7 +42,7 @@ CLIP = Clip(
     description="an 80s synthwave song about driving at night",
     model="chirp-v4",
     duration=12.042,
-    status="complete",
+    relay_status="complete",
     audio_url="https://cdn1.suno.ai/0f3c9a1e.mp3",
     image_url="https://cdn2.suno.ai/image_0f3c9a1e.jpeg",
     created_at=datetime(2024, 5, 6, 23, 30, 15, tzinfo=UTC),

@@ -368,7 +368,7 @@ class Library:
             f"SELECT {', '.join(TAGGED_FIELDS)}, state, removed FROM clips WHERE clip_id=?",
             (clip.clip_id,),
         ).fetchone()
-        relay_error = clip.error_message
+        relay_error = clip.relay_error
         if clip.kind == "lyrics":
             state = ClipState.LYRICS
         elif clip.is_error:
@@ -391,7 +391,7 @@ class Library:
                     position,
                     clip.kind,
                     *values.values(),
-                    clip.status,
+                    clip.relay_status,
                     relay_error,
                     clip.audio_url,
                     clip.image_url,
@@ -414,7 +414,7 @@ class Library:
                 position,
                 clip.kind,
                 *values.values(),
-                clip.status,
+                clip.relay_status,
                 relay_error,
                 clip.audio_url,
                 clip.image_url,

@@ -167,8 +167,8 @@ def parse_clip(raw: Mapping[str, Any], task_id: str, *, task_status: str = "", f
         description=_text(_pick(metadata.get("gpt_description_prompt"), raw.get("gpt_description_prompt"))),
         model=_text(_pick(raw.get("model_name"), raw.get("mv"), raw.get("major_model_version"))),
         duration=parse_duration(_pick(metadata.get("duration"), raw.get("duration"))),
-        status=status,
-        error_message=error_message,
+        relay_status=status,
+        relay_error=error_message,
         audio_url=_text(raw.get("audio_url")),
         image_url=_text(_pick(raw.get("image_large_url"), raw.get("image_url"))),
         video_url=_text(raw.get("video_url")),
@@ -208,8 +208,8 @@ def _parse_camel_clip(raw: Mapping[str, Any], task_id: str, clip_id: str, task_s
         lyrics=_text(raw.get("prompt")),
         model=_text(raw.get("modelName")),
         duration=parse_duration(raw.get("duration")) or None,
-        status=status,
-        error_message=error_message,
+        relay_status=status,
+        relay_error=error_message,
         audio_url=_text(raw.get("audioUrl")),  # never streamAudioUrl: that is a live stream
         image_url=_text(raw.get("imageUrl")),
         created_at=_from_millis(raw.get("createTime")),
@@ -226,7 +226,7 @@ def _parse_lyrics(raw: Mapping[str, Any], task_id: str) -> Clip:
         kind="lyrics",
         title=_text(raw.get("title")),
         lyrics=_text(raw.get("text")),
-        status=_text(raw.get("status")).lower(),
+        relay_status=_text(raw.get("status")).lower(),
         raw=dict(raw),
     )
 

@@ -65,7 +65,7 @@ SAMPLE_CLIP = Clip(
     title="City Lights",
     tags="emotional punk",
     model="chirp-v4",
-    status="complete",
+    relay_status="complete",
     created_at=datetime(2024, 6, 18, 14, 30, tzinfo=UTC),
 )
 TEST_TIMEOUT = (5.0, 10.0)
