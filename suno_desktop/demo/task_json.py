@@ -35,21 +35,23 @@ class DemoTask:
     #: set: each pending phase lasts this many seconds from ``created``, however often it is fetched
     phase_seconds: float | None = None
 
-    def phase(self, now: float) -> int:
-        """How far the task has come: its fetches so far, or the phases its time has run through."""
+    def phase(self, now: float) -> float:
+        """How far the task has come: its fetches so far, or the phases its time has run through
+        (with the fraction of the current one, which the progress shows)."""
         if self.phase_seconds is None:
             return self.fetches
         if self.phase_seconds <= 0:
             return self.polls_until_success
-        return max(0, int((now - self.created) / self.phase_seconds))
+        return max(0.0, (now - self.created) / self.phase_seconds)
 
 
-def render_task(task: DemoTask, phase: int) -> dict[str, Any]:
-    """One task in the relay's JSON, *phase* fetches after it was added."""
+def render_task(task: DemoTask, phase: float) -> dict[str, Any]:
+    """One task in the relay's JSON, *phase* fetches (or phases of its time) after it was added."""
     pending = phase < task.polls_until_success
+    step = int(phase)
     if pending:
-        status = "NOT_START" if phase == 0 else ("SUBMITTED" if phase == 1 else "IN_PROGRESS")
-        progress = {"NOT_START": "0%", "SUBMITTED": "10%"}.get(status, f"{min(90, 10 + 30 * (phase - 1))}%")
+        status = "NOT_START" if step == 0 else ("SUBMITTED" if step == 1 else "IN_PROGRESS")
+        progress = {"NOT_START": "0%", "SUBMITTED": "10%"}.get(status, f"{min(90, int(10 + 30 * (phase - 1)))}%")
     else:
         status = task.final_status
         progress = "100%"
