@@ -379,51 +379,31 @@ class Library:
             state, relay_error = ClipState.FAILED, relay_error or task.fail_reason
         else:
             state = ClipState.PENDING
+        row = {
+            "task_id": clip.task_id,
+            "position": position,
+            "kind": clip.kind,
+            **values,
+            "relay_status": clip.relay_status,
+            "relay_error": relay_error,
+            "audio_url": clip.audio_url,
+            "image_url": clip.image_url,
+            "video_url": clip.video_url,
+            "state": state,
+            "updated_at": now,
+            "raw_json": _dump(clip.raw),
+        }
         if old is None:
+            columns = ", ".join(["clip_id", *row])
             conn.execute(
-                """INSERT INTO clips(clip_id, task_id, position, kind, title, tags, lyrics,
-                       description, model, duration, created_at, relay_status, relay_error, audio_url,
-                       image_url, video_url, state, updated_at, raw_json)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                (
-                    clip.clip_id,
-                    clip.task_id,
-                    position,
-                    clip.kind,
-                    *values.values(),
-                    clip.relay_status,
-                    relay_error,
-                    clip.audio_url,
-                    clip.image_url,
-                    clip.video_url,
-                    state,
-                    now,
-                    _dump(clip.raw),
-                ),
+                f"INSERT INTO clips({columns}) VALUES ({', '.join('?' * (len(row) + 1))})",
+                (clip.clip_id, *row.values()),
             )
             return ClipChange(clip.clip_id, is_new=True, tags_changed=False)
         tags_changed = any(old[name] != value for name, value in values.items())
         conn.execute(
-            f"""UPDATE clips SET task_id=?, position=?, kind=?,
-                   {", ".join(f"{name}=?" for name in values)},
-                   relay_status=?, relay_error=?, audio_url=?, image_url=?, video_url=?, state=?,
-                   updated_at=?, raw_json=?
-                WHERE clip_id=?""",
-            (
-                clip.task_id,
-                position,
-                clip.kind,
-                *values.values(),
-                clip.relay_status,
-                relay_error,
-                clip.audio_url,
-                clip.image_url,
-                clip.video_url,
-                state,
-                now,
-                _dump(clip.raw),
-                clip.clip_id,
-            ),
+            f"UPDATE clips SET {', '.join(f'{name}=?' for name in row)} WHERE clip_id=?",
+            (*row.values(), clip.clip_id),
         )
         return ClipChange(clip.clip_id, is_new=False, tags_changed=tags_changed)
 
