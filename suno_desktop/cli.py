@@ -56,9 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sync.add_argument("task_ids", nargs="*", metavar="TASK_ID")
     sync.add_argument("--ids-file", type=Path, metavar="FILE", help="read task ids from FILE (any layout; - for stdin)")
-    _add_library_option(sync)
-    sync.add_argument("--base-url", metavar="URL", help="relay base URL (or SUNO_API_BASE_URL)")
-    sync.add_argument("--token", metavar="TOKEN", help="relay API token (or SUNO_API_TOKEN)")
+    _add_relay_options(sync)
     sync.add_argument(
         "--refresh",
         action="store_true",
@@ -67,25 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--no-video", action="store_true", help="do not download MP4 videos")
     sync.add_argument("--jobs", type=_positive_int, metavar="N", help="parallel downloads (default 4)")
     sync.add_argument(
-        "--poll-interval",
-        type=_non_negative_float,
-        default=None,
-        metavar="SECONDS",
-        help="seconds between polls of pending tasks, at least (default 5)",
-    )
-    sync.add_argument(
-        "--timeout",
-        type=_non_negative_float,
-        default=600.0,
-        metavar="SECONDS",
-        help="give up waiting for pending tasks after this long (default 600)",
-    )
-    sync.add_argument(
         "--demo",
         action="store_true",
         help="sync the built-in demo relay's songs (no account or network needed)",
     )
-    sync.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     add_create_commands(commands, _add_create_options)
 
@@ -97,20 +80,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_create_options(parser: argparse.ArgumentParser) -> None:
-    """What ``create`` and ``lyrics`` share with ``sync``: the library, the relay, the waiting."""
+def _add_relay_options(parser: argparse.ArgumentParser) -> None:
+    """What ``sync``, ``create`` and ``lyrics`` share: the library, the relay, the waiting."""
     _add_library_option(parser)
     parser.add_argument("--base-url", metavar="URL", help="relay base URL (or SUNO_API_BASE_URL)")
     parser.add_argument("--token", metavar="TOKEN", help="relay API token (or SUNO_API_TOKEN)")
-    parser.add_argument("--no-wait", action="store_true", help="exit once the task id is printed and stored")
     parser.add_argument(
-        "--poll-interval", type=_non_negative_float, default=None, metavar="SECONDS", help="as for sync"
+        "--poll-interval",
+        type=_non_negative_float,
+        default=None,
+        metavar="SECONDS",
+        help="seconds between polls of pending tasks, at least (default 5)",
     )
     parser.add_argument(
-        "--timeout", type=_non_negative_float, default=600.0, metavar="SECONDS", help="as for sync (default 600)"
+        "--timeout",
+        type=_non_negative_float,
+        default=600.0,
+        metavar="SECONDS",
+        help="give up waiting for pending tasks after this long (default 600)",
     )
-    parser.add_argument("--demo", action="store_true", help="use the built-in demo relay (no account needed)")
     parser.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+
+def _add_create_options(parser: argparse.ArgumentParser) -> None:
+    """``create`` and ``lyrics``: the relay options, and whether to wait for the task."""
+    _add_relay_options(parser)
+    parser.add_argument("--no-wait", action="store_true", help="exit once the task id is printed and stored")
+    parser.add_argument("--demo", action="store_true", help="use the built-in demo relay (no account needed)")
 
 
 def _add_library_option(parser: argparse.ArgumentParser) -> None:

@@ -23,9 +23,6 @@ from .library.sync import SyncOptions
 from .relay.errors import SubmitError, SubmitUnconfirmed
 from .song_request import InvalidSongRequest, SongRequest
 
-#: exit codes, as in cli.py
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
 
 def add_create_commands(commands: argparse._SubParsersAction, add_relay_options) -> None:
     """The ``create`` and ``lyrics`` subcommands, with *add_relay_options* (library, relay, polling)."""
@@ -84,7 +81,7 @@ def run_create(args: argparse.Namespace, lyrics: bool = False) -> int:
 
     settings = cli.load_settings()
     try:
-        request = SongRequest.lyrics_for(args.prompt) if lyrics else song_request_of(args, "")
+        request = SongRequest.lyrics_for(args.prompt) if lyrics else song_request_of(args, settings.default_model)
     except InvalidSongRequest as exc:
         return _refuse(str(exc))
     demo_relay, _ = cli.start_demo(args, settings)
@@ -101,7 +98,7 @@ def run_create(args: argparse.Namespace, lyrics: bool = False) -> int:
             with cli.make_client(settings, options) as client:
                 creator.client = client
                 code, task_id = _submit_and_sync(creator, request, args, settings, options)
-                if code == EXIT_OK and lyrics and not args.no_wait:
+                if code == cli.EXIT_OK and lyrics and not args.no_wait:
                     _print_lyrics(creator, task_id)
                 return code
     finally:
@@ -117,14 +114,14 @@ def _submit_and_sync(creator: SongCreator, request: SongRequest, args, settings,
         entry = creator.submit(request)
     except SubmitUnconfirmed as exc:
         print(f"suno-desktop: {exc}", file=sys.stderr)
-        return EXIT_FAILED, ""
+        return cli.EXIT_FAILED, ""
     except SubmitError as exc:
         print(f"suno-desktop: {exc}", file=sys.stderr)
-        return (EXIT_USAGE if kind_of(exc) in cli.FIX_THE_SETUP else EXIT_FAILED), ""
+        return (cli.EXIT_USAGE if kind_of(exc) in cli.FIX_THE_SETUP else cli.EXIT_FAILED), ""
     print(entry.task_id, flush=True)
     if args.no_wait:
         print("Stored in the library; `suno-desktop sync` picks it up later.", file=sys.stderr)
-        return EXIT_OK, entry.task_id
+        return cli.EXIT_OK, entry.task_id
     code = cli.sync_library(creator.library, settings, options, [entry.task_id], client=creator.client)
     return code, entry.task_id
 
@@ -140,8 +137,10 @@ def _print_lyrics(creator: SongCreator, task_id: str) -> None:
 
 
 def _refuse(sentence: str) -> int:
+    from . import cli
+
     print(f"suno-desktop: {sentence} Nothing was sent.", file=sys.stderr)
-    return EXIT_USAGE
+    return cli.EXIT_USAGE
 
 
 def _read_lyrics(path: Path) -> str:

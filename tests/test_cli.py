@@ -19,8 +19,12 @@ def isolated_settings(tmp_path, monkeypatch):
 
 
 def sync_args(relay, library, *extra):
+    return ["sync", *relay_args(relay, library, *extra)]
+
+
+def relay_args(relay, library, *extra):
+    """The library and the local relay (quick polls), for any command that talks to it."""
     return [
-        "sync",
         "--library",
         str(library),
         "--base-url",

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from mutagen.id3 import ID3
+from test_cli import relay_args
 
 from suno_desktop.cli import main
 from suno_desktop.library.store import Library
@@ -14,20 +15,6 @@ from suno_desktop.relay.task_ids import is_task_id
 from suno_desktop.song_request import SubmissionState
 
 LYRICS = "[Verse]\nStreetlights hum a tune\n[Chorus]\nHome before the moon"
-
-
-def relay_args(relay, library, *extra):
-    return [
-        "--library",
-        str(library),
-        "--base-url",
-        relay.api_url,
-        "--token",
-        "test-token",
-        "--poll-interval",
-        "0.01",
-        *extra,
-    ]
 
 
 def test_create_prints_the_id_first_then_syncs_the_song_with_its_tags(relay, tmp_path, capsys):
@@ -162,3 +149,13 @@ def test_list_tasks_shows_a_created_task(relay, tmp_path, capsys):
     assert main(["list", "--library", str(library), "--tasks", "--json"]) == 0
     (row,) = json.loads(capsys.readouterr().out)
     assert row["task_id"] == task_id
+
+
+def test_create_uses_the_default_model_from_settings(relay, tmp_path):
+    from suno_desktop.settings import Settings, SettingsStore
+
+    SettingsStore(use_keyring=False).save(Settings(default_model="chirp-v3-5"))
+    args = relay_args(relay, tmp_path / "Library", "--no-wait")
+    assert main(["create", "--instrumental", *args]) == 0
+    assert main(["create", "--instrumental", "--model", "chirp-v4", *args]) == 0
+    assert [entry["body"]["mv"] for entry in relay.submits] == ["chirp-v3-5", "chirp-v4"]
