@@ -498,6 +498,23 @@ def test_an_mp4_head_without_its_whole_moov_is_left_for_the_finished_file(png_co
     assert mp4_head_with_tags(b"<html>502 Bad Gateway</html>", CLIP, TagOptions(), png_cover) is None
 
 
+def test_a_fragmented_mp4s_head_is_left_for_the_finished_file(png_cover):
+    """Its fragments, later in the file, hold offsets too: only tagging the whole file keeps them right."""
+    body = (DEMO / "video-1.mp4").read_bytes()
+    moov_at, moov_size = 32, int.from_bytes(body[32:36], "big")
+    assert body[36:40] == b"moov"
+    mvex = (8).to_bytes(4, "big") + b"mvex"  # what marks a fragmented file
+    fragmented = (
+        body[:moov_at]
+        + (moov_size + len(mvex)).to_bytes(4, "big")
+        + body[moov_at + 4 : moov_at + moov_size]
+        + mvex
+        + body[moov_at + moov_size :]
+    )
+    assert mp4_head_with_tags(fragmented[: 16 * 1024], CLIP, TagOptions(), png_cover) is None
+    assert mp4_head_with_tags(body[: 16 * 1024], CLIP, TagOptions(), png_cover) is not None
+
+
 def test_a_body_that_is_not_an_mp4_fails_by_the_final_name(tmp_path):
     page = tmp_path / ".video.mp4.part"
     page.write_bytes(b"<html>502 Bad Gateway</html>")

@@ -94,13 +94,12 @@ def mp4_head_with_tags(head: bytes, clip: Clip, options: TagOptions, cover: Cove
     buffer = io.BytesIO(head)
     try:
         video = MP4(buffer)
-        Atoms(io.BytesIO(head)).path(b"moov")  # the moov is in the head...
-        fragmented = _has_atom(head, b"moov", b"mvex")  # ...and no fragment carries offsets later on
+        moov = Atoms(io.BytesIO(head)).path(b"moov")[-1]  # in the head...
     except (MutagenError, KeyError, ValueError, EOFError) as exc:
         log.debug("MP4 head not taggable (%s): tagging the file once complete", exc)
         return None
-    if fragmented:
-        return None
+    if any(child.name == b"mvex" for child in moov.children or ()):
+        return None  # ...but fragmented: fragments later in the file hold offsets too
     try:
         _set_mp4_items(video, _mp4_items(clip, options, cover))
         video.save(buffer, padding=lambda info: ROOM_FOR_EDITS)
@@ -108,11 +107,3 @@ def mp4_head_with_tags(head: bytes, clip: Clip, options: TagOptions, cover: Cove
         log.debug("MP4 head could not be tagged (%s): tagging the file once complete", exc)
         return None
     return buffer.getvalue()
-
-
-def _has_atom(data: bytes, *path: bytes) -> bool:
-    try:
-        Atoms(io.BytesIO(data)).path(*path)
-    except KeyError:
-        return False
-    return True
