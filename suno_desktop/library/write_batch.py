@@ -64,10 +64,6 @@ class WriteBatch:
         self._commit_lock = threading.Lock()  # one commit at a time, in the order taken
         self._waiting: list[StagedClip] = []
 
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._waiting)
-
     def add(self, clip: StagedClip) -> list[ClipOutcome]:
         """Stage *clip*; commits the batch when it is full and returns the outcomes that became final."""
         with self._lock:
@@ -84,9 +80,9 @@ class WriteBatch:
                 clips, self._waiting = self._waiting, []
             if not clips:
                 return []
-            failed = {id(staged) for staged in commit_staged([s for clip in clips for s in clip.staged.values()])}
+            commit_staged([staged for clip in clips for staged in clip.staged.values()])
             for clip in clips:
-                self._settle(clip, failed)
+                self._settle(clip)
             self._record(clips)
             return [clip.outcome for clip in clips]
 
@@ -98,9 +94,9 @@ class WriteBatch:
             discard_staged(clip.staged.values())
         return [clip.outcome for clip in clips]
 
-    def _settle(self, clip: StagedClip, failed: set[int]) -> None:
+    def _settle(self, clip: StagedClip) -> None:
         for kind, staged in clip.staged.items():
-            if id(staged) not in failed:
+            if staged.error is None:
                 clip.files[kind] = staged.final
                 continue
             clip.files[kind] = None
