@@ -198,6 +198,7 @@ class SyncController(QObject):
         self.client: RelayClient | None = None
         self.engine: SyncEngine | None = None
         self._retired: list[SyncEngine] = []
+        self._retired_lock = threading.Lock()  # configure() adds on the GUI thread, a worker takes
         self.paused = False  # the library folder is away: nothing new is started
         self._closed = False
         self._scheduled: set[str] = set()
@@ -230,7 +231,8 @@ class SyncController(QObject):
             self._report(ErrorKind.CONFIGURATION, str(exc))
         if self.engine is not None:
             self.engine.close()
-            self._retired.append(self.engine)  # files its jobs staged still need their commit
+            with self._retired_lock:
+                self._retired.append(self.engine)  # files its jobs staged still need their commit
         self.engine = SyncEngine(
             self.library,
             self.client,
@@ -440,7 +442,8 @@ class SyncController(QObject):
         return [self._result_of(outcome) for outcome in self.engine.run_job(job)]
 
     def _commit_writes(self) -> list[tuple]:  # on a pool thread, when the jobs ran out
-        engines, self._retired = [*self._retired, self.engine], []
+        with self._retired_lock:
+            engines, self._retired = [*self._retired, self.engine], []
         return [self._result_of(outcome) for engine in engines for outcome in engine.commit_writes()]
 
     def _result_of(self, outcome: ClipOutcome) -> tuple:
