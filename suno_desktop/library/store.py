@@ -211,6 +211,11 @@ class Library:
             else:
                 self._conn.execute("COMMIT")
 
+    def query(self, sql: str, parameters: tuple = ()) -> list[sqlite3.Row]:
+        """Rows of one read, without the write lock a transaction takes (for the journal beside the store)."""
+        with self._mutex:
+            return self._conn.execute(sql, parameters).fetchall()
+
     def _migrate(self) -> None:
         with self.transaction() as conn:
             version = conn.execute("PRAGMA user_version").fetchone()[0]

@@ -51,27 +51,24 @@ class SubmissionJournal:
             self._set(submission_id, SubmissionState.FORGOTTEN)
 
     def get(self, submission_id: int) -> Submission | None:
-        with self.library.transaction() as conn:
-            row = conn.execute("SELECT * FROM submissions WHERE submission_id=?", (submission_id,)).fetchone()
-        return _submission(row) if row is not None else None
+        rows = self.library.query("SELECT * FROM submissions WHERE submission_id=?", (submission_id,))
+        return _submission(rows[0]) if rows else None
 
     def open(self) -> list[Submission]:
         """Submissions with no task to show for them: being sent, or unconfirmed."""
         marks = ", ".join("?" for _ in OPEN_STATES)
-        with self.library.transaction() as conn:
-            rows = conn.execute(
-                f"SELECT * FROM submissions WHERE state IN ({marks}) ORDER BY submission_id",
-                tuple(str(state) for state in OPEN_STATES),
-            ).fetchall()
+        rows = self.library.query(
+            f"SELECT * FROM submissions WHERE state IN ({marks}) ORDER BY submission_id",
+            tuple(str(state) for state in OPEN_STATES),
+        )
         return [_submission(row) for row in rows]
 
     def for_task(self, task_id: str) -> Submission | None:
         """What was asked for to make *task_id*, when it was made from this library."""
-        with self.library.transaction() as conn:
-            row = conn.execute(
-                "SELECT * FROM submissions WHERE task_id=? ORDER BY submission_id DESC LIMIT 1", (task_id,)
-            ).fetchone()
-        return _submission(row) if row is not None else None
+        rows = self.library.query(
+            "SELECT * FROM submissions WHERE task_id=? ORDER BY submission_id DESC LIMIT 1", (task_id,)
+        )
+        return _submission(rows[0]) if rows else None
 
     def _set(self, submission_id: int, state: SubmissionState, **values: str) -> None:
         columns = {"state": str(state), **values, "updated_at": time.time()}
