@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
+from PySide6.QtCore import SIGNAL, SLOT, QFileSystemWatcher, QObject, QTimer, Signal
 
 from ..model import ClipRecord
 
@@ -31,8 +31,10 @@ class FolderWatch(QObject):
         self._settle.setSingleShot(True)
         self._settle.setInterval(SETTLE_MS)
         self._settle.timeout.connect(self._settled)
-        self._watcher.directoryChanged.connect(lambda _path: self._settle.start())
-        self._watcher.fileChanged.connect(lambda _path: self._settle.start())
+        # C++ to C++: a sync changes the folders thousands of times, and a Python slot
+        # would take the GIL on the GUI thread for each of them
+        for changed in (SIGNAL("directoryChanged(QString)"), SIGNAL("fileChanged(QString)")):
+            QObject.connect(self._watcher, changed, self._settle, SLOT("start()"))
 
     def watch(self, records: list[ClipRecord]) -> None:
         """Watch the root and the folders of *records*' files (new ones only; none is dropped)."""

@@ -558,6 +558,16 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ closing
 
+    def event(self, event) -> bool:
+        """Every event of the window, its repaints included, handled with the GIL held throughout.
+
+        A repaint of the window calls into Python hundreds of times (the table's
+        models, the Python widgets' overrides). Entered from C++, each call takes
+        the GIL anew and queues behind the sync's workers; entered here, the GIL is
+        taken once per repaint.
+        """
+        return super().event(event)
+
     def closeEvent(self, event) -> None:
         self.saved_layout.save()
         self.presence.stop()
