@@ -1,6 +1,6 @@
 """Sync throughput benchmark: SyncEngine against a local relay, compared with curl --parallel.
 
-    python benchmarks/sync_bench.py [--profile realistic|1mb|tiny] [--clips 1000] [--jobs 4]
+    python benchmarks/sync_bench.py [--profile realistic|1mb|tiny] [--clips 1000] [--jobs N] [--curl-jobs 4]
                                     [--keep DIR] [--json] [--check]
 
 1. starts ``bench_relay.py`` (LocalRelay + MediaServer) in a child process, so the
@@ -10,10 +10,11 @@
    media are real-sized (``--profile realistic``: 3.5 MB MP3s, 1 MB MP4s; ``1mb``:
    1 MB MP3s, 400 clips) or the bundled demo files (``--profile tiny``: about 220 kB
    per clip);
-2. first sync: all task ids into a fresh library, ``SyncEngine(jobs=N, poll_interval=0)``;
+2. first sync: all task ids into a fresh library, ``SyncEngine(jobs=N, poll_interval=0)``,
+   N being the app's automatic number of parallel downloads unless --jobs says otherwise;
 3. second sync: a new engine on the reopened library, ``engine.sync()`` (nothing changed);
    the library is then deleted (unless --keep), so only one copy is on disk at a time;
-4. baseline: ``curl_baseline.sh`` downloads the same media URLs with the same N.
+4. baseline: ``curl_baseline.sh`` downloads the same media URLs, 4 at a time (--curl-jobs).
 
 Before each timed run, ``os.sync()`` (not timed) writes back what earlier runs left in
 the page cache, so one run's writeback does not land in the next one's time.
@@ -45,6 +46,7 @@ sys.path.insert(0, str(HERE.parent))
 from suno_desktop.library.store import Library
 from suno_desktop.library.sync import FetchResult, SyncEngine, SyncObserver, SyncOptions
 from suno_desktop.relay.client import RelayClient
+from suno_desktop.settings import automatic_jobs
 
 BATCH = 50  # tasks per API request the client may ask about (RelayClient.batch_size)
 TARGET_CURL_RATIO = 1.2
@@ -353,7 +355,7 @@ def describe_media(media: dict) -> str:
 
 def print_table(args: argparse.Namespace, tasks: int, runs: list[RunFigures], verdict: dict, media: dict) -> None:
     print(
-        f"Suno Desktop sync benchmark: {args.clips} clips in {tasks} tasks, jobs={args.jobs}, "
+        f"Suno Desktop sync benchmark: {args.clips} clips in {tasks} tasks, jobs={args.jobs} (curl {args.curl_jobs}), "
         f"Python {sys.version.split()[0]}, {os.cpu_count()} CPU(s)"
     )
     print(describe_media(media))
@@ -395,7 +397,13 @@ def print_table(args: argparse.Namespace, tasks: int, runs: list[RunFigures], ve
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark SyncEngine against curl --parallel on a local relay.")
     parser.add_argument("--clips", type=int, help="clips to create (default 1000; 400 for --profile 1mb)")
-    parser.add_argument("--jobs", type=int, default=4, help="parallel downloads, for both sync and curl (default 4)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=automatic_jobs(),
+        help="the sync's parallel downloads (default: the app's, here %(default)s)",
+    )
+    parser.add_argument("--curl-jobs", type=int, default=4, help="curl's --parallel-max (default 4)")
     parser.add_argument(
         "--keep", type=Path, metavar="DIR", help="put the library and curl's files in DIR and keep them"
     )
@@ -424,8 +432,8 @@ def main(argv: list[str] | None = None) -> int:
         args.profile, args.audio_repeat = "realistic", args.audio_repeat or ONE_MB_REPEAT
         args.clips = args.clips or 400
     args.clips = args.clips or 1000
-    if args.clips < 1 or args.jobs < 1 or args.audio_repeat < 0:
-        parser.error("--clips and --jobs must be >= 1, --audio-repeat >= 0")
+    if args.clips < 1 or args.jobs < 1 or args.curl_jobs < 1 or args.audio_repeat < 0:
+        parser.error("--clips, --jobs and --curl-jobs must be >= 1, --audio-repeat >= 0")
     if not 0 <= args.pending <= 1:
         parser.error("--pending must be between 0 and 1")
 
@@ -450,7 +458,7 @@ def main(argv: list[str] | None = None) -> int:
                 shutil.rmtree(library_root)
             curl_dir = work / "curl"
             curl_dir.mkdir()
-            curl = run_curl(server, curl_dir, args.jobs, args.clips)
+            curl = run_curl(server, curl_dir, args.curl_jobs, args.clips)
     finally:
         if cleanup is not None:
             cleanup.cleanup()
@@ -461,6 +469,7 @@ def main(argv: list[str] | None = None) -> int:
             "clips": args.clips,
             "tasks": tasks,
             "jobs": args.jobs,
+            "curl_jobs": args.curl_jobs,
             "pending_fraction": args.pending,
             "profile": args.profile,
             "audio_repeat": args.audio_repeat,

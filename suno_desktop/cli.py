@@ -63,7 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="fetch every task again, finished ones too: picks up titles, tags and lyrics changed on the relay",
     )
     sync.add_argument("--no-video", action="store_true", help="do not download MP4 videos")
-    sync.add_argument("--jobs", type=_positive_int, metavar="N", help="parallel downloads (default 4)")
+    sync.add_argument(
+        "--jobs",
+        type=_positive_int,
+        metavar="N",
+        help="parallel downloads (default: the saved setting, else one more than the cores, at most 4)",
+    )
     sync.add_argument(
         "--demo",
         action="store_true",

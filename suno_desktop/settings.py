@@ -42,6 +42,27 @@ def default_library_dir() -> Path:
     return Path.home() / "Music" / "Suno Desktop"
 
 
+#: ``Settings.jobs`` for "as many parallel downloads as suit this computer"
+AUTOMATIC_JOBS = 0
+#: the most parallel downloads a settings file may ask for
+MAX_JOBS = 16
+
+
+def automatic_jobs() -> int:
+    """Parallel downloads when the user chose none: one more than the usable cores, at most 4.
+
+    A download thread waiting on the network leaves its core to another, hence the
+    one more. Beyond that, threads only queue for Python's GIL: on 2 cores, 4 threads
+    synced 1,000 small clips slower than 3 (gui_bench: 7.2 s against 6.6 s) and
+    stalled the window twice as long (99th percentile gap 28-35 ms against 22-24 ms).
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))  # the cores this process may use (containers, taskset)
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(2, min(4, cores + 1))
+
+
 #: the shortest wait between two poll rounds a settings file may ask for
 MIN_POLL_SECONDS = 1.0
 #: how many model names the user typed are remembered (the newest are kept)
@@ -55,7 +76,7 @@ class Settings:
     base_url: str = DEFAULT_BASE_URL
     library: str = ""
     download_video: bool = True
-    jobs: int = 4
+    jobs: int = AUTOMATIC_JOBS  # parallel downloads; AUTOMATIC_JOBS: see download_jobs
     filename_template: str = DEFAULT_TEMPLATE
     id3_version: int = 3
     artist: str = "Suno"
@@ -66,6 +87,11 @@ class Settings:
     models: list[str] = field(default_factory=list)  # names the user typed, offered after KNOWN_MODELS
     #: the token itself lives in the keyring or, failing that, here
     token: str = field(default="", repr=False)
+
+    @property
+    def download_jobs(self) -> int:
+        """How many clips download at once: the user's number, or :func:`automatic_jobs`."""
+        return self.jobs or automatic_jobs()
 
     @property
     def library_dir(self) -> Path:
@@ -185,9 +211,9 @@ class SettingsStore:
 def _coerce(settings: Settings) -> None:
     """Hand-edited files hold strings where numbers belong; repair what can be repaired."""
     try:
-        settings.jobs = max(1, min(16, int(settings.jobs)))
+        settings.jobs = max(AUTOMATIC_JOBS, min(MAX_JOBS, int(settings.jobs)))
     except (TypeError, ValueError):
-        settings.jobs = 4
+        settings.jobs = AUTOMATIC_JOBS
     try:
         settings.id3_version = 4 if int(settings.id3_version) == 4 else 3
     except (TypeError, ValueError):

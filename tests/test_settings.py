@@ -1,7 +1,7 @@
 import os
 import stat
 
-from suno_desktop.settings import Settings, SettingsStore
+from suno_desktop.settings import AUTOMATIC_JOBS, Settings, SettingsStore, automatic_jobs
 
 
 def test_settings_round_trip_and_private_file(tmp_path):
@@ -38,3 +38,17 @@ def test_models_the_user_typed_are_remembered_and_checked(tmp_path):
     (tmp_path / "settings.json").write_text('{"default_model": 7, "models": "chirp-v9"}')
     loaded = SettingsStore(tmp_path, use_keyring=False).load()
     assert (loaded.default_model, loaded.models) == ("chirp-v4", [])
+
+
+def test_parallel_downloads_are_automatic_unless_chosen(tmp_path, monkeypatch):
+    assert Settings().jobs == AUTOMATIC_JOBS
+    assert 2 <= Settings().download_jobs == automatic_jobs() <= 4
+    assert Settings(jobs=7).download_jobs == 7
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    assert automatic_jobs() == 3  # one more than the cores
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(32)), raising=False)
+    assert automatic_jobs() == 4
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0}, raising=False)
+    assert automatic_jobs() == 2
+    (tmp_path / "settings.json").write_text('{"jobs": -3}')
+    assert SettingsStore(tmp_path, use_keyring=False).load().jobs == AUTOMATIC_JOBS

@@ -58,7 +58,7 @@ class SyncOptions:
     def from_settings(cls, settings: Settings, **overrides: object) -> SyncOptions:
         options = cls(
             download_video=settings.download_video,
-            jobs=settings.jobs,
+            jobs=settings.download_jobs,
             filename_template=settings.filename_template,
             tag_options=TagOptions(
                 id3_version=settings.id3_version,

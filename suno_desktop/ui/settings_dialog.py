@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from ..library.filenames import TEMPLATE_FIELDS, TemplateError, render_stem
 from ..model import Clip
 from ..relay.errors import RelayError
-from ..settings import Settings, default_library_dir, remembered_models
+from ..settings import AUTOMATIC_JOBS, MAX_JOBS, Settings, automatic_jobs, default_library_dir, remembered_models
 from ..song_request import DEFAULT_MODEL
 from .workers import WorkerPool
 
@@ -243,8 +243,12 @@ class SettingsDialog(QDialog):
 
         self.jobs_spin = QSpinBox()
         self.jobs_spin.setObjectName("jobsSpin")
-        self.jobs_spin.setRange(1, 16)
-        self.jobs_spin.setValue(max(1, min(16, int(settings.jobs))))
+        self.jobs_spin.setRange(AUTOMATIC_JOBS, MAX_JOBS)  # the lowest value reads "Automatic"
+        self.jobs_spin.setSpecialValueText(f"Automatic ({automatic_jobs()})")
+        self.jobs_spin.setToolTip(
+            "How many files download at once. Automatic: one more than this computer's cores, at most 4."
+        )
+        self.jobs_spin.setValue(max(AUTOMATIC_JOBS, min(MAX_JOBS, int(settings.jobs))))
         form.addRow(_buddy("&Parallel downloads:", self.jobs_spin), _row(self.jobs_spin, stretch=True))
 
         self.template_edit = QLineEdit(settings.filename_template)

@@ -226,22 +226,23 @@ class SyncController(QObject):
             self.client.close()
         self.client = None
         try:
-            self.client = relay_client_for(settings, pool_size=max(4, settings.jobs))
+            self.client = relay_client_for(settings, pool_size=max(4, settings.download_jobs))
         except ConfigurationError as exc:
             self._report(ErrorKind.CONFIGURATION, str(exc))
         if self.engine is not None:
             self.engine.close()
             with self._retired_lock:
                 self._retired.append(self.engine)  # files its jobs staged still need their commit
+        options = SyncOptions.from_settings(settings)
         self.engine = SyncEngine(
             self.library,
             self.client,
-            SyncOptions.from_settings(settings),
+            options,
             observer=self._live,
             cancel=self.cancel,
         )
-        self._job_threads.setMaxThreadCount(settings.jobs)
-        self.jobs.width = settings.jobs
+        self._job_threads.setMaxThreadCount(options.jobs)
+        self.jobs.width = options.jobs
         self._schedule = PollSchedule(settings.poll_interval)
         self._reported.cleared()
 
