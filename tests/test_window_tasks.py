@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from mutagen.id3 import ID3
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu, QMessageBox
@@ -135,6 +136,40 @@ def test_refresh_from_relay_retags_a_changed_title(qtbot, make_window, relay):
     record = window.model.record_for(changed)
     assert ID3(window.library.root / record.audio_path)["TIT2"].text == ["After"]
     assert relay.media.requests == []
+
+
+def test_a_playing_clip_that_refresh_renames_plays_on_under_its_new_name(qtbot, make_window, relay):
+    task = relay.add_music_task(clips=1, title="Before")
+    window = make_window()
+    add_through_dialog(qtbot, window, task)
+    qtbot.waitUntil(lambda: all_ready(window, 1), timeout=WAIT)
+    if not window.player.available:
+        pytest.fail(window.player.unavailable_reason)
+    clip_id = relay.clip_ids(task)[0]
+    table = window.table
+    rect = table.visualRect(window.proxy.index(window.proxy.proxy_row_of(clip_id), COL_TITLE))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: window.player.is_playing and window.player.position >= 1500, timeout=WAIT)
+    relay.update_clip(task, 0, title="After")
+    released = []
+    window.controller.about_to_write.connect(released.append)
+    before = window.player.position
+    qtbot.keyClick(window, Qt.Key.Key_F5, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(
+        lambda: window.player.current_path is not None and window.player.current_path.name.startswith("After ["),
+        timeout=WAIT,
+    )
+    qtbot.waitUntil(lambda: window.player.is_playing, timeout=WAIT)
+    assert released == [clip_id]  # let go of while its file was rewritten
+    assert window.player.current_clip_id == clip_id and window.player.released_clip_id == ""
+    qtbot.waitUntil(lambda: window.player.position >= before, timeout=WAIT)  # where it was, not from the start
+    assert ID3(window.player.current_path)["TIT2"].text == ["After"]
+    if window.video.available:  # the detail pane's video was let go of too, and shows the renamed file
+        qtbot.waitUntil(
+            lambda: (window.video.current_path or window.library.root).name.startswith("After ["), timeout=WAIT
+        )
+        assert window.video.released_clip_id == ""
 
 
 def test_library_folder_that_goes_away_pauses_and_comes_back(qtbot, make_window, relay, tmp_path):

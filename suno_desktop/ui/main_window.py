@@ -291,6 +291,7 @@ class MainWindow(QMainWindow):
         c.tasks_changed.connect(self.model.upsert)
         c.clips_started.connect(self.model.mark_downloading)
         c.about_to_write.connect(self._about_to_write)
+        c.jobs_finished.connect(self._take_back_files)
         c.all_clips_checked.connect(self._all_clips_checked)
         c.clip_progress.connect(self.model.set_progress_of)
         c.progress.connect(self.status.show_progress)
@@ -493,12 +494,20 @@ class MainWindow(QMainWindow):
         if record is not None:
             for relative in (record.audio_path, record.video_path):
                 if relative:
-                    self._release_file(self.library.root / relative)
+                    self._release_file(self.library.root / relative, clip_id)
 
-    def _release_file(self, path: Path) -> None:
+    def _release_file(self, path: Path, clip_id: str = "") -> None:
         """The player and the video view let go of a file before the app rewrites or trashes it."""
         self.player.release(path)
-        self.video.release(path)
+        self.video.release(path, clip_id)
+
+    def _take_back_files(self, records: list[ClipRecord]) -> None:
+        """A rewritten clip plays on where it was let go of, under its new name if it has one."""
+        for record in records:
+            if record.clip_id == self.player.released_clip_id:
+                self.player.resume_released(self.library.root / record.audio_path if record.audio_path else None)
+            if record.clip_id == self.video.released_clip_id:
+                self.video.resume_released(self.library.root / record.video_path if record.video_path else None)
 
     # ------------------------------------------------------------------ status and errors
 

@@ -179,6 +179,7 @@ class SyncController(QObject):
     tasks_changed = Signal(list)  # rows (ClipRecords) of tasks that have no clips (yet), built on the worker
     clips_started = Signal(list)  # clip ids whose jobs began (downloading)
     about_to_write = Signal(str)  # a clip's files are about to be rewritten: let go of them
+    jobs_finished = Signal(list)  # ClipRecords whose jobs are over: what was let go of may be taken back
     all_clips_checked = Signal(list)  # every ClipRecord after a file check
     clip_progress = Signal(dict)  # clip id -> (bytes done, total or None), coalesced
     busy_changed = Signal(bool)
@@ -500,6 +501,8 @@ class SyncController(QObject):
             if record is not None:
                 records.append(record)
                 on_disk.append(files)
+        if records:
+            self.jobs_finished.emit(records)
         self._enqueue("clips", records, on_disk)
         self.progress.emit(self.batch.done, self.batch.total)
 

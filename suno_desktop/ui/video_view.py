@@ -44,7 +44,7 @@ class VideoView(QWidget):
         self.current_path: Path | None = None
         self.title = ""
         self.unavailable_reason = ""
-        self._released: tuple[Path, str, int] | None = None
+        self._released: tuple[Path, str, int, str] | None = None  # path, title, position, clip id
         self._pending_seek: int | None = None
         self._mm = None
         self._media_player = None
@@ -172,12 +172,17 @@ class VideoView(QWidget):
         if self._media_player is not None:
             call_slot(self._media_player, "stop")
 
-    def release(self, path: Path) -> bool:
+    @property
+    def released_clip_id(self) -> str:
+        """The clip whose video :meth:`release` closed and nothing reloaded since ("" when none)."""
+        return self._released[3] if self._released else ""
+
+    def release(self, path: Path, clip_id: str = "") -> bool:
         """Close ``path`` if it is loaded, so the app can rename or delete it; True if it was."""
         if self._media_player is None or not same_file(self.current_path, Path(path)):
             return False
         assert self.current_path is not None
-        self._released = (self.current_path, self.title, self.position)
+        self._released = (self.current_path, self.title, self.position, clip_id)
         logger.info("Releasing video %s", self.current_path)
         self._unload()
         self._show_message(VIDEO_CLOSED)
@@ -187,7 +192,7 @@ class VideoView(QWidget):
         """Reload the video :meth:`release` closed, paused where it was (``path``: its new name, if renamed)."""
         released, self._released = self._released, None
         if released is not None:
-            old_path, title, position = released
+            old_path, title, position, _clip_id = released
             self._load(Path(path) if path is not None else old_path, title, position=position)
 
     # ------------------------------------------------------------------ internals
