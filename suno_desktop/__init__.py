@@ -8,4 +8,3 @@ except _metadata.PackageNotFoundError:  # running from a source tree or a frozen
     __version__ = "0.1.0"
 
 APP_NAME = "Suno Desktop"
-APP_ID = "suno-desktop"

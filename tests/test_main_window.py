@@ -406,3 +406,24 @@ def test_window_waits_while_another_process_syncs_the_library(qtbot, make_window
         holder.kill()
         holder.wait()
     qtbot.waitUntil(lambda: all_ready(window, 1), timeout=WAIT)
+
+
+def test_appearance_menu_switches_the_palette_and_is_remembered(qtbot, make_window):
+    from PySide6.QtGui import QAction, QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from suno_desktop.ui.theme import ColorScheme
+    from suno_desktop.ui.window_layout import window_state
+
+    window = make_window()
+    dark, system = window.findChild(QAction, "theme_dark"), window.findChild(QAction, "theme_system")
+    try:
+        dark.trigger()
+        assert dark.isChecked() and not system.isChecked()
+        assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 100
+        assert window_state().value("view/colorScheme") == "dark"
+        assert window.saved_layout.restore() is ColorScheme.DARK  # what the next start applies
+    finally:
+        system.trigger()
+    assert system.isChecked() and window_state().value("view/colorScheme") == "system"
+    assert ColorScheme.saved("purple") is ColorScheme.SYSTEM and ColorScheme.saved(None) is ColorScheme.SYSTEM

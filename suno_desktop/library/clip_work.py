@@ -47,9 +47,6 @@ class ClipJob:
     retag: bool = False
     rename: bool = False
 
-    def needs(self, kind: FileKind) -> bool:
-        return bool(getattr(self, kind.value))
-
     @property
     def downloads(self) -> int:
         return int(self.audio) + int(self.cover) + int(self.video)

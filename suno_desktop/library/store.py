@@ -424,12 +424,6 @@ class Library:
                     (error, status, now, now, task_id),
                 )
 
-    def raw_json(self, clip_id: str) -> dict | None:
-        """The JSON the relay last sent for this clip, exactly as it came."""
-        with self._mutex:
-            row = self._conn.execute("SELECT raw_json FROM clips WHERE clip_id=?", (clip_id,)).fetchone()
-        return json.loads(row[0]) if row and row[0] else None
-
     # ------------------------------------------------------------------ clips
 
     def clips(self, *, include_removed: bool = False, task_ids: Iterable[str] | None = None) -> list[ClipRecord]:

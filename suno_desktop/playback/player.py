@@ -235,10 +235,6 @@ class Player(QObject):
         return self._path
 
     @property
-    def current_title(self) -> str:
-        return self._title
-
-    @property
     def is_playing(self) -> bool:
         return self._playing
 

@@ -100,10 +100,6 @@ class AddTasksDialog(QDialog):
         """The distinct ids found that are not already in the library, in pasted order."""
         return list(self._new)
 
-    def found_ids(self) -> list[str]:
-        """Every distinct id found, known or not."""
-        return list(self._found)
-
     def _update(self) -> None:
         self._found = extract_task_ids(self.edit.toPlainText())
         self._new = [task_id for task_id in self._found if task_id not in self._known]

@@ -407,9 +407,6 @@ class ClipTableModel(QAbstractTableModel):
         row = bisect_left(self._shown, pos)
         return row if row < len(self._shown) and self._shown[row] == pos else None
 
-    def progress_for(self, row: int) -> float | None:
-        return self._progress.get(self.record(row).clip_id)
-
     def thumbnail_for(self, row: int) -> QPixmap | None:
         return self._thumbnail(self.record(row))
 

@@ -40,7 +40,7 @@ from .play_queue import PlayQueue
 from .player_bar import PlayerBar
 from .settings_dialog import SettingsDialog
 from .sync_controller import SyncController
-from .theme import apply_color_scheme
+from .theme import ColorScheme, apply_color_scheme
 from .thumbnails import ThumbnailCache
 from .video_view import VideoView
 from .window_layout import WindowLayout, window_state
@@ -462,12 +462,12 @@ class MainWindow(QMainWindow):
             self.show_message(f"The library folder changes to {settings.library_dir} the next time the app starts.")
         self.controller.sync_now()
 
-    def set_color_scheme(self, scheme: str) -> None:
+    def set_color_scheme(self, scheme: ColorScheme) -> None:
         """Light, dark, or whatever the desktop says; remembered for the next start."""
         apply_color_scheme(scheme)
         for action in self.theme_group.actions():
-            action.setChecked(action.data() == scheme)
-        window_state().setValue("view/colorScheme", scheme)
+            action.setChecked(action.data() == scheme.value)
+        window_state().setValue("view/colorScheme", scheme.value)
 
     def about(self) -> None:
         QMessageBox.about(

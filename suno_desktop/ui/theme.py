@@ -7,11 +7,29 @@ Fusion style with an explicit palette, so the choice always takes effect.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
-SCHEMES = ("system", "light", "dark")
+
+class ColorScheme(StrEnum):
+    """View → Appearance; saved by value in the window's QSettings."""
+
+    SYSTEM = "system"
+    LIGHT = "light"
+    DARK = "dark"
+
+    @classmethod
+    def saved(cls, value: object) -> ColorScheme:
+        """The scheme a settings file holds; anything else (a hand edit, none yet) follows the system."""
+        try:
+            return cls(str(value))
+        except ValueError:
+            return cls.SYSTEM
+
+
 _original: dict[str, object] = {}
 
 
@@ -45,7 +63,7 @@ def dark_palette() -> QPalette:
     return palette
 
 
-def apply_color_scheme(scheme: str) -> None:
+def apply_color_scheme(scheme: ColorScheme) -> None:
     app = QApplication.instance()
     if app is None:
         return
@@ -53,13 +71,15 @@ def apply_color_scheme(scheme: str) -> None:
         _original["style"] = app.style().name()
         _original["palette"] = QPalette(app.palette())
     hints = QGuiApplication.styleHints()
-    wanted = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(scheme, Qt.ColorScheme.Unknown)
+    wanted = {ColorScheme.LIGHT: Qt.ColorScheme.Light, ColorScheme.DARK: Qt.ColorScheme.Dark}.get(
+        scheme, Qt.ColorScheme.Unknown
+    )
     if hasattr(hints, "setColorScheme"):
         hints.setColorScheme(wanted)
-    if scheme == "dark":
+    if scheme == ColorScheme.DARK:
         app.setStyle(QStyleFactory.create("Fusion"))
         app.setPalette(dark_palette())
-    elif scheme == "light":
+    elif scheme == ColorScheme.LIGHT:
         app.setStyle(QStyleFactory.create("Fusion"))
         app.setPalette(app.style().standardPalette())
     else:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter
 
 from ..playback.player import Player
 from ..settings import config_dir
+from .theme import ColorScheme
 
 DEFAULT_SIZE = (1280, 800)
 DEFAULT_SPLIT = [900, 380]  # the table beside a detail pane that fits a cover
@@ -29,8 +30,8 @@ class WindowLayout:
         self.header = header
         self.player = player
 
-    def restore(self) -> str:
-        """Put back what was saved; the colour scheme to apply ("system" the first time)."""
+    def restore(self) -> ColorScheme:
+        """Put back what was saved; the colour scheme to apply (the system's the first time)."""
         state = window_state()
         if not state.contains("window/geometry"):
             self.window.resize(*DEFAULT_SIZE)
@@ -48,7 +49,7 @@ class WindowLayout:
         volume = state.value("player/volume")
         if volume is not None:
             self.player.set_volume(int(volume))
-        return str(state.value("view/colorScheme", "system"))
+        return ColorScheme.saved(state.value("view/colorScheme"))
 
     def save(self) -> None:
         state = window_state()

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLineEdit, QMenu, QSizePolicy, QToolBar, QWidget
 
 from .. import APP_NAME
 from .clip_rows import is_submission_row, is_task_row
+from .theme import ColorScheme
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -68,13 +69,17 @@ def build_menus(window: MainWindow) -> QActionGroup:
     view_menu = bar.addMenu("&View")
     theme_menu = view_menu.addMenu("Appearance")
     theme_group = QActionGroup(window)
-    for label, scheme in (("Follow the System", "system"), ("Light", "light"), ("Dark", "dark")):
+    for label, scheme in (
+        ("Follow the System", ColorScheme.SYSTEM),
+        ("Light", ColorScheme.LIGHT),
+        ("Dark", ColorScheme.DARK),
+    ):
         action = theme_menu.addAction(label)
         action.setCheckable(True)
-        action.setData(scheme)
-        action.setObjectName(f"theme_{scheme}")
+        action.setData(scheme.value)  # a QVariant holds the string
+        action.setObjectName(f"theme_{scheme.value}")
         theme_group.addAction(action)
-    theme_group.triggered.connect(lambda action: window.set_color_scheme(action.data()))
+    theme_group.triggered.connect(lambda action: window.set_color_scheme(ColorScheme(action.data())))
     play_menu = bar.addMenu("&Playback")
     for action in (window.play_action, window.previous_action, window.next_action):
         play_menu.addAction(action)
