@@ -33,6 +33,15 @@ ACTION_MUSIC = "MUSIC"
 ACTION_LYRICS = "LYRICS"
 
 
+class ClipKind(StrEnum):
+    """What a row of the library is: a song or lyrics from the relay, or a stand-in the window shows."""
+
+    MUSIC = "music"
+    LYRICS = "lyrics"  # a LYRICS task's text: nothing to download
+    TASK = "task"  # a task without clips (yet): the window's row for it
+    SUBMISSION = "submission"  # a request not (yet) known to be a task: the window's row for it
+
+
 def is_final_task_status(status: str) -> bool:
     return status in FINAL_TASK_STATUSES
 
@@ -43,7 +52,7 @@ class Clip:
 
     clip_id: str
     task_id: str
-    kind: str = "music"  # "music" or "lyrics"
+    kind: ClipKind = ClipKind.MUSIC  # MUSIC or LYRICS
     title: str = ""
     tags: str = ""
     lyrics: str = ""
@@ -199,7 +208,7 @@ class ClipRecord:
     clip_id: str
     task_id: str
     position: int
-    kind: str
+    kind: ClipKind
     title: str
     tags: str
     lyrics: str
@@ -212,7 +221,7 @@ class ClipRecord:
     audio_url: str
     image_url: str
     video_url: str
-    state: str
+    state: ClipState
     audio_path: str | None
     cover_path: str | None
     video_path: str | None

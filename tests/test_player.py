@@ -339,3 +339,20 @@ def test_video_view_without_qt_multimedia_says_why(qtbot, no_multimedia):
     view.show_video(None, "City Lights")
     view.stop()
     assert view.message.text() == view.unavailable_reason
+
+
+def test_media_problems_are_one_sentence_each():
+    from suno_desktop.playback.player import MediaProblem, media_error_sentence
+
+    assert MediaProblem.of_qt_error("AccessDeniedError") is MediaProblem.UNREADABLE
+    assert (
+        MediaProblem.of_qt_error("FormatError") is MediaProblem.of_qt_error("ResourceError") is MediaProblem.UNSUPPORTED
+    )
+    assert MediaProblem.of_qt_error("NetworkError") is MediaProblem.OTHER
+    assert media_error_sentence(MediaProblem.UNREADABLE, "Song") == (
+        "Cannot play “Song”: the file cannot be read (permission denied)."
+    )
+    assert (
+        media_error_sentence(MediaProblem.OTHER, "Song", "Decoder gave up.") == "Cannot play “Song”: Decoder gave up."
+    )
+    assert media_error_sentence(MediaProblem.OTHER, "Song") == "Cannot play “Song”: the file could not be played."

@@ -14,7 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from ..model import CLIP_COMPLETE, ClipRecord
+from ..model import CLIP_COMPLETE, ClipKind, ClipRecord
 from ..relay.client import RelayClient
 from ..relay.errors import ConfigurationError, SubmitError, SubmitUnconfirmed
 from ..relay.submit import submit
@@ -52,7 +52,7 @@ class SongCreator:
         start outside the clip.
         """
         record = self.library.clip(clip_id)
-        if record is None or record.kind != "music" or record.removed:
+        if record is None or record.kind != ClipKind.MUSIC or record.removed:
             raise InvalidSongRequest(
                 f"There is no song {clip_id} in the library in {self.library.root}: sync its task first."
             )
@@ -102,6 +102,6 @@ class SongCreator:
     def lyrics_of(self, task_id: str) -> ClipRecord | None:
         """The lyrics a LYRICS task produced, once the sync has fetched them."""
         for record in self.library.clips(task_ids=[task_id]):
-            if record.kind == "lyrics" and (record.lyrics or record.relay_status == CLIP_COMPLETE):
+            if record.kind == ClipKind.LYRICS and (record.lyrics or record.relay_status == CLIP_COMPLETE):
                 return record
         return None

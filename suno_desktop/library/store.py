@@ -23,6 +23,7 @@ from pathlib import Path
 from ..errors import ErrorKind, SunoError
 from ..model import (
     Clip,
+    ClipKind,
     ClipRecord,
     ClipState,
     FilesOnDisk,
@@ -374,7 +375,7 @@ class Library:
             (clip.clip_id,),
         ).fetchone()
         relay_error = clip.relay_error
-        if clip.kind == "lyrics":
+        if clip.kind == ClipKind.LYRICS:
             state = ClipState.LYRICS
         elif clip.is_error:
             state = ClipState.FAILED
@@ -489,12 +490,14 @@ def _task_record(row: sqlite3.Row) -> TaskRecord:
 
 
 _CLIP_STATES = {state.value: state for state in ClipState}
+_CLIP_KINDS = {kind.value: kind for kind in ClipKind}
 
 
 def _clip_record(row: sqlite3.Row) -> ClipRecord:
     record = ClipRecord(*row)
     record.removed = bool(record.removed)
     record.state = _CLIP_STATES.get(record.state, record.state)
+    record.kind = _CLIP_KINDS.get(record.kind, ClipKind.MUSIC)  # the column only ever holds music or lyrics
     return record
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -128,17 +129,28 @@ def same_file(first: Path | None, second: Path | None) -> bool:
     return os.path.normcase(os.path.abspath(first)) == os.path.normcase(os.path.abspath(second))
 
 
-def media_error_sentence(kind: str, title: str, detail: str = "") -> str:
-    """The sentence shown when a file cannot be played; ``kind`` is a QMediaPlayer.Error name or ours."""
-    reasons = {
-        "missing": "the file is missing",
-        "unreadable": "the file cannot be read (permission denied)",
-        "AccessDeniedError": "the file cannot be read (permission denied)",
-        "FormatError": "the file is damaged or not in a supported format",
-        "ResourceError": "the file is damaged or not in a supported format",
-        "InvalidMedia": "the file is damaged",
-    }
-    reason = reasons.get(kind) or (detail.rstrip(".") if detail else "the file could not be played")
+class MediaProblem(Enum):
+    """Why a file cannot be played, as the sentence says it (the value)."""
+
+    MISSING = "the file is missing"
+    UNREADABLE = "the file cannot be read (permission denied)"
+    UNSUPPORTED = "the file is damaged or not in a supported format"
+    DAMAGED = "the file is damaged"
+    OTHER = ""  # Qt's own words, or a general sentence
+
+    @classmethod
+    def of_qt_error(cls, error_name: str) -> MediaProblem:
+        """The problem a ``QMediaPlayer.Error`` (by name: the enum differs across Qt versions) stands for."""
+        return {
+            "AccessDeniedError": cls.UNREADABLE,
+            "FormatError": cls.UNSUPPORTED,
+            "ResourceError": cls.UNSUPPORTED,
+        }.get(error_name, cls.OTHER)
+
+
+def media_error_sentence(problem: MediaProblem, title: str, detail: str = "") -> str:
+    """The sentence shown when a file cannot be played; *detail* is Qt's text, said for OTHER."""
+    reason = problem.value or (detail.rstrip(".") if detail else "the file could not be played")
     return f"Cannot play “{title}”: {reason}."
 
 
@@ -327,11 +339,11 @@ class Player(QObject):
             return
         if not path.is_file():
             logger.warning("Cannot play %s: missing", path)
-            self.error.emit(media_error_sentence("missing", title))
+            self.error.emit(media_error_sentence(MediaProblem.MISSING, title))
             return
         if not os.access(path, os.R_OK):
             logger.warning("Cannot play %s: not readable", path)
-            self.error.emit(media_error_sentence("unreadable", title))
+            self.error.emit(media_error_sentence(MediaProblem.UNREADABLE, title))
             return
         self._released = None
         url = QUrl.fromLocalFile(str(path.resolve()))
@@ -398,20 +410,20 @@ class Player(QObject):
             logger.info("Finished %s", self._clip_id)
             self.finished.emit(self._clip_id)
         elif status == statuses.InvalidMedia and self._clip_id and not self._error_reported:
-            self._report_failure("InvalidMedia", "")
+            self._report_failure(MediaProblem.DAMAGED, "")
 
     def _on_error(self, error, error_string: str) -> None:
         if error == self._mm.QMediaPlayer.Error.NoError or not self._clip_id:
             return
-        self._report_failure(error.name, error_string)
+        self._report_failure(MediaProblem.of_qt_error(error.name), error_string)
 
-    def _report_failure(self, kind: str, detail: str) -> None:
+    def _report_failure(self, problem: MediaProblem, detail: str) -> None:
         path, title = self._path, self._title
         if path is not None and not path.exists():
-            kind = "missing"
-        logger.warning("Cannot play %s: %s (%s)", path, kind, detail)
+            problem = MediaProblem.MISSING
+        logger.warning("Cannot play %s: %s (%s)", path, problem.name, detail)
         self._error_reported = True
-        sentence = media_error_sentence(kind, title, detail)
+        sentence = media_error_sentence(problem, title, detail)
         self._released = None
         self._unload()
         self.error.emit(sentence)

@@ -28,6 +28,7 @@ from ..model import (
     PENDING_TASK_STATUSES,
     TASK_FAILED,
     Clip,
+    ClipKind,
     Task,
 )
 from .errors import MalformedResponse
@@ -160,7 +161,7 @@ def parse_clip(raw: Mapping[str, Any], task_id: str, *, task_status: str = "", f
     return Clip(
         clip_id=clip_id,
         task_id=task_id,
-        kind="music",
+        kind=ClipKind.MUSIC,
         title=_text(raw.get("title")),
         tags=_text(_pick(metadata.get("tags"), raw.get("tags"))),
         lyrics=_text(_pick(metadata.get("prompt"), raw.get("prompt"))),
@@ -202,7 +203,7 @@ def _parse_camel_clip(raw: Mapping[str, Any], task_id: str, clip_id: str, task_s
     return Clip(
         clip_id=clip_id,
         task_id=task_id,
-        kind="music",
+        kind=ClipKind.MUSIC,
         title=_text(raw.get("title")),
         tags=_text(raw.get("tags")),
         lyrics=_text(raw.get("prompt")),
@@ -223,7 +224,7 @@ def _parse_lyrics(raw: Mapping[str, Any], task_id: str) -> Clip:
     return Clip(
         clip_id=clip_id,
         task_id=task_id,
-        kind="lyrics",
+        kind=ClipKind.LYRICS,
         title=_text(raw.get("title")),
         lyrics=_text(raw.get("text")),
         relay_status=_text(raw.get("status")).lower(),

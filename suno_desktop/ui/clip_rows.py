@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor
 
 from ..library.store import Library
 from ..library.submission_journal import SubmissionJournal
-from ..model import PENDING_CLIP_STATUSES, ClipRecord, ClipState, TaskRecord, TaskRowState
+from ..model import PENDING_CLIP_STATUSES, ClipKind, ClipRecord, ClipState, TaskRecord, TaskRowState
 from ..song_request import Submission, SubmissionState, SubmitMode
 from .time_formats import format_created, format_duration
 
@@ -52,9 +52,9 @@ Files = tuple[bool, bool, bool]  # MP3, cover, MP4 on disk
 
 def status_text(record: ClipRecord, progress: float | None = None) -> str:
     """The Status column: a placeholder's sentence or word, a download's percentage, a failure's reason."""
-    if record.kind == "task":
+    if record.kind == ClipKind.TASK:
         return record.error
-    if record.kind == "submission":
+    if record.kind == ClipKind.SUBMISSION:
         return SENDING_TEXT if record.relay_status == SubmissionState.SENDING else UNCONFIRMED_TEXT
     if record.state == ClipState.PENDING and record.relay_status in PENDING_CLIP_STATUSES:
         # as its task's row said before the relay sent clips: the song is still being made
@@ -124,7 +124,7 @@ def search_text(record: ClipRecord) -> str:
 TASK_ROW_PREFIX = "task:"
 SUBMISSION_ROW_PREFIX = "submission:"
 #: rows that stand for no clip of their own: a task without clips, a submission that made no known task
-PLACEHOLDER_KINDS = frozenset({"task", "submission"})
+PLACEHOLDER_KINDS = frozenset({ClipKind.TASK, ClipKind.SUBMISSION})
 _WAITING_TASK = (TaskRowState.WAITING, TaskRowState.GENERATING)
 NO_FILES = (False, False, False)
 
@@ -142,7 +142,7 @@ def task_row(task: TaskRecord, made_from: Submission | None = None) -> ClipRecor
     return _placeholder(
         clip_id=TASK_ROW_PREFIX + task.task_id,
         task_id=task.task_id,
-        kind="task",
+        kind=ClipKind.TASK,
         title=made_from.headline if made_from is not None else f"Task {task.task_id}",
         tags="Lyrics" if lyrics_task else (request.style if request is not None else ""),
         request_lyrics=request.lyrics if request is not None else "",
@@ -167,7 +167,7 @@ def submission_row(submission: Submission, now: float) -> ClipRecord:
     return _placeholder(
         clip_id=f"{SUBMISSION_ROW_PREFIX}{submission.submission_id}",
         task_id="",
-        kind="submission",
+        kind=ClipKind.SUBMISSION,
         title=submission.headline,
         tags="Lyrics" if lyrics_only else request.style,
         request_lyrics=request.lyrics,
@@ -205,12 +205,12 @@ def _placeholder(
 
 def is_task_row(record: ClipRecord) -> bool:
     """Whether the row stands for a task that has no clips (yet)."""
-    return record.kind == "task"
+    return record.kind == ClipKind.TASK
 
 
 def is_submission_row(record: ClipRecord) -> bool:
     """Whether the row stands for a submission the relay did not confirm."""
-    return record.kind == "submission"
+    return record.kind == ClipKind.SUBMISSION
 
 
 def is_placeholder_row(record: ClipRecord) -> bool:

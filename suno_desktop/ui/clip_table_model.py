@@ -18,7 +18,7 @@ from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, Qt, QUrl
 from PySide6.QtGui import QColor, QPixmap
 
 from ..library.store import Library
-from ..model import ClipRecord, ClipState
+from ..model import ClipKind, ClipRecord, ClipState
 from .cell_looks import ProgressBars, RoundedCovers
 from .clip_rows import (
     CLIP_ID_ROLE,
@@ -136,7 +136,7 @@ class ClipTableModel(QAbstractTableModel):
                 row = self._replace_at(pos, record, disk.get(record.clip_id), announce=False)
                 if row is not None:
                     changed_rows.append(row)
-            elif record.kind != "task" or record.task_id not in self._tasks_with_clips:
+            elif record.kind != ClipKind.TASK or record.task_id not in self._tasks_with_clips:
                 new.append(record)  # (a task row read before its clips arrived is stale)
         self._announce_rows(changed_rows)
         if new:
@@ -412,7 +412,7 @@ class ClipTableModel(QAbstractTableModel):
 
     def status_color(self, row: int) -> QColor | None:
         record = self.record(row)
-        return UNCONFIRMED_COLOR if record.kind == "submission" else STATUS_COLORS.get(record.state)
+        return UNCONFIRMED_COLOR if record.kind == ClipKind.SUBMISSION else STATUS_COLORS.get(record.state)
 
     def status_text(self, row: int) -> str:
         return self._status_text(self.record(row))
@@ -443,10 +443,10 @@ class ClipTableModel(QAbstractTableModel):
         return len(self._clips) - self._placeholders.total()
 
     def task_row_count(self) -> int:
-        return self._placeholders["task"]
+        return self._placeholders[ClipKind.TASK]
 
     def submission_row_count(self) -> int:
-        return self._placeholders["submission"]
+        return self._placeholders[ClipKind.SUBMISSION]
 
     # -- Qt model API -------------------------------------------------------
 

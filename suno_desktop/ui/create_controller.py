@@ -25,7 +25,7 @@ from ..errors import ErrorKind, kind_of, sentence_of
 from ..library.song_creator import SongCreator
 from ..library.store import Library
 from ..library.submission_journal import SubmissionJournal
-from ..model import ClipRecord, ClipState
+from ..model import ClipKind, ClipRecord, ClipState
 from ..relay.client import RelayClient
 from ..relay.errors import ConfigurationError
 from ..settings import Settings
@@ -221,7 +221,7 @@ class CreateController(QObject):
         wait = self._lyrics
         if wait is None or not wait.task_id:
             return
-        if any(record.task_id == wait.task_id and record.kind == "lyrics" for record in records):
+        if any(record.task_id == wait.task_id and record.kind == ClipKind.LYRICS for record in records):
             self.pool.submit(
                 self.creator.lyrics_of,
                 wait.task_id,

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..model import CLIP_COMPLETE, ClipRecord, ClipState
+from ..model import CLIP_COMPLETE, ClipKind, ClipRecord, ClipState
 from .clip_rows import STATUS_TEXT, is_placeholder_row, status_text
 from .icons import standard_icon
 from .time_formats import format_created, format_duration
@@ -210,7 +210,7 @@ class ClipDetailPane(QWidget):
         self.fields["Created"].setText(format_created(record.created_at) or "—")
         is_task = is_placeholder_row(record)  # a task with no clips yet (its sentence is the status), a submission
         status = status_text(record) if record.state == ClipState.PENDING else STATUS_TEXT.get(record.state, "")
-        if record.kind == "submission":
+        if record.kind == ClipKind.SUBMISSION:
             self.fields["Status"].setText(f"{status_text(record)}: {record.error}")
         elif is_task:
             self.fields["Status"].setText(record.error)
@@ -229,12 +229,12 @@ class ClipDetailPane(QWidget):
         self.play_button.setEnabled(files[0])
         self.folder_button.setEnabled(any(files))
         self.url_button.setEnabled(bool(record.audio_url))
-        self.cover.setVisible(record.kind == "music")
+        self.cover.setVisible(record.kind == ClipKind.MUSIC)
         self.set_cover(None)
         self._show_create_buttons(record)
 
     def _show_create_buttons(self, record: ClipRecord) -> None:
-        music, submission = record.kind == "music", record.kind == "submission"
+        music, submission = record.kind == ClipKind.MUSIC, record.kind == ClipKind.SUBMISSION
         self.extend_button.setVisible(music)
         self.extend_button.setEnabled(record.relay_status == CLIP_COMPLETE)  # the relay extends finished songs
         self.recreate_button.setVisible(music or submission)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME, __version__
+from ..errors import ErrorKind
 from ..library.store import Library
 from ..model import ClipRecord, ClipState
 from ..playback.player import Player
@@ -52,7 +53,7 @@ log = logging.getLogger(__name__)
 
 THUMB_SIZE = 40
 COVER_SIZE = 520
-DIALOG_ERRORS = {"auth", "configuration", "library", "disk"}
+DIALOG_ERRORS = {ErrorKind.AUTH, ErrorKind.CONFIGURATION, ErrorKind.LIBRARY, ErrorKind.DISK_FULL}
 
 
 class MainWindow(QMainWindow):
@@ -518,8 +519,9 @@ class MainWindow(QMainWindow):
         self.last_error = text
         self.status.say_error(text)
 
-    def _error(self, kind: str, sentence: str) -> None:
-        if kind == "library":  # the bar above the table says it, and says when it is back
+    def _error(self, kind_value: str, sentence: str) -> None:
+        kind = ErrorKind(kind_value)  # a Qt signal carries the enum's value
+        if kind == ErrorKind.LIBRARY:  # the bar above the table says it, and says when it is back
             self.presence.check_now()
             self.show_message(sentence)
             return

@@ -19,7 +19,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
 from ..errors import ErrorKind, sentence_of
-from ..model import CLIP_COMPLETE, ClipRecord
+from ..model import CLIP_COMPLETE, ClipKind, ClipRecord
 from ..settings import remembered_models
 from ..song_request import SongRequest, SubmitMode
 from .clip_rows import COL_TITLE, is_submission_row, submission_id_of
@@ -89,7 +89,7 @@ class NewSongActions(QObject):
         if records and all(is_submission_row(record) for record in records):
             self.create_again_action.setEnabled(len(records) == 1)
             return [self.create_again_action, self.forget_action]
-        one_song = len(records) == 1 and records[0].kind == "music"
+        one_song = len(records) == 1 and records[0].kind == ClipKind.MUSIC
         self.extend_action.setEnabled(one_song and can_be_extended(records[0]))
         self.recreate_action.setEnabled(one_song)
         return [self.extend_action, self.recreate_action]
@@ -190,7 +190,7 @@ class NewSongActions(QObject):
 
     def _styles(self) -> list[str]:
         """The styles of the library's songs, read off the table's records (no database on this thread)."""
-        tags = (record.tags.strip() for record in self.window.model.records() if record.kind == "music")
+        tags = (record.tags.strip() for record in self.window.model.records() if record.kind == ClipKind.MUSIC)
         return list(dict.fromkeys(tag for tag in tags if tag))
 
     # ------------------------------------------------------------------ sending and what came of it
@@ -307,7 +307,7 @@ class NewSongActions(QObject):
 
 def can_be_extended(record: ClipRecord) -> bool:
     """Only a finished song can be continued: the relay needs all of it (and its length)."""
-    return record.kind == "music" and record.relay_status == CLIP_COMPLETE and not record.removed
+    return record.kind == ClipKind.MUSIC and record.relay_status == CLIP_COMPLETE and not record.removed
 
 
 def _headline(request: SongRequest) -> str:

@@ -17,6 +17,7 @@ import os
 import threading
 from collections import deque
 from collections.abc import Callable
+from enum import Enum
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
@@ -49,6 +50,13 @@ _HINTS = {
     ErrorKind.RELAY: " Polling again later; press F5 to retry now.",
     ErrorKind.TASK_NOT_FOUND: " Polling again later; press F5 to retry now.",
 }
+
+
+class RowUpdate(Enum):
+    """What a batch of rows for the table is, and so which signal hands it over."""
+
+    CLIPS = "clips"  # ClipRecords with their files on disk: clips_changed
+    TASKS = "tasks"  # rows of tasks without clips: tasks_changed
 
 
 class _LiveProgress(SyncObserver):
@@ -214,7 +222,7 @@ class SyncController(QObject):
         self._flush_timer.timeout.connect(self._flush)
         self._schedule = PollSchedule(settings.poll_interval)
         self._busy = False
-        self._updates: deque[tuple[str, list, list]] = deque()  # ("clips"|"tasks", rows, on_disk), in order
+        self._updates: deque[tuple[RowUpdate, list, list]] = deque()  # (what, rows, on_disk), in order
         self.fetch_pool.idle.connect(self._update_busy)
         self.configure(settings)
 
@@ -282,7 +290,9 @@ class SyncController(QObject):
             library.add_task_ids(task_ids)
             return task_rows(library, task_ids)
 
-        self.fetch_pool.submit(add, on_result=lambda tasks: self._enqueue("tasks", tasks), on_error=self._failed)
+        self.fetch_pool.submit(
+            add, on_result=lambda tasks: self._enqueue(RowUpdate.TASKS, tasks), on_error=self._failed
+        )
         self.status.emit(f"Adding {len(task_ids)} task(s)…")
         self._fetch(task_ids)
 
@@ -379,8 +389,8 @@ class SyncController(QObject):
     def _polled(self, answer: PollRound, records: list, on_disk: list, task_rows: list, plan_all: bool) -> None:
         self._reported.cleared(ErrorKind.RELAY)
         changed = answer.changed_clips
-        self._enqueue("clips", records, on_disk)
-        self._enqueue("tasks", task_rows)
+        self._enqueue(RowUpdate.CLIPS, records, on_disk)
+        self._enqueue(RowUpdate.TASKS, task_rows)
         self._say_what_went_wrong(answer)
         self._plan(None if plan_all else list(changed))
         if changed or not answer.still_pending:
@@ -452,7 +462,7 @@ class SyncController(QObject):
         record = self.library.clip(outcome.clip_id)
         return outcome, record, self.library.files_present(record) if record is not None else None
 
-    def _enqueue(self, kind: str, rows: list, on_disk: list | None = None) -> None:
+    def _enqueue(self, kind: RowUpdate, rows: list, on_disk: list | None = None) -> None:
         """Rows for the table, handed over a few dozen a tick, in the order they were read."""
         if rows:
             self._updates.append((kind, list(rows), list(on_disk) if on_disk is not None else []))
@@ -486,7 +496,7 @@ class SyncController(QObject):
             else:
                 self._updates.popleft()
             budget -= len(taken)
-            if kind == "clips":
+            if kind is RowUpdate.CLIPS:
                 self.clips_changed.emit(taken, on_disk[: len(taken)])
             else:
                 self.tasks_changed.emit(taken)
@@ -503,7 +513,7 @@ class SyncController(QObject):
                 on_disk.append(files)
         if records:
             self.jobs_finished.emit(records)
-        self._enqueue("clips", records, on_disk)
+        self._enqueue(RowUpdate.CLIPS, records, on_disk)
         self.progress.emit(self.batch.done, self.batch.total)
 
     def _take_library_lock(self) -> bool:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..playback.player import (
+    MediaProblem,
     MediaUnavailable,
     call_slot,
     create_media_player,
@@ -209,10 +210,10 @@ class VideoView(QWidget):
             return
         display_title = self.title or "Untitled"
         if not path.is_file():
-            self._fail(media_error_sentence("missing", display_title))
+            self._fail(media_error_sentence(MediaProblem.MISSING, display_title))
             return
         if not os.access(path, os.R_OK):
-            self._fail(media_error_sentence("unreadable", display_title))
+            self._fail(media_error_sentence(MediaProblem.UNREADABLE, display_title))
             return
         self.current_path = path
         self._pending_seek = position or None
@@ -260,13 +261,13 @@ class VideoView(QWidget):
                 position, self._pending_seek = self._pending_seek, None
                 seek_media(self._media_player, position)
         elif status == statuses.InvalidMedia and self.current_path is not None:
-            self._fail(media_error_sentence("InvalidMedia", self.title or "Untitled"))
+            self._fail(media_error_sentence(MediaProblem.DAMAGED, self.title or "Untitled"))
 
     def _on_error(self, error, error_string: str) -> None:
         if error == self._mm.QMediaPlayer.Error.NoError or self.current_path is None:
             return
-        kind = error.name if self.current_path.exists() else "missing"
-        self._fail(media_error_sentence(kind, self.title or "Untitled", error_string))
+        problem = MediaProblem.of_qt_error(error.name) if self.current_path.exists() else MediaProblem.MISSING
+        self._fail(media_error_sentence(problem, self.title or "Untitled", error_string))
 
     def hideEvent(self, event) -> None:
         """A video playing in a tab nobody sees is just noise."""
