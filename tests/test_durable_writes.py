@@ -156,3 +156,26 @@ def test_a_clip_whose_file_cannot_be_made_durable_fails_and_comes_back_next_time
         again = SyncEngine(library, client, SyncOptions(**FAST)).sync()
         assert again.ok and again.files_downloaded == 1
         assert all(r.state == ClipState.READY for r in library.clips())
+
+
+def test_a_commit_that_breaks_off_fails_its_clips_and_leaves_no_temporary_files(relay, client, tmp_path, monkeypatch):
+    tasks = [relay.add_music_task(title=f"Batch {n}") for n in range(2)]
+    real_free_path = durable_writes.free_path
+    broken = [True]
+
+    def free_path(target):
+        if broken[0]:
+            broken[0] = False
+            raise PermissionError(errno.EACCES, "Permission denied", str(target.parent))
+        return real_free_path(target)
+
+    monkeypatch.setattr(durable_writes, "free_path", free_path)
+    with Library(tmp_path / "Library", create=True) as library:
+        report = SyncEngine(library, client, SyncOptions(**FAST, jobs=1)).sync(tasks)
+        assert not report.ok and report.failed_clips  # every clip of the broken batch says why
+        assert all("could not be saved" in reason for _title, reason in report.failed_clips.values())
+        assert report.clips_done + len(report.failed_clips) == 4  # none lost
+        assert not list(library.root.rglob("*.part"))
+        again = SyncEngine(library, client, SyncOptions(**FAST)).sync()
+        assert again.ok
+        assert sorted(r.state for r in library.clips()) == [ClipState.READY] * 4

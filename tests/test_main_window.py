@@ -427,3 +427,19 @@ def test_appearance_menu_switches_the_palette_and_is_remembered(qtbot, make_wind
         system.trigger()
     assert system.isChecked() and window_state().value("view/colorScheme") == "system"
     assert ColorScheme.saved("purple") is ColorScheme.SYSTEM and ColorScheme.saved(None) is ColorScheme.SYSTEM
+
+
+def test_a_relay_url_that_cannot_work_is_said_at_start_up_and_on_f5(qtbot, make_window):
+    window = make_window(base_url="https://relay.example.com/api?key=1")
+    window.load_library(then=window.controller.sync_now)  # as app.main starts it
+    qtbot.waitUntil(lambda: "must not contain '?'" in (window.last_error or ""), timeout=WAIT)
+    assert "Settings" in window.last_error
+    dialog = window.findChild(QMessageBox, "errorDialog")
+    assert dialog is not None and "must not contain" in dialog.text()
+    qtbot.mouseClick(dialog.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    window.last_error = ""
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    window.activateWindow()  # the closed dialog had the focus
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: "must not contain '?'" in (window.last_error or ""), timeout=WAIT)

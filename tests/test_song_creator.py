@@ -14,6 +14,7 @@ from suno_desktop.library.sync import SyncEngine, SyncOptions
 from suno_desktop.model import ClipState
 from suno_desktop.relay import SubmitRefused, SubmitTokenRefused, SubmitUnconfirmed
 from suno_desktop.relay.client import RelayClient
+from suno_desktop.relay.errors import ConfigurationError
 from suno_desktop.song_request import (
     SENDING_GIVES_UP_SECONDS,
     InvalidSongRequest,
@@ -114,6 +115,18 @@ def test_create_again_forgets_the_unconfirmed_entry_and_sends_one_new_submit(rel
     assert SubmissionJournal(library).open() == []
     creator.forget([again.submission_id])
     assert SubmissionJournal(library).get(again.submission_id).state is SubmissionState.FORGOTTEN
+
+
+def test_create_again_that_cannot_send_keeps_the_unconfirmed_entry(relay, client, library, creator):
+    relay.inject_submit_fault("502")
+    with pytest.raises(SubmitUnconfirmed):
+        creator.submit(SONG)
+    (entry,) = SubmissionJournal(library).open()
+    creator.client = None  # the relay was taken out of Settings meanwhile
+    with pytest.raises(ConfigurationError):
+        creator.create_again(entry.submission_id)
+    assert SubmissionJournal(library).open() == [entry]  # still there to be created again or forgotten
+    assert len(relay.submits) == 1
 
 
 def test_an_extension_is_checked_against_the_library_and_sends_the_clip(relay, client, library, creator):

@@ -62,16 +62,20 @@ class SongCreator:
         extended.check(record.duration)
         return extended
 
-    def submit(self, request: SongRequest) -> Submission:
+    def submit(self, request: SongRequest, *, replacing: int | None = None) -> Submission:
         """Journal *request*, send it, and return its entry (accepted, with the new task id).
 
         Raises :class:`InvalidSongRequest` before anything is written or sent, and
-        the relay's :class:`SubmitError`s after the journal says what happened.
+        the relay's :class:`SubmitError`s after the journal says what happened. The
+        entry *replacing* names is forgotten once the new one is written, not before:
+        nothing asked for leaves the journal unaccounted for.
         """
         request.check()
         if self.client is None:
             raise ConfigurationError("No relay is configured: set the base URL and token in Settings.")
         entry = self.journal.write(request)
+        if replacing is not None:
+            self.journal.forget([replacing])
         try:
             task_id = submit(self.client, request, sleep=self.sleep, cancel=self.cancel)
         except SubmitUnconfirmed as exc:
@@ -93,8 +97,7 @@ class SongCreator:
         entry = self.journal.get(submission_id)
         if entry is None:
             raise InvalidSongRequest(f"There is no submission {submission_id} in this library.")
-        self.journal.forget([submission_id])
-        return self.submit(entry.request)
+        return self.submit(entry.request, replacing=submission_id)
 
     def forget(self, submission_ids: list[int]) -> None:
         self.journal.forget(submission_ids)

@@ -80,11 +80,24 @@ class WriteBatch:
                 clips, self._waiting = self._waiting, []
             if not clips:
                 return []
-            commit_staged([staged for clip in clips for staged in clip.staged.values()])
-            for clip in clips:
-                self._settle(clip)
+            try:
+                commit_staged([staged for clip in clips for staged in clip.staged.values()])
+                for clip in clips:
+                    self._settle(clip)
+            except Exception as exc:  # never lose the outcomes: whoever waits for them would wait forever
+                log.exception("committing %d staged clips failed", len(clips))
+                self._fail_all(clips, exc)
+                return [clip.outcome for clip in clips]
             self._record(clips)
             return [clip.outcome for clip in clips]
+
+    def _fail_all(self, clips: list[StagedClip], exc: Exception) -> None:
+        """A commit that broke off: what was not renamed yet goes, the clips fail and come back next sync."""
+        for clip in clips:
+            discard_staged(staged for staged in clip.staged.values() if staged.final is None)
+            clip.outcome.ok = False
+            clip.outcome.error = f"The new files could not be saved: {sentence_of(exc)}"
+            clip.outcome.error_kind = kind_of(exc)
 
     def discard(self) -> list[ClipOutcome]:
         """Drop what is staged (the library folder is gone); the clips keep their old rows."""

@@ -205,6 +205,7 @@ class SyncController(QObject):
         self.jobs = ClipJobQueue(self._job_threads, self._run_job, self._commit_writes)
         self.cancel = threading.Event()
         self.client: RelayClient | None = None
+        self._configuration_error = ""  # why the settings give no relay client (see configure)
         self.engine: SyncEngine | None = None
         self._retired: list[SyncEngine] = []
         self._retired_lock = threading.Lock()  # configure() adds on the GUI thread, a worker takes
@@ -234,9 +235,11 @@ class SyncController(QObject):
         if self.client is not None:
             self.client.close()
         self.client = None
+        self._configuration_error = ""
         try:
             self.client = relay_client_for(settings, pool_size=max(4, settings.download_jobs))
         except ConfigurationError as exc:
+            self._configuration_error = str(exc)  # said again by each sync: at start-up nobody listens yet
             self._report(ErrorKind.CONFIGURATION, str(exc))
         if self.engine is not None:
             self.engine.close()
@@ -300,7 +303,7 @@ class SyncController(QObject):
         """F5: poll what is pending and bring every clip's files up to date."""
         if self._refuse_while_paused():
             return
-        self._reported.cleared(ErrorKind.RELAY)
+        self._reported.cleared(ErrorKind.RELAY, ErrorKind.CONFIGURATION)  # asked again: told again
         self._set_busy(True)
         self.fetch_pool.submit(self.library.pending_task_ids, on_result=self._fetch_then_plan, on_error=self._failed)
 
@@ -308,7 +311,7 @@ class SyncController(QObject):
         """Fetch every task again, finished ones too: picks up changes made on the relay."""
         if self._refuse_while_paused():
             return
-        self._reported.cleared(ErrorKind.RELAY)
+        self._reported.cleared(ErrorKind.RELAY, ErrorKind.CONFIGURATION)  # asked again: told again
         self._set_busy(True)
         self.status.emit("Refreshing every task from the relay…")
         self.fetch_pool.submit(self.library.task_ids, on_result=self._fetch_then_plan, on_error=self._failed)
@@ -353,10 +356,18 @@ class SyncController(QObject):
         return self.paused
 
     def _fetch_then_plan(self, task_ids: list[str]) -> None:
+        if self.client is None and (task_ids or self._configuration_error):
+            self._report(ErrorKind.CONFIGURATION, self._no_relay_sentence())
         if task_ids and self.client is not None:
             self._fetch(task_ids, plan_all=True)
         else:
             self._plan(None)
+
+    def _no_relay_sentence(self) -> str:
+        return (
+            self._configuration_error
+            or "No relay is set up: open Settings (Ctrl+,) and enter the relay's base URL and API token."
+        )
 
     def _poll_result(self, pending: list[str]) -> None:
         if pending:
@@ -364,10 +375,7 @@ class SyncController(QObject):
 
     def _fetch(self, task_ids: list[str], *, plan_all: bool = False) -> None:
         if self.engine is None or self.client is None:
-            self._report(
-                ErrorKind.CONFIGURATION,
-                "No relay is set up: open Settings (Ctrl+,) and enter the relay's base URL and API token.",
-            )
+            self._report(ErrorKind.CONFIGURATION, self._no_relay_sentence())
             if plan_all:
                 self._plan(None)
             return
@@ -387,7 +395,7 @@ class SyncController(QObject):
         )
 
     def _polled(self, answer: PollRound, records: list, on_disk: list, task_rows: list, plan_all: bool) -> None:
-        self._reported.cleared(ErrorKind.RELAY)
+        self._reported.cleared(ErrorKind.RELAY, ErrorKind.CONFIGURATION)  # the relay answered
         changed = answer.changed_clips
         self._enqueue(RowUpdate.CLIPS, records, on_disk)
         self._enqueue(RowUpdate.TASKS, task_rows)
@@ -459,8 +467,13 @@ class SyncController(QObject):
         return [self._result_of(outcome) for engine in engines for outcome in engine.commit_writes()]
 
     def _result_of(self, outcome: ClipOutcome) -> tuple:
-        record = self.library.clip(outcome.clip_id)
-        return outcome, record, self.library.files_present(record) if record is not None else None
+        """The outcome with the clip's fresh row; without it when the row cannot be read (the outcome still counts)."""
+        try:
+            record = self.library.clip(outcome.clip_id)
+            return outcome, record, self.library.files_present(record) if record is not None else None
+        except Exception:
+            log.exception("reading clip %s after its job failed", outcome.clip_id)
+            return outcome, None, None
 
     def _enqueue(self, kind: RowUpdate, rows: list, on_disk: list | None = None) -> None:
         """Rows for the table, handed over a few dozen a tick, in the order they were read."""
