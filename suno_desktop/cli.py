@@ -244,11 +244,11 @@ def sync_library(
     """``sync``'s work on an open library: progress on stderr, the summary, the exit code."""
     needs_relay = bool(task_ids) or bool(library.task_ids() if refresh else library.pending_task_ids())
     own_client = client is None and needs_relay
-    if own_client:
-        client = make_client(settings, options)
     if not needs_relay:
         print("No task is pending; checking the files on disk.", file=sys.stderr)
-    _acquire_lock(library)
+    _acquire_lock(library)  # before the client: a busy library leaves nothing open
+    if own_client:
+        client = make_client(settings, options)
     engine = SyncEngine(library, client, options, observer=ProgressPrinter())
     try:
         report = engine.sync(task_ids, refresh=refresh)

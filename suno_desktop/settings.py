@@ -127,6 +127,8 @@ class SettingsStore:
         known = {f.name for f in fields(Settings)}
         settings = Settings(**{k: v for k, v in data.items() if k in known})
         _coerce(settings)
+        if settings.token:  # the last save could not use the keyring: the file's token is the newer one
+            return settings
         keyring_token = self._keyring_get()
         if keyring_token:
             settings.token = keyring_token
@@ -140,8 +142,7 @@ class SettingsStore:
         if token and self._keyring_set(token):
             self.token_location = "system keyring"
         else:
-            if not token:
-                self._keyring_delete()
+            self._keyring_delete()  # an older token there must not come back
             data["token"] = token
             self.token_location = "settings file"
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -167,11 +168,13 @@ class SettingsStore:
         try:
             import keyring
             from keyring.backends import fail
-        except Exception:
+        except Exception as exc:
+            log.info("no system keyring (%s): the token is kept in the settings file", type(exc).__name__)
             return None
         try:
             backend = keyring.get_keyring()
-        except Exception:
+        except Exception as exc:
+            log.info("the system keyring cannot be used (%s): the token is kept in the settings file", exc)
             return None
         if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 1) <= 0:
             return None
@@ -204,8 +207,8 @@ class SettingsStore:
             return
         try:
             keyring.delete_password(KEYRING_SERVICE, KEYRING_USER)
-        except Exception:
-            pass
+        except Exception as exc:  # none stored (PasswordDeleteError), or the keyring is locked
+            log.debug("no token deleted from the keyring: %s", type(exc).__name__)
 
 
 def _coerce(settings: Settings) -> None:

@@ -116,6 +116,14 @@ def test_add_dialog_notes_and_excludes_known_ids(qtbot):
     assert not ok_button(dialog).isEnabled()
 
 
+def test_add_dialog_knows_a_relays_own_task_ids_by_their_case(qtbot):
+    relay_id = "task_AbCdEf0123456789AbCdEf0123456789"
+    dialog = AddTasksDialog(initial_text=relay_id, known_ids={relay_id})
+    qtbot.addWidget(dialog)
+    assert child(dialog, QLabel, "taskIdsCount").text() == "1 task id found (already in the library)"
+    assert dialog.task_ids() == []
+
+
 def test_add_dialog_accepts_with_the_ok_button(qtbot):
     dialog = AddTasksDialog(initial_text=ID_A)
     qtbot.addWidget(dialog)

@@ -156,6 +156,14 @@ def test_lyrics_task_is_one_lyrics_entry():
     assert parse_task(_task(None, action="LYRICS", status="IN_PROGRESS")).clips == ()
 
 
+def test_lyrics_entries_without_ids_in_a_list_are_all_kept():
+    raw = _task([{"status": "complete", "text": "One"}, {"status": "complete", "text": "Two"}], action="LYRICS")
+    task = parse_task(raw)
+    assert [entry.lyrics for entry in task.clips] == ["One", "Two"]
+    assert len({entry.clip_id for entry in task.clips}) == 2  # none overwrites the other in the library
+    assert task.clips[0].clip_id == f"{task.task_id}-lyrics"  # as before, for the one entry of most relays
+
+
 def test_error_clip_carries_its_message():
     nested = {"id": CLIP_ID, "status": "error",
               "metadata": {"error_type": "moderation", "error_message": "Lyrics were flagged"}}  # fmt: skip

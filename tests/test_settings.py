@@ -52,3 +52,50 @@ def test_parallel_downloads_are_automatic_unless_chosen(tmp_path, monkeypatch):
     assert automatic_jobs() == 2
     (tmp_path / "settings.json").write_text('{"jobs": -3}')
     assert SettingsStore(tmp_path, use_keyring=False).load().jobs == AUTOMATIC_JOBS
+
+
+class _MemoryKeyring:
+    """A keyring backend in memory whose writes can be made to fail (a locked keyring)."""
+
+    def __init__(self):
+        import keyring.backend
+
+        class Backend(keyring.backend.KeyringBackend):
+            priority = 1
+            store: dict = {}
+            locked = False
+
+            def get_password(self, service, username):
+                return self.store.get((service, username))
+
+            def set_password(self, service, username, password):
+                if Backend.locked:
+                    raise keyring.errors.KeyringLocked("locked")
+                self.store[(service, username)] = password
+
+            def delete_password(self, service, username):
+                if Backend.locked:
+                    raise keyring.errors.KeyringLocked("locked")
+                self.store.pop((service, username), None)
+
+        self.backend = Backend()
+
+
+def test_a_token_saved_to_the_file_when_the_keyring_is_locked_wins_over_the_keyrings_old_one(tmp_path):
+    import keyring
+
+    memory = _MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(memory.backend)
+    try:
+        store = SettingsStore(tmp_path, use_keyring=True)
+        store.save(Settings(base_url="http://relay.example", token="old-token"))
+        assert store.token_location == "system keyring"
+        assert "old-token" not in (tmp_path / "settings.json").read_text()
+        type(memory.backend).locked = True
+        store.save(Settings(base_url="http://relay.example", token="new-token"))
+        assert store.token_location == "settings file"
+        again = SettingsStore(tmp_path, use_keyring=True)
+        assert again.load().token == "new-token" and again.token_location == "settings file"
+    finally:
+        keyring.set_keyring(previous)

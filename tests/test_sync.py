@@ -375,3 +375,29 @@ def test_a_new_mp4_is_tagged_in_its_head_and_never_rewritten_after(relay, client
     for record in library.clips():
         video = MP4(library.root / record.video_path)
         assert video.tags["\xa9nam"] == ["Head First"] and video.info.length > 0
+
+
+def test_a_clip_job_that_breaks_unexpectedly_fails_by_itself_and_leaves_no_temporary_files(
+    relay, client, library, monkeypatch
+):
+    from suno_desktop.library import clip_work
+
+    task = relay.add_music_task(clips=2, title="Fragile")
+    real_tag_files = clip_work.ClipWorker._tag_files
+    broken = []
+
+    def tag_files(self, clip, tagged):
+        if not broken:
+            broken.append(clip.outcome.clip_id)
+            raise RuntimeError("a bug in tagging")
+        return real_tag_files(self, clip, tagged)
+
+    monkeypatch.setattr(clip_work.ClipWorker, "_tag_files", tag_files)
+    report = make_engine(library, client, jobs=1).sync([task])
+    assert list(report.failed_clips) == broken
+    assert "Something went wrong: a bug in tagging" in report.failed_clips[broken[0]][1]
+    assert not list(library.root.rglob("*.part"))
+    states = {r.clip_id: r.state for r in library.clips()}
+    assert states[broken[0]] == ClipState.FAILED and list(states.values()).count(ClipState.READY) == 1
+    assert make_engine(library, client).sync().ok  # and the next sync brings it
+    assert all(r.state == ClipState.READY for r in library.clips())

@@ -133,6 +133,14 @@ class ClipWorker:
             outcome.error = sentence_of(exc)
             outcome.error_kind = kind_of(exc)
             log.warning("clip %s failed: %s", job.clip_id, outcome.error)
+        except Exception as exc:  # a bug, or the database failing: nothing half-done is kept
+            log.exception("clip %s failed", job.clip_id)
+            discard_staged(clip.staged.values())
+            for kind in clip.staged:
+                clip.files[kind] = None  # as a staged file that failed (write_batch): fetched again next time
+            clip.staged.clear()
+            outcome.error = f"Something went wrong: {exc}"
+            outcome.error_kind = ErrorKind.INTERNAL
         else:
             outcome.ok = True
         if clip.staged:

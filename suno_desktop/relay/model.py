@@ -218,9 +218,13 @@ def _parse_camel_clip(raw: Mapping[str, Any], task_id: str, clip_id: str, task_s
     )
 
 
-def _parse_lyrics(raw: Mapping[str, Any], task_id: str) -> Clip:
-    """A LYRICS task's data is one object ``{id, status, title, text}``: a lyrics-only entry."""
-    clip_id = _text(raw.get("id")) or f"{task_id}-lyrics"
+def _parse_lyrics(raw: Mapping[str, Any], task_id: str, position: int = 0) -> Clip:
+    """A LYRICS task's data is one object ``{id, status, title, text}``: a lyrics-only entry.
+
+    Without an id, the entry is named after its task and its place in the answer, so
+    that several of them (a relay wrapping them in a list) are kept apart.
+    """
+    clip_id = _text(raw.get("id")) or (f"{task_id}-lyrics" if position == 0 else f"{task_id}-lyrics-{position + 1}")
     return Clip(
         clip_id=clip_id,
         task_id=task_id,
@@ -250,7 +254,8 @@ def parse_task(raw: Any) -> Task:
         if isinstance(data, Mapping) and data:
             clips.append(_parse_lyrics(data, task_id))
         elif isinstance(data, list):  # be lenient: some relays wrap it in a list
-            clips.extend(_parse_lyrics(item, task_id) for item in data if isinstance(item, Mapping))
+            entries = [item for item in data if isinstance(item, Mapping)]
+            clips.extend(_parse_lyrics(item, task_id, position) for position, item in enumerate(entries))
     else:
         if data is None or data == "" or data == {}:
             data = []

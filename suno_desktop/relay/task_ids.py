@@ -33,6 +33,12 @@ _KEY_LOOKBACK = 200
 TASK_ID_KEY = "task_id"
 
 
+def normalise_task_id(task_id: str) -> str:
+    """A task id as the library keeps it: a UUID in lower case, a relay's ``task_…`` id as it is."""
+    task_id = task_id.strip()
+    return task_id if task_id.startswith("task_") else task_id.lower()
+
+
 def is_task_id(text: str) -> bool:
     """Whether *text* (surrounding whitespace aside) is one task id: a UUID, or a relay's ``task_…``."""
     if not isinstance(text, str):
@@ -74,7 +80,7 @@ def _task_id_values(node: Any) -> Iterator[str]:
                     continue
                 candidate = _CLIP_SUFFIX.sub("", candidate)
                 if _TASK_ID.fullmatch(candidate):
-                    yield candidate.lower()
+                    yield normalise_task_id(candidate)
             else:
                 yield from _task_id_values(value)
     elif isinstance(node, list):
@@ -94,4 +100,4 @@ def _ids_in_text(text: str) -> Iterator[str]:
         if key is not None and key.group(1) not in (TASK_ID_KEY, "ids", "data"):
             continue
         found = match.group(0)
-        yield found if found.startswith("task_") else found.lower()
+        yield normalise_task_id(found)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..relay.task_ids import extract_task_ids
+from ..relay.task_ids import extract_task_ids, normalise_task_id
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ class AddTasksDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Add tasks")
         self.setMinimumSize(520, 340)
-        self._known = {task_id.strip().lower() for task_id in known_ids}
+        self._known = {normalise_task_id(task_id) for task_id in known_ids}
         self._found: list[str] = []
         self._new: list[str] = []
 

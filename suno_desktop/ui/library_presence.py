@@ -7,10 +7,14 @@ nothing is marked missing, because nothing is known to be gone.
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..library.store import Library, LibraryUnavailable
 from .workers import WorkerPool
+
+log = logging.getLogger(__name__)
 
 CHECK_MS = 1500
 
@@ -39,7 +43,12 @@ class LibraryPresence(QObject):
         if self._checking:
             return
         self._checking = True
-        self.pool.submit(self._check, on_result=self._checked, on_error=lambda _exc: self._checked(None))
+        self.pool.submit(self._check, on_result=self._checked, on_error=self._check_failed)
+
+    def _check_failed(self, exc: BaseException) -> None:
+        """The check itself broke (not a missing folder): say so in the log, keep what was known."""
+        log.error("checking the library folder %s failed", self.library.root, exc_info=exc)
+        self._checking = False
 
     def _check(self) -> str | None:  # on a worker
         try:
