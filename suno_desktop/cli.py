@@ -29,8 +29,6 @@ from .relay.errors import ConfigurationError
 from .relay.task_ids import extract_task_ids
 from .settings import Settings, SettingsStore
 
-log = logging.getLogger(__name__)
-
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 LOCK_WAIT_SECONDS = 10.0
 TOKEN_HINT = "pass --token, set SUNO_API_TOKEN, or save it in the app's Settings (Ctrl+,)"

@@ -29,6 +29,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 import requests.auth
+import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -134,3 +135,17 @@ def make_media_session(pool_size: int = 8) -> MediaSession:
     )
     session.max_redirects = MAX_REDIRECTS
     return session
+
+
+_RETRY_AFTER = Retry(total=0)  # only for urllib3's parser of the header (seconds or an HTTP date)
+
+
+def retry_after(response: requests.Response, cap: float) -> float | None:
+    """The server's Retry-After in seconds (urllib3 reads both forms), at most *cap*; None if absent or unreadable."""
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return None
+    try:
+        return min(_RETRY_AFTER.parse_retry_after(value), cap)
+    except urllib3.exceptions.InvalidHeader:
+        return None

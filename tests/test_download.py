@@ -20,7 +20,7 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
 from suno_desktop import __version__
-from suno_desktop.http_session import MAX_REDIRECTS, MediaSession
+from suno_desktop.http_session import MAX_REDIRECTS, MediaSession, retry_after
 from suno_desktop.media import download, durable_writes
 from suno_desktop.media.download import (
     DownloadCancelled,
@@ -31,7 +31,6 @@ from suno_desktop.media.download import (
     part_path,
 )
 from suno_desktop.media.leading_tag import finish_mp3, id3_prefix
-from suno_desktop.media.response_headers import retry_after
 from suno_desktop.media.tagging import TagOptions, read_clip_id, write_id3_tags
 from suno_desktop.model import Clip
 from suno_desktop.resources import resource_path

@@ -120,9 +120,9 @@ MIGRATIONS: tuple[str, ...] = (
 
 _CLIP_COLUMNS = tuple(f.name for f in fields(ClipRecord))
 _TASK_COLUMNS = tuple(f.name for f in fields(TaskRecord))
-#: relay fields that end up in the file's tags or name: a change means re-tag
 #: the columns a sync sets (the rest come from the relay)
 LOCAL_CLIP_COLUMNS = frozenset({"state", "audio_path", "cover_path", "video_path", "file_stem", "tag_key", "error"})
+#: relay fields that end up in the file's tags or name: a change means re-tag
 TAGGED_FIELDS = ("title", "tags", "lyrics", "description", "model", "duration", "created_at")
 
 

@@ -5,10 +5,11 @@ break in every way a network can: bodies cut short, resets, stalls, 5xx, 429,
 redirects to other hosts. :func:`download_file` streams into a hidden ``.part``
 file beside the target, checks the byte count against what the server
 announced, resumes with ``Range`` where the server allows it, and only then
-moves the file into place atomically. Nothing here ever sends the relay token:
-media hosts are third parties, and :class:`~.http.MediaSession` sends no credentials.
+gives it its name atomically (or leaves it staged for a batch to commit: see
+:mod:`.durable_writes`). Nothing here ever sends the relay token: media hosts are
+third parties, and :class:`~suno_desktop.http_session.MediaSession` sends no credentials.
 
-The HTTP is requests' (see :mod:`.http`): its adapter pools connections and retries
+The HTTP is requests' (see :mod:`suno_desktop.http_session`): its adapter pools connections and retries
 failed connects, it follows redirects. What is ours is what requests does not do:
 a resume after a body was cut off, the check against ``Content-Length`` and
 ``Content-Range``, and the attempts between, which wait as ``Retry-After`` says
@@ -34,10 +35,17 @@ import requests
 import urllib3.exceptions
 
 from ..errors import ErrorKind, SunoError
-from ..http_session import ALLOWED_SCHEMES, MAX_REDIRECTS, MediaSession, RedirectRefused, make_media_session
+from ..http_session import (
+    ALLOWED_SCHEMES,
+    MAX_REDIRECTS,
+    MediaSession,
+    RedirectRefused,
+    make_media_session,
+    retry_after,
+)
 from .durable_writes import StagedFile, free_path, part_path, start_writeback, sync_directory
 from .images import SNIFF_BYTES, sniff_image_type
-from .response_headers import describe_url, format_size, non_negative_int, parse_content_range, retry_after
+from .response_headers import describe_url, format_size, non_negative_int, parse_content_range
 
 __all__ = [
     "DownloadCancelled",

@@ -5,14 +5,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-import requests
-import urllib3
-from urllib3.util.retry import Retry
-
 from ..http_session import ALLOWED_SCHEMES
 
 _CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
-_RETRY_AFTER = Retry(total=0)  # only for its parser of the header
 
 
 def describe_url(url: str) -> str:
@@ -47,17 +42,6 @@ def non_negative_int(value: str | None) -> int | None:
     except ValueError:
         return None
     return number if number is not None and number >= 0 else None
-
-
-def retry_after(response: requests.Response, cap: float) -> float | None:
-    """The server's Retry-After in seconds (urllib3 reads both forms), at most *cap*."""
-    value = response.headers.get("Retry-After", "").strip()
-    if not value:
-        return None
-    try:
-        return min(_RETRY_AFTER.parse_retry_after(value), cap)
-    except urllib3.exceptions.InvalidHeader:
-        return None
 
 
 def format_size(size: int | None) -> str:

@@ -71,7 +71,6 @@ MAX_COVER_BYTES = 16 * 1024 * 1024  # a bigger "cover" is a mistake, not somethi
 
 _OWNED_ID3_TEXT = frozenset({"TIT2", "TPE1", "TALB", "TCON", "TDRC", "TLEN", "WOAS"})
 _OWNED_TXXX = frozenset({CLIP_ID_DESC, TASK_ID_DESC, MODEL_DESC})
-_MP4_TEXT_KEYS = ("\xa9nam", "\xa9ART", "\xa9alb", "\xa9gen", "\xa9lyr", "\xa9day", "\xa9cmt")
 _MP4_COVER_FORMATS = {"image/jpeg": MP4Cover.FORMAT_JPEG, "image/png": MP4Cover.FORMAT_PNG}
 _MP4_SUFFIXES = frozenset({".mp4", ".m4a", ".m4v", ".mov"})
 

@@ -136,7 +136,6 @@ class RelayClient:
         self._lock = threading.Lock()
         self._requests_sent = 0
         self._batch_supported = True
-        #: task ids whose answer could not be parsed -> the sentence saying why
 
         self._session = build_session(
             requests.Session(),

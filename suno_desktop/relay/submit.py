@@ -37,9 +37,9 @@ from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions
-from urllib3.util.retry import Retry
 
 from ..errors import causes_of
+from ..http_session import retry_after
 from ..song_request import SongRequest, SubmitMode
 from .client import RelayClient, _json_or_none
 from .errors import (
@@ -70,8 +70,6 @@ REFUSAL_REASONS = {
     "invalid_action": "it does not offer this kind of submission (invalid_action)",
     "task id is empty": "the extension names no task for the clip it continues (task id is empty)",
 }
-
-_RETRY_AFTER = Retry(total=0)  # only for urllib3's parser of the header (seconds or an HTTP date)
 
 
 def submit(
@@ -225,11 +223,7 @@ class _Submission:
 
     def _rate_limited(self, response: requests.Response, delay: float) -> tuple[str, float]:
         """What to say if 429s outlast the attempts, and how long to pause before the next."""
-        value = response.headers.get("Retry-After", "").strip()
-        try:
-            asked = _RETRY_AFTER.parse_retry_after(value) if value else None
-        except urllib3.exceptions.InvalidHeader:
-            asked = None
+        asked = retry_after(response, float("inf"))
         if asked is not None and asked > MAX_SUBMIT_WAIT:
             raise SubmitRefused(
                 f"The relay is limiting how fast it is asked (HTTP 429) and asks to wait {asked:.0f} s; "

@@ -7,7 +7,6 @@ id per line. Ids already in the library are noted and left out of the result.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -21,8 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from ..relay.task_ids import extract_task_ids, normalise_task_id
-
-log = logging.getLogger(__name__)
 
 EXPLANATION = (
     "Paste task ids in any layout: one per line, separated by commas or spaces, "

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt
 
-from .clip_rows import CLIP_ID_ROLE
+from .clip_rows import CLIP_ID_ROLE, row_runs
 from .clip_table_model import ClipTableModel
 
 BIG_SELECTION_ROWS = 1000  # carried across sorts and searches by ClipFilterProxy itself
@@ -80,7 +80,7 @@ class ClipFilterProxy(QSortFilterProxyModel):
             return
         selection.clearSelection()
         change()
-        shown = _row_ranges(self.sourceModel().rows_of_clips(chosen))
+        shown = row_runs(self.sourceModel().rows_of_clips(chosen))
         last_column = self.columnCount() - 1
         again = QItemSelection()
         for top, bottom in shown:
@@ -106,14 +106,3 @@ class ClipFilterProxy(QSortFilterProxyModel):
             return None
         index = self.mapFromSource(self.sourceModel().index(source, 0))
         return index.row() if index.isValid() else None
-
-
-def _row_ranges(rows: list[int]) -> list[tuple[int, int]]:
-    """Sorted *rows* as (first, last) runs of consecutive rows."""
-    runs: list[tuple[int, int]] = []
-    for row in rows:
-        if runs and row == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], row)
-        else:
-            runs.append((row, row))
-    return runs

@@ -531,7 +531,7 @@ class MainWindow(QMainWindow):
                 self.error_dialog.close()
             box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, sentence, QMessageBox.StandardButton.Ok, self)
             box.setObjectName("errorDialog")
-            if kind in {"auth", "configuration"}:
+            if kind in (ErrorKind.AUTH, ErrorKind.CONFIGURATION):
                 settings = box.addButton("Open Settings", QMessageBox.ButtonRole.ActionRole)
                 box.buttonClicked.connect(lambda button: button is settings and self.open_settings())
             self.error_dialog = box

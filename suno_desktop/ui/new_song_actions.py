@@ -10,7 +10,6 @@ and one that may have been made stays a row until the user creates it again
 from __future__ import annotations
 
 import dataclasses
-import logging
 from typing import TYPE_CHECKING
 
 import shiboken6
@@ -29,7 +28,6 @@ from .new_song_dialog import NewSongDialog
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-log = logging.getLogger(__name__)
 
 #: a refusal the user fixes in Settings: the dialog offers to open them
 SETTINGS_KINDS = (ErrorKind.AUTH, ErrorKind.CONFIGURATION)

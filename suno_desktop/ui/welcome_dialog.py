@@ -6,8 +6,6 @@ settings or starts the demo depending on :attr:`WelcomeDialog.choice`.
 
 from __future__ import annotations
 
-import logging
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -21,8 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from .icons import app_icon
-
-log = logging.getLogger(__name__)
 
 CHOICE_CONFIGURED = "configured"
 CHOICE_DEMO = "demo"
