@@ -443,3 +443,52 @@ def test_a_relay_url_that_cannot_work_is_said_at_start_up_and_on_f5(qtbot, make_
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(window, Qt.Key.Key_F5)
     qtbot.waitUntil(lambda: "must not contain '?'" in (window.last_error or ""), timeout=WAIT)
+
+
+def test_a_library_that_cannot_be_read_says_so(qtbot, make_window, monkeypatch):
+    import sqlite3
+
+    from suno_desktop.ui import main_window
+
+    window = make_window()
+
+    def broken(_library):
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    monkeypatch.setattr(main_window, "library_rows", broken)
+    window.load_library()
+    qtbot.waitUntil(lambda: "could not be read" in (window.last_error or ""), timeout=WAIT)
+    assert str(window.library.root) in window.last_error and "malformed" in window.last_error
+
+
+def test_remove_where_one_file_has_no_trash_removes_the_rest_and_asks_about_that_clip(
+    qtbot, make_window, relay, tmp_path, monkeypatch
+):
+    from suno_desktop.ui import library_actions
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # a trash, for all files but one
+    (tmp_path / "data").mkdir()
+    window, _ids = synced_window(qtbot, make_window, relay, tasks=1)
+    records = {r.clip_id: r for r in window.model.records()}
+    stuck_clip, other_clip = sorted(records)
+    stuck_file = str(window.library.root / records[stuck_clip].video_path)
+    real_move = library_actions.QFile.moveToTrash
+
+    class NoTrashForOne:
+        @staticmethod
+        def moveToTrash(path):
+            return False if path == stuck_file else real_move(path)
+
+    monkeypatch.setattr(library_actions, "QFile", NoTrashForOne)
+    window.table.selectAll()
+    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "removeDialog") is not None)
+    box = window.findChild(QMessageBox, "removeDialog")
+    qtbot.mouseClick(next(b for b in box.buttons() if b.text() == "Remove"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "deleteDialog") is not None)
+    assert "1 file(s)" in window.findChild(QMessageBox, "deleteDialog").text()
+    assert [r.clip_id for r in window.model.records()] == [stuck_clip]  # the trashed clip left at once
+    assert window.library.clip(other_clip).removed and not window.library.clip(stuck_clip).removed
+    cancel = window.findChild(QMessageBox, "deleteDialog").button(QMessageBox.StandardButton.Cancel)
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert Path(stuck_file).exists()

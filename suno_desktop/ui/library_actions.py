@@ -148,14 +148,16 @@ class LibraryActions(QObject):
         )
 
     def _removed(self, records: list[ClipRecord], outcome: _RemoveOutcome) -> None:
-        if outcome.not_trashed:
-            self._ask_to_delete(records, outcome.not_trashed)
-            return
         for sentence in outcome.errors:
             self.error.emit(sentence)
-        self.forget([r for r in records if is_submission_row(r)])
-        self.model.remove_ids([r.clip_id for r in records if not is_submission_row(r)])
-        self.message.emit(f"Removed {len(records)} row(s) from the library.")
+        waiting = [r for r in records if r.clip_id in outcome.waiting]
+        done = [r for r in records if r.clip_id not in outcome.waiting]
+        if done:
+            self.forget([r for r in done if is_submission_row(r)])
+            self.model.remove_ids([r.clip_id for r in done if not is_submission_row(r)])
+            self.message.emit(f"Removed {len(done)} row(s) from the library.")
+        if waiting:
+            self._ask_to_delete(waiting, outcome.not_trashed)
 
     def _ask_to_delete(self, records: list[ClipRecord], files: int) -> None:
         box = QMessageBox(
@@ -173,7 +175,8 @@ class LibraryActions(QObject):
 
 
 class _RemoveOutcome(NamedTuple):
-    not_trashed: int = 0  # files the system had no trash for: nothing was removed, the user is asked
+    not_trashed: int = 0  # files the system had no trash for: the user is asked about them
+    waiting: frozenset[str] = frozenset()  # clips kept, with those files, until the user says yes
     errors: tuple[str, ...] = ()  # files that could not be deleted after the user said yes
 
 
@@ -184,10 +187,23 @@ def _relative_files(records: list[ClipRecord]) -> list[str]:
 def _remove_files_and_rows(
     library: Library, records: list[ClipRecord], paths: list[Path], allow_delete: bool
 ) -> _RemoveOutcome:
-    """On a worker: the files to the trash (or, when allowed, deleted), then the rows out of the library."""
+    """On a worker: the files to the trash (or, when allowed, deleted), then the rows out of the library.
+
+    A clip with a file the system has no trash for keeps its row until the user says
+    to delete it; the clips whose files all went to the trash leave at once, so that
+    no row is left pointing at a file in the trash.
+    """
     not_trashed = [path for path in paths if path.exists() and not QFile.moveToTrash(str(path))]
+    waiting: frozenset[str] = frozenset()
+    stuck_files = 0
     if not_trashed and not allow_delete:
-        return _RemoveOutcome(not_trashed=len(not_trashed))
+        stuck_files = len(not_trashed)
+        stuck = {str(path) for path in not_trashed}
+        waiting = frozenset(
+            r.clip_id for r in records if any(str(library.root / rel) in stuck for rel in _relative_files([r]))
+        )
+        records = [r for r in records if r.clip_id not in waiting]
+        not_trashed = []
     errors = []
     for path in not_trashed:
         try:
@@ -197,4 +213,4 @@ def _remove_files_and_rows(
     kept = [r for r in records if not is_submission_row(r)]
     library.remove_clips([r.clip_id for r in kept if not is_placeholder_row(r)])
     library.remove_tasks([r.task_id for r in kept if is_task_row(r)])
-    return _RemoveOutcome(errors=tuple(errors))
+    return _RemoveOutcome(not_trashed=stuck_files, waiting=waiting, errors=tuple(errors))

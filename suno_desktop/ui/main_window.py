@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME, __version__
-from ..errors import ErrorKind
+from ..errors import ErrorKind, kind_of, sentence_of
 from ..library.store import Library
 from ..model import ClipRecord, ClipState
 from ..playback.player import Player
@@ -323,8 +323,15 @@ class MainWindow(QMainWindow):
             library_rows,
             self.library,
             on_result=self._library_loaded,
-            on_error=lambda exc: self._error("library", str(exc)),
+            on_error=self._library_unreadable,
         )
+
+    def _library_unreadable(self, exc: BaseException) -> None:
+        if kind_of(exc) == ErrorKind.LIBRARY:  # the folder is gone: the bar above the table says so
+            self._error(ErrorKind.LIBRARY, str(exc))
+            return
+        log.error("reading the library %s failed", self.library.root, exc_info=exc)
+        self.show_error_sentence(f"The library in {self.library.root} could not be read: {sentence_of(exc)}")
 
     def _library_loaded(self, result) -> None:
         records, on_disk = result
