@@ -72,14 +72,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings.token = os.environ.get("SUNO_API_TOKEN") or settings.token
     demo = args.demo
     if not demo and not settings.token:
-        from .ui.welcome_dialog import WelcomeDialog
+        from .ui.welcome_dialog import WelcomeChoice, WelcomeDialog
 
         welcome = WelcomeDialog()
         welcome.setWindowIcon(app_icon())
         welcome.exec()
-        if welcome.choice == "demo":
+        if welcome.choice is WelcomeChoice.DEMO:
             demo = True
-        elif welcome.choice == "configured":
+        elif welcome.choice is WelcomeChoice.CONFIGURED:
             settings.base_url, settings.token = welcome.base_url(), welcome.token()
             store.save(settings)
 

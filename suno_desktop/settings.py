@@ -14,6 +14,7 @@ import os
 import sys
 import tempfile
 from dataclasses import asdict, dataclass, field, fields
+from enum import StrEnum
 from pathlib import Path
 
 from .model import DEFAULT_TEMPLATE
@@ -40,6 +41,13 @@ def config_dir() -> Path:
 
 def default_library_dir() -> Path:
     return Path.home() / "Music" / "Suno Desktop"
+
+
+class TokenLocation(StrEnum):
+    """Where the API token is kept (the value is how the Settings dialog says it)."""
+
+    FILE = "settings file"
+    KEYRING = "system keyring"
 
 
 #: ``Settings.jobs`` for "as many parallel downloads as suit this computer"
@@ -114,7 +122,7 @@ class SettingsStore:
                 "SUNO_DESKTOP_CONFIG_DIR"
             )
         self._use_keyring = use_keyring
-        self.token_location = "settings file"
+        self.token_location = TokenLocation.FILE
 
     def load(self) -> Settings:
         data: dict = {}
@@ -132,7 +140,7 @@ class SettingsStore:
         keyring_token = self._keyring_get()
         if keyring_token:
             settings.token = keyring_token
-            self.token_location = "system keyring"
+            self.token_location = TokenLocation.KEYRING
         return settings
 
     def save(self, settings: Settings) -> None:
@@ -140,11 +148,11 @@ class SettingsStore:
         data = asdict(settings)
         token = data.pop("token")
         if token and self._keyring_set(token):
-            self.token_location = "system keyring"
+            self.token_location = TokenLocation.KEYRING
         else:
             self._keyring_delete()  # an older token there must not come back
             data["token"] = token
-            self.token_location = "settings file"
+            self.token_location = TokenLocation.FILE
         self.directory.mkdir(parents=True, exist_ok=True)
         # Write a private temporary file and rename it: the token never sits in a
         # world-readable file, and a crash never leaves half a settings file.

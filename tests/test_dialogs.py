@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
     QToolButton,
 )
 
-from suno_desktop.settings import AUTOMATIC_JOBS, Settings, automatic_jobs
+from suno_desktop.settings import AUTOMATIC_JOBS, Settings, TokenLocation, automatic_jobs
 from suno_desktop.ui.add_tasks_dialog import AddTasksDialog
 from suno_desktop.ui.icons import APP_ICON_SIZES, app_icon, standard_icon
 from suno_desktop.ui.settings_dialog import SettingsDialog
-from suno_desktop.ui.welcome_dialog import WelcomeDialog
+from suno_desktop.ui.welcome_dialog import WelcomeChoice, WelcomeDialog
 from suno_desktop.ui.workers import WorkerPool
 
 ID_A = "0b6f6a3e-6b1c-4f7e-9d2a-1c3b5e7f9a01"
@@ -219,7 +219,7 @@ def test_settings_dialog_keeps_an_unlisted_lyrics_language(qtbot, workers):
 
 
 def test_token_is_masked_until_shown(qtbot, workers):
-    dialog = make_settings_dialog(qtbot, Settings(token="abc"), workers, token_location="system keyring")
+    dialog = make_settings_dialog(qtbot, Settings(token="abc"), workers, token_location=TokenLocation.KEYRING)
     token = child(dialog, QLineEdit, "tokenEdit")
     assert token.echoMode() == QLineEdit.EchoMode.Password
     qtbot.mouseClick(child(dialog, QToolButton, "showTokenButton"), Qt.MouseButton.LeftButton)
@@ -312,10 +312,10 @@ def test_welcome_demo_choice(qtbot):
     dialog = WelcomeDialog()
     qtbot.addWidget(dialog)
     dialog.show()
-    assert dialog.choice == ""
+    assert dialog.choice is WelcomeChoice.CANCELLED
     with qtbot.waitSignal(dialog.accepted, timeout=1000):
         qtbot.mouseClick(child(dialog, QPushButton, "demoButton"), Qt.MouseButton.LeftButton)
-    assert dialog.choice == "demo"
+    assert dialog.choice is WelcomeChoice.DEMO
 
 
 def test_welcome_continue_needs_a_url_and_a_token(qtbot):
@@ -331,13 +331,17 @@ def test_welcome_continue_needs_a_url_and_a_token(qtbot):
     qtbot.keyClicks(url, "relay.example.com")
     qtbot.keyClicks(token, "sk-123")
     assert not button.isEnabled()  # no scheme
+    assert "http://" in button.toolTip()
+    url.clear()
+    qtbot.keyClicks(url, "https://relay.example.com/api?key=1")
+    assert not button.isEnabled() and "'?'" in button.toolTip()  # the client's own rule
     url.clear()
     qtbot.keyClicks(url, "https://relay.example.com ")
     assert button.isEnabled()
 
     with qtbot.waitSignal(dialog.accepted, timeout=1000):
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    assert dialog.choice == "configured"
+    assert dialog.choice is WelcomeChoice.CONFIGURED
     assert dialog.base_url() == "https://relay.example.com"
     assert dialog.token() == "sk-123"
 
@@ -348,7 +352,7 @@ def test_welcome_closed_is_no_choice(qtbot):
     dialog.show()
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert dialog.result() == QDialog.DialogCode.Rejected
-    assert dialog.choice == ""
+    assert dialog.choice is WelcomeChoice.CANCELLED
 
 
 # ---------------------------------------------------------------------- icons

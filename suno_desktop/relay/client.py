@@ -502,6 +502,15 @@ class _BearerToken(requests.auth.AuthBase):
         return "_BearerToken(***)"
 
 
+def base_url_problem(base_url: str) -> str | None:
+    """Why *base_url* cannot be a relay's address (the sentence the client would raise), or None."""
+    try:
+        _normalise_base_url(base_url)
+    except ConfigurationError as exc:
+        return str(exc)
+    return None
+
+
 def _normalise_base_url(base_url: str) -> str:
     text = (base_url or "").strip().rstrip("/")
     if not text:

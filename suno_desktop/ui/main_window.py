@@ -22,7 +22,7 @@ from ..library.store import Library
 from ..model import ClipRecord, ClipState
 from ..playback.player import Player
 from ..relay.task_ids import extract_task_ids
-from ..settings import Settings, SettingsStore
+from ..settings import Settings, SettingsStore, TokenLocation
 from .add_tasks_dialog import AddTasksDialog
 from .clip_count_label import ClipCountLabel
 from .clip_filter_proxy import ClipFilterProxy
@@ -445,7 +445,7 @@ class MainWindow(QMainWindow):
         show_table_menu(self, position)
 
     def open_settings(self) -> SettingsDialog:
-        location = self.settings_store.token_location if self.settings_store else "settings file"
+        location = self.settings_store.token_location if self.settings_store else TokenLocation.FILE
         dialog = SettingsDialog(self.settings, self, token_location=location, workers=self.io_pool)
         dialog.setObjectName("settingsDialog")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

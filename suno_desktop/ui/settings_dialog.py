@@ -35,7 +35,15 @@ from PySide6.QtWidgets import (
 from ..library.filenames import TEMPLATE_FIELDS, TemplateError, render_stem
 from ..model import Clip
 from ..relay.errors import RelayError
-from ..settings import AUTOMATIC_JOBS, MAX_JOBS, Settings, automatic_jobs, default_library_dir, remembered_models
+from ..settings import (
+    AUTOMATIC_JOBS,
+    MAX_JOBS,
+    Settings,
+    TokenLocation,
+    automatic_jobs,
+    default_library_dir,
+    remembered_models,
+)
 from ..song_request import DEFAULT_MODEL
 from .workers import WorkerPool
 
@@ -55,8 +63,8 @@ LYRICS_LANGUAGES = (
     ("Russian", "rus"),
 )
 TOKEN_HINTS = {
-    "system keyring": "Stored in the system keyring",
-    "settings file": "Stored in the settings file, readable only by you",
+    TokenLocation.KEYRING: "Stored in the system keyring",
+    TokenLocation.FILE: "Stored in the settings file, readable only by you",
 }
 #: what the template example is rendered from
 SAMPLE_CLIP = Clip(
@@ -149,7 +157,7 @@ class SettingsDialog(QDialog):
         settings: Settings,
         parent: QWidget | None = None,
         *,
-        token_location: str = "settings file",
+        token_location: TokenLocation = TokenLocation.FILE,
         workers: WorkerPool | None = None,
     ) -> None:
         super().__init__(parent)
@@ -183,7 +191,7 @@ class SettingsDialog(QDialog):
 
     # ------------------------------------------------------------------ building
 
-    def _build_relay_group(self, settings: Settings, token_location: str) -> QGroupBox:
+    def _build_relay_group(self, settings: Settings, token_location: TokenLocation) -> QGroupBox:
         group = QGroupBox("Relay")
         form = _form(group)
 
@@ -204,7 +212,7 @@ class SettingsDialog(QDialog):
         self.show_token_button.toggled.connect(self._show_token)
         form.addRow(_buddy("API &token:", self.token_edit), _row(self.token_edit, self.show_token_button))
 
-        self.token_hint = QLabel(TOKEN_HINTS.get(token_location, TOKEN_HINTS["settings file"]))
+        self.token_hint = QLabel(TOKEN_HINTS[TokenLocation(token_location)])
         self.token_hint.setObjectName("tokenHint")
         _make_hint(self.token_hint)
         form.addRow("", self.token_hint)

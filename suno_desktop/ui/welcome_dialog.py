@@ -6,6 +6,8 @@ settings or starts the demo depending on :attr:`WelcomeDialog.choice`.
 
 from __future__ import annotations
 
+from enum import Enum
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -18,11 +20,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..relay.client import base_url_problem
 from .icons import app_icon
 
-CHOICE_CONFIGURED = "configured"
-CHOICE_DEMO = "demo"
-CHOICE_CANCELLED = ""
+
+class WelcomeChoice(Enum):
+    """What the first start ended with."""
+
+    CONFIGURED = "configured"  # a relay URL and token were saved
+    DEMO = "demo"  # the demo relay, with a library of its own
+    CANCELLED = "cancelled"  # closed: the app quits
+
 
 SUMMARY = (
     "Suno Desktop keeps the songs you make with Suno in a local library: it fetches "
@@ -33,20 +41,14 @@ PROMPT = "Enter your relay's address and API token to start, or open the demo to
 ICON_SIZE = 64
 
 
-def is_relay_url(text: str) -> bool:
-    """Enough of a URL to try: http(s) scheme and something after it."""
-    lowered = text.strip().lower()
-    return any(lowered.startswith(scheme) and len(lowered) > len(scheme) for scheme in ("http://", "https://"))
-
-
 class WelcomeDialog(QDialog):
-    """After ``exec()``, :attr:`choice` is "configured", "demo" or "" (closed)."""
+    """After ``exec()``, :attr:`choice` says how the first start ended (:class:`WelcomeChoice`)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Suno Desktop")
         self.setMinimumWidth(540)
-        self.choice = CHOICE_CANCELLED
+        self.choice = WelcomeChoice.CANCELLED
 
         icon_label = QLabel()
         icon_label.setObjectName("welcomeIcon")
@@ -123,18 +125,22 @@ class WelcomeDialog(QDialog):
         return self.token_edit.text().strip()
 
     def _update_continue(self) -> None:
-        self.continue_button.setEnabled(is_relay_url(self.base_url()) and bool(self.token()))
+        problem = base_url_problem(self.base_url()) if self.base_url() else "Enter the relay's address first."
+        if problem is None and not self.token():
+            problem = "Enter the relay's API token too."
+        self.continue_button.setEnabled(problem is None)
+        self.continue_button.setToolTip(problem or "")  # why it is greyed out
 
     def _choose_demo(self) -> None:
-        self.choice = CHOICE_DEMO
+        self.choice = WelcomeChoice.DEMO
         self.accept()
 
     def _choose_continue(self) -> None:
         if not self.continue_button.isEnabled():
             return
-        self.choice = CHOICE_CONFIGURED
+        self.choice = WelcomeChoice.CONFIGURED
         self.accept()
 
     def reject(self) -> None:
-        self.choice = CHOICE_CANCELLED
+        self.choice = WelcomeChoice.CANCELLED
         super().reject()
