@@ -6,15 +6,16 @@ And the "what will be sent" summary of a :class:`SongRequest`, as text and as a 
 from __future__ import annotations
 
 import html
+from enum import Enum
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QWidget
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QFormLayout, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QWidget
 
 from ..song_request import DEFAULT_MODEL, SongRequest, SubmitMode
-from .settings_dialog import MessageLabel
-from .settings_dialog import _set_state as set_label_state
 
 __all__ = [
+    "LabelState",
     "MessageLabel",
     "align_form_labels",
     "buddy_label",
@@ -24,6 +25,7 @@ __all__ = [
     "plain_button",
     "row_of",
     "set_label_state",
+    "style_as_hint",
     "summary_html",
     "summary_text",
 ]
@@ -31,6 +33,67 @@ __all__ = [
 #: longest value the summary table shows before it cuts with "…"
 SUMMARY_VALUE_LIMIT = 90
 SEND_TITLE_CHARS = 28  # of the title on the send button
+
+
+OK_COLOR = QColor("#2e9e4f")
+ERROR_COLOR = QColor("#d93025")
+
+
+class LabelState(Enum):
+    """How a message label is coloured; the value is kept in its ``state`` property (tests, style sheets)."""
+
+    NORMAL = ""
+    OK = "ok"
+    ERROR = "error"
+    MUTED = "muted"
+
+
+def set_label_state(label: QLabel, state: LabelState) -> None:
+    """Colour a label for *state*.
+
+    The state is also kept in the ``state`` property, for tests and style sheets.
+    """
+    label.setProperty("state", state.value)
+    palette = QApplication.palette(label)
+    if state is LabelState.OK:
+        palette.setColor(QPalette.ColorRole.WindowText, OK_COLOR)
+    elif state is LabelState.ERROR:
+        palette.setColor(QPalette.ColorRole.WindowText, ERROR_COLOR)
+    elif state is LabelState.MUTED:
+        palette.setColor(QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.PlaceholderText))
+    label.setPalette(palette)
+
+
+class MessageLabel(QLabel):
+    """A wrapped plain-text message exactly as tall as its text at its current width.
+
+    Layouts only estimate a wrapped label's height; inside group boxes the guess
+    leaves gaps or cuts lines off. Fixing the height to the measured value lets the
+    dialog grow (through its minimum size) when a long error appears.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        policy = self.sizePolicy()
+        policy.setHeightForWidth(False)
+        self.setSizePolicy(policy)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._fit_height()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        height = super().heightForWidth(self.width()) if self.text() else 0
+        if height >= 0 and height != self.minimumHeight():
+            self.setFixedHeight(height)
 
 
 def count_text(text: str) -> str:
@@ -78,11 +141,16 @@ def hint_label(text: str) -> QLabel:
     """Smaller, muted, wrapped text that explains the field next to it."""
     label = QLabel(text)
     label.setWordWrap(True)
+    style_as_hint(label)
+    return label
+
+
+def style_as_hint(label: QLabel) -> None:
+    """Smaller and muted: the look of text that explains a field."""
     font = label.font()
     font.setPointSizeF(font.pointSizeF() * 0.9)
     label.setFont(font)
-    set_label_state(label, "muted")
-    return label
+    set_label_state(label, LabelState.MUTED)
 
 
 def align_form_labels(forms: list[QFormLayout]) -> None:

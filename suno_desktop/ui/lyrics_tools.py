@@ -12,7 +12,7 @@ import time
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
 
-from .dialog_parts import MessageLabel, count_text, hint_label, plain_button, row_of, set_label_state
+from .dialog_parts import LabelState, MessageLabel, count_text, hint_label, plain_button, row_of, set_label_state
 
 WRITING_LYRICS = "Writing lyrics…"
 BUSY_BAR_WIDTH = 90
@@ -91,8 +91,8 @@ class LyricsTools(QWidget):
         self._progress_text = text
         self.busy_label.setText(text)
 
-    def show_message(self, text: str, state: str = "") -> None:
-        """A sentence under the row ("error", "muted" or "" colouring); empty hides it."""
+    def show_message(self, text: str, state: LabelState = LabelState.NORMAL) -> None:
+        """A sentence under the row, coloured for *state*; empty hides it."""
         self.message.setText(text)
         set_label_state(self.message, state)
         self.message.setVisible(bool(text))

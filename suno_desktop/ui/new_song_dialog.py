@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from ..song_request import DEFAULT_MODEL, KNOWN_MODELS, InvalidSongRequest, SongRequest, SubmitMode
 from .dialog_parts import (
+    LabelState,
     MessageLabel,
     align_form_labels,
     buddy_label,
@@ -359,7 +360,7 @@ class NewSongDialog(QDialog):
     def show_notice(self, sentence: str, *, settings: bool = False) -> None:
         """Why the last send made nothing, above what the user wrote (kept, to fix and send again)."""
         self.notice.setText(sentence)
-        set_label_state(self.notice, "error")
+        set_label_state(self.notice, LabelState.ERROR)
         self.notice_box.setVisible(bool(sentence))
         self.notice_settings_button.setVisible(settings)
 
@@ -464,7 +465,7 @@ class NewSongDialog(QDialog):
     @Slot(str)
     def lyrics_failed(self, sentence: str) -> None:
         self._end_wait()
-        self.lyrics_tools.show_message(sentence, "error")
+        self.lyrics_tools.show_message(sentence, LabelState.ERROR)
 
     @Slot(str)
     def lyrics_progress(self, text: str) -> None:
@@ -486,7 +487,7 @@ class NewSongDialog(QDialog):
     def _request_lyrics(self) -> None:
         prompt, _source = self.lyrics_prompt()
         if not prompt:
-            self.lyrics_tools.show_message(ASK_FOR_A_PROMPT, "error")
+            self.lyrics_tools.show_message(ASK_FOR_A_PROMPT, LabelState.ERROR)
             self.title_edit.setFocus()
             return
         request = SongRequest.lyrics_for(prompt)
@@ -523,7 +524,7 @@ class NewSongDialog(QDialog):
         problem = self.problem()
         self.summary_label.setText(summary_html(draft))
         self.problem_label.setText(problem)
-        set_label_state(self.problem_label, "error" if self._edited else "muted")
+        set_label_state(self.problem_label, LabelState.ERROR if self._edited else LabelState.MUTED)
         self.problem_label.setVisible(bool(problem))
         left_out = self.left_out()
         self.left_out_label.setText(left_out)

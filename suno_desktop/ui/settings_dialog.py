@@ -12,9 +12,7 @@ import logging
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -45,6 +43,7 @@ from ..settings import (
     remembered_models,
 )
 from ..song_request import DEFAULT_MODEL
+from .dialog_parts import LabelState, MessageLabel, buddy_label, set_label_state, style_as_hint
 from .workers import WorkerPool
 
 log = logging.getLogger(__name__)
@@ -79,8 +78,6 @@ SAMPLE_CLIP = Clip(
 TEST_TIMEOUT = (5.0, 10.0)
 
 # Colours readable on light and dark palettes alike.
-OK_COLOR = QColor("#2e9e4f")
-ERROR_COLOR = QColor("#d93025")
 
 
 def check_relay_connection(base_url: str, token: str) -> tuple[bool, str]:
@@ -99,54 +96,6 @@ def check_relay_connection(base_url: str, token: str) -> tuple[bool, str]:
     finally:
         if client is not None:
             client.close()
-
-
-def _set_state(label: QLabel, state: str) -> None:
-    """Colour a label for *state* ("ok", "error", "muted" or "" for normal text).
-
-    The state is also kept in the ``state`` property, for tests and style sheets.
-    """
-    label.setProperty("state", state)
-    palette = QApplication.palette(label)
-    if state == "ok":
-        palette.setColor(QPalette.ColorRole.WindowText, OK_COLOR)
-    elif state == "error":
-        palette.setColor(QPalette.ColorRole.WindowText, ERROR_COLOR)
-    elif state == "muted":
-        palette.setColor(QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.PlaceholderText))
-    label.setPalette(palette)
-
-
-class MessageLabel(QLabel):
-    """A wrapped plain-text message exactly as tall as its text at its current width.
-
-    Layouts only estimate a wrapped label's height; inside group boxes the guess
-    leaves gaps or cuts lines off. Fixing the height to the measured value lets the
-    dialog grow (through its minimum size) when a long error appears.
-    """
-
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setWordWrap(True)
-        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        policy = self.sizePolicy()
-        policy.setHeightForWidth(False)
-        self.setSizePolicy(policy)
-        self.setText(text)
-
-    def setText(self, text: str) -> None:
-        super().setText(text)
-        self._fit_height()
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._fit_height()
-
-    def _fit_height(self) -> None:
-        height = super().heightForWidth(self.width()) if self.text() else 0
-        if height >= 0 and height != self.minimumHeight():
-            self.setFixedHeight(height)
 
 
 class SettingsDialog(QDialog):
@@ -210,11 +159,11 @@ class SettingsDialog(QDialog):
         self.show_token_button.setCheckable(True)
         self.show_token_button.setToolTip("Show or hide the token")
         self.show_token_button.toggled.connect(self._show_token)
-        form.addRow(_buddy("API &token:", self.token_edit), _row(self.token_edit, self.show_token_button))
+        form.addRow(buddy_label("API &token:", self.token_edit), _row(self.token_edit, self.show_token_button))
 
         self.token_hint = QLabel(TOKEN_HINTS[TokenLocation(token_location)])
         self.token_hint.setObjectName("tokenHint")
-        _make_hint(self.token_hint)
+        style_as_hint(self.token_hint)
         form.addRow("", self.token_hint)
 
         self.test_button = QPushButton("Test connection")
@@ -242,7 +191,7 @@ class SettingsDialog(QDialog):
         self.browse_button = QPushButton("Browse…")
         self.browse_button.setObjectName("browseLibraryButton")
         self.browse_button.clicked.connect(self._browse_library)
-        form.addRow(_buddy("&Folder:", self.library_edit), _row(self.library_edit, self.browse_button))
+        form.addRow(buddy_label("&Folder:", self.library_edit), _row(self.library_edit, self.browse_button))
 
         self.download_video_check = QCheckBox("Download videos (MP4)")
         self.download_video_check.setObjectName("downloadVideoCheck")
@@ -257,7 +206,7 @@ class SettingsDialog(QDialog):
             "How many files download at once. Automatic: one more than this computer's cores, at most 4."
         )
         self.jobs_spin.setValue(max(AUTOMATIC_JOBS, min(MAX_JOBS, int(settings.jobs))))
-        form.addRow(_buddy("&Parallel downloads:", self.jobs_spin), _row(self.jobs_spin, stretch=True))
+        form.addRow(buddy_label("&Parallel downloads:", self.jobs_spin), _row(self.jobs_spin, stretch=True))
 
         self.template_edit = QLineEdit(settings.filename_template)
         self.template_edit.setObjectName("templateEdit")
@@ -279,7 +228,7 @@ class SettingsDialog(QDialog):
         for label, version in ID3_VERSIONS:
             self.id3_version_combo.addItem(label, version)
         _select_data(self.id3_version_combo, 4 if settings.id3_version == 4 else 3)
-        form.addRow(_buddy("&ID3 version:", self.id3_version_combo), _row(self.id3_version_combo, stretch=True))
+        form.addRow(buddy_label("&ID3 version:", self.id3_version_combo), _row(self.id3_version_combo, stretch=True))
 
         self.artist_edit = QLineEdit(settings.artist)
         self.artist_edit.setObjectName("artistEdit")
@@ -299,7 +248,7 @@ class SettingsDialog(QDialog):
             self.lyrics_language_combo.addItem(f"Other ({language})", language)
         _select_data(self.lyrics_language_combo, language)
         form.addRow(
-            _buddy("&Lyrics language:", self.lyrics_language_combo), _row(self.lyrics_language_combo, stretch=True)
+            buddy_label("&Lyrics language:", self.lyrics_language_combo), _row(self.lyrics_language_combo, stretch=True)
         )
         return group
 
@@ -314,7 +263,9 @@ class SettingsDialog(QDialog):
         self.default_model_combo.setCurrentText(settings.default_model)
         self.default_model_combo.setMinimumWidth(180)
         self.default_model_combo.setToolTip("The model the New Song dialog starts with; type a name to use another")
-        form.addRow(_buddy("Default &model:", self.default_model_combo), _row(self.default_model_combo, stretch=True))
+        form.addRow(
+            buddy_label("Default &model:", self.default_model_combo), _row(self.default_model_combo, stretch=True)
+        )
         return group
 
     # ------------------------------------------------------------------ result
@@ -347,7 +298,7 @@ class SettingsDialog(QDialog):
         self._test_generation += 1
         generation = self._test_generation
         self.test_button.setEnabled(False)
-        self._show_connection_result("Testing…", "muted")
+        self._show_connection_result("Testing…", LabelState.MUTED)
         self._workers.submit(
             check_relay_connection,
             self.base_url_edit.text(),
@@ -360,17 +311,17 @@ class SettingsDialog(QDialog):
             return  # the URL or token changed since; this answer is about old values
         ok, sentence = outcome
         self.test_button.setEnabled(True)
-        self._show_connection_result(sentence, "ok" if ok else "error")
+        self._show_connection_result(sentence, LabelState.OK if ok else LabelState.ERROR)
 
     def _connection_fields_edited(self) -> None:
         """A result about other values would mislead: clear it and allow a new test."""
         self._test_generation += 1
         self.test_button.setEnabled(True)
-        self._show_connection_result("", "")
+        self._show_connection_result("", LabelState.NORMAL)
 
-    def _show_connection_result(self, text: str, state: str) -> None:
+    def _show_connection_result(self, text: str, state: LabelState) -> None:
         self.connection_result.setText(text)
-        _set_state(self.connection_result, state)
+        set_label_state(self.connection_result, state)
         self._relay_form.setRowVisible(self.connection_result, bool(text))
 
     def _show_token(self, shown: bool) -> None:
@@ -389,11 +340,11 @@ class SettingsDialog(QDialog):
         except TemplateError as exc:
             self._template_valid = False
             self.template_example.setText(str(exc))
-            _set_state(self.template_example, "error")
+            set_label_state(self.template_example, LabelState.ERROR)
         else:
             self._template_valid = True
             self.template_example.setText(f"Example: {stem}.mp3")
-            _set_state(self.template_example, "")
+            set_label_state(self.template_example, LabelState.NORMAL)
         self.ok_button.setEnabled(self._template_valid)
 
     def done(self, result: int) -> None:
@@ -434,20 +385,6 @@ def _align_label_columns(forms: list[QFormLayout]) -> None:
     for label in labels:
         label.setMinimumWidth(width)
         label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-
-
-def _buddy(text: str, field: QWidget) -> QLabel:
-    """A form label whose mnemonic focuses *field* (QFormLayout only does this for widgets)."""
-    label = QLabel(text)
-    label.setBuddy(field)
-    return label
-
-
-def _make_hint(label: QLabel) -> None:
-    font = label.font()
-    font.setPointSizeF(font.pointSizeF() * 0.9)
-    label.setFont(font)
-    _set_state(label, "muted")
 
 
 def _select_data(combo: QComboBox, value: object) -> None:
