@@ -16,6 +16,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import APP_NAME, __version__
+from .cli import CLI_COMMANDS
+from .cli import main as cli_main
 from .library.store import Library, LibraryUnavailable
 from .settings import Settings, SettingsStore
 
@@ -36,6 +38,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--self-test", action="store_true", help="check the installation without a window and exit")
     parser.add_argument("-v", "--verbose", action="store_true", help="log details on stderr")
     return parser
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """``suno-desktop``: a command (``sync``, ``list``, ...) runs without Qt, anything else opens the window."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in CLI_COMMANDS:
+        return cli_main(argv)
+    return main(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

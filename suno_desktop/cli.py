@@ -9,33 +9,28 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
-import tempfile
-import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
 from .cli_create import add_create_commands, run_create
-from .errors import ErrorKind, kind_of
+from .cli_sync import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    apply_relay_args,
+    load_settings,
+    start_demo,
+    sync_library,
+    sync_overrides,
+)
 from .library.lock import LibraryBusy
-from .library.polling import FetchResult
 from .library.store import Library, LibraryUnavailable
-from .library.sync import ClipOutcome, SyncEngine, SyncObserver, SyncOptions, SyncReport
-from .relay.client import RelayClient
-from .relay.errors import ConfigurationError
+from .library.sync import SyncOptions
 from .relay.task_ids import extract_task_ids
-from .settings import Settings, SettingsStore
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-LOCK_WAIT_SECONDS = 10.0
-TOKEN_HINT = "pass --token, set SUNO_API_TOKEN, or save it in the app's Settings (Ctrl+,)"
-
-
-class UsageError(Exception):
-    pass
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -130,12 +125,12 @@ def _non_negative_float(text: str) -> float:
     return value
 
 
+#: what makes ``suno-desktop ...`` a command-line run (app.run opens the window for anything else)
+CLI_COMMANDS = frozenset({"sync", "list", "create", "lyrics", "-h", "--help", "--version"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in {"sync", "list", "create", "lyrics", "-h", "--help", "--version"}:
-        from .app import main as app_main  # the window: imports Qt only when needed
-
-        return app_main(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -165,16 +160,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_USAGE
 
 
-def load_settings() -> Settings:
-    """Saved app settings overridden by SUNO_API_BASE_URL, SUNO_API_TOKEN, SUNO_LIBRARY."""
-    settings = SettingsStore().load()
-    env = os.environ
-    settings.base_url = env.get("SUNO_API_BASE_URL") or settings.base_url
-    settings.token = env.get("SUNO_API_TOKEN") or settings.token
-    settings.library = env.get("SUNO_LIBRARY") or settings.library
-    return settings
-
-
 def run_sync(args: argparse.Namespace) -> int:
     settings = load_settings()
     task_ids = list(args.task_ids)
@@ -194,96 +179,6 @@ def run_sync(args: argparse.Namespace) -> int:
             demo_relay.stop()
 
 
-def start_demo(args: argparse.Namespace, settings: Settings):
-    """With ``--demo``: the built-in relay (and a fresh library unless --library); else (None, [])."""
-    if not getattr(args, "demo", False):
-        return None, []
-    from .demo.catalog import start_demo_relay
-
-    demo_relay, demo_ids = start_demo_relay()
-    settings.base_url, settings.token = demo_relay.api_url, demo_relay.token
-    if args.library is None:
-        args.library = Path(tempfile.mkdtemp(prefix="suno-demo-")) / "Library"
-        print(f"Demo library: {args.library}", file=sys.stderr)
-    return demo_relay, demo_ids
-
-
-def apply_relay_args(args: argparse.Namespace, settings: Settings) -> None:
-    """--base-url, --token and --library win over the environment and the saved settings."""
-    if args.base_url:
-        settings.base_url = args.base_url
-    if args.token:
-        settings.token = args.token
-    if args.library is not None:
-        settings.library = str(args.library)
-
-
-def sync_overrides(args: argparse.Namespace) -> dict[str, object]:
-    """The sync options a command's flags change (those it has)."""
-    overrides: dict[str, object] = {"timeout": args.timeout}
-    if getattr(args, "no_video", False):
-        overrides["download_video"] = False
-    if getattr(args, "jobs", None):
-        overrides["jobs"] = args.jobs
-    if args.poll_interval is not None:
-        overrides["poll_interval"] = args.poll_interval
-    return overrides
-
-
-def sync_library(
-    library: Library,
-    settings: Settings,
-    options: SyncOptions,
-    task_ids: list[str] | None,
-    *,
-    refresh: bool = False,
-    client: RelayClient | None = None,
-) -> int:
-    """``sync``'s work on an open library: progress on stderr, the summary, the exit code."""
-    needs_relay = bool(task_ids) or bool(library.task_ids() if refresh else library.pending_task_ids())
-    own_client = client is None and needs_relay
-    if not needs_relay:
-        print("No task is pending; checking the files on disk.", file=sys.stderr)
-    _acquire_lock(library)  # before the client: a busy library leaves nothing open
-    if own_client:
-        client = make_client(settings, options)
-    engine = SyncEngine(library, client, options, observer=ProgressPrinter())
-    try:
-        report = engine.sync(task_ids, refresh=refresh)
-    finally:
-        engine.close()
-        if own_client:
-            client.close()
-    print_summary(report, library)
-    if report.error is not None:
-        return EXIT_USAGE if kind_of(report.error) in FIX_THE_SETUP else EXIT_FAILED
-    return EXIT_OK if report.ok else EXIT_FAILED
-
-
-#: errors the user fixes by changing how the command is run (exit 2), not by waiting
-FIX_THE_SETUP = (ErrorKind.AUTH, ErrorKind.CONFIGURATION)
-
-
-def _acquire_lock(library: Library) -> None:
-    """Wait a little for another process's sync to end, then refuse (LibraryBusy)."""
-    try:
-        library.lock.acquire(wait=0)
-    except LibraryBusy as exc:
-        print(f"{exc} Waiting up to {LOCK_WAIT_SECONDS:.0f} s…", file=sys.stderr)
-        library.lock.acquire(wait=LOCK_WAIT_SECONDS)
-
-
-def make_client(settings: Settings, options: SyncOptions) -> RelayClient:
-    if not settings.base_url:
-        raise UsageError("No relay base URL: pass --base-url, set SUNO_API_BASE_URL, or save it in the app's Settings.")
-    if not settings.token:
-        raise UsageError(f"No API token: {TOKEN_HINT}.")
-    try:
-        return RelayClient(settings.base_url, settings.token, pool_size=max(4, options.jobs))
-    except ConfigurationError as exc:
-        raise UsageError(str(exc)) from None
-
-
 def _read_ids_file(path: Path) -> list[str]:
     try:
         text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
@@ -293,70 +188,6 @@ def _read_ids_file(path: Path) -> list[str]:
     if not ids:
         raise UsageError(f"No task ids found in {path}.")
     return ids
-
-
-class ProgressPrinter(SyncObserver):
-    """One line per finished clip on stderr; it is a log a person can read later."""
-
-    def __init__(self, stream=None) -> None:
-        self.stream = stream or sys.stderr
-        self._lock = threading.Lock()
-
-    def _print(self, text: str) -> None:
-        with self._lock:
-            print(text, file=self.stream, flush=True)
-
-    def tasks_fetched(self, result: FetchResult) -> None:
-        for task in result.tasks.values():
-            if not task.is_final:
-                self._print(f"task {task.task_id}: {task.status.lower().replace('_', ' ')} {task.progress}".rstrip())
-        for task_id in result.not_found:
-            self._print(f"task {task_id}: not found on the relay")
-        for task_id, reason in result.malformed.items():
-            self._print(f"task {task_id}: could not be read: {reason}")
-
-    def clip_finished(self, outcome: ClipOutcome) -> None:
-        name = outcome.title or outcome.clip_id
-        if outcome.ok:
-            what = (
-                f"{outcome.files_downloaded} file(s), {_megabytes(outcome.bytes_downloaded)}"
-                if outcome.files_downloaded
-                else "re-tagged"
-            )
-            self._print(f"  ok      {name} [{outcome.clip_id[:8]}]: {what}")
-        elif not outcome.cancelled:
-            self._print(f"  failed  {name} [{outcome.clip_id[:8]}]: {outcome.error}")
-
-    def overall_progress(self, done: int, total: int) -> None:
-        if total and (done == total or done % 25 == 0):
-            self._print(f"[{done}/{total}] clips processed")
-
-    def waiting(self, pending: int, seconds: float) -> None:
-        self._print(f"{pending} task(s) still generating; polling again in {seconds:.0f} s")
-
-
-def print_summary(report: SyncReport, library: Library, stream=None) -> None:
-    out = stream or sys.stderr
-    lines = [
-        f"Synced {report.tasks_synced} task(s): {report.clips_done} clip(s) updated, "
-        f"{report.files_downloaded} file(s) downloaded ({_megabytes(report.bytes_downloaded)}), "
-        f"{report.api_requests} API request(s), {report.elapsed:.1f} s. Library: {library.root}"
-    ]
-    if report.error is not None:
-        lines.append(f"error: {report.error}")
-    for task_id, reason in report.failed_tasks.items():
-        lines.append(f"failed task {task_id}: {reason}")
-    for clip_id, (title, reason) in report.failed_clips.items():
-        lines.append(f"failed clip {title or 'untitled'} ({clip_id}): {reason}")
-    for task_id in report.still_pending:
-        lines.append(f"still pending task {task_id}: not finished before the timeout; run sync again later")
-    if report.cancelled:
-        lines.append("cancelled before the end: run sync again to finish")
-    print("\n".join(lines), file=out)
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB"
 
 
 def run_list(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import cli_sync
 from .errors import kind_of
 from .library.song_creator import SongCreator
 from .library.store import Library
@@ -77,16 +78,15 @@ def song_request_of(args: argparse.Namespace, default_model: str) -> SongRequest
 
 
 def run_create(args: argparse.Namespace, lyrics: bool = False) -> int:
-    from . import cli  # the shared setup: settings, the demo relay, the sync
 
-    settings = cli.load_settings()
+    settings = cli_sync.load_settings()
     try:
         request = SongRequest.lyrics_for(args.prompt) if lyrics else song_request_of(args, settings.default_model)
     except InvalidSongRequest as exc:
         return _refuse(str(exc))
-    demo_relay, _ = cli.start_demo(args, settings)
-    cli.apply_relay_args(args, settings)
-    options = SyncOptions.from_settings(settings, **cli.sync_overrides(args))
+    demo_relay, _ = cli_sync.start_demo(args, settings)
+    cli_sync.apply_relay_args(args, settings)
+    options = SyncOptions.from_settings(settings, **cli_sync.sync_overrides(args))
     try:
         with Library(settings.library_dir, create=True) as library:
             creator = SongCreator(library, None)
@@ -95,10 +95,10 @@ def run_create(args: argparse.Namespace, lyrics: bool = False) -> int:
                     request = creator.extension(request, args.extend, args.start_at)
             except InvalidSongRequest as exc:
                 return _refuse(str(exc))
-            with cli.make_client(settings, options) as client:
+            with cli_sync.make_client(settings, options) as client:
                 creator.client = client
                 code, task_id = _submit_and_sync(creator, request, args, settings, options)
-                if code == cli.EXIT_OK and lyrics and not args.no_wait:
+                if code == cli_sync.EXIT_OK and lyrics and not args.no_wait:
                     _print_lyrics(creator, task_id)
                 return code
     finally:
@@ -108,21 +108,20 @@ def run_create(args: argparse.Namespace, lyrics: bool = False) -> int:
 
 def _submit_and_sync(creator: SongCreator, request: SongRequest, args, settings, options) -> tuple[int, str]:
     """Send, print the id, then sync it unless --no-wait; the exit code and the task id ("" if none)."""
-    from . import cli
 
     try:
         entry = creator.submit(request)
     except SubmitUnconfirmed as exc:
         print(f"suno-desktop: {exc}", file=sys.stderr)
-        return cli.EXIT_FAILED, ""
+        return cli_sync.EXIT_FAILED, ""
     except SubmitError as exc:
         print(f"suno-desktop: {exc}", file=sys.stderr)
-        return (cli.EXIT_USAGE if kind_of(exc) in cli.FIX_THE_SETUP else cli.EXIT_FAILED), ""
+        return (cli_sync.EXIT_USAGE if kind_of(exc) in cli_sync.FIX_THE_SETUP else cli_sync.EXIT_FAILED), ""
     print(entry.task_id, flush=True)
     if args.no_wait:
         print("Stored in the library; `suno-desktop sync` picks it up later.", file=sys.stderr)
-        return cli.EXIT_OK, entry.task_id
-    code = cli.sync_library(creator.library, settings, options, [entry.task_id], client=creator.client)
+        return cli_sync.EXIT_OK, entry.task_id
+    code = cli_sync.sync_library(creator.library, settings, options, [entry.task_id], client=creator.client)
     return code, entry.task_id
 
 
@@ -137,10 +136,9 @@ def _print_lyrics(creator: SongCreator, task_id: str) -> None:
 
 
 def _refuse(sentence: str) -> int:
-    from . import cli
 
     print(f"suno-desktop: {sentence} Nothing was sent.", file=sys.stderr)
-    return cli.EXIT_USAGE
+    return cli_sync.EXIT_USAGE
 
 
 def _read_lyrics(path: Path) -> str:

@@ -15,10 +15,10 @@ LAYERS = [
     ("media",),
     ("settings",),
     ("library",),
-    ("demo", "cli", "cli_create", "self_test", "resources"),
+    ("demo", "cli_sync", "cli_create", "cli", "resources"),
     ("playback",),
     ("ui",),
-    ("app", "__main__"),
+    ("app", "__main__", "self_test"),  # the self-test checks that the bundle's Qt, player and window load
 ]
 CORE = (
     "errors",
@@ -30,6 +30,7 @@ CORE = (
     "settings",
     "library",
     "cli",
+    "cli_sync",
     "cli_create",
     "demo",
 )
@@ -43,7 +44,7 @@ def module_name(path: Path) -> str:
 
 
 def imports_of(path: Path) -> set[str]:
-    """Modules imported when *path* is imported (``if TYPE_CHECKING:`` blocks and function bodies aside)."""
+    """Modules *path* imports, at its top or inside its functions (``if TYPE_CHECKING:`` blocks aside)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     package = module_name(path).split(".")
     if path.name != "__init__.py":
@@ -61,6 +62,8 @@ def imports_of(path: Path) -> set[str]:
                 target = ".".join([*base, node.module] if node.module else base)
                 found.add(target)
                 found.update(f"{target}.{alias.name}" for alias in node.names)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.With)):
+                visit(node.body)
             elif isinstance(node, (ast.If, ast.Try)):
                 visit(node.body)
                 visit(getattr(node, "orelse", []))

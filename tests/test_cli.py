@@ -147,9 +147,9 @@ def test_list_of_missing_library_is_a_clear_error(tmp_path, capsys):
 
 
 def test_second_process_on_a_busy_library_waits_then_refuses(relay, tmp_path, monkeypatch, capsys):
-    import suno_desktop.cli as cli
+    import suno_desktop.cli_sync as cli_sync
 
-    monkeypatch.setattr(cli, "LOCK_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(cli_sync, "LOCK_WAIT_SECONDS", 0.3)
     library = tmp_path / "L"
     with Library(library, create=True) as lib:
         holder = subprocess.Popen(
