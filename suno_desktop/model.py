@@ -22,10 +22,27 @@ TASK_FAILED = "Suno reported a failure."
 #: what a task whose status the relay reports as UNKNOWN is reported as
 TASK_STATUS_UNKNOWN = "The relay reports the task's status as UNKNOWN."
 
-PENDING_TASK_STATUSES = frozenset({"NOT_START", "SUBMITTED", "QUEUED", "IN_PROGRESS"})
-FINAL_TASK_STATUSES = frozenset({"SUCCESS", "FAILURE", "UNKNOWN"})
 
-PENDING_CLIP_STATUSES = frozenset({"submitted", "queued", "streaming"})
+class TaskStatus(StrEnum):
+    """A task's status as the relay words it (upper case), and NOT_FETCHED for one never asked about yet."""
+
+    NOT_START = "NOT_START"
+    SUBMITTED = "SUBMITTED"
+    QUEUED = "QUEUED"
+    IN_PROGRESS = "IN_PROGRESS"
+    SUCCESS = "SUCCESS"
+    FAILURE = "FAILURE"
+    UNKNOWN = "UNKNOWN"
+    NOT_FETCHED = "NOT_FETCHED"  # ours: added, not fetched yet (the store's default)
+
+
+PENDING_TASK_STATUSES = frozenset(
+    {TaskStatus.NOT_START, TaskStatus.SUBMITTED, TaskStatus.QUEUED, TaskStatus.IN_PROGRESS}
+)
+FINAL_TASK_STATUSES = frozenset({TaskStatus.SUCCESS, TaskStatus.FAILURE, TaskStatus.UNKNOWN})
+
+CLIP_STREAMING = "streaming"  # the relay has a stream of it, not the file (never downloaded)
+PENDING_CLIP_STATUSES = frozenset({"submitted", "queued", CLIP_STREAMING})
 CLIP_COMPLETE = "complete"
 CLIP_ERROR = "error"
 
@@ -88,7 +105,7 @@ class Clip:
 class Task:
     task_id: str
     action: str = ACTION_MUSIC
-    status: str = "UNKNOWN"
+    status: str = TaskStatus.UNKNOWN
     fail_reason: str = ""
     progress: str = ""
     submit_time: int | None = None
@@ -158,15 +175,15 @@ class TaskRecord:
 
     @property
     def row_state(self) -> TaskRowState:
-        if self.status == "UNKNOWN" and self.error == NOT_FOUND_REASON:
+        if self.status == TaskStatus.UNKNOWN and self.error == NOT_FOUND_REASON:
             return TaskRowState.NOT_FOUND
         if self.error:
             return TaskRowState.UNREADABLE
-        if self.status in ("FAILURE", "UNKNOWN"):
+        if self.status in (TaskStatus.FAILURE, TaskStatus.UNKNOWN):
             return TaskRowState.FAILED
-        if self.status == "IN_PROGRESS":
+        if self.status == TaskStatus.IN_PROGRESS:
             return TaskRowState.GENERATING
-        if self.status in PENDING_TASK_STATUSES or self.status == "NOT_FETCHED":
+        if self.status in PENDING_TASK_STATUSES or self.status == TaskStatus.NOT_FETCHED:
             return TaskRowState.WAITING
         return TaskRowState.EMPTY
 
@@ -177,7 +194,7 @@ class TaskRecord:
         if state in (TaskRowState.NOT_FOUND, TaskRowState.UNREADABLE):
             return self.error
         if state == TaskRowState.FAILED:
-            return self.fail_reason or (TASK_STATUS_UNKNOWN if self.status == "UNKNOWN" else TASK_FAILED)
+            return self.fail_reason or (TASK_STATUS_UNKNOWN if self.status == TaskStatus.UNKNOWN else TASK_FAILED)
         return ""
 
     def describe(self) -> str:

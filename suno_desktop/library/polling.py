@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from ..model import NOT_FOUND_REASON, TASK_FAILED, Task
+from ..model import NOT_FOUND_REASON, TASK_FAILED, Task, TaskStatus
 
 #: each wait between poll rounds is this much longer than the last …
 POLL_BACKOFF = 1.5
@@ -63,7 +63,7 @@ class PollRound:
         failed = dict.fromkeys(self.result.not_found, NOT_FOUND_REASON)
         failed.update(self.result.malformed)
         for task in self.result.tasks.values():
-            if task.status == "FAILURE":
+            if task.status == TaskStatus.FAILURE:
                 failed[task.task_id] = task.fail_reason or TASK_FAILED
         return failed
 

@@ -29,6 +29,7 @@ from ..model import (
     FilesOnDisk,
     Task,
     TaskRecord,
+    TaskStatus,
 )
 from .lock import LibraryLock
 
@@ -381,7 +382,7 @@ class Library:
             state = ClipState.FAILED
         elif clip.is_complete:
             state = old["state"] if old and old["state"] != ClipState.PENDING else ClipState.DOWNLOADING
-        elif task.status == "FAILURE":
+        elif task.status == TaskStatus.FAILURE:
             state, relay_error = ClipState.FAILED, relay_error or task.fail_reason
         else:
             state = ClipState.PENDING

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from ..errors import SunoError
 from ..media.download import MediaSession, make_media_session
 from ..media.tagging import TagOptions, read_clip_id
-from ..model import CLIP_COMPLETE, NOT_FOUND_REASON, ClipKind, ClipRecord, ClipState
+from ..model import CLIP_COMPLETE, NOT_FOUND_REASON, ClipKind, ClipRecord, ClipState, TaskStatus
 from ..relay.client import RelayClient
 from ..relay.errors import ConfigurationError
 from .clip_files import ClipFiles, FileKind
@@ -156,7 +156,7 @@ class SyncEngine:
                 self.library.set_task_error(task_id, rejected)
                 result.malformed[task_id] = rejected
             else:
-                self.library.set_task_error(task_id, NOT_FOUND_REASON, status="UNKNOWN")
+                self.library.set_task_error(task_id, NOT_FOUND_REASON, status=TaskStatus.UNKNOWN)
                 result.not_found.append(task_id)
         self.observer.tasks_fetched(result)
         return result

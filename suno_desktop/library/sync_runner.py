@@ -15,7 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from ..errors import kind_of
-from ..model import ClipState, TaskRowState
+from ..model import CLIP_ERROR, ClipState, TaskRowState, TaskStatus
 from ..relay.errors import RelayError
 from .polling import FetchResult, JobBatch, PollRound, PollSchedule, SyncCancelled
 
@@ -170,11 +170,11 @@ class SyncRunner:
         for task in self.library.tasks():
             if scope is not None and task.task_id not in scope:
                 continue
-            if task.status == "SUCCESS":
+            if task.status == TaskStatus.SUCCESS:
                 report.tasks_synced += 1
             elif task.row_state in (TaskRowState.FAILED, TaskRowState.NOT_FOUND):
                 report.failed_tasks[task.task_id] = task.reason  # the words the window's row uses
         for record in self.library.clips(task_ids=scope) if scope is not None else self.library.clips():
             failed = record.state == ClipState.FAILED and record.clip_id not in report.failed_clips
-            if failed and (scope is not None or record.relay_status == "error"):
+            if failed and (scope is not None or record.relay_status == CLIP_ERROR):
                 report.failed_clips[record.clip_id] = (record.title, record.problem or "failed")

@@ -30,6 +30,7 @@ from ..model import (
     Clip,
     ClipKind,
     Task,
+    TaskStatus,
 )
 from .errors import MalformedResponse
 
@@ -185,9 +186,9 @@ def _camel_status(raw: Mapping[str, Any], task_status: str, fail_reason: str) ->
     stream and never makes a clip complete. A FAILURE task's clips are errors
     carrying the task's reason, so each row says why.
     """
-    if task_status == "SUCCESS":
+    if task_status == TaskStatus.SUCCESS:
         return (CLIP_COMPLETE, "") if _text(raw.get("audioUrl")) else (CLIP_ERROR, NO_AUDIO_URL)
-    if task_status == "FAILURE":
+    if task_status == TaskStatus.FAILURE:
         return CLIP_ERROR, _text(fail_reason) or TASK_FAILED
     if task_status in PENDING_TASK_STATUSES:
         return ("streaming" if _text(raw.get("streamAudioUrl")) else "queued"), ""
@@ -244,9 +245,9 @@ def parse_task(raw: Any) -> Task:
     if not task_id:
         raise MalformedResponse("The relay sent a task without a task_id.")
     action = _text(raw.get("action")).upper() or ACTION_MUSIC
-    status = _text(raw.get("status")).upper() or "UNKNOWN"
+    status = _text(raw.get("status")).upper() or TaskStatus.UNKNOWN
     if status not in PENDING_TASK_STATUSES and status not in FINAL_TASK_STATUSES:
-        status = "UNKNOWN"
+        status = TaskStatus.UNKNOWN
     fail_reason = _text(raw.get("fail_reason"))
     data = raw.get("data")
     clips: list[Clip] = []

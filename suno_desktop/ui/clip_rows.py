@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor
 
 from ..library.store import Library
 from ..library.submission_journal import SubmissionJournal
-from ..model import PENDING_CLIP_STATUSES, ClipKind, ClipRecord, ClipState, TaskRecord, TaskRowState
+from ..model import CLIP_STREAMING, PENDING_CLIP_STATUSES, ClipKind, ClipRecord, ClipState, TaskRecord, TaskRowState
 from ..song_request import Submission, SubmissionState, SubmitMode
 from .time_formats import format_created, format_duration
 
@@ -58,7 +58,7 @@ def status_text(record: ClipRecord, progress: float | None = None) -> str:
         return SENDING_TEXT if record.relay_status == SubmissionState.SENDING else UNCONFIRMED_TEXT
     if record.state == ClipState.PENDING and record.relay_status in PENDING_CLIP_STATUSES:
         # as its task's row said before the relay sent clips: the song is still being made
-        return "Generating…" if record.relay_status == "streaming" else "Waiting…"
+        return "Generating…" if record.relay_status == CLIP_STREAMING else "Waiting…"
     if record.state == ClipState.DOWNLOADING and progress is not None and progress >= 0:
         return f"{int(progress * 100)}%"  # beside the bar (cell_looks.ProgressBars): the word would be cut off
     if record.state == ClipState.FAILED and record.problem:

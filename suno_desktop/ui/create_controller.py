@@ -25,7 +25,7 @@ from ..errors import ErrorKind, kind_of, sentence_of
 from ..library.song_creator import SongCreator
 from ..library.store import Library
 from ..library.submission_journal import SubmissionJournal
-from ..model import ClipKind, ClipRecord, ClipState
+from ..model import ClipKind, ClipRecord, ClipState, TaskStatus
 from ..relay.client import RelayClient
 from ..relay.errors import ConfigurationError
 from ..settings import Settings
@@ -209,7 +209,7 @@ class CreateController(QObject):
         for row in rows:
             if row.task_id != wait.task_id:
                 continue
-            if row.relay_status == "IN_PROGRESS":
+            if row.relay_status == TaskStatus.IN_PROGRESS:
                 self.lyrics_progress.emit("Writing lyrics… generating")
             elif row.state == ClipState.PENDING:
                 self.lyrics_progress.emit("Writing lyrics… queued")
