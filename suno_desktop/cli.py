@@ -31,6 +31,7 @@ from .library.lock import LibraryBusy
 from .library.store import Library, LibraryUnavailable
 from .library.sync import SyncOptions
 from .relay.task_ids import extract_task_ids
+from .time_formats import format_duration
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -218,7 +219,7 @@ def run_list(args: argparse.Namespace) -> int:
         _print_json(rows)
         return EXIT_OK
     for row in rows:
-        duration = f"{int(row['duration'] // 60)}:{int(row['duration'] % 60):02d}" if row["duration"] else "--:--"
+        duration = format_duration(row["duration"]) or "--:--"
         print(f"{row['status']:<11} {duration:>6}  {row['clip_id'][:8]}  {row['title'] or 'Untitled'}")
     print(f"{len(rows)} clip(s) in {library.root}", file=sys.stderr)
     return EXIT_OK

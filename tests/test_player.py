@@ -19,8 +19,8 @@ from PySide6.QtWidgets import QLabel, QSlider, QToolButton
 
 from suno_desktop.playback import player as player_module
 from suno_desktop.playback.player import DEFAULT_VOLUME, NO_OUTPUT_NOTICE, Player
+from suno_desktop.time_formats import format_time
 from suno_desktop.ui.player_bar import PlayerBar
-from suno_desktop.ui.time_formats import format_time
 from suno_desktop.ui.video_view import NO_VIDEO, VideoView
 
 DEMO = Path(__file__).resolve().parents[1] / "resources" / "demo"

@@ -33,9 +33,8 @@ import requests.auth
 import urllib3.exceptions
 from urllib3.util.retry import Retry
 
-from .. import __version__
 from ..errors import causes_of
-from ..http_session import build_session
+from ..http_session import USER_AGENT, build_session
 from ..model import Task
 from .errors import (
     AuthError,
@@ -141,7 +140,7 @@ class RelayClient:
             requests.Session(),
             pool_size=pool_size,
             retries=build_retry_policy(retries, backoff),
-            headers={"Accept": "application/json", "User-Agent": f"suno-desktop/{__version__}"},
+            headers={"Accept": "application/json", "User-Agent": USER_AGENT},
         )
         # As the session's auth (not a plain header) so a ~/.netrc entry cannot replace it;
         # requests drops it by itself if the relay redirects to another host.

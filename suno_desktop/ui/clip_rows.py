@@ -16,7 +16,7 @@ from ..library.store import Library
 from ..library.submission_journal import SubmissionJournal
 from ..model import CLIP_STREAMING, PENDING_CLIP_STATUSES, ClipKind, ClipRecord, ClipState, TaskRecord, TaskRowState
 from ..song_request import Submission, SubmissionState, SubmitMode
-from .time_formats import format_created, format_duration
+from ..time_formats import format_created, format_duration
 
 CLIP_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..model import CLIP_COMPLETE, ClipKind, ClipRecord, ClipState
+from ..time_formats import format_created, format_duration
 from .clip_rows import STATUS_TEXT, is_placeholder_row, status_text
 from .icons import standard_icon
-from .time_formats import format_created, format_duration
 
 COVER_SIZE = 260
 

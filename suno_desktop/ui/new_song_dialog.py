@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..song_request import DEFAULT_MODEL, KNOWN_MODELS, InvalidSongRequest, SongRequest, SubmitMode
+from ..time_formats import format_duration
 from .dialog_parts import (
     LabelState,
     MessageLabel,
@@ -52,7 +53,6 @@ from .dialog_parts import (
 )
 from .lyrics_tools import LyricsTools
 from .style_completer import StyleCompleter
-from .time_formats import format_duration
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..playback.player import DEFAULT_VOLUME, Player
+from ..time_formats import format_time
 from .seek_slider import SeekSlider
-from .time_formats import format_time
 
 logger = logging.getLogger(__name__)
 

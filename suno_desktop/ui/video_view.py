@@ -27,8 +27,8 @@ from ..playback.player import (
     same_file,
     seek_media,
 )
+from ..time_formats import format_time
 from .seek_slider import SeekSlider
-from .time_formats import format_time
 
 logger = logging.getLogger(__name__)
 

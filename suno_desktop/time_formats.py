@@ -1,4 +1,4 @@
-"""How the UI writes times: a clip's duration, when it was made, a player's position."""
+"""How the app writes times, in the window and on the command line: a duration, when a clip was made, a position."""
 
 from __future__ import annotations
 
