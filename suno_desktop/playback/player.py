@@ -148,6 +148,15 @@ class MediaProblem(Enum):
         }.get(error_name, cls.OTHER)
 
 
+def file_problem(path: Path) -> MediaProblem | None:
+    """Why *path* cannot be loaded at all (missing, unreadable), or None: checked before Qt is asked."""
+    if not path.is_file():
+        return MediaProblem.MISSING
+    if not os.access(path, os.R_OK):
+        return MediaProblem.UNREADABLE
+    return None
+
+
 def media_error_sentence(problem: MediaProblem, title: str, detail: str = "") -> str:
     """The sentence shown when a file cannot be played; *detail* is Qt's text, said for OTHER."""
     reason = problem.value or (detail.rstrip(".") if detail else "the file could not be played")
@@ -337,13 +346,10 @@ class Player(QObject):
         if self._media_player is None:
             self.error.emit(self.unavailable_reason)
             return
-        if not path.is_file():
-            logger.warning("Cannot play %s: missing", path)
-            self.error.emit(media_error_sentence(MediaProblem.MISSING, title))
-            return
-        if not os.access(path, os.R_OK):
-            logger.warning("Cannot play %s: not readable", path)
-            self.error.emit(media_error_sentence(MediaProblem.UNREADABLE, title))
+        problem = file_problem(path)
+        if problem is not None:
+            logger.warning("Cannot play %s: %s", path, problem.name.lower())
+            self.error.emit(media_error_sentence(problem, title))
             return
         self._released = None
         url = QUrl.fromLocalFile(str(path.resolve()))

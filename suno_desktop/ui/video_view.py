@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, QUrl
@@ -23,6 +22,7 @@ from ..playback.player import (
     MediaUnavailable,
     call_slot,
     create_media_player,
+    file_problem,
     media_error_sentence,
     same_file,
     seek_media,
@@ -209,11 +209,9 @@ class VideoView(QWidget):
             self._show_message(NO_VIDEO)
             return
         display_title = self.title or "Untitled"
-        if not path.is_file():
-            self._fail(media_error_sentence(MediaProblem.MISSING, display_title))
-            return
-        if not os.access(path, os.R_OK):
-            self._fail(media_error_sentence(MediaProblem.UNREADABLE, display_title))
+        problem = file_problem(path)
+        if problem is not None:
+            self._fail(media_error_sentence(problem, display_title))
             return
         self.current_path = path
         self._pending_seek = position or None
