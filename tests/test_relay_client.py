@@ -450,3 +450,27 @@ def test_the_relay_session_comes_from_the_shared_http_stack(relay):
         assert adapter.max_retries.total == 2 and adapter.max_retries.respect_retry_after_header
         assert list(session.cookies.get_policy().allowed_domains()) == []  # the jar takes no cookie
         assert pooled.fetch_task(relay.add_music_task()).task_id
+
+
+def test_transport_failures_are_told_apart_from_the_real_exceptions():
+    import socket
+
+    import requests
+
+    from suno_desktop.relay.transport import TransportFailure, transport_failure
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    def failure_of(url, **kwargs):
+        try:
+            requests.get(url, timeout=2, **kwargs)
+        except requests.RequestException as exc:
+            return transport_failure(exc)
+        raise AssertionError("the request was answered")
+
+    assert failure_of(f"http://127.0.0.1:{port}/") is TransportFailure.REFUSED
+    assert failure_of("http://[::1/") is TransportFailure.UNUSABLE_URL
+    assert failure_of("ftp://127.0.0.1/") is TransportFailure.UNUSABLE_URL
+    assert failure_of(f"http://127.0.0.1:{port}/", headers={"X": "a\nb"}) is TransportFailure.UNUSABLE_HEADER

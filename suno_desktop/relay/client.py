@@ -30,10 +30,8 @@ from urllib.parse import quote, urlsplit
 
 import requests
 import requests.auth
-import urllib3.exceptions
 from urllib3.util.retry import Retry
 
-from ..errors import causes_of
 from ..http_session import USER_AGENT, build_session
 from ..model import Task
 from .errors import (
@@ -45,6 +43,7 @@ from .errors import (
     TaskNotFound,
 )
 from .model import parse_task
+from .transport import TransportFailure, transport_failure
 
 log = logging.getLogger(__name__)
 
@@ -334,59 +333,53 @@ class RelayClient:
             return session.post(self.base_url + path, json=body, timeout=timeout, allow_redirects=False)
 
     def _raise_transport_error(self, error: requests.RequestException) -> NoReturn:
-        causes = list(causes_of(error))
-
-        def has(*kinds: type[BaseException]) -> bool:
-            return any(isinstance(cause, kinds) for cause in causes)
-
+        failure = transport_failure(error)
         host = self._host
         connect_timeout, read_timeout = self.timeout
-        if isinstance(error, (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema)):
+        if failure is TransportFailure.UNUSABLE_URL:
             message = f"The relay URL {_display_url(self.base_url)} cannot be used; check it in Settings."
             raise ConfigurationError(message) from None
-        if isinstance(error, requests.exceptions.InvalidHeader):
+        if failure is TransportFailure.UNUSABLE_HEADER:
             message = "The API token cannot be sent in an HTTP header; paste it again in Settings."
             raise ConfigurationError(message) from None
-        if has(urllib3.exceptions.NameResolutionError):
-            message = (
+        sentences = {
+            TransportFailure.DNS: (
                 f"The relay host {host} could not be found (DNS lookup failed). "
                 "Check the relay URL in Settings and your internet connection."
-            )
-        elif has(ConnectionRefusedError):
-            message = (
+            ),
+            TransportFailure.REFUSED: (
                 f"The relay at {host} refused the connection. "
                 "Check that the relay URL (including the port) is right and the relay is running."
-            )
-        elif has(urllib3.exceptions.ProxyError) or isinstance(error, requests.exceptions.ProxyError):
-            message = f"The proxy between this computer and the relay at {host} failed; check your proxy settings."
-        elif has(urllib3.exceptions.SSLError) or isinstance(error, requests.exceptions.SSLError):
-            message = (
+            ),
+            TransportFailure.PROXY: (
+                f"The proxy between this computer and the relay at {host} failed; check your proxy settings."
+            ),
+            TransportFailure.TLS: (
                 f"A secure connection to the relay at {host} could not be made "
                 "(certificate or TLS problem). Check the relay URL, or try again later."
-            )
-        elif has(urllib3.exceptions.NewConnectionError):
-            message = (
+            ),
+            TransportFailure.UNREACHABLE: (
                 f"The relay at {host} could not be reached. "
                 "Check the relay URL in Settings and your internet connection."
-            )
-        elif has(urllib3.exceptions.ConnectTimeoutError) or isinstance(error, requests.exceptions.ConnectTimeout):
-            message = (
+            ),
+            TransportFailure.CONNECT_TIMEOUT: (
                 f"The relay at {host} did not accept a connection within {connect_timeout:g} s. "
                 "Check your internet connection, or try again later."
-            )
-        elif has(urllib3.exceptions.ReadTimeoutError) or isinstance(error, requests.exceptions.ReadTimeout):
-            message = (
+            ),
+            TransportFailure.READ_TIMEOUT: (
                 f"The relay at {host} did not answer within {read_timeout:g} s; it may be overloaded. Try again later."
-            )
-        elif isinstance(error, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)):
-            message = f"The connection to the relay at {host} broke while it was answering. Try again later."
-        elif has(urllib3.exceptions.ProtocolError, ConnectionResetError, ConnectionAbortedError):
-            message = (
+            ),
+            TransportFailure.BROKEN_ANSWER: (
+                f"The connection to the relay at {host} broke while it was answering. Try again later."
+            ),
+            TransportFailure.DROPPED: (
                 f"The relay at {host} closed the connection without answering. "
                 "Try again later; if it keeps happening, check the relay URL."
-            )
-        else:
-            message = f"The relay at {host} could not be reached ({type(error).__name__}). Try again later."
+            ),
+        }
+        message = sentences.get(
+            failure, f"The relay at {host} could not be reached ({type(error).__name__}). Try again later."
+        )
         raise RelayUnavailable(message) from None
 
     def envelope_data(self, response: requests.Response, *, task_id: str | None = None) -> Any:

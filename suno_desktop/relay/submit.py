@@ -36,9 +36,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-import urllib3.exceptions
 
-from ..errors import causes_of
 from ..http_session import retry_after
 from ..song_request import SongRequest, SubmitMode
 from .client import RelayClient, _json_or_none
@@ -52,6 +50,7 @@ from .errors import (
     SubmitUnconfirmed,
 )
 from .task_ids import is_task_id
+from .transport import TransportFailure, transport_failure
 
 log = logging.getLogger(__name__)
 
@@ -241,54 +240,44 @@ class _Submission:
 
     def _never_sent(self, error: requests.RequestException) -> str:
         """What to say of a connection that never opened; raises for anything that may have been sent."""
-        causes = list(causes_of(error))
-
-        def has(*kinds: type[BaseException]) -> bool:
-            return any(isinstance(cause, kinds) for cause in causes)
-
+        failure = transport_failure(error)
         host, tried = self.client.host, f" (tried {self.attempt} times)" if self.attempt > 1 else ""
-        exceptions = requests.exceptions
-        unusable = (exceptions.InvalidURL, exceptions.InvalidSchema, exceptions.MissingSchema, exceptions.InvalidHeader)
-        if isinstance(error, unusable):
+        if failure in (TransportFailure.UNUSABLE_URL, TransportFailure.UNUSABLE_HEADER):
             raise ConfigurationError(  # requests refuses these before sending anything
                 "The relay URL or API token cannot be used in a request; check them in Settings."
             ) from None
-        if has(urllib3.exceptions.NameResolutionError):
+        if failure is TransportFailure.DNS:
             return (
                 f"The relay host {host} could not be found (DNS lookup failed){tried}, so nothing was sent. "
                 "Check the relay URL in Settings and your internet connection."
             )
-        if has(ConnectionRefusedError):
+        if failure is TransportFailure.REFUSED:
             return (
                 f"The relay at {host} refused the connection{tried}, so nothing was sent and nothing was created. "
                 "Check that the relay URL (including the port) is right and the relay is running."
             )
-        if has(urllib3.exceptions.NewConnectionError):
+        if failure is TransportFailure.UNREACHABLE:
             return (
                 f"The relay at {host} could not be reached{tried}, so nothing was sent. "
                 "Check the relay URL in Settings and your internet connection."
             )
-        if isinstance(error, exceptions.ConnectTimeout):
+        if failure is TransportFailure.CONNECT_TIMEOUT:
             return (
                 f"The relay at {host} did not accept a connection within {self.client.timeout[0]:g} s{tried}, "
                 "so nothing was sent. Check your internet connection, or try again later."
             )
-        raise self._unconfirmed(self._lost_reason(error, has), None) from None
+        raise self._unconfirmed(self._lost_reason(error, failure), None) from None
 
-    def _lost_reason(self, error: requests.RequestException, has: Callable[..., bool]) -> str:
+    def _lost_reason(self, error: requests.RequestException, failure: TransportFailure) -> str:
         """Why a request that may have reached the relay got no answer, for the message's brackets."""
-        exceptions = requests.exceptions
-        if isinstance(error, exceptions.ReadTimeout) or has(urllib3.exceptions.ReadTimeoutError):
-            return f"no answer within {self.read_timeout:g} s"
-        if isinstance(error, (exceptions.ChunkedEncodingError, exceptions.ContentDecodingError)):
-            return "the connection broke while it was answering"
-        if isinstance(error, exceptions.SSLError) or has(urllib3.exceptions.SSLError):
-            return "the secure connection failed"
-        if isinstance(error, exceptions.ProxyError) or has(urllib3.exceptions.ProxyError):
-            return "the proxy in between failed"
-        if has(urllib3.exceptions.ProtocolError, ConnectionError):  # reset, aborted, closed without an answer
-            return "the connection was dropped"
-        return f"the request failed: {type(error).__name__}"
+        reasons = {
+            TransportFailure.READ_TIMEOUT: f"no answer within {self.read_timeout:g} s",
+            TransportFailure.BROKEN_ANSWER: "the connection broke while it was answering",
+            TransportFailure.TLS: "the secure connection failed",
+            TransportFailure.PROXY: "the proxy in between failed",
+            TransportFailure.DROPPED: "the connection was dropped",
+        }
+        return reasons.get(failure, f"the request failed: {type(error).__name__}")
 
     def _unconfirmed(self, reason: str, status: int | None) -> SubmitUnconfirmed:
         log.warning("A submit was not confirmed (%s); it may have been created.", reason)
