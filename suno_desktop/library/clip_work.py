@@ -126,21 +126,11 @@ class ClipWorker:
         except (DownloadCancelled, SyncCancelled):
             outcome.cancelled = True
             outcome.error = "cancelled"
-        except (DownloadError, TaggingError, OSError) as exc:
+        except Exception as exc:
             if self._library_gone(outcome):
                 discard_staged(clip.staged.values())
                 return self.finished([outcome])
-            outcome.error = sentence_of(exc)
-            outcome.error_kind = kind_of(exc)
-            log.warning("clip %s failed: %s", job.clip_id, outcome.error)
-        except Exception as exc:  # a bug, or the database failing: nothing half-done is kept
-            log.exception("clip %s failed", job.clip_id)
-            discard_staged(clip.staged.values())
-            for kind in clip.staged:
-                clip.files[kind] = None  # as a staged file that failed (write_batch): fetched again next time
-            clip.staged.clear()
-            outcome.error = f"Something went wrong: {exc}"
-            outcome.error_kind = ErrorKind.INTERNAL
+            self._record_failure(clip, exc)
         else:
             outcome.ok = True
         if clip.staged:
@@ -165,6 +155,22 @@ class ClipWorker:
         return outcomes
 
     # ------------------------------------------------------------------ steps
+
+    def _record_failure(self, clip: StagedClip, exc: Exception) -> None:
+        """Why the job failed, on its outcome; after an unexpected error nothing half-done is kept."""
+        outcome = clip.outcome
+        if isinstance(exc, (DownloadError, TaggingError, OSError)):
+            outcome.error = sentence_of(exc)
+            outcome.error_kind = kind_of(exc)
+            log.warning("clip %s failed: %s", outcome.clip_id, outcome.error)
+            return
+        log.error("clip %s failed", outcome.clip_id, exc_info=exc)  # a bug, or the database failing
+        discard_staged(clip.staged.values())
+        for kind in clip.staged:
+            clip.files[kind] = None  # as a staged file that failed (write_batch): fetched again next time
+        clip.staged.clear()
+        outcome.error = f"Something went wrong: {exc}"
+        outcome.error_kind = ErrorKind.INTERNAL
 
     def _library_gone(self, outcome: ClipOutcome) -> bool:
         """A failure because the folder vanished (unplugged drive) is not the clip's fault.
