@@ -194,23 +194,24 @@ def _remove_files_and_rows(
     no row is left pointing at a file in the trash.
     """
     not_trashed = [path for path in paths if path.exists() and not QFile.moveToTrash(str(path))]
-    waiting: frozenset[str] = frozenset()
-    stuck_files = 0
     if not_trashed and not allow_delete:
-        stuck_files = len(not_trashed)
-        stuck = {str(path) for path in not_trashed}
+        stuck = set(not_trashed)
         waiting = frozenset(
-            r.clip_id for r in records if any(str(library.root / rel) in stuck for rel in _relative_files([r]))
+            r.clip_id for r in records if any(library.root / relative in stuck for relative in _relative_files([r]))
         )
-        records = [r for r in records if r.clip_id not in waiting]
-        not_trashed = []
+        _forget_rows(library, [r for r in records if r.clip_id not in waiting])
+        return _RemoveOutcome(not_trashed=len(not_trashed), waiting=waiting)
     errors = []
     for path in not_trashed:
         try:
             path.unlink()
         except OSError as exc:
             errors.append(f"Could not delete {path.name}: {exc.strerror}")
-    kept = [r for r in records if not is_submission_row(r)]
+    _forget_rows(library, records)
+    return _RemoveOutcome(errors=tuple(errors))
+
+
+def _forget_rows(library: Library, records: list[ClipRecord]) -> None:
+    kept = [r for r in records if not is_submission_row(r)]  # submissions are the journal's (forget)
     library.remove_clips([r.clip_id for r in kept if not is_placeholder_row(r)])
     library.remove_tasks([r.task_id for r in kept if is_task_row(r)])
-    return _RemoveOutcome(not_trashed=stuck_files, waiting=waiting, errors=tuple(errors))
