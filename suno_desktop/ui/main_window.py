@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
@@ -32,7 +32,7 @@ from .clip_table_view import ClipTableView
 from .create_controller import CreateController
 from .detail_pane import ClipDetailPane
 from .folder_watch import FolderWatch
-from .icons import app_icon, standard_icon
+from .icons import app_icon
 from .library_actions import LibraryActions
 from .library_banner import LibraryBanner
 from .library_presence import LibraryPresence
@@ -44,6 +44,7 @@ from .sync_controller import SyncController
 from .theme import ColorScheme, apply_color_scheme
 from .thumbnails import ThumbnailCache
 from .video_view import VideoView
+from .window_actions import build_actions
 from .window_layout import WindowLayout, window_state
 from .window_menus import build_menus, build_toolbar, show_table_menu
 from .window_status_bar import WindowStatusBar
@@ -170,80 +171,8 @@ class MainWindow(QMainWindow):
         self.folder_watch = FolderWatch(self.library.root, self)
         self.saved_layout = WindowLayout(self, self.splitter, self.table.horizontalHeader(), self.player)
 
-    def _action(self, text: str, icon: str | None, shortcut, slot, *, tip: str = "", name: str = "") -> QAction:
-        action = QAction(text, self)
-        if icon:
-            action.setIcon(standard_icon(icon))
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        label = tip or text.replace("…", "")
-        if shortcut is not None:
-            label += f" ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})"
-        action.setToolTip(label if shortcut is not None else (tip or text))
-        action.triggered.connect(slot)
-        if name:
-            action.setObjectName(name)
-        self.addAction(action)
-        return action
-
     def _build_actions(self) -> None:
-        self.add_action = self._action(
-            "Add Tasks…", "list-add", "Ctrl+N", self.add_tasks, tip="Add task ids", name="addTasksAction"
-        )
-        self.sync_action = self._action("Sync Now", "view-refresh", "F5", self.sync_now, name="syncAction")
-        files = self.library_actions
-        self.export_action = self._action(
-            "Export…",
-            "document-save-as",
-            "Ctrl+E",
-            files.export_selected,
-            tip="Export selected songs",
-            name="exportAction",
-        )
-        self.remove_action = self._action(
-            "Remove from Library",
-            "edit-delete",
-            QKeySequence.StandardKey.Delete,
-            files.remove_selected,
-            tip="Remove selected",
-            name="removeAction",
-        )
-        self.copy_action = self._action(
-            "Copy Files", "edit-copy", QKeySequence.StandardKey.Copy, files.copy_selected, name="copyAction"
-        )
-        self.settings_action = self._action(
-            "Settings…", "preferences-system", "Ctrl+,", self.open_settings, name="settingsAction"
-        )
-        self.quit_action = self._action(
-            "Quit", "application-exit", QKeySequence.StandardKey.Quit, self.close, name="quitAction"
-        )
-        self.find_action = self._action(
-            "Find", None, QKeySequence.StandardKey.Find, lambda: self.search.setFocus(), name="findAction"
-        )
-        queue = self.play_queue
-        self.play_action = self._action("Play/Pause", "media-playback-start", None, queue.play_pause, name="playAction")
-        self.next_action = self._action("Next", None, "Ctrl+Right", lambda: queue.play_next(1), name="nextAction")
-        self.previous_action = self._action(
-            "Previous", None, "Ctrl+Left", lambda: queue.play_next(-1), name="previousAction"
-        )
-        self.refresh_action = self._action(
-            "Refresh Selected from Relay", None, "Shift+F5", self.refresh_selected, name="refreshAction"
-        )
-        self.refresh_all_action = self._action(
-            "Refresh from Relay",
-            None,
-            "Ctrl+F5",
-            self.refresh_all,
-            tip="Fetch every task again, finished ones too",
-            name="refreshAllAction",
-        )
-        self.retry_action = self._action(
-            "Retry", None, None, self.refresh_selected, tip="Fetch the selected tasks again now", name="retryAction"
-        )
-        self.space = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
-        self.space.setContext(Qt.ShortcutContext.WindowShortcut)
-        self.space.activated.connect(queue.play_pause)
-        self.play_action.setToolTip("Play/Pause (Space)")
+        build_actions(self)
 
     def _build_toolbar(self) -> None:
         self.search = build_toolbar(self)

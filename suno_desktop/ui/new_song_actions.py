@@ -10,6 +10,7 @@ and one that may have been made stays a row until the user creates it again
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import TYPE_CHECKING
 
 import shiboken6
@@ -24,6 +25,7 @@ from ..song_request import SongRequest, SubmitMode
 from .clip_rows import COL_TITLE, is_submission_row, submission_id_of
 from .create_controller import CreateController, SubmitResult
 from .new_song_dialog import NewSongDialog
+from .window_actions import make_action
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -58,7 +60,7 @@ class NewSongActions(QObject):
         detail.forget_requested.connect(lambda clip_id: self._for_record(clip_id, lambda r: self.forget([r])))
 
     def _build_actions(self) -> None:
-        action = self.window._action
+        action = functools.partial(make_action, self.window)
         self.new_song_action = action(
             "New Song…", "document-new", "Ctrl+Shift+N", self.open_new_song, tip="Create a song", name="newSongAction"
         )
