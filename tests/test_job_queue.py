@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QThreadPool
 
 from suno_desktop.library.sync import ClipJob
-from suno_desktop.ui.sync_controller import WORKER_NICENESS, ClipJobQueue
+from suno_desktop.ui.clip_job_queue import WORKER_NICENESS, ClipJobQueue
 
 
 def test_every_job_reports_once_and_a_crash_is_counted(qtbot):

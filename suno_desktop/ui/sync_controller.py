@@ -13,10 +13,8 @@ sync of a thousand clips costs the event loop a few small updates a second.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections import deque
-from collections.abc import Callable
 from enum import Enum
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
@@ -25,11 +23,12 @@ from ..errors import ErrorKind, ReportedOnce, SunoError, kind_of, sentence_of
 from ..library.lock import LibraryBusy
 from ..library.polling import JobBatch, PollRound, PollSchedule
 from ..library.store import Library
-from ..library.sync import ClipJob, ClipOutcome, SyncEngine, SyncObserver, SyncOptions
+from ..library.sync import ClipJob, ClipOutcome, SyncEngine, SyncOptions
 from ..model import TASK_FAILED
 from ..relay.client import RelayClient
 from ..relay.errors import ConfigurationError
 from ..settings import Settings
+from .clip_job_queue import ClipJobQueue, LiveProgress
 from .clip_rows import task_rows
 from .workers import WorkerPool
 
@@ -40,8 +39,6 @@ LOCK_RETRY_MS = 5000
 FLUSH_MS = 100
 #: rows handed to the table per tick: a fetch of a thousand clips is spread over ticks
 ROWS_PER_FLUSH = 300
-#: clip jobs run at this niceness, so the GUI thread gets the CPU first
-WORKER_NICENESS = 19
 
 
 #: what the window adds to an error's sentence: what to do about it here
@@ -57,122 +54,6 @@ class RowUpdate(Enum):
 
     CLIPS = "clips"  # ClipRecords with their files on disk: clips_changed
     TASKS = "tasks"  # rows of tasks without clips: tasks_changed
-
-
-class _LiveProgress(SyncObserver):
-    """What the engine reports from worker threads, kept until the GUI takes it."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._started: list[str] = []
-        self._bytes: dict[str, tuple[int, int | None]] = {}
-
-    def clip_started(self, job: ClipJob) -> None:
-        with self._lock:
-            self._started.append(job.clip_id)
-
-    def clip_progress(self, clip_id: str, done: int, total: int | None) -> None:
-        with self._lock:
-            self._bytes[clip_id] = (done, total)
-
-    def take(self) -> tuple[list[str], dict[str, tuple[int, int | None]]]:
-        with self._lock:
-            started, self._started = self._started, []
-            progress, self._bytes = self._bytes, {}
-        return started, progress
-
-
-class ClipJobQueue:
-    """One queue of clip jobs, drained by at most ``width`` threads of a ``QThreadPool``.
-
-    Queuing a thousand jobs costs the GUI thread one ``deque.extend``; results
-    wait in a second deque until :meth:`take_results`.
-    """
-
-    def __init__(
-        self,
-        pool: QThreadPool,
-        run: Callable[[ClipJob], list[tuple]],
-        commit: Callable[[], list[tuple]] | None = None,
-    ) -> None:
-        self._pool = pool
-        self._run = run
-        self._commit = commit
-        self._lock = threading.Lock()
-        self._jobs: deque[ClipJob] = deque()
-        self._results: deque[tuple] = deque()
-        self._draining = 0
-        self._uncommitted = False  # jobs ran since the last commit
-        self.width = 1
-
-    @property
-    def busy(self) -> bool:
-        with self._lock:
-            return bool(self._draining or self._jobs or self._results)
-
-    def put(self, jobs: list[ClipJob]) -> None:
-        with self._lock:
-            self._jobs.extend(jobs)
-            starting = max(0, min(self.width, len(self._jobs)) - self._draining)
-            self._draining += starting
-        for _ in range(starting):
-            self._pool.start(self._drain)
-
-    def take_results(self) -> list[tuple]:
-        with self._lock:
-            results = list(self._results)
-            self._results.clear()
-        return results
-
-    def clear(self) -> None:
-        """Forget jobs not started yet (the app is closing)."""
-        with self._lock:
-            self._jobs.clear()
-
-    def _drain(self) -> None:  # on a pool thread
-        """Run jobs until none are left; the last thread out commits what they staged."""
-        _yield_cpu_to_the_gui()
-        while True:
-            with self._lock:
-                job = self._jobs.popleft() if self._jobs else None
-                commit = job is None and self._uncommitted and self._draining == 1
-                if job is None and not commit:
-                    self._draining -= 1
-                    return
-                self._uncommitted = self._commit is not None and not commit
-            results = self._run_safely(job) if job is not None else self._commit_safely()
-            with self._lock:
-                self._results.extend(results)
-
-    def _run_safely(self, job: ClipJob) -> list[tuple]:
-        try:
-            return self._run(job)
-        except Exception as exc:
-            log.exception("clip job %s crashed", job.clip_id)
-            return [(ClipOutcome(job.clip_id, job.title, ok=False, error=f"Something went wrong: {exc}"), None, None)]
-
-    def _commit_safely(self) -> list[tuple]:
-        try:
-            return self._commit()
-        except Exception:  # the clips' jobs then never report: say so in the log at least
-            log.exception("committing the downloaded files failed")
-            return []
-
-
-def _yield_cpu_to_the_gui() -> None:
-    """Lower this download thread's CPU priority (Linux: threads have a niceness of their own).
-
-    On two cores the downloads, the relay and the GUI thread all want the CPU; the
-    window's repaints must not queue behind downloads (gui_bench: the longest gap
-    during a 1,000-clip sync went from 124-130 ms to 66-106 ms). Where a thread
-    cannot be reniced, nothing changes.
-    """
-    try:
-        tid = threading.get_native_id()
-        if os.getpriority(os.PRIO_PROCESS, tid) < WORKER_NICENESS:
-            os.setpriority(os.PRIO_PROCESS, tid, WORKER_NICENESS)
-    except (AttributeError, OSError):
-        pass
 
 
 def relay_client_for(settings: Settings, *, pool_size: int) -> RelayClient | None:
@@ -199,7 +80,7 @@ class SyncController(QObject):
         super().__init__(parent)
         self.library = library
         self.settings = settings
-        self._live = _LiveProgress()
+        self._live = LiveProgress()
         self.fetch_pool = WorkerPool(1, self)
         self._job_threads = QThreadPool(self)
         self.jobs = ClipJobQueue(self._job_threads, self._run_job, self._commit_writes)
