@@ -29,6 +29,7 @@ class FetchResult:
     tasks: dict[str, Task] = field(default_factory=dict)
     not_found: list[str] = field(default_factory=list)
     malformed: dict[str, str] = field(default_factory=dict)  # task id -> why it was unreadable
+    new_clips: list[str] = field(default_factory=list)  # clips the library did not have before this round
 
 
 @dataclass

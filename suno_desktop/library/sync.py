@@ -145,7 +145,8 @@ class SyncEngine:
             return result
         tasks = self.client.fetch_tasks(ids)
         for task_id, task in tasks.items():
-            self.library.save_task(task)
+            changes = self.library.save_task(task)
+            result.new_clips += [change.clip_id for change in changes if change.is_new]
             result.tasks[task_id] = task
         for task_id in ids:
             if task_id in tasks:

@@ -24,12 +24,12 @@ from ..library.lock import LibraryBusy
 from ..library.polling import JobBatch, PollRound, PollSchedule
 from ..library.store import Library
 from ..library.sync import ClipJob, ClipOutcome, SyncEngine, SyncOptions
-from ..model import TASK_FAILED
 from ..relay.client import RelayClient
 from ..relay.errors import ConfigurationError
 from ..settings import Settings
 from .clip_job_queue import ClipJobQueue, LiveProgress
 from .clip_rows import task_rows
+from .sync_run import SyncRun, counted
 from .workers import WorkerPool
 
 log = logging.getLogger(__name__)
@@ -95,6 +95,8 @@ class SyncController(QObject):
         self._scheduled: set[str] = set()
         self.batch = JobBatch()
         self._disk_full = ""  # the sentence of a clip that failed on a full disk, in this batch
+        self.run = SyncRun()  # what the current run did: its closing sentence
+        self._waiting_for_lock = False  # another process syncs: the run goes on when it is done
         self._reported = ReportedOnce()
         self._poll_timer = QTimer(self)
         self._poll_timer.setSingleShot(True)
@@ -145,7 +147,7 @@ class SyncController(QObject):
 
     @property
     def busy(self) -> bool:
-        return self.fetch_pool.busy or self.jobs.busy or bool(self._updates)
+        return self.fetch_pool.busy or self.jobs.busy or bool(self._updates) or self._waiting_for_lock
 
     def shutdown(self, wait_ms: int = 5000) -> None:
         self._closed = True
@@ -169,6 +171,7 @@ class SyncController(QObject):
         if not task_ids or self._refuse_while_paused():
             return
         library = self.library
+        self.run.start(asked=True)
 
         def add() -> list:
             library.add_task_ids(task_ids)
@@ -177,7 +180,7 @@ class SyncController(QObject):
         self.fetch_pool.submit(
             add, on_result=lambda tasks: self._enqueue(RowUpdate.TASKS, tasks), on_error=self._failed
         )
-        self.status.emit(f"Adding {len(task_ids)} task(s)…")
+        self.status.emit(f"Adding {counted(len(task_ids), 'task')}…")
         self._fetch(task_ids)
 
     def sync_now(self) -> None:
@@ -185,7 +188,9 @@ class SyncController(QObject):
         if self._refuse_while_paused():
             return
         self._reported.cleared(ErrorKind.RELAY, ErrorKind.CONFIGURATION)  # asked again: told again
+        self.run.start(asked=True)
         self._set_busy(True)
+        self.status.emit("Syncing…")
         self.fetch_pool.submit(self.library.pending_task_ids, on_result=self._fetch_then_plan, on_error=self._failed)
 
     def refresh_all(self) -> None:
@@ -193,6 +198,7 @@ class SyncController(QObject):
         if self._refuse_while_paused():
             return
         self._reported.cleared(ErrorKind.RELAY, ErrorKind.CONFIGURATION)  # asked again: told again
+        self.run.start(asked=True)
         self._set_busy(True)
         self.status.emit("Refreshing every task from the relay…")
         self.fetch_pool.submit(self.library.task_ids, on_result=self._fetch_then_plan, on_error=self._failed)
@@ -200,6 +206,8 @@ class SyncController(QObject):
     def refresh_tasks(self, task_ids: list[str]) -> None:
         """Fetch these tasks again even if final (Retry, Refresh Selected)."""
         if task_ids and not self._refuse_while_paused():
+            self.run.start(asked=True)
+            self.status.emit(f"Refreshing {counted(len(task_ids), 'task')} from the relay…")
             self._fetch(task_ids)
 
     def poll_pending(self) -> None:
@@ -239,6 +247,7 @@ class SyncController(QObject):
     def _fetch_then_plan(self, task_ids: list[str]) -> None:
         if self.client is None and (task_ids or self._configuration_error):
             self._report(ErrorKind.CONFIGURATION, self._no_relay_sentence())
+            self.run.failed()
         if task_ids and self.client is not None:
             self._fetch(task_ids, plan_all=True)
         else:
@@ -257,6 +266,7 @@ class SyncController(QObject):
     def _fetch(self, task_ids: list[str], *, plan_all: bool = False) -> None:
         if self.engine is None or self.client is None:
             self._report(ErrorKind.CONFIGURATION, self._no_relay_sentence())
+            self.run.failed()
             if plan_all:
                 self._plan(None)
             return
@@ -280,26 +290,12 @@ class SyncController(QObject):
         changed = answer.changed_clips
         self._enqueue(RowUpdate.CLIPS, records, on_disk)
         self._enqueue(RowUpdate.TASKS, task_rows)
-        self._say_what_went_wrong(answer)
+        self.run.polled(answer, records)
         self._plan(None if plan_all else list(changed))
         if changed or not answer.still_pending:
             self._schedule.start_over()
         if answer.still_pending:
             self._schedule_poll()
-
-    def _say_what_went_wrong(self, answer: PollRound) -> None:
-        """One status-bar sentence per poll round; each task's own row says the rest."""
-        result = answer.result
-        problems = [f"the relay does not know task {task_id[:8]}" for task_id in result.not_found]
-        problems += [f"task {task_id[:8]} could not be read" for task_id in result.malformed]
-        problems += [
-            f"task {task_id[:8]} failed ({result.tasks[task_id].fail_reason or TASK_FAILED})"
-            for task_id in answer.failed_tasks
-            if task_id in result.tasks
-        ]
-        if problems:
-            more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
-            self.status.emit(f"{problems[0][0].upper()}{problems[0][1:]}{more}: see the Status column.")
 
     def _schedule_poll(self) -> None:
         if self.paused or self._closed:
@@ -327,8 +323,10 @@ class SyncController(QObject):
         if not self._take_library_lock():
             # a `sync` from cron (or another window) is writing these files: wait our turn
             self.status.emit("Another Suno Desktop process is syncing this library; waiting for it to finish…")
-            QTimer.singleShot(LOCK_RETRY_MS, lambda: self._plan([job.clip_id for job in jobs]))
+            self._waiting_for_lock = True
+            QTimer.singleShot(LOCK_RETRY_MS, lambda: self._retry_after_lock([job.clip_id for job in jobs]))
             return
+        self.run.scheduled(jobs)
         self.batch.added(len(jobs))
         self.progress.emit(self.batch.done, self.batch.total)
         self._set_busy(True)
@@ -338,6 +336,10 @@ class SyncController(QObject):
             self._scheduled.add(job.clip_id)
         self.jobs.put(jobs)
         self._flush_timer.start()
+
+    def _retry_after_lock(self, clip_ids: list[str]) -> None:
+        self._waiting_for_lock = False
+        self._plan(clip_ids)
 
     def _run_job(self, job: ClipJob) -> list[tuple]:  # on a pool thread
         return [self._result_of(outcome) for outcome in self.engine.run_job(job)]
@@ -400,6 +402,7 @@ class SyncController(QObject):
         for outcome, record, files in results:
             self._scheduled.discard(outcome.clip_id)
             self.batch.finished(outcome.clip_id, outcome.ok, outcome.error, outcome.cancelled)
+            self.run.finished(outcome)
             if outcome.error_kind == ErrorKind.DISK_FULL:
                 self._disk_full = outcome.error
             if record is not None:
@@ -418,18 +421,10 @@ class SyncController(QObject):
         return True
 
     def _finish_batch(self) -> None:
+        """Every job of the batch reported: let go of the library; the run's closing sentence comes when it is idle."""
         self.library.lock.release()  # held only while our downloads write files
-        failed, total = self.batch.failed, self.batch.total
-        if failed:
-            reasons = sorted(set(failed.values()))
-            self.status.emit(
-                f"{total - len(failed)} of {total} clip(s) updated; {len(failed)} failed "
-                f"({reasons[0]}{' …' if len(reasons) > 1 else ''}). See the Status column."
-            )
-            if self._disk_full:
-                self._report(ErrorKind.DISK_FULL, self._disk_full + " Free some space, then press F5 to sync again.")
-        else:
-            self.status.emit(f"Done: {total} clip(s) downloaded and tagged.")
+        if self._disk_full:
+            self._report(ErrorKind.DISK_FULL, self._disk_full + " Free some space, then press F5 to sync again.")
         self._disk_full = ""
 
     # ------------------------------------------------------------------ errors and state
@@ -445,6 +440,7 @@ class SyncController(QObject):
             self._report(kind, f"{sentence_of(exc)}{hint}")
         else:
             self._report(kind, f"{exc}{hint}")
+        self.run.failed()
         self._update_busy()
 
     def _report(self, kind: ErrorKind, sentence: str) -> None:
@@ -458,6 +454,14 @@ class SyncController(QObject):
         if busy != self._busy:
             self._busy = busy
             self.busy_changed.emit(busy)
+        if not busy:
+            self._close_run()
+
+    def _close_run(self) -> None:
+        """Idle again: say what the run did, once."""
+        sentence = self.run.close()
+        if sentence:
+            self.status.emit(sentence)
 
     def _update_busy(self) -> None:
         QTimer.singleShot(0, lambda: self._set_busy(self.busy) if not self._closed else None)
