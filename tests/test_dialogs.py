@@ -240,10 +240,10 @@ def test_template_example_updates_and_invalid_template_blocks_ok(qtbot, workers)
     replace_text(qtbot, template, "{year} {title} - {tags} [{model}] {short_id}")
     assert example.text() == "Example: 2024 City Lights - emotional punk [chirp-v4] a06015d0.mp3"
 
-    replace_text(qtbot, template, "{title} {artist} {short_id}")
+    replace_text(qtbot, template, "{title} {singer} {short_id}")
     assert not ok_button(dialog).isEnabled()
     assert example.property("state") == "error"
-    assert "unknown field {artist}" in example.text()
+    assert "unknown field {singer}" in example.text()
 
     replace_text(qtbot, template, "{title}")
     assert not ok_button(dialog).isEnabled()

@@ -85,7 +85,7 @@ def test_template_fields_and_errors():
     c = clip(tags="punk", model="chirp-v4", created_at=datetime(2024, 12, 9, tzinfo=UTC))
     assert render_stem("{date} - {title} ({model}) {short_id}", c) == "2024-12-09 - City Lights (chirp-v4) a06015d0"
     with pytest.raises(TemplateError, match="unknown field"):
-        validate_template("{artist} {short_id}")
+        validate_template("{singer} {short_id}")
     with pytest.raises(TemplateError, match="short_id"):
         validate_template("{title}")
     with pytest.raises(TemplateError):

@@ -45,6 +45,7 @@ def export_clips(
     destination: Path,
     *,
     template: str = DEFAULT_TEMPLATE,
+    artist: str = "",
     include_cover: bool = False,
     include_video: bool = False,
     cancel: threading.Event | None = None,
@@ -55,7 +56,7 @@ def export_clips(
     report = ExportReport()
     jobs: list[tuple[Path, str]] = []
     for record in records:
-        stem = render_stem(template, record.to_clip())
+        stem = render_stem(template, record.to_clip(), artist=artist)
         columns = ["audio_path"] + (["cover_path"] if include_cover else []) + (["video_path"] if include_video else [])
         for column in columns:
             source = library.absolute(getattr(record, column))

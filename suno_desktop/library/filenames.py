@@ -21,7 +21,7 @@ from collections import Counter
 from ..model import DEFAULT_TEMPLATE as DEFAULT_TEMPLATE
 from ..model import Clip
 
-TEMPLATE_FIELDS = ("title", "short_id", "clip_id", "task_id", "tags", "model", "date", "year")
+TEMPLATE_FIELDS = ("title", "artist", "short_id", "clip_id", "task_id", "tags", "model", "date", "year")
 #: never shortened: the two clips of a task differ in nothing else.
 UNIQUE_FIELDS = ("short_id", "clip_id")
 
@@ -55,10 +55,11 @@ class TemplateError(ValueError):
     """The file-name template names a field that does not exist or is malformed."""
 
 
-def _fields(clip: Clip) -> dict[str, str]:
+def _fields(clip: Clip, artist: str) -> dict[str, str]:
     created = clip.created_at
     return {
         "title": clip.title,
+        "artist": artist,
         "short_id": clip.short_id,
         "clip_id": clip.clip_id,
         "task_id": clip.task_id,
@@ -90,19 +91,44 @@ def validate_template(template: str) -> None:
         )
 
 
+def check_new_template(template: str) -> None:
+    """What the settings dialog accepts: a valid template that names one file, not folders.
+
+    A template saved before this check keeps working: its ``/`` becomes a space, as
+    it always did, so the files it named are not renamed behind the user's back.
+    """
+    validate_template(template)
+    for separator in ("/", "\\"):
+        if separator in template:
+            raise TemplateError(
+                f"A file name cannot contain “{separator}”: every song stays in the library folder itself, "
+                "so use another separator such as “-”."
+            )
+
+
+def template_uses(template: str, name: str) -> bool:
+    """Whether *template* has the field *name* (False for a malformed template)."""
+    try:
+        return name in dict(_field_counts(template))
+    except ValueError:
+        return False
+
+
 @functools.lru_cache(maxsize=32)
 def _field_counts(template: str) -> tuple[tuple[str, int], ...]:
     names = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
     return tuple(Counter(names).items())
 
 
-def render_stem(template: str, clip: Clip) -> str:
+def render_stem(template: str, clip: Clip, *, artist: str = "") -> str:
     """The file name without suffix for *clip*; fields are sanitised before they are joined.
 
+    *artist* is the one from Settings, the same that is written into the tags.
     A name that fits comes out exactly as it always did (files on disk keep their names).
     """
     validate_template(template)
-    fields = {key: sanitize_component(value, fallback="", max_bytes=_UNLIMITED) for key, value in _fields(clip).items()}
+    values = _fields(clip, artist)
+    fields = {key: sanitize_component(value, fallback="", max_bytes=_UNLIMITED) for key, value in values.items()}
     fields["title"] = fields["title"] or "Untitled"
     counts = dict(_field_counts(template))
     unique = [fields[key] for key in UNIQUE_FIELDS if key in counts]

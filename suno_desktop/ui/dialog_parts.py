@@ -6,15 +6,18 @@ And the "what will be sent" summary of a :class:`SongRequest`, as text and as a 
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QFormLayout, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QWidget
 
 from ..song_request import DEFAULT_MODEL, SongRequest, SubmitMode
 
 __all__ = [
+    "HeightKeeper",
     "LabelState",
     "MessageLabel",
     "align_form_labels",
@@ -94,6 +97,42 @@ class MessageLabel(QLabel):
         height = super().heightForWidth(self.width()) if self.text() else 0
         if height >= 0 and height != self.minimumHeight():
             self.setFixedHeight(height)
+
+
+class HeightKeeper:
+    """Gives back the height a dialog grew for a message once the message shrinks or goes.
+
+    A longer message raises the dialog's minimum height and Qt grows the window; a
+    shorter one lowers the minimum but leaves the window as tall as it became. Wrap
+    every message change in :meth:`changing`: the window then shrinks by what messages
+    made it grow, never below its minimum, and never takes height the user gave it.
+    """
+
+    def __init__(self, dialog: QWidget) -> None:
+        self._dialog = dialog
+        self._grown = 0
+
+    @contextmanager
+    def changing(self) -> Iterator[None]:
+        dialog = self._dialog
+        before_height, before_minimum = dialog.height(), self._minimum()
+        yield
+        if not dialog.isVisible():
+            return
+        after_minimum = self._minimum()
+        height = max(before_height, after_minimum)  # what Qt grows the window to, maybe later
+        self._grown += height - before_height
+        if after_minimum < before_minimum and self._grown:
+            give_back = min(self._grown, before_minimum - after_minimum)
+            self._grown -= give_back
+            dialog.resize(dialog.width(), max(after_minimum, height - give_back))
+
+    def _minimum(self) -> int:
+        """The dialog's minimum height once pending layout work is done (a label's new
+        height reaches the dialog through one layout request per level of nesting)."""
+        for _ in range(4):
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        return self._dialog.minimumSizeHint().height()
 
 
 def count_text(text: str) -> str:

@@ -92,6 +92,7 @@ class LibraryActions(QObject):
             records,
             folder,
             template=self.settings.filename_template,
+            artist=self.settings.artist,
             include_cover=dialog.cover_check.isChecked(),
             include_video=dialog.video_check.isChecked(),
             on_result=lambda report: self.message.emit(f"{report.summary()} Folder: {folder}"),

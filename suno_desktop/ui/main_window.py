@@ -375,7 +375,9 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> SettingsDialog:
         location = self.settings_store.token_location if self.settings_store else TokenLocation.FILE
-        dialog = SettingsDialog(self.settings, self, token_location=location, workers=self.io_pool)
+        dialog = SettingsDialog(
+            self.settings, self, token_location=location, workers=self.io_pool, library=self.library
+        )
         dialog.setObjectName("settingsDialog")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.apply_settings(dialog.settings()))

@@ -3,12 +3,18 @@
 The dialog never writes anything itself; :meth:`SettingsDialog.settings` returns a
 new :class:`Settings` and the window decides what to save and apply. "Test
 connection" runs on a worker so a slow or dead relay never freezes the dialog.
+
+New file names (another template, or another artist in a template with
+``{artist}``) are asked about on OK: "Rename 312 files now?", counted on a worker.
+Rename saves the new names and the next sync renames the files; Not Now keeps the
+old template (and artist), so no file is renamed, and saves the other changes.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
@@ -23,6 +29,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QToolButton,
@@ -30,7 +37,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..library.filenames import TEMPLATE_FIELDS, TemplateError, render_stem
+from ..library.filenames import TEMPLATE_FIELDS, TemplateError, check_new_template, render_stem, template_uses
+from ..library.renames import RenameCount, count_renames
+from ..library.store import Library
 from ..model import Clip
 from ..relay.errors import RelayError
 from ..settings import (
@@ -43,7 +52,7 @@ from ..settings import (
     remembered_models,
 )
 from ..song_request import DEFAULT_MODEL
-from .dialog_parts import LabelState, MessageLabel, buddy_label, set_label_state, style_as_hint
+from .dialog_parts import HeightKeeper, LabelState, MessageLabel, buddy_label, set_label_state, style_as_hint
 from .workers import WorkerPool
 
 log = logging.getLogger(__name__)
@@ -108,14 +117,21 @@ class SettingsDialog(QDialog):
         *,
         token_location: TokenLocation = TokenLocation.FILE,
         workers: WorkerPool | None = None,
+        library: Library | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setMinimumWidth(560)
         self._original = settings
         self._workers = workers if workers is not None else WorkerPool(max_threads=1, parent=self)
+        self._library = library  # whose files new names would rename; None: nothing to ask
         self._test_generation = 0
         self._template_valid = True
+        self._count_generation = 0
+        self._counting = False
+        self._count_cancel = threading.Event()
+        self._keep_names = False  # "Not Now": the old template (and artist) stay
+        self._height = HeightKeeper(self)
 
         groups = (
             self._build_relay_group(settings, token_location),
@@ -147,7 +163,7 @@ class SettingsDialog(QDialog):
         self.base_url_edit = QLineEdit(settings.base_url)
         self.base_url_edit.setObjectName("baseUrlEdit")
         self.base_url_edit.setPlaceholderText("https://relay.example.com")
-        form.addRow("&Base URL:", self.base_url_edit)
+        form.addRow("&Relay URL:", self.base_url_edit)
 
         self.token_edit = QLineEdit(settings.token)
         self.token_edit.setObjectName("tokenEdit")
@@ -232,6 +248,8 @@ class SettingsDialog(QDialog):
 
         self.artist_edit = QLineEdit(settings.artist)
         self.artist_edit.setObjectName("artistEdit")
+        self.artist_edit.setToolTip("Written into each song's tags, and into file names with {artist}")
+        self.artist_edit.textChanged.connect(self._update_template_example)
         form.addRow("&Artist:", self.artist_edit)
 
         self.album_edit = QLineEdit(settings.album)
@@ -272,6 +290,11 @@ class SettingsDialog(QDialog):
 
     def settings(self) -> Settings:
         """A new :class:`Settings` with the edited values; everything else copied."""
+        template, artist = self.template_edit.text(), self.artist_edit.text().strip()
+        if self._keep_names:
+            template = self._original.filename_template
+            if template_uses(template, "artist"):
+                artist = self._original.artist
         return dataclasses.replace(
             self._original,
             base_url=self.base_url_edit.text().strip(),
@@ -279,9 +302,9 @@ class SettingsDialog(QDialog):
             library=self.library_edit.text().strip(),
             download_video=self.download_video_check.isChecked(),
             jobs=self.jobs_spin.value(),
-            filename_template=self.template_edit.text(),
+            filename_template=template,
             id3_version=int(self.id3_version_combo.currentData()),
-            artist=self.artist_edit.text().strip(),
+            artist=artist,
             album=self.album_edit.text().strip(),
             lyrics_language=str(self.lyrics_language_combo.currentData()),
             default_model=self._default_model(),
@@ -320,9 +343,10 @@ class SettingsDialog(QDialog):
         self._show_connection_result("", LabelState.NORMAL)
 
     def _show_connection_result(self, text: str, state: LabelState) -> None:
-        self.connection_result.setText(text)
-        set_label_state(self.connection_result, state)
-        self._relay_form.setRowVisible(self.connection_result, bool(text))
+        with self._height.changing():
+            self.connection_result.setText(text)
+            set_label_state(self.connection_result, state)
+            self._relay_form.setRowVisible(self.connection_result, bool(text))
 
     def _show_token(self, shown: bool) -> None:
         self.token_edit.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
@@ -335,21 +359,103 @@ class SettingsDialog(QDialog):
             self.library_edit.setText(folder)
 
     def _update_template_example(self) -> None:
+        self._stop_counting()  # a count of other names than these would mislead
         try:
-            stem = render_stem(self.template_edit.text(), SAMPLE_CLIP)
+            check_new_template(self.template_edit.text())
+            stem = render_stem(self.template_edit.text(), SAMPLE_CLIP, artist=self.artist_edit.text().strip())
         except TemplateError as exc:
             self._template_valid = False
-            self.template_example.setText(str(exc))
-            set_label_state(self.template_example, LabelState.ERROR)
+            self._show_template_note(str(exc), LabelState.ERROR)
         else:
             self._template_valid = True
-            self.template_example.setText(f"Example: {stem}.mp3")
-            set_label_state(self.template_example, LabelState.NORMAL)
+            self._show_template_note(f"Example: {stem}.mp3", LabelState.NORMAL)
         self.ok_button.setEnabled(self._template_valid)
 
+    def _show_template_note(self, text: str, state: LabelState) -> None:
+        with self._height.changing():
+            self.template_example.setText(text)
+            set_label_state(self.template_example, state)
+
+    # ------------------------------------------------------------------ renaming
+
+    def accept(self) -> None:
+        """OK: ask first when the new settings would rename files, else accept at once."""
+        if not self._template_valid or self._counting:
+            return  # an invalid template, or the count is still running
+        if self._library is None or not self._names_change():
+            super().accept()
+            return
+        self._count_generation += 1
+        self._counting = True
+        generation = self._count_generation
+        self._count_cancel = threading.Event()
+        self.ok_button.setEnabled(False)
+        self._show_template_note("Counting the files the new names apply to…", LabelState.MUTED)
+        self._workers.submit(
+            count_renames,
+            self._library,
+            self.template_edit.text(),
+            self.artist_edit.text().strip(),
+            self._count_cancel,
+            on_result=lambda count: self._counted(generation, count),
+            on_error=lambda exc: self._counted(generation, None, exc),
+        )
+
+    def _names_change(self) -> bool:
+        template, artist = self.template_edit.text(), self.artist_edit.text().strip()
+        if template != self._original.filename_template:
+            return True
+        return artist != self._original.artist and template_uses(template, "artist")
+
+    def _stop_counting(self) -> None:
+        if self._counting:
+            self._counting = False
+            self._count_generation += 1  # its answer, if it still comes, is ignored
+            self._count_cancel.set()
+
+    def _counted(self, generation: int, count: RenameCount | None, error: BaseException | None = None) -> None:
+        if generation != self._count_generation or not self.isVisible():
+            return  # the names were edited since, or the dialog closed
+        self._counting = False
+        self._update_template_example()
+        if error is not None:
+            log.warning("counting the files to rename failed: %r", error)
+        elif count is not None and count.clips == 0:
+            super().accept()  # nothing on disk has a name that changes: nothing to ask
+            return
+        self._ask_rename(count)
+
+    def _ask_rename(self, count: RenameCount | None) -> QMessageBox:
+        kept = "template and artist" if template_uses(self._original.filename_template, "artist") else "template"
+        if count is None:
+            question, songs = "Rename the library's files now?", "Songs already in the library get new file names."
+        else:
+            files = "1 file" if count.files == 1 else f"{count.files:,} files"
+            question = f"Rename {files} now?"
+            songs = (
+                f"{'1 song' if count.clips == 1 else f'{count.clips:,} songs'} already in the library get new names."
+            )
+        box = QMessageBox(QMessageBox.Icon.Question, "Rename Files", question, parent=self)
+        box.setObjectName("renameQuestion")
+        box.setInformativeText(
+            f"{songs} Not Now keeps the current file-name {kept}, so no file is renamed; your other changes are saved."
+        )
+        rename = box.addButton("&Rename", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("&Not Now", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(rename)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _: self._answered(box.clickedButton() is rename))
+        box.open()
+        return box
+
+    def _answered(self, rename: bool) -> None:
+        self._keep_names = not rename
+        super().accept()
+
     def done(self, result: int) -> None:
-        # Any late test result must not touch a closed dialog.
+        # Any late test result or count must not touch a closed dialog.
         self._test_generation += 1
+        self._stop_counting()
         super().done(result)
 
 
