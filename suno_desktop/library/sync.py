@@ -240,15 +240,19 @@ class SyncEngine:
         # matches, the name cannot have changed (and rendering 50,000 names is skipped).
         stem = None
         if record.file_stem and files.any and (retag or not files.has_tagged_file):
-            stem = render_stem(self.options.filename_template, record.to_clip())
+            stem = self._stem(record)
         rename = stem is not None and record.file_stem != stem
         if not (need or rename or retag):
             if record.state != ClipState.READY:
                 lib.update_clip(record.clip_id, state=ClipState.READY, error="")
             return None
-        stem = stem or render_stem(self.options.filename_template, record.to_clip())
+        stem = stem or self._stem(record)
         wanted = {kind.value: kind in need for kind in FileKind}
         return ClipJob(record.clip_id, record.title, stem, retag=retag, rename=rename, **wanted)
+
+    def _stem(self, record: ClipRecord) -> str:
+        """The name the template gives *record*'s files; ``{artist}`` is the one in the tags."""
+        return render_stem(self.options.filename_template, record.to_clip(), artist=self.options.tag_options.artist)
 
     def _set_path(self, record: ClipRecord, kind: FileKind, relative: str | None) -> ClipRecord:
         self.library.update_clip(record.clip_id, **{kind.column: relative})
