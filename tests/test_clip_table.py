@@ -210,6 +210,21 @@ def key(col, r):
     return r.duration
 
 
+def placed_like_a_stable_sort(order, moved, key_of, sort_order):
+    """*order* with *moved* taken out and put back as a stable sort would place each one last."""
+    descending = sort_order == Qt.SortOrder.DescendingOrder
+    rest = [c for c in order if c not in moved]
+    for c in (c for c in order if c in moved):
+        keys = [key_of(o) for o in rest]
+        at = len(rest)
+        for n, k in enumerate(keys):
+            if (k < key_of(c)) if descending else (key_of(c) < k):
+                at = n
+                break
+        rest.insert(at, c)
+    return rest
+
+
 def run(seed, steps=150):
     rng = random.Random(seed)
     counter = [0]
@@ -228,6 +243,7 @@ def run(seed, steps=150):
     needle = ""
     ref_sel: set[str] = set()
     ref_cur = None
+    sort_state = None  # (column, order) once sorted: arrivals and changed rows then take their sorted places
     log = []
 
     def check():
@@ -269,6 +285,7 @@ def run(seed, steps=150):
                 log.append(("sort", col, o))
                 proxy.sort(col, o)
                 order = sorted(order, key=lambda c: key(col, rec[c]), reverse=o == Qt.SortOrder.DescendingOrder)
+                sort_state = (col, o)
             elif op == "upsert":
                 batch, used = [], set()
                 for _ in range(rng.randint(1, 5)):
@@ -294,7 +311,7 @@ def run(seed, steps=150):
                             batch.append(replace(rec[c], removed=True))
                 log.append(("upsert", [(r.clip_id, r.title, r.tags, r.lyrics, r.removed) for r in batch]))
                 model.upsert(batch)
-                fresh = []
+                fresh, moved = [], set()
                 for r in batch:
                     if r.removed:
                         if r.clip_id in rec:
@@ -302,14 +319,19 @@ def run(seed, steps=150):
                             order.remove(r.clip_id)
                             shown.discard(r.clip_id)
                     elif r.clip_id in rec:
+                        if sort_state and key(sort_state[0], r) != key(sort_state[0], rec[r.clip_id]):
+                            moved.add(r.clip_id)
                         rec[r.clip_id] = r
                     else:
                         fresh.append(r)
                 for r in fresh:
                     rec[r.clip_id] = r
                     order.append(r.clip_id)
+                    moved.add(r.clip_id)
                     if needle in text(r):
                         shown.add(r.clip_id)
+                if sort_state:
+                    order = placed_like_a_stable_sort(order, moved, lambda c: key(sort_state[0], rec[c]), sort_state[1])
             elif op == "remove":
                 ids = [*rng.sample(order, k=min(len(order), rng.randint(0, 3))), "nope"]
                 log.append(("remove", ids))

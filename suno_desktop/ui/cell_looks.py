@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from PySide6.QtCore import QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPainterPath, QPalette, QPixmap
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPainterPath, QPalette, QPixmap, QPolygonF
 
 #: the side of a cover thumbnail in the table, in device-independent pixels
 COVER_SIDE = 40
@@ -110,3 +110,48 @@ def _render_bar(percent: int, ratio: float, palette: QPalette) -> QPixmap:
         painter.drawRoundedRect(QRectF(0, 0, max(height, width * percent / 100), height), height / 2, height / 2)
     painter.end()
     return bar
+
+
+class PlayingMarks:
+    """The mark of the row in the player: ▶ while it plays, ❚❚ while paused, in the palette's text colours.
+
+    A QIcon with a Selected pixmap: Qt's delegate paints that one on a highlighted row,
+    so the mark keeps its contrast on the selection as on the base, light or dark.
+    """
+
+    SIDE = 14
+
+    def __init__(self) -> None:
+        self._icons: dict[tuple, QIcon] = {}
+
+    def icon_for(self, playing: bool) -> QIcon:
+        palette = QGuiApplication.palette()
+        ratio = QGuiApplication.instance().devicePixelRatio() if QGuiApplication.instance() else 1.0
+        normal = palette.color(QPalette.ColorRole.Text)
+        selected = palette.color(QPalette.ColorRole.HighlightedText)
+        key = (playing, normal.rgba(), selected.rgba(), ratio)
+        icon = self._icons.get(key)
+        if icon is None:
+            icon = QIcon()
+            icon.addPixmap(_render_mark(playing, normal, ratio), QIcon.Mode.Normal)
+            icon.addPixmap(_render_mark(playing, selected, ratio), QIcon.Mode.Selected)
+            self._icons[key] = icon
+        return icon
+
+
+def _render_mark(playing: bool, color: QColor, ratio: float) -> QPixmap:
+    side = PlayingMarks.SIDE
+    mark = QPixmap(QSize(side, side) * ratio)
+    mark.setDevicePixelRatio(ratio)
+    mark.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(mark)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(color)
+    if playing:
+        painter.drawPolygon(QPolygonF([QPointF(2, 1), QPointF(side - 1, side / 2), QPointF(2, side - 1)]))
+    else:
+        painter.drawRect(QRectF(2.5, 1.5, 3.5, side - 3))
+        painter.drawRect(QRectF(side - 6, 1.5, 3.5, side - 3))
+    painter.end()
+    return mark

@@ -31,8 +31,8 @@ class ClipCountLabel(QLabel):
     def recount(self) -> None:
         tasks, unconfirmed = self.model.task_row_count(), self.model.submission_row_count()
         clips = self.model.clip_count()
-        total, shown = clips + tasks + unconfirmed, self.proxy.rowCount()
-        parts = [f"{shown} of {total} clips" if shown != total else f"{clips} clips"]
+        # clips in both: task and submission rows are counted apart, searching or not
+        parts = [f"{self.model.shown_clip_count()} of {clips} clips" if self.model.filter_text else f"{clips} clips"]
         if tasks:
             parts.append(f"{tasks} task(s) without songs")
         if unconfirmed:

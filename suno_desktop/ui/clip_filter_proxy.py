@@ -26,6 +26,10 @@ class ClipFilterProxy(QSortFilterProxyModel):
         self.setDynamicSortFilter(False)
         self.selection_model: QItemSelectionModel | None = None  # see attach_selection
 
+    def setSourceModel(self, model: ClipTableModel) -> None:
+        super().setSourceModel(model)
+        model.layout_guard = self._keeping_selection  # rows a sync moves into the sort order
+
     def attach_selection(self, selection_model: QItemSelectionModel) -> None:
         """The view's selection, carried by the proxy when it is big (see _keeping_selection)."""
         self.selection_model = selection_model

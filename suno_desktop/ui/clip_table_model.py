@@ -14,12 +14,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, Qt, QUrl
+from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, Qt
 from PySide6.QtGui import QColor, QPixmap
 
 from ..library.store import Library
 from ..model import ClipKind, ClipRecord, ClipState
-from .cell_looks import ProgressBars, RoundedCovers
+from .cell_looks import PlayingMarks, ProgressBars, RoundedCovers
+from .clip_files_mime import audio_files_of, files_mime
 from .clip_rows import (
     CLIP_ID_ROLE,
     COL_COVER,
@@ -40,6 +41,7 @@ from .clip_rows import (
     sort_key,
     status_text,
 )
+from .row_lists import placed_in_order, with_runs_inserted
 
 _NEVER_SET_ROLES = frozenset(
     {
@@ -73,11 +75,16 @@ class ClipTableModel(QAbstractTableModel):
         self._hidden_changed: set[str] = set()  # hidden clips updated since the search last changed
         self._progress: dict[str, float] = {}
         self._placeholders: Counter[str] = Counter()  # rows that stand for no clip, by kind (task, submission)
+        self._placeholder_ids: set[str] = set()
         self._tasks_with_clips: set[str] = set()
         self._thumbnail: Callable[[ClipRecord], QPixmap | None] = lambda record: None
         self._covers = RoundedCovers()
         self._progress_bars = ProgressBars()
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._playing: tuple[str, bool] = ("", False)  # the clip loaded in the player, and whether it plays
+        self._marks = PlayingMarks()
+        #: runs a layout change the model starts itself; the proxy carries a big selection across it
+        self.layout_guard: Callable[[Callable[[], None]], None] = lambda change: change()
         self._version = 0  # bumped whenever rows or their values change
         self._sorted_at: tuple | None = None
 
@@ -93,7 +100,9 @@ class ClipTableModel(QAbstractTableModel):
         self._clips = list(records)
         self._on_disk = on_disk if on_disk is not None else [self._files_of(r) for r in self._clips]
         self._texts = [search_text(record) for record in self._clips]
-        self._placeholders = Counter(record.kind for record in self._clips if is_placeholder_row(record))
+        self._placeholders = Counter()
+        self._placeholder_ids = set()
+        self._count_placeholders(self._clips, +1)
         self._tasks_with_clips = {record.task_id for record in self._clips if not is_placeholder_row(record)}
         self._progress.clear()
         self._shown = []
@@ -125,6 +134,7 @@ class ClipTableModel(QAbstractTableModel):
         disk = dict(zip((r.clip_id for r in records), on_disk)) if on_disk is not None else {}
         new: list[ClipRecord] = []
         changed_rows: list[int] = []
+        moved: list[str] = []  # clips whose sort key changed: they leave their place in a sorted table
         for record in records:
             pos = self._position_of.get(record.clip_id)
             if record.removed:
@@ -133,14 +143,18 @@ class ClipTableModel(QAbstractTableModel):
                     changed_rows = []
                     self.remove_ids([record.clip_id])
             elif pos is not None:
+                before = self._key_at(pos)
                 row = self._replace_at(pos, record, disk.get(record.clip_id), announce=False)
                 if row is not None:
                     changed_rows.append(row)
+                if self._key_at(pos) != before:
+                    moved.append(record.clip_id)
             elif record.kind != ClipKind.TASK or record.task_id not in self._tasks_with_clips:
                 new.append(record)  # (a task row read before its clips arrived is stale)
         self._announce_rows(changed_rows)
         if new:
             self._add(new, disk)
+        self._keep_sorted([*moved, *(record.clip_id for record in new)])
 
     def _announce_rows(self, rows: list[int]) -> None:
         """One dataChanged per run of adjacent rows: a sync changes neighbours (a task's clips) together."""
@@ -228,38 +242,11 @@ class ClipTableModel(QAbstractTableModel):
             change()  # none is shown: the rows Qt knows keep their numbers
 
     def _insert_runs(self, runs: dict[int, list[ClipRecord]], disk: dict) -> None:
-        """Insert each run of records after its position, for one layout change.
-
-        A fetch replaces a hundred task rows at once: one insertion signal each would
-        make the proxy and the view re-map their rows a hundred times.
-        """
-        needle = self._needle
-        clips, on_disk, texts, shown = [], [], [], []
-        done = 0  # positions of the old lists copied so far
-        cut = 0  # entries of the old _shown copied so far
-        for pos in sorted(runs):
-            records = runs[pos]
-            offset = len(clips) - done
-            end = bisect_right(self._shown, pos)
-            shown += [p + offset for p in self._shown[cut:end]]
-            clips += self._clips[done : pos + 1]
-            on_disk += self._on_disk[done : pos + 1]
-            texts += self._texts[done : pos + 1]
-            done, cut = pos + 1, end
-            for record in records:
-                text = search_text(record)
-                if not needle or needle in text:
-                    shown.append(len(clips))
-                clips.append(record)
-                on_disk.append(disk.get(record.clip_id) or self._files_of(record))
-                texts.append(text)
-                self._count_placeholders([record], +1)
-        offset = len(clips) - done
-        shown += [p + offset for p in self._shown[cut:]]
-        self._clips = clips + self._clips[done:]
-        self._on_disk = on_disk + self._on_disk[done:]
-        self._texts = texts + self._texts[done:]
-        self._shown = shown
+        """Insert each run of records after its position, for one layout change (see with_runs_inserted)."""
+        lists = (self._clips, self._on_disk, self._texts, self._shown)
+        files_of = lambda record: disk.get(record.clip_id) or self._files_of(record)  # noqa: E731
+        self._clips, self._on_disk, self._texts, self._shown = with_runs_inserted(lists, runs, self._needle, files_of)
+        self._count_placeholders((record for run in runs.values() for record in run), +1)
         self._renumber_from(min(runs))  # the layout change finds the selected rows by position
 
     def remove_ids(self, clip_ids: Iterable[str]) -> None:
@@ -288,18 +275,32 @@ class ClipTableModel(QAbstractTableModel):
         self._replace_at(pos, record, None)
         if not is_placeholder_row(record):
             self._tasks_with_clips.add(record.task_id)
+        self._keep_sorted([record.clip_id])
 
     def _count_placeholders(self, records: Iterable[ClipRecord], step: int) -> None:
         for record in records:
             if is_placeholder_row(record):
                 self._placeholders[record.kind] += step
+                (self._placeholder_ids.add if step > 0 else self._placeholder_ids.discard)(record.clip_id)
 
     def mark_downloading(self, clip_ids: Iterable[str]) -> None:
+        marked = []
         for clip_id in clip_ids:
             pos = self._position_of.get(clip_id)
             if pos is not None and self._clips[pos].state != ClipState.DOWNLOADING:
                 self._clips[pos] = replace(self._clips[pos], state=ClipState.DOWNLOADING)
                 self._emit_changed(clip_id, COL_STATUS)
+                marked.append(clip_id)
+        if self._sort is not None and self._sort[0] == COL_STATUS:
+            self._version += 1
+            self._keep_sorted(marked)
+
+    def set_playing(self, clip_id: str, playing: bool) -> None:
+        """Mark the row of the clip in the player (▶ playing, ❚❚ paused) in its Title cell."""
+        previous = self._playing[0]
+        self._playing = (clip_id, playing)
+        for changed in {previous, clip_id} - {""}:
+            self._emit_changed(changed, COL_TITLE, [Qt.ItemDataRole.DecorationRole])
 
     def set_progress_of(self, progress: dict[str, tuple[int, int | None]]) -> None:
         """Bytes done of several downloads at once (the controller coalesces them)."""
@@ -415,7 +416,8 @@ class ClipTableModel(QAbstractTableModel):
         return UNCONFIRMED_COLOR if record.kind == ClipKind.SUBMISSION else STATUS_COLORS.get(record.state)
 
     def status_text(self, row: int) -> str:
-        return self._status_text(self.record(row))
+        record = self.record(row)
+        return status_text(record, self._progress.get(record.clip_id))
 
     def files_on_disk(self, row: int) -> tuple[bool, bool, bool]:
         return self._on_disk[self._shown[row]]
@@ -441,6 +443,10 @@ class ClipTableModel(QAbstractTableModel):
     def clip_count(self) -> int:
         """Rows that are clips: neither tasks without clips nor unconfirmed submissions."""
         return len(self._clips) - self._placeholders.total()
+
+    def shown_clip_count(self) -> int:
+        """Shown rows that are clips: what clip_count() counts, among the rows the search lets through."""
+        return len(self._shown) - sum(1 for clip_id in self._placeholder_ids if self.row_of(clip_id) is not None)
 
     def task_row_count(self) -> int:
         return self._placeholders[ClipKind.TASK]
@@ -489,6 +495,8 @@ class ClipTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole:
             if column == COL_COVER:
                 return self._covers.pixmap_for(self._thumbnail(record))
+            if column == COL_TITLE:
+                return self._marks.icon_for(self._playing[1]) if record.clip_id == self._playing[0] else None
             fraction = self._progress.get(record.clip_id) if column == COL_STATUS else None
             return self._progress_bars.pixmap_for(fraction) if fraction is not None and fraction >= 0 else None
         if role == CLIP_ID_ROLE:
@@ -538,9 +546,6 @@ class ClipTableModel(QAbstractTableModel):
         record = self._clips[pos]
         return display_text(record, column, self._on_disk[pos], self._progress.get(record.clip_id))
 
-    def _status_text(self, record: ClipRecord) -> str:
-        return status_text(record, self._progress.get(record.clip_id))
-
     # -- sorting (called by the proxy) ---------------------------------------
 
     def would_reorder(self, column: int, order: Qt.SortOrder) -> bool:
@@ -561,6 +566,21 @@ class ClipTableModel(QAbstractTableModel):
         key = sort_key(column, self._clips, self._on_disk)
         return sorted(range(len(self._clips)), key=key, reverse=order == Qt.SortOrder.DescendingOrder)
 
+    def _key_at(self, pos: int):
+        return None if self._sort is None else sort_key(self._sort[0], self._clips, self._on_disk)(pos)
+
+    def _keep_sorted(self, clip_ids: list[str]) -> None:
+        """Move new and changed clips to their places in the sort (the others are still in order)."""
+        if self._sort is None or not clip_ids:
+            return
+        column, order = self._sort
+        positions = sorted({self._position_of[c] for c in clip_ids if c in self._position_of})
+        key = sort_key(column, self._clips, self._on_disk)
+        placed = placed_in_order(len(self._clips), positions, key, descending=order == Qt.SortOrder.DescendingOrder)
+        if placed is not None:
+            self.layout_guard(lambda: self._change_layout(lambda: self._reorder(placed)))
+        self._sorted_at = (column, order, self._version)
+
     # -- drag and drop ------------------------------------------------------------
 
     def mimeTypes(self) -> list[str]:
@@ -570,19 +590,10 @@ class ClipTableModel(QAbstractTableModel):
         return Qt.DropAction.CopyAction
 
     def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
-        """``text/uri-list`` of the tagged MP3 files that are on disk, nothing else."""
-        mime = QMimeData()
-        mime.setUrls([QUrl.fromLocalFile(str(path)) for path in self.audio_files({i.row() for i in indexes})])
-        return mime
+        """The tagged MP3 files that are on disk: file URLs, and their plain paths as text."""
+        return files_mime(self.audio_files({i.row() for i in indexes}))
 
     def audio_files(self, rows: Iterable[int]) -> list[Path]:
         if self.library is None:
             return []
-        files = []
-        for row in sorted(set(rows)):
-            record = self.record(row)
-            if record.audio_path and self.files_on_disk(row)[0]:
-                path = self.library.root / record.audio_path
-                if path.is_file():
-                    files.append(path)
-        return files
+        return audio_files_of(self.library.root, [(self.record(r), self.files_on_disk(r)) for r in sorted(set(rows))])
