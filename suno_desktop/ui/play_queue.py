@@ -10,6 +10,7 @@ from ..playback.player import Player
 from .clip_filter_proxy import ClipFilterProxy
 from .clip_table_model import ClipTableModel
 from .clip_table_view import ClipTableView
+from .play_order import PlayOrder, RepeatMode
 
 
 class PlayQueue(QObject):
@@ -36,7 +37,18 @@ class PlayQueue(QObject):
         self.proxy = proxy
         self.table = table
         self.library_root = library_root
-        player.finished.connect(lambda _clip_id: self.play_next(1, wrap=False))
+        self.order = PlayOrder()  # shuffle and repeat (play_order.py)
+        player.finished.connect(self.play_after_end)
+
+    def play_after_end(self, clip_id: str) -> None:
+        """A song ended: the same again (Repeat One), the next, wrapping around only with Repeat All."""
+        if self.order.repeat is RepeatMode.ONE and clip_id:
+            self.play_clip(clip_id)
+        else:
+            self.play_next(1, wrap=self.order.repeat is RepeatMode.ALL)
+
+    def stop(self) -> None:
+        self.player.stop()
 
     def play_clip(self, clip_id: str) -> None:
         record = self.model.record_for(clip_id)
@@ -64,6 +76,9 @@ class PlayQueue(QObject):
         count = self.proxy.rowCount()
         if not count:
             return
+        if self.order.shuffle:
+            self._play_shuffled(step, wrap)
+            return
         current = self.proxy.proxy_row_of(self.player.current_clip_id) if self.player.current_clip_id else None
         row = current if current is not None else (-1 if step > 0 else count)
         for _ in range(count):
@@ -77,3 +92,15 @@ class PlayQueue(QObject):
             if self.model.files_on_disk(source)[0]:
                 self.play_clip(self.model.record(source).clip_id)
                 return
+
+    def _play_shuffled(self, step: int, wrap: bool) -> None:
+        playable = [
+            self.model.record(source).clip_id
+            for source in map(self.proxy.source_row, range(self.proxy.rowCount()))
+            if self.model.files_on_disk(source)[0]
+        ]
+        clip_id = self.order.shuffled(playable, self.player.current_clip_id, step, wrap=wrap)
+        if clip_id:
+            self.play_clip(clip_id)
+        else:
+            self.player.stop()
