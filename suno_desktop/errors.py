@@ -19,6 +19,7 @@ class ErrorKind(StrEnum):
     RELAY = "relay"  # the relay is down, timed out, or answered something unexpected
     TASK_NOT_FOUND = "task_not_found"
     LIBRARY = "library"  # the library folder is not there (an unplugged drive)
+    DAMAGED_LIBRARY = "damaged_library"  # its database cannot be read, or is lost while its songs are there
     DISK_FULL = "disk"
     DOWNLOAD = "download"  # one file could not be fetched
     TAGGING = "tagging"  # one file could not be read or tagged

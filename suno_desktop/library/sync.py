@@ -17,7 +17,6 @@ is the command line's scheduler, with threads of its own.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Iterable
@@ -35,8 +34,9 @@ from .clip_files import ClipFiles, FileKind
 from .clip_work import ClipJob, ClipOutcome, ClipWorker, tag_key_of
 from .filenames import DEFAULT_TEMPLATE, render_stem
 from .polling import MAX_POLL_SECONDS, FetchResult, PollRound
-from .store import DB_DIR_NAME, Library
+from .store import Library
 from .sync_runner import SyncRunner
+from .tagged_files import cover_beside, media_files
 
 if TYPE_CHECKING:
     from ..settings import Settings
@@ -126,6 +126,7 @@ class SyncEngine:
         self._own_session = media_session is None
         self.media_session = media_session or make_media_session(pool_size=max(4, self.options.jobs))
         self._moved_index: dict[str, dict[str, Path]] | None = None
+        self._known_covers: frozenset[Path] = frozenset()
         self._index_lock = threading.Lock()
         self._worker = ClipWorker(library, self.options, self.media_session, self.observer, self.cancel)
 
@@ -224,7 +225,7 @@ class SyncEngine:
             if relative and (lib.root / relative).is_file():
                 continue
             vanished = vanished or bool(relative)
-            moved = self._find_moved(record.clip_id, kind.suffix) if kind.tagged else None
+            moved = self._find_moved(record.clip_id, kind.suffix) if kind.tagged else self._cover_beside_song(record)
             if moved is not None:
                 record = self._set_path(record, kind, lib.relative(moved))
                 log.info("found %s of clip %s moved to %s", kind.value, record.clip_id, moved)
@@ -265,24 +266,33 @@ class SyncEngine:
                 self._moved_index = self._scan_for_clip_ids()
             return self._moved_index.get(clip_id, {}).get(suffix)
 
+    def _cover_beside_song(self, record: ClipRecord) -> Path | None:
+        """A cover left beside the clip's song under the same name (a crash before it was recorded)."""
+        if not record.audio_path:
+            return None
+        with self._index_lock:
+            if self._moved_index is None:
+                self._moved_index = self._scan_for_clip_ids()
+            known = self._known_covers
+        return cover_beside(self.library.root / record.audio_path, known)
+
     def _scan_for_clip_ids(self) -> dict[str, dict[str, Path]]:
+        """The tagged files no clip records yet, by clip id and suffix (and the covers clips do record)."""
         known = set()
+        covers = set()
         for record in self.library.clips(include_removed=True):
             for relative in (record.audio_path, record.video_path):
                 if relative:
                     known.add(relative)
+            if record.cover_path:
+                covers.add(self.library.root / record.cover_path)
+        self._known_covers = frozenset(covers)
         index: dict[str, dict[str, Path]] = {}
         root = self.library.root
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = [d for d in dirs if not d.startswith(".") and d != DB_DIR_NAME]
-            for name in files:
-                suffix = os.path.splitext(name)[1].lower()
-                if suffix not in (".mp3", ".mp4") or name.startswith("."):
-                    continue
-                path = Path(folder, name)
-                if path.relative_to(root).as_posix() in known:
-                    continue
-                clip_id = read_clip_id(path)
-                if clip_id:
-                    index.setdefault(clip_id, {})[suffix] = path
+        for path in media_files(root):
+            if path.relative_to(root).as_posix() in known:
+                continue
+            clip_id = read_clip_id(path)
+            if clip_id:
+                index.setdefault(clip_id, {})[path.suffix.lower()] = path
         return index

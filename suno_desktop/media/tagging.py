@@ -460,41 +460,61 @@ def write_mp4_tags(
 # --------------------------------------------------------------------------- reading back
 
 
+@dataclass(frozen=True, slots=True)
+class SunoIds:
+    """The clip and task ids this app wrote into a file: enough to find the song on the relay again."""
+
+    clip_id: str
+    task_id: str
+
+
 def read_clip_id(path: Path) -> str | None:
     """The Suno clip id this app wrote into *path*; None for anything else. Never raises."""
+    ids = read_suno_ids(path)
+    return ids.clip_id if ids else None
+
+
+def read_suno_ids(path: Path) -> SunoIds | None:
+    """The clip and task ids this app wrote into *path* (the task id may be ""); None without a clip id.
+
+    Never raises: a file that is not an MP3 or MP4, or whose tags cannot be read, has no ids.
+    """
     path = Path(path)
     try:
         if path.suffix.lower() in _MP4_SUFFIXES:
-            return _mp4_clip_id(path)
+            return _mp4_ids(path)
         if path.suffix.lower() == ".mp3":
-            return _id3_clip_id(path)
-        return _id3_clip_id(path) or _mp4_clip_id(path)
+            return _id3_ids(path)
+        return _id3_ids(path) or _mp4_ids(path)
     except Exception:
         log.debug("no clip id readable from %s", path, exc_info=True)
         return None
 
 
-def _id3_clip_id(path: Path) -> str | None:
+def _first_text(values: Iterable[Any]) -> str:
+    for value in values:
+        text = (bytes(value).decode("utf-8", "replace") if isinstance(value, bytes) else str(value)).strip()
+        if text:
+            return text
+    return ""
+
+
+def _id3_ids(path: Path) -> SunoIds | None:
     try:
         tags = ID3(path)
     except ID3NoHeaderError:
         return None
-    for frame in tags.getall(f"TXXX:{CLIP_ID_DESC}"):
-        for value in frame.text:
-            if str(value).strip():
-                return str(value).strip()
-    return None
+    clip_id = _first_text(v for frame in tags.getall(f"TXXX:{CLIP_ID_DESC}") for v in frame.text)
+    task_id = _first_text(v for frame in tags.getall(f"TXXX:{TASK_ID_DESC}") for v in frame.text)
+    return SunoIds(clip_id, task_id) if clip_id else None
 
 
-def _mp4_clip_id(path: Path) -> str | None:
+def _mp4_ids(path: Path) -> SunoIds | None:
     tags = MP4(path).tags
     if tags is None:
         return None
-    for value in tags.get(MP4_CLIP_ID, []):
-        text = bytes(value).decode("utf-8", "replace").strip()
-        if text:
-            return text
-    return None
+    clip_id = _first_text(tags.get(MP4_CLIP_ID, []))
+    return SunoIds(clip_id, _first_text(tags.get(MP4_TASK_ID, []))) if clip_id else None
 
 
 def _reason(exc: BaseException) -> str:
