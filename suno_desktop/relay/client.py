@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import inspect
 import logging
-import re
 import threading
 import time
 import uuid
@@ -43,7 +42,17 @@ from .errors import (
     TaskNotFound,
 )
 from .model import parse_task
-from .transport import TransportFailure, transport_failure
+from .relay_text import RelayTextCleaner, cut
+from .transport import (
+    MAX_ANSWER_BYTES,
+    AnswerTooLarge,
+    TransportFailure,
+    UnreadableJson,
+    decode_json,
+    fetch_failure_sentence,
+    read_answer,
+    transport_failure,
+)
 
 log = logging.getLogger(__name__)
 
@@ -119,8 +128,8 @@ class RelayClient:
         self.base_url = _normalise_base_url(base_url)
         self._token = _normalise_token(token)
         self._host = _display_host(self.base_url)
-        # to blank the token if a relay echoes it back in an error message
-        self._token_pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(self._token)}(?![A-Za-z0-9])")
+        # cleans what the relay says and masks the token wherever it echoes it, before anything keeps it
+        self._cleaner = RelayTextCleaner(self._token)
         if isinstance(timeout, (int, float)):
             timeout = (float(timeout), float(timeout))
         self.timeout = (float(timeout[0]), float(timeout[1]))
@@ -198,7 +207,12 @@ class RelayClient:
                 status=response.status_code,
                 task_id=task_id,
             )
-        return parse_task(data)
+        try:
+            return parse_task(data, cleaner=self._cleaner)
+        except MalformedResponse as exc:  # whatever it lacks, it is the answer about this task
+            if exc.task_id is None:
+                exc.task_id = task_id
+            raise
 
     def fetch_tasks(self, task_ids: Iterable[str]) -> FetchedTasks:
         """Many tasks, keyed by the ids as given; ids the relay does not know are left out.
@@ -252,7 +266,7 @@ class RelayClient:
         wanted = {task_id.lower(): task_id for task_id in chunk}
         for raw in data:
             try:
-                task = parse_task(raw)
+                task = parse_task(raw, cleaner=self._cleaner)
             except MalformedResponse as exc:
                 # one broken task must not hide the other 49 of its batch
                 task_id = raw.get("task_id") if isinstance(raw, dict) else None
@@ -300,7 +314,14 @@ class RelayClient:
             self._requests_sent += 1
         started = time.monotonic()
         try:
-            response = self._session.request(method, url, json=json, timeout=self.timeout)
+            response = self._session.request(method, url, json=json, timeout=self.timeout, stream=True)
+            with response:
+                read_answer(response)
+        except AnswerTooLarge:
+            raise MalformedResponse(
+                f"The relay at {self._host} sent an answer larger than {MAX_ANSWER_BYTES // 2**20} MB once "
+                "decompressed, which no list of tasks needs; it was refused. Check the relay URL in Settings."
+            ) from None
         except requests.RequestException as error:
             log.debug("%s %s failed: %s", method, path, type(error).__name__)
             self._raise_transport_error(error)
@@ -330,62 +351,32 @@ class RelayClient:
         session.auth = self._session.auth
         timeout = (self.timeout[0], read_timeout or self.timeout[1])
         with session:
-            return session.post(self.base_url + path, json=body, timeout=timeout, allow_redirects=False)
+            response = session.post(
+                self.base_url + path, json=body, timeout=timeout, allow_redirects=False, stream=True
+            )
+            try:
+                read_answer(response)
+            except AnswerTooLarge:  # an answer, but one that cannot be read: the caller says so
+                response._content = b""
+            finally:
+                response.close()
+            return response
 
     def _raise_transport_error(self, error: requests.RequestException) -> NoReturn:
         failure = transport_failure(error)
-        host = self._host
-        connect_timeout, read_timeout = self.timeout
         if failure is TransportFailure.UNUSABLE_URL:
             message = f"The relay URL {_display_url(self.base_url)} cannot be used; check it in Settings."
             raise ConfigurationError(message) from None
         if failure is TransportFailure.UNUSABLE_HEADER:
             message = "The API token cannot be sent in an HTTP header; paste it again in Settings."
             raise ConfigurationError(message) from None
-        sentences = {
-            TransportFailure.DNS: (
-                f"The relay host {host} could not be found (DNS lookup failed). "
-                "Check the relay URL in Settings and your internet connection."
-            ),
-            TransportFailure.REFUSED: (
-                f"The relay at {host} refused the connection. "
-                "Check that the relay URL (including the port) is right and the relay is running."
-            ),
-            TransportFailure.PROXY: (
-                f"The proxy between this computer and the relay at {host} failed; check your proxy settings."
-            ),
-            TransportFailure.TLS: (
-                f"A secure connection to the relay at {host} could not be made "
-                "(certificate or TLS problem). Check the relay URL, or try again later."
-            ),
-            TransportFailure.UNREACHABLE: (
-                f"The relay at {host} could not be reached. "
-                "Check the relay URL in Settings and your internet connection."
-            ),
-            TransportFailure.CONNECT_TIMEOUT: (
-                f"The relay at {host} did not accept a connection within {connect_timeout:g} s. "
-                "Check your internet connection, or try again later."
-            ),
-            TransportFailure.READ_TIMEOUT: (
-                f"The relay at {host} did not answer within {read_timeout:g} s; it may be overloaded. Try again later."
-            ),
-            TransportFailure.BROKEN_ANSWER: (
-                f"The connection to the relay at {host} broke while it was answering. Try again later."
-            ),
-            TransportFailure.DROPPED: (
-                f"The relay at {host} closed the connection without answering. "
-                "Try again later; if it keeps happening, check the relay URL."
-            ),
-        }
-        message = sentences.get(
-            failure, f"The relay at {host} could not be reached ({type(error).__name__}). Try again later."
-        )
+        message = fetch_failure_sentence(failure, self._host, self.timeout, type(error).__name__)
         raise RelayUnavailable(message) from None
 
     def envelope_data(self, response: requests.Response, *, task_id: str | None = None) -> Any:
         """The ``data`` of a successful envelope; every other answer becomes a typed error (also used by submits)."""
         status = response.status_code
-        body = _json_or_none(response)
+        body, unreadable = decode_json(response)
         relay_message = self.relay_message(body)
         host = self._host
 
@@ -439,6 +430,13 @@ class RelayClient:
                 status=status,
                 task_id=task_id,
             )
+        if unreadable is UnreadableJson.TOO_DEEP:
+            raise MalformedResponse(
+                f"The relay at {host} sent an answer nested too deeply to be read (HTTP {status}); "
+                "it may not be a Suno relay. Check the relay URL in Settings.",
+                status=status,
+                task_id=task_id,
+            )
         if body is None:
             raise MalformedResponse(
                 f"The relay at {host} sent an answer that is not valid JSON (HTTP {status}); it may have "
@@ -454,7 +452,8 @@ class RelayClient:
                 task_id=task_id,
             )
         if body.get("code") != SUCCESS_CODE:
-            detail = relay_message or f"code {body.get('code')!r}"
+            code = self._cleaner.line(body.get("code"), 80)
+            detail = relay_message or (f"code {code!r}" if code else "an answer without a usable code")
             raise RelayResponseError(f"The relay at {host} could not answer: {detail}.", status=status, task_id=task_id)
         return body.get("data")
 
@@ -470,10 +469,8 @@ class RelayClient:
             candidates.insert(0, error)
         for candidate in candidates:
             if isinstance(candidate, str) and candidate.strip():
-                text = self._token_pattern.sub("***", " ".join(candidate.split()))
-                if len(text) > RELAY_MESSAGE_LIMIT:
-                    text = text[: RELAY_MESSAGE_LIMIT - 1] + "…"
-                return text.rstrip(".")
+                text = " ".join(self._cleaner.line(candidate, RELAY_MESSAGE_LIMIT * 2).split())
+                return cut(text, RELAY_MESSAGE_LIMIT).rstrip(".")
         return ""
 
 
@@ -547,12 +544,7 @@ def _display_url(base_url: str) -> str:
 
 
 def _json_or_none(response: requests.Response) -> Any:
-    if not response.content:
-        return None
-    try:
-        return response.json()
-    except ValueError:
-        return None
+    return decode_json(response)[0]
 
 
 def _looks_like_html(response: requests.Response) -> bool:
