@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -503,6 +504,10 @@ def _clip_record(row: sqlite3.Row) -> ClipRecord:
 
 
 def _dump(raw: object) -> str | None:
+    """The relay's JSON as it came; with a lone surrogate (SQLite cannot hold one as text) escaped as JSON does."""
     if not raw:
         return None
-    return json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
+    if re.search("[\ud800-\udfff]", text):
+        text = json.dumps(raw, separators=(",", ":"))
+    return text
