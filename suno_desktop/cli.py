@@ -1,7 +1,8 @@
 """The command line: ``sync``, ``list``, ``create`` and ``lyrics`` without a window; anything else opens the app.
 
 Exit codes: 0 everything asked for is in the library; 1 some tasks or clips
-failed (each named with its reason); 2 a usage or configuration error.
+failed (each named with its reason); 2 a usage or configuration error; 141
+(as a process killed by SIGPIPE) stdout was closed early, e.g. ``list | head -1``.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -22,7 +24,9 @@ from .cli_sync import (
     EXIT_USAGE,
     UsageError,
     apply_relay_args,
+    has_library,
     load_settings,
+    open_library,
     start_demo,
     sync_library,
     sync_overrides,
@@ -130,7 +134,32 @@ def _non_negative_float(text: str) -> float:
 CLI_COMMANDS = frozenset({"sync", "list", "create", "lyrics", "-h", "--help", "--version"})
 
 
+#: the exit code when stdout was closed before the output was written: a shell's 128 + SIGPIPE
+EXIT_CLOSED_PIPE = 141
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; a reader that stopped reading (``| head -1``) ends it quietly, without a traceback."""
+    try:
+        code = _run_command(argv)
+        sys.stdout.flush()  # here, not at exit: a closed pipe then fails where it is caught
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_CLOSED_PIPE
+    return code
+
+
+def _silence_stdout() -> None:
+    """Point stdout at devnull, so Python's flush at exit does not fail on the closed pipe again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real stdout (an embedding caller's stream): nothing to redirect
+        pass
+
+
+def _run_command(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -173,7 +202,7 @@ def run_sync(args: argparse.Namespace) -> int:
     apply_relay_args(args, settings)
     options = SyncOptions.from_settings(settings, **sync_overrides(args))
     try:
-        with Library(settings.library_dir, create=True) as library:
+        with open_library(settings, remember=demo_relay is None) as library:
             return sync_library(library, settings, options, task_ids or None, refresh=args.refresh)
     finally:
         if demo_relay is not None:
@@ -195,7 +224,10 @@ def run_list(args: argparse.Namespace) -> int:
     settings = load_settings()
     if args.library is not None:
         settings.library = str(args.library)
-    with Library(settings.library_dir, create=False) as library:
+    if not has_library(settings):  # nothing synced there yet: listing makes nothing
+        return _list_nothing(settings.library_dir, tasks=args.tasks, as_json=args.json)
+    folder = settings.library_dir
+    with Library(folder, create=False, existed=settings.opened_before(folder)) as library:
         if args.tasks:
             return _list_tasks(library, as_json=args.json)
         records = library.clips()
@@ -222,6 +254,18 @@ def run_list(args: argparse.Namespace) -> int:
         duration = format_duration(row["duration"]) or "--:--"
         print(f"{row['status']:<11} {duration:>6}  {row['clip_id'][:8]}  {row['title'] or 'Untitled'}")
     print(f"{len(rows)} clip(s) in {library.root}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _list_nothing(folder: Path, *, tasks: bool, as_json: bool) -> int:
+    if as_json:
+        _print_json([])
+    else:
+        what = "task(s)" if tasks else "clip(s)"
+        print(
+            f"0 {what}: the library {folder} is empty (the first `suno-desktop sync TASK_ID` or `create` makes it).",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 

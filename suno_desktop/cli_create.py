@@ -19,7 +19,6 @@ from pathlib import Path
 from . import cli_sync
 from .errors import kind_of
 from .library.song_creator import SongCreator
-from .library.store import Library
 from .library.sync import SyncOptions
 from .relay.errors import SubmitError, SubmitUnconfirmed
 from .song_request import InvalidSongRequest, SongRequest
@@ -88,7 +87,7 @@ def run_create(args: argparse.Namespace, lyrics: bool = False) -> int:
     cli_sync.apply_relay_args(args, settings)
     options = SyncOptions.from_settings(settings, **cli_sync.sync_overrides(args))
     try:
-        with Library(settings.library_dir, create=True) as library:
+        with cli_sync.open_library(settings, remember=demo_relay is None) as library:
             creator = SongCreator(library, None)
             try:
                 if not lyrics and args.extend:

@@ -7,6 +7,7 @@ commands through it.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import tempfile
@@ -16,13 +17,15 @@ from pathlib import Path
 from .errors import ErrorKind, kind_of
 from .library.lock import LibraryBusy
 from .library.polling import FetchResult
-from .library.store import Library
+from .library.store import DB_DIR_NAME, Library
 from .library.sync import ClipOutcome, SyncEngine, SyncObserver, SyncOptions, SyncReport
 from .relay.client import RelayClient
 from .relay.errors import ConfigurationError
 from .settings import Settings, SettingsStore
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+log = logging.getLogger(__name__)
 
 
 LOCK_WAIT_SECONDS = 10.0
@@ -43,6 +46,35 @@ def load_settings() -> Settings:
     settings.token = env.get("SUNO_API_TOKEN") or settings.token
     settings.library = env.get("SUNO_LIBRARY") or settings.library
     return settings
+
+
+def open_library(settings: Settings, *, remember: bool = True) -> Library:
+    """The library ``sync`` and ``create`` work in, made with its parents on first use.
+
+    One the settings remember as opened before and now gone is an unplugged drive:
+    :class:`LibraryUnavailable`, nothing made. *remember* (not for a demo's scratch
+    library) notes a newly opened one in the settings for that guard.
+    """
+    folder = settings.library_dir
+    opened_before = settings.opened_before(folder)
+    library = Library(folder, create=True, existed=opened_before)
+    if remember and not opened_before:
+        remember_library(library.root)
+    return library
+
+
+def remember_library(folder: Path, store: SettingsStore | None = None) -> None:
+    """Note in the settings that *folder* holds a library; a read-only config folder only loses the guard."""
+    try:
+        (store or SettingsStore()).remember_library(folder)
+    except OSError as exc:
+        log.warning("could not remember the library %s in the settings: %s", folder, exc)
+
+
+def has_library(settings: Settings) -> bool:
+    """Whether listing has something to read: a library is there, or was (then opening it says it is gone)."""
+    folder = settings.library_dir
+    return settings.opened_before(folder) or (folder / DB_DIR_NAME).is_dir()
 
 
 def start_demo(args: argparse.Namespace, settings: Settings):

@@ -39,8 +39,24 @@ def config_dir() -> Path:
     return Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "suno-desktop"
 
 
+def music_dir() -> Path:
+    """The system's music folder: XDG_MUSIC_DIR on Linux (``~/.config/user-dirs.dirs``), else ``~/Music``.
+
+    The window and the command line both ask here, so a ``sync`` from cron fills the
+    library the window shows.
+    """
+    try:
+        from platformdirs import user_music_dir
+
+        return Path(user_music_dir())
+    except Exception as exc:  # an odd platform or a broken user-dirs file must not stop a start
+        log.info("no music folder from platformdirs (%s); using ~/Music", exc)
+        return Path.home() / "Music"
+
+
 def default_library_dir() -> Path:
-    return Path.home() / "Music" / "Suno Desktop"
+    """Where the library lives unless the user chose a folder; made with its parents on first use."""
+    return music_dir() / "Suno Desktop"
 
 
 class TokenLocation(StrEnum):
@@ -77,6 +93,8 @@ MIN_POLL_SECONDS = 1.0
 MAX_REMEMBERED_MODELS = 20
 #: a longer "model name" in a hand-edited file is not a model name
 MAX_MODEL_NAME = 80
+#: how many library folders opened before are remembered (the newest are kept)
+MAX_REMEMBERED_LIBRARIES = 50
 
 
 @dataclass
@@ -93,6 +111,8 @@ class Settings:
     poll_interval: float = 5.0  # seconds before the first re-poll (then longer: library.polling)
     default_model: str = DEFAULT_MODEL  # what the New Song dialog starts with
     models: list[str] = field(default_factory=list)  # names the user typed, offered after KNOWN_MODELS
+    #: library folders opened before: one of them gone is an unplugged drive, not a first start
+    libraries: list[str] = field(default_factory=list)
     #: the token itself lives in the keyring or, failing that, here
     token: str = field(default="", repr=False)
 
@@ -104,6 +124,10 @@ class Settings:
     @property
     def library_dir(self) -> Path:
         return Path(self.library).expanduser() if self.library else default_library_dir()
+
+    def opened_before(self, folder: Path) -> bool:
+        """Whether *folder* held a library this app opened (so it missing means a drive is not connected)."""
+        return library_key(folder) in self.libraries
 
     @property
     def offered_models(self) -> list[str]:
@@ -134,6 +158,9 @@ class SettingsStore:
                 data = {}
         known = {f.name for f in fields(Settings)}
         settings = Settings(**{k: v for k, v in data.items() if k in known})
+        if "libraries" not in data and isinstance(settings.library, str) and settings.library:
+            # written before libraries were remembered: the folder chosen then was opened then
+            settings.libraries = [settings.library]
         _coerce(settings)
         if settings.token:  # the last save could not use the keyring: the file's token is the newer one
             return settings
@@ -144,6 +171,8 @@ class SettingsStore:
         return settings
 
     def save(self, settings: Settings) -> None:
+        # Libraries are only ever added: keep those another process (a sync from cron) added meanwhile.
+        settings.libraries = remembered_libraries([*self._saved_libraries(), *settings.libraries])
         _coerce(settings)
         data = asdict(settings)
         token = data.pop("token")
@@ -153,6 +182,40 @@ class SettingsStore:
             self._keyring_delete()  # an older token there must not come back
             data["token"] = token
             self.token_location = TokenLocation.FILE
+        self._write(data)
+
+    def remember_library(self, folder: Path) -> None:
+        """Note that *folder* holds a library now, touching nothing else in the file (nor the keyring)."""
+        data = self._saved_data()
+        libraries = self._saved_libraries(data)
+        key = library_key(folder)
+        if key in libraries:
+            return
+        data["libraries"] = remembered_libraries([*libraries, key])
+        self._write(data)
+
+    def choose_library(self, folder: Path) -> None:
+        """Make *folder* the library of every later start (the user picked it), touching nothing else."""
+        data = self._saved_data()
+        key = library_key(folder)
+        data["library"] = key
+        data["libraries"] = remembered_libraries([*self._saved_libraries(data), key])
+        self._write(data)
+
+    def _saved_data(self) -> dict:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _saved_libraries(self, data: dict | None = None) -> list[str]:
+        data = self._saved_data() if data is None else data
+        if "libraries" not in data and isinstance(data.get("library"), str) and data["library"]:
+            return [data["library"]]
+        return remembered_libraries(data.get("libraries"))
+
+    def _write(self, data: dict) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         # Write a private temporary file and rename it: the token never sits in a
         # world-readable file, and a crash never leaves half a settings file.
@@ -236,6 +299,7 @@ def _coerce(settings: Settings) -> None:
         settings.poll_interval = 5.0
     settings.download_video = bool(settings.download_video)
     settings.models = remembered_models(settings.models if isinstance(settings.models, list) else [])
+    settings.libraries = remembered_libraries(settings.libraries)
     default = settings.default_model
     settings.default_model = default.strip() if isinstance(default, str) and _model_name(default) else DEFAULT_MODEL
     settings.base_url = str(settings.base_url or "").strip()
@@ -250,6 +314,19 @@ def remembered_models(names: list, *, adding: str = "") -> list[str]:
         if isinstance(name, str) and _model_name(name) and name.strip().casefold() not in known:
             kept.setdefault(name.strip().casefold(), name.strip())
     return list(kept.values())[-MAX_REMEMBERED_MODELS:]
+
+
+def library_key(folder: Path | str) -> str:
+    """How a library folder is remembered: absolute, ``~`` expanded (not resolved: a gone drive resolves nowhere)."""
+    return str(Path(folder).expanduser().absolute())
+
+
+def remembered_libraries(folders) -> list[str]:
+    """The library folders worth remembering: each once, the newest last, at most MAX_REMEMBERED_LIBRARIES."""
+    if not isinstance(folders, list):
+        return []
+    kept = dict.fromkeys(library_key(f) for f in folders if isinstance(f, str) and f.strip())
+    return list(kept)[-MAX_REMEMBERED_LIBRARIES:]
 
 
 def _model_name(text: str) -> bool:

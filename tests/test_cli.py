@@ -141,9 +141,25 @@ def test_resync_without_pending_needs_no_relay(relay, tmp_path, capsys):
     assert main(["sync", "--library", str(library)]) == 0
 
 
-def test_list_of_missing_library_is_a_clear_error(tmp_path, capsys):
-    assert main(["list", "--library", str(tmp_path / "gone")]) == 2
-    assert "does not exist" in capsys.readouterr().err
+def test_list_of_a_library_never_made_is_empty_and_makes_nothing(tmp_path, capsys):
+    assert main(["list", "--library", str(tmp_path / "new" / "Library")]) == 0
+    assert "is empty" in capsys.readouterr().err
+    assert main(["list", "--library", str(tmp_path / "new" / "Library"), "--tasks", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert not (tmp_path / "new").exists()
+
+
+def test_a_synced_library_that_vanished_is_a_clear_error(relay, tmp_path, capsys):
+    import shutil
+
+    library = tmp_path / "drive" / "Library"
+    assert main(sync_args(relay, library, relay.add_music_task(clips=1))) == 0
+    shutil.rmtree(tmp_path / "drive")  # unplugged
+    assert main(["list", "--library", str(library)]) == 2
+    assert "does not exist (is the drive connected?)" in capsys.readouterr().err
+    assert main(sync_args(relay, library, relay.add_music_task(clips=1))) == 2
+    assert "drive connected" in capsys.readouterr().err
+    assert not (tmp_path / "drive").exists()  # not made anew on the computer's own disk
 
 
 def test_second_process_on_a_busy_library_waits_then_refuses(relay, tmp_path, monkeypatch, capsys):

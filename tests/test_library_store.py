@@ -56,8 +56,10 @@ def test_missing_library_is_not_created_unless_asked(tmp_path):
     with pytest.raises(LibraryUnavailable, match="does not exist"):
         Library(tmp_path / "nowhere")
     with pytest.raises(LibraryUnavailable, match="drive connected"):
-        Library(tmp_path / "unplugged" / "Music", create=True)
+        Library(tmp_path / "unplugged" / "Music", create=True, existed=True)
     assert not (tmp_path / "unplugged").exists()
+    Library(tmp_path / "fresh" / "Music", create=True).close()  # a first start makes the parents too
+    assert (tmp_path / "fresh" / "Music" / DB_DIR_NAME).is_dir()
 
 
 def test_newer_schema_is_refused(tmp_path):

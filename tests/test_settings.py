@@ -1,7 +1,8 @@
 import os
 import stat
+from pathlib import Path
 
-from suno_desktop.settings import AUTOMATIC_JOBS, Settings, SettingsStore, automatic_jobs
+from suno_desktop.settings import AUTOMATIC_JOBS, Settings, SettingsStore, automatic_jobs, default_library_dir
 
 
 def test_settings_round_trip_and_private_file(tmp_path):
@@ -99,3 +100,38 @@ def test_a_token_saved_to_the_file_when_the_keyring_is_locked_wins_over_the_keyr
         assert again.load().token == "new-token" and again.token_location == "settings file"
     finally:
         keyring.set_keyring(previous)
+
+
+def test_opened_libraries_are_remembered_without_losing_one_to_another_process(tmp_path):
+    store = SettingsStore(tmp_path, use_keyring=False)
+    window = Settings(base_url="http://relay.example", token="secret-token")
+    store.save(window)
+    store.remember_library(tmp_path / "Library")  # a sync from cron, while the window is open
+    loaded = store.load()
+    assert loaded.opened_before(tmp_path / "Library") and loaded.token == "secret-token"
+    assert not loaded.opened_before(tmp_path / "Other")
+    window.jobs = 3
+    store.save(window)  # the window's older copy keeps what the sync added
+    assert store.load().opened_before(tmp_path / "Library")
+    store.choose_library(tmp_path / "Chosen")
+    loaded = store.load()
+    assert loaded.library == str(tmp_path / "Chosen") and loaded.opened_before(tmp_path / "Chosen")
+    assert (loaded.jobs, loaded.token) == (3, "secret-token")
+
+
+def test_a_library_chosen_before_libraries_were_remembered_counts_as_opened(tmp_path):
+    (tmp_path / "settings.json").write_text('{"library": "/media/drive/Suno"}')
+    assert SettingsStore(tmp_path, use_keyring=False).load().opened_before(Path("/media/drive/Suno"))
+    (tmp_path / "settings.json").write_text('{"library": "/media/drive/Suno", "libraries": "junk"}')
+    assert SettingsStore(tmp_path, use_keyring=False).load().libraries == []
+
+
+def test_the_default_library_is_in_the_xdg_music_folder_else_home_music(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    assert default_library_dir() == tmp_path / "Music" / "Suno Desktop"
+    (tmp_path / ".config").mkdir()
+    (tmp_path / ".config" / "user-dirs.dirs").write_text('XDG_MUSIC_DIR="$HOME/Musique"\n')
+    assert default_library_dir() == tmp_path / "Musique" / "Suno Desktop"
+    assert Settings().library_dir == default_library_dir()
+    assert not (tmp_path / "Musique").exists()  # asking makes nothing

@@ -47,6 +47,23 @@ class LibraryUnavailable(SunoError):
     kind = ErrorKind.LIBRARY
 
 
+def _refuse_a_vanished_library(root: Path) -> None:
+    """A library opened before whose folder (or ``.suno`` folder) is gone: say so rather than start anew."""
+    if root.is_dir() and (root / DB_DIR_NAME).is_dir():
+        return
+    if root.is_dir():
+        problem = (
+            f"The library folder {root} no longer holds its library "
+            f"(its {DB_DIR_NAME} folder is missing: is the drive connected?)"
+        )
+    else:
+        problem = f"The library folder {root} does not exist (is the drive connected?)"
+    raise LibraryUnavailable(
+        f"{problem}. It held a library before: if it is on a removable drive or a network share, connect it "
+        "and try again; nothing was changed."
+    )
+
+
 # Each entry upgrades the schema by one version; never edit a released entry, append.
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -138,20 +155,29 @@ class ClipChange:
 class Library:
     """One library folder. Thread-safe: one connection, serialised by a lock."""
 
-    def __init__(self, root: Path, *, create: bool = False) -> None:
+    def __init__(self, root: Path, *, create: bool = False, existed: bool = False) -> None:
+        """*create*: make a missing folder, with its parents (a first start on a fresh home).
+
+        *existed*: the folder held a library before (the settings remember it), so a missing
+        folder or ``.suno`` folder is an unplugged drive: refused, never made anew.
+        """
         self.root = Path(root).expanduser().absolute()
+        if existed:
+            _refuse_a_vanished_library(self.root)
         if not self.root.exists():
             if not create:
                 raise LibraryUnavailable(
                     f"The library folder {self.root} does not exist. "
                     "If it is on a removable drive or a network share, connect it and try again."
                 )
-            if not self.root.parent.is_dir():
+            try:
+                self.root.mkdir(parents=True)
+            except FileExistsError:
+                pass  # made meanwhile (another process's first sync)
+            except OSError as exc:
                 raise LibraryUnavailable(
-                    f"Cannot create the library folder {self.root}: {self.root.parent} does not exist "
-                    "(is the drive connected?)."
-                )
-            self.root.mkdir()
+                    f"Cannot create the library folder {self.root}: {exc.strerror or exc}."
+                ) from None
         self.check_available()
         self.db_dir = self.root / DB_DIR_NAME
         self.db_dir.mkdir(exist_ok=True)
