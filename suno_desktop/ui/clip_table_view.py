@@ -21,10 +21,9 @@ from .clip_rows import (
     COL_FILES,
     COL_MODEL,
     COL_STATUS,
-    COL_TAGS,
-    COL_TITLE,
 )
 from .clip_table_model import ClipTableModel
+from .table_columns import apply_column_modes, install_header_menu
 
 
 class ClipTableView(QTableView):
@@ -83,13 +82,9 @@ class ClipTableView(QTableView):
         return QSize(self.THUMB, self.THUMB)
 
     def apply_default_columns(self) -> None:
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(COL_COVER, QHeaderView.ResizeMode.Fixed)
-        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Interactive)
+        """Widths of the columns the user resizes; Title and Tags share what is left (see table_columns)."""
         widths = {
             COL_COVER: self.THUMB + 12,
-            COL_TITLE: 180,
-            COL_TAGS: 130,
             COL_MODEL: 80,
             COL_DURATION: 66,
             COL_CREATED: 126,
@@ -98,7 +93,8 @@ class ClipTableView(QTableView):
         }
         for column, width in widths.items():
             self.setColumnWidth(column, width)
-        header.setStretchLastSection(True)
+        apply_column_modes(self.horizontalHeader())
+        install_header_menu(self)
 
     def _emit_activated(self, index: QModelIndex) -> None:
         if index.isValid():

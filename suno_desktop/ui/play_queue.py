@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QItemSelectionModel, QObject, Signal
 
 from ..playback.player import Player
 from .clip_filter_proxy import ClipFilterProxy
@@ -38,14 +38,45 @@ class PlayQueue(QObject):
         self.table = table
         self.library_root = library_root
         self.order = PlayOrder()  # shuffle and repeat (play_order.py)
+        self._current_at_start: str | None = None  # the table's current clip when the playing song started
         player.finished.connect(self.play_after_end)
+        player.current_changed.connect(self._song_started)
+        player.current_changed.connect(self._mark_playing)
+        player.playing_changed.connect(self._mark_playing)
 
     def play_after_end(self, clip_id: str) -> None:
-        """A song ended: the same again (Repeat One), the next, wrapping around only with Repeat All."""
+        """A song ended: the same again (Repeat One), the next, wrapping around only with Repeat All.
+
+        The table's current row follows to the next song, unless the user moved it since the song started.
+        """
+        follow = self._table_clip() in (self._current_at_start, clip_id)
         if self.order.repeat is RepeatMode.ONE and clip_id:
             self.play_clip(clip_id)
         else:
             self.play_next(1, wrap=self.order.repeat is RepeatMode.ALL)
+        playing = self.player.current_clip_id
+        if follow and playing and playing != clip_id:
+            self._make_current(playing)
+
+    def _mark_playing(self, *_args) -> None:
+        self.model.set_playing(self.player.current_clip_id, self.player.is_playing)
+
+    def _table_clip(self) -> str | None:
+        index = self.table.currentIndex()
+        return self.proxy.clip_id(index.row()) if index.isValid() else None
+
+    def _song_started(self, _clip_id: str) -> None:
+        self._current_at_start = self._table_clip()
+
+    def _make_current(self, clip_id: str) -> None:
+        row = self.proxy.proxy_row_of(clip_id)
+        if row is None:
+            return
+        index = self.proxy.index(row, max(0, self.table.currentIndex().column()))
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.table.selectionModel().setCurrentIndex(index, flags)
+        self.table.scrollTo(index)
+        self._current_at_start = clip_id
 
     def stop(self) -> None:
         self.player.stop()

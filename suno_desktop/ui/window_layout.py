@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter
 
 from ..playback.player import Player
 from ..settings import config_dir
+from .table_columns import apply_column_modes
 from .theme import ColorScheme
 
 DEFAULT_SIZE = (1280, 800)
@@ -46,10 +47,18 @@ class WindowLayout:
         if isinstance(header, QByteArray):
             self.header.restoreState(header)
             self.header.setSortIndicatorShown(True)
+            apply_column_modes(self.header)  # a header saved by an older version had other modes
+            self._apply_saved_sort()
         volume = state.value("player/volume")
         if volume is not None:
             self.player.set_volume(int(volume))
         return ColorScheme.saved(state.value("view/colorScheme"))
+
+    def _apply_saved_sort(self) -> None:
+        """The rows take the restored sort: restoring the header only draws its arrow."""
+        section, order = self.header.sortIndicatorSection(), self.header.sortIndicatorOrder()
+        if 0 <= section < self.header.count() and self.header.model() is not None:
+            self.header.model().sort(section, order)
 
     def save(self) -> None:
         state = window_state()

@@ -1,0 +1,90 @@
+"""What the clip table says when it shows no rows: an empty library's first steps, or a search without hits."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+EMPTY_LIBRARY = (
+    "Your library is empty.\nAdd the ids of songs made through the relay to download them, or create a new song."
+)
+
+
+def no_hits(text: str) -> str:
+    return f"No clips match “{text}”."
+
+
+class TableEmptyState(QWidget):
+    """A prompt centred in the table's viewport, shown only while the table has no rows.
+
+    Looked at once after a burst of row changes (a 0 ms timer), and only once the
+    library has been read: before that an empty table means "still opening".
+    """
+
+    WIDTH = 440
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window.table.viewport())
+        self.setObjectName("tableEmptyState")
+        self.window_ = window
+        self.message = QLabel()
+        self.message.setObjectName("emptyStateMessage")
+        self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.add_button = self._button("Add Tasks…", "emptyAddTasks", window.add_action.trigger)
+        self.new_song_button = self._button("New Song…", "emptyNewSong", window.new_song.new_song_action.trigger)
+        self.clear_button = self._button("Clear Search", "emptyClearSearch", window.search.clear)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.add_button, self.new_song_button, self.clear_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.hide()
+        self._later = QTimer(self)
+        self._later.setSingleShot(True)
+        self._later.setInterval(0)
+        self._later.timeout.connect(self.update_state)
+        proxy = window.proxy
+        for signal in (proxy.rowsInserted, proxy.rowsRemoved, proxy.modelReset, proxy.layoutChanged):
+            signal.connect(self._later.start)
+        window.table.viewport().installEventFilter(self)
+
+    def _button(self, text: str, name: str, slot) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        return button
+
+    def update_state(self) -> None:
+        window = self.window_
+        if not window.library_loaded or window.proxy.rowCount():
+            self.hide()
+            return
+        needle = window.search.text().strip()
+        searching = bool(window.proxy.filter_text)
+        self.message.setText(no_hits(needle) if searching else EMPTY_LIBRARY)
+        self.clear_button.setVisible(searching)
+        self.add_button.setVisible(not searching)
+        self.new_song_button.setVisible(not searching)
+        self.show()
+        self._place()
+
+    def _place(self) -> None:
+        viewport = self.parentWidget()
+        width = max(120, min(self.WIDTH, viewport.width() - 24))
+        height = self.layout().heightForWidth(width) if self.layout().hasHeightForWidth() else self.sizeHint().height()
+        self.setGeometry((viewport.width() - width) // 2, max(0, (viewport.height() - height) // 3), width, height)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and self.isVisible():
+            self._place()
+        return False
