@@ -41,6 +41,7 @@ from .play_queue import PlayQueue
 from .player_bar import PlayerBar
 from .settings_dialog import SettingsDialog
 from .sync_controller import SyncController
+from .table_empty_state import TableEmptyState
 from .theme import ColorScheme, apply_color_scheme
 from .thumbnails import ThumbnailCache
 from .video_view import VideoView
@@ -189,6 +190,7 @@ class MainWindow(QMainWindow):
         self.table.activated_clip.connect(self.play_queue.play_clip)
         self.table.copy_requested.connect(self.library_actions.copy_selected)
         self.table.customContextMenuRequested.connect(self._table_menu)
+        self.empty_state = TableEmptyState(self)  # an empty library's first steps, a search without hits
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         # a fetch inserts rows in many small runs: the first is selected once, after them

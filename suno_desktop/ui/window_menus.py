@@ -6,10 +6,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QLineEdit, QMenu, QSizePolicy, QToolBar, QWidget
+from PySide6.QtWidgets import QLineEdit, QMenu, QSizePolicy, QWidget
 
 from .. import APP_NAME
 from .clip_rows import is_submission_row, is_task_row
+from .main_toolbar import AdaptiveToolBar, SearchBox
+from .table_columns import columns_menu
 from .theme import ColorScheme
 
 if TYPE_CHECKING:
@@ -18,7 +20,7 @@ if TYPE_CHECKING:
 
 def build_toolbar(window: MainWindow) -> QLineEdit:
     """The toolbar: the main actions, then the search box (returned)."""
-    toolbar = QToolBar("Main")
+    toolbar = AdaptiveToolBar("Main")  # its buttons lose their words before the search box is squeezed
     toolbar.setObjectName("mainToolbar")
     toolbar.setMovable(False)
     toolbar.setIconSize(QSize(20, 20))
@@ -36,11 +38,8 @@ def build_toolbar(window: MainWindow) -> QLineEdit:
     spacer = QWidget()
     spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
     toolbar.addWidget(spacer)
-    search = QLineEdit()
-    search.setObjectName("searchBox")
+    search = SearchBox()
     search.setPlaceholderText("Search titles, tags and lyrics (Ctrl+F)")
-    search.setClearButtonEnabled(True)
-    search.setMinimumWidth(300)
     toolbar.addWidget(search)
     window.addToolBar(toolbar)
     return search
@@ -80,6 +79,7 @@ def build_menus(window: MainWindow) -> QActionGroup:
         action.setObjectName(f"theme_{scheme.value}")
         theme_group.addAction(action)
     theme_group.triggered.connect(lambda action: window.set_color_scheme(ColorScheme(action.data())))
+    view_menu.addMenu(columns_menu(window.table, window))
     play_menu = bar.addMenu("&Playback")
     for action in (window.play_action, window.previous_action, window.next_action):
         play_menu.addAction(action)
