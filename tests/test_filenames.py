@@ -16,8 +16,10 @@ from suno_desktop.library.filenames import (
     STEM_BYTES_LIMIT,
     TEMPLATE_FIELDS,
     TemplateError,
+    check_new_template,
     render_stem,
     sanitize_component,
+    template_uses,
     validate_template,
 )
 from suno_desktop.model import Clip
@@ -92,6 +94,28 @@ def test_template_fields_and_errors():
         validate_template("{title")
     with pytest.raises(TemplateError):
         validate_template("  ")
+
+
+def test_artist_field_is_the_artist_given_and_safe():
+    assert "artist" in TEMPLATE_FIELDS
+    template = "{artist} - {title} [{short_id}]"
+    assert render_stem(template, clip(), artist="My Band") == "My Band - City Lights [a06015d0]"
+    assert render_stem(template, clip(), artist="AC/DC") == "AC DC - City Lights [a06015d0]"
+    assert render_stem(template, clip()) == "- City Lights [a06015d0]"  # no artist: nothing, not "None"
+    assert template_uses(template, "artist")
+    assert not template_uses(DEFAULT_TEMPLATE, "artist")
+    assert not template_uses("{artist", "artist")  # malformed: no field at all
+
+
+def test_new_templates_may_not_make_folders_but_saved_ones_still_work():
+    for template in ("{year}/{title} {short_id}", "{year}\\{title} {short_id}"):
+        with pytest.raises(TemplateError, match="cannot contain"):
+            check_new_template(template)
+        # One saved before the check names the files as it always did: the separator is a space.
+        assert render_stem(template, clip(created_at=datetime(2024, 1, 2, tzinfo=UTC))) == "2024 City Lights a06015d0"
+    check_new_template("{year} - {title} {short_id}")
+    with pytest.raises(TemplateError, match="unknown field"):
+        check_new_template("{singer} {short_id}")
 
 
 # --------------------------------------------------------------------------- long names

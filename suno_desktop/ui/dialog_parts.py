@@ -94,9 +94,19 @@ class MessageLabel(QLabel):
         self._fit_height()
 
     def _fit_height(self) -> None:
-        height = super().heightForWidth(self.width()) if self.text() else 0
-        if height >= 0 and height != self.minimumHeight():
+        height = self._text_height(self.width()) if self.text() else 0
+        if height != self.minimumHeight():
             self.setFixedHeight(height)
+
+    def _text_height(self, width: int) -> int:
+        """The wrapped text's height, measured as QLabel lays it out. Not QLabel.heightForWidth:
+        that never answers less than the minimum height, so a fixed height could only grow."""
+        margins = self.contentsMargins()
+        extra = 2 * (self.margin() + self.frameWidth())
+        inner = max(1, width - margins.left() - margins.right() - extra)
+        flags = int(self.alignment()) | int(Qt.TextFlag.TextWordWrap)
+        text = self.fontMetrics().boundingRect(0, 0, inner, 1_000_000, flags, self.text())
+        return text.height() + margins.top() + margins.bottom() + extra
 
 
 class HeightKeeper:
