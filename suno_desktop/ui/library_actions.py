@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from PySide6.QtCore import QFile, QObject, QSettings, Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QFile, QObject, QSettings, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..library.export import export_clips
@@ -98,6 +98,19 @@ class LibraryActions(QObject):
             on_result=lambda report: self.message.emit(f"{report.summary()} Folder: {folder}"),
             on_error=lambda exc: self.error.emit(f"Export failed: {exc}"),
         )
+
+    # ------------------------------------------------------------------ show in folder
+
+    def show_in_folder(self, records: list[ClipRecord]) -> bool:
+        """Open the folder of the first record's files in the file manager; say so when none opens."""
+        relative = next(
+            (r.audio_path or r.cover_path or r.video_path for r in records if not is_placeholder_row(r)), None
+        )
+        folder = (self.library.root / relative).parent if relative else self.library.root
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            return True
+        self.message.emit(f"No file manager could be opened here. The files are in {folder}")
+        return False
 
     # ------------------------------------------------------------------ remove
 

@@ -45,7 +45,7 @@ from .table_empty_state import TableEmptyState
 from .theme import ColorScheme, apply_color_scheme
 from .thumbnails import ThumbnailCache
 from .video_view import VideoView
-from .window_actions import build_actions
+from .window_actions import build_actions, update_row_actions
 from .window_layout import WindowLayout, window_state
 from .window_menus import build_menus, build_toolbar, show_table_menu
 from .window_status_bar import WindowStatusBar
@@ -352,6 +352,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ commands
 
     def add_tasks(self, *, initial_text: str = "") -> AddTasksDialog:
+        update_row_actions(self)  # lyrics-only rows have no files
         known = {t.task_id for t in self.library.tasks()}
         dialog = AddTasksDialog(self, initial_text=initial_text, known_ids=known)
         dialog.setObjectName("addTasksDialog")

@@ -19,10 +19,11 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
 from ..errors import ErrorKind, sentence_of
-from ..model import CLIP_COMPLETE, ClipKind, ClipRecord
+from ..library.submission_journal import SubmissionJournal
+from ..model import CLIP_COMPLETE, ClipKind, ClipRecord, ClipState
 from ..settings import remembered_models
-from ..song_request import SongRequest, SubmitMode
-from .clip_rows import COL_TITLE, is_submission_row, submission_id_of
+from ..song_request import SongRequest, Submission, SubmitMode
+from .clip_rows import COL_TITLE, is_submission_row, is_task_row, submission_id_of
 from .create_controller import CreateController, SubmitResult
 from .new_song_dialog import NewSongDialog
 from .window_actions import make_action
@@ -83,16 +84,34 @@ class NewSongActions(QObject):
             "Forget", None, None, lambda: self.forget(self.window.table.selected_records()), name="forgetAction"
         )
         self.forget_action.setToolTip("Remove the row of a request the relay did not confirm; nothing is sent")
+        self.edit_again_action = action(
+            "Edit and Create Again…", None, None, lambda: self._for_selected(self.edit_again), name="editAgainAction"
+        )
+        self.edit_again_action.setToolTip("The New Song dialog with what was sent for this task, to change and send")
+        self.from_lyrics_action = action(
+            "Create a Song from These Lyrics…",
+            None,
+            None,
+            lambda: self._for_selected(self.song_from_lyrics),
+            name="songFromLyricsAction",
+        )
+        self.from_lyrics_action.setToolTip("The New Song dialog with these lyrics and their title")
 
     def menu_actions(self, records: list[ClipRecord]) -> list[QAction]:
         """What the table's context menu offers for *records* to create from."""
         if records and all(is_submission_row(record) for record in records):
             self.create_again_action.setEnabled(len(records) == 1)
             return [self.create_again_action, self.forget_action]
+        if len(records) == 1 and records[0].kind == ClipKind.LYRICS:
+            return [self.from_lyrics_action]
         one_song = len(records) == 1 and records[0].kind == ClipKind.MUSIC
         self.extend_action.setEnabled(one_song and can_be_extended(records[0]))
         self.recreate_action.setEnabled(one_song)
         return [self.extend_action, self.recreate_action]
+
+    def task_actions(self, records: list[ClipRecord]) -> list[QAction]:
+        """What the context menu offers for tasks without songs: a failed one made here can be edited and sent again."""
+        return [self.edit_again_action] if len(records) == 1 and can_be_sent_again(records[0]) else []
 
     # ------------------------------------------------------------------ opening the dialog
 
@@ -130,6 +149,8 @@ class NewSongActions(QObject):
         """Create again: a submission is sent as it was (after asking), a song opens the dialog with its settings."""
         if is_submission_row(record):
             return self._confirm_create_again(record)
+        if record.kind == ClipKind.LYRICS:
+            return self.song_from_lyrics(record)
         instrumental = _sounds_instrumental(record)
         dialog = NewSongDialog.prefilled(
             self.window,
@@ -143,6 +164,46 @@ class NewSongActions(QObject):
             models=self.window.settings.offered_models,
         )
         return self._open(dialog)
+
+    def song_from_lyrics(self, record: ClipRecord) -> NewSongDialog:
+        """A lyrics-only row: the dialog's Write it yourself, with these lyrics and their title."""
+        dialog = NewSongDialog.prefilled(
+            self.window,
+            title=record.title,
+            lyrics=record.lyrics,
+            styles=self._styles(),
+            models=self.window.settings.offered_models,
+        )
+        return self._open(dialog)
+
+    def edit_again(self, record: ClipRecord) -> None:
+        """A failed task: the dialog with what was sent for it (the journal is read on a worker), and why it failed."""
+        library = self.window.library
+        self.window.io_pool.submit(
+            lambda: SubmissionJournal(library).for_task(record.task_id),
+            on_result=lambda submission: self._edit_again(record, submission),
+            on_error=lambda exc: self.window.show_error_sentence(f"Could not read what was sent: {sentence_of(exc)}"),
+        )
+
+    def _edit_again(self, record: ClipRecord, submission: Submission | None) -> NewSongDialog:
+        if submission is not None and submission.request.mode is not SubmitMode.LYRICS:
+            dialog = self._reopen(submission.request)
+        else:  # what the row knows: its title, style, lyrics and model
+            dialog = self._open(
+                NewSongDialog.prefilled(
+                    self.window,
+                    title=record.title,
+                    style=record.tags,
+                    lyrics=record.lyrics,
+                    model=record.model,
+                    description=record.description,
+                    styles=self._styles(),
+                    models=self.window.settings.offered_models,
+                )
+            )
+        reason = record.error.rstrip(".") or "The relay made nothing"
+        dialog.show_notice(f"{reason}. Edit what you asked for, then create it again.")
+        return dialog
 
     def _reopen(self, request: SongRequest) -> NewSongDialog:
         """The dialog again, with exactly what was sent in it."""
@@ -303,6 +364,11 @@ class NewSongActions(QObject):
         record = self.window.model.record_for(clip_id)
         if record is not None:
             act(record)
+
+
+def can_be_sent_again(record: ClipRecord) -> bool:
+    """A failed task made from this library: its row is named after the request (an added id's is "Task <id>")."""
+    return is_task_row(record) and record.state == ClipState.FAILED and record.title != f"Task {record.task_id}"
 
 
 def can_be_extended(record: ClipRecord) -> bool:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
+from ..model import ClipKind, ClipRecord
 from .icons import standard_icon
+from .play_order import RepeatMode
+from .window_layout import window_state
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -70,14 +73,18 @@ def build_actions(window: MainWindow) -> None:
     window.find_action = make_action(
         window, "Find", None, QKeySequence.StandardKey.Find, lambda: window.search.setFocus(), name="findAction"
     )
-    queue = window.play_queue
-    window.play_action = make_action(
-        window, "Play/Pause", "media-playback-start", None, queue.play_pause, name="playAction"
+    window.select_all_action = make_action(
+        window, "Select All", None, QKeySequence.StandardKey.SelectAll, window.table.selectAll, name="selectAllAction"
     )
-    window.next_action = make_action(window, "Next", None, "Ctrl+Right", lambda: queue.play_next(1), name="nextAction")
-    window.previous_action = make_action(
-        window, "Previous", None, "Ctrl+Left", lambda: queue.play_next(-1), name="previousAction"
+    window.show_in_folder_action = make_action(
+        window,
+        "Show in Folder",
+        "folder-open",
+        None,
+        lambda: files.show_in_folder(window.table.selected_records()),
+        name="showInFolderAction",
     )
+    _use_show_in_folder(window)
     window.refresh_action = make_action(
         window, "Refresh Selected from Relay", None, "Shift+F5", window.refresh_selected, name="refreshAction"
     )
@@ -99,7 +106,106 @@ def build_actions(window: MainWindow) -> None:
         tip="Fetch the selected tasks again now",
         name="retryAction",
     )
-    window.space = QShortcut(QKeySequence(Qt.Key.Key_Space), window)
-    window.space.setContext(Qt.ShortcutContext.WindowShortcut)
-    window.space.activated.connect(queue.play_pause)
-    window.play_action.setToolTip("Play/Pause (Space)")
+    build_playback_actions(window)
+
+
+def build_playback_actions(window: MainWindow) -> None:
+    """Play/Pause (Space, shown in the menu), Stop, Next, Previous, Shuffle and Repeat; the last two remembered.
+
+    Space is the action's own shortcut: a text field that has the focus takes the
+    key first (Qt asks it with a ShortcutOverride), so typing a space still works.
+    """
+    queue = window.play_queue
+    window.play_action = make_action(
+        window, "Play/Pause", "media-playback-start", Qt.Key.Key_Space, queue.play_pause, name="playAction"
+    )
+    window.play_selected_action = make_action(
+        window, "Play", "media-playback-start", None, lambda: play_or_pause_selected(window), name="playSelectedAction"
+    )
+    window.stop_action = make_action(window, "Stop", "media-playback-stop", "Ctrl+.", queue.stop, name="stopAction")
+    window.next_action = make_action(window, "Next", None, "Ctrl+Right", lambda: queue.play_next(1), name="nextAction")
+    window.previous_action = make_action(
+        window, "Previous", None, "Ctrl+Left", lambda: queue.play_next(-1), name="previousAction"
+    )
+    state = window_state()
+    window.shuffle_action = make_action(
+        window, "Shuffle", None, "Ctrl+U", lambda: None, tip="Play the list in random order", name="shuffleAction"
+    )
+    window.shuffle_action.setCheckable(True)
+    window.shuffle_action.setChecked(state.value("playback/shuffle", False, type=bool))
+    queue.order.set_shuffle(window.shuffle_action.isChecked())
+    window.shuffle_action.toggled.connect(lambda on: _remember_shuffle(window, on))
+    window.repeat_group = QActionGroup(window)
+    chosen = RepeatMode.saved(state.value("playback/repeat", RepeatMode.OFF.value))
+    queue.order.repeat = chosen
+    for mode in RepeatMode:
+        action = QAction(mode.label, window)
+        action.setCheckable(True)
+        action.setChecked(mode is chosen)
+        action.setData(mode.value)
+        action.setObjectName(f"repeat_{mode.value}")
+        window.repeat_group.addAction(action)
+    window.repeat_group.triggered.connect(lambda action: _remember_repeat(window, RepeatMode(action.data())))
+
+
+def _remember_shuffle(window: MainWindow, on: bool) -> None:
+    window.play_queue.order.set_shuffle(on)
+    window_state().setValue("playback/shuffle", on)
+
+
+def _remember_repeat(window: MainWindow, mode: RepeatMode) -> None:
+    window.play_queue.order.repeat = mode
+    window_state().setValue("playback/repeat", mode.value)
+
+
+def play_or_pause_selected(window: MainWindow) -> None:
+    """The context menu's Play (or Pause, on the clip that is playing) for the row under the mouse."""
+    records = window.table.selected_records()
+    if len(records) != 1:
+        return
+    player, clip_id = window.player, records[0].clip_id
+    if player.current_clip_id == clip_id:
+        player.toggle()
+    else:
+        window.play_queue.play_clip(clip_id)
+
+
+def can_play(window: MainWindow, record: ClipRecord) -> bool:
+    """A song whose MP3 is on disk (a lyrics-only row, a task or a song not downloaded yet cannot play)."""
+    row = window.model.row_of(record.clip_id)
+    return record.kind == ClipKind.MUSIC and row is not None and window.model.files_on_disk(row)[0]
+
+
+def update_row_actions(window: MainWindow) -> None:
+    """What cannot work for the selection is off: a lyrics-only row has no file to export or copy, nothing to refresh.
+
+    Looks at the selection until it meets a song, so 50,000 selected songs cost one row.
+    """
+    if not window.export_action.isEnabled():
+        return
+    proxy, model = window.proxy, window.model
+    kinds: set[ClipKind] = set()
+    for selected in window.table.selectionModel().selection():
+        for row in range(selected.top(), selected.bottom() + 1):
+            kinds.add(model.record(proxy.source_row(row)).kind)
+            if ClipKind.MUSIC in kinds:
+                return
+    for action in (window.export_action, window.copy_action):
+        action.setEnabled(False)
+    if kinds == {ClipKind.LYRICS}:
+        window.refresh_action.setEnabled(False)
+
+
+def play_label(window: MainWindow, clip_id: str) -> str:
+    """ "Pause" on the clip that is playing, "Play" on any other."""
+    player = window.player
+    return "Pause" if player.current_clip_id == clip_id and player.is_playing else "Play"
+
+
+def _use_show_in_folder(window: MainWindow) -> None:
+    """The detail pane's Show in folder goes through the same action, which says when no file manager opens."""
+    button = window.detail.folder_button
+    button.clicked.disconnect()
+    button.clicked.connect(
+        lambda: window.detail.record is not None and window.library_actions.show_in_folder([window.detail.record])
+    )

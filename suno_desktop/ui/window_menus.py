@@ -13,6 +13,7 @@ from .clip_rows import is_submission_row, is_task_row
 from .main_toolbar import AdaptiveToolBar, SearchBox
 from .table_columns import columns_menu
 from .theme import ColorScheme
+from .window_actions import can_play, play_label
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -61,7 +62,7 @@ def build_menus(window: MainWindow) -> QActionGroup:
     file_menu.addSeparator()
     file_menu.addAction(window.quit_action)
     edit_menu = bar.addMenu("&Edit")
-    for action in (window.copy_action, window.remove_action, window.find_action):
+    for action in (window.copy_action, window.remove_action, window.select_all_action, window.find_action):
         edit_menu.addAction(action)
     edit_menu.addSeparator()
     edit_menu.addAction(window.settings_action)
@@ -80,14 +81,22 @@ def build_menus(window: MainWindow) -> QActionGroup:
         theme_group.addAction(action)
     theme_group.triggered.connect(lambda action: window.set_color_scheme(ColorScheme(action.data())))
     view_menu.addMenu(columns_menu(window.table, window))
-    play_menu = bar.addMenu("&Playback")
-    for action in (window.play_action, window.previous_action, window.next_action):
-        play_menu.addAction(action)
+    build_playback_menu(window, bar.addMenu("&Playback"))
     help_menu = bar.addMenu("&Help")
     about = QAction(f"About {APP_NAME}", window)
     about.triggered.connect(window.about)
     help_menu.addAction(about)
     return theme_group
+
+
+def build_playback_menu(window: MainWindow, menu: QMenu) -> None:
+    """Play/Pause (Space), Stop, Previous, Next; Shuffle and the three Repeat choices."""
+    menu.addActions([window.play_action, window.stop_action, window.previous_action, window.next_action])
+    menu.addSeparator()
+    menu.addAction(window.shuffle_action)
+    repeat = menu.addMenu("Repeat")
+    repeat.setObjectName("repeatMenu")
+    repeat.addActions(window.repeat_group.actions())
 
 
 def show_table_menu(window: MainWindow, position) -> None:
@@ -105,8 +114,14 @@ def show_table_menu(window: MainWindow, position) -> None:
         menu.addActions(window.new_song.menu_actions(records))  # Create Again…, Forget (which is Remove)
     elif all(is_task_row(record) for record in records):
         menu.addAction(window.retry_action)
+        menu.addActions(window.new_song.task_actions(records))  # Edit and Create Again…
     else:
-        menu.addActions([window.play_action, window.copy_action, window.export_action, window.refresh_action])
+        play = window.play_selected_action
+        play.setText(play_label(window, records[0].clip_id))
+        play.setEnabled(len(records) == 1 and can_play(window, records[0]))
+        window.show_in_folder_action.setEnabled(any(r.audio_path or r.cover_path or r.video_path for r in records))
+        menu.addActions([play, window.show_in_folder_action, window.copy_action, window.export_action])
+        menu.addAction(window.refresh_action)
         menu.addSeparator()
         menu.addActions(window.new_song.menu_actions(records))
     if not all(is_submission_row(record) for record in records):

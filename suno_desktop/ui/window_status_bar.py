@@ -1,4 +1,4 @@
-"""The window's status bar: passing messages and the last error on the left; sync progress and clip count on the right."""
+"""The status bar: passing messages and the last error on the left; sync progress and clip count on the right."""
 
 from __future__ import annotations
 
@@ -30,21 +30,21 @@ class ErrorLine(QLabel):
         self.setPalette(palette)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
 
-    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+    def setText(self, text: str) -> None:
         super().setText(text)
         self.setToolTip(f"{text}\n\nClick to see it in a window you can copy from." if text else "")
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+    def minimumSizeHint(self) -> QSize:
         return QSize(0, super().minimumSizeHint().height())
 
-    def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+    def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
         rect = self.contentsRect()
         shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
         painter.drawText(rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), shown)
 
-    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+    def mouseReleaseEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.text():
             self.clicked.emit()
         super().mouseReleaseEvent(event)
