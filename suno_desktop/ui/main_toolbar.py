@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLineEdit, QSizePolicy, QToolBar, QWidget
 
 SEARCH_WIDTH = 300  # what the box asks for
 SEARCH_MINIMUM = 160  # what it keeps however narrow the window
+SEARCH_MAXIMUM = 420  # what it takes of a wide window
 
 
 class SearchBox(QLineEdit):
@@ -24,6 +25,7 @@ class SearchBox(QLineEdit):
         self.setObjectName("searchBox")
         self.setClearButtonEnabled(True)
         self.setMinimumWidth(SEARCH_MINIMUM)
+        self.setMaximumWidth(SEARCH_MAXIMUM)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def sizeHint(self):
