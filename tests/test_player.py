@@ -304,11 +304,12 @@ def test_video_view_plays_a_local_video(qtbot, video):
     view.show()
     view.show_video(video, "City Lights")
     assert view.current_path == video
-    assert view.stack.currentWidget() is view.video_widget
+    assert view.stack.currentWidget() is view.cover  # idle: the cover, not a black box
     qtbot.waitUntil(lambda: view.duration > 0, timeout=WAIT_MS)
     assert not view.is_playing
     view.play()
     qtbot.waitUntil(lambda: view.is_playing and view.position > 0, timeout=WAIT_MS)
+    assert view.stack.currentWidget() is view.video_widget
     view.stop()
     assert view.release(video) is True
     assert view.current_path is None

@@ -1,4 +1,10 @@
-"""The detail pane: everything about the current clip, with its ids copyable."""
+"""The detail pane: everything about the current clip, with its ids copyable.
+
+It fits any width the splitter gives it: text wraps (and stays selectable), the
+buttons flow onto a second row rather than being cut, and the cover shrinks with
+its aspect kept. A row that cannot be played (lyrics only, a task without songs)
+offers no button that would do nothing.
+"""
 
 from __future__ import annotations
 
@@ -23,10 +29,13 @@ from PySide6.QtWidgets import (
 
 from ..model import CLIP_COMPLETE, ClipKind, ClipRecord, ClipState
 from ..time_formats import format_created, format_duration
-from .clip_rows import STATUS_TEXT, is_placeholder_row, status_text
+from .clip_rows import STATUS_TEXT, is_placeholder_row, is_task_row, status_text
+from .cover_view import CoverView
+from .flow_layout import FlowLayout
 from .icons import standard_icon
 
-COVER_SIZE = 260
+COVER_SIZE = 260  # the cover's largest width; it shrinks with a narrower pane
+NOTHING_TO_PLAY = "Lyrics only: there is no song to play."
 
 
 class ClipDetailPane(QWidget):
@@ -35,8 +44,10 @@ class ClipDetailPane(QWidget):
     play_requested = Signal(str)
     message = Signal(str)  # for the status bar ("Copied …")
     extend_requested = Signal(str)  # clip id: Extend from here…
-    recreate_requested = Signal(str)  # clip id or submission row id: Create again…
+    recreate_requested = Signal(str)  # clip id or submission row id: Create again… (lyrics: a song from them)
     forget_requested = Signal(str)  # submission row id: Forget
+    edit_again_requested = Signal(str)  # a failed task's row id: Edit and Create Again…
+    cover_shown = Signal(QPixmap)  # the current clip's cover (a null pixmap when it has none), for the Video tab
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,24 +59,24 @@ class ClipDetailPane(QWidget):
         layout.setContentsMargins(12, 12, 12, 12)
         layout.setSpacing(8)
         self._build_heading(layout)
-        layout.addLayout(self._build_buttons())
-        layout.addLayout(self._build_create_buttons())
+        buttons = FlowLayout()
+        self._build_buttons(buttons)
+        self._build_create_buttons(buttons)
+        layout.addLayout(buttons)
         layout.addLayout(self._build_fields())
         self._build_text(layout)
         self._build_scroll(body)
         self.show_clip(None)
 
     def _build_heading(self, layout: QVBoxLayout) -> None:
-        self.cover = QLabel()
+        self.cover = CoverView("No cover", max_side=COVER_SIZE)
         self.cover.setObjectName("detailCover")
-        self.cover.setFixedSize(COVER_SIZE, COVER_SIZE)
-        self.cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.cover.setFrameShape(QFrame.Shape.StyledPanel)
 
         self.title = QLabel()
         self.title.setObjectName("detailTitle")
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # wraps, never widens
         font = QFont(self.title.font())
         font.setPointSizeF(font.pointSizeF() * 1.45)
         font.setBold(True)
@@ -74,11 +85,13 @@ class ClipDetailPane(QWidget):
         self.tags = QLabel()
         self.tags.setWordWrap(True)
         self.tags.setObjectName("detailTags")
-        layout.addWidget(self.cover, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.tags.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.tags.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        layout.addWidget(self.cover)
         layout.addWidget(self.title)
         layout.addWidget(self.tags)
 
-    def _build_buttons(self) -> QHBoxLayout:
+    def _build_buttons(self, buttons: FlowLayout) -> None:
         self.play_button = QPushButton(standard_icon("media-playback-start"), "Play")
         self.play_button.setObjectName("detailPlayButton")
         self.folder_button = QPushButton(standard_icon("folder-open"), "Show in folder")
@@ -88,14 +101,10 @@ class ClipDetailPane(QWidget):
         self.play_button.clicked.connect(self._play)
         self.folder_button.clicked.connect(self.open_folder)
         self.url_button.clicked.connect(self.copy_audio_url)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(6)
         for button in (self.play_button, self.folder_button, self.url_button):
             buttons.addWidget(button)
-        buttons.addStretch(1)
-        return buttons
 
-    def _build_create_buttons(self) -> QHBoxLayout:
+    def _build_create_buttons(self, buttons: FlowLayout) -> None:
         """New songs from this one (a clip), or what to do with a submission the relay did not confirm."""
         self.extend_button = QPushButton("Extend from here…")
         self.extend_button.setObjectName("detailExtendButton")
@@ -105,15 +114,14 @@ class ClipDetailPane(QWidget):
         self.forget_button = QPushButton("Forget")
         self.forget_button.setObjectName("detailForgetButton")
         self.forget_button.setToolTip("Remove this row; nothing is sent")
+        self.edit_again_button = QPushButton("Edit and Create Again…")
+        self.edit_again_button.setObjectName("detailEditAgainButton")
         self.extend_button.clicked.connect(lambda: self._emit_for_record(self.extend_requested))
         self.recreate_button.clicked.connect(lambda: self._emit_for_record(self.recreate_requested))
         self.forget_button.clicked.connect(lambda: self._emit_for_record(self.forget_requested))
-        buttons = QHBoxLayout()
-        buttons.setSpacing(6)
-        for button in (self.extend_button, self.recreate_button, self.forget_button):
+        self.edit_again_button.clicked.connect(lambda: self._emit_for_record(self.edit_again_requested))
+        for button in (self.extend_button, self.recreate_button, self.edit_again_button, self.forget_button):
             buttons.addWidget(button)
-        buttons.addStretch(1)
-        return buttons
 
     def _build_fields(self) -> QFormLayout:
         self.fields: dict[str, QLabel] = {}
@@ -121,10 +129,14 @@ class ClipDetailPane(QWidget):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.setHorizontalSpacing(10)
         form.setVerticalSpacing(4)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # a narrow pane puts a value below its name
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for name in ("Model", "Duration", "Created", "Status", "Files"):
             value = QLabel()
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            value.setObjectName(f"detail{name}")
             self.fields[name] = value
             form.addRow(f"{name}:", value)
         self.task_id = self._id_row(form, "Task id:", "detailTaskId")
@@ -136,14 +148,16 @@ class ClipDetailPane(QWidget):
         self.description.setObjectName("detailDescription")
         self.description.setWordWrap(True)
         self.description.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.description.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
-        lyrics_heading = QLabel("Lyrics")
+        self.lyrics_heading = lyrics_heading = QLabel("Lyrics")
         heading_font = QFont(lyrics_heading.font())
         heading_font.setBold(True)
         lyrics_heading.setFont(heading_font)
         self.lyrics = QPlainTextEdit()
         self.lyrics.setObjectName("detailLyrics")
         self.lyrics.setReadOnly(True)
+        self.lyrics.setMinimumWidth(80)
         self.lyrics.setMinimumHeight(160)
         self.lyrics.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         layout.addWidget(self.description)
@@ -225,36 +239,63 @@ class ClipDetailPane(QWidget):
         self.clip_id.setCursorPosition(0)
         self.description.setText(f"Prompt: {record.description}" if record.description else "")
         self.description.setVisible(bool(record.description))
-        self.lyrics.setPlainText(record.lyrics or ("No songs yet." if is_task else "No lyrics (instrumental)."))
-        self.play_button.setEnabled(files[0])
-        self.folder_button.setEnabled(any(files))
-        self.url_button.setEnabled(bool(record.audio_url))
+        self._show_lyrics(record)
+        self._show_file_buttons(record, files)
         self.cover.setVisible(record.kind == ClipKind.MUSIC)
         self.set_cover(None)
         self._show_create_buttons(record)
 
+    def _show_lyrics(self, record: ClipRecord) -> None:
+        """A song's lyrics; for a task or a request, the lyrics that were sent, when the library knows them."""
+        placeholder = is_placeholder_row(record)
+        self.lyrics_heading.setText("Lyrics sent" if placeholder and record.lyrics else "Lyrics")
+        if record.lyrics:
+            self.lyrics.setPlainText(record.lyrics)
+        elif not placeholder:
+            self.lyrics.setPlainText("No lyrics (instrumental).")
+        elif record.state == ClipState.FAILED and _made_here(record):
+            self.lyrics.setPlainText("No lyrics were sent: the song was described, or instrumental.")
+        elif record.state == ClipState.FAILED:
+            self.lyrics.setPlainText("The relay made no songs for this task; what was sent is not known here.")
+        else:
+            self.lyrics.setPlainText("No songs yet.")
+
+    def _show_file_buttons(self, record: ClipRecord, files: tuple[bool, bool, bool]) -> None:
+        """Only what can work: lyrics have no song to play, no file to show and no audio to copy."""
+        playable = record.kind == ClipKind.MUSIC
+        self.play_button.setEnabled(playable and files[0])
+        self.play_button.setToolTip(NOTHING_TO_PLAY if record.kind == ClipKind.LYRICS else "")
+        self.folder_button.setEnabled(playable and any(files))
+        self.url_button.setEnabled(playable and bool(record.audio_url))
+
     def _show_create_buttons(self, record: ClipRecord) -> None:
         music, submission = record.kind == ClipKind.MUSIC, record.kind == ClipKind.SUBMISSION
+        lyrics_only = record.kind == ClipKind.LYRICS
         self.extend_button.setVisible(music)
         self.extend_button.setEnabled(record.relay_status == CLIP_COMPLETE)  # the relay extends finished songs
-        self.recreate_button.setVisible(music or submission)
+        self.recreate_button.setVisible(music or submission or lyrics_only)
+        self.recreate_button.setText("Create a Song from These Lyrics…" if lyrics_only else "Create again…")
         self.forget_button.setVisible(submission)
-        self.recreate_button.setToolTip(
-            "Send this request again, after you checked the relay's task log"
-            if submission
-            else "A new song with this one's title, style, lyrics and model"
+        if submission:
+            tip = "Send this request again, after you checked the relay's task log"
+        elif lyrics_only:
+            tip = "The New Song dialog with these lyrics and their title"
+        else:
+            tip = "A new song with this one's title, style, lyrics and model"
+        self.recreate_button.setToolTip(tip)
+        failed_task = is_task_row(record) and record.state == ClipState.FAILED
+        self.edit_again_button.setVisible(failed_task)
+        self.edit_again_button.setEnabled(failed_task and _made_here(record))
+        self.edit_again_button.setToolTip(
+            "The New Song dialog with what was sent for this task, to change and send"
+            if _made_here(record)
+            else "Only for a song asked for in this app: the relay does not say what was sent"
         )
 
     def set_cover(self, pixmap: QPixmap | None) -> None:
-        if pixmap is None or pixmap.isNull():
-            self.cover.setText("No cover")
-            self.cover.setPixmap(QPixmap())
-            return
-        self.cover.setPixmap(
-            pixmap.scaled(
-                COVER_SIZE, COVER_SIZE, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-            )
-        )
+        """The current clip's cover, scaled to the pane with its aspect kept; the Video tab is told too."""
+        self.cover.set_pixmap(pixmap if pixmap is not None and not pixmap.isNull() else None)
+        self.cover_shown.emit(self.cover.pixmap())
 
     def open_folder(self) -> None:
         record, root = self._record, self._root
@@ -281,3 +322,11 @@ class ClipDetailPane(QWidget):
     def _copy(self, text: str, what: str) -> None:
         QGuiApplication.clipboard().setText(text)
         self.message.emit(f"{what} copied to the clipboard.")
+
+
+def _made_here(record: ClipRecord) -> bool:
+    """A task asked for in this app is named after the request; one added by its id is "Task <id>".
+
+    The same test as the context menu's Edit and Create Again (new_song_actions.can_be_sent_again).
+    """
+    return is_task_row(record) and record.title != f"Task {record.task_id}"

@@ -1,19 +1,25 @@
-"""The app icon and the few action icons the window needs.
+"""The app icon and the action icons the window needs.
 
-Freedesktop theme icons look native on Linux, and since Qt 6.7 ``fromTheme`` also
-reaches the platform's own symbols on Windows and macOS. Where no theme answers
-(a bare container, the offscreen platform in tests) the style's standard pixmaps
-stand in, so no toolbar button is ever blank.
+The action icons (play, skip, volume, the toolbar's) are one-colour glyphs drawn in
+the palette's button-text colour each time they are painted (:class:`PaletteIconEngine`):
+theme icons and style pixmaps are drawn for one background, and in the other
+appearance a dark grey play button all but vanishes. Since the colour is taken at
+paint time, every icon follows a change of appearance without being set again.
+Other names (the dialogs' coloured signs) come from the theme, else from the style's
+standard pixmaps, so no button is ever blank.
 """
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtGui import QIcon
+import shiboken6
+from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle
 
 from ..resources import resource_path
+from .glyphs import GLYPHS, draw_glyph
 
 log = logging.getLogger(__name__)
 
@@ -21,31 +27,11 @@ APP_ICON_NAME = "suno-desktop"
 APP_ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
 _SP = QStyle.StandardPixmap
-#: freedesktop icon name -> the closest standard pixmap every style provides
+#: freedesktop icon name -> the closest standard pixmap every style provides, for the names without a glyph
 STANDARD_FALLBACKS: dict[str, QStyle.StandardPixmap] = {
-    "list-add": _SP.SP_FileDialogNewFolder,
-    "list-remove": _SP.SP_DialogDiscardButton,
-    "view-refresh": _SP.SP_BrowserReload,
-    "document-save-as": _SP.SP_DialogSaveButton,
-    "document-save": _SP.SP_DialogSaveButton,
-    "document-export": _SP.SP_DialogSaveButton,
-    "document-open": _SP.SP_DialogOpenButton,
-    "document-new": _SP.SP_FileIcon,
-    "edit-delete": _SP.SP_TrashIcon,
-    "edit-copy": _SP.SP_FileIcon,
-    "edit-clear": _SP.SP_LineEditClearButton,
-    "preferences-system": _SP.SP_FileDialogDetailedView,
-    "application-exit": _SP.SP_DialogCloseButton,
-    "media-playback-start": _SP.SP_MediaPlay,
-    "media-playback-pause": _SP.SP_MediaPause,
-    "media-playback-stop": _SP.SP_MediaStop,
-    "media-skip-forward": _SP.SP_MediaSkipForward,
-    "media-skip-backward": _SP.SP_MediaSkipBackward,
-    "folder-open": _SP.SP_DirOpenIcon,
     "dialog-information": _SP.SP_MessageBoxInformation,
     "dialog-warning": _SP.SP_MessageBoxWarning,
     "dialog-error": _SP.SP_MessageBoxCritical,
-    "help-about": _SP.SP_MessageBoxInformation,
 }
 
 
@@ -64,12 +50,69 @@ def app_icon() -> QIcon:
     return icon
 
 
-def standard_icon(name: str) -> QIcon:
-    """The theme's icon for a freedesktop *name*, else the style's closest pixmap.
+def glyph_color(mode: QIcon.Mode) -> QColor:
+    """The colour of a glyph: the application palette's button text, as text is drawn in that mode."""
+    palette = QGuiApplication.palette()
+    if mode == QIcon.Mode.Disabled:
+        return palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText)
+    if mode == QIcon.Mode.Selected:
+        return palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.HighlightedText)
+    return palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.ButtonText)
 
-    Returns a null icon only for a name that neither the theme nor
+
+#: engines made by clone(): Python must keep them until the QIcon that owns one deletes it
+_cloned: list[PaletteIconEngine] = []
+
+
+class PaletteIconEngine(QIconEngine):
+    """Draws one glyph in the palette's colour whenever the icon is painted, at any size."""
+
+    def __init__(self, glyph: str) -> None:
+        super().__init__()
+        self.glyph = glyph
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        draw_glyph(painter, QRectF(rect), self.glyph, glyph_color(mode))
+
+    def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float) -> QPixmap:
+        """A transparent pixmap with the glyph (the base class leaves the background undefined)."""
+        device = QSize(max(1, round(size.width() * scale)), max(1, round(size.height() * scale)))
+        image = QImage(device, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        self.paint(painter, QRect(QPoint(0, 0), device), mode, state)
+        painter.end()
+        pixmap = QPixmap.fromImage(image)
+        pixmap.setDevicePixelRatio(scale)
+        return pixmap
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        return self.scaledPixmap(size, mode, state, 1.0)
+
+    def key(self) -> str:
+        return "suno-desktop-glyph"
+
+    def clone(self) -> QIconEngine:
+        """A copy for a QIcon that detaches; kept referenced here, since the returned wrapper is Python's."""
+        _cloned[:] = [engine for engine in _cloned if shiboken6.isValid(engine)]
+        engine = PaletteIconEngine(self.glyph)
+        _cloned.append(engine)
+        return engine
+
+
+def palette_icon(name: str) -> QIcon:
+    """The glyph for a freedesktop *name* (one of :data:`~.glyphs.GLYPHS`), drawn in the palette's colour."""
+    return QIcon(PaletteIconEngine(name))  # the QIcon owns the engine
+
+
+def standard_icon(name: str) -> QIcon:
+    """A palette-coloured glyph for an action *name*; else the theme's icon, else the style's closest pixmap.
+
+    Returns a null icon only for a name that neither the glyphs, the theme nor
     :data:`STANDARD_FALLBACKS` knows.
     """
+    if name in GLYPHS:
+        return palette_icon(name)
     icon = QIcon.fromTheme(name)
     if not icon.isNull():
         return icon

@@ -203,6 +203,7 @@ class MainWindow(QMainWindow):
         self.thumbnails.ready.connect(self._thumbnail_ready)
         self.detail.play_requested.connect(self.play_queue.play_clip)
         self.detail.message.connect(self.show_message)
+        self.detail.cover_shown.connect(self.video.set_cover)  # an idle video shows the cover
         self.library_actions.message.connect(self.show_message)
         self.library_actions.error.connect(self.show_error_sentence)
         self.presence.lost.connect(self._library_lost)
@@ -216,6 +217,7 @@ class MainWindow(QMainWindow):
         self.player_bar.play_pause_requested.connect(queue.play_pause)
         self.player.error.connect(self.show_error_sentence)
         self.player.current_changed.connect(self._now_playing_changed)
+        self.video.take_turns_with(self.player)  # one thing plays at a time
 
     def _connect_controller(self) -> None:
         c = self.controller

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QSizePolicy,
     QSlider,
-    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from ..playback.player import DEFAULT_VOLUME, Player
 from ..time_formats import format_time
+from .icons import standard_icon
 from .seek_slider import SeekSlider
 
 logger = logging.getLogger(__name__)
@@ -70,6 +70,7 @@ class PlayerBar(QWidget):
         self.setObjectName("playerBar")
         self.player = player
         self._volume_before_mute = DEFAULT_VOLUME
+        self._cover: QPixmap | None = None
         self.setFixedHeight(BAR_HEIGHT)
         self.setAutoFillBackground(True)
         self.setBackgroundRole(QPalette.ColorRole.Base)
@@ -112,16 +113,16 @@ class PlayerBar(QWidget):
     def _build_transport(self) -> None:
         self.previous_button = self._tool_button(
             "previousButton",
-            QStyle.StandardPixmap.SP_MediaSkipBackward,
+            "media-skip-backward",
             f"Previous ({shortcut_text('Ctrl+Left')})",
             BUTTON_ICON_SIZE,
         )
         self.play_pause_button = self._tool_button(
-            "playPauseButton", QStyle.StandardPixmap.SP_MediaPlay, "Play/Pause (Space)", PLAY_ICON_SIZE
+            "playPauseButton", "media-playback-start", "Play/Pause (Space)", PLAY_ICON_SIZE
         )
         self.next_button = self._tool_button(
             "nextButton",
-            QStyle.StandardPixmap.SP_MediaSkipForward,
+            "media-skip-forward",
             f"Next ({shortcut_text('Ctrl+Right')})",
             BUTTON_ICON_SIZE,
         )
@@ -147,9 +148,7 @@ class PlayerBar(QWidget):
         self.seek_slider.seek_requested.connect(self.player.seek)
 
     def _build_volume(self) -> None:
-        self.volume_button = self._tool_button(
-            "volumeButton", QStyle.StandardPixmap.SP_MediaVolume, "Mute", QSize(18, 18)
-        )
+        self.volume_button = self._tool_button("volumeButton", "audio-volume-high", "Mute", QSize(18, 18))
         self.volume_button.clicked.connect(self._toggle_mute)
         self.volume_slider = QSlider(Qt.Orientation.Horizontal)
         self.volume_slider.setObjectName("volumeSlider")
@@ -210,10 +209,11 @@ class PlayerBar(QWidget):
         painter.setPen(self.palette().color(QPalette.ColorRole.Mid))
         painter.drawLine(0, 0, self.width(), 0)
 
-    def _tool_button(self, name: str, pixmap: QStyle.StandardPixmap, tip: str, icon_size: QSize) -> QToolButton:
+    def _tool_button(self, name: str, icon: str, tip: str, icon_size: QSize) -> QToolButton:
+        """An icon button; its glyph is drawn in the palette's text colour, so it shows in both appearances."""
         button = QToolButton()
         button.setObjectName(name)
-        button.setIcon(self.style().standardIcon(pixmap))
+        button.setIcon(standard_icon(icon))
         button.setIconSize(icon_size)
         button.setToolTip(tip)
         button.setAccessibleName(tip.split(" (")[0])
@@ -229,15 +229,23 @@ class PlayerBar(QWidget):
             return
         self.title.setText(title or NOT_PLAYING)
         self.subtitle.setText(subtitle)
+        self._cover = cover
         self.cover.setPixmap(self._cover_pixmap(cover))
         self.cover.setToolTip(title)
+
+    def changeEvent(self, event) -> None:
+        """The placeholder cover is a glyph in the palette's colour: drawn again in the new one."""
+        super().changeEvent(event)
+        built = hasattr(self, "cover")  # setBackgroundRole() in __init__ changes the palette before the cover exists
+        if event.type() == QEvent.Type.PaletteChange and built and self.player.available:
+            self.cover.setPixmap(self._cover_pixmap(self._cover))
 
     # ------------------------------------------------------------------ updates
 
     def _cover_pixmap(self, cover: QPixmap | None) -> QPixmap:
         ratio = self.devicePixelRatioF()
         if cover is None or cover.isNull():
-            return self.style().standardIcon(QStyle.StandardPixmap.SP_DriveCDIcon).pixmap(QSize(32, 32), ratio)
+            return standard_icon("audio-x-generic").pixmap(QSize(32, 32), ratio)
         side = round(COVER_SIZE * ratio)
         scaled = cover.scaled(
             side, side, Qt.AspectRatioMode.KeepAspectRatioByExpanding, Qt.TransformationMode.SmoothTransformation
@@ -247,8 +255,7 @@ class PlayerBar(QWidget):
         return cropped
 
     def _show_playing(self, playing: bool) -> None:
-        pixmap = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
-        self.play_pause_button.setIcon(self.style().standardIcon(pixmap))
+        self.play_pause_button.setIcon(standard_icon("media-playback-pause" if playing else "media-playback-start"))
         self.play_pause_button.setAccessibleName("Pause" if playing else "Play")
 
     def _show_duration(self, ms: int) -> None:
@@ -262,8 +269,7 @@ class PlayerBar(QWidget):
             self.volume_slider.setValue(percent)
             self.volume_slider.blockSignals(False)
         muted = percent == 0
-        pixmap = QStyle.StandardPixmap.SP_MediaVolumeMuted if muted else QStyle.StandardPixmap.SP_MediaVolume
-        self.volume_button.setIcon(self.style().standardIcon(pixmap))
+        self.volume_button.setIcon(standard_icon("audio-volume-muted" if muted else "audio-volume-high"))
         tip = self.player.notice or ("Unmute" if muted else "Mute")
         self.volume_button.setToolTip(tip)
         self.volume_slider.setToolTip(f"Volume {percent}%" + (f"\n{self.player.notice}" if self.player.notice else ""))

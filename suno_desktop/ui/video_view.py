@@ -1,17 +1,22 @@
-"""The Video tab: plays a clip's local MP4 with its own player, apart from the audio player bar."""
+"""The Video tab: plays a clip's local MP4 with its own player, apart from the audio player bar.
+
+One thing plays at a time (:meth:`VideoView.take_turns_with`): starting the video
+pauses the song in the player bar, and starting a song pauses the video. A video
+that has not started, has ended or was stopped shows the clip's cover, not the
+black box the video widget leaves; one paused midway keeps its frame.
+"""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, QUrl
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QPalette, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QStackedWidget,
-    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -20,6 +25,7 @@ from PySide6.QtWidgets import (
 from ..playback.player import (
     MediaProblem,
     MediaUnavailable,
+    Player,
     call_slot,
     create_media_player,
     file_problem,
@@ -28,6 +34,8 @@ from ..playback.player import (
     seek_media,
 )
 from ..time_formats import format_time
+from .cover_view import CoverView
+from .icons import standard_icon
 from .seek_slider import SeekSlider
 
 logger = logging.getLogger(__name__)
@@ -37,7 +45,9 @@ VIDEO_CLOSED = "The video was closed while its file changes."
 
 
 class VideoView(QWidget):
-    """A QVideoWidget with play/pause and seek; a centred label whenever there is nothing to show."""
+    """A QVideoWidget with play/pause and seek; the cover while idle, a centred label when there is no video."""
+
+    playing_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,6 +57,8 @@ class VideoView(QWidget):
         self.unavailable_reason = ""
         self._released: tuple[Path, str, int, str] | None = None  # path, title, position, clip id
         self._pending_seek: int | None = None
+        self._other: Player | None = None  # the audio player this view takes turns with
+        self._started = False  # played since it was loaded, and not ended or stopped: its frame is worth showing
         self._mm = None
         self._media_player = None
         self._audio_output = None
@@ -58,8 +70,11 @@ class VideoView(QWidget):
         self.message.setWordWrap(True)
         self.message.setMargin(16)
         self.message.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.cover = CoverView()
+        self.cover.setObjectName("videoCover")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.message)
+        self.stack.addWidget(self.cover)
 
         self.play_pause_button = QToolButton()
         self.play_pause_button.setObjectName("videoPlayPauseButton")
@@ -115,9 +130,7 @@ class VideoView(QWidget):
         self._audio_output = audio_output
         self.video_widget = video_widget
         self.stack.addWidget(video_widget)
-        media_player.playbackStateChanged.connect(
-            lambda state: self._show_playing(state == mm.QMediaPlayer.PlaybackState.PlayingState)
-        )
+        media_player.playbackStateChanged.connect(self._on_state_changed)
         media_player.positionChanged.connect(lambda ms: self.seek_slider.show_position(int(ms)))
         media_player.durationChanged.connect(self._show_duration)
         media_player.mediaStatusChanged.connect(self._on_status_changed)
@@ -146,8 +159,27 @@ class VideoView(QWidget):
 
     # ------------------------------------------------------------------ commands
 
+    def take_turns_with(self, player: Player) -> None:
+        """One thing plays at a time: the video pauses *player* when it starts, and *player* pauses the video."""
+        self._other = player
+        queued = Qt.ConnectionType.QueuedConnection  # not from inside the other player's state change
+        self.playing_changed.connect(self._pause_the_other, queued)
+        player.playing_changed.connect(self._pause_for_the_other, queued)
+
+    def _pause_the_other(self, playing: bool) -> None:
+        if playing and self._other is not None:
+            self._other.pause()
+
+    def _pause_for_the_other(self, playing: bool) -> None:
+        if playing:
+            self.pause()
+
+    def set_cover(self, pixmap: QPixmap | None) -> None:
+        """The clip's cover, shown while the video is idle or has ended (none: its title in a frame)."""
+        self.cover.set_pixmap(pixmap if pixmap is not None and not pixmap.isNull() else None)
+
     def show_video(self, path: Path | None, title: str) -> None:
-        """Load ``path`` paused on its first frame, or show why there is nothing to play."""
+        """Load ``path`` paused, showing the cover until it plays, or show why there is nothing to play."""
         self._released = None
         self._load(Path(path) if path is not None else None, title, position=0)
 
@@ -172,6 +204,8 @@ class VideoView(QWidget):
     def stop(self) -> None:
         if self._media_player is not None:
             call_slot(self._media_player, "stop")
+        self._started = False
+        self._show_page()
 
     @property
     def released_clip_id(self) -> str:
@@ -215,7 +249,9 @@ class VideoView(QWidget):
             return
         self.current_path = path
         self._pending_seek = position or None
-        self.stack.setCurrentWidget(self.video_widget)
+        self._started = bool(position)  # a video let go of midway comes back on its frame
+        self.cover.set_placeholder(display_title)
+        self._show_page()
         self.controls.setEnabled(True)
         logger.info("Loading video %s", path)
         self._media_player.setSource(QUrl.fromLocalFile(str(path.resolve())))
@@ -225,6 +261,7 @@ class VideoView(QWidget):
     def _unload(self) -> None:
         self.current_path = None
         self._pending_seek = None
+        self._started = False
         if self._media_player is not None:
             call_slot(self._media_player, "stop")
             self._media_player.setSource(QUrl())
@@ -241,9 +278,24 @@ class VideoView(QWidget):
         self.stack.setCurrentWidget(self.message)
         self.controls.setEnabled(False)
 
+    def _show_page(self) -> None:
+        """The video's frame once it has played; before that, after its end or a stop, the cover."""
+        if self.current_path is not None and self.video_widget is not None:
+            self.stack.setCurrentWidget(self.video_widget if self._started else self.cover)
+
+    def _on_state_changed(self, state) -> None:
+        playing = state == self._mm.QMediaPlayer.PlaybackState.PlayingState
+        if playing:
+            self._started = True
+        elif state == self._mm.QMediaPlayer.PlaybackState.StoppedState:
+            self._started = False
+        self._show_page()
+        self._show_playing(playing)
+        self.playing_changed.emit(playing)
+
     def _show_playing(self, playing: bool) -> None:
-        pixmap = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
-        self.play_pause_button.setIcon(self.style().standardIcon(pixmap))
+        self.play_pause_button.setIcon(standard_icon("media-playback-pause" if playing else "media-playback-start"))
+        self.play_pause_button.setAccessibleName("Pause video" if playing else "Play video")
 
     def _show_duration(self, ms: int) -> None:
         self.seek_slider.show_duration(int(ms))
@@ -258,6 +310,9 @@ class VideoView(QWidget):
             if self._pending_seek is not None:  # a seek before loading is ignored, so apply it now
                 position, self._pending_seek = self._pending_seek, None
                 seek_media(self._media_player, position)
+        elif status == statuses.EndOfMedia:
+            self._started = False
+            self._show_page()
         elif status == statuses.InvalidMedia and self.current_path is not None:
             self._fail(media_error_sentence(MediaProblem.DAMAGED, self.title or "Untitled"))
 
