@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
 from test_main_window import WAIT, add_through_dialog, all_ready, make_window, synced_window
 
@@ -129,6 +129,14 @@ def test_select_all_selects_every_row_and_the_menus_show_shortcuts(qtbot, make_w
     qtbot.keyClick(window.search, Qt.Key.Key_Space)
     assert window.search.text() == " " and not window.player.current_clip_id
     window.search.clear()
+    # a focused button presses on Space, as the keyboard expects
+    window.table.selectRow(0)
+    copy_url = window.detail.url_button
+    copy_url.setFocus()
+    qtbot.waitUntil(copy_url.hasFocus)
+    qtbot.keyClick(copy_url, Qt.Key.Key_Space)
+    assert QGuiApplication.clipboard().text() == window.detail.record.audio_url
+    assert not window.player.current_clip_id
 
 
 def test_stop_shuffle_and_repeat_change_what_plays_next(qtbot, make_window, relay):

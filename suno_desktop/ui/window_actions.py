@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QWidget
 
 from ..model import ClipKind, ClipRecord
 from .icons import standard_icon
@@ -146,6 +148,36 @@ def build_playback_actions(window: MainWindow) -> None:
         action.setObjectName(f"repeat_{mode.value}")
         window.repeat_group.addAction(action)
     window.repeat_group.triggered.connect(lambda action: _remember_repeat(window, RepeatMode(action.data())))
+    window.space_for_buttons = SpaceForButtons(window)
+
+
+class SpaceForButtons(QObject):
+    """A focused button or list box keeps Space (it presses it, as the keyboard expects); elsewhere Space plays.
+
+    Only the widget that has the focus is watched, so the app's other events never pass through Python here.
+    """
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._watched: QWidget | None = None
+        QApplication.instance().focusChanged.connect(self._focus_changed)
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if self._watched is not None and shiboken6.isValid(self._watched):
+            self._watched.removeEventFilter(self)
+        self._watched = None
+        if isinstance(new, (QAbstractButton, QComboBox)):
+            new.installEventFilter(self)
+            self._watched = new
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and event.key() == Qt.Key.Key_Space
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+        ):
+            event.accept()  # the widget's key, not the window's shortcut
+        return False
 
 
 def _remember_shuffle(window: MainWindow, on: bool) -> None:
