@@ -263,3 +263,34 @@ def test_a_lyrics_row_cannot_play_or_export_and_offers_a_song_from_its_lyrics(qt
     assert dialog.title_edit.text() == "Paper Moon"
     assert dialog.lyrics_edit.toPlainText() == "[Verse]\nA paper moon tonight"
     dialog.close()
+
+
+def test_a_run_sentence_counts_what_happened_in_combination():
+    from suno_desktop.library.clip_work import ClipJob, ClipOutcome
+    from suno_desktop.library.polling import FetchResult, PollRound
+    from suno_desktop.model import Task, TaskStatus
+    from suno_desktop.ui.sync_run import SyncRun
+
+    run = SyncRun()
+    run.start(asked=True)
+    failed = Task("t-failed", status=TaskStatus.FAILURE, fail_reason="No.")
+    result = FetchResult(tasks={"t-failed": failed}, not_found=["t-a", "t-b"])
+    run.polled(PollRound(["t-failed", "t-a", "t-b"], result), [])
+    jobs = [ClipJob("new", "New", "new", audio=True), ClipJob("moved", "Moved", "moved", rename=True, retag=True)]
+    jobs.append(ClipJob("tagged", "Tagged", "tagged", retag=True))
+    jobs.append(ClipJob("broken", "Broken", "broken", audio=True))
+    run.scheduled(jobs)
+    for clip_id in ("new", "moved", "tagged"):
+        run.finished(ClipOutcome(clip_id, clip_id, ok=True))
+    run.finished(ClipOutcome("broken", "Broken", ok=False, error="HTTP 404"))
+    assert run.close() == (
+        "1 clip downloaded and tagged; 1 clip renamed; 1 clip retagged; 1 clip failed (HTTP 404); "
+        "2 tasks not found on the relay; 1 task failed on the relay. See the Status column."
+    )
+    run.start(asked=False)  # a background round that did nothing says nothing
+    assert run.close() == ""
+    run.start(asked=True)
+    assert run.close() == "Nothing new."
+    run.start(asked=True)
+    run.failed()  # the error is shown on its own
+    assert run.close() == ""
