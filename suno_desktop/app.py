@@ -19,7 +19,7 @@ from . import APP_NAME, __version__
 from .cli import CLI_COMMANDS
 from .cli import main as cli_main
 from .library.store import Library, LibraryUnavailable
-from .settings import Settings, SettingsStore
+from .settings import Settings, SettingsStore, remembered_libraries
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,20 @@ GIL_SWITCH_SECONDS = 0.001
 
 #: the windows opened by main(), kept alive while the caller's event loop runs
 open_windows: list = []
+
+#: Qt Multimedia's FFmpeg backend writes each file's stream dump ("Input #0, mov,mp4…"), its decoder
+#: search ("No HW decoder found") and missing optional libraries through these categories on every
+#: start; they reach the terminal only with --verbose (a QT_LOGGING_RULES the user sets still wins)
+QUIET_MULTIMEDIA_RULES = "\n".join(f"qt.multimedia.*.{level}=false" for level in ("debug", "info", "warning"))
+
+#: options both the window and the command line take before a command (``suno-desktop -v sync …``)
+GLOBAL_OPTIONS = frozenset({"-v", "--verbose"})
+
+#: said when the library prompt is left without a folder (on stderr; the prompt says it before)
+NO_LIBRARY_SENTENCE = (
+    "No library folder was chosen, so Suno Desktop closes. Start it again to choose one, "
+    "or start it with --library DIR."
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,15 +57,23 @@ def build_parser() -> argparse.ArgumentParser:
 def run(argv: Sequence[str] | None = None) -> int:
     """``suno-desktop``: a command (``sync``, ``list``, ...) runs without Qt, anything else opens the window."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in CLI_COMMANDS:
+    if names_a_command(argv):
         return cli_main(argv)
     return main(argv)
+
+
+def names_a_command(argv: Sequence[str]) -> bool:
+    """Whether *argv* asks for a command: its first word past the global options (``-v sync …``) is one."""
+    for word in argv:
+        if word not in GLOBAL_OPTIONS:
+            return word in CLI_COMMANDS
+    return False
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
+        level=logging.DEBUG if args.verbose else logging.WARNING,  # a quiet terminal, as the command line
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     if args.self_test:
@@ -59,6 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_self_test()
 
+    from PySide6.QtCore import QLoggingCategory
     from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
     from .ui.icons import app_icon
@@ -69,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
     existing = QApplication.instance()
     app = existing or QApplication([sys.argv[0] if sys.argv else "suno-desktop"])
+    # before the player loads Qt Multimedia's FFmpeg backend; --verbose lets Qt's defaults speak
+    QLoggingCategory.setFilterRules("" if args.verbose else QUIET_MULTIMEDIA_RULES)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
@@ -101,8 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         library_dir = args.library or Path(os.environ.get("SUNO_LIBRARY") or settings.library_dir)
         task_ids = []
 
-    library = _open_library(library_dir, QMessageBox, QFileDialog)
+    library = _open_library(library_dir, settings, store, QMessageBox, QFileDialog)
     if library is None:
+        print(f"suno-desktop: {NO_LIBRARY_SENTENCE}", file=sys.stderr)
         return 2
 
     from .ui.main_window import MainWindow
@@ -143,25 +169,67 @@ def _start_demo(settings: Settings, library_dir: Path | None):
 _demo_relays: list = []
 
 
-def _open_library(library_dir: Path, QMessageBox, QFileDialog) -> Library | None:  # noqa: N803 - Qt classes, imported late
-    """Open (or create) the library; when it is unavailable, say so and offer another folder."""
+def _open_library(
+    library_dir: Path,
+    settings: Settings,
+    store: SettingsStore | None,
+    QMessageBox,  # noqa: N803 - Qt classes, imported late
+    QFileDialog,  # noqa: N803
+) -> Library | None:
+    """Open the library, made with its parents on a first start; one opened before and now gone is refused.
+
+    When it cannot be opened, say why and offer another folder; a chosen folder is saved
+    (unless *store* is None: the demo) and opened on every later start. None: the user quit.
+    """
+    chosen = False
     while True:
         try:
-            return Library(library_dir, create=True)
+            library = Library(library_dir, create=True, existed=settings.opened_before(library_dir))
         except LibraryUnavailable as exc:
             log.error("%s", exc)
-            answer = QMessageBox.warning(
-                None,
-                APP_NAME,
-                f"{exc}\n\nChoose another library folder?",
-                QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Open:
+            folder = _choose_another_folder(str(exc), library_dir, QMessageBox, QFileDialog)
+            if folder is None:
                 return None
-            chosen = QFileDialog.getExistingDirectory(None, "Choose the library folder", str(Path.home()))
-            if not chosen:
-                return None
-            library_dir = Path(chosen)
+            library_dir, chosen = folder, True
+            continue
+        if store is not None:
+            _remember(library.root, settings, store, chosen=chosen)
+        return library
+
+
+def _remember(folder: Path, settings: Settings, store: SettingsStore, *, chosen: bool) -> None:
+    """Note the opened library in the settings; a folder the user chose becomes the library of every start."""
+    settings.libraries = remembered_libraries([*settings.libraries, str(folder)])
+    if chosen:
+        settings.library = str(folder)
+    try:
+        if chosen:
+            store.choose_library(folder)
+        else:
+            store.remember_library(folder)
+    except OSError as exc:
+        log.warning("could not save the library folder %s in the settings: %s", folder, exc)
+
+
+def _choose_another_folder(problem: str, tried: Path, QMessageBox, QFileDialog) -> Path | None:  # noqa: N803
+    """Ask for another library folder until one is picked (a cancelled picker asks again); None: Quit."""
+    while True:
+        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, f"{problem}\n\nChoose another library folder?")
+        box.setObjectName("libraryUnavailableBox")
+        box.setInformativeText(
+            "The folder you choose is used from now on (Settings can change it). "
+            "Quit closes Suno Desktop; its next start asks again."
+        )
+        choose = box.addButton("Choose Another Folder…", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(choose)
+        box.exec()
+        if box.clickedButton() is not choose:
+            return None
+        start = tried.parent if tried.parent.is_dir() else Path.home()
+        folder = QFileDialog.getExistingDirectory(None, "Choose the library folder", str(start))
+        if folder:
+            return Path(folder)
 
 
 if __name__ == "__main__":  # pragma: no cover

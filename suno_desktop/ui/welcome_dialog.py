@@ -6,6 +6,7 @@ settings or starts the demo depending on :attr:`WelcomeDialog.choice`.
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 
 from PySide6.QtCore import Qt
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..relay.client import base_url_problem
+from .dialog_parts import LabelState, set_label_state
 from .icons import app_icon
 
 
@@ -29,7 +31,7 @@ class WelcomeChoice(Enum):
 
     CONFIGURED = "configured"  # a relay URL and token were saved
     DEMO = "demo"  # the demo relay, with a library of its own
-    CANCELLED = "cancelled"  # closed: the app quits
+    CANCELLED = "cancelled"  # closed: the window opens without a relay and says how to set one up
 
 
 SUMMARY = (
@@ -39,6 +41,20 @@ SUMMARY = (
 )
 PROMPT = "Enter your relay's address and API token to start, or open the demo to look around with sample songs first."
 ICON_SIZE = 64
+#: what a URL starts with when it names its scheme ("https://", "http://", "ftp://")
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def with_scheme(address: str) -> str:
+    """A bare host ("relay.example.com") means https://, as in a browser's address bar."""
+    address = address.strip()
+    return address if not address or SCHEME.match(address) else f"https://{address}"
+
+
+def url_problem(address: str) -> str | None:
+    """Why *address* cannot be the relay's, worded for this dialog (the client's sentence points to Settings)."""
+    problem = base_url_problem(with_scheme(address))
+    return problem and problem.replace("; fix it in Settings.", ".").replace(" in Settings.", ".")
 
 
 class WelcomeDialog(QDialog):
@@ -87,8 +103,16 @@ class WelcomeDialog(QDialog):
         self.token_edit.setPlaceholderText("The relay's API token")
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # says what a bare host becomes, or what is wrong with the address, as it is typed
+        self.url_hint = QLabel()
+        self.url_hint.setObjectName("welcomeUrlHint")
+        self.url_hint.setWordWrap(True)
+        self.url_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("Relay &URL:", self.base_url_edit)
+        form.addRow("", self.url_hint)
         form.addRow("API &token:", self.token_edit)
+        form.setRowVisible(self.url_hint, False)
+        self._form = form
 
         self.demo_button = QPushButton("Open the demo")
         self.demo_button.setObjectName("demoButton")
@@ -115,21 +139,55 @@ class WelcomeDialog(QDialog):
         self.token_edit.textChanged.connect(self._update_continue)
         self._update_continue()
         self.base_url_edit.setFocus()
-        # Wrapped labels make the default height a guess; fit it to the real width.
-        self.resize(self.minimumWidth(), layout.totalHeightForWidth(self.minimumWidth()))
+        self.resize(self.minimumWidth(), self.height())
+        self._fit_height()
 
     def base_url(self) -> str:
-        return self.base_url_edit.text().strip()
+        """The relay's address as typed, https:// added to a bare host."""
+        return with_scheme(self.base_url_edit.text())
 
     def token(self) -> str:
         return self.token_edit.text().strip()
 
     def _update_continue(self) -> None:
-        problem = base_url_problem(self.base_url()) if self.base_url() else "Enter the relay's address first."
+        typed = self.base_url_edit.text().strip()
+        problem = url_problem(typed) if typed else "Enter the relay's address first."
+        self._show_url_hint(typed, problem)
         if problem is None and not self.token():
             problem = "Enter the relay's API token too."
         self.continue_button.setEnabled(problem is None)
         self.continue_button.setToolTip(problem or "")  # why it is greyed out
+
+    def _show_url_hint(self, typed: str, problem: str | None) -> None:
+        if not typed:
+            text, state = "", LabelState.NORMAL
+        elif problem is not None:
+            text, state = problem, LabelState.ERROR
+        elif not SCHEME.match(typed):
+            text, state = f"No scheme given: Suno Desktop connects to {self.base_url()}", LabelState.MUTED
+        else:
+            text, state = "", LabelState.NORMAL
+        if text == self.url_hint.text():
+            return
+        self.url_hint.setText(text)
+        set_label_state(self.url_hint, state)
+        self._form.setRowVisible(self.url_hint, bool(text))
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Wrapped labels make Qt's own height a guess: fit the real width, growing for a hint and shrinking after."""
+        self._fit_hint()
+        self.layout().activate()  # lays out the hint at its new height now, not at the next event
+        self.resize(self.width(), self.layout().totalHeightForWidth(self.width()))
+
+    def _fit_hint(self) -> None:
+        # a form row sizes a wrapped label by its narrow size hint: give it the height its lines take
+        if self.url_hint.text():
+            self.url_hint.setFixedHeight(self.url_hint.heightForWidth(self.base_url_edit.width()))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_hint()
 
     def _choose_demo(self) -> None:
         self.choice = WelcomeChoice.DEMO
