@@ -328,13 +328,15 @@ def test_welcome_continue_needs_a_url_and_a_token(qtbot):
     assert token.echoMode() == QLineEdit.EchoMode.Password
     assert not button.isEnabled()
 
-    qtbot.keyClicks(url, "relay.example.com")
+    qtbot.keyClicks(url, "ftp://relay.example.com")
     qtbot.keyClicks(token, "sk-123")
-    assert not button.isEnabled()  # no scheme
+    assert not button.isEnabled()  # not a scheme a relay speaks
     assert "http://" in button.toolTip()
     url.clear()
     qtbot.keyClicks(url, "https://relay.example.com/api?key=1")
     assert not button.isEnabled() and "'?'" in button.toolTip()  # the client's own rule
+    hint = child(dialog, QLabel, "welcomeUrlHint")
+    assert hint.isVisible() and "'?'" in hint.text() and "Settings" not in hint.text()  # said, not only hovered
     url.clear()
     qtbot.keyClicks(url, "https://relay.example.com ")
     assert button.isEnabled()
@@ -344,6 +346,35 @@ def test_welcome_continue_needs_a_url_and_a_token(qtbot):
     assert dialog.choice is WelcomeChoice.CONFIGURED
     assert dialog.base_url() == "https://relay.example.com"
     assert dialog.token() == "sk-123"
+
+
+def test_welcome_takes_a_bare_host_as_https_and_says_so(qtbot):
+    dialog = WelcomeDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    hint = child(dialog, QLabel, "welcomeUrlHint")
+    button = child(dialog, QPushButton, "continueButton")
+    assert not hint.isVisible()
+    qtbot.keyClicks(child(dialog, QLineEdit, "welcomeBaseUrl"), "relay.example")
+    qtbot.keyClicks(child(dialog, QLineEdit, "welcomeToken"), "sk-123")
+    assert button.isEnabled()
+    assert hint.isVisible() and "https://relay.example" in hint.text() and "No scheme" in hint.text()
+    with qtbot.waitSignal(dialog.accepted, timeout=1000):
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert dialog.base_url() == "https://relay.example"
+
+
+def test_welcome_grows_for_a_url_problem_and_shrinks_back(qtbot):
+    dialog = WelcomeDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    url, hint = child(dialog, QLineEdit, "welcomeBaseUrl"), child(dialog, QLabel, "welcomeUrlHint")
+    height = dialog.height()
+    qtbot.keyClicks(url, "ftp://relay.example.com")
+    assert dialog.height() > height and hint.height() >= hint.heightForWidth(hint.width()) > 0  # whole, not cut
+    assert hint.geometry().bottom() < child(dialog, QLineEdit, "welcomeToken").geometry().top()
+    url.clear()
+    assert dialog.height() == height and not hint.isVisible()
 
 
 def test_welcome_closed_is_no_choice(qtbot):

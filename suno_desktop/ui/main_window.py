@@ -82,7 +82,9 @@ class MainWindow(QMainWindow):
         self.error_dialog: QMessageBox | None = None
         self.library_loaded = False  # the table has been filled once
         self._after_load = None
-        self.setWindowTitle(f"{APP_NAME} — {library.root.name}" + (" (demo)" if demo_note else ""))
+        # the app named once, last: Qt appends applicationDisplayName only to a title not ending with it
+        place = library.root.name + (" (demo)" if demo_note else "")
+        self.setWindowTitle(APP_NAME if place == APP_NAME else f"{place} — {APP_NAME}")
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
 
