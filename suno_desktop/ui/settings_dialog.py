@@ -6,8 +6,8 @@ connection" runs on a worker so a slow or dead relay never freezes the dialog.
 
 New file names (another template, or another artist in a template with
 ``{artist}``) are asked about on OK: "Rename 312 files now?", counted on a worker.
-Rename saves the new names and the next sync renames the files; Not Now keeps the
-old template (and artist), so no file is renamed, and saves the other changes.
+Rename keeps the new names, and the sync the window starts renames the files; Not
+Now keeps the old template (and artist), so no file is renamed, and applies the rest.
 """
 
 from __future__ import annotations
@@ -438,7 +438,7 @@ class SettingsDialog(QDialog):
         box = QMessageBox(QMessageBox.Icon.Question, "Rename Files", question, parent=self)
         box.setObjectName("renameQuestion")
         box.setInformativeText(
-            f"{songs} Not Now keeps the current file-name {kept}, so no file is renamed; your other changes are saved."
+            f"{songs} Not Now keeps the current file-name {kept}, so no file is renamed; your other changes apply."
         )
         rename = box.addButton("&Rename", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("&Not Now", QMessageBox.ButtonRole.RejectRole)
