@@ -300,6 +300,62 @@ def test_test_connection_succeeds_against_the_local_relay(qtbot, workers):
         relay.stop()
 
 
+def test_settings_names_the_relay_url_as_the_welcome_does(qtbot, workers):
+    dialog = make_settings_dialog(qtbot, Settings(), workers)
+    edit = child(dialog, QLineEdit, "baseUrlEdit")
+    labels = [label.text() for label in dialog.findChildren(QLabel) if label.buddy() is edit]
+    assert labels == ["&Relay URL:"]
+
+
+def test_template_with_a_folder_separator_is_refused_with_a_sentence(qtbot, workers):
+    dialog = make_settings_dialog(qtbot, Settings(), workers)
+    template = child(dialog, QLineEdit, "templateEdit")
+    example = child(dialog, QLabel, "templateExample")
+    for separator in ("/", "\\"):
+        replace_text(qtbot, template, f"{{year}}{separator}{{title}} {{short_id}}")
+        assert not ok_button(dialog).isEnabled()
+        assert example.property("state") == "error"
+        assert example.text().startswith(f"A file name cannot contain “{separator}”")
+        assert example.text().endswith(".")
+    replace_text(qtbot, template, "{year} - {title} {short_id}")
+    assert ok_button(dialog).isEnabled()
+    assert example.text() == "Example: 2024 - City Lights a06015d0.mp3"
+
+
+def test_settings_dialog_shrinks_back_when_an_error_goes(qtbot, workers):
+    dialog = make_settings_dialog(qtbot, Settings(), workers)
+    qtbot.waitExposed(dialog)
+    height = dialog.height()
+    template = child(dialog, QLineEdit, "templateEdit")
+    for _ in range(2):  # and again: it must not creep
+        replace_text(qtbot, template, "{title} {singer}")  # the longest error: it lists every field
+        qtbot.waitUntil(lambda: dialog.height() > height)
+        replace_text(qtbot, template, "{title} [{short_id}]")
+        qtbot.waitUntil(lambda: dialog.height() == height)
+
+    # The connection test's error row comes and goes the same way.
+    replace_text(qtbot, child(dialog, QLineEdit, "baseUrlEdit"), "relay.example.com")
+    qtbot.mouseClick(child(dialog, QPushButton, "testConnectionButton"), Qt.MouseButton.LeftButton)
+    result = child(dialog, QLabel, "connectionResult")
+    qtbot.waitUntil(lambda: result.property("state") == "error", timeout=5000)
+    qtbot.waitUntil(lambda: dialog.height() > height)
+    qtbot.keyClicks(child(dialog, QLineEdit, "baseUrlEdit"), "/")  # editing clears the stale result
+    assert result.text() == ""
+    qtbot.waitUntil(lambda: dialog.height() == height)
+
+
+def test_settings_dialog_keeps_the_height_the_user_gave_it(qtbot, workers):
+    dialog = make_settings_dialog(qtbot, Settings(), workers)
+    qtbot.waitExposed(dialog)
+    tall = dialog.height() + 200
+    dialog.resize(dialog.width(), tall)
+    qtbot.waitUntil(lambda: dialog.height() == tall)
+    template = child(dialog, QLineEdit, "templateEdit")
+    replace_text(qtbot, template, "{title} {singer}")
+    replace_text(qtbot, template, "{title} [{short_id}]")
+    assert dialog.height() == tall  # the error fitted into room the user made: nothing to give back
+
+
 def test_settings_dialog_is_wide_enough(qtbot, workers):
     dialog = make_settings_dialog(qtbot, Settings(), workers)
     assert dialog.width() >= 520
