@@ -145,12 +145,15 @@ class NewSongActions(QObject):
         )
         return self._open(dialog)
 
-    def recreate(self, record: ClipRecord) -> NewSongDialog | QMessageBox:
-        """Create again: a submission is sent as it was (after asking), a song opens the dialog with its settings."""
+    def recreate(self, record: ClipRecord) -> NewSongDialog | QMessageBox | None:
+        """Create again: a submission is sent as it was (after asking); a song, failed task or lyrics fill a dialog."""
         if is_submission_row(record):
             return self._confirm_create_again(record)
         if record.kind == ClipKind.LYRICS:
             return self.song_from_lyrics(record)
+        if is_task_row(record):  # a failed task: what was sent, from the journal, when it opens
+            self.edit_again(record)
+            return None
         instrumental = _sounds_instrumental(record)
         dialog = NewSongDialog.prefilled(
             self.window,
