@@ -94,25 +94,7 @@ class WelcomeDialog(QDialog):
         header.addWidget(icon_label, 0, Qt.AlignmentFlag.AlignTop)
         header.addLayout(intro, 1)
 
-        self.base_url_edit = QLineEdit()
-        self.base_url_edit.setObjectName("welcomeBaseUrl")
-        self.base_url_edit.setPlaceholderText("https://relay.example.com")
-        self.token_edit = QLineEdit()
-        self.token_edit.setObjectName("welcomeToken")
-        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token_edit.setPlaceholderText("The relay's API token")
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        # says what a bare host becomes, or what is wrong with the address, as it is typed
-        self.url_hint = QLabel()
-        self.url_hint.setObjectName("welcomeUrlHint")
-        self.url_hint.setWordWrap(True)
-        self.url_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form.addRow("Relay &URL:", self.base_url_edit)
-        form.addRow("", self.url_hint)
-        form.addRow("API &token:", self.token_edit)
-        form.setRowVisible(self.url_hint, False)
-        self._form = form
+        form = self._build_form()
 
         self.demo_button = QPushButton("Open the demo")
         self.demo_button.setObjectName("demoButton")
@@ -141,6 +123,29 @@ class WelcomeDialog(QDialog):
         self.base_url_edit.setFocus()
         self.resize(self.minimumWidth(), self.height())
         self._fit_height()
+
+    def _build_form(self) -> QFormLayout:
+        """The relay's address (with its hint) and the token."""
+        self.base_url_edit = QLineEdit()
+        self.base_url_edit.setObjectName("welcomeBaseUrl")
+        self.base_url_edit.setPlaceholderText("https://relay.example.com")
+        self.token_edit = QLineEdit()
+        self.token_edit.setObjectName("welcomeToken")
+        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token_edit.setPlaceholderText("The relay's API token")
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # says what a bare host becomes, or what is wrong with the address, as it is typed
+        self.url_hint = QLabel()
+        self.url_hint.setObjectName("welcomeUrlHint")
+        self.url_hint.setWordWrap(True)
+        self.url_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("Relay &URL:", self.base_url_edit)
+        form.addRow("", self.url_hint)
+        form.addRow("API &token:", self.token_edit)
+        form.setRowVisible(self.url_hint, False)
+        self._form = form
+        return form
 
     def base_url(self) -> str:
         """The relay's address as typed, https:// added to a bare host."""
