@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QStatusBar, QWidget
 from .progress_meter import ProgressMeter
 
 MESSAGE_MS = 15_000
-ERROR_COLOR = QColor("#d32f2f")
+#: the error's red on a light bar and on a dark one: over 4.5:1 against either (WCAG's figure for text)
+ERROR_ON_LIGHT, ERROR_ON_DARK = QColor("#c62828"), QColor("#ff7961")
 
 
 class ErrorLine(QLabel):
@@ -25,9 +26,6 @@ class ErrorLine(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("errorLabel")
-        palette = self.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, ERROR_COLOR)
-        self.setPalette(palette)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
 
     def setText(self, text: str) -> None:
@@ -39,7 +37,8 @@ class ErrorLine(QLabel):
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
-        painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        painter.setPen(ERROR_ON_DARK if dark else ERROR_ON_LIGHT)
         rect = self.contentsRect()
         shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
         painter.drawText(rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), shown)
