@@ -184,7 +184,9 @@ def _open_library(
     chosen = False
     while True:
         try:
-            library = Library(library_dir, create=True, existed=settings.opened_before(library_dir))
+            # a folder the user just picked opens even if a library there went missing: they chose it
+            existed = settings.opened_before(library_dir) and not chosen
+            library = Library(library_dir, create=True, existed=existed)
         except LibraryUnavailable as exc:
             log.error("%s", exc)
             folder = _choose_another_folder(str(exc), library_dir, QMessageBox, QFileDialog)

@@ -205,6 +205,25 @@ def test_a_vanished_library_asks_for_another_folder_and_keeps_the_choice(
     assert opened[-1].library.root == other and again.seen == []
 
 
+def test_picking_the_emptied_library_folder_again_starts_a_new_library_there(
+    qtbot,
+    tmp_path,
+    home,
+    relay,
+    opened,  # noqa: F811
+    answers,
+    monkeypatch,
+):
+    emptied = tmp_path / "Songs"
+    emptied.mkdir()  # its .suno folder was deleted: the guard asks first
+    SettingsStore().save(Settings(base_url=relay.api_url, token=TOKEN, library=str(emptied), libraries=[str(emptied)]))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args, **kwargs: str(emptied))
+    prompt = answers("Choose Another Folder…")
+    assert app.main([]) == 0
+    assert len(prompt.seen) == 1 and "folder is missing" in prompt.seen[0]
+    assert opened[-1].library.root == emptied and (emptied / DB_DIR_NAME).is_dir()
+
+
 def test_quitting_the_library_prompt_says_what_happens_next(qtbot, tmp_path, home, opened, answers, capsys):  # noqa: F811
     gone = tmp_path / "drive" / "Songs"
     SettingsStore().save(Settings(base_url="http://127.0.0.1:9", token=TOKEN, library=str(gone), libraries=[str(gone)]))
