@@ -135,6 +135,39 @@ def test_an_icon_follows_a_change_of_appearance(qtbot):
     assert luminance(dark) > 0.5 > luminance(light)  # the same icon, drawn light on dark and dark on light
 
 
+def drawn_contrast(widget, container) -> float:
+    """In a grab of *container*: the contrast of *widget*'s most common colour (its background) with its strongest."""
+    shot = container.grab().toImage()
+    ratio = shot.width() / container.width()
+    top_left = widget.mapTo(container, QPoint(0, 0))
+    colors = Counter(
+        shot.pixelColor(round((top_left.x() + x) * ratio), round((top_left.y() + y) * ratio)).rgb()
+        for x in range(widget.width())
+        for y in range(widget.height())
+    )
+    background = QColor.fromRgb(colors.most_common(1)[0][0])
+    return max(contrast(background, QColor.fromRgb(rgb)) for rgb, count in colors.items() if count >= 8)
+
+
+def test_the_player_bar_draws_its_icons_again_when_the_appearance_changes(qtbot, player):
+    try:
+        apply_color_scheme(ColorScheme.LIGHT)
+        bar = PlayerBar(player)
+        qtbot.addWidget(bar)
+        bar.resize(900, bar.height())
+        bar.show()
+        qtbot.waitExposed(bar)
+        apply_color_scheme(ColorScheme.DARK)  # the same widgets, now on a dark background
+        dark_base = QApplication.palette().color(QPalette.ColorRole.Base)
+        qtbot.waitUntil(lambda: bar.palette().color(QPalette.ColorRole.Base) == dark_base)  # delivered by events
+        for name in ("previousButton", "playPauseButton", "nextButton", "volumeButton"):
+            button = bar.findChild(QToolButton, name)
+            assert drawn_contrast(button, bar) >= 3.0, f"{name} after switching to dark"
+        assert drawn_contrast(bar.cover, bar) >= 3.0  # the placeholder cover too
+    finally:
+        apply_color_scheme(ColorScheme.SYSTEM)
+
+
 # ---------------------------------------------------------------------- video and player
 
 
@@ -321,6 +354,7 @@ def test_a_failed_task_made_here_shows_the_lyrics_sent_and_offers_edit_again(qtb
     assert pane.lyrics_heading.text() == "Lyrics sent"
     assert not pane.play_button.isEnabled()
     assert pane.edit_again_button.isVisible() and pane.edit_again_button.isEnabled()
+    assert not pane.findChild(QToolButton, "detailClipIdCopy").isEnabled()  # a task has no clip id to copy
     with qtbot.waitSignal(pane.edit_again_requested) as asked:
         qtbot.mouseClick(pane.edit_again_button, Qt.MouseButton.LeftButton)
     assert asked.args == [row.clip_id]

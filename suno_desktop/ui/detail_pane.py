@@ -235,8 +235,9 @@ class ClipDetailPane(QWidget):
         )
         self.task_id.setText(record.task_id or "—")
         self.clip_id.setText("—" if is_task else record.clip_id)
-        self.task_id.setCursorPosition(0)
-        self.clip_id.setCursorPosition(0)
+        for edit in (self.task_id, self.clip_id):
+            edit.setCursorPosition(0)
+            self.findChild(QToolButton, f"{edit.objectName()}Copy").setEnabled(edit.text() != "—")
         self.description.setText(f"Prompt: {record.description}" if record.description else "")
         self.description.setVisible(bool(record.description))
         self._show_lyrics(record)
