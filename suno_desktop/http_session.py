@@ -16,21 +16,37 @@ each request as usual.
 :class:`MediaSession` is the session for media hosts, which are third parties:
 it never sends credentials, whatever a caller put in ``headers`` or ``auth``, and
 never looks in ``~/.netrc``, not even after a redirect.
+
+Every connection of these sessions can be cut from outside: a request made inside
+:func:`guard_transfers` belongs to that :class:`TransferGuard`, whose watcher shuts
+its socket down when the caller cancels, when an overall deadline passes, or when an
+armed :class:`StallLimit` sees too little arrive. requests' own read timeout is per
+``recv()``: a server that sends one byte every few seconds never trips it, and a
+cancelled transfer would wait it out.
 """
 
 from __future__ import annotations
 
 import http.cookiejar
 import os
+import socket
+import threading
+import time
 import urllib.request
-from collections.abc import Mapping
-from typing import TypeVar
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import requests
 import requests.auth
+import urllib3.connection
 import urllib3.exceptions
 from requests.adapters import HTTPAdapter
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.poolmanager import ProxyManager
 from urllib3.util.retry import Retry
 
 from . import __version__
@@ -46,13 +62,226 @@ def build_session(session: SessionT, *, pool_size: int, retries: Retry, headers:
     """Configure *session* (a fresh ``requests.Session`` or subclass) and return it."""
     session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
     session.headers.update(headers)
-    adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=retries)
+    adapter = _GuardedAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=retries)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     if not urllib.request.getproxies():  # what requests itself consults for proxies
         session.trust_env = False
         session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
     return session
+
+
+# --------------------------------------------------------------------------- cutting transfers from outside
+
+WATCH_TICK = 0.2  # seconds between two looks of the watcher at the transfers it guards
+
+
+class GuardCut(Enum):
+    """Why a :class:`TransferGuard` cut its connections."""
+
+    CANCELLED = "cancelled"
+    DEADLINE = "deadline"
+    STALLED = "stalled"
+
+
+@dataclass(frozen=True)
+class StallLimit:
+    """A transfer that moves fewer than *min_bytes* in *window* seconds is stalled and cut.
+
+    One rule for both a server that went silent and one that drips a byte every few
+    seconds; the default passes a line of 0.5 kB/s and cuts anything slower.
+    """
+
+    window: float = 30.0
+    min_bytes: int = 16 * 1024
+
+
+class TransferGuard:
+    """The requests made inside :func:`guard_transfers`, and when to cut their connections.
+
+    Cancel and deadline cut every connection the guard's requests use, for as long as
+    the guard lasts; a stall cuts the current attempt once (:meth:`arm_stall` again
+    for the next). The owner reports progress with :meth:`moved`.
+    """
+
+    def __init__(self, *, cancel: threading.Event | None = None, deadline: float | None = None) -> None:
+        self.cancel = cancel
+        self.deadline = deadline  # time.monotonic() by which everything must be over
+        self.cut: GuardCut | None = None  # the last reason it cut for
+        self._connections: list[Any] = []  # urllib3 connections its requests went out on
+        self._lock = threading.Lock()
+        self._stall: StallLimit | None = None
+        self._moved = 0
+        self._window_start = 0.0
+        self._window_moved = 0
+
+    def moved(self, count: int) -> None:
+        """*count* more bytes arrived (or went out)."""
+        self._moved += count
+
+    def arm_stall(self, limit: StallLimit | None) -> None:
+        """Watch the next *limit.window* seconds (and each after) for too little progress."""
+        self._window_start, self._window_moved = time.monotonic(), self._moved
+        self._stall = limit
+        if self.cut is GuardCut.STALLED:
+            self.cut = None
+
+    def disarm_stall(self) -> None:
+        self._stall = None
+
+    def stalled(self) -> bool:
+        """Whether a stall cut the current attempt (what a failed read then means)."""
+        return self.cut is GuardCut.STALLED
+
+    def expired(self) -> bool:
+        """Whether the deadline has passed (a failed request then means "too late")."""
+        return self.deadline is not None and time.monotonic() >= self.deadline
+
+    def attach(self, connection: Any) -> None:
+        """*connection* carries a request made inside this guard (called by the connection)."""
+        with self._lock:
+            if not any(known is connection for known in self._connections):
+                self._connections.append(connection)
+
+    def check(self, now: float) -> None:
+        """The watcher's look: cut the connections if cancelled, past the deadline or stalled."""
+        if self.cancel is not None and self.cancel.is_set():
+            reason = GuardCut.CANCELLED
+        elif self.deadline is not None and now >= self.deadline:
+            reason = GuardCut.DEADLINE
+        elif self._stall is not None and now - self._window_start >= self._stall.window:
+            if self._moved - self._window_moved >= self._stall.min_bytes:
+                self._window_start, self._window_moved = now, self._moved
+                return
+            reason, self._stall = GuardCut.STALLED, None  # once per attempt
+        else:
+            return
+        self.cut = reason
+        with self._lock:
+            connections = [c for c in self._connections if getattr(c, "suno_guard", None) is self]
+        for connection in connections:
+            _shut_down(getattr(connection, "sock", None))
+
+    def close(self) -> None:
+        with self._lock:
+            self._connections.clear()
+
+
+def _shut_down(sock: socket.socket | None) -> None:
+    """Wake whoever waits on *sock*: the read fails at once and the connection is not reused.
+
+    ``socket.socket.shutdown`` also for a TLS socket: ``SSLSocket.shutdown`` would drop
+    its TLS state under the thread still reading it.
+    """
+    if sock is None:
+        return
+    try:
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except OSError:  # closed meanwhile, or never connected
+        pass
+
+
+class _Watcher:
+    """One daemon thread that looks at every active guard each WATCH_TICK; idle when there is none."""
+
+    def __init__(self) -> None:
+        self._guards: set[TransferGuard] = set()
+        self._changed = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def add(self, guard: TransferGuard) -> None:
+        with self._changed:
+            self._guards.add(guard)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="transfer-watch", daemon=True)
+                self._thread.start()
+            self._changed.notify()
+
+    def remove(self, guard: TransferGuard) -> None:
+        with self._changed:
+            self._guards.discard(guard)
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                while not self._guards:
+                    self._changed.wait()
+                guards = list(self._guards)
+            now = time.monotonic()
+            for guard in guards:
+                guard.check(now)
+            time.sleep(WATCH_TICK)
+
+
+_WATCHER = _Watcher()
+_current = threading.local()  # .guard: the TransferGuard of this thread's requests, if any
+
+
+@contextmanager
+def guard_transfers(*, cancel: threading.Event | None = None, deadline: float | None = None) -> Iterator[TransferGuard]:
+    """Requests made by this thread inside the block can be cut: see :class:`TransferGuard`.
+
+    *deadline* is a ``time.monotonic()`` value: an API call wrapped in
+    ``with guard_transfers(deadline=time.monotonic() + 20):`` ends within about 20 s
+    whatever the server does (a cut shows as ``requests.ConnectionError``; the
+    guard's ``cut`` then says why). Guards nest; the innermost one owns the requests.
+    """
+    guard = TransferGuard(cancel=cancel, deadline=deadline)
+    outer = getattr(_current, "guard", None)
+    _current.guard = guard
+    _WATCHER.add(guard)
+    try:
+        yield guard
+    finally:
+        _WATCHER.remove(guard)
+        _current.guard = outer
+        guard.close()
+
+
+class _GuardedConnection:
+    """Mixed into urllib3's connections: each request belongs to the calling thread's guard."""
+
+    suno_guard: TransferGuard | None = None
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        guard = getattr(_current, "guard", None)
+        self.suno_guard = guard
+        if guard is not None:
+            guard.attach(self)
+        super().request(*args, **kwargs)  # type: ignore[misc]
+
+
+class _HTTPConnection(_GuardedConnection, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_GuardedConnection, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _HTTPPool(HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
+_GUARDED_POOLS = {"http": _HTTPPool, "https": _HTTPSPool}
+
+
+class _GuardedAdapter(HTTPAdapter):
+    """requests' adapter, with pools whose connections a :class:`TransferGuard` can cut."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _GUARDED_POOLS
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if type(manager) is ProxyManager:  # not SOCKS: its pools have connections of their own
+            manager.pool_classes_by_scheme = _GUARDED_POOLS
+        return manager
 
 
 class _NoCredentials(requests.auth.AuthBase):
@@ -81,6 +310,8 @@ class MediaSession(requests.Session):
     Redirects are followed by requests (at most ``MAX_REDIRECTS``), to http(s) only:
     any other Location raises :class:`RedirectRefused` before anything is sent there.
     """
+
+    stall_limit: StallLimit = StallLimit()  # see make_media_session
 
     def get_redirect_target(self, resp: requests.Response) -> str | None:
         try:
@@ -121,8 +352,12 @@ def media_retries() -> Retry:
     )
 
 
-def make_media_session(pool_size: int = 8) -> MediaSession:
-    """A session for media hosts: pooled keep-alive connections and no credentials."""
+def make_media_session(pool_size: int = 8, *, stall_limit: StallLimit | None = None) -> MediaSession:
+    """A session for media hosts: pooled keep-alive connections and no credentials.
+
+    *stall_limit* is what ``download_file`` holds every transfer of this session to
+    (tests make it short); the default allows a very slow line, not a drip.
+    """
     session = build_session(
         MediaSession(),
         pool_size=pool_size,
@@ -134,6 +369,7 @@ def make_media_session(pool_size: int = 8) -> MediaSession:
         },
     )
     session.max_redirects = MAX_REDIRECTS
+    session.stall_limit = stall_limit or StallLimit()
     return session
 
 

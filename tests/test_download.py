@@ -21,7 +21,7 @@ from mutagen.mp3 import MP3
 
 from suno_desktop import __version__
 from suno_desktop.http_session import MAX_REDIRECTS, MediaSession, retry_after
-from suno_desktop.media import download, durable_writes
+from suno_desktop.media import download, durable_writes, part_file
 from suno_desktop.media.download import (
     DownloadCancelled,
     DownloadError,
@@ -414,8 +414,8 @@ def test_a_download_is_fsynced_and_its_folder_too_before_it_returns(
     synced: list[Path] = []
     fsyncs: list[int] = []
     real_fsync = os.fsync
-    monkeypatch.setattr(download, "sync_directory", synced.append)
-    monkeypatch.setattr(download.os, "fsync", lambda fd: (fsyncs.append(fd), real_fsync(fd)))
+    monkeypatch.setattr(part_file, "sync_directory", synced.append)
+    monkeypatch.setattr(part_file.os, "fsync", lambda fd: (fsyncs.append(fd), real_fsync(fd)))
     download_file(session, song_url, tmp_path / "a.mp3", **QUICK)
     assert (synced, len(fsyncs)) == ([tmp_path], 1)
 
@@ -432,9 +432,10 @@ def test_suffix_comes_from_the_bytes(media_server, session, tmp_path):
     result = download_file(session, jpeg_url, tmp_path / "other.img", suffix_from_content=True, **QUICK)
     assert (result.path.name, result.content_type) == ("other.jpg", "image/jpeg")
 
-    odd_url = media_server.add("/image/odd", b"not an image at all", "text/html")
-    result = download_file(session, odd_url, tmp_path / "odd.jpg", suffix_from_content=True, **QUICK)
-    assert result.path == tmp_path / "odd.jpg"  # nothing says image: the suffix is kept
+    odd_url = media_server.add("/image/odd", b"not an image at all", "image/jpeg")
+    with pytest.raises(DownloadError, match=r"^The CDN answered with text instead of the cover odd\.jpg;"):
+        download_file(session, odd_url, tmp_path / "odd.jpg", suffix_from_content=True, **QUICK)
+    assert not (tmp_path / "odd.jpg").exists()  # a header saying image is not enough: the bytes must
 
 
 def test_a_sniffed_name_never_overwrites_another_file(media_server, session, tmp_path):
@@ -446,19 +447,49 @@ def test_a_sniffed_name_never_overwrites_another_file(media_server, session, tmp
     assert result.path.read_bytes() == (DEMO / "cover-2.png").read_bytes()
 
 
-def test_cancel_removes_the_part_file(media_server, session, tmp_path):
-    url = media_server.add_generated("/big.bin", 50_000_000, "application/octet-stream")
+def test_cancel_leaves_a_part_file_the_next_download_goes_on_from(media_server, session, tmp_path):
+    size = 50_000_000
+    url = media_server.add_generated("/big.bin", size, "application/octet-stream")
     cancel = threading.Event()
 
     def progress(done, total):
         if done >= 1_000_000:
             cancel.set()
 
+    target = tmp_path / "big.bin"
     with pytest.raises(DownloadCancelled, match="was cancelled"):
+        download_file(session, url, target, progress=progress, cancel=cancel, chunk_size=64 * 1024, **QUICK)
+    assert [p.name for p in tmp_path.iterdir()] == [part_path(target).name]  # never the real name
+
+    media_server.reset_counters()
+    result = download_file(session, url + "?signature=new", target, **QUICK)  # signed URLs change
+    assert result.resumed and result.size == size
+    (request,) = media_server.requests
+    assert int(re.fullmatch(r"bytes=(\d+)-", request.headers["range"]).group(1)) >= 1_000_000
+    expected = hashlib.sha256()
+    for chunk in FaultyMediaServer.iter_generated_bytes(size):
+        expected.update(chunk)
+    assert hashlib.sha256(target.read_bytes()).hexdigest() == expected.hexdigest()
+    assert [p.name for p in tmp_path.iterdir()] == ["big.bin"]
+
+
+def test_a_cancelled_download_that_cannot_resume_leaves_nothing(media_server, session, tmp_path):
+    media_server.range_support = False
+    url = media_server.add_generated("/big.bin", 20_000_000, "application/octet-stream")
+    cancel = threading.Event()
+    with pytest.raises(DownloadCancelled):
         download_file(
-            session, url, tmp_path / "big.bin", progress=progress, cancel=cancel, chunk_size=64 * 1024, **QUICK
+            session, url, tmp_path / "big.bin", progress=lambda done, total: cancel.set(), cancel=cancel, **QUICK
         )
     assert_nothing_left(tmp_path, tmp_path / "big.bin")
+
+
+def test_a_part_file_that_does_not_fit_is_started_over(media_server, session, song_url, tmp_path):
+    target = tmp_path / "song.mp3"
+    part_path(target).write_bytes(b"left by a crash, with no word about what it holds")
+    result = download_file(session, song_url, target, **QUICK)
+    assert not result.resumed and target.read_bytes() == SONG.read_bytes()
+    assert "range" not in media_server.requests[0].headers
 
 
 def test_cancel_interrupts_the_backoff_wait(media_server, session, song_url, tmp_path):
@@ -476,7 +507,7 @@ def test_full_disk_is_a_clear_error(media_server, session, song_url, tmp_path, m
     def no_space(fd):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(download.os, "fsync", no_space)
+    monkeypatch.setattr(part_file.os, "fsync", no_space)
     with pytest.raises(DownloadError, match=r"^The disk is full: song\.mp3 could not be saved"):
         download_file(session, song_url, tmp_path / "song.mp3", **QUICK)
     monkeypatch.undo()

@@ -281,7 +281,8 @@ def test_audio_that_is_not_an_mp3_fails_by_its_name_and_leaves_no_file(relay, cl
     report = make_engine(library, client).sync([task])
     ((title, reason),) = report.failed_clips.values()
     record = library.clips()[0]
-    assert reason.startswith(f"City Lights [{record.clip_id[:8]}].mp3 could not be read as an MP3 file: ")
+    name = f"City Lights [{record.clip_id[:8]}].mp3"
+    assert reason.startswith(f"The CDN answered with a web page instead of the song {name};")
     assert ".part" not in reason and record.state == ClipState.FAILED
     assert list(library.root.glob("*.mp3")) == [] and list(library.root.glob(".*.part")) == []
 

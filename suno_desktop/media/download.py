@@ -1,53 +1,62 @@
 """Downloading media files so that a file under its final name is always complete.
 
 Songs, covers and videos come from CDN URLs the relay hands out. Those links
-break in every way a network can: bodies cut short, resets, stalls, 5xx, 429,
-redirects to other hosts. :func:`download_file` streams into a hidden ``.part``
-file beside the target, checks the byte count against what the server
-announced, resumes with ``Range`` where the server allows it, and only then
-gives it its name atomically (or leaves it staged for a batch to commit: see
-:mod:`.durable_writes`). Nothing here ever sends the relay token: media hosts are
-third parties, and :class:`~suno_desktop.http_session.MediaSession` sends no credentials.
+break in every way a network can: bodies cut short, resets, stalls, drips, 5xx, 429,
+redirects to other hosts, web pages instead of media. :func:`download_file` streams
+into a hidden ``.part`` file beside the target (:mod:`.part_file`), checks the byte
+count against what the server announced, resumes with ``Range`` where the server
+allows it, and only once :mod:`.content_check` found the body to be what the name
+says gives it its name atomically (or leaves it staged for a batch to commit: see
+:mod:`.durable_writes`). A size beyond any real song, video or cover is refused
+before a byte is written, and a body without a size is cut there. Nothing here ever
+sends the relay token: media hosts are third parties, and
+:class:`~suno_desktop.http_session.MediaSession` sends no credentials.
 
 The HTTP is requests' (see :mod:`suno_desktop.http_session`): its adapter pools connections and retries
 failed connects, it follows redirects. What is ours is what requests does not do:
 a resume after a body was cut off, the check against ``Content-Length`` and
 ``Content-Range``, and the attempts between, which wait as ``Retry-After`` says
 (parsed by urllib3) in a way a cancelled sync interrupts.
+
+Every attempt is held to the session's :class:`~suno_desktop.http_session.StallLimit`
+(fewer than 16 kB in 30 s, a drip included, cuts it; the next attempt resumes), and
+a cancel cuts the connection at once (see :func:`~suno_desktop.http_session.guard_transfers`).
+A cancelled download leaves its ``.part`` for the next one to go on from (:mod:`.part_resume`).
 """
 
 from __future__ import annotations
 
-import errno
 import http.client
 import logging
-import os
 import random
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 from urllib.parse import urlsplit
 
 import requests
 import urllib3.exceptions
 
-from ..errors import ErrorKind, SunoError
 from ..http_session import (
     ALLOWED_SCHEMES,
     MAX_REDIRECTS,
     MediaSession,
     RedirectRefused,
+    StallLimit,
+    TransferGuard,
+    guard_transfers,
     make_media_session,
     retry_after,
 )
-from .durable_writes import StagedFile, free_path, part_path, start_writeback, sync_directory
-from .images import SNIFF_BYTES, sniff_image_type
+from .content_check import max_size_of
+from .durable_writes import StagedFile, free_path, part_path, sync_directory
+from .part_file import FLUSH_BEHIND_BYTES, DownloadCancelled, DownloadError, HeadRewrite, PartFile
 from .response_headers import describe_url, format_size, non_negative_int, parse_content_range
 
 __all__ = [
+    "FLUSH_BEHIND_BYTES",
     "DownloadCancelled",
     "DownloadError",
     "DownloadResult",
@@ -63,25 +72,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MAX_RETRY_DELAY = 30.0  # seconds; also the cap on a server's Retry-After
-FLUSH_BEHIND_BYTES = 512 * 1024
 
 # what reading a body raises: urllib3's own errors (the body is read raw, see _chunks)
 _BODY_ERRORS = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
-
-
-class DownloadError(SunoError):
-    """A download failed; ``message`` is one sentence for a person."""
-
-    kind = ErrorKind.DOWNLOAD
-
-    def __init__(self, message: str, *, url: str = "", status: int | None = None) -> None:
-        super().__init__(message)
-        self.url = url
-        self.status = status
-
-
-class DownloadCancelled(DownloadError):
-    """The caller's cancel event was set; no partial file was left behind."""
 
 
 class UnsafeURL(DownloadError):
@@ -115,7 +108,9 @@ def download_file(
     staged: bool = False,
     before_commit: Callable[[Path], object] | None = None,
     prefix: bytes = b"",
-    head: tuple[int, Callable[[bytes], bytes | None]] | None = None,
+    head: tuple[int, HeadRewrite] | None = None,
+    max_size: int | None = None,
+    stall_limit: StallLimit | None = None,
 ) -> DownloadResult:
     """Download *url* to *target*, retrying and resuming; see the module docstring.
 
@@ -143,7 +138,12 @@ def download_file(
     *head* is ``(size, rewrite)``: the body's first bytes, at least *size* of them
     (whole chunks) or all of a shorter body, are kept in memory and ``rewrite(them)``
     is written instead, or they themselves when it returns None (an MP4's tags put
-    into its ``moov``, say).
+    into its ``moov``, say). A download picked up from a cancelled one's ``.part`` whose
+    head was written already does not call it: *before_commit* tags the whole file then.
+
+    *max_size* is the most the body may weigh (by default what the name says the file
+    is may: :func:`.content_check.max_size_of`), *stall_limit* what the transfer must keep
+    up (by default the session's).
     """
     if not isinstance(session, MediaSession):
         raise TypeError(f"download_file needs the MediaSession of make_media_session(), not {type(session).__name__}")
@@ -163,6 +163,8 @@ def download_file(
         before_commit=before_commit,
         prefix=prefix,
         head=head,
+        max_size=max_size if max_size is not None else max_size_of(Path(target)),
+        stall_limit=stall_limit or session.stall_limit,
     )
     return transfer.run()
 
@@ -180,8 +182,8 @@ class _Retryable(Exception):
         self.retry_after = retry_after
 
 
-class _Transfer:
-    """State of one download_file call: the .part file and what the server said so far."""
+class _Transfer(PartFile):
+    """One download_file call: its .part file (see :class:`.part_file.PartFile`) and the attempts to fill it."""
 
     def __init__(
         self,
@@ -197,15 +199,14 @@ class _Transfer:
         progress: ProgressCallback | None,
         cancel: threading.Event | None,
         staged: bool,
-        before_commit: Callable[[Path], object] | None = None,
-        prefix: bytes = b"",
-        head: tuple[int, Callable[[bytes], bytes | None]] | None = None,
+        before_commit: Callable[[Path], object] | None,
+        prefix: bytes,
+        head: tuple[int, HeadRewrite] | None,
+        max_size: int,
+        stall_limit: StallLimit,
     ) -> None:
+        super().__init__(url, target, prefix=prefix, head=head)
         self.session = session
-        self.url = url
-        self.label = describe_url(url)
-        self.target = target
-        self.part = part_path(target)
         self.suffix_from_content = suffix_from_content
         self.timeout = timeout
         self.attempts = attempts
@@ -215,70 +216,33 @@ class _Transfer:
         self.cancel = cancel
         self.staged = staged
         self.before_commit = before_commit
-        self.prefix = prefix
-        self.head_size, self.rewrite_head = head if head is not None else (0, None)
-        self.head: bytearray | None = None  # the body's first bytes while they wait for rewrite_head
-        self.written_back_from = 0  # see _flush_behind
-        self.writing_back_from = 0
-        self.have = 0  # bytes in the .part file that belong to the body
-        self.total: int | None = None  # full size of the body, when the server said
-        self.can_resume = False
-        self.validator: str | None = None  # ETag or Last-Modified, sent as If-Range
-        self.content_type = ""
+        self.max_size = max_size
+        self.stall_limit = stall_limit
+        self.guard = TransferGuard()  # replaced by the one watching the transfer, see run
         self.encoded = False  # the server compressed the body despite Accept-Encoding: identity
-        self.resumed = False
-        self.out: BinaryIO | None = None
 
     def run(self) -> DownloadResult:
-        finished = False
+        finished = keep_part = False
         try:
-            try:
-                if not self.target.parent.is_dir():  # one stat, not a mkdir that fails, per file
-                    self.target.parent.mkdir(parents=True, exist_ok=True)
-                out = open(self.part, "w+b")  # noqa: SIM115 - closed by the "with out" below
-            except OSError as exc:
-                raise self._disk_error(exc) from exc
-            with out:
-                self.out = out
-                self._start_over()  # writes the prefix
-                self._transfer_with_retries()
+            with self.open():
+                if not self.pick_up():
+                    self.start_over()  # writes the prefix
                 try:
-                    self._write_head()
-                    out.flush()
-                    if self.before_commit is not None:
-                        self.before_commit(self.part)
-                    if self.staged:
-                        start_writeback(out.fileno())  # the batch's commit fsyncs it
-                    else:
-                        os.fsync(out.fileno())  # the data is on disk before the name points at it
-                    if self.suffix_from_content:
-                        out.seek(len(self.prefix))
-                        head = out.read(SNIFF_BYTES)
-                except OSError as exc:
-                    raise self._disk_error(exc) from exc
-            final, content_type = self.target, self.content_type
-            if self.suffix_from_content:
-                sniffed = sniff_image_type(head, self.content_type)
-                if sniffed is not None:
-                    content_type, suffix = sniffed
-                    if suffix != self.target.suffix:  # a name the caller did not check: never clobber
-                        final = free_path(self.target.with_suffix(suffix))
-            staged = StagedFile(self.part, final, self.have) if self.staged else None
-            if staged is None:
-                try:
-                    os.replace(self.part, final)
-                    sync_directory(final.parent)
-                except OSError as exc:
-                    raise self._disk_error(exc) from exc
+                    with guard_transfers(cancel=self.cancel) as self.guard:
+                        self._transfer_with_retries()
+                except DownloadCancelled:
+                    keep_part = self.leave()
+                    raise
+                first = self.finish(self.before_commit, staged=self.staged)
+            final, content_type, staged = self.commit(
+                first, suffix_from_content=self.suffix_from_content, staged=self.staged
+            )
             finished = True
             log.debug("downloaded %s to %s (%d bytes)", self.label, final, self.have)
             return DownloadResult(final, self.have, content_type, self.resumed, staged)
         finally:
-            if not finished:
-                try:
-                    self.part.unlink()
-                except OSError:
-                    pass
+            if not finished and not keep_part:
+                self.remove()
 
     def _transfer_with_retries(self) -> None:
         failures = 0
@@ -288,6 +252,7 @@ class _Transfer:
                 self._attempt()
                 return
             except _Retryable as problem:
+                self._check_cancel()  # the cut was the cancel's
                 failures += 1
                 if failures >= self.attempts:
                     tries = "1 attempt" if failures == 1 else f"{failures} attempts"
@@ -313,18 +278,22 @@ class _Transfer:
     def _attempt(self) -> None:
         resume_from = self.have if (self.have and self.can_resume) else 0
         if self.have and not resume_from:
-            self._start_over()
+            self.start_over()
         headers: dict[str, str] = {}  # on top of session.headers (Accept-Encoding: identity, no Authorization)
         if resume_from:
             headers["Range"] = f"bytes={resume_from}-"
             if self.validator:
                 headers["If-Range"] = self.validator
-        response = self._open(headers)
+        self.guard.arm_stall(self.stall_limit)
         try:
-            if self._body_wanted(response, resume_from):
-                self._receive(response)
+            response = self._open(headers)
+            try:
+                if self._body_wanted(response, resume_from):
+                    self._receive(response)
+            finally:
+                _close(response)
         finally:
-            _close(response)
+            self.guard.disarm_stall()
 
     def _open(self, headers: dict[str, str]) -> requests.Response:
         """GET the URL with the body left unread; requests follows the redirects (http(s) only)."""
@@ -348,9 +317,13 @@ class _Transfer:
             where = exc.request.url if exc.request is not None else self.url
             raise DownloadError(f"{describe_url(where)} is not a valid web address.", url=self.url) from exc
         except requests.RequestException as exc:
-            reason = (
-                "timed out" if isinstance(exc, requests.Timeout) else "failed because the server could not be reached"
-            )
+            self._check_cancel()
+            if self.guard.stalled():
+                reason = self._stall_reason()
+            elif isinstance(exc, requests.Timeout):
+                reason = "timed out"
+            else:
+                reason = "failed because the server could not be reached"
             raise _Retryable(reason) from exc
 
     def _body_wanted(self, response: requests.Response, resume_from: int) -> bool:
@@ -366,7 +339,7 @@ class _Transfer:
         if status == 200 or (status == 206 and not resume_from):
             if self.have:
                 log.info("%s: the server sent the whole file again; starting over", self.label)
-                self._start_over()
+                self.start_over()
             self._take_metadata(response)
             return True
         if status == 416 and resume_from:
@@ -406,6 +379,12 @@ class _Transfer:
             self.total = span[2] if span[2] is not None else span[1] + 1
         elif not encoded:
             self.total = non_negative_int(headers.get("Content-Length"))
+        if self.total is not None and self.total > self.max_size:
+            raise DownloadError(
+                f"The server announced {format_size(self.total)} for {self.noun} at {self.label},"
+                f" more than {self._any()} can be ({format_size(self.max_size)} at most); it was not downloaded.",
+                url=self.url,
+            )
         self.can_resume = not encoded and self.total is not None and "bytes" in headers.get("Accept-Ranges", "").lower()
         etag = headers.get("ETag", "")
         self.validator = etag if etag and not etag.startswith("W/") else headers.get("Last-Modified")
@@ -420,15 +399,22 @@ class _Transfer:
             except StopIteration:
                 break
             except _BODY_ERRORS as exc:
-                raise _Retryable(self._cut_reason(exc)) from exc
+                self._check_cancel()
+                raise _Retryable(self._stall_reason() if self.guard.stalled() else self._cut_reason(exc)) from exc
             self._check_cancel()
             if not chunk:
                 continue
+            self.guard.moved(len(chunk))
+            if self.have + len(chunk) > self.max_size:
+                raise DownloadError(
+                    f"The server sent more than {format_size(self.max_size)} for {self.noun} at {self.label},"
+                    f" more than {self._any()} can be; the download was stopped there.",
+                    url=self.url,
+                )
             try:
-                self._write(out, chunk)
+                self.write(chunk)
             except OSError as exc:
-                raise self._disk_error(exc) from exc
-            self.have += len(chunk)
+                raise self.disk_error(exc) from exc
             if self.progress is not None:
                 self.progress(self.have, self.total)
         if self.total is not None and self.have < self.total:
@@ -441,77 +427,32 @@ class _Transfer:
         """The body in chunks, read from urllib3's response under requests' (``response.raw``).
 
         Not ``iter_content``: raw reads hand over the bytes that arrived before a
-        cut-off, which a resume then continues from.
+        cut-off, which a resume then continues from. ``read1`` returns what has
+        arrived rather than waiting for a whole chunk, so the progress the stall limit
+        watches is the line's (and urllib3 inflates an encoded body a chunk at a time).
         """
-        if self.encoded:
-            yield from response.raw.stream(self.chunk_size, decode_content=True)
-            return
+        raw = response.raw
+        read = getattr(raw, "read1", None) or raw.read  # read1: urllib3 2.3 and later
         while True:
-            chunk = response.raw.read(self.chunk_size, decode_content=False)
+            chunk = read(self.chunk_size, decode_content=self.encoded)
             if not chunk:
                 return
             yield chunk
 
-    def _write(self, out: BinaryIO, chunk: bytes) -> None:
-        if self.head is not None:
-            self.head += chunk
-            if len(self.head) >= self.head_size:
-                self._write_head()
-            return
-        out.write(chunk)
-        self._flush_behind(out)
-
-    def _write_head(self) -> None:
-        """Write the body's first bytes as *rewrite_head* makes them (once the head is complete)."""
-        if self.head is None:
-            return
-        data, self.head = bytes(self.head), None
-        try:
-            rewritten = self.rewrite_head(data)
-        except Exception:  # the head is written as it came, the caller tags the finished file
-            log.exception("rewriting the head of %s failed", self.label)
-            rewritten = None
-        self.out.write(rewritten if rewritten is not None else data)
-        self._flush_behind(self.out)
-
-    def _flush_behind(self, out: BinaryIO) -> None:
-        """Start writing what arrived to disk every FLUSH_BEHIND_BYTES, and drop what is written.
-
-        The same as PostgreSQL's ``backend_flush_after``: the fsync before the rename
-        then finds little left to write, the disk is busy while the network is, and a
-        big sync does not push everything else the user has open out of the page cache.
-        Where ``posix_fadvise`` does not exist (Windows, macOS) the fsync does it all.
-        """
-        end = out.tell()
-        if end - self.writing_back_from < FLUSH_BEHIND_BYTES:
-            return
-        out.flush()
-        # dirty pages of [writing_back_from, end) are queued for writing; the clean ones of
-        # the window before (written back by now) are dropped
-        start_writeback(out.fileno(), self.written_back_from, end - self.written_back_from)
-        self.written_back_from, self.writing_back_from = self.writing_back_from, end
-
-    def _start_over(self) -> None:
-        out = self.out
-        assert out is not None
-        try:
-            out.seek(0)
-            out.truncate()
-            out.write(self.prefix)
-        except OSError as exc:
-            raise self._disk_error(exc) from exc
-        self.have = 0
-        self.written_back_from = self.writing_back_from = 0
-        self.resumed = False
-        self.head = bytearray() if self.rewrite_head is not None else None
-
     def _cut_reason(self, exc: BaseException | None) -> str:
         if isinstance(exc, (urllib3.exceptions.TimeoutError, TimeoutError)):
-            return f"stalled after {format_size(self.have)}{self._of_total()} and timed out"
-        return f"was cut off after {format_size(self.have)}{self._of_total()}"
+            return f"stalled after {format_size(self.have)}{self.of_total()} and timed out"
+        return f"was cut off after {format_size(self.have)}{self.of_total()}"
 
-    def _of_total(self) -> str:
-        return f" of {format_size(self.total)}" if self.total is not None else ""
+    def _stall_reason(self) -> str:
+        limit = self.stall_limit
+        return (
+            f"stalled after {format_size(self.have)}{self.of_total()}"
+            f" (less than {format_size(limit.min_bytes)} in {limit.window:g} s)"
+        )
+
+    def _any(self) -> str:
+        return self.noun.replace("the ", "any ", 1) if self.expected is not None else "any download"
 
     def _check_cancel(self) -> None:
         if self.cancel is not None and self.cancel.is_set():
@@ -522,14 +463,6 @@ class _Transfer:
             time.sleep(seconds)
         elif self.cancel.wait(seconds):
             self._check_cancel()
-
-    def _disk_error(self, exc: OSError) -> DownloadError:
-        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-            message = f"The disk is full: {self.target.name} could not be saved in {self.target.parent}."
-        else:
-            reason = exc.strerror or str(exc) or type(exc).__name__
-            message = f"{self.target.name} could not be saved in {self.target.parent}: {reason}."
-        return DownloadError(message, url=self.url)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -28,7 +28,8 @@ _MIME_ALIASES = {
 }
 
 
-def _mime_from_magic(data: bytes) -> str | None:
+def image_type_from_magic(data: bytes) -> str | None:
+    """The MIME type the first bytes of *data* say, or None when they are no image format known here."""
     if data.startswith(b"\xff\xd8\xff"):
         return "image/jpeg"
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -55,7 +56,7 @@ def sniff_image_type(first_bytes: bytes, content_type: str = "") -> tuple[str, s
     format to be recognised; *content_type* is the server's header, used only
     when the bytes are not a known image format.
     """
-    mime = _mime_from_magic(bytes(first_bytes[:SNIFF_BYTES])) or _mime_from_header(content_type or "")
+    mime = image_type_from_magic(bytes(first_bytes[:SNIFF_BYTES])) or _mime_from_header(content_type or "")
     if mime is None:
         return None
     return mime, _MIME_SUFFIX[mime]
