@@ -14,6 +14,7 @@ import functools
 import json
 import os
 import random
+import select
 import socket
 import struct
 import time
@@ -26,9 +27,14 @@ from suno_desktop.demo.relay_server import LocalRelay, RelayRequestHandler
 
 # --------------------------------------------------------------------------- media
 
-MEDIA_FAULTS = frozenset({"cut", "500", "503", "429", "404", "slow", "reset"})
+MEDIA_FAULTS = frozenset({"cut", "500", "503", "429", "404", "slow", "reset", "drip", "stall", "no-length"})
 MEDIA_STATUS_FAULTS = frozenset({"500", "503", "429", "404"})
 SLOW_FAULT_DELAY = 3.0  # seconds; long enough to trip any client read timeout a test sets
+#: "drip" and "stall": the first half of the body at full speed, then one byte every
+#: DRIP_INTERVAL, or nothing at all, until the client hangs up (at most STALL_MAX seconds)
+PACED_FAULTS = frozenset({"drip", "stall"})
+DRIP_INTERVAL = 0.5
+STALL_MAX = 60.0
 
 #: generated content repeats a seed-dependent block of this many bytes, each copy
 #: stamped with its block number, so a resume at a wrong offset is always detected
@@ -89,12 +95,18 @@ class FaultyMediaHandler(MediaRequestHandler):
 
     server: Any
     cut = False  # this answer stops half-way through its body
+    pace: str | None = None  # "drip" or "stall": the second half of the body comes that way
+    unsized = False  # "no-length": no Content-Length (nor ranges); the body ends when the connection does
 
     def answer(self, send_body: bool) -> None:
         media: FaultyMediaServer = self.server.media
         media._record(MediaRequest(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}))
         fault = media._take_fault(self.path)
         self.cut = fault == "cut"
+        self.pace = fault if fault in PACED_FAULTS else None
+        self.unsized = fault == "no-length"
+        if self.unsized:
+            self.close_connection = True
         if fault == "reset":
             self._reset()
             return
@@ -116,17 +128,51 @@ class FaultyMediaHandler(MediaRequestHandler):
             super().send_route(route, send_body)
 
     def accepts_ranges(self) -> bool:
-        return self.server.media.range_support
+        return self.server.media.range_support and not self.unsized
+
+    def send_header(self, keyword: str, value: str) -> None:
+        if self.unsized and keyword.lower() == "content-length":
+            return
+        super().send_header(keyword, value)
 
     def write_body(self, blob: Blob, start: int, length: int) -> None:
         if self.cut:  # the headers promised everything; the connection ends half-way
             length //= 2
             self.close_connection = True
+        if self.pace is not None:
+            self._write_paced(blob, start, length)
+            return
         if isinstance(blob, GeneratedBlob):
             for chunk in iter_generated_bytes(blob.generated_size, blob.seed, start, length):
                 self.wfile.write(chunk)
         else:
             super().write_body(blob, start, length)
+
+    def _write_paced(self, blob: Blob, start: int, length: int) -> None:
+        """The first half at once, then a drip or a stall until the client hangs up."""
+        half = length // 2
+        self.pace, pace = None, self.pace
+        self.write_body(blob, start, half)
+        self.close_connection = True
+        rest = (
+            b"".join(iter_generated_bytes(blob.generated_size, blob.seed, start + half, length - half))
+            if isinstance(blob, GeneratedBlob)
+            else (blob.data if blob.data is not None else blob.file.read_bytes())[start + half : start + length]
+        )
+        ends = time.monotonic() + STALL_MAX
+        for index in range(len(rest)):
+            if self._client_gone(DRIP_INTERVAL) or time.monotonic() > ends:
+                return
+            if pace == "drip":
+                self.wfile.write(rest[index : index + 1])
+
+    def _client_gone(self, seconds: float) -> bool:
+        """Wait *seconds*; True when the client closed the connection meanwhile (it turns readable)."""
+        try:
+            readable, _, _ = select.select([self.connection], [], [], seconds)
+        except (OSError, ValueError):
+            return True
+        return bool(readable)
 
     def _reset(self) -> None:
         """Drop the connection without a word (RST rather than FIN where the OS allows)."""
