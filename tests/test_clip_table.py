@@ -331,7 +331,8 @@ def run(seed, steps=150):
                     if needle in text(r):
                         shown.add(r.clip_id)
                 if sort_state:
-                    order = placed_like_a_stable_sort(order, moved, lambda c: key(sort_state[0], rec[c]), sort_state[1])
+                    column, sort_order = sort_state
+                    order = placed_like_a_stable_sort(order, moved, lambda c, col=column: key(col, rec[c]), sort_order)
             elif op == "remove":
                 ids = [*rng.sample(order, k=min(len(order), rng.randint(0, 3))), "nope"]
                 log.append(("remove", ids))
@@ -684,3 +685,25 @@ def test_a_download_shows_as_a_bar_its_percentage_and_a_tooltip(qtbot):
     assert index.data(Qt.ItemDataRole.DecorationRole).cacheKey() != bar.cacheKey()  # a bar per percent
     cover = model.index(0, 0).data(Qt.ItemDataRole.DecorationRole)
     assert isinstance(cover, QPixmap) and cover.width() > 0  # the placeholder, rounded, painted by Qt
+
+
+@pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
+@pytest.mark.parametrize("needle", ["", "rain"])
+def test_arrivals_and_changes_take_their_sorted_places_and_every_clip_stays_found(qtbot, order, needle):
+    rng = random.Random(f"{order}{needle}")
+    records = [make_record(n, rng) for n in range(300)]
+    model, proxy, _view = table_over(records)
+    proxy.sort(COL_DURATION, order)
+    proxy.set_filter_text(needle)
+    for batch_number in range(25):
+        known = [model.record_for(c) for c in rng.sample([r.clip_id for r in model.records()], rng.randint(0, 6))]
+        changed = [replace(r, duration=float(rng.randint(1, 300))) for r in known]
+        arriving = [make_record(1000 + 10 * batch_number + n, rng) for n in range(rng.randint(0, 4))]
+        model.upsert(changed + arriving)
+        everything = model.records()
+        keys = [r.duration for r in everything]
+        assert keys == sorted(keys, reverse=order == Qt.SortOrder.DescendingOrder)
+        assert all(model.record_for(r.clip_id) is r for r in everything)
+        shown = [model.record(row) for row in range(model.rowCount())]
+        assert all(model.row_of(r.clip_id) == row for row, r in enumerate(shown))
+        assert [r.duration for r in shown] == [r.duration for r in everything if r in shown]

@@ -22,6 +22,7 @@ CLIP_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 COLUMNS = ("", "Title", "Tags", "Model", "Duration", "Created", "Status", "Files")
 (COL_COVER, COL_TITLE, COL_TAGS, COL_MODEL, COL_DURATION, COL_CREATED, COL_STATUS, COL_FILES) = range(len(COLUMNS))
+HEADER_TIPS = {COL_COVER: "Cover", COL_FILES: "Files on disk: MP3, cover, MP4"}
 
 STATUS_TEXT = {
     ClipState.PENDING: "Pending",

@@ -12,6 +12,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from operator import attrgetter
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, Qt
@@ -25,11 +26,11 @@ from .clip_rows import (
     CLIP_ID_ROLE,
     COL_COVER,
     COL_DURATION,
-    COL_FILES,
     COL_STATUS,
     COL_TAGS,
     COL_TITLE,
     COLUMNS,
+    HEADER_TIPS,
     NO_FILES,
     STATUS_COLORS,
     TASK_ROW_PREFIX,
@@ -41,7 +42,7 @@ from .clip_rows import (
     sort_key,
     status_text,
 )
-from .row_lists import placed_in_order, with_runs_inserted
+from .row_lists import move_into_order, with_runs_inserted
 
 _NEVER_SET_ROLES = frozenset(
     {
@@ -53,6 +54,7 @@ _NEVER_SET_ROLES = frozenset(
 _RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ROW = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _DRAGGABLE_ROW = _ROW | Qt.ItemFlag.ItemIsDragEnabled
+DESC = Qt.SortOrder.DescendingOrder
 
 
 class ClipTableModel(QAbstractTableModel):
@@ -83,8 +85,7 @@ class ClipTableModel(QAbstractTableModel):
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._playing: tuple[str, bool] = ("", False)  # the clip loaded in the player, and whether it plays
         self._marks = PlayingMarks()
-        #: runs a layout change the model starts itself; the proxy carries a big selection across it
-        self.layout_guard: Callable[[Callable[[], None]], None] = lambda change: change()
+        self.layout_guard: Callable = lambda change: change()  # the proxy carries a big selection across it
         self._version = 0  # bumped whenever rows or their values change
         self._sorted_at: tuple | None = None
 
@@ -122,12 +123,11 @@ class ClipTableModel(QAbstractTableModel):
     def upsert(self, records: Iterable[ClipRecord], on_disk: Iterable[tuple[bool, bool, bool]] | None = None) -> None:
         """Update rows in place (they stay shown until the search changes) and add new ones.
 
-        A task's first clip takes the place of the task's own row, the others go right
-        after it; clips of tasks without a row, and new task rows, are appended. *on_disk*
-        (read on a worker) saves the GUI thread a stat per file. Changed rows are
-        announced in runs of adjacent changed rows, never in a range over rows that did
-        not change: that would repaint the whole viewport, and painting calls into
-        Python for every cell.
+        A task's first clip takes the place of the task's own row, the others go right after
+        it; other clips and new task rows are appended; in a sorted table, all take their sorted
+        places. *on_disk* (read on a worker) saves the GUI thread a stat per file. Changed rows
+        are announced in runs of neighbours, never in a range over unchanged rows (a repaint
+        of the whole viewport calls into Python for every cell).
         """
         self._version += 1
         records = list(records)
@@ -192,10 +192,9 @@ class ClipTableModel(QAbstractTableModel):
             self._insert_after(len(self._clips) - 1, appended, disk)
             self._renumber_from(len(self._clips) - len(appended))
 
-    def _renumber_from(self, first: int) -> None:
-        clips, position_of = self._clips, self._position_of
-        for moved in range(first, len(clips)):
-            position_of[clips[moved].clip_id] = moved
+    def _renumber_from(self, first: int, end: int | None = None) -> None:
+        ids = map(attrgetter("clip_id"), self._clips[first:end])
+        self._position_of.update(zip(ids, range(first, len(self._clips) if end is None else end)))
 
     def _replace_at(self, pos: int, record: ClipRecord, files: tuple | None, *, announce: bool = True) -> int | None:
         """Put *record* at *pos*; returns its row when shown (announced unless *announce* is false)."""
@@ -292,7 +291,6 @@ class ClipTableModel(QAbstractTableModel):
                 self._emit_changed(clip_id, COL_STATUS)
                 marked.append(clip_id)
         if self._sort is not None and self._sort[0] == COL_STATUS:
-            self._version += 1
             self._keep_sorted(marked)
 
     def set_playing(self, clip_id: str, playing: bool) -> None:
@@ -473,10 +471,8 @@ class ClipTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal:
             if role == Qt.ItemDataRole.DisplayRole:
                 return COLUMNS[section]
-            if role == Qt.ItemDataRole.ToolTipRole and section == COL_COVER:
-                return "Cover"
-            if role == Qt.ItemDataRole.ToolTipRole and section == COL_FILES:
-                return "Files on disk: MP3, cover, MP4"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return HEADER_TIPS.get(section)
         return None
 
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
@@ -575,10 +571,15 @@ class ClipTableModel(QAbstractTableModel):
             return
         column, order = self._sort
         positions = sorted({self._position_of[c] for c in clip_ids if c in self._position_of})
-        key = sort_key(column, self._clips, self._on_disk)
-        placed = placed_in_order(len(self._clips), positions, key, descending=order == Qt.SortOrder.DescendingOrder)
-        if placed is not None:
-            self.layout_guard(lambda: self._change_layout(lambda: self._reorder(placed)))
+
+        def move() -> None:
+            key = sort_key(column, self._clips, self._on_disk)  # reads the lists as they change
+            lists = (self._clips, self._on_disk, self._texts, self._shown)
+            self._shown, first, last = move_into_order(lists, positions, key, descending=order == DESC)
+            self._renumber_from(first, last + 1)  # the rows after the last one moved kept their places
+
+        if positions:
+            self.layout_guard(lambda: self._change_layout(move))
         self._sorted_at = (column, order, self._version)
 
     # -- drag and drop ------------------------------------------------------------

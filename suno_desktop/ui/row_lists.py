@@ -16,29 +16,41 @@ from .clip_rows import Files, search_text
 RowLists = tuple[list[ClipRecord], list[Files], list[str], list[int]]
 
 
-def placed_in_order(
-    count: int, displaced: list[int], key: Callable[[int], Any], *, descending: bool = False
-) -> list[int] | None:
-    """Positions 0..count-1 with *displaced* (ascending) taken out and put back where *key* sorts them.
+def move_into_order(
+    lists: RowLists, displaced: list[int], key: Callable[[int], Any], *, descending: bool = False
+) -> tuple[list[int], int, int]:
+    """Move the rows at *displaced* (ascending positions) of the parallel lists to where *key* sorts them.
 
-    The other positions must already be in order. Each displaced one goes after its
-    equals, as a stable sort of the list with it at the end would put it, found by a
-    binary search (a few key calls each, instead of one per row). None when nothing moves.
+    The other rows must already be in order, and *key* must read the lists themselves
+    (a position's key as the lists are now). The displaced rows are taken out, then each
+    is put back after its equals (where a stable sort of the list with it at the end puts
+    it), found by a binary search: a few key calls and a memmove per row, where sorting
+    again or rebuilding the lists costs a Python call per row of the library (unless a
+    search hides some). Returns the new shown positions and the first and last positions that changed.
     """
-    out = set(displaced)
-    order = [pos for pos in range(count) if pos not in out]
-    for pos in displaced:
-        wanted = key(pos)
-        low, high = 0, len(order)
+    clips, on_disk, texts, shown = lists
+    shown_ids = None if len(shown) == len(clips) else {clips[pos].clip_id for pos in shown}
+    wanted = [key(pos) for pos in displaced]
+    taken = [(clips.pop(pos), on_disk.pop(pos), texts.pop(pos)) for pos in reversed(displaced)]
+    first, highest = displaced[0], 0
+    for (record, files, text), goal in zip(reversed(taken), wanted):
+        low, high = 0, len(clips)
         while low < high:
             middle = (low + high) // 2
-            there = key(order[middle])
-            if (there < wanted) if descending else (wanted < there):
+            there = key(middle)
+            if (there < goal) if descending else (goal < there):
                 high = middle
             else:
                 low = middle + 1
-        order.insert(low, pos)
-    return None if order == list(range(count)) else order
+        clips.insert(low, record)
+        on_disk.insert(low, files)
+        texts.insert(low, text)
+        first, highest = min(first, low), max(highest, low)
+    # a row after both the last displaced one and every insertion (counted among the k moved) kept its place
+    last = min(len(clips) - 1, max(displaced[-1], highest + len(displaced) - 1))
+    if shown_ids is None:
+        return list(range(len(clips))), first, last
+    return [pos for pos, record in enumerate(clips) if record.clip_id in shown_ids], first, last
 
 
 def with_runs_inserted(
