@@ -104,7 +104,7 @@ class FaultyMediaHandler(MediaRequestHandler):
         fault = media._take_fault(self.path)
         self.cut = fault == "cut"
         self.pace = fault if fault in PACED_FAULTS else None
-        self.unsized = fault == "no-length"
+        self.unsized = fault == "no-length" or not media.send_lengths
         if self.unsized:
             self.close_connection = True
         if fault == "reset":
@@ -192,6 +192,7 @@ class FaultyMediaServer(MediaServer):
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         super().__init__(host, port)
         self.range_support: bool = True
+        self.send_lengths: bool = True  # False: every answer as with the "no-length" fault
         self.requests: list[MediaRequest] = []
         self._faults: dict[str, list[str]] = {}
 
