@@ -108,7 +108,7 @@ class TransferGuard:
         self.cancel = cancel
         self.deadline = deadline  # time.monotonic() by which everything must be over
         self.cut: GuardCut | None = None  # the last reason it cut for
-        self._connections: list[Any] = []  # urllib3 connections its requests went out on
+        self._sockets: list[tuple[Any, socket.socket | None]] = []  # (urllib3 connection, its socket then)
         self._lock = threading.Lock()
         self._stall: StallLimit | None = None
         self._moved = 0
@@ -137,11 +137,15 @@ class TransferGuard:
         """Whether the deadline has passed (a failed request then means "too late")."""
         return self.deadline is not None and time.monotonic() >= self.deadline
 
-    def attach(self, connection: Any) -> None:
-        """*connection* carries a request made inside this guard (called by the connection)."""
+    def attach(self, connection: Any, sock: socket.socket | None) -> None:
+        """*connection* carries a request made inside this guard, on *sock* (called by the connection).
+
+        The socket is kept: http.client lets go of a connection's socket as soon as an
+        answer says it will close the connection, and only the answer reads it then.
+        """
         with self._lock:
-            if not any(known is connection for known in self._connections):
-                self._connections.append(connection)
+            if not any(known is connection and known_sock is sock for known, known_sock in self._sockets):
+                self._sockets.append((connection, sock))
 
     def check(self, now: float) -> None:
         """The watcher's look: cut the connections if cancelled, past the deadline or stalled."""
@@ -158,13 +162,14 @@ class TransferGuard:
             return
         self.cut = reason
         with self._lock:
-            connections = [c for c in self._connections if getattr(c, "suno_guard", None) is self]
-        for connection in connections:
+            mine = [(c, sock) for c, sock in self._sockets if getattr(c, "suno_guard", None) is self]
+        for connection, sock in mine:
+            _shut_down(sock)
             _shut_down(getattr(connection, "sock", None))
 
     def close(self) -> None:
         with self._lock:
-            self._connections.clear()
+            self._sockets.clear()
 
 
 def _shut_down(sock: socket.socket | None) -> None:
@@ -243,12 +248,20 @@ class _GuardedConnection:
 
     suno_guard: TransferGuard | None = None
 
+    sock: socket.socket | None
+
     def request(self, *args: Any, **kwargs: Any) -> None:
         guard = getattr(_current, "guard", None)
         self.suno_guard = guard
         if guard is not None:
-            guard.attach(self)
+            guard.attach(self, self.sock)  # None until it connects, below
         super().request(*args, **kwargs)  # type: ignore[misc]
+
+    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+        guard = self.suno_guard
+        if guard is not None and self.sock is not None:
+            guard.attach(self, self.sock)  # connected now: the socket the answer will be read from
+        return super().getresponse(*args, **kwargs)  # type: ignore[misc]
 
 
 class _HTTPConnection(_GuardedConnection, urllib3.connection.HTTPConnection):

@@ -116,6 +116,16 @@ def test_a_stall_is_cut_and_the_next_attempt_resumes_with_range(media_server, se
     assert "range" not in first.headers and second.headers["range"] == f"bytes={SONG.stat().st_size // 2}-"
 
 
+def test_a_stalled_body_without_a_length_is_not_taken_for_a_whole_one(media_server, session, song_url, tmp_path):
+    """Cut, such a body just ends: only the stall limit knows it was not the end."""
+    media_server.send_lengths = False
+    media_server.inject_fault("/media/song.mp3", "stall")
+    target = tmp_path / "song.mp3"
+    result = download_file(session, song_url, target, stall_limit=SHORT_STALL, backoff=0.01, timeout=(2, 10))
+    assert result.path.read_bytes() == SONG.read_bytes() and not result.resumed  # no length, no resume
+    assert len(media_server.requests) == 2
+
+
 def test_the_media_session_holds_transfers_to_its_stall_limit(media_server, song_url, tmp_path):
     media_server.inject_fault("/media/song.mp3", "drip")
     with make_media_session(stall_limit=SHORT_STALL) as short:

@@ -390,8 +390,6 @@ class _Transfer(PartFile):
         self.validator = etag if etag and not etag.startswith("W/") else headers.get("Last-Modified")
 
     def _receive(self, response: requests.Response) -> None:
-        out = self.out
-        assert out is not None
         chunks = self._chunks(response)
         while True:
             try:
@@ -417,6 +415,9 @@ class _Transfer(PartFile):
                 raise self.disk_error(exc) from exc
             if self.progress is not None:
                 self.progress(self.have, self.total)
+        self._check_cancel()  # a cut body without a length ends like a whole one: never take it for that
+        if self.guard.stalled():
+            raise _Retryable(self._stall_reason())
         if self.total is not None and self.have < self.total:
             raise _Retryable(self._cut_reason(None))
         if self.total is not None and self.have > self.total:
