@@ -228,8 +228,11 @@ def guard_transfers(*, cancel: threading.Event | None = None, deadline: float | 
 
     *deadline* is a ``time.monotonic()`` value: an API call wrapped in
     ``with guard_transfers(deadline=time.monotonic() + 20):`` ends within about 20 s
-    whatever the server does (a cut shows as ``requests.ConnectionError``; the
-    guard's ``cut`` then says why). Guards nest; the innermost one owns the requests.
+    whatever the server does: a cut shows as a ``requests.ConnectionError`` (or a
+    ``ChunkedEncodingError`` while the body was being read), and the guard's ``cut``
+    says why. Guards nest; the innermost one owns the requests. Not cut: a connect in
+    progress (its socket does not exist yet; the connect timeout bounds it) and
+    urllib3's own pauses between retries.
     """
     guard = TransferGuard(cancel=cancel, deadline=deadline)
     outer = getattr(_current, "guard", None)

@@ -484,6 +484,25 @@ def test_a_cancelled_download_that_cannot_resume_leaves_nothing(media_server, se
     assert_nothing_left(tmp_path, tmp_path / "big.bin")
 
 
+@pytest.mark.parametrize("change", ["prefix", "path"])
+def test_a_part_left_for_another_prefix_or_address_is_started_over(media_server, session, tmp_path, change):
+    size = 5_000_000
+    url = media_server.add_generated("/a/big.bin", size, "application/octet-stream")
+    other = media_server.add_generated("/b/big.bin", size, "application/octet-stream")
+    cancel = threading.Event()
+    target = tmp_path / "big.bin"
+    with pytest.raises(DownloadCancelled):
+        download_file(
+            session, url, target, prefix=b"OLD", progress=lambda done, total: cancel.set(), cancel=cancel, **QUICK
+        )
+    assert part_path(target).exists()
+    media_server.reset_counters()
+    prefix = b"NEW" if change == "prefix" else b"OLD"
+    result = download_file(session, other if change == "path" else url, target, prefix=prefix, **QUICK)
+    assert not result.resumed and "range" not in media_server.requests[0].headers
+    assert target.read_bytes() == prefix + FaultyMediaServer.generated_bytes(size)
+
+
 def test_a_part_file_that_does_not_fit_is_started_over(media_server, session, song_url, tmp_path):
     target = tmp_path / "song.mp3"
     part_path(target).write_bytes(b"left by a crash, with no word about what it holds")

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import http.client
 import socket
+import time
+from urllib.parse import urlsplit
 
 import pytest
 import requests
 import urllib3
-from fault_servers import FaultyMediaServer
+from fault_servers import DRIP_INTERVAL, FaultyMediaServer
 
 from suno_desktop.demo.media_server import MediaServer
 from suno_desktop.resources import resource_path
@@ -120,6 +122,45 @@ def test_reset_and_slow_faults(media_server):
     with pytest.raises(requests.Timeout):
         requests.get(url, timeout=(2, 0.3))
     assert requests.get(url, timeout=5).content == b"payload"
+
+
+def test_drip_and_stall_send_half_the_body_then_a_byte_at_a_time_or_nothing(media_server):
+    body = bytes(range(256)) * 8
+    half = len(body) // 2
+    url = media_server.add("/x", body, "application/octet-stream")
+    address = (urlsplit(url).hostname, urlsplit(url).port)
+    for fault in ("drip", "stall"):
+        media_server.inject_fault("/x", fault)
+        with socket.create_connection(address, timeout=5) as sock:
+            sock.sendall(b"GET /x HTTP/1.1\r\nHost: x\r\n\r\n")
+            answer = http.client.HTTPResponse(sock)
+            answer.begin()
+            assert answer.getheader("Content-Length") == str(len(body))  # it promises everything
+            received = b""
+            while len(received) < half:
+                received += answer.read1(len(body))
+            halfway = time.monotonic()
+            if fault == "drip":
+                while len(received) < half + 2:
+                    received += answer.read1(len(body))
+                assert time.monotonic() - halfway >= DRIP_INTERVAL * 0.9  # two bytes: 2 intervals, less any lag
+                assert received == body[: len(received)]
+            else:
+                sock.settimeout(0.3)
+                with pytest.raises(TimeoutError):
+                    answer.read1(len(body))
+                assert received == body[:half]
+    assert requests.get(url, timeout=5).content == body  # the faults are used up
+
+
+def test_no_length_answers_without_a_length_and_ranges(media_server):
+    url = media_server.add("/song.mp3", SONG, "audio/mpeg")
+    media_server.inject_fault("/song.mp3", "no-length")
+    response = requests.get(url, timeout=5, headers={"Range": "bytes=10-"})
+    assert response.status_code == 200 and response.content == SONG.read_bytes()
+    assert "Content-Length" not in response.headers and "Accept-Ranges" not in response.headers
+    media_server.send_lengths = False
+    assert "Content-Length" not in requests.get(url, timeout=5).headers
 
 
 def test_redirects(media_server):
