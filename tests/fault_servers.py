@@ -90,6 +90,15 @@ class Redirect:
     status: int
 
 
+@dataclass(frozen=True)
+class Encoded:
+    """A body sent with ``Content-Encoding`` whatever the client asked for (its length is the encoded one)."""
+
+    payload: bytes
+    content_type: str
+    encoding: str
+
+
 class FaultyMediaHandler(MediaRequestHandler):
     """Logs each request, acts out a pending fault, then answers like the demo server."""
 
@@ -124,6 +133,14 @@ class FaultyMediaHandler(MediaRequestHandler):
             self.send_header("Location", route.location)
             self.send_header("Content-Length", "0")
             self.end_headers()
+        elif isinstance(route, Encoded):
+            self.send_response(200)
+            self.send_header("Content-Type", route.content_type)
+            self.send_header("Content-Encoding", route.encoding)
+            self.send_header("Content-Length", str(len(route.payload)))
+            self.end_headers()
+            if send_body:
+                self.wfile.write(route.payload)
         else:
             super().send_route(route, send_body)
 
@@ -206,6 +223,10 @@ class FaultyMediaServer(MediaServer):
         if status not in (301, 302, 303, 307, 308):
             raise ValueError(f"HTTP {status} is not a redirect status.")
         return self._register(path, Redirect(location, status))
+
+    def add_encoded(self, path: str, payload: bytes, content_type: str, encoding: str = "gzip") -> str:
+        """Serve *payload* as it is with ``Content-Encoding: <encoding>``, even to ``Accept-Encoding: identity``."""
+        return self._register(path, Encoded(payload, content_type, encoding))
 
     def remove(self, path: str) -> None:
         with self._lock:
