@@ -6,6 +6,7 @@ with the stall limit made short where a test waits for it.
 
 from __future__ import annotations
 
+import gzip
 import re
 import threading
 import time
@@ -227,6 +228,25 @@ def test_a_body_without_a_length_is_cut_at_the_cap(media_server, session, song_u
     media_server.inject_fault("/media/song.mp3", "no-length")  # under the cap it is just a body
     assert download_file(session, song_url, tmp_path / "song.mp3", **QUICK).path.read_bytes() == SONG.read_bytes()
     assert "content-length" not in media_server.requests[-1].headers  # (the request's, for the record)
+
+
+def gzip_of_zeros(size: int, member: int = 4_000_000) -> bytes:
+    """A gzip body that inflates to *size* zero bytes: one small member, repeated (decoders read them in turn)."""
+    count, rest = divmod(size, member)
+    return gzip.compress(bytes(member), compresslevel=9) * count + gzip.compress(bytes(rest))
+
+
+def test_a_compressed_body_is_inflated_as_it_streams_and_cut_at_the_cap(media_server, session, tmp_path):
+    """Asked for identity, a CDN sends gzip anyway: a bomb is stopped at the cap, not inflated whole."""
+    bomb = media_server.add_encoded("/media/bomb.mp3", gzip_of_zeros(400_000_000), "audio/mpeg")
+    with pytest.raises(DownloadError, match=r"^The server sent more than 5\.0 MB for the song at "):
+        download_file(session, bomb, tmp_path / "song.mp3", max_size=5_000_000, **QUICK)
+    assert list(tmp_path.iterdir()) == []
+    assert media_server.requests[0].headers["accept-encoding"] == "identity"
+
+    packed = media_server.add_encoded("/media/packed.mp3", gzip.compress(SONG.read_bytes()), "audio/mpeg")
+    result = download_file(session, packed, tmp_path / "song.mp3", **QUICK)
+    assert result.path.read_bytes() == SONG.read_bytes() and result.size == SONG.stat().st_size
 
 
 # --------------------------------------------------------------------------- what the body is
