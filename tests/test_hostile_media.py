@@ -16,6 +16,7 @@ import requests
 from fault_servers import FaultyMediaServer
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
+from mutagen.mp4 import MP4
 from urllib3.util.retry import Retry
 
 from suno_desktop.http_session import GuardCut, StallLimit, build_session, guard_transfers
@@ -84,12 +85,15 @@ def half_arrived(event: threading.Event):
 
 
 class HalfArrived(SyncObserver):
-    def __init__(self) -> None:
+    """Sets ``event`` once half of the file of *size* bytes (the download whose total it is) is here."""
+
+    def __init__(self, size: int) -> None:
         self.event = threading.Event()
-        self.progress = half_arrived(self.event)
+        self.size = size
 
     def clip_progress(self, clip_id: str, done: int, total: int | None) -> None:
-        self.progress(done, total)
+        if total == self.size and done >= self.size // 2:
+            self.event.set()
 
 
 # --------------------------------------------------------------------------- stall limit
@@ -334,7 +338,7 @@ def test_a_cancelled_sync_leaves_a_part_that_the_next_sync_resumes(relay, client
     task = relay.add_music_task(clips=1, audio=SONG, cover=None, video=False)
     clip_id = relay.clip_ids(task)[0]
     relay.media.inject_fault(f"/cdn1/{clip_id}.mp3", "stall")  # the default stall limit: only the cancel cuts
-    cancel, observer = threading.Event(), HalfArrived()
+    cancel, observer = threading.Event(), HalfArrived(SONG.stat().st_size)
     engine = make_engine(library, client, cancel=cancel, observer=observer)
     thread, outcome = run_in_thread(engine.sync, [task])
     assert observer.event.wait(WAIT)
@@ -356,3 +360,26 @@ def test_a_cancelled_sync_leaves_a_part_that_the_next_sync_resumes(relay, client
     assert tags["TIT2"].text == ["City Lights"] and audio.read_bytes()[tags.size :] == SONG.read_bytes()
     assert MP3(audio).info.length == pytest.approx(MP3(SONG).info.length)
     assert [p.name for p in library.root.iterdir() if p.name.endswith(".part")] == []
+
+
+def test_a_video_cancelled_half_way_is_resumed_and_tagged_on_the_next_sync(relay, client, library):
+    task = relay.add_music_task(clips=1, audio=SONG, cover=None, video=True)
+    clip_id = relay.clip_ids(task)[0]
+    video = DEMO / "video-1.mp4"
+    relay.media.inject_fault(f"/cdn1/{clip_id}.mp4", "stall")
+    cancel, observer = threading.Event(), HalfArrived(video.stat().st_size)
+    engine = make_engine(library, client, cancel=cancel, observer=observer)
+    thread, outcome = run_in_thread(engine.sync, [task])
+    assert observer.event.wait(WAIT)
+    cancel.set()
+    thread.join(WAIT / 2)
+    assert not thread.is_alive() and outcome["result"].cancelled
+    engine.close()
+    assert [p.name for p in library.root.iterdir() if p.suffix == ".mp4"] == []
+
+    relay.media.reset_counters()
+    assert make_engine(library, client).sync().ok
+    assert [r.headers.get("range") for r in relay.media.requests] == [f"bytes={video.stat().st_size // 2}-"]
+    record = library.clips()[0]
+    tagged = MP4(library.root / record.video_path)
+    assert tagged.tags["\xa9nam"] == ["City Lights"] and tagged.info.length == pytest.approx(MP4(video).info.length)
