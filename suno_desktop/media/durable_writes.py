@@ -13,7 +13,8 @@ started (:func:`start_writeback`) without waiting for it. The caller collects su
 4. after that the caller may record the files (the library's database).
 
 Whatever the moment of a crash or power loss, a file under its real name is complete
-and durable; what is not is a ``.part`` file, which the next sync overwrites. Git
+and durable; what is not is a ``.part`` file, which the next sync overwrites (or goes
+on from, when a cancelled download left it saying what it holds: see :mod:`.part_resume`). Git
 itself fsyncs a dummy file instead of each one, which Linux does not promise is
 enough; an fsync per file is portable and, in a batch, nearly free.
 """
