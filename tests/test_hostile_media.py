@@ -10,6 +10,7 @@ import gzip
 import re
 import threading
 import time
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -154,6 +155,29 @@ def test_a_cancel_cuts_a_stalled_read_at_once_and_leaves_the_part_to_resume(medi
     assert result.resumed and target.read_bytes() == SONG.read_bytes()
     assert media_server.requests[-1].headers["range"] == f"bytes={SONG.stat().st_size // 2}-"
     assert [p.name for p in tmp_path.iterdir()] == ["song.mp3"]
+
+
+def test_a_cancel_cuts_only_the_transfers_it_guards(media_server, session, song_url, tmp_path):
+    other_url = media_server.add("/media/other.mp3", SONG, "audio/mpeg")
+    downloads = {}
+    for name, url in (("a", song_url), ("b", other_url)):
+        media_server.inject_fault(urlsplit(url).path, "stall")
+        cancel, half_here = threading.Event(), threading.Event()
+        progress = half_arrived(half_here)
+        thread, outcome = run_in_thread(
+            download_file, session, url, tmp_path / f"{name}.mp3", cancel=cancel, progress=progress, **QUICK
+        )
+        downloads[name] = (cancel, thread, outcome)
+        assert half_here.wait(WAIT)
+    cancel_a, thread_a, outcome_a = downloads["a"]
+    cancel_a.set()
+    thread_a.join(WAIT / 2)
+    assert isinstance(outcome_a.get("error"), DownloadCancelled)
+    cancel_b, thread_b, outcome_b = downloads["b"]
+    assert thread_b.is_alive()  # same session, same server: still waiting for its stalled body
+    cancel_b.set()
+    thread_b.join(WAIT / 2)
+    assert isinstance(outcome_b.get("error"), DownloadCancelled)
 
 
 @pytest.mark.parametrize("head_size", [16 * 1024, 1024 * 1024])  # head written before the cancel, or not yet
