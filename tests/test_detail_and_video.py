@@ -18,6 +18,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QPushButton, QToolButton
 from test_clip_table import clip_record
+from test_main_window import WAIT, make_window, synced_window
 
 from suno_desktop.model import ClipKind, ClipState, TaskRecord, TaskStatus
 from suno_desktop.playback.player import Player
@@ -28,6 +29,8 @@ from suno_desktop.ui.icons import standard_icon
 from suno_desktop.ui.player_bar import PlayerBar
 from suno_desktop.ui.theme import ColorScheme, apply_color_scheme
 from suno_desktop.ui.video_view import VideoView
+
+__all__ = ["make_window"]  # a fixture, used by name
 
 DEMO = Path(__file__).resolve().parents[1] / "resources" / "demo"
 WAIT_MS = 10_000
@@ -227,6 +230,23 @@ def test_an_idle_or_ended_video_shows_the_cover(qtbot, video_view, media):
     assert not video_view.is_playing
 
 
+def test_a_video_let_go_of_midway_comes_back_paused_on_its_frame(qtbot, video_view, media):
+    _song, video = media
+    video_view.show_video(video, "City Lights")
+    video_view.play()
+    qtbot.waitUntil(lambda: video_view.is_playing, timeout=WAIT_MS)
+    video_view.seek(2_000)
+    qtbot.waitUntil(lambda: video_view.position >= 2_000, timeout=WAIT_MS)
+    video_view.pause()
+    qtbot.waitUntil(lambda: not video_view.is_playing, timeout=WAIT_MS)
+    assert video_view.release(video, "c1")
+    assert video_view.stack.currentWidget() is video_view.message
+    video_view.resume_released()
+    assert video_view.stack.currentWidget() is video_view.video_widget
+    qtbot.waitUntil(lambda: video_view.position >= 2_000, timeout=WAIT_MS)
+    assert not video_view.is_playing
+
+
 def test_the_video_shows_the_cover_the_detail_pane_shows(qtbot, media):
     """The window passes the detail pane's cover to the Video tab (cover_shown -> set_cover)."""
     pane, view = ClipDetailPane(), VideoView()
@@ -363,3 +383,21 @@ def test_a_failed_task_made_here_shows_the_lyrics_sent_and_offers_edit_again(qtb
     pane.show_clip(added_by_id, Path("/library"), NO_FILES)
     assert pane.edit_again_button.isVisible() and not pane.edit_again_button.isEnabled()
     assert "not known" in pane.lyrics.toPlainText()
+
+
+def test_in_the_window_the_video_shows_the_cover_and_takes_turns_with_the_player(qtbot, make_window, relay):
+    window, _ = synced_window(qtbot, make_window, relay, tasks=1)
+    if not (window.player.available and window.video.available):
+        pytest.skip(window.player.unavailable_reason or window.video.unavailable_reason)
+    window.table.selectRow(0)
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.player.is_playing, timeout=WAIT)
+    window.side_tabs.setCurrentWidget(window.video)
+    qtbot.waitUntil(lambda: window.video.current_path is not None, timeout=WAIT)
+    assert window.video.stack.currentWidget() is window.video.cover
+    qtbot.waitUntil(lambda: not window.video.cover.pixmap().isNull(), timeout=WAIT)  # the clip's own cover
+
+    qtbot.mouseClick(window.video.play_pause_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.video.is_playing and not window.player.is_playing, timeout=WAIT)
+    qtbot.mouseClick(window.player_bar.play_pause_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.player.is_playing and not window.video.is_playing, timeout=WAIT)

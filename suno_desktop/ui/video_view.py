@@ -162,9 +162,9 @@ class VideoView(QWidget):
     def take_turns_with(self, player: Player) -> None:
         """One thing plays at a time: the video pauses *player* when it starts, and *player* pauses the video."""
         self._other = player
-        queued = Qt.ConnectionType.QueuedConnection  # not from inside the other player's state change
-        self.playing_changed.connect(self._pause_the_other, queued)
-        player.playing_changed.connect(self._pause_for_the_other, queued)
+        # At once, not queued: a pause still queued from an earlier start would stop a later one.
+        self.playing_changed.connect(self._pause_the_other)
+        player.playing_changed.connect(self._pause_for_the_other)
 
     def _pause_the_other(self, playing: bool) -> None:
         if playing and self._other is not None:
@@ -255,8 +255,8 @@ class VideoView(QWidget):
         self.controls.setEnabled(True)
         logger.info("Loading video %s", path)
         self._media_player.setSource(QUrl.fromLocalFile(str(path.resolve())))
-        if self.current_path is not None:  # an error while loading may already have cleared it
-            call_slot(self._media_player, "pause")  # decodes and shows the first frame without playing
+        # Not paused here to decode a frame: a pause asked for while the file loads is applied once it
+        # has loaded, and would stop a Play pressed in between. The cover shows until it plays.
 
     def _unload(self) -> None:
         self.current_path = None
@@ -307,6 +307,9 @@ class VideoView(QWidget):
     def _on_status_changed(self, status) -> None:
         statuses = self._mm.QMediaPlayer.MediaStatus
         if status in (statuses.LoadedMedia, statuses.BufferingMedia, statuses.BufferedMedia):
+            stopped = self._media_player.playbackState() == self._mm.QMediaPlayer.PlaybackState.StoppedState
+            if self._started and stopped:  # a video let go of midway comes back paused on its frame
+                call_slot(self._media_player, "pause")
             if self._pending_seek is not None:  # a seek before loading is ignored, so apply it now
                 position, self._pending_seek = self._pending_seek, None
                 seek_media(self._media_player, position)
