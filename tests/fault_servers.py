@@ -524,3 +524,84 @@ class FaultyRelay(LocalRelay):
             if rendered is not None:
                 self._poll_counts[rendered["task_id"]] = self._poll_counts.get(rendered["task_id"], 0) + 1
             return rendered
+
+
+# --------------------------------------------------------------------------- hostile relay
+
+
+def gzip_bomb(inflated_size: int, member_size: int = 16 << 20) -> bytes:
+    """A gzip body of JSON whitespace that inflates to *inflated_size* bytes, built without holding them.
+
+    Made of identical gzip members (decoders read them one after another), so only one
+    member is ever compressed: a 1 GB bomb is about 1 MB and takes a fraction of a second.
+    """
+    import gzip
+
+    member = gzip.compress(b" " * member_size, compresslevel=9)
+    count, rest = divmod(inflated_size, member_size)
+    return member * count + (gzip.compress(b" " * rest) if rest else b"")
+
+
+@dataclass
+class _RawAnswer:
+    payload: bytes
+    headers: dict[str, str]
+    remaining: int
+
+
+class HostileRelayHandler(FaultyRelayHandler):
+    """Answers a fetch with the bytes a test set (a bomb, a nest too deep to encode), and JSON in ASCII.
+
+    ASCII JSON carries a lone surrogate escaped (``"\\ud800"``), as a hostile relay can send it.
+    """
+
+    def route(self, method: str) -> str | None:
+        route = super().route(method)
+        if route in ("get", "post"):
+            raw = self.server.relay._take_raw_answer()
+            if raw is not None:
+                self.send_bytes(200, raw.payload, "application/json; charset=utf-8", raw.headers)
+                return None
+        return route
+
+    def send_json(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+        payload = json.dumps(body, ensure_ascii=True).encode("ascii")
+        self.send_bytes(status, payload, "application/json; charset=utf-8", headers)
+
+
+class HostileRelay(FaultyRelay):
+    """A :class:`FaultyRelay` that sends values no relay should: any field of a task, or raw bytes as an answer."""
+
+    handler_class = HostileRelayHandler
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._task_fields: dict[str, dict[str, Any]] = {}
+        self._raw_answers: list[_RawAnswer] = []
+
+    def set_task_fields(self, task_id: str, /, **fields: Any) -> None:
+        """Send these top-level fields in the task's JSON from now on (``finish_time="1e30"``)."""
+        with self._lock:
+            self._task_fields.setdefault(task_id.lower(), {}).update(fields)
+
+    def answer_raw(self, payload: bytes, *, headers: dict[str, str] | None = None, times: int = 1) -> None:
+        """Answer the next *times* fetches (GET or POST) with *payload*, HTTP 200, and these headers."""
+        with self._lock:
+            self._raw_answers.append(_RawAnswer(payload, dict(headers or {}), times))
+
+    def _take_raw_answer(self) -> _RawAnswer | None:
+        with self._lock:
+            if not self._raw_answers:
+                return None
+            answer = self._raw_answers[0]
+            answer.remaining -= 1
+            if answer.remaining <= 0:
+                self._raw_answers.pop(0)
+            return answer
+
+    def _render_task(self, task_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            rendered = super()._render_task(task_id)
+            if rendered is not None:
+                rendered.update(self._task_fields.get(task_id.lower(), {}))
+            return rendered

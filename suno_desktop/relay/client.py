@@ -377,6 +377,8 @@ class RelayClient:
         """The ``data`` of a successful envelope; every other answer becomes a typed error (also used by submits)."""
         status = response.status_code
         body, unreadable = decode_json(response)
+        if body is not None and self._cleaner.echoed_in(response.content):  # nothing kept may hold it
+            self._cleaner.mask_strings(body)
         relay_message = self.relay_message(body)
         host = self._host
 

@@ -238,6 +238,9 @@ def parse_clip(
     if status == CLIP_ERROR and not error_message:
         error_message = line(_pick(raw.get("msg"), metadata.get("error_type")), REASON_LIMIT)
         error_message = error_message or "Suno reported an error"
+    audio_url = _url(raw.get("audio_url"))
+    if status == CLIP_COMPLETE and not audio_url:  # nothing to download: not a song, whatever it says
+        status, error_message = CLIP_ERROR, NO_AUDIO_URL
     if status and status not in KNOWN_CLIP_STATUSES and task_status.upper() in FINAL_TASK_STATUSES:
         status, error_message = (
             CLIP_ERROR,
@@ -257,7 +260,7 @@ def parse_clip(
         duration=parse_duration(_pick(metadata.get("duration"), raw.get("duration"))),
         relay_status=status,
         relay_error=error_message,
-        audio_url=_url(raw.get("audio_url")),
+        audio_url=audio_url,
         image_url=_url(_pick(raw.get("image_large_url"), raw.get("image_url"))),
         video_url=_url(raw.get("video_url")),
         created_at=parse_time(_pick(raw.get("created_at"), raw.get("create_time"))),

@@ -89,6 +89,30 @@ class RelayTextCleaner:
             return self._pattern.sub(TOKEN_MASK, text)
         return text.replace(self._token, TOKEN_MASK)
 
+    def echoed_in(self, content: bytes) -> bool:
+        """Whether a relay's raw answer repeats the token somewhere (the common case, no, costs one search)."""
+        return bool(self._token) and self._token.encode() in content
+
+    def mask_strings(self, value: Any) -> None:
+        """Mask the token in every string inside decoded JSON *value*, in place, so the raw JSON kept holds none.
+
+        Walked without recursion: however deep the decoder let it be, this cannot overflow.
+        """
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                slots: Any = list(item.items())
+            elif isinstance(item, list):
+                slots = list(enumerate(item))
+            else:
+                continue
+            for slot, child in slots:
+                if isinstance(child, str):
+                    item[slot] = self.mask(child)
+                elif isinstance(child, (dict, list)):
+                    stack.append(child)
+
     def line(self, value: Any, limit: int) -> str:
         """A one-line field (title, tags, a reason): masked, cleaned and at most *limit* characters."""
         return cut(terminal_line(self.mask(self._head(value, limit))), limit)
