@@ -211,6 +211,9 @@ def test_an_unknown_clip_status_under_a_pending_task_is_still_waited_for():
     assert not clip.is_error and clip.relay_status == "weird_state"
     final = parse_task({**raw, "status": "SUCCESS"}).clips[0]
     assert final.is_error and "the relay said 'weird_state'" in final.relay_error
+    for status in (None, ["complete"], {"s": 1}):  # no status it can read: it would wait forever
+        (clip,) = parse_task({**raw, "status": "SUCCESS", "data": [{"id": "c-1", "status": status}]}).clips
+        assert clip.is_error and "sent no status" in clip.relay_error
 
 
 # --------------------------------------------------------------------------- memory

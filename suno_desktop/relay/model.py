@@ -241,11 +241,9 @@ def parse_clip(
     audio_url = _url(raw.get("audio_url"))
     if status == CLIP_COMPLETE and not audio_url:  # nothing to download: not a song, whatever it says
         status, error_message = CLIP_ERROR, NO_AUDIO_URL
-    if status and status not in KNOWN_CLIP_STATUSES and task_status.upper() in FINAL_TASK_STATUSES:
-        status, error_message = (
-            CLIP_ERROR,
-            f"The task has finished, but the relay said '{cut(status, 40)}' about this song.",
-        )
+    never_done = _never_done(status, task_status)
+    if never_done:
+        status, error_message = CLIP_ERROR, never_done
     return Clip(
         clip_id=clip_id,
         task_id=task_id,
@@ -266,6 +264,18 @@ def parse_clip(
         created_at=parse_time(_pick(raw.get("created_at"), raw.get("create_time"))),
         raw=dict(raw),
     )
+
+
+def _never_done(status: str, task_status: str) -> str:
+    """Why a clip fails that can never become a song (its task is final, its status none the app knows), or ""."""
+    task_status = task_status.upper()
+    if task_status not in FINAL_TASK_STATUSES or status in KNOWN_CLIP_STATUSES:
+        return ""
+    if status:
+        return f"The task has finished, but the relay said '{cut(status, 40)}' about this song."
+    if task_status == TaskStatus.SUCCESS:
+        return "The task has finished, but the relay sent no status for this song."
+    return ""
 
 
 def _camel_status(raw: Mapping[str, Any], task_status: str, fail_reason: str) -> tuple[str, str]:
