@@ -425,27 +425,8 @@ class RelayClient:
             raise RelayResponseError(
                 f"The relay at {host} answered HTTP {status}{detail}.", status=status, task_id=task_id
             )
-        if body is None and _looks_like_html(response):
-            raise MalformedResponse(
-                f"The relay at {host} answered with an HTML page instead of JSON (HTTP {status}). "
-                "Check the relay URL in Settings; a proxy or captive portal may be in the way.",
-                status=status,
-                task_id=task_id,
-            )
-        if unreadable is UnreadableJson.TOO_DEEP:
-            raise MalformedResponse(
-                f"The relay at {host} sent an answer nested too deeply to be read (HTTP {status}); "
-                "it may not be a Suno relay. Check the relay URL in Settings.",
-                status=status,
-                task_id=task_id,
-            )
         if body is None:
-            raise MalformedResponse(
-                f"The relay at {host} sent an answer that is not valid JSON (HTTP {status}); it may have "
-                "been cut off. Try again, and if it keeps happening check the relay URL in Settings.",
-                status=status,
-                task_id=task_id,
-            )
+            raise MalformedResponse(_unreadable_sentence(response, unreadable, host), status=status, task_id=task_id)
         if not isinstance(body, Mapping) or "code" not in body:
             raise MalformedResponse(
                 f"The relay at {host} answered with JSON that is not the relay's usual envelope "
@@ -547,6 +528,25 @@ def _display_url(base_url: str) -> str:
 
 def _json_or_none(response: requests.Response) -> Any:
     return decode_json(response)[0]
+
+
+def _unreadable_sentence(response: requests.Response, unreadable: UnreadableJson | None, host: str) -> str:
+    """What to say about a 2xx answer whose body gave no JSON."""
+    status = response.status_code
+    if _looks_like_html(response):
+        return (
+            f"The relay at {host} answered with an HTML page instead of JSON (HTTP {status}). "
+            "Check the relay URL in Settings; a proxy or captive portal may be in the way."
+        )
+    if unreadable is UnreadableJson.TOO_DEEP:
+        return (
+            f"The relay at {host} sent an answer nested too deeply to be read (HTTP {status}); "
+            "it may not be a Suno relay. Check the relay URL in Settings."
+        )
+    return (
+        f"The relay at {host} sent an answer that is not valid JSON (HTTP {status}); it may have "
+        "been cut off. Try again, and if it keeps happening check the relay URL in Settings."
+    )
 
 
 def _looks_like_html(response: requests.Response) -> bool:
