@@ -557,7 +557,7 @@ class HostileRelayHandler(FaultyRelayHandler):
 
     def route(self, method: str) -> str | None:
         route = super().route(method)
-        if route in ("get", "post"):
+        if route in ("get", "post") or (route == "submit" and self.server.relay.raw_answers_submits):
             raw = self.server.relay._take_raw_answer()
             if raw is not None:
                 self.send_bytes(200, raw.payload, "application/json; charset=utf-8", raw.headers)
@@ -578,6 +578,8 @@ class HostileRelay(FaultyRelay):
         super().__init__(*args, **kwargs)
         self._task_fields: dict[str, dict[str, Any]] = {}
         self._raw_answers: list[_RawAnswer] = []
+        #: True: a submit gets the raw answer too (the request is logged, no task is made)
+        self.raw_answers_submits = False
 
     def set_task_fields(self, task_id: str, /, **fields: Any) -> None:
         """Send these top-level fields in the task's JSON from now on (``finish_time="1e30"``)."""

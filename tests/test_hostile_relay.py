@@ -23,7 +23,7 @@ from suno_desktop.library.store import Library
 from suno_desktop.library.sync import SyncEngine, SyncOptions
 from suno_desktop.model import ClipState
 from suno_desktop.relay.client import RelayClient
-from suno_desktop.relay.errors import MalformedResponse, RelayResponseError
+from suno_desktop.relay.errors import MalformedResponse, RelayResponseError, SubmitUnconfirmed
 from suno_desktop.relay.model import (
     LYRICS_LIMIT,
     MAX_DURATION_SECONDS,
@@ -34,6 +34,8 @@ from suno_desktop.relay.model import (
     parse_time,
 )
 from suno_desktop.relay.relay_text import TOKEN_MASK, RelayTextCleaner, terminal_block, terminal_line
+from suno_desktop.relay.submit import submit
+from suno_desktop.song_request import SongRequest
 
 FAST = {"poll_interval": 0.01, "max_poll_interval": 0.05, "timeout": 30}
 ESCAPES = "\x1b]0;pwned\x07\x1b[2J\r\nSynced 99 task(s): all fine\u202e"
@@ -267,6 +269,17 @@ def test_a_gzip_bomb_is_refused_with_a_sentence_in_bounded_memory(hostile, clien
     assert isinstance(report.error, MalformedResponse) and "larger than 64 MB" in str(report.error)
     report = sync(library, client, [task_id])  # the next answer is a real one
     assert report.ok and library.clips()[0].state == ClipState.READY
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="samples memory through Linux /proc")
+def test_a_gzip_bomb_answering_a_submit_leaves_it_unconfirmed_in_bounded_memory(hostile, client):
+    hostile.raw_answers_submits = True
+    hostile.answer_raw(gzip_bomb(384 << 20), headers={"Content-Encoding": "gzip"})
+    request = SongRequest.song(title="City Lights", style="punk", lyrics="[Verse]\nla", model="chirp-v4")
+    with PeakRss() as memory, pytest.raises(SubmitUnconfirmed) as caught:
+        submit(client, request)
+    assert "could not be read" in str(caught.value) and len(hostile.submits) == 1  # sent once, never again
+    assert memory.growth < 200 * 2**20, f"grew by {memory.growth / 2**20:.0f} MB"
 
 
 def test_a_20_mb_lyrics_field_is_capped_and_its_raw_json_kept(hostile, client, library):
