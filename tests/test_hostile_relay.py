@@ -355,6 +355,21 @@ def test_the_token_is_masked_only_as_itself():
 # --------------------------------------------------------------------------- any JSON at all
 
 
+def test_every_text_field_has_a_cap_and_the_raw_json_keeps_it_all():
+    clip = {"id": "c-1", "status": "complete", "audio_url": "http://x/a.mp3", "title": "t" * 5_000,
+            "tags": "g, " * 1_000, "prompt": "la\n" * 100_000, "model_name": "m" * 1_000,
+            "image_url": "http://x/" + "i" * 20_000}  # fmt: skip
+    task = parse_task({"task_id": "t-1", "status": "SUCCESS", "fail_reason": "r" * 9_000, "data": [clip]})
+    (parsed,) = task.clips
+    assert len(parsed.title) == TITLE_LIMIT and parsed.title.endswith("…")
+    assert len(parsed.tags) <= 1_000 and len(parsed.lyrics) == LYRICS_LIMIT and len(parsed.model) <= 200
+    assert parsed.image_url == ""  # a cut URL would point elsewhere: none at all
+    assert len(task.fail_reason) == REASON_LIMIT
+    assert parsed.raw["title"] == clip["title"] and task.raw["fail_reason"] == "r" * 9_000
+    with pytest.raises(MalformedResponse, match="an id of 300 characters"):
+        parse_task({"task_id": "t-1", "status": "SUCCESS", "data": [{**clip, "id": "c" * 300}]})
+
+
 def test_numbers_that_fit_no_field_are_missing():
     for value in ("1e30", 10**400, -(10**400), float("nan"), float("inf"), "inf", "9" * 500, [1], {"a": 1}, True):
         assert parse_time(value) is None, value
