@@ -17,6 +17,7 @@ from .errors import (
     TaskNotFound,
 )
 from .model import parse_clip, parse_task
+from .relay_text import RelayTextCleaner, terminal_block, terminal_line
 from .submit import submit, submit_body
 from .task_ids import extract_task_ids, is_task_id
 
@@ -28,6 +29,7 @@ __all__ = [
     "RelayClient",
     "RelayError",
     "RelayResponseError",
+    "RelayTextCleaner",
     "RelayUnavailable",
     "SubmitCancelled",
     "SubmitError",
@@ -42,4 +44,6 @@ __all__ = [
     "parse_task",
     "submit",
     "submit_body",
+    "terminal_block",
+    "terminal_line",
 ]
