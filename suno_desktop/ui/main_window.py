@@ -352,11 +352,11 @@ class MainWindow(QMainWindow):
         self.refresh_action.setEnabled(selected and self.controller.has_relay)
         self.retry_action.setEnabled(selected and self.controller.has_relay)
         self.refresh_all_action.setEnabled(self.controller.has_relay)
+        update_row_actions(self)  # lyrics-only rows have no files
 
     # ------------------------------------------------------------------ commands
 
     def add_tasks(self, *, initial_text: str = "") -> AddTasksDialog:
-        update_row_actions(self)  # lyrics-only rows have no files
         known = {t.task_id for t in self.library.tasks()}
         dialog = AddTasksDialog(self, initial_text=initial_text, known_ids=known)
         dialog.setObjectName("addTasksDialog")
