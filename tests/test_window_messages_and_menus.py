@@ -242,6 +242,15 @@ def test_a_failed_task_offers_edit_and_create_again_with_what_was_sent(qtbot, ma
     assert dialog.lyrics_edit.toPlainText() == "[Verse]\nNeon on the road"
     assert "Content filter" in dialog.notice.text() and "create it again" in dialog.notice.text()
     dialog.close()
+    qtbot.waitUntil(lambda: window.findChild(NewSongDialog, "newSongDialog") is None, timeout=WAIT)
+    # the detail pane's button does the same for the row it shows
+    window.table.selectRow(row_of(window, row))
+    button = window.detail.edit_again_button
+    qtbot.waitUntil(lambda: button.isVisible() and button.isEnabled(), timeout=WAIT)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.findChild(NewSongDialog, "newSongDialog") is not None, timeout=WAIT)
+    assert window.findChild(NewSongDialog, "newSongDialog").title_edit.text() == "Night Drive"
+    window.findChild(NewSongDialog, "newSongDialog").close()
 
 
 def test_a_lyrics_row_cannot_play_or_export_and_offers_a_song_from_its_lyrics(qtbot, make_window, relay):

@@ -224,7 +224,7 @@ class MainWindow(QMainWindow):
     def _connect_controller(self) -> None:
         c = self.controller
         c.clips_changed.connect(self._clips_changed)
-        c.tasks_changed.connect(self.model.upsert)
+        c.tasks_changed.connect(self._tasks_changed)
         c.clips_started.connect(self.model.mark_downloading)
         c.about_to_write.connect(self._about_to_write)
         c.jobs_finished.connect(self._take_back_files)
@@ -285,6 +285,11 @@ class MainWindow(QMainWindow):
             self.model.upsert(changed)
             self._refresh_detail()
         self.folder_watch.watch(self.model.records())
+
+    def _tasks_changed(self, records: list[ClipRecord]) -> None:
+        """A task row moved on (waiting, generating, failed): the detail pane says so too if it shows it."""
+        self.model.upsert(records)
+        self._refresh_detail({r.clip_id for r in records})
 
     def _clips_changed(self, records: list[ClipRecord], on_disk: list) -> None:
         self.model.upsert(records, on_disk)

@@ -59,6 +59,7 @@ class NewSongActions(QObject):
         detail.extend_requested.connect(lambda clip_id: self._for_record(clip_id, self.extend))
         detail.recreate_requested.connect(lambda clip_id: self._for_record(clip_id, self.recreate))
         detail.forget_requested.connect(lambda clip_id: self._for_record(clip_id, lambda r: self.forget([r])))
+        detail.edit_again_requested.connect(lambda row_id: self._for_record(row_id, self.edit_again))
 
     def _build_actions(self) -> None:
         action = functools.partial(make_action, self.window)
