@@ -11,6 +11,7 @@ import argparse
 import json
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from . import __version__
 from .cli_create import add_create_commands, run_create
+from .cli_rebuild import add_rebuild_command, run_rebuild
 from .cli_sync import (
     EXIT_FAILED,
     EXIT_OK,
@@ -31,9 +33,14 @@ from .cli_sync import (
     sync_library,
     sync_overrides,
 )
+from .errors import ErrorKind, kind_of, sentence_of
 from .library.lock import LibraryBusy
+from .library.rebuild import LibraryNeedsRebuild
+from .library.rebuild import open_library as open_checked_library
 from .library.store import Library, LibraryUnavailable
 from .library.sync import SyncOptions
+from .library.tagged_files import first_tagged_file
+from .relay.relay_text import terminal_line
 from .relay.task_ids import extract_task_ids
 from .time_formats import format_duration
 
@@ -74,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     add_create_commands(commands, _add_create_options)
+    add_rebuild_command(commands, _add_relay_options)
 
     listing = commands.add_parser("list", help="list the clips (or the tasks) in the library")
     _add_library_option(listing)
@@ -131,7 +139,7 @@ def _non_negative_float(text: str) -> float:
 
 
 #: what makes ``suno-desktop ...`` a command-line run (app.run opens the window for anything else)
-CLI_COMMANDS = frozenset({"sync", "list", "create", "lyrics", "-h", "--help", "--version"})
+CLI_COMMANDS = frozenset({"sync", "list", "create", "lyrics", "rebuild", "-h", "--help", "--version"})
 
 
 #: the exit code when stdout was closed before the output was written: a shell's 128 + SIGPIPE
@@ -174,20 +182,36 @@ def _run_command(argv: Sequence[str] | None) -> int:
             return run_list(args)
         if args.command in ("create", "lyrics"):
             return run_create(args, lyrics=args.command == "lyrics")
-    except UsageError as exc:
-        print(f"suno-desktop: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except LibraryUnavailable as exc:
-        print(f"suno-desktop: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        if args.command == "rebuild":
+            return run_rebuild(args)
+    except (UsageError, LibraryUnavailable, LibraryNeedsRebuild) as exc:
+        return _say(str(exc), EXIT_USAGE)
     except LibraryBusy as exc:
-        print(f"suno-desktop: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        return _say(str(exc), EXIT_FAILED)
     except KeyboardInterrupt:
-        print("suno-desktop: interrupted", file=sys.stderr)
-        return 130
+        return _say("interrupted", 130)
+    except sqlite3.DatabaseError as exc:  # damaged past what opening it could see
+        logging.getLogger(__name__).debug("the library database failed", exc_info=True)
+        return _say(f"The library database cannot be read ({exc}); nothing was changed. {REBUILD_ADVICE}", EXIT_USAGE)
+    except BrokenPipeError:
+        raise  # main() ends quietly on a closed stdout
+    except OSError as exc:
+        return _say(sentence_of(exc), EXIT_FAILED if kind_of(exc) is not ErrorKind.DISK_FULL else EXIT_USAGE)
+    except Exception as exc:  # a bug: one sentence here, the traceback in the log with -v
+        logging.getLogger(__name__).debug("the command failed", exc_info=True)
+        return _say(f"Something went wrong: {sentence_of(exc)} (run with -v for details).", EXIT_FAILED)
     parser.print_help()
     return EXIT_USAGE
+
+
+#: what a damaged database asks the user to do
+REBUILD_ADVICE = "To restore the library from its songs, run `suno-desktop rebuild`."
+
+
+def _say(sentence: str, code: int) -> int:
+    """One clean line on stderr (relay text included), and the exit code."""
+    print(f"suno-desktop: {terminal_line(sentence)}", file=sys.stderr)
+    return code
 
 
 def run_sync(args: argparse.Namespace) -> int:
@@ -224,10 +248,10 @@ def run_list(args: argparse.Namespace) -> int:
     settings = load_settings()
     if args.library is not None:
         settings.library = str(args.library)
-    if not has_library(settings):  # nothing synced there yet: listing makes nothing
-        return _list_nothing(settings.library_dir, tasks=args.tasks, as_json=args.json)
     folder = settings.library_dir
-    with Library(folder, create=False, existed=settings.opened_before(folder)) as library:
+    if not has_library(settings) and (not folder.is_dir() or first_tagged_file(folder) is None):
+        return _list_nothing(folder, tasks=args.tasks, as_json=args.json)  # nothing synced there yet: makes nothing
+    with open_checked_library(folder, existed=settings.opened_before(folder)) as library:
         if args.tasks:
             return _list_tasks(library, as_json=args.json)
         records = library.clips()
@@ -252,7 +276,8 @@ def run_list(args: argparse.Namespace) -> int:
         return EXIT_OK
     for row in rows:
         duration = format_duration(row["duration"]) or "--:--"
-        print(f"{row['status']:<11} {duration:>6}  {row['clip_id'][:8]}  {row['title'] or 'Untitled'}")
+        title = terminal_line(row["title"] or "Untitled")
+        print(f"{row['status']:<11} {duration:>6}  {terminal_line(row['clip_id'][:8])}  {title}")
     print(f"{len(rows)} clip(s) in {library.root}", file=sys.stderr)
     return EXIT_OK
 
@@ -293,7 +318,7 @@ def _list_tasks(library: Library, *, as_json: bool) -> int:
         return EXIT_OK
     for task, row in zip(tasks, rows):
         what = f"{len(row['clip_ids'])} clip(s)" if row["clip_ids"] else task.describe()
-        print(f"{row['status']:<11} {row['task_id']}  {what}")
+        print(f"{terminal_line(row['status']):<11} {terminal_line(row['task_id'])}  {terminal_line(what)}")
     print(f"{len(rows)} task(s) in {library.root}", file=sys.stderr)
     return EXIT_OK
 

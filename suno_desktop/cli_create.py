@@ -21,6 +21,7 @@ from .errors import kind_of
 from .library.song_creator import SongCreator
 from .library.sync import SyncOptions
 from .relay.errors import SubmitError, SubmitUnconfirmed
+from .relay.relay_text import terminal_block, terminal_line
 from .song_request import InvalidSongRequest, SongRequest
 
 
@@ -111,12 +112,12 @@ def _submit_and_sync(creator: SongCreator, request: SongRequest, args, settings,
     try:
         entry = creator.submit(request)
     except SubmitUnconfirmed as exc:
-        print(f"suno-desktop: {exc}", file=sys.stderr)
+        print(f"suno-desktop: {terminal_line(str(exc))}", file=sys.stderr)
         return cli_sync.EXIT_FAILED, ""
     except SubmitError as exc:
-        print(f"suno-desktop: {exc}", file=sys.stderr)
+        print(f"suno-desktop: {terminal_line(str(exc))}", file=sys.stderr)
         return (cli_sync.EXIT_USAGE if kind_of(exc) in cli_sync.FIX_THE_SETUP else cli_sync.EXIT_FAILED), ""
-    print(entry.task_id, flush=True)
+    print(terminal_line(entry.task_id), flush=True)
     if args.no_wait:
         print("Stored in the library; `suno-desktop sync` picks it up later.", file=sys.stderr)
         return cli_sync.EXIT_OK, entry.task_id
@@ -129,14 +130,14 @@ def _print_lyrics(creator: SongCreator, task_id: str) -> None:
     if record is None:
         print("suno-desktop: the relay finished the task without lyrics.", file=sys.stderr)
         return
-    print(record.title)
+    print(terminal_line(record.title))
     print()
-    print(record.lyrics)
+    print(terminal_block(record.lyrics))
 
 
 def _refuse(sentence: str) -> int:
 
-    print(f"suno-desktop: {sentence} Nothing was sent.", file=sys.stderr)
+    print(f"suno-desktop: {terminal_line(sentence)} Nothing was sent.", file=sys.stderr)
     return cli_sync.EXIT_USAGE
 
 

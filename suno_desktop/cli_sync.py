@@ -17,10 +17,12 @@ from pathlib import Path
 from .errors import ErrorKind, kind_of
 from .library.lock import LibraryBusy
 from .library.polling import FetchResult
+from .library.rebuild import open_library as open_checked_library
 from .library.store import DB_DIR_NAME, Library
 from .library.sync import ClipOutcome, SyncEngine, SyncObserver, SyncOptions, SyncReport
 from .relay.client import RelayClient
 from .relay.errors import ConfigurationError
+from .relay.relay_text import terminal_line
 from .settings import Settings, SettingsStore
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -57,7 +59,7 @@ def open_library(settings: Settings, *, remember: bool = True) -> Library:
     """
     folder = settings.library_dir
     opened_before = settings.opened_before(folder)
-    library = Library(folder, create=True, existed=opened_before)
+    library = open_checked_library(folder, create=True, existed=opened_before)
     if remember and not opened_before:
         remember_library(library.root)
     return library
@@ -152,7 +154,7 @@ def _acquire_lock(library: Library) -> None:
     try:
         library.lock.acquire(wait=0)
     except LibraryBusy as exc:
-        print(f"{exc} Waiting up to {LOCK_WAIT_SECONDS:.0f} s…", file=sys.stderr)
+        print(f"{terminal_line(str(exc))} Waiting up to {LOCK_WAIT_SECONDS:.0f} s…", file=sys.stderr)
         library.lock.acquire(wait=LOCK_WAIT_SECONDS)
 
 
@@ -176,7 +178,7 @@ class ProgressPrinter(SyncObserver):
 
     def _print(self, text: str) -> None:
         with self._lock:
-            print(text, file=self.stream, flush=True)
+            print(terminal_line(text), file=self.stream, flush=True)  # titles and reasons come from the relay
 
     def tasks_fetched(self, result: FetchResult) -> None:
         for task in result.tasks.values():
@@ -224,7 +226,7 @@ def print_summary(report: SyncReport, library: Library, stream=None) -> None:
         lines.append(f"still pending task {task_id}: not finished before the timeout; run sync again later")
     if report.cancelled:
         lines.append("cancelled before the end: run sync again to finish")
-    print("\n".join(lines), file=out)
+    print("\n".join(terminal_line(line) for line in lines), file=out)
 
 
 def _megabytes(size: int) -> str:

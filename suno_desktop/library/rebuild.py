@@ -74,8 +74,11 @@ def database_problem(db_path: Path) -> str | None:
     return None
 
 
-def open_library(root: Path, *, create: bool = False) -> Library:
-    """Open the library at *root*, refusing a damaged database or a lost one whose songs are still there."""
+def open_library(root: Path, *, create: bool = False, existed: bool = False) -> Library:
+    """Open the library at *root* (see :class:`Library`), refusing a damaged database or a lost one with songs.
+
+    The check reads the database once, read-only; a damaged one is never touched.
+    """
     db_path = database_path(root)
     problem = database_problem(db_path)
     if problem is not None:
@@ -84,7 +87,7 @@ def open_library(root: Path, *, create: bool = False) -> Library:
             f"To restore the library from its songs, {REBUILD_HINT}; or choose another library folder."
         )
     lost = not db_path.is_file() or db_path.stat().st_size == 0
-    if lost and Path(root).is_dir():
+    if lost and Path(root).is_dir() and (db_path.parent.is_dir() or not existed):
         found = first_tagged_file(Path(root).expanduser())
         if found is not None:
             count = len(tagged_files(Path(root).expanduser()))
@@ -93,7 +96,7 @@ def open_library(root: Path, *, create: bool = False) -> Library:
                 f"library database. To restore the library from them, {REBUILD_HINT}."
             )
     try:
-        return Library(root, create=create)
+        return Library(root, create=create, existed=existed)
     except sqlite3.DatabaseError as exc:  # damaged in a way quick_check did not see
         raise LibraryNeedsRebuild(
             f"The library database {db_path} cannot be read ({exc}). It was left as it is. "
@@ -139,18 +142,25 @@ def prepare_rebuild(root: Path) -> tuple[Library, RebuildPlan]:
         finally:
             lock.release()
     library = Library(root, create=True)
-    plan.files = tagged_files(root)
-    known = set(library.task_ids())
-    library.add_task_ids([t for t in plan.task_ids if t not in known])
-    log.info("rebuilding %s: %d song file(s) of %d task(s)", root, len(plan.files), len(plan.task_ids))
+    found = adopt_tagged_files(library)
+    plan.files = found.files
     return library, plan
 
 
+def adopt_tagged_files(library: Library) -> RebuildPlan:
+    """Add the tasks of every tagged file in the folder to *library*; a sync then adopts the files where they are."""
+    plan = RebuildPlan(library.root, files=tagged_files(library.root))
+    known = set(library.task_ids())
+    library.add_task_ids([t for t in plan.task_ids if t not in known])
+    log.info("rebuilding %s: %d song file(s) of %d task(s)", library.root, len(plan.files), len(plan.task_ids))
+    return plan
+
+
 def adopted_count(library: Library, plan: RebuildPlan) -> int:
-    """How many of the tagged files the library now records where they are."""
+    """How many of the songs found in the folder the library now records, with their files where they were."""
     recorded = set()
     for record in library.clips():
         for relative in (record.audio_path, record.video_path):
             if relative:
                 recorded.add((library.root / relative).absolute())
-    return sum(1 for f in plan.files if f.path.absolute() in recorded)
+    return len({f.clip_id for f in plan.files if f.path.absolute() in recorded})
