@@ -18,6 +18,8 @@ from pathlib import Path
 from . import APP_NAME, __version__
 from .cli import CLI_COMMANDS
 from .cli import main as cli_main
+from .library.rebuild import LibraryNeedsRebuild, prepare_rebuild
+from .library.rebuild import open_library as open_checked_library
 from .library.store import Library, LibraryUnavailable
 from .settings import Settings, SettingsStore, remembered_libraries
 
@@ -186,17 +188,26 @@ def _open_library(
         try:
             # a folder the user just picked opens even if a library there went missing: they chose it
             existed = settings.opened_before(library_dir) and not chosen
-            library = Library(library_dir, create=True, existed=existed)
-        except LibraryUnavailable as exc:
+            library = open_checked_library(library_dir, create=True, existed=existed)
+        except (LibraryUnavailable, LibraryNeedsRebuild) as exc:
             log.error("%s", exc)
-            folder = _choose_another_folder(str(exc), library_dir, QMessageBox, QFileDialog)
-            if folder is None:
+            damaged = isinstance(exc, LibraryNeedsRebuild)
+            answer = _choose_another_folder(str(exc), library_dir, QMessageBox, QFileDialog, offer_rebuild=damaged)
+            if answer is None:
                 return None
-            library_dir, chosen = folder, True
-            continue
+            if answer is REBUILD:
+                library, plan = prepare_rebuild(library_dir)
+                log.warning("rebuilding %s from %d song file(s)", library.root, plan.song_count)
+            else:
+                library_dir, chosen = answer, True
+                continue
         if store is not None:
             _remember(library.root, settings, store, chosen=chosen)
         return library
+
+
+#: the answer "rebuild this library from its files" to the library prompt
+REBUILD = Path("<rebuild>")
 
 
 def _remember(folder: Path, settings: Settings, store: SettingsStore, *, chosen: bool) -> None:
@@ -213,19 +224,42 @@ def _remember(folder: Path, settings: Settings, store: SettingsStore, *, chosen:
         log.warning("could not save the library folder %s in the settings: %s", folder, exc)
 
 
-def _choose_another_folder(problem: str, tried: Path, QMessageBox, QFileDialog) -> Path | None:  # noqa: N803
-    """Ask for another library folder until one is picked (a cancelled picker asks again); None: Quit."""
+def _choose_another_folder(
+    problem: str,
+    tried: Path,
+    QMessageBox,  # noqa: N803 - Qt classes, imported late
+    QFileDialog,  # noqa: N803
+    *,
+    offer_rebuild: bool = False,
+) -> Path | None:
+    """Ask for another library folder until one is picked (a cancelled picker asks again); None: Quit.
+
+    With *offer_rebuild* (a damaged or lost database) the first choice is to rebuild it: :data:`REBUILD`.
+    """
     while True:
-        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, f"{problem}\n\nChoose another library folder?")
+        question = (
+            "Rebuild it from its songs, or choose another library folder?"
+            if offer_rebuild
+            else ("Choose another library folder?")
+        )
+        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, f"{problem}\n\n{question}")
         box.setObjectName("libraryUnavailableBox")
         box.setInformativeText(
-            "The folder you choose is used from now on (Settings can change it). "
+            (
+                "Rebuild keeps the damaged database aside and finds every song by its tags; nothing is deleted. "
+                if offer_rebuild
+                else ""
+            )
+            + "The folder you choose is used from now on (Settings can change it). "
             "Quit closes Suno Desktop; its next start asks again."
         )
+        rebuild = box.addButton("Rebuild from Files", QMessageBox.ButtonRole.AcceptRole) if offer_rebuild else None
         choose = box.addButton("Choose Another Folder…", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(choose)
+        box.setDefaultButton(rebuild or choose)
         box.exec()
+        if rebuild is not None and box.clickedButton() is rebuild:
+            return REBUILD
         if box.clickedButton() is not choose:
             return None
         start = tried.parent if tried.parent.is_dir() else Path.home()

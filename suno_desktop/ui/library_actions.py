@@ -14,8 +14,11 @@ from PySide6.QtCore import QFile, QObject, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from .. import APP_NAME
+from ..errors import sentence_of
 from ..library.export import export_clips
 from ..library.store import Library
+from ..library.tagged_files import TaggedFile, tagged_files
 from ..model import ClipRecord
 from ..settings import Settings
 from .clip_rows import is_placeholder_row, is_submission_row, is_task_row
@@ -30,6 +33,7 @@ class LibraryActions(QObject):
 
     message = Signal(str)  # a sentence for the status bar
     error = Signal(str)  # a sentence the user must not miss
+    tasks_found = Signal(list)  # Rebuild from Files: the task ids of the folder's tagged songs, to sync
 
     def __init__(
         self,
@@ -57,6 +61,30 @@ class LibraryActions(QObject):
 
     def configure(self, settings: Settings) -> None:
         self.settings = settings
+
+    # ------------------------------------------------------------------ rebuild from files
+
+    def rebuild_from_files(self) -> None:
+        """Find every song the app tagged in the folder (on a worker); their tasks are synced and the files adopted."""
+        self.message.emit(f"Looking for songs in {self.library.root}…")
+        self.workers.submit(
+            tagged_files,
+            self.library.root,
+            on_result=self._files_found,
+            on_error=lambda exc: self.error.emit(f"The library folder could not be read: {sentence_of(exc)}"),
+        )
+
+    def _files_found(self, files: list[TaggedFile]) -> None:
+        task_ids = list(dict.fromkeys(f.task_id for f in files if f.task_id))
+        songs = len({f.clip_id for f in files})
+        if not task_ids:
+            self.message.emit(f"No songs of {APP_NAME} were found in {self.library.root}.")
+            return
+        self.message.emit(
+            f"Found {songs} song(s) of {len(task_ids)} task(s) in the folder; "
+            "fetching them from the relay to restore the library (the files stay where they are)."
+        )
+        self.tasks_found.emit(task_ids)
 
     # ------------------------------------------------------------------ copy and export
 

@@ -208,6 +208,7 @@ class MainWindow(QMainWindow):
         self.detail.cover_shown.connect(self.video.set_cover)  # an idle video shows the cover
         self.library_actions.message.connect(self.show_message)
         self.library_actions.error.connect(self.show_error_sentence)
+        self.library_actions.tasks_found.connect(self.controller.add_tasks)
         self.presence.lost.connect(self._library_lost)
         self.presence.back.connect(self._library_back)
 

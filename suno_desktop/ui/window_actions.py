@@ -99,6 +99,15 @@ def build_actions(window: MainWindow) -> None:
         tip="Fetch every task again, finished ones too",
         name="refreshAllAction",
     )
+    window.rebuild_action = make_action(
+        window,
+        "Rebuild Library from Files…",
+        None,
+        None,
+        window.library_actions.rebuild_from_files,
+        tip="Find every song of this app in the library folder by its tags and restore it from the relay",
+        name="rebuildAction",
+    )
     window.retry_action = make_action(
         window,
         "Retry",

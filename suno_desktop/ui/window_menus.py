@@ -60,6 +60,8 @@ def build_menus(window: MainWindow) -> QActionGroup:
     ):
         file_menu.addAction(action)
     file_menu.addSeparator()
+    file_menu.addAction(window.rebuild_action)
+    file_menu.addSeparator()
     file_menu.addAction(window.quit_action)
     edit_menu = bar.addMenu("&Edit")
     for action in (window.copy_action, window.remove_action, window.select_all_action, window.find_action):
