@@ -12,6 +12,7 @@ import os
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from .errors import ErrorKind, kind_of
@@ -31,6 +32,8 @@ log = logging.getLogger(__name__)
 
 
 LOCK_WAIT_SECONDS = 10.0
+#: how long after --timeout the downloads still running get to finish before they are cut
+STOP_GRACE_SECONDS = 2.0
 
 
 TOKEN_HINT = "pass --token, set SUNO_API_TOKEN, or save it in the app's Settings (Ctrl+,)"
@@ -133,9 +136,18 @@ def sync_library(
     if own_client:
         client = make_client(settings, options)
     engine = SyncEngine(library, client, options, observer=ProgressPrinter())
+    # --timeout bounds the whole command: at the deadline polling stops, and a little later
+    # whatever still transfers is cut (its .part is resumed by the next sync)
+    stop_at = time.monotonic() + options.timeout + STOP_GRACE_SECONDS
+    if client is not None:
+        client.stop_at = stop_at
+    stopper = threading.Timer(options.timeout + STOP_GRACE_SECONDS, engine.cancel.set)
+    stopper.daemon = True
+    stopper.start()
     try:
         report = engine.sync(task_ids, refresh=refresh)
     finally:
+        stopper.cancel()
         engine.close()
         if own_client:
             client.close()

@@ -245,6 +245,11 @@ class FaultyMediaServer(MediaServer):
         with self._lock:
             self.requests.clear()
 
+    def clear_faults(self) -> None:
+        """Disarm every fault still pending: the CDN is healthy again."""
+        with self._lock:
+            self._faults.clear()
+
     @staticmethod
     def generated_bytes(size: int, seed: int = 0, start: int = 0, length: int | None = None) -> bytes:
         """The bytes :meth:`add_generated` serves, materialised (use on small slices only)."""
@@ -270,7 +275,9 @@ class FaultyMediaServer(MediaServer):
 
 # --------------------------------------------------------------------------- relay
 
-RELAY_FAULTS = frozenset({"429", "500", "502-html", "badjson", "wrong-shape", "code-error", "slow", "reset"})
+RELAY_FAULTS = frozenset(
+    {"429", "500", "502-html", "badjson", "wrong-shape", "code-error", "slow", "reset", "drip", "silent"}
+)
 FAULT_ROUTES = frozenset({"get", "post", "any"})
 #: what a submit (POST /suno/submit/...) can run into; see :meth:`FaultyRelay.inject_submit_fault`
 SUBMIT_FAULTS = frozenset({"502", "429", "reset", "slow", "badjson", "no-id"})
@@ -391,9 +398,28 @@ class FaultyRelayHandler(RelayRequestHandler):
             return False
         elif fault == "reset":
             self._reset_connection()
+        elif fault in ("drip", "silent"):
+            self._drip(fault == "drip")
         else:  # "badjson" and "wrong-shape" change the normal answer
             return False
         return True
+
+    def _drip(self, send_bytes: bool) -> None:
+        """Headers, then a space every DRIP_INTERVAL (or nothing) until the client hangs up: an answer never ending."""
+        self.close_connection = True
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "1000000")
+            self.end_headers()
+            deadline = time.monotonic() + STALL_MAX
+            while time.monotonic() < deadline:
+                if send_bytes:
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                time.sleep(DRIP_INTERVAL)
+        except OSError:
+            pass  # the client hung up, as it should
 
     def _reset_connection(self) -> None:
         """Drop the connection with a TCP reset, like a crashing proxy."""

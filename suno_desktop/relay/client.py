@@ -31,7 +31,7 @@ import requests
 import requests.auth
 from urllib3.util.retry import Retry
 
-from ..http_session import USER_AGENT, build_session
+from ..http_session import USER_AGENT, build_session, guard_transfers
 from ..model import Task
 from .errors import (
     AuthError,
@@ -68,6 +68,8 @@ MAX_BACKOFF_SECONDS = 30.0
 #: a relay asking for a longer pause than this would freeze a worker thread
 MAX_RETRY_AFTER_SECONDS = 60
 RELAY_MESSAGE_LIMIT = 200
+#: the longest one API answer may take, retries included, however slowly the relay sends it
+ANSWER_SECONDS = 120.0
 
 
 def build_retry_policy(retries: int, backoff: float) -> Retry:
@@ -141,6 +143,8 @@ class RelayClient:
         self.pool_size = pool_size
 
         self._lock = threading.Lock()
+        self.answer_seconds = ANSWER_SECONDS
+        self.stop_at: float | None = None  # a time.monotonic() past which no request may go on (a command's timeout)
         self._requests_sent = 0
         self._batch_supported = True
 
@@ -313,10 +317,14 @@ class RelayClient:
         with self._lock:
             self._requests_sent += 1
         started = time.monotonic()
+        deadline = started + self.answer_seconds
+        if self.stop_at is not None:
+            deadline = min(deadline, self.stop_at)
         try:
-            response = self._session.request(method, url, json=json, timeout=self.timeout, stream=True)
-            with response:
-                read_answer(response)
+            with guard_transfers(deadline=deadline):  # a relay that drips or stalls is cut, whatever it sends
+                response = self._session.request(method, url, json=json, timeout=self.timeout, stream=True)
+                with response:
+                    read_answer(response)
         except AnswerTooLarge:
             raise MalformedResponse(
                 f"The relay at {self._host} sent an answer larger than {MAX_ANSWER_BYTES // 2**20} MB once "

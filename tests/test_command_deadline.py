@@ -1,0 +1,72 @@
+"""`sync --timeout` bounds the whole command, whatever the relay or the CDN do; what it cut resumes next time."""
+
+from __future__ import annotations
+
+import time
+
+from test_cli import sync_args
+
+from suno_desktop.cli import main
+from suno_desktop.library.lock import LibraryLock
+from suno_desktop.library.store import DB_DIR_NAME, LOCK_FILE_NAME, Library
+from suno_desktop.model import ClipState
+
+#: what the command may take beyond its --timeout: the grace for downloads, a cut, the summary; wide on purpose
+MARGIN = 12.0
+
+
+def timed(argv) -> tuple[int, float]:
+    started = time.monotonic()
+    code = main(argv)
+    return code, time.monotonic() - started
+
+
+def lock_is_free(library) -> bool:
+    lock = LibraryLock(library / DB_DIR_NAME / LOCK_FILE_NAME)
+    lock.acquire(wait=0)
+    lock.release()
+    return True
+
+
+def test_a_dripping_cdn_cannot_keep_sync_past_its_timeout(relay, tmp_path, capsys):
+    task = relay.add_music_task(title="Slow Song", clips=1)
+    clip_id = relay.clip_ids(task)[0]
+    relay.media.inject_fault(f"/cdn1/{clip_id}.mp3", "drip", times=50)
+    library = tmp_path / "Library"
+    code, took = timed(sync_args(relay, library, task, "--timeout", "2"))
+    assert code == 1 and took < 2 + MARGIN, took
+    assert lock_is_free(library)
+    with Library(library) as lib:
+        assert all(r.state != ClipState.DOWNLOADING for r in lib.clips())
+    parts = [p.name for p in library.iterdir() if p.name.startswith(".") and p.suffix == ".part"]
+    assert parts, "the cut download is kept to resume"
+    capsys.readouterr()
+
+    relay.media.reset_counters()
+    relay.media.clear_faults()
+    assert main(sync_args(relay, library)) == 0
+    ranged = [r for r in relay.media.requests if r.path.endswith(".mp3") and "range" in r.headers]
+    assert ranged, "the next sync resumed the song with Range"
+    with Library(library) as lib:
+        assert [r.state for r in lib.clips()] == [ClipState.READY]
+
+
+def test_a_dripping_relay_cannot_keep_sync_past_its_timeout(relay, tmp_path, capsys):
+    task = relay.add_music_task(title="Song", clips=1)
+    relay.inject_fault("drip", times=50)
+    library = tmp_path / "Library"
+    code, took = timed(sync_args(relay, library, task, "--timeout", "2"))
+    assert code in (1, 2) and took < 2 + MARGIN, took
+    assert lock_is_free(library)
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+
+
+def test_a_silent_relay_cannot_keep_sync_past_its_timeout(relay, tmp_path, capsys):
+    task = relay.add_music_task(title="Song", clips=1)
+    relay.inject_fault("silent", times=50)
+    library = tmp_path / "Library"
+    code, took = timed(sync_args(relay, library, task, "--timeout", "2"))
+    assert code in (1, 2) and took < 2 + MARGIN, took
+    assert lock_is_free(library)
+    assert "Traceback" not in capsys.readouterr().err
