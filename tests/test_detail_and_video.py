@@ -401,3 +401,18 @@ def test_in_the_window_the_video_shows_the_cover_and_takes_turns_with_the_player
     qtbot.waitUntil(lambda: window.video.is_playing and not window.player.is_playing, timeout=WAIT)
     qtbot.mouseClick(window.player_bar.play_pause_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.player.is_playing and not window.video.is_playing, timeout=WAIT)
+
+
+def test_the_tables_placeholder_note_reads_in_both_appearances(qtbot, scheme):
+    from suno_desktop.ui.cell_looks import RoundedCovers
+
+    image = RoundedCovers(40).pixmap_for(None).toImage()
+    colours = Counter(
+        image.pixelColor(x, y).rgb()
+        for x in range(image.width())
+        for y in range(image.height())
+        if image.pixelColor(x, y).alpha() == 255
+    )
+    (ground, _), *rest = colours.most_common()
+    note = max((QColor.fromRgb(rgb) for rgb, _ in rest), key=lambda c: contrast(c, QColor.fromRgb(ground)))
+    assert contrast(note, QColor.fromRgb(ground)) >= 3.0

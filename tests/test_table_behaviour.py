@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog, QMenu, QPlainTextEdit, QPushButton
 from test_main_window import WAIT, add_through_dialog, all_ready, make_window, synced_window
 
 from suno_desktop.ui.clip_rows import CLIP_ID_ROLE, COL_DURATION, COL_FILES, COL_MODEL, COL_TAGS, COL_TITLE
+from suno_desktop.ui.table_columns import MINIMUM_WIDTHS
 
 __all__ = ["make_window"]
 
@@ -71,7 +72,7 @@ def test_title_and_tags_take_the_free_width_and_a_vertical_scrollbar_brings_no_h
 ):
     window, _ = synced_window(qtbot, make_window, relay, tasks=6)  # 12 rows: more than fit in 600 px
     table = window.table
-    window.resize(1000, 600)
+    window.resize(1280, 600)
     qtbot.waitUntil(lambda: table.verticalScrollBar().isVisible(), timeout=WAIT)
     qtbot.waitUntil(lambda: no_horizontal_scrollbar_and_files_shown(table), timeout=WAIT)
     narrow = table.columnWidth(COL_TITLE), table.columnWidth(COL_TAGS)
@@ -82,6 +83,19 @@ def test_title_and_tags_take_the_free_width_and_a_vertical_scrollbar_brings_no_h
     header = table.horizontalHeader()
     used = sum(header.sectionSize(c) for c in range(header.count()) if not header.isSectionHidden(c))
     assert used >= table.viewport().width() - 2  # no empty space beside cut titles
+    # too small for every column: titles and styles stay readable and the table scrolls sideways
+    window.resize(800, 500)
+    qtbot.waitUntil(lambda: table.columnWidth(COL_TITLE) < narrow[0], timeout=WAIT)
+    assert table.columnWidth(COL_TITLE) >= MINIMUM_WIDTHS[COL_TITLE]
+    assert table.columnWidth(COL_TAGS) >= MINIMUM_WIDTHS[COL_TAGS]
+    # dragging the Title's edge moves the share: Title keeps the width given, Tags takes the rest
+    window.resize(1600, 600)
+    qtbot.waitUntil(lambda: no_horizontal_scrollbar_and_files_shown(table), timeout=WAIT)
+    header.resizeSection(COL_TITLE, table.columnWidth(COL_TITLE) - 120)
+    dragged = table.columnWidth(COL_TITLE)
+    window.resize(1601, 600)
+    qtbot.waitUntil(lambda: no_horizontal_scrollbar_and_files_shown(table), timeout=WAIT)
+    assert abs(table.columnWidth(COL_TITLE) - dragged) <= 2
 
 
 def test_the_search_box_stays_visible_in_a_small_window(qtbot, make_window):

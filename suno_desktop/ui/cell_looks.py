@@ -34,7 +34,11 @@ class RoundedCovers:
             source = None
         palette = QGuiApplication.palette()
         ratio = QGuiApplication.instance().devicePixelRatio() if QGuiApplication.instance() else 1.0
-        drawn = source.cacheKey() if source is not None else palette.color(QPalette.ColorRole.Midlight).rgba()
+        drawn = (
+            source.cacheKey()
+            if source is not None
+            else (palette.color(QPalette.ColorRole.Midlight).rgba(), palette.color(QPalette.ColorRole.Text).rgba())
+        )
         key = (source is None, drawn, ratio)
         rounded = self._cache.get(key)
         if rounded is None:
@@ -65,7 +69,7 @@ def _render(pixmap: QPixmap | None, side: int, ratio: float, palette: QPalette) 
         painter.drawPixmap(target, scaled)
     else:
         painter.fillRect(target, palette.color(QPalette.ColorRole.Midlight))
-        painter.setPen(palette.color(QPalette.ColorRole.Mid))
+        painter.setPen(palette.color(QPalette.ColorRole.Text))  # the note must read (3:1) in both appearances
         font = painter.font()
         font.setPixelSize(int(side * 0.5))
         painter.setFont(font)

@@ -23,7 +23,7 @@ from .clip_rows import (
     COL_STATUS,
 )
 from .clip_table_model import ClipTableModel
-from .table_columns import apply_column_modes, install_header_menu
+from .table_columns import StretchedColumns, apply_column_modes, install_header_menu
 
 
 class ClipTableView(QTableView):
@@ -95,6 +95,7 @@ class ClipTableView(QTableView):
             self.setColumnWidth(column, width)
         apply_column_modes(self.horizontalHeader())
         install_header_menu(self)
+        self.stretched_columns = StretchedColumns(self)
 
     def _emit_activated(self, index: QModelIndex) -> None:
         if index.isValid():

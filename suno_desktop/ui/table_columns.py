@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QHeaderView, QMenu, QTableView, QWidget
 
 from .clip_rows import COL_COVER, COL_TAGS, COL_TITLE, COLUMNS
@@ -11,6 +11,65 @@ from .clip_rows import COL_COVER, COL_TAGS, COL_TITLE, COLUMNS
 STRETCHED = (COL_TITLE, COL_TAGS)
 #: always shown: a row must say which clip it is
 ALWAYS_SHOWN = (COL_TITLE,)
+#: below these a title or a style is unreadable: the table scrolls sideways instead
+MINIMUM_WIDTHS = {COL_TITLE: 160, COL_TAGS: 100}
+#: how the free width is shared at first; dragging the Title's edge changes it
+TITLE_SHARE = 0.55
+
+
+class StretchedColumns(QObject):
+    """Title and Tags share the width the other columns leave, never below a readable minimum.
+
+    Qt's Stretch mode squeezes them to nothing in a small window (while fixed columns
+    keep their width) and cannot be dragged; here the table scrolls sideways only when
+    even the minimums do not fit, and dragging the Title's edge moves the share.
+    """
+
+    def __init__(self, table: QTableView) -> None:
+        super().__init__(table)
+        self.table = table
+        self.share = TITLE_SHARE
+        self._fitting = False
+        header = table.horizontalHeader()
+        header.sectionResized.connect(self._resized)
+        header.sectionCountChanged.connect(lambda *_: self.fit())
+        table.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+    def _resized(self, column: int, _old: int, new: int) -> None:
+        if self._fitting:
+            return
+        header = self.table.horizontalHeader()
+        if column == COL_TITLE and not header.isSectionHidden(COL_TAGS):
+            both = new + header.sectionSize(COL_TAGS)
+            self.share = min(0.9, max(0.1, new / both)) if both else TITLE_SHARE
+        self.fit()
+
+    def fit(self) -> None:
+        header = self.table.horizontalHeader()
+        stretched = [c for c in STRETCHED if c < header.count() and not header.isSectionHidden(c)]
+        if not stretched or self._fitting:
+            return
+        others = sum(
+            header.sectionSize(c) for c in range(header.count()) if c not in stretched and not header.isSectionHidden(c)
+        )
+        free = self.table.viewport().width() - others
+        if len(stretched) == 2:
+            title = max(MINIMUM_WIDTHS[COL_TITLE], int(free * self.share))
+            widths = {COL_TITLE: title, COL_TAGS: max(MINIMUM_WIDTHS[COL_TAGS], free - title)}
+        else:
+            widths = {stretched[0]: max(MINIMUM_WIDTHS[stretched[0]], free)}
+        self._fitting = True
+        try:
+            for column, width in widths.items():
+                if header.sectionSize(column) != width:
+                    header.resizeSection(column, width)
+        finally:
+            self._fitting = False
 
 
 def column_name(column: int) -> str:
@@ -24,12 +83,7 @@ def apply_column_modes(header: QHeaderView) -> None:
     """
     header.setStretchLastSection(False)
     for column in range(header.count()):
-        if column == COL_COVER:
-            mode = QHeaderView.ResizeMode.Fixed
-        elif column in STRETCHED:
-            mode = QHeaderView.ResizeMode.Stretch
-        else:
-            mode = QHeaderView.ResizeMode.Interactive
+        mode = QHeaderView.ResizeMode.Fixed if column == COL_COVER else QHeaderView.ResizeMode.Interactive
         header.setSectionResizeMode(column, mode)
     for column in ALWAYS_SHOWN:
         header.setSectionHidden(column, False)
