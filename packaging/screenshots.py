@@ -59,6 +59,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "resources" / "screenshots")
     parser.add_argument("--song", default="Harbour at Dawn", help="the song selected and playing")
+    parser.add_argument("--small", action="store_true", help="also at 900×600, to look at (the README shows the large)")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="suno-shots-"))
     os.environ["SUNO_DESKTOP_CONFIG_DIR"] = str(scratch / "config")
@@ -85,9 +86,12 @@ def main() -> int:
     for scheme in (ColorScheme.LIGHT, ColorScheme.DARK):
         window.set_color_scheme(scheme)
         for size_name, (width, height) in SIZES.items():
+            if size_name == "small" and not args.small:
+                continue
             window.resize(width, height)
             pause(qt_app, 0.6)
-            path = args.out / f"main-window-{scheme.value}-{size_name}.png"
+            suffix = "" if size_name == "large" else f"-{size_name}"
+            path = args.out / f"main-window-{scheme.value}{suffix}.png"
             window.grab().save(str(path))
             print(path)
     window.set_color_scheme(ColorScheme.SYSTEM)
