@@ -20,6 +20,7 @@ from pathlib import Path
 from . import __version__
 from .cli_create import add_create_commands, run_create
 from .cli_rebuild import add_rebuild_command, run_rebuild
+from .cli_submissions import add_submission_command, run_submissions, say_unconfirmed, submission_rows
 from .cli_sync import (
     EXIT_FAILED,
     EXIT_OK,
@@ -82,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_create_commands(commands, _add_create_options)
     add_rebuild_command(commands, _add_relay_options)
+    add_submission_command(commands, _add_relay_options)
 
     listing = commands.add_parser("list", help="list the clips (or the tasks) in the library")
     _add_library_option(listing)
@@ -139,7 +141,7 @@ def _non_negative_float(text: str) -> float:
 
 
 #: what makes ``suno-desktop ...`` a command-line run (app.run opens the window for anything else)
-CLI_COMMANDS = frozenset({"sync", "list", "create", "lyrics", "rebuild", "-h", "--help", "--version"})
+CLI_COMMANDS = frozenset({"sync", "list", "create", "lyrics", "rebuild", "submissions", "-h", "--help", "--version"})
 
 
 #: the exit code when stdout was closed before the output was written: a shell's 128 + SIGPIPE
@@ -184,6 +186,8 @@ def _run_command(argv: Sequence[str] | None) -> int:
             return run_create(args, lyrics=args.command == "lyrics")
         if args.command == "rebuild":
             return run_rebuild(args)
+        if args.command == "submissions":
+            return run_submissions(args)
     except (UsageError, LibraryUnavailable, LibraryNeedsRebuild) as exc:
         return _say(str(exc), EXIT_USAGE)
     except LibraryBusy as exc:
@@ -227,7 +231,10 @@ def run_sync(args: argparse.Namespace) -> int:
     options = SyncOptions.from_settings(settings, **sync_overrides(args))
     try:
         with open_library(settings, remember=demo_relay is None) as library:
-            return sync_library(library, settings, options, task_ids or None, refresh=args.refresh)
+            code = sync_library(library, settings, options, task_ids or None, refresh=args.refresh)
+            if say_unconfirmed(library) and code == EXIT_OK:
+                code = EXIT_FAILED  # a song that may have been paid for is not settled yet
+            return code
     finally:
         if demo_relay is not None:
             demo_relay.stop()
@@ -300,6 +307,7 @@ def _list_tasks(library: Library, *, as_json: bool) -> int:
     for record in library.clips():
         clip_ids.setdefault(record.task_id, []).append(record.clip_id)
     tasks = library.tasks()
+    submissions = submission_rows(library)  # asked for, never confirmed: no task id, but never hidden
     rows = [
         {
             "task_id": task.task_id,
@@ -314,12 +322,18 @@ def _list_tasks(library: Library, *, as_json: bool) -> int:
         for task in tasks
     ]
     if as_json:
-        _print_json(rows)
+        _print_json(rows + submissions)
         return EXIT_OK
+    for entry in submissions:
+        print(
+            terminal_line(f"{entry['status']:<11} submission {entry['submission_id']}  “{entry['title']}”: ")
+            + terminal_line(entry["fail_reason"])
+        )
     for task, row in zip(tasks, rows):
         what = f"{len(row['clip_ids'])} clip(s)" if row["clip_ids"] else task.describe()
         print(f"{terminal_line(row['status']):<11} {terminal_line(row['task_id'])}  {terminal_line(what)}")
-    print(f"{len(rows)} task(s) in {library.root}", file=sys.stderr)
+    unsettled = f" and {len(submissions)} unconfirmed submission(s)" if submissions else ""
+    print(f"{len(rows)} task(s){unsettled} in {library.root}", file=sys.stderr)
     return EXIT_OK
 
 
