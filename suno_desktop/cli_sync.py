@@ -238,6 +238,8 @@ def print_summary(report: SyncReport, library: Library, stream=None) -> None:
         lines.append(f"still pending task {task_id}: not finished before the timeout; run sync again later")
     if report.cancelled:
         lines.append("cancelled before the end: run sync again to finish")
+    if report.leftovers_removed:
+        lines.append(f"removed {report.leftovers_removed} leftover partial download(s) nothing will resume")
     print("\n".join(terminal_line(line) for line in lines), file=out)
 
 

@@ -70,3 +70,19 @@ def test_a_silent_relay_cannot_keep_sync_past_its_timeout(relay, tmp_path, capsy
     assert code in (1, 2) and took < 2 + MARGIN, took
     assert lock_is_free(library)
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_leftover_parts_go_once_their_clip_is_done(relay, tmp_path, capsys):
+    """A kill leaves .part files; a cut one that still fits is resumed, and what nothing will read goes."""
+    task = relay.add_music_task(title="Song", clips=2)
+    library = tmp_path / "Library"
+    assert main(sync_args(relay, library, task)) == 0
+    capsys.readouterr()
+    # what a kill at the wrong moment leaves: parts without trailers, for files that are now in place
+    songs = sorted(p for p in library.iterdir() if p.suffix == ".mp3")
+    for song in songs:
+        (library / f".{song.name}.part").write_bytes(song.read_bytes()[:1000])
+    (library / ".Old Name [12345678].mp4.part").write_bytes(b"\0" * 5000)  # a clip renamed since
+    assert main(sync_args(relay, library)) == 0
+    assert "removed 3 leftover partial download(s)" in capsys.readouterr().err
+    assert not list(library.glob(".*.part"))

@@ -33,6 +33,7 @@ from ..relay.errors import ConfigurationError
 from .clip_files import ClipFiles, FileKind
 from .clip_work import ClipJob, ClipOutcome, ClipWorker, tag_key_of
 from .filenames import DEFAULT_TEMPLATE, render_stem
+from .leftovers import remove_stale_parts
 from .polling import MAX_POLL_SECONDS, FetchResult, PollRound
 from .store import Library
 from .sync_runner import SyncRunner
@@ -83,6 +84,7 @@ class SyncReport:
     bytes_downloaded: int = 0
     api_requests: int = 0
     cancelled: bool = False
+    leftovers_removed: int = 0  # hidden .part files no download would go on with
     elapsed: float = 0.0
     error: SunoError | None = None  # the relay could not be asked at all
 
@@ -206,6 +208,8 @@ class SyncEngine:
         report = SyncReport()
         requests_before = self.client.requests_sent if self.client else 0
         SyncRunner(self).run(task_ids, refresh, report)
+        if self.library.lock.held:  # no other process downloads now, and this one is done
+            report.leftovers_removed = remove_stale_parts(self.library)
         report.api_requests = (self.client.requests_sent - requests_before) if self.client else 0
         report.elapsed = time.monotonic() - started
         return report
