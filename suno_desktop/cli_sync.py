@@ -21,7 +21,7 @@ from .library.polling import FetchResult
 from .library.rebuild import open_library as open_checked_library
 from .library.store import DB_DIR_NAME, Library
 from .library.sync import ClipOutcome, SyncEngine, SyncObserver, SyncOptions, SyncReport
-from .relay.client import RelayClient
+from .relay.client import RelayClient, unencrypted_warning
 from .relay.errors import ConfigurationError
 from .relay.relay_text import terminal_line
 from .settings import Settings, SettingsStore
@@ -175,6 +175,9 @@ def make_client(settings: Settings, options: SyncOptions) -> RelayClient:
         raise UsageError("No relay base URL: pass --base-url, set SUNO_API_BASE_URL, or save it in the app's Settings.")
     if not settings.token:
         raise UsageError(f"No API token: {TOKEN_HINT}.")
+    warning = unencrypted_warning(settings.base_url)
+    if warning:
+        print(f"suno-desktop: warning: {warning}", file=sys.stderr)
     try:
         return RelayClient(settings.base_url, settings.token, pool_size=max(4, options.jobs))
     except ConfigurationError as exc:

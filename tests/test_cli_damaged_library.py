@@ -99,3 +99,19 @@ def test_an_unexpected_error_is_one_sentence_not_a_traceback(relay, tmp_path, ca
     assert main(["list", "--library", str(library)]) == 1
     err = capsys.readouterr().err
     assert err.strip() == "suno-desktop: Something went wrong: a bug somewhere (run with -v for details)."
+
+
+def test_a_plain_http_relay_beyond_loopback_is_warned_about_once(tmp_path, capsys):
+    from suno_desktop.relay.client import unencrypted_warning
+
+    assert unencrypted_warning("http://127.0.0.1:9/api") is None and unencrypted_warning("http://[::1]:9") is None
+    assert unencrypted_warning("http://localhost:9") is None and unencrypted_warning("https://relay.example") is None
+    assert "unencrypted to relay.example" in unencrypted_warning("http://relay.example/api")
+    # the command line says it when it makes its client, before anything is sent (nothing is sent here)
+    from suno_desktop.cli_sync import make_client
+    from suno_desktop.library.sync import SyncOptions
+    from suno_desktop.settings import Settings
+
+    make_client(Settings(base_url="http://relay.example/api", token="t"), SyncOptions()).close()
+    make_client(Settings(base_url="http://127.0.0.1:9/api", token="t"), SyncOptions()).close()
+    assert capsys.readouterr().err.count("travels unencrypted to relay.example") == 1

@@ -471,3 +471,22 @@ def test_app_icon_has_every_size(qtbot):
 )
 def test_standard_icons_are_never_blank(qtbot, name):
     assert not standard_icon(name).isNull()
+
+
+def test_a_plain_http_relay_beyond_this_machine_is_warned_about_in_the_welcome_and_settings(qtbot, workers):
+    welcome = WelcomeDialog()
+    qtbot.addWidget(welcome)
+    welcome.show()
+    hint = child(welcome, QLabel, "welcomeUrlHint")
+    url = child(welcome, QLineEdit, "welcomeBaseUrl")
+    qtbot.keyClicks(url, "http://relay.example.com")
+    assert hint.isVisible() and "unencrypted" in hint.text() and "relay.example.com" in hint.text()
+    url.clear()
+    qtbot.keyClicks(url, "http://127.0.0.1:8080")
+    assert not hint.isVisible() or "unencrypted" not in hint.text()  # loopback never leaves the machine
+
+    dialog = make_settings_dialog(qtbot, Settings(base_url="http://relay.example.com"), workers)
+    result = child(dialog, QLabel, "connectionResult")
+    assert result.isVisible() and "unencrypted" in result.text()
+    replace_text(qtbot, child(dialog, QLineEdit, "baseUrlEdit"), "https://relay.example.com")
+    assert "unencrypted" not in result.text()

@@ -41,6 +41,7 @@ from ..library.filenames import TEMPLATE_FIELDS, TemplateError, check_new_templa
 from ..library.renames import RenameCount, count_renames
 from ..library.store import Library
 from ..model import Clip
+from ..relay.client import unencrypted_warning
 from ..relay.errors import RelayError
 from ..settings import (
     AUTOMATIC_JOBS,
@@ -191,7 +192,11 @@ class SettingsDialog(QDialog):
         form.addRow("", _row(self.test_button, stretch=True))
         form.addRow("", self.connection_result)
         self._relay_form = form
-        form.setRowVisible(self.connection_result, False)  # shown once there is something to say
+        warning = unencrypted_warning(self.base_url_edit.text())  # a token sent in the clear is said at once
+        if warning:
+            self.connection_result.setText(warning)
+            set_label_state(self.connection_result, LabelState.ERROR)
+        form.setRowVisible(self.connection_result, bool(warning))  # shown once there is something to say
 
         self.base_url_edit.textEdited.connect(self._connection_fields_edited)
         self.token_edit.textEdited.connect(self._connection_fields_edited)
@@ -340,7 +345,8 @@ class SettingsDialog(QDialog):
         """A result about other values would mislead: clear it and allow a new test."""
         self._test_generation += 1
         self.test_button.setEnabled(True)
-        self._show_connection_result("", LabelState.NORMAL)
+        warning = unencrypted_warning(self.base_url_edit.text())  # said before anything is sent
+        self._show_connection_result(warning or "", LabelState.ERROR if warning else LabelState.NORMAL)
 
     def _show_connection_result(self, text: str, state: LabelState) -> None:
         with self._height.changing():

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..relay.client import base_url_problem
+from ..relay.client import base_url_problem, unencrypted_warning
 from .dialog_parts import LabelState, set_label_state
 from .icons import app_icon
 
@@ -170,6 +170,8 @@ class WelcomeDialog(QDialog):
             text, state = problem, LabelState.ERROR
         elif not SCHEME.match(typed):
             text, state = f"No scheme given: Suno Desktop connects to {self.base_url()}", LabelState.MUTED
+        elif unencrypted_warning(typed):
+            text, state = unencrypted_warning(typed), LabelState.ERROR
         else:
             text, state = "", LabelState.NORMAL
         if text == self.url_hint.text():
