@@ -96,6 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = existing or QApplication([sys.argv[0] if sys.argv else "suno-desktop"])
     # before the player loads Qt Multimedia's FFmpeg backend; --verbose lets Qt's defaults speak
     QLoggingCategory.setFilterRules("" if args.verbose else QUIET_MULTIMEDIA_RULES)
+
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)

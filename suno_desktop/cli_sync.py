@@ -21,9 +21,10 @@ from .library.polling import FetchResult
 from .library.rebuild import open_library as open_checked_library
 from .library.store import DB_DIR_NAME, Library
 from .library.sync import ClipOutcome, SyncEngine, SyncObserver, SyncOptions, SyncReport
-from .relay.client import RelayClient, unencrypted_warning
+from .relay.client import RelayClient
 from .relay.errors import ConfigurationError
 from .relay.relay_text import terminal_line
+from .relay.relay_url import unencrypted_warning
 from .settings import Settings, SettingsStore
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2

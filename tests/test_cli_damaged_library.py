@@ -102,7 +102,7 @@ def test_an_unexpected_error_is_one_sentence_not_a_traceback(relay, tmp_path, ca
 
 
 def test_a_plain_http_relay_beyond_loopback_is_warned_about_once(tmp_path, capsys):
-    from suno_desktop.relay.client import unencrypted_warning
+    from suno_desktop.relay.relay_url import unencrypted_warning
 
     assert unencrypted_warning("http://127.0.0.1:9/api") is None and unencrypted_warning("http://[::1]:9") is None
     assert unencrypted_warning("http://localhost:9") is None and unencrypted_warning("https://relay.example") is None

@@ -16,6 +16,8 @@ from types import SimpleNamespace
 
 from PySide6.QtCore import Q_ARG, QCoreApplication, QMetaObject, QObject, Qt, QUrl, Signal
 
+from .ffmpeg_log import quiet_ffmpeg
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_VOLUME = 80
@@ -67,6 +69,8 @@ def create_media_player(owner: QObject, what: str, *, widgets: bool = False, vol
         raise MediaUnavailable(unavailable_sentence(exc, what)) from exc
     try:
         media_player = mm.QMediaPlayer(owner)
+        if not logging.getLogger().isEnabledFor(logging.DEBUG):  # --verbose keeps FFmpeg's own chatter
+            quiet_ffmpeg()  # after the first player: loading the backend sets FFmpeg's level anew
         if not media_player.isAvailable():
             media_player.deleteLater()
             logger.warning("QMediaPlayer reports no available backend")

@@ -18,7 +18,6 @@ counter, whether the batch route exists) sits behind a lock.
 from __future__ import annotations
 
 import inspect
-import ipaddress
 import logging
 import threading
 import time
@@ -490,30 +489,6 @@ def base_url_problem(base_url: str) -> str | None:
     except ConfigurationError as exc:
         return str(exc)
     return None
-
-
-def unencrypted_warning(base_url: str) -> str | None:
-    """A sentence when the token would travel unencrypted (plain http:// to a host beyond this machine), else None."""
-    try:
-        parts = urlsplit((base_url or "").strip())
-    except ValueError:
-        return None
-    host = (parts.hostname or "").lower()
-    if parts.scheme.lower() != "http" or not host or _is_loopback(host):
-        return None
-    return (
-        f"The relay URL uses plain http://, so the token travels unencrypted to {host}: "
-        "use https:// if the relay offers it."
-    )
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _normalise_base_url(base_url: str) -> str:

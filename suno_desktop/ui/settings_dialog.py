@@ -41,8 +41,8 @@ from ..library.filenames import TEMPLATE_FIELDS, TemplateError, check_new_templa
 from ..library.renames import RenameCount, count_renames
 from ..library.store import Library
 from ..model import Clip
-from ..relay.client import unencrypted_warning
 from ..relay.errors import RelayError
+from ..relay.relay_url import unencrypted_warning
 from ..settings import (
     AUTOMATIC_JOBS,
     MAX_JOBS,

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..relay.client import base_url_problem, unencrypted_warning
+from ..relay.client import base_url_problem
+from ..relay.relay_url import unencrypted_warning
 from .dialog_parts import LabelState, set_label_state
 from .icons import app_icon
 
