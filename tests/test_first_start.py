@@ -294,3 +294,5 @@ def test_the_stream_dump_of_a_played_file_reaches_the_terminal_only_with_verbose
         errs[bool(verbose)] = done.stderr
     assert "Input #0" in errs[True]  # what there is to keep out, seen with --verbose
     assert "Input #0" not in errs[False] and "qt.multimedia" not in errs[False]
+    ffmpeg_lines = [line for line in errs[False].splitlines() if line.startswith("[") and " @ 0x" in line]
+    assert ffmpeg_lines == []  # FFmpeg's own av_log warnings ("[mov,mp4,… @ 0x…] …") too
