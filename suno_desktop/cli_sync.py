@@ -25,7 +25,7 @@ from .relay.client import RelayClient
 from .relay.errors import ConfigurationError
 from .relay.relay_text import terminal_line
 from .relay.relay_url import unencrypted_warning
-from .settings import Settings, SettingsStore
+from .settings import Settings, SettingsStore, shortest_poll_seconds
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -114,8 +114,8 @@ def sync_overrides(args: argparse.Namespace) -> dict[str, object]:
         overrides["download_video"] = False
     if getattr(args, "jobs", None):
         overrides["jobs"] = args.jobs
-    if args.poll_interval is not None:
-        overrides["poll_interval"] = args.poll_interval
+    if args.poll_interval is not None:  # --poll-interval 0 would ask the relay in a tight loop
+        overrides["poll_interval"] = max(shortest_poll_seconds(), args.poll_interval)
     return overrides
 
 

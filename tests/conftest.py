@@ -18,6 +18,7 @@ def isolated_user_folders(tmp_path, monkeypatch):
     monkeypatch.setenv("SUNO_DESKTOP_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("SUNO_DESKTOP_KEYRING", "0")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("SUNO_DESKTOP_MIN_POLL_SECONDS", "0")  # the local relay answers at once: poll quickly
     for name in ("SUNO_API_BASE_URL", "SUNO_API_TOKEN", "SUNO_LIBRARY"):
         monkeypatch.delenv(name, raising=False)
 

@@ -86,3 +86,12 @@ def test_leftover_parts_go_once_their_clip_is_done(relay, tmp_path, capsys):
     assert main(sync_args(relay, library)) == 0
     assert "removed 3 leftover partial download(s)" in capsys.readouterr().err
     assert not list(library.glob(".*.part"))
+
+
+def test_poll_interval_zero_is_clamped_to_what_the_settings_allow(relay, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("SUNO_DESKTOP_MIN_POLL_SECONDS")
+    task = relay.add_music_task(title="Slow", clips=1, polls_until_success=1000)
+    code, took = timed(sync_args(relay, tmp_path / "Library", task, "--poll-interval", "0", "--timeout", "2.5"))
+    assert code == 1
+    polls = relay.poll_counts.get(task, 0)
+    assert 1 <= polls <= 2 + int(took), f"{polls} polls in {took:.1f} s"  # at most about one a second
