@@ -128,3 +128,21 @@ def test_a_crash_between_the_renames_and_the_record_leaves_no_copies(relay, clie
     names = media_names(root)
     assert not [n for n in names if "(2)" in n], names
     assert len([n for n in names if n.endswith(".jpg")]) == 4
+
+
+@pytest.mark.parametrize("message", ["attempt to write a readonly database", "database or disk is full"])
+def test_a_library_that_cannot_be_written_is_unavailable_not_damaged(tmp_path, monkeypatch, message):
+    import sqlite3
+
+    from suno_desktop.library import rebuild
+    from suno_desktop.library.store import LibraryUnavailable
+
+    root = tmp_path / "Library"
+    Library(root, create=True).close()
+
+    def refuse(*_args, **_kwargs):
+        raise sqlite3.OperationalError(message)
+
+    monkeypatch.setattr(rebuild, "Library", refuse)
+    with pytest.raises(LibraryUnavailable, match="read-only, or the disk full"):
+        open_library(root)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import ErrorKind, SunoError
 from .lock import LibraryLock
-from .store import DB_DIR_NAME, DB_FILE_NAME, LOCK_FILE_NAME, Library
+from .store import DB_DIR_NAME, DB_FILE_NAME, LOCK_FILE_NAME, Library, LibraryUnavailable
 from .tagged_files import TaggedFile, first_tagged_file, tagged_files
 
 log = logging.getLogger(__name__)
@@ -97,11 +97,26 @@ def open_library(root: Path, *, create: bool = False, existed: bool = False) -> 
             )
     try:
         return Library(root, create=create, existed=existed)
+    except sqlite3.OperationalError as exc:
+        if _cannot_write(exc):  # a read-only folder or a full disk: nothing is wrong with the database
+            raise LibraryUnavailable(
+                f"The library in {Path(root).expanduser()} cannot be written ({exc}): is its folder read-only, "
+                "or the disk full? Nothing was changed."
+            ) from exc
+        raise LibraryNeedsRebuild(
+            f"The library database {db_path} cannot be read ({exc}). It was left as it is. "
+            f"To restore the library from its songs, {REBUILD_HINT}."
+        ) from exc
     except sqlite3.DatabaseError as exc:  # damaged in a way quick_check did not see
         raise LibraryNeedsRebuild(
             f"The library database {db_path} cannot be read ({exc}). It was left as it is. "
             f"To restore the library from its songs, {REBUILD_HINT}."
         ) from exc
+
+
+def _cannot_write(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return any(words in text for words in ("readonly", "read-only", "disk is full", "unable to open", "disk i/o"))
 
 
 def set_aside_damaged_database(root: Path) -> Path | None:
