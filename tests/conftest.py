@@ -1,4 +1,4 @@
-"""Fixtures shared by every test: a local relay (with its media server) and a client for it."""
+"""Fixtures shared by the tests: a local relay and a client for it, a library, a media server, a window."""
 
 from __future__ import annotations
 
@@ -42,6 +42,78 @@ def client(relay):
 
     with RelayClient(relay.api_url, TEST_TOKEN, timeout=(2, 2), retries=2, backoff=0.01) as relay_client:
         yield relay_client
+
+
+@pytest.fixture
+def library(tmp_path):
+    """An empty library in ``tmp_path / "Library"``, closed after the test."""
+    from suno_desktop.library.store import Library
+
+    with Library(tmp_path / "Library", create=True) as opened_library:
+        yield opened_library
+
+
+@pytest.fixture
+def media_server():
+    """The media server with the tests' request log and faults."""
+    from fault_servers import FaultyMediaServer
+
+    with FaultyMediaServer() as server:
+        yield server
+
+
+@pytest.fixture
+def session():
+    """The HTTP session the media downloads use."""
+    from suno_desktop.media.download import make_media_session
+
+    with make_media_session() as media_session:
+        yield media_session
+
+
+@pytest.fixture
+def song_url(media_server):
+    """The demo song, served by :func:`media_server`."""
+    from suno_desktop.resources import resource_path
+
+    return media_server.add("/media/song.mp3", resource_path("demo") / "song-1.mp3", "audio/mpeg")
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path, relay):
+    """Make a shown :class:`MainWindow` on a new library, settings pointed at :func:`relay`; closed after the test."""
+    from window_helpers import WAIT
+
+    from suno_desktop.library.store import Library
+    from suno_desktop.settings import Settings, SettingsStore
+    from suno_desktop.ui.main_window import MainWindow
+
+    windows = []
+
+    def make(*, token=TEST_TOKEN, base_url=None, library_dir=None, jobs=4):
+        store = SettingsStore(tmp_path / "config", use_keyring=False)
+        settings = Settings(
+            base_url=base_url or relay.api_url,
+            token=token,
+            jobs=jobs,
+            poll_interval=0.05,
+            library=str(library_dir or tmp_path / "Library"),
+        )
+        store.save(settings)
+        window_library = Library(settings.library_dir, create=True)
+        window = MainWindow(window_library, settings, store)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.load_library()
+        qtbot.waitUntil(lambda: getattr(window, "library_loaded", False), timeout=WAIT)
+        windows.append((window, window_library))
+        return window
+
+    yield make
+    for window, window_library in windows:
+        window.close()
+        window_library.close()
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -6,24 +6,12 @@ task runs ``audioUrl`` is "" and ``streamAudioUrl`` a live stream that must neve
 
 from datetime import UTC, datetime
 
-import pytest
 from mutagen.id3 import ID3
+from sync_helpers import sync
 
-from suno_desktop.library.store import Library
-from suno_desktop.library.sync import SyncEngine, SyncOptions
 from suno_desktop.model import ClipState
 
 CREATED = 1733717599.25  # 2024-12-09T04:13:19.250Z
-
-
-@pytest.fixture
-def library(tmp_path):
-    with Library(tmp_path / "Library", create=True) as lib:
-        yield lib
-
-
-def sync(library, client, task_ids):
-    return SyncEngine(library, client, SyncOptions(poll_interval=0.01, timeout=30)).sync(task_ids)
 
 
 def assert_normalised(task, relay, task_id):

@@ -18,7 +18,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QPushButton, QToolButton
 from test_clip_table import clip_record
-from test_main_window import WAIT, make_window, synced_window
+from window_helpers import WAIT, synced_window
 
 from suno_desktop.model import ClipKind, ClipState, TaskRecord, TaskStatus
 from suno_desktop.playback.player import Player
@@ -29,8 +29,6 @@ from suno_desktop.ui.icons import standard_icon
 from suno_desktop.ui.player_bar import PlayerBar
 from suno_desktop.ui.theme import ColorScheme, apply_color_scheme
 from suno_desktop.ui.video_view import VideoView
-
-__all__ = ["make_window"]  # a fixture, used by name
 
 DEMO = Path(__file__).resolve().parents[1] / "resources" / "demo"
 WAIT_MS = 10_000

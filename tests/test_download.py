@@ -18,6 +18,7 @@ import requests
 from fault_servers import FaultyMediaServer
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
+from sync_helpers import QUICK
 
 from suno_desktop import __version__
 from suno_desktop.http_session import MAX_REDIRECTS, MediaSession, retry_after
@@ -37,24 +38,6 @@ from suno_desktop.resources import resource_path
 
 DEMO = resource_path("demo")
 SONG = DEMO / "song-1.mp3"
-QUICK = {"backoff": 0.01, "timeout": (2.0, 2.0)}
-
-
-@pytest.fixture
-def media_server():
-    with FaultyMediaServer() as server:
-        yield server
-
-
-@pytest.fixture
-def session():
-    with make_media_session() as media_session:
-        yield media_session
-
-
-@pytest.fixture
-def song_url(media_server):
-    return media_server.add("/media/song.mp3", SONG, "audio/mpeg")
 
 
 def assert_nothing_left(folder: Path, target: Path) -> None:

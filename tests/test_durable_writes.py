@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from fault_servers import FaultyMediaServer
+from sync_helpers import FAST, QUICK
 
 from suno_desktop.library.store import Library
 from suno_desktop.library.sync import SyncEngine, SyncOptions
@@ -18,8 +19,6 @@ from suno_desktop.model import ClipState
 from suno_desktop.resources import resource_path
 
 SONG = resource_path("demo") / "song-1.mp3"
-QUICK = {"backoff": 0.01, "timeout": (2.0, 2.0)}
-FAST = {"poll_interval": 0.01, "max_poll_interval": 0.05, "timeout": 20}
 
 
 @pytest.fixture

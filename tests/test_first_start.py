@@ -16,7 +16,7 @@ import pytest
 from PySide6.QtCore import QLoggingCategory, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from test_app import opened  # noqa: F401 - a fixture
-from test_main_window import WAIT
+from window_helpers import WAIT
 
 from suno_desktop import APP_NAME, app
 from suno_desktop.cli import main as cli_main

@@ -14,14 +14,13 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from fault_servers import FaultyMediaServer
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
+from sync_helpers import FAST, QUICK
 from urllib3.util.retry import Retry
 
 from suno_desktop.http_session import GuardCut, StallLimit, build_session, guard_transfers
-from suno_desktop.library.store import Library
 from suno_desktop.library.sync import SyncEngine, SyncObserver, SyncOptions
 from suno_desktop.media.content_check import Expected, wrong_content
 from suno_desktop.media.download import DownloadCancelled, DownloadError, download_file, make_media_session, part_path
@@ -30,34 +29,9 @@ from suno_desktop.resources import resource_path
 
 DEMO = resource_path("demo")
 SONG = DEMO / "song-1.mp3"
-QUICK = {"backoff": 0.01, "timeout": (2.0, 2.0)}
 SHORT_STALL = StallLimit(window=1.0, min_bytes=1024)  # a drip of 2 bytes/s is cut after about a second
 SIGNED_URL_EXPIRED = b"<html><body><h1>403</h1><p>Signed URL expired.</p></body></html>\r\n"
-FAST_SYNC = {"poll_interval": 0.01, "max_poll_interval": 0.05, "timeout": 20}
 WAIT = 20.0  # seconds: a wide margin for what must end in a few
-
-
-@pytest.fixture
-def media_server():
-    with FaultyMediaServer() as server:
-        yield server
-
-
-@pytest.fixture
-def session():
-    with make_media_session() as media_session:
-        yield media_session
-
-
-@pytest.fixture
-def song_url(media_server):
-    return media_server.add("/media/song.mp3", SONG, "audio/mpeg")
-
-
-@pytest.fixture
-def library(tmp_path):
-    with Library(tmp_path / "Library", create=True) as lib:
-        yield lib
 
 
 def run_in_thread(function, *args, **kwargs) -> tuple[threading.Thread, dict]:
@@ -319,7 +293,7 @@ def test_a_cover_answered_with_a_web_page_fails_and_leaves_no_file(media_server,
 
 
 def make_engine(library, client, **options):
-    return SyncEngine(library, client, SyncOptions(**FAST_SYNC), **options)
+    return SyncEngine(library, client, SyncOptions(**FAST), **options)
 
 
 @pytest.mark.parametrize("answer", [SIGNED_URL_EXPIRED, b""], ids=["web page", "empty"])

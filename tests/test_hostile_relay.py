@@ -18,9 +18,8 @@ from fault_servers import HostileRelay, gzip_bomb
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mutagen.id3 import ID3
+from sync_helpers import sync
 
-from suno_desktop.library.store import Library
-from suno_desktop.library.sync import SyncEngine, SyncOptions
 from suno_desktop.model import ClipState
 from suno_desktop.relay.client import RelayClient
 from suno_desktop.relay.errors import MalformedResponse, RelayResponseError, SubmitUnconfirmed
@@ -37,7 +36,6 @@ from suno_desktop.relay.relay_text import TOKEN_MASK, RelayTextCleaner, terminal
 from suno_desktop.relay.submit import submit
 from suno_desktop.song_request import SongRequest
 
-FAST = {"poll_interval": 0.01, "max_poll_interval": 0.05, "timeout": 30}
 ESCAPES = "\x1b]0;pwned\x07\x1b[2J\r\nSynced 99 task(s): all fine\u202e"
 CONTROL = [chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)]] + ["\u202e", "\u2066", "\u2028"]
 
@@ -56,20 +54,6 @@ def hostile():
 def client(hostile):
     with RelayClient(hostile.api_url, TEST_TOKEN, timeout=(2, 10), retries=1, backoff=0.01) as relay_client:
         yield relay_client
-
-
-@pytest.fixture
-def library(tmp_path):
-    with Library(tmp_path / "Library", create=True) as lib:
-        yield lib
-
-
-def sync(library, client, task_ids):
-    engine = SyncEngine(library, client, SyncOptions(**FAST))
-    try:
-        return engine.sync(task_ids)
-    finally:
-        engine.close()
 
 
 def stored_task(library, task_id):

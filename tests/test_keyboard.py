@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
-from test_main_window import WAIT, add_through_dialog, all_ready, make_window
+from window_helpers import WAIT, add_through_dialog, all_ready
 
 from suno_desktop.ui.clip_rows import CLIP_ID_ROLE
-
-__all__ = ["make_window"]  # the fixture, imported
 
 
 def focused() -> QWidget | None:

@@ -35,12 +35,6 @@ TASK = {
 }
 
 
-@pytest.fixture
-def library(tmp_path):
-    with Library(tmp_path / "lib", create=True) as lib:
-        yield lib
-
-
 def test_new_library_is_a_folder_with_a_versioned_wal_database(tmp_path):
     root = tmp_path / "Music"
     with Library(root, create=True) as lib:

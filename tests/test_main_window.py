@@ -11,75 +11,15 @@ from mutagen.id3 import ID3
 from PySide6.QtCore import QItemSelectionModel, QMimeData, QPoint, Qt, QTimer
 from PySide6.QtGui import QDrag, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMessageBox, QPlainTextEdit
+from window_helpers import WAIT, add_through_dialog, all_ready, synced_window
 
-from suno_desktop.library.store import Library
 from suno_desktop.model import ClipState
-from suno_desktop.settings import Settings, SettingsStore
+from suno_desktop.settings import SettingsStore
 from suno_desktop.ui.clip_rows import CLIP_ID_ROLE, COL_DURATION, COL_TITLE
-from suno_desktop.ui.main_window import MainWindow
-
-WAIT = 20_000
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path, relay):
-    windows = []
-
-    def make(*, token="test-token", base_url=None, library_dir=None, jobs=4):
-        store = SettingsStore(tmp_path / "config", use_keyring=False)
-        settings = Settings(
-            base_url=base_url or relay.api_url,
-            token=token,
-            jobs=jobs,
-            poll_interval=0.05,
-            library=str(library_dir or tmp_path / "Library"),
-        )
-        store.save(settings)
-        library = Library(settings.library_dir, create=True)
-        window = MainWindow(library, settings, store)
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        window.load_library()
-        qtbot.waitUntil(lambda: getattr(window, "library_loaded", False), timeout=WAIT)
-        windows.append((window, library))
-        return window
-
-    yield make
-    for window, library in windows:
-        window.close()
-        library.close()
 
 
 def rows(window):
     return window.proxy.rowCount()
-
-
-def all_ready(window, count):
-    model = window.model
-    return model.rowCount() == count and all(model.record(r).state == ClipState.READY for r in range(count))
-
-
-def add_through_dialog(qtbot, window, text):
-    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.findChild(QPlainTextEdit, "taskIdsEdit") is not None)
-    edit = window.findChild(QPlainTextEdit, "taskIdsEdit")
-    edit.setPlainText(text)
-    box = window.findChild(QDialogButtonBox, "buttonBox")
-    ok = box.button(QDialogButtonBox.StandardButton.Ok)
-    assert ok.isEnabled()
-    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.findChild(QPlainTextEdit, "taskIdsEdit") is None)
-    window.activateWindow()
-    qtbot.waitActive(window)
-
-
-def synced_window(qtbot, make_window, relay, tasks=2, **kwargs):
-    ids = [relay.add_music_task(title=f"Song {n}", tags=f"style{n} rock", clips=2) for n in range(tasks)]
-    window = make_window(**kwargs)
-    add_through_dialog(qtbot, window, "\n".join(ids))
-    qtbot.waitUntil(lambda: all_ready(window, tasks * 2), timeout=WAIT)
-    return window, ids
 
 
 def test_add_tasks_dialog_fetches_downloads_and_tags(qtbot, make_window, relay):

@@ -26,13 +26,6 @@ def demo_media_server():
         yield server
 
 
-@pytest.fixture
-def media_server():
-    """The media server with the tests' request log and faults."""
-    with FaultyMediaServer() as server:
-        yield server
-
-
 def test_serves_file_with_length_and_ranges(demo_media_server):
     url = demo_media_server.add("/song.mp3", SONG, "audio/mpeg")
     assert url == demo_media_server.base_url + "/song.mp3"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from sync_helpers import FAST
 
 from suno_desktop.errors import ErrorKind, kind_of
 from suno_desktop.library import write_batch
@@ -18,8 +19,6 @@ from suno_desktop.library.rebuild import (
 from suno_desktop.library.store import Library
 from suno_desktop.library.sync import SyncEngine, SyncOptions
 from suno_desktop.model import ClipState
-
-FAST = {"poll_interval": 0.01, "max_poll_interval": 0.05, "timeout": 20}
 
 
 def media_names(root):

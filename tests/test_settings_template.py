@@ -5,13 +5,11 @@ from __future__ import annotations
 from mutagen.id3 import ID3
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QLineEdit, QMessageBox
-from test_main_window import WAIT, make_window, synced_window
+from window_helpers import WAIT, synced_window
 
 from suno_desktop.library.store import DB_DIR_NAME
 from suno_desktop.settings import SettingsStore
 from suno_desktop.ui.settings_dialog import SettingsDialog
-
-__all__ = ["make_window"]
 
 
 def open_settings(qtbot, window) -> SettingsDialog:

@@ -6,11 +6,10 @@ import time
 
 import pytest
 from mutagen.id3 import ID3
+from sync_helpers import sync
 
 from suno_desktop.library.song_creator import SongCreator
-from suno_desktop.library.store import Library
 from suno_desktop.library.submission_journal import SubmissionJournal
-from suno_desktop.library.sync import SyncEngine, SyncOptions
 from suno_desktop.model import ClipState
 from suno_desktop.relay import SubmitRefused, SubmitTokenRefused, SubmitUnconfirmed
 from suno_desktop.relay.client import RelayClient
@@ -23,24 +22,13 @@ from suno_desktop.song_request import (
     SubmitMode,
 )
 
-FAST = {"poll_interval": 0.01, "max_poll_interval": 0.05, "timeout": 20}
 LYRICS = "[Verse]\nNeon rain on the window\n[Chorus]\nWe run, we run"
 SONG = SongRequest.song(title="Night Drive", style="synthwave, dreamy", lyrics=LYRICS, model="chirp-v4")
 
 
 @pytest.fixture
-def library(tmp_path):
-    with Library(tmp_path / "Library", create=True) as lib:
-        yield lib
-
-
-@pytest.fixture
 def creator(library, client):
     return SongCreator(library, client, sleep=lambda seconds: None)
-
-
-def sync(library, client, task_ids=None):
-    return SyncEngine(library, client, SyncOptions(**FAST)).sync(task_ids)
 
 
 def test_a_song_is_journaled_sent_once_and_synced_with_its_tags(relay, client, library, creator):

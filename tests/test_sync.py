@@ -7,6 +7,7 @@ import threading
 import pytest
 from mutagen.id3 import ID3, TSSE, Encoding
 from mutagen.mp4 import MP4
+from sync_helpers import FAST, make_engine
 
 from suno_desktop.library.store import Library, LibraryUnavailable
 from suno_desktop.library.sync import SyncEngine, SyncObserver, SyncOptions
@@ -15,18 +16,6 @@ from suno_desktop.model import ClipState
 from suno_desktop.resources import resource_path
 
 SONG = resource_path("demo") / "song-1.mp3"
-
-FAST = {"poll_interval": 0.01, "max_poll_interval": 0.05, "timeout": 20}
-
-
-@pytest.fixture
-def library(tmp_path):
-    with Library(tmp_path / "Library", create=True) as lib:
-        yield lib
-
-
-def make_engine(library, client, **options):
-    return SyncEngine(library, client, SyncOptions(**{**FAST, **options}))
 
 
 def media_files(root):

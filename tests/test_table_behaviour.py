@@ -11,12 +11,10 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QDialog, QMenu, QPlainTextEdit, QPushButton
-from test_main_window import WAIT, add_through_dialog, all_ready, make_window, synced_window
+from window_helpers import WAIT, add_through_dialog, all_ready, synced_window
 
 from suno_desktop.ui.clip_rows import CLIP_ID_ROLE, COL_DURATION, COL_FILES, COL_MODEL, COL_TAGS, COL_TITLE
 from suno_desktop.ui.table_columns import MINIMUM_WIDTHS
-
-__all__ = ["make_window"]
 
 
 def click_header(qtbot, window, column):

@@ -8,8 +8,8 @@ import pytest
 from mutagen.id3 import ID3
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QMenu, QMessageBox
-from test_main_window import WAIT, add_through_dialog, all_ready, make_window
 from test_new_song_dialog import WRITE, click_send, open_write_mode, type_lines
+from window_helpers import WAIT, add_through_dialog, all_ready
 
 from suno_desktop.library.store import Library
 from suno_desktop.library.submission_journal import SubmissionJournal
@@ -17,8 +17,6 @@ from suno_desktop.model import ClipState
 from suno_desktop.song_request import SongRequest
 from suno_desktop.ui.clip_rows import CLIP_ID_ROLE, COL_STATUS, COL_TITLE
 from suno_desktop.ui.new_song_dialog import NewSongDialog
-
-__all__ = ["make_window"]
 
 NEW_SONG = (Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
 LYRICS = ["[Verse]", "Headlights on the water", "", "[Chorus]", "Drive on, drive on"]

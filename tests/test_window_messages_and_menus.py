@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
-from test_main_window import WAIT, add_through_dialog, all_ready, make_window, synced_window
+from window_helpers import WAIT, add_through_dialog, all_ready, synced_window
 
 from suno_desktop.library.store import Library
 from suno_desktop.library.submission_journal import SubmissionJournal
@@ -19,8 +19,6 @@ from suno_desktop.ui.clip_rows import CLIP_ID_ROLE, COL_TITLE
 from suno_desktop.ui.new_song_dialog import NewSongDialog
 from suno_desktop.ui.play_order import RepeatMode
 from suno_desktop.ui.window_layout import window_state
-
-__all__ = ["make_window"]
 
 
 @pytest.fixture(autouse=True)

@@ -5,13 +5,12 @@ from __future__ import annotations
 from test_app import opened  # noqa: F401 - a fixture
 from test_cli import sync_args
 from test_first_start import TOKEN, answers, home  # noqa: F401 - fixtures
-from test_main_window import WAIT
 from test_rebuild import damage, media_names
+from window_helpers import WAIT, all_ready
 
 from suno_desktop import app
 from suno_desktop.cli import main as cli_main
 from suno_desktop.library.rebuild import database_path
-from suno_desktop.model import ClipState
 from suno_desktop.settings import Settings, SettingsStore
 
 
@@ -24,11 +23,6 @@ def synced_folder(relay, tmp_path, capsys):
     for extra in ("-wal", "-shm"):
         db.with_name(db.name + extra).unlink(missing_ok=True)
     return library, db
-
-
-def all_ready(window, count):
-    records = window.model.records()
-    return len(records) == count and all(r.state == ClipState.READY for r in records)
 
 
 def test_a_damaged_database_at_start_is_offered_a_rebuild(qtbot, tmp_path, home, relay, opened, answers, capsys):  # noqa: F811

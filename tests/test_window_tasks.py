@@ -8,12 +8,10 @@ import pytest
 from mutagen.id3 import ID3
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu, QMessageBox
-from test_main_window import WAIT, add_through_dialog, all_ready, make_window
+from window_helpers import WAIT, add_through_dialog, all_ready
 
 from suno_desktop.model import ClipState
 from suno_desktop.ui.clip_rows import COL_STATUS, COL_TITLE
-
-__all__ = ["make_window"]
 
 
 def statuses(window):

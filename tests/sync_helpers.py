@@ -1,0 +1,22 @@
+"""The sync options the core tests share: poll the local relay quickly, give up long before a test would hang."""
+
+from __future__ import annotations
+
+from suno_desktop.library.sync import SyncEngine, SyncOptions
+
+FAST = {"poll_interval": 0.01, "max_poll_interval": 0.05, "timeout": 30}
+QUICK = {"backoff": 0.01, "timeout": (2.0, 2.0)}  # download_file: short retries and timeouts
+
+
+def make_engine(library, client, **options):
+    """A :class:`SyncEngine` with :data:`FAST` options, *options* overriding them."""
+    return SyncEngine(library, client, SyncOptions(**{**FAST, **options}))
+
+
+def sync(library, client, task_ids=None, **options):
+    """Sync *task_ids* (or every pending task) once with :func:`make_engine` and close the engine."""
+    engine = make_engine(library, client, **options)
+    try:
+        return engine.sync(task_ids)
+    finally:
+        engine.close()
