@@ -4,7 +4,7 @@ Run by ``sync_bench.py`` as a child process so that serving (JSON rendering,
 HTTP parsing, sendfile) does not compete with the sync for the benchmark's GIL.
 
     python benchmarks/bench_relay.py --clips 1000 [--profile realistic|tiny] [--pending 0.1]
-                                     [--audio-repeat K] [--token T]
+                                     [--audio-repeat K] [--token T] [--ttfb S] [--rate B]
 
 Media profiles (the files are written to a temporary folder the relay serves from,
 with sendfile, and deleted when the process stops):
@@ -16,6 +16,11 @@ with sendfile, and deleted when the process stops):
   clip, to look at per-file overhead.
 
 ``--audio-repeat K`` (K >= 1) overrides the profile's MP3s: each is a bundled song K times.
+
+A distant CDN, still on 127.0.0.1 (the numbers are the media server's, not the kernel's):
+``--ttfb S`` waits S seconds before the headers of each media answer (the round trips and
+the CDN's own latency), ``--rate B`` sends each media answer at most B bytes/s, paced per
+connection (a path whose bandwidth a single TCP stream cannot exceed). The API is not slowed.
 
 Protocol, one JSON object per line:
 
@@ -47,7 +52,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from suno_desktop.demo.media_server import MediaRequestHandler, MediaServer
+from suno_desktop.demo.media_server import Blob, MediaRequestHandler, MediaServer
 from suno_desktop.demo.relay_server import (
     COVER_FILES,
     SONG_FILES,
@@ -62,6 +67,8 @@ TITLES = (
     "City Lights", "Harbour at Dawn", "Paper Satellites", "Slow Tide", "Northern Lines",
     "Electric Dance Party", "Lantern Song", "Midnight Arcade", "Glass Orchard", "Copper Rain",
 )  # fmt: skip
+#: --rate: writes per second of a paced answer (2 MB/s goes out in 100 kB steps)
+PACE_STEPS_PER_SECOND = 20
 TAGS = ("emotional punk", "dream pop, shimmering synths", "lofi hip hop, chill", "acoustic folk")
 
 #: target sizes in bytes of each profile's MP3 and MP4 (None: the bundled file as it is)
@@ -88,9 +95,35 @@ class RequestCount:
 
 
 class CountingMediaHandler(MediaRequestHandler):
+    """Counts media requests; with ``ttfb``/``rate`` set, answers like a distant CDN."""
+
+    ttfb = 0.0  # seconds before the headers of each answer
+    rate = 0  # bytes/s per connection; 0: as fast as sendfile goes
+
     def answer(self, send_body: bool) -> None:
         self.server.media.count.add()
+        if self.ttfb > 0:
+            time.sleep(self.ttfb)
         super().answer(send_body)
+
+    def write_body(self, blob: Blob, start: int, length: int) -> None:
+        if self.rate <= 0 or blob.file is None:
+            super().write_body(blob, start, length)
+            return
+        chunk = max(4096, self.rate // PACE_STEPS_PER_SECOND)
+        began = time.monotonic()
+        sent = 0
+        with open(blob.file, "rb") as source:
+            source.seek(start)
+            while sent < length:
+                data = source.read(min(chunk, length - sent))
+                if not data:
+                    break
+                self.wfile.write(data)
+                sent += len(data)
+                ahead = began + sent / self.rate - time.monotonic()
+                if ahead > 0:  # sleep until the bytes sent so far are due at the rate
+                    time.sleep(ahead)
 
 
 class CountingMediaServer(MediaServer):
@@ -208,7 +241,12 @@ def main(argv: list[str] | None = None) -> int:
         help="make each MP3 N bundled songs long (default 0: as the profile says)",
     )
     parser.add_argument("--token", default="bench-token")
+    parser.add_argument("--ttfb", type=float, default=0.0, help="seconds before each media answer's headers")
+    parser.add_argument("--rate", type=int, default=0, help="bytes/s per media connection (default 0: unpaced)")
     args = parser.parse_args(argv)
+    if args.ttfb < 0 or args.rate < 0:
+        parser.error("--ttfb and --rate must be >= 0")
+    CountingMediaHandler.ttfb, CountingMediaHandler.rate = args.ttfb, args.rate
 
     media_dir = tempfile.TemporaryDirectory(prefix="suno-bench-media-")
     media = prepare_media(Path(media_dir.name), args.profile, max(0, args.audio_repeat))
@@ -222,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
             "media_urls": media_urls,
             "tasks": len(task_ids),
             "clips": args.clips,
-            "media": media,
+            "media": {**media, "ttfb": args.ttfb, "rate": args.rate},
         }
         print(json.dumps(hello), flush=True)
         for line in sys.stdin:
