@@ -356,9 +356,13 @@ def test_settings_dialog_keeps_the_height_the_user_gave_it(qtbot, workers):
     assert dialog.height() == tall  # the error fitted into room the user made: nothing to give back
 
 
-def test_settings_dialog_is_wide_enough(qtbot, workers):
-    dialog = make_settings_dialog(qtbot, Settings(), workers)
-    assert dialog.width() >= 520
+def test_settings_dialog_shows_a_whole_address_and_library_path(qtbot, workers):
+    settings = Settings(base_url="https://suno-relay.example.com/api", library="/home/someone/Music/Suno Desktop")
+    dialog = make_settings_dialog(qtbot, settings, workers)
+    qtbot.waitExposed(dialog)
+    for name in ("baseUrlEdit", "libraryEdit"):
+        edit = child(dialog, QLineEdit, name)
+        assert edit.contentsRect().width() > edit.fontMetrics().horizontalAdvance(edit.text()), name  # none cut off
 
 
 # ---------------------------------------------------------------------- welcome
