@@ -220,8 +220,9 @@ def test_remove_asks_then_trashes_and_stays_removed(qtbot, make_window, relay, t
     qtbot.waitUntil(lambda: window.model.rowCount() == 1)
     assert not audio.exists()
     assert list((tmp_path / "data" / "Trash" / "files").glob("*.mp3"))  # recoverable
-    with qtbot.waitSignal(window.controller.busy_changed, check_params_cb=lambda busy: not busy, timeout=WAIT):
-        window.sync_now()  # a whole sync, which brings back any clip whose files are missing
+    window.sync_now()  # a whole sync, which brings back any clip whose files are missing
+    assert window.controller.busy
+    qtbot.waitUntil(lambda: not window.controller.busy, timeout=WAIT)
     assert window.model.row_of(record.clip_id) is None and not audio.exists()
 
 
