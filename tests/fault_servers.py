@@ -413,13 +413,22 @@ class FaultyRelayHandler(RelayRequestHandler):
             self.send_header("Content-Length", "1000000")
             self.end_headers()
             deadline = time.monotonic() + STALL_MAX
-            while time.monotonic() < deadline:
+            while time.monotonic() < deadline and not self._client_gone(DRIP_INTERVAL):
                 if send_bytes:
                     self.wfile.write(b" ")
                     self.wfile.flush()
-                time.sleep(DRIP_INTERVAL)
         except OSError:
             pass  # the client hung up, as it should
+
+    def _client_gone(self, wait: float) -> bool:
+        """Whether the client closed its end within *wait* seconds (a silent answer would not notice otherwise)."""
+        readable, _, _ = select.select([self.connection], [], [], wait)
+        if not readable:
+            return False
+        try:
+            return self.connection.recv(1, socket.MSG_PEEK) == b""
+        except OSError:
+            return True
 
     def _reset_connection(self) -> None:
         """Drop the connection with a TCP reset, like a crashing proxy."""
