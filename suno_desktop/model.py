@@ -249,6 +249,11 @@ class ClipRecord:
     relay_error: str = ""  # what the relay says went wrong with the clip (or its task's reason)
 
     @property
+    def is_finished_song(self) -> bool:
+        """A song the relay finished and the library keeps: the only clips that have files to sync, rename or extend."""
+        return self.kind == ClipKind.MUSIC and not self.removed and self.relay_status == CLIP_COMPLETE
+
+    @property
     def problem(self) -> str:
         """The sentence to show for a failed clip: ours first (it is what a sync can fix), else the relay's."""
         return self.error or self.relay_error

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..errors import ErrorKind, SunoError
 from .lock import LibraryLock
 from .store import DB_DIR_NAME, DB_FILE_NAME, LOCK_FILE_NAME, Library, LibraryUnavailable
-from .tagged_files import TaggedFile, first_tagged_file, tagged_files
+from .tagged_files import TaggedFile, tagged_files
 
 log = logging.getLogger(__name__)
 
@@ -88,11 +88,10 @@ def open_library(root: Path, *, create: bool = False, existed: bool = False) -> 
         )
     lost = not db_path.is_file() or db_path.stat().st_size == 0
     if lost and Path(root).is_dir() and (db_path.parent.is_dir() or not existed):
-        found = first_tagged_file(Path(root).expanduser())
-        if found is not None:
-            count = len(tagged_files(Path(root).expanduser()))
+        found = tagged_files(Path(root).expanduser())  # read once: the count is in the sentence
+        if found:
             raise LibraryNeedsRebuild(
-                f"The library folder {Path(root).expanduser()} holds {count} song file(s) of Suno Desktop but no "
+                f"The library folder {Path(root).expanduser()} holds {len(found)} song file(s) of Suno Desktop but no "
                 f"library database. To restore the library from them, {REBUILD_HINT}."
             )
     try:

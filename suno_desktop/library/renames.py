@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..model import CLIP_COMPLETE, ClipKind, ClipRecord
+from ..model import ClipRecord
 from .filenames import render_stem
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ class RenameCount:
 
 def renamed_stem(record: ClipRecord, template: str, artist: str) -> str | None:
     """The new name of *record*'s files, or None when they keep theirs (or it has none yet)."""
-    if record.kind != ClipKind.MUSIC or record.removed or record.relay_status != CLIP_COMPLETE:
+    if not record.is_finished_song:
         return None
     if not record.file_stem or not _file_count(record):
         return None

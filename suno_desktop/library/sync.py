@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from ..errors import SunoError
 from ..media.download import MediaSession, make_media_session
 from ..media.tagging import TagOptions, read_clip_id
-from ..model import CLIP_COMPLETE, NOT_FOUND_REASON, ClipKind, ClipRecord, ClipState, TaskStatus
+from ..model import NOT_FOUND_REASON, ClipRecord, ClipState, TaskStatus
 from ..relay.client import RelayClient
 from ..relay.errors import ConfigurationError
 from .clip_files import ClipFiles, FileKind
@@ -217,7 +217,7 @@ class SyncEngine:
     # ------------------------------------------------------------------ planning
 
     def _plan_clip(self, record: ClipRecord) -> ClipJob | None:
-        if record.kind != ClipKind.MUSIC or record.removed or record.relay_status != CLIP_COMPLETE:
+        if not record.is_finished_song:
             return None
         lib = self.library
         need: set[FileKind] = set()

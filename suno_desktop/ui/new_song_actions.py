@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from ..errors import ErrorKind, sentence_of
 from ..library.submission_journal import SubmissionJournal
-from ..model import CLIP_COMPLETE, ClipKind, ClipRecord, ClipState
+from ..model import ClipKind, ClipRecord, ClipState
 from ..settings import remembered_models
 from ..song_request import SongRequest, Submission, SubmitMode
 from .clip_rows import COL_TITLE, is_submission_row, is_task_row, submission_id_of
@@ -377,7 +377,7 @@ def can_be_sent_again(record: ClipRecord) -> bool:
 
 def can_be_extended(record: ClipRecord) -> bool:
     """Only a finished song can be continued: the relay needs all of it (and its length)."""
-    return record.kind == ClipKind.MUSIC and record.relay_status == CLIP_COMPLETE and not record.removed
+    return record.is_finished_song
 
 
 def _headline(request: SongRequest) -> str:
