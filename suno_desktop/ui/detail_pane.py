@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QGuiApplication, QPixmap
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QGuiApplication, QPixmap
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -47,6 +47,7 @@ class ClipDetailPane(QWidget):
     recreate_requested = Signal(str)  # clip id or submission row id: Create again… (lyrics: a song from them)
     forget_requested = Signal(str)  # submission row id: Forget
     edit_again_requested = Signal(str)  # a failed task's row id: Edit and Create Again…
+    folder_requested = Signal(str)  # clip id: Show in folder (the window's action says when no file manager opens)
     cover_shown = Signal(QPixmap)  # the current clip's cover (a null pixmap when it has none), for the Video tab
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -99,7 +100,7 @@ class ClipDetailPane(QWidget):
         self.url_button = QPushButton(standard_icon("edit-copy"), "Copy audio URL")
         self.url_button.setObjectName("detailUrlButton")
         self.play_button.clicked.connect(self._play)
-        self.folder_button.clicked.connect(self.open_folder)
+        self.folder_button.clicked.connect(lambda: self._emit_for_record(self.folder_requested))
         self.url_button.clicked.connect(self.copy_audio_url)
         for button in (self.play_button, self.folder_button, self.url_button):
             buttons.addWidget(button)
@@ -297,14 +298,6 @@ class ClipDetailPane(QWidget):
         """The current clip's cover, scaled to the pane with its aspect kept; the Video tab is told too."""
         self.cover.set_pixmap(pixmap if pixmap is not None and not pixmap.isNull() else None)
         self.cover_shown.emit(self.cover.pixmap())
-
-    def open_folder(self) -> None:
-        record, root = self._record, self._root
-        if record is None or root is None:
-            return
-        relative = record.audio_path or record.cover_path or record.video_path
-        folder = (root / relative).parent if relative else root
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def copy_audio_url(self) -> None:
         if self._record is not None and self._record.audio_url:

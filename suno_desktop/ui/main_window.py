@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
         self.thumbnails.ready.connect(self._thumbnail_ready)
         self.detail.play_requested.connect(self.play_queue.play_clip)
         self.detail.message.connect(self.show_message)
+        self.detail.folder_requested.connect(self._show_in_folder)
         self.detail.cover_shown.connect(self.video.set_cover)  # an idle video shows the cover
         self.library_actions.message.connect(self.show_message)
         self.library_actions.error.connect(self.show_error_sentence)
@@ -286,6 +287,11 @@ class MainWindow(QMainWindow):
             self.model.upsert(changed)
             self._refresh_detail()
         self.folder_watch.watch(self.model.records())
+
+    def _show_in_folder(self, clip_id: str) -> None:
+        record = self.model.record_for(clip_id)
+        if record is not None:
+            self.library_actions.show_in_folder([record])
 
     def _tasks_changed(self, records: list[ClipRecord]) -> None:
         """A task row moved on (waiting, generating, failed): the detail pane says so too if it shows it."""

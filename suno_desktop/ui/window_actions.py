@@ -86,7 +86,6 @@ def build_actions(window: MainWindow) -> None:
         lambda: files.show_in_folder(window.table.selected_records()),
         name="showInFolderAction",
     )
-    _use_show_in_folder(window)
     window.refresh_action = make_action(
         window, "Refresh Selected from Relay", None, "Shift+F5", window.refresh_selected, name="refreshAction"
     )
@@ -241,12 +240,3 @@ def play_label(window: MainWindow, clip_id: str) -> str:
     """ "Pause" on the clip that is playing, "Play" on any other."""
     player = window.player
     return "Pause" if player.current_clip_id == clip_id and player.is_playing else "Play"
-
-
-def _use_show_in_folder(window: MainWindow) -> None:
-    """The detail pane's Show in folder goes through the same action, which says when no file manager opens."""
-    button = window.detail.folder_button
-    button.clicked.disconnect()
-    button.clicked.connect(
-        lambda: window.detail.record is not None and window.library_actions.show_in_folder([window.detail.record])
-    )
