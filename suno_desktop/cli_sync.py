@@ -180,7 +180,7 @@ def make_client(settings: Settings, options: SyncOptions) -> RelayClient:
     if warning:
         print(f"suno-desktop: warning: {warning}", file=sys.stderr)
     try:
-        return RelayClient(settings.base_url, settings.token, pool_size=max(4, options.jobs))
+        return RelayClient(settings.base_url, settings.token, pool_size=max(4, options.jobs), retry=options.retry)
     except ConfigurationError as exc:
         raise UsageError(str(exc)) from None
 

@@ -50,6 +50,7 @@ from urllib3.poolmanager import ProxyManager
 from urllib3.util.retry import Retry
 
 from . import __version__
+from .retry_policy import DEFAULT_RETRY, RetryPolicy
 
 MAX_REDIRECTS = 5
 ALLOWED_SCHEMES = ("http", "https")
@@ -328,6 +329,7 @@ class MediaSession(requests.Session):
     """
 
     stall_limit: StallLimit = StallLimit()  # see make_media_session
+    retry: RetryPolicy = DEFAULT_RETRY  # how download_file tries again, see make_media_session
 
     def get_redirect_target(self, resp: requests.Response) -> str | None:
         try:
@@ -350,29 +352,24 @@ class MediaSession(requests.Session):
 
 
 def media_retries() -> Retry:
-    """What urllib3 retries on its own for media: failed connects only (nothing was sent yet).
+    """What urllib3 retries on its own for media: nothing.
 
-    Statuses, cut-off bodies and read errors are left to ``download_file``, which
-    can resume where a body stopped, counts its attempts per download and waits
-    (``Retry-After`` included) in a way a cancelled sync interrupts.
+    Every try, a failed connect included, is ``download_file``'s: it can resume where
+    a body stopped, counts its attempts per download by the session's
+    :class:`~suno_desktop.retry_policy.RetryPolicy` and waits (``Retry-After``
+    included) in a way a cancelled sync interrupts.
     """
-    return Retry(
-        total=3,
-        connect=3,
-        read=False,
-        status=0,
-        other=0,
-        backoff_factor=0.2,
-        allowed_methods=frozenset({"GET", "HEAD"}),
-        raise_on_status=False,
-    )
+    return Retry(0, read=False, redirect=False, raise_on_status=False)
 
 
-def make_media_session(pool_size: int = 8, *, stall_limit: StallLimit | None = None) -> MediaSession:
+def make_media_session(
+    pool_size: int = 8, *, stall_limit: StallLimit | None = None, retry: RetryPolicy = DEFAULT_RETRY
+) -> MediaSession:
     """A session for media hosts: pooled keep-alive connections and no credentials.
 
     *stall_limit* is what ``download_file`` holds every transfer of this session to
-    (tests make it short); the default allows a very slow line, not a drip.
+    (tests make it short); the default allows a very slow line, not a drip. *retry* is
+    how ``download_file`` tries each download of this session again (the settings' policy).
     """
     session = build_session(
         MediaSession(),
@@ -386,6 +383,7 @@ def make_media_session(pool_size: int = 8, *, stall_limit: StallLimit | None = N
     )
     session.max_redirects = MAX_REDIRECTS
     session.stall_limit = stall_limit or StallLimit()
+    session.retry = retry
     return session
 
 

@@ -18,6 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from .model import DEFAULT_TEMPLATE
+from .retry_policy import DEFAULT_RETRY, RetryPolicy
 from .song_request import DEFAULT_MODEL, KNOWN_MODELS
 
 log = logging.getLogger(__name__)
@@ -125,8 +126,16 @@ class Settings:
     models: list[str] = field(default_factory=list)  # names the user typed, offered after KNOWN_MODELS
     #: library folders opened before: one of them gone is an unplugged drive, not a first start
     libraries: list[str] = field(default_factory=list)
+    #: how failed requests to the relay and the media hosts are tried again (see retry_policy)
+    retry_attempts: int = DEFAULT_RETRY.attempts  # tries in all, the first included
+    retry_backoff: float = DEFAULT_RETRY.backoff  # seconds before the second try, doubling
+    retry_cap: float = DEFAULT_RETRY.cap  # the longest single wait, a server's Retry-After included
     #: the token itself lives in the keyring or, failing that, here
     token: str = field(default="", repr=False)
+
+    def retry_policy(self) -> RetryPolicy:
+        """The retry policy these settings describe, for the relay client, downloads and submits."""
+        return RetryPolicy(attempts=self.retry_attempts, backoff=self.retry_backoff, cap=self.retry_cap)
 
     @property
     def download_jobs(self) -> int:
@@ -309,6 +318,7 @@ def _coerce(settings: Settings) -> None:
         settings.poll_interval = max(MIN_POLL_SECONDS, float(settings.poll_interval))
     except (TypeError, ValueError):
         settings.poll_interval = 5.0
+    _coerce_retry(settings)
     settings.download_video = bool(settings.download_video)
     settings.models = remembered_models(settings.models if isinstance(settings.models, list) else [])
     settings.libraries = remembered_libraries(settings.libraries)
@@ -316,6 +326,25 @@ def _coerce(settings: Settings) -> None:
     settings.default_model = default.strip() if isinstance(default, str) and _model_name(default) else DEFAULT_MODEL
     settings.base_url = str(settings.base_url or "").strip()
     settings.token = str(settings.token or "").strip()
+
+
+#: the most tries a settings file may ask for, and the longest wait
+MAX_RETRY_ATTEMPTS = 10
+MAX_RETRY_WAIT = 300.0
+
+
+def _coerce_retry(settings: Settings) -> None:
+    """A hand-edited retry policy within sense: 1-10 tries, waits of 0-300 s; unreadable values are the defaults."""
+    try:
+        settings.retry_attempts = max(1, min(MAX_RETRY_ATTEMPTS, int(settings.retry_attempts)))
+    except (TypeError, ValueError):
+        settings.retry_attempts = DEFAULT_RETRY.attempts
+    for name, default in (("retry_backoff", DEFAULT_RETRY.backoff), ("retry_cap", DEFAULT_RETRY.cap)):
+        try:
+            value = float(getattr(settings, name))
+        except (TypeError, ValueError):
+            value = default
+        setattr(settings, name, max(0.0, min(MAX_RETRY_WAIT, value)) if value == value else default)
 
 
 def remembered_models(names: list, *, adding: str = "") -> list[str]:

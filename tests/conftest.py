@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import pytest
 
@@ -39,8 +40,9 @@ def relay():
 def client(relay):
     """A :class:`RelayClient` for :func:`relay` with short timeouts and quick retries."""
     from suno_desktop.relay.client import RelayClient
+    from suno_desktop.retry_policy import FAST_RETRY
 
-    with RelayClient(relay.api_url, TEST_TOKEN, timeout=(2, 2), retries=2, backoff=0.01) as relay_client:
+    with RelayClient(relay.api_url, TEST_TOKEN, timeout=(2, 2), retry=replace(FAST_RETRY, attempts=3)) as relay_client:
         yield relay_client
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from suno_desktop.library.sync import SyncEngine, SyncOptions
+from dataclasses import replace
 
-FAST = {"poll_interval": 0.01, "max_poll_interval": 0.05, "timeout": 30}
+from suno_desktop.library.sync import SyncEngine, SyncOptions
+from suno_desktop.retry_policy import FAST_RETRY, RetryPolicy
+
+FAST = {"poll_interval": 0.01, "max_poll_interval": 0.05, "timeout": 30, "retry": FAST_RETRY}
 QUICK = {"backoff": 0.01, "timeout": (2.0, 2.0)}  # download_file: short retries and timeouts
 
 
@@ -20,3 +23,8 @@ def sync(library, client, task_ids=None, **options):
         return engine.sync(task_ids)
     finally:
         engine.close()
+
+
+def fast(attempts: int) -> RetryPolicy:
+    """*attempts* tries in all, none of them waiting: for a relay client or a download in a test."""
+    return replace(FAST_RETRY, attempts=attempts)

@@ -9,7 +9,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "suno_desktop"
 
 #: each part of the house, lowest first; a module may import its own part and the parts below it
 LAYERS = [
-    ("errors", "model", "song_request", "time_formats"),
+    ("errors", "model", "song_request", "time_formats", "retry_policy"),
     ("http_session",),
     ("relay",),
     ("media",),
@@ -22,6 +22,7 @@ LAYERS = [
 ]
 CORE = (
     "errors",
+    "retry_policy",
     "time_formats",
     "model",
     "song_request",

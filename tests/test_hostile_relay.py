@@ -18,7 +18,7 @@ from fault_servers import HostileRelay, gzip_bomb
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mutagen.id3 import ID3
-from sync_helpers import sync
+from sync_helpers import fast, sync
 
 from suno_desktop.model import ClipState
 from suno_desktop.relay.client import RelayClient
@@ -52,7 +52,7 @@ def hostile():
 
 @pytest.fixture
 def client(hostile):
-    with RelayClient(hostile.api_url, TEST_TOKEN, timeout=(2, 10), retries=1, backoff=0.01) as relay_client:
+    with RelayClient(hostile.api_url, TEST_TOKEN, timeout=(2, 10), retry=fast(2)) as relay_client:
         yield relay_client
 
 

@@ -12,6 +12,7 @@ import uuid
 
 import pytest
 import requests
+from sync_helpers import fast
 
 from suno_desktop.relay import (
     AuthError,
@@ -22,6 +23,7 @@ from suno_desktop.relay import (
     RelayUnavailable,
     TaskNotFound,
 )
+from suno_desktop.retry_policy import RetryPolicy
 
 TOKEN = "test-token"
 
@@ -98,7 +100,7 @@ def test_bad_token_is_an_auth_error_that_never_shows_the_token(relay, caplog):
     secret = "sk-WRONG-secret-0123456789"
     relay.add_music_task("11111111-2222-3333-4444-555555555555")
     caplog.set_level(logging.DEBUG)
-    with RelayClient(relay.api_url, secret, retries=2, backoff=0.01) as bad_client:
+    with RelayClient(relay.api_url, secret, retry=fast(3)) as bad_client:
         with pytest.raises(AuthError) as caught:
             bad_client.fetch_task("11111111-2222-3333-4444-555555555555")
         assert secret not in repr(bad_client)
@@ -117,10 +119,10 @@ def test_relay_echoing_the_token_does_not_leak_it(relay):
     secret = "sk-echoed-secret-987654"
     relay.token = secret + "-other"
     relay.add_music_task("11111111-2222-3333-4444-555555555555")
-    with RelayClient(relay.api_url, secret, retries=0) as bad_client:
+    with RelayClient(relay.api_url, secret, retry=fast(1)) as bad_client:
         message = bad_client.relay_message({"error": {"message": f"token {secret} is invalid"}})
     assert secret not in message and message == "token •••• is invalid"
-    with RelayClient(relay.api_url, "t", retries=0) as short_token_client:  # words stay intact
+    with RelayClient(relay.api_url, "t", retry=fast(1)) as short_token_client:  # words stay intact
         assert short_token_client.relay_message({"message": "internal error"}) == "internal error"
 
 
@@ -192,12 +194,28 @@ def test_transient_faults_are_retried(relay, client, fault):
     assert client.requests_sent == 2  # one per call, whatever urllib3 repeated
 
 
-def test_rate_limit_honours_retry_after(relay, client):
+@pytest.mark.parametrize(("cap", "waited"), [(30.0, 1.0), (0.25, 0.25)])
+def test_rate_limit_honours_retry_after_up_to_the_cap(relay, cap, waited):
     task_id = relay.add_music_task()
-    relay.inject_fault("429")
-    started = time.monotonic()
-    client.fetch_task(task_id)
-    assert time.monotonic() - started >= 0.9  # the relay asked for 1 s
+    relay.inject_fault("429")  # asks for 1 s
+    pauses: list[float] = []
+    policy = RetryPolicy(attempts=3, backoff=5.0, cap=cap)
+    with RelayClient(relay.api_url, TOKEN, retry=policy, sleep=pauses.append) as patient:
+        assert patient.fetch_task(task_id).status == "SUCCESS"
+    assert pauses == [waited]
+
+
+def test_the_policy_counts_the_attempts_and_backs_off_between_them(relay):
+    task_id = relay.add_music_task()
+    relay.inject_fault("500", times=5)
+    pauses: list[float] = []
+    policy = RetryPolicy(attempts=4, backoff=0.5, cap=1.5, jitter=0.0)
+    with (
+        RelayClient(relay.api_url, TOKEN, retry=policy, sleep=pauses.append) as doubting,
+        pytest.raises(RelayUnavailable, match="after 4 attempts"),
+    ):
+        doubting.fetch_task(task_id)
+    assert pauses == [0.5, 1.0, 1.5] and len(api_calls(relay)) == 4
 
 
 def test_persistent_proxy_error_page_is_a_clear_unavailable_error(relay, client):
@@ -214,7 +232,7 @@ def test_persistent_proxy_error_page_is_a_clear_unavailable_error(relay, client)
 def test_persistent_rate_limit_says_so(relay):
     task_id = relay.add_music_task()
     relay.inject_fault("429", times=2)
-    with RelayClient(relay.api_url, TOKEN, retries=1, backoff=0.01) as quick, pytest.raises(RelayUnavailable) as caught:
+    with RelayClient(relay.api_url, TOKEN, retry=fast(2)) as quick, pytest.raises(RelayUnavailable) as caught:
         quick.fetch_task(task_id)
     assert "HTTP 429" in str(caught.value) and "wait" in str(caught.value)
 
@@ -232,7 +250,7 @@ def test_html_page_with_http_200_is_malformed(relay):
     # a captive portal or a web server that is not the relay answers 200 with a page
     from suno_desktop.relay.client import RelayClient as Client
 
-    with Client(relay.media.base_url, TOKEN, retries=0) as confused:
+    with Client(relay.media.base_url, TOKEN, retry=fast(1)) as confused:
         relay.media.add("/suno/fetch/abc", b"<!doctype html><html><body>Log in</body></html>", "text/html")
         with pytest.raises(MalformedResponse) as caught:
             confused.fetch_task("abc")
@@ -260,7 +278,7 @@ def test_relay_error_code_carries_the_relays_message(relay, client):
 def test_slow_relay_times_out(relay):
     task_id = relay.add_music_task()
     relay.inject_fault("slow", times=2)
-    with RelayClient(relay.api_url, TOKEN, timeout=(1, 0.5), retries=1, backoff=0.01) as impatient:
+    with RelayClient(relay.api_url, TOKEN, timeout=(1, 0.5), retry=fast(2)) as impatient:
         started = time.monotonic()
         with pytest.raises(RelayUnavailable) as caught:
             impatient.fetch_task(task_id)
@@ -273,7 +291,7 @@ def test_relay_down_is_unavailable():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with (
-        RelayClient(f"http://127.0.0.1:{port}", TOKEN, retries=1, backoff=0.01) as lonely,
+        RelayClient(f"http://127.0.0.1:{port}", TOKEN, retry=fast(2)) as lonely,
         pytest.raises(RelayUnavailable) as caught,
     ):
         lonely.fetch_tasks([str(uuid.uuid4())])
@@ -283,7 +301,7 @@ def test_relay_down_is_unavailable():
 
 def test_wrong_base_url_says_to_check_it(relay):
     with (
-        RelayClient(relay.api_url + "/suno/fetch", TOKEN, retries=0) as misconfigured,
+        RelayClient(relay.api_url + "/suno/fetch", TOKEN, retry=fast(1)) as misconfigured,
         pytest.raises(RelayResponseError) as caught,
     ):
         misconfigured.fetch_task(str(uuid.uuid4()))
@@ -300,7 +318,7 @@ def test_check_connection_ok(relay, client):
 
 
 def test_check_connection_with_bad_token(relay):
-    with RelayClient(relay.api_url, "nope", retries=0) as bad_client, pytest.raises(AuthError):
+    with RelayClient(relay.api_url, "nope", retry=fast(1)) as bad_client, pytest.raises(AuthError):
         bad_client.check_connection()
 
 
@@ -421,7 +439,7 @@ def test_demo_catalog_tasks_all_parse():
 
     demo_relay, ids = start_demo_relay(token="demo")
     try:
-        with RelayClient(demo_relay.api_url, "demo", retries=0) as demo_client:
+        with RelayClient(demo_relay.api_url, "demo", retry=fast(1)) as demo_client:
             tasks = demo_client.fetch_tasks(ids)
     finally:
         demo_relay.stop()
@@ -443,7 +461,7 @@ def test_a_netrc_entry_does_not_replace_the_token(relay, client, tmp_path, monke
 
 def test_the_relay_session_comes_from_the_shared_http_stack(relay):
     """The same builder as the media session: a pool per worker, urllib3's Retry, no cookies."""
-    with RelayClient(relay.api_url, TOKEN, pool_size=6, retries=2) as pooled:
+    with RelayClient(relay.api_url, TOKEN, pool_size=6, retry=fast(3)) as pooled:
         session = pooled._session
         adapter = session.get_adapter(relay.api_url)
         assert adapter._pool_maxsize == 6 and adapter._pool_connections == 6

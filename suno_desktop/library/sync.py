@@ -30,6 +30,7 @@ from ..media.tagging import TagOptions, read_clip_id
 from ..model import NOT_FOUND_REASON, ClipRecord, ClipState, TaskStatus
 from ..relay.client import RelayClient
 from ..relay.errors import ConfigurationError
+from ..retry_policy import DEFAULT_RETRY, RetryPolicy
 from .clip_files import ClipFiles, FileKind
 from .clip_work import ClipJob, ClipOutcome, ClipWorker, tag_key_of
 from .filenames import DEFAULT_TEMPLATE, render_stem
@@ -54,6 +55,7 @@ class SyncOptions:
     poll_interval: float = 5.0
     max_poll_interval: float = MAX_POLL_SECONDS
     timeout: float = 600.0
+    retry: RetryPolicy = DEFAULT_RETRY  # how the media downloads try again (the relay client has its own)
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: object) -> SyncOptions:
@@ -68,6 +70,7 @@ class SyncOptions:
                 lyrics_language=settings.lyrics_language,
             ),
             poll_interval=settings.poll_interval,
+            retry=settings.retry_policy(),
         )
         return replace(options, **overrides)
 
@@ -126,7 +129,9 @@ class SyncEngine:
         self.observer = observer or SyncObserver()
         self.cancel = cancel or threading.Event()
         self._own_session = media_session is None
-        self.media_session = media_session or make_media_session(pool_size=max(4, self.options.jobs))
+        self.media_session = media_session or make_media_session(
+            pool_size=max(4, self.options.jobs), retry=self.options.retry
+        )
         self._moved_index: dict[str, dict[str, Path]] | None = None
         self._known_covers: frozenset[Path] = frozenset()
         self._index_lock = threading.Lock()

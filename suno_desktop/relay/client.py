@@ -17,22 +17,23 @@ counter, whether the batch route exists) sits behind a lock.
 
 from __future__ import annotations
 
-import inspect
 import logging
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NoReturn
 from urllib.parse import quote, urlsplit
 
 import requests
 import requests.auth
+import urllib3.exceptions
 from urllib3.util.retry import Retry
 
 from ..http_session import USER_AGENT, build_session, guard_transfers
 from ..model import Task
+from ..retry_policy import DEFAULT_RETRY, RetryPolicy
 from .errors import (
     AuthError,
     ConfigurationError,
@@ -64,37 +65,52 @@ TASK_NOT_EXIST_CODE = "task_not_exist"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 #: a batch route that answers these does not exist on this relay; use GET instead
 BATCH_UNSUPPORTED_STATUSES = frozenset({404, 405})
-MAX_BACKOFF_SECONDS = 30.0
-#: a relay asking for a longer pause than this would freeze a worker thread
-MAX_RETRY_AFTER_SECONDS = 60
 RELAY_MESSAGE_LIMIT = 200
 #: the longest one API answer may take, retries included, however slowly the relay sends it
 ANSWER_SECONDS = 120.0
 
 
-def build_retry_policy(retries: int, backoff: float) -> Retry:
-    """urllib3's retry policy for the relay.
+class _PolicyRetry(Retry):
+    """urllib3's ``Retry`` whose pauses are the :class:`RetryPolicy`'s (Retry-After honoured and capped by it)."""
+
+    policy: RetryPolicy = DEFAULT_RETRY
+    pause: Callable[[float], None] = staticmethod(time.sleep)
+
+    def new(self, **kw: Any) -> _PolicyRetry:
+        retry = super().new(**kw)
+        retry.policy, retry.pause = self.policy, self.pause
+        return retry
+
+    def sleep(self, response: Any = None) -> None:
+        asked = None
+        if response is not None and self.respect_retry_after_header:
+            try:
+                asked = self.get_retry_after(response)
+            except urllib3.exceptions.InvalidHeader:  # unreadable: the policy's own backoff
+                asked = None
+        self.pause(self.policy.wait_before(len(self.history) + 1, asked))
+
+
+def build_retry_policy(policy: RetryPolicy, sleep: Callable[[float], None] = time.sleep) -> Retry:
+    """urllib3's retries for the relay, as *policy* says, pausing with *sleep*.
 
     POST is retried too: ``POST /suno/fetch`` only reads, so repeating it is safe.
     ``raise_on_status=False`` hands back the last 5xx/429 answer once retries run
     out, so the caller can say what the relay actually answered.
     """
-    options: dict[str, Any] = {
-        "total": retries,
-        "connect": retries,
-        "read": retries,
-        "status": retries,
-        "backoff_factor": backoff,
-        "backoff_jitter": backoff,
-        "backoff_max": MAX_BACKOFF_SECONDS,
-        "status_forcelist": RETRY_STATUSES,
-        "allowed_methods": Retry.DEFAULT_ALLOWED_METHODS | {"POST"},
-        "respect_retry_after_header": True,
-        "raise_on_status": False,
-    }
-    if "retry_after_max" in inspect.signature(Retry.__init__).parameters:  # urllib3 >= 2.5
-        options["retry_after_max"] = MAX_RETRY_AFTER_SECONDS
-    return Retry(**options)
+    retries = policy.retries
+    retry = _PolicyRetry(
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
+        status_forcelist=RETRY_STATUSES,
+        allowed_methods=Retry.DEFAULT_ALLOWED_METHODS | {"POST"},
+        respect_retry_after_header=policy.honour_retry_after,
+        raise_on_status=False,
+    )
+    retry.policy, retry.pause = policy, sleep
+    return retry
 
 
 #: urllib3 sends the request once and raises what went wrong: total=0 leaves no retry of any kind
@@ -114,7 +130,11 @@ class FetchedTasks(dict):
 
 
 class RelayClient:
-    """Asks a relay about tasks. Thread-safe; close it (or use ``with``) when done."""
+    """Asks a relay about tasks. Thread-safe; close it (or use ``with``) when done.
+
+    *retry* is how a request is tried again (the settings' policy; submits wait by it
+    too); *sleep* makes the pauses between tries (tests pass one that records them).
+    """
 
     def __init__(
         self,
@@ -122,8 +142,8 @@ class RelayClient:
         token: str,
         *,
         timeout: tuple[float, float] | float = (5.0, 30.0),
-        retries: int = 4,
-        backoff: float = 0.5,
+        retry: RetryPolicy = DEFAULT_RETRY,
+        sleep: Callable[[float], None] = time.sleep,
         batch_size: int = 50,
         pool_size: int = 4,
     ) -> None:
@@ -137,8 +157,9 @@ class RelayClient:
         self.timeout = (float(timeout[0]), float(timeout[1]))
         if min(self.timeout) <= 0:
             raise ValueError("timeout must be positive")
-        if retries < 0 or batch_size < 1 or pool_size < 1:
-            raise ValueError("retries must be >= 0, batch_size and pool_size >= 1")
+        if batch_size < 1 or pool_size < 1:
+            raise ValueError("batch_size and pool_size must be >= 1")
+        self.retry = retry  # also what submits (relay.submit) wait by
         self.batch_size = batch_size
         self.pool_size = pool_size
 
@@ -151,7 +172,7 @@ class RelayClient:
         self._session = build_session(
             requests.Session(),
             pool_size=pool_size,
-            retries=build_retry_policy(retries, backoff),
+            retries=build_retry_policy(retry, sleep),
             headers={"Accept": "application/json", "User-Agent": USER_AGENT},
         )
         # As the session's auth (not a plain header) so a ~/.netrc entry cannot replace it;

@@ -93,10 +93,13 @@ TEST_TIMEOUT = (5.0, 10.0)
 def check_relay_connection(base_url: str, token: str) -> tuple[bool, str]:
     """Runs on a worker: (True, success sentence) or (False, the error sentence)."""
     from ..relay.client import RelayClient
+    from ..retry_policy import DEFAULT_RETRY
 
     client = None
     try:
-        client = RelayClient(base_url, token, timeout=TEST_TIMEOUT, retries=1)
+        client = RelayClient(
+            base_url, token, timeout=TEST_TIMEOUT, retry=dataclasses.replace(DEFAULT_RETRY, attempts=2)
+        )
         return True, client.check_connection()
     except RelayError as exc:
         return False, str(exc)

@@ -60,7 +60,7 @@ def relay_client_for(settings: Settings, *, pool_size: int) -> RelayClient | Non
     """The relay client *settings* describe (None when no relay is set up): one config for syncing and creating."""
     if not (settings.base_url and settings.token):
         return None
-    return RelayClient(settings.base_url, settings.token, pool_size=pool_size)
+    return RelayClient(settings.base_url, settings.token, pool_size=pool_size, retry=settings.retry_policy())
 
 
 class SyncController(QObject):
