@@ -15,16 +15,17 @@ from mutagen.mp4 import MP4, Atoms, MP4Cover
 from suno_desktop.media import tagging
 from suno_desktop.media.images import sniff_image_type
 from suno_desktop.media.leading_tag import finish_mp3, id3_prefix, mp4_head_with_tags
+from suno_desktop.media.mp4_boxes import Box, boxes
 from suno_desktop.media.tagging import (
     ROOM_FOR_EDITS,
     Cover,
     TaggingError,
     TagOptions,
-    _mp4_items,
-    _set_mp4_items,
     guess_lyrics_language,
     load_cover,
+    mp4_items,
     read_clip_id,
+    set_mp4_items,
     write_id3_tags,
     write_mp4_tags,
 )
@@ -482,7 +483,7 @@ def test_a_new_mp4s_tags_go_into_its_head_as_mutagen_would_write_them_into_the_f
     whole = tmp_path / "whole.mp4"
     whole.write_bytes(body)
     video = MP4(whole)
-    _set_mp4_items(video, _mp4_items(CLIP, TagOptions(), png_cover))
+    set_mp4_items(video, mp4_items(CLIP, TagOptions(), png_cover))
     video.save(padding=lambda info: ROOM_FOR_EDITS)
     assert tagged.read_bytes() == whole.read_bytes()  # byte for byte what mutagen makes of the file
     original = tmp_path / "original.mp4"
@@ -513,6 +514,45 @@ def test_a_fragmented_mp4s_head_is_left_for_the_finished_file(png_cover):
     )
     assert mp4_head_with_tags(fragmented[: 16 * 1024], CLIP, TagOptions(), png_cover) is None
     assert mp4_head_with_tags(body[: 16 * 1024], CLIP, TagOptions(), png_cover) is not None
+
+
+def with_large_moov_header(body: bytes) -> bytes:
+    """*body* with its moov's size written the 64-bit way (size 1, then 8 bytes), as big files do."""
+    moov_at, moov_size = 32, int.from_bytes(body[32:36], "big")
+    assert body[36:40] == b"moov"
+    large = (1).to_bytes(4, "big") + b"moov" + (moov_size + 8).to_bytes(8, "big")
+    return body[:moov_at] + large + body[moov_at + 8 :]
+
+
+def test_an_mp4_head_whose_moov_has_a_64_bit_size_is_tagged_as_mutagen_tags_the_file(tmp_path, png_cover):
+    body = with_large_moov_header((DEMO / "video-1.mp4").read_bytes())
+    cut = 16 * 1024
+    head = mp4_head_with_tags(body[:cut], CLIP, TagOptions(), png_cover)
+    assert head is not None
+    tagged, whole = tmp_path / "tagged.mp4", tmp_path / "whole.mp4"
+    tagged.write_bytes(head + body[cut:])
+    whole.write_bytes(body)
+    video = MP4(whole)
+    set_mp4_items(video, mp4_items(CLIP, TagOptions(), png_cover))
+    video.save(padding=lambda info: ROOM_FOR_EDITS)
+    assert tagged.read_bytes() == whole.read_bytes()
+    tags = MP4(tagged).tags
+    assert (
+        tags["\xa9nam"] == ["Midnight Drive"]
+        and bytes(tags["----:com.sunodesktop:clip_id"][0]) == b"0f3c9a1e-1111-2222-3333-444455556666"
+    )
+
+
+def test_box_headers_are_read_in_both_sizes_and_a_bad_one_ends_the_row():
+    small = (12).to_bytes(4, "big") + b"ftyp" + b"isom"
+    large = (1).to_bytes(4, "big") + b"moov" + (20).to_bytes(8, "big") + b"abcd"
+    assert list(boxes(small + large)) == [Box(b"ftyp", 0, 8, 12), Box(b"moov", 12, 28, 32)]
+    assert list(boxes(small + large[:12])) == [Box(b"ftyp", 0, 8, 12)]  # the 64-bit size is cut off
+    assert list(boxes(small + (4).to_bytes(4, "big") + b"free")) == [Box(b"ftyp", 0, 8, 12)]  # smaller than a header
+    assert list(boxes((0).to_bytes(4, "big") + b"mdat" + b"media")) == []  # "to the end of the file": unknown here
+    assert list(boxes((99).to_bytes(4, "big") + b"mdat" + b"media")) == [
+        Box(b"mdat", 0, 8, 99)
+    ]  # runs on past the bytes
 
 
 def test_a_body_that_is_not_an_mp4_fails_by_the_final_name(tmp_path):
@@ -548,7 +588,7 @@ def test_mp4_cover_has_a_short_repr_and_the_same_file_is_written(mp4, tmp_path, 
     shutil.copyfile(mp4, stock)
     assert write_mp4_tags(mp4, CLIP, TagOptions(), png_cover) is True
     (cover,) = MP4(mp4).tags["covr"]
-    items = tagging._mp4_items(CLIP, TagOptions(), png_cover)
+    items = tagging.mp4_items(CLIP, TagOptions(), png_cover)
     assert len(repr(items["covr"])) < 200
     assert items["covr"] == [MP4Cover(png_cover.data, imageformat=MP4Cover.FORMAT_PNG)]
     video = MP4(stock)

@@ -22,7 +22,9 @@ the finished file. A head without a whole ``moov`` (one after the media, or a hu
 one) or a fragmented MP4 (whose fragments, later in the file, hold offsets too) is
 left alone and tagged once complete.
 
-Nothing here parses ID3, MPEG or MP4 structures: mutagen renders, reads and deletes.
+The frames and items are :mod:`.tagging`'s, through its public rendering API; mutagen
+renders, reads and deletes them. Only where the head's ``moov`` lies, and whether it
+marks a fragmented file, is read here, from the box headers (:mod:`.mp4_boxes`).
 """
 
 from __future__ import annotations
@@ -35,19 +37,18 @@ import mutagen.id3
 from mutagen import MutagenError
 from mutagen.mp3 import MPEGInfo
 from mutagen.mp4 import MP4
-from mutagen.mp4._atom import Atoms  # mutagen's own atom tree, to see a fragmented file
 
 from ..model import Clip
+from .mp4_boxes import find_box
 from .tagging import (
     ROOM_FOR_EDITS,
     Cover,
     TaggingError,
     TagOptions,
-    _id3_frames,
-    _mp4_items,
-    _reason,
-    _replace_owned_frames,
-    _set_mp4_items,
+    failure_reason,
+    mp4_items,
+    render_id3_tag,
+    set_mp4_items,
     write_id3_tags,
 )
 
@@ -61,12 +62,7 @@ ID3_MAGIC = b"ID3"  # what an ID3v2 tag starts with
 
 def id3_prefix(clip: Clip, options: TagOptions, cover: Cover | None) -> bytes:
     """The tag :func:`~.tagging.write_id3_tags` would give a new file, as bytes, with ROOM_FOR_EDITS."""
-    version = 4 if options.id3_version == 4 else 3
-    tags = mutagen.id3.ID3()
-    _replace_owned_frames(tags, _id3_frames(clip, options, cover, version), cover is not None, version)
-    buffer = io.BytesIO()
-    tags.save(buffer, v2_version=version, padding=lambda info: ROOM_FOR_EDITS)
-    return buffer.getvalue()
+    return render_id3_tag(clip, options, cover)
 
 
 def finish_mp3(
@@ -86,22 +82,24 @@ def finish_mp3(
         mutagen.id3.delete(part, delete_v1=False, delete_v2=True)  # ours: the first tag
         write_id3_tags(part, clip, options, cover, name=name)
     except (MutagenError, OSError) as exc:
-        raise TaggingError(f"{name} could not be read as an MP3 file: {_reason(exc)}.", path=part) from exc
+        raise TaggingError(f"{name} could not be read as an MP3 file: {failure_reason(exc)}.", path=part) from exc
 
 
 def mp4_head_with_tags(head: bytes, clip: Clip, options: TagOptions, cover: Cover | None) -> bytes | None:
     """*head*, the start of a new MP4, with the clip's tags in its ``moov``; None to tag the file later."""
+    moov = find_box(head, b"moov")
+    if moov is None or moov.end > len(head):
+        return None  # after the media, or running on past the head
+    if find_box(head, b"mvex", moov.body, moov.end) is not None:
+        return None  # fragmented: fragments later in the file hold offsets too
     buffer = io.BytesIO(head)
     try:
         video = MP4(buffer)
-        moov = Atoms(io.BytesIO(head)).path(b"moov")[-1]  # in the head...
-    except (MutagenError, KeyError, ValueError, EOFError) as exc:
+    except (MutagenError, ValueError, EOFError) as exc:
         log.debug("MP4 head not taggable (%s): tagging the file once complete", exc)
         return None
-    if any(child.name == b"mvex" for child in moov.children or ()):
-        return None  # ...but fragmented: fragments later in the file hold offsets too
     try:
-        _set_mp4_items(video, _mp4_items(clip, options, cover))
+        set_mp4_items(video, mp4_items(clip, options, cover))
         video.save(buffer, padding=lambda info: ROOM_FOR_EDITS)
     except (MutagenError, ValueError, EOFError) as exc:
         log.debug("MP4 head could not be tagged (%s): tagging the file once complete", exc)

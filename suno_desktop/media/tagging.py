@@ -12,6 +12,10 @@ already carries exactly these values is not touched, which keeps its mtime and
 spares backups and sync tools a rewrite of every song on every run. Frames this
 module does not own (a user's TRCK, a COMM with another description, a back
 cover) are kept.
+
+A new download is tagged before it is written (:mod:`.leading_tag`) with the same
+frames and items, through the public rendering API: :func:`render_id3_tag`,
+:func:`mp4_items` with :func:`set_mp4_items`, and :func:`failure_reason`.
 """
 
 from __future__ import annotations
@@ -336,6 +340,24 @@ def _room_for_edits(info: object) -> int:
     return ROOM_FOR_EDITS
 
 
+def id3_version(options: TagOptions) -> int:
+    """The ID3v2 minor version the options ask for: 4, else 3 (what most players read)."""
+    return 4 if options.id3_version == 4 else 3
+
+
+def render_id3_tag(clip: Clip, options: TagOptions, cover: Cover | None) -> bytes:
+    """The tag :func:`write_id3_tags` gives a file without one, as bytes with ROOM_FOR_EDITS of padding.
+
+    A new MP3 starts with these bytes, so it never has to be rewritten to make room for its tag.
+    """
+    version = id3_version(options)
+    tags = ID3()
+    _replace_owned_frames(tags, _id3_frames(clip, options, cover, version), cover is not None, version)
+    buffer = io.BytesIO()
+    tags.save(buffer, v2_version=version, padding=_room_for_edits)
+    return buffer.getvalue()
+
+
 def write_id3_tags(
     path: Path, clip: Clip, options: TagOptions, cover: Cover | None = None, *, name: str | None = None
 ) -> bool:
@@ -348,11 +370,11 @@ def write_id3_tags(
     """
     path = Path(path)
     name = name or path.name
-    version = 4 if options.id3_version == 4 else 3
+    version = id3_version(options)
     try:
         audio = MP3(path)
     except (MutagenError, OSError) as exc:
-        raise TaggingError(f"{name} could not be read as an MP3 file: {_reason(exc)}.", path=path) from exc
+        raise TaggingError(f"{name} could not be read as an MP3 file: {failure_reason(exc)}.", path=path) from exc
     with_cover = cover is not None
     desired = _id3_frames(clip, options, cover, version)
     tags = audio.tags
@@ -370,7 +392,7 @@ def write_id3_tags(
         _replace_owned_frames(tags, desired, with_cover, version)
         audio.save(v2_version=version, padding=padding)
     except (MutagenError, OSError) as exc:
-        raise TaggingError(f"The tags of {name} could not be written: {_reason(exc)}.", path=path) from exc
+        raise TaggingError(f"The tags of {name} could not be written: {failure_reason(exc)}.", path=path) from exc
     log.debug("wrote ID3v2.%d tags to %s", version, path)
     return True
 
@@ -378,8 +400,8 @@ def write_id3_tags(
 # --------------------------------------------------------------------------- MP4
 
 
-def _mp4_items(clip: Clip, options: TagOptions, cover: Cover | None) -> dict[str, list[Any] | None]:
-    """Desired value per owned atom; None means "remove it"."""
+def mp4_items(clip: Clip, options: TagOptions, cover: Cover | None) -> dict[str, list[Any] | None]:
+    """The value of each item (atom) this module owns for the clip; None means "remove it"."""
 
     def text(value: str) -> list[Any] | None:
         return [value] if value else None
@@ -423,7 +445,8 @@ def _mp4_fingerprint(values: list[Any] | None) -> tuple[Any, ...] | None:
     return tuple(prints)
 
 
-def _set_mp4_items(video: MP4, items: dict[str, list[Any] | None]) -> None:
+def set_mp4_items(video: MP4, items: dict[str, list[Any] | None]) -> None:
+    """Put *items* (see :func:`mp4_items`) into *video*'s tags in memory; the caller saves."""
     if video.tags is None:
         video.add_tags()
     for key, value in items.items():
@@ -442,17 +465,17 @@ def write_mp4_tags(
     try:
         video = MP4(path)
     except (MutagenError, OSError) as exc:
-        raise TaggingError(f"{name} could not be read as an MP4 file: {_reason(exc)}.", path=path) from exc
-    items = _mp4_items(clip, options, cover)
+        raise TaggingError(f"{name} could not be read as an MP4 file: {failure_reason(exc)}.", path=path) from exc
+    items = mp4_items(clip, options, cover)
     tags = video.tags
     current = {key: _mp4_fingerprint(tags.get(key) if tags is not None else None) for key in items}
     if all(current[key] == _mp4_fingerprint(value) for key, value in items.items()):
         return False
     try:
-        _set_mp4_items(video, items)
+        set_mp4_items(video, items)
         video.save()
     except (MutagenError, OSError) as exc:
-        raise TaggingError(f"The tags of {name} could not be written: {_reason(exc)}.", path=path) from exc
+        raise TaggingError(f"The tags of {name} could not be written: {failure_reason(exc)}.", path=path) from exc
     log.debug("wrote MP4 tags to %s", path)
     return True
 
@@ -517,7 +540,8 @@ def _mp4_ids(path: Path) -> SunoIds | None:
     return SunoIds(clip_id, _first_text(tags.get(MP4_TASK_ID, []))) if clip_id else None
 
 
-def _reason(exc: BaseException) -> str:
+def failure_reason(exc: BaseException) -> str:
+    """Why mutagen or the disk failed, as the end of a sentence for a person (no trailing full stop)."""
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     text = str(exc).strip().rstrip(".")
