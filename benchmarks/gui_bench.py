@@ -5,6 +5,8 @@ table filled, the time one filter keystroke takes, the time a sort takes, how
 many cover thumbnails scrolling through the table starts to load, and peak RSS.
 
     python benchmarks/gui_bench.py [--clips 50000] [--keep DIR] [--sync-clips 1000] [--only-sync]
+                                   [--profile tiny|realistic|1mb|wan] [--ttfb S] [--rate B]
+                                   [--pending 0.1] [--jobs N] [--runs N] [--json]
 
 Runs offscreen unless DISPLAY is set and QT_QPA_PLATFORM says otherwise.
 A keystroke is timed from the key press to the table filtered and repainted; the
@@ -13,17 +15,17 @@ Everything is measured from outside the window: timers and the parts' Qt signals
 within 1.5 s, a keystroke within 50 ms, a sort within 300 ms, peak RSS under 400 MB,
 thumbnails only for visible rows.
 
-Then (unless ``--sync-clips 0``) it opens a fresh library and syncs ``--sync-clips`` new
-clips (small files: the bundled demo media) from ``bench_relay.py`` in a child process,
-while a 10 ms timer on the GUI thread records its ticks: the longest gap between two
-ticks and the 99th percentile are how long the event loop stood still (issue 8: under
-100 ms and 30 ms).
+Then (unless ``--sync-clips 0``; ``--only-sync``: only this) it opens a fresh library and
+syncs ``--sync-clips`` new clips from ``bench_relay.py`` in a child process while a 10 ms
+timer on the GUI thread records its ticks: the longest gap between two ticks and the 99th
+percentile are how long the event loop stood still (issue 18: under 100 ms and 30 ms, during a
+loopback sync of 1,000 clips and during a sync from a distant CDN, ``--profile wan``). See
+``window_sync.py``; ``--runs N`` repeats it in N fresh processes and prints the ranges.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
 import resource
@@ -35,6 +37,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from window_sync import (
+    LAST_SYNC_TICKS,
+    PROFILES,
+    Scenario,
+    first_sync_done,
+    remove_work,
+    run_repeated,
+    run_window_sync,
+    summary_lines,
+)
+
+__all__ = ["LAST_SYNC_TICKS"]  # the probe's ticks of the last window sync, for a script that imports gui_bench
 
 WORDS = (
     "neon",
@@ -162,87 +177,17 @@ def until_quiet(app, events: list, seconds: float = 0.5) -> None:
             quiet_since, seen = time.perf_counter(), len(events)
 
 
-def first_sync_done(window):
-    """A test for the window's first sync having started and finished, from ``busy_changed``."""
-    seen: list[bool] = []
-    window.controller.busy_changed.connect(seen.append)
-    return lambda: True in seen and not seen[-1]
-
-
-#: the timer ticks of the last sync_gap_figures run (perf_counter seconds)
-LAST_SYNC_TICKS: list[float] = []
-
-
-def sync_gap_figures(app, work: Path, clips: int) -> dict:
-    """The event loop's longest pauses while the window syncs *clips* new clips."""
-    from PySide6.QtCore import QEventLoop, QTimer
-    from sync_bench import BenchServer
-
-    from suno_desktop import app as suno_app
-    from suno_desktop.model import ClipState
-    from suno_desktop.settings import Settings, SettingsStore
-
-    server = BenchServer(clips, pending=0.1, profile="tiny")
-    try:
-        library_dir = work / "SyncLibrary"
-        SettingsStore(use_keyring=False).save(
-            Settings(base_url=server.api_url, token=server.token, library=str(library_dir), poll_interval=0.2)
-        )
-        suno_app.main(["--library", str(library_dir)])
-        window = suno_app.open_windows[-1]
-        synced = first_sync_done(window)
-        while not synced():
-            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
-        ticks: list[float] = []
-        timer = QTimer()
-        timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
-        timer.start(10)
-        t0 = time.perf_counter()
-        window.controller.add_tasks(server.task_ids)
-
-        finished: list[bool] = []
-
-        def check() -> None:  # 10 times a second: a check on every event would load the GUI thread itself
-            model = window.model
-            if model.rowCount() == clips and all(r.state == ClipState.READY for r in model.records()):
-                finished.append(True)
-
-        checker = QTimer()
-        checker.timeout.connect(check)
-        checker.start(100)
-        while not finished:
-            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
-            if time.perf_counter() - t0 > 300:
-                raise SystemExit("the sync did not finish within 300 s")
-        checker.stop()
-        seconds = time.perf_counter() - t0
-        timer.stop()
-        window.close()
-    finally:
-        server.close()
-    LAST_SYNC_TICKS[:] = ticks  # for a probe that wants to know what ran during the gaps
-    gaps = sorted((b - a) * 1000 for a, b in itertools.pairwise(ticks))
-    return {
-        "sync_clips": clips,
-        "sync_seconds": round(seconds, 2),
-        "sync_timer_ticks": len(ticks),
-        "sync_gap_max_ms": round(gaps[-1], 1),
-        "sync_gap_p99_ms": round(gaps[int(len(gaps) * 0.99)], 1),
-        "sync_gap_p50_ms": round(gaps[len(gaps) // 2], 1),
-        "sync_gaps_over_30ms": sum(1 for g in gaps if g > 30),
-    }
-
-
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clips", type=int, default=50_000)
-    parser.add_argument("--keep", type=Path, help="build the library here and keep it")
-    parser.add_argument("--sync-clips", type=int, default=1000, help="clips for the sync-gap figure (0: skip)")
-    parser.add_argument("--only-sync", action="store_true", help="only the sync-gap figure")
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
+    args = parse_args()
+    scenario = Scenario(args.profile, args.sync_clips, args.ttfb, args.rate, args.pending, args.jobs)
+    if args.runs > 1:
+        return run_repeated(scenario, args.runs, args.json)
     if args.only_sync:
-        return print_figures(args, run_sync_phase(args, Path(tempfile.mkdtemp(prefix="suno-gui-bench-"))))
+        work = Path(tempfile.mkdtemp(prefix="suno-gui-bench-"))
+        try:
+            return print_figures(args, run_sync_phase(work, scenario))
+        finally:
+            remove_work(work)
     if not os.environ.get("DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     work = Path(tempfile.mkdtemp(prefix="suno-gui-bench-"))
@@ -361,27 +306,61 @@ def main() -> int:
         "rss_before_main_mb": round(rss_before, 1),
     }
     window.close()
-    if args.sync_clips:
-        figures.update(sync_gap_figures(app, work, args.sync_clips))
+    if args.sync_clips != 0:
+        figures.update(run_window_sync(app, work, scenario))
     return print_figures(args, figures)
 
 
-def run_sync_phase(args, work: Path) -> dict:
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clips", type=int, default=50_000)
+    parser.add_argument("--keep", type=Path, help="build the library here and keep it")
+    parser.add_argument("--only-sync", action="store_true", help="only the window during a sync")
+    parser.add_argument(
+        "--sync-clips", type=int, help="clips the window syncs (default: 1000, 120 for wan, 400 for 1mb; 0: skip)"
+    )
+    parser.add_argument(
+        "--profile",
+        choices=sorted(PROFILES),
+        default="tiny",
+        help="media of the window's sync: tiny (default: the bundled demo files, ~220 kB a clip), realistic "
+        "(~4.5 MB a clip), 1mb (~2 MB a clip) or wan (1mb media from a distant CDN: 120 clips, "
+        "100 ms to the first byte, 2 MB/s a connection)",
+    )
+    parser.add_argument("--ttfb", type=float, help="seconds before each media answer (default: the profile's)")
+    parser.add_argument("--rate", type=int, help="bytes/s per media connection (default: the profile's; 0: unpaced)")
+    parser.add_argument("--pending", type=float, default=0.1, help="fraction of tasks still generating (default 0.1)")
+    parser.add_argument("--jobs", type=int, default=0, help="the Parallel downloads setting (default 0: Automatic)")
+    parser.add_argument(
+        "--runs", type=int, default=1, help="window syncs, each in a fresh process (implies --only-sync)"
+    )
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    if (args.ttfb or 0) < 0 or (args.rate or 0) < 0 or args.jobs < 0 or args.runs < 1 or (args.sync_clips or 0) < 0:
+        parser.error("--ttfb, --rate, --jobs and --sync-clips must be >= 0, --runs >= 1")
+    return args
+
+
+def run_sync_phase(work: Path, scenario: Scenario) -> dict:
     if not os.environ.get("DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["SUNO_DESKTOP_CONFIG_DIR"] = str(work / "config")
     from PySide6.QtWidgets import QApplication
 
     app = QApplication(["gui_bench"])
-    return sync_gap_figures(app, work, args.sync_clips)
+    return run_window_sync(app, work, scenario)
 
 
 def print_figures(args, figures: dict) -> int:
     if args.json:
         print(json.dumps(figures, indent=2))
+    elif "scenario" in figures and args.only_sync:
+        print("\n".join(summary_lines(figures)))
     else:
         for key, value in figures.items():
             print(f"{key:34} {value}")
+        if "scenario" in figures:
+            print("\n".join(summary_lines(figures)))
     return 0
 
 
