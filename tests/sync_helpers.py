@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from suno_desktop.library.sync import SyncEngine, SyncOptions
+from suno_desktop.media.download import DownloadPlan
 from suno_desktop.retry_policy import FAST_RETRY, RetryPolicy
 
 FAST = {"poll_interval": 0.01, "max_poll_interval": 0.05, "timeout": 30, "retry": FAST_RETRY}
-QUICK = {"backoff": 0.01, "timeout": (2.0, 2.0)}  # download_file: short retries and timeouts
+#: download_file's plan in tests: short timeouts, retries that never wait
+QUICK = DownloadPlan(timeout=(2.0, 2.0), retry=FAST_RETRY)
 
 
 def make_engine(library, client, **options):
@@ -28,3 +30,8 @@ def sync(library, client, task_ids=None, **options):
 def fast(attempts: int) -> RetryPolicy:
     """*attempts* tries in all, none of them waiting: for a relay client or a download in a test."""
     return replace(FAST_RETRY, attempts=attempts)
+
+
+def quick(*, attempts: int = FAST_RETRY.attempts, **plan) -> DownloadPlan:
+    """:data:`QUICK` with *attempts* tries in all and the fields of *plan* changed."""
+    return replace(QUICK, **{"retry": fast(attempts), **plan})

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from fault_servers import FaultyMediaServer
-from sync_helpers import FAST, QUICK
+from sync_helpers import FAST, quick
 
 from suno_desktop.library.store import Library
 from suno_desktop.library.sync import SyncEngine, SyncOptions
@@ -62,7 +62,7 @@ def test_a_staged_download_keeps_its_temporary_name_and_is_not_fsynced(tmp_path,
     monkeypatch.setattr(os, "fsync", fsyncs.append)
     with FaultyMediaServer() as media, make_media_session() as session:
         url = media.add("/media/song.mp3", SONG, "audio/mpeg")
-        result = download_file(session, url, tmp_path / "song.mp3", staged=True, **QUICK)
+        result = download_file(session, url, tmp_path / "song.mp3", quick(staged=True))
     assert result.path == tmp_path / "song.mp3" and not result.path.exists()
     assert result.staged.part.read_bytes() == SONG.read_bytes() and result.staged.target == result.path
     assert fsyncs == []  # the write-back was only started

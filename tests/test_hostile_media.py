@@ -17,7 +17,7 @@ import requests
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
-from sync_helpers import FAST, QUICK
+from sync_helpers import FAST, QUICK, quick
 from urllib3.util.retry import Retry
 
 from suno_desktop.http_session import GuardCut, StallLimit, build_session, guard_transfers
@@ -78,7 +78,7 @@ def test_a_drip_is_cut_by_the_stall_limit_and_reported(media_server, session, so
     media_server.inject_fault("/media/song.mp3", "drip", times=2)
     started = time.monotonic()
     with pytest.raises(DownloadError) as caught:
-        download_file(session, song_url, tmp_path / "song.mp3", attempts=2, stall_limit=SHORT_STALL, **QUICK)
+        download_file(session, song_url, tmp_path / "song.mp3", quick(attempts=2, stall_limit=SHORT_STALL))
     assert time.monotonic() - started < WAIT  # a drip alone would take 20 hours
     assert re.fullmatch(
         r"The download of 127\.0\.0\.1:\d+/media/song\.mp3 stalled after [\d.]+ kB of 144\.8 kB"
@@ -90,7 +90,7 @@ def test_a_drip_is_cut_by_the_stall_limit_and_reported(media_server, session, so
 
 def test_a_stall_is_cut_and_the_next_attempt_resumes_with_range(media_server, session, song_url, tmp_path):
     media_server.inject_fault("/media/song.mp3", "stall")
-    result = download_file(session, song_url, tmp_path / "song.mp3", stall_limit=SHORT_STALL, **QUICK)
+    result = download_file(session, song_url, tmp_path / "song.mp3", quick(stall_limit=SHORT_STALL))
     assert result.resumed and result.path.read_bytes() == SONG.read_bytes()
     first, second = media_server.requests
     assert "range" not in first.headers and second.headers["range"] == f"bytes={SONG.stat().st_size // 2}-"
@@ -101,7 +101,7 @@ def test_a_stalled_body_without_a_length_is_not_taken_for_a_whole_one(media_serv
     media_server.send_lengths = False
     media_server.inject_fault("/media/song.mp3", "stall")
     target = tmp_path / "song.mp3"
-    result = download_file(session, song_url, target, stall_limit=SHORT_STALL, backoff=0.01, timeout=(2, 10))
+    result = download_file(session, song_url, target, quick(stall_limit=SHORT_STALL, timeout=(2, 10)))
     assert result.path.read_bytes() == SONG.read_bytes() and not result.resumed  # no length, no resume
     assert len(media_server.requests) == 2
 
@@ -109,7 +109,7 @@ def test_a_stalled_body_without_a_length_is_not_taken_for_a_whole_one(media_serv
 def test_the_media_session_holds_transfers_to_its_stall_limit(media_server, song_url, tmp_path):
     media_server.inject_fault("/media/song.mp3", "drip")
     with make_media_session(stall_limit=SHORT_STALL) as short:
-        result = download_file(short, song_url, tmp_path / "song.mp3", **QUICK)
+        result = download_file(short, song_url, tmp_path / "song.mp3", QUICK)
     assert result.resumed and result.path.read_bytes() == SONG.read_bytes()
 
 
@@ -118,14 +118,14 @@ def test_a_cancel_cuts_a_stalled_read_at_once_and_leaves_the_part_to_resume(medi
     media_server.inject_fault("/media/song.mp3", "stall")
     target, cancel, half_here = tmp_path / "song.mp3", threading.Event(), threading.Event()
     progress = half_arrived(half_here)
-    thread, outcome = run_in_thread(download_file, session, song_url, target, cancel=cancel, progress=progress, **QUICK)
+    thread, outcome = run_in_thread(download_file, session, song_url, target, QUICK, cancel=cancel, progress=progress)
     assert half_here.wait(WAIT)
     cancel.set()
     thread.join(WAIT / 2)
     assert not thread.is_alive() and isinstance(outcome.get("error"), DownloadCancelled)
     assert [p.name for p in tmp_path.iterdir()] == [part_path(target).name]
 
-    result = download_file(session, song_url, target, **QUICK)
+    result = download_file(session, song_url, target, QUICK)
     assert result.resumed and target.read_bytes() == SONG.read_bytes()
     assert media_server.requests[-1].headers["range"] == f"bytes={SONG.stat().st_size // 2}-"
     assert [p.name for p in tmp_path.iterdir()] == ["song.mp3"]
@@ -139,7 +139,7 @@ def test_a_cancel_cuts_only_the_transfers_it_guards(media_server, session, song_
         cancel, half_here = threading.Event(), threading.Event()
         progress = half_arrived(half_here)
         thread, outcome = run_in_thread(
-            download_file, session, url, tmp_path / f"{name}.mp3", cancel=cancel, progress=progress, **QUICK
+            download_file, session, url, tmp_path / f"{name}.mp3", QUICK, cancel=cancel, progress=progress
         )
         downloads[name] = (cancel, thread, outcome)
         assert half_here.wait(WAIT)
@@ -164,16 +164,14 @@ def test_a_resumed_part_keeps_its_head_as_written(media_server, session, song_ur
 
     media_server.inject_fault("/media/song.mp3", "stall")
     target, cancel, half_here = tmp_path / "song.mp3", threading.Event(), threading.Event()
-    options = {"head": (head_size, rewrite), **QUICK}
+    plan = quick(head=(head_size, rewrite))
     progress = half_arrived(half_here)
-    thread, outcome = run_in_thread(
-        download_file, session, song_url, target, cancel=cancel, progress=progress, **options
-    )
+    thread, outcome = run_in_thread(download_file, session, song_url, target, plan, cancel=cancel, progress=progress)
     assert half_here.wait(WAIT)
     cancel.set()
     thread.join(WAIT / 2)
     assert isinstance(outcome.get("error"), DownloadCancelled)
-    result = download_file(session, song_url, target, **options)
+    result = download_file(session, song_url, target, plan)
     body = SONG.read_bytes()
     assert result.resumed and result.size == len(body)
     # a head rewritten before the cancel stays; one still in memory went to disk as it came
@@ -210,7 +208,7 @@ def test_a_size_beyond_any_real_file_is_refused_before_a_byte_is_written(
     url = media_server.add_generated(f"/media/{name}", size, "application/octet-stream")
     written: list[int] = []
     with pytest.raises(DownloadError) as caught:
-        download_file(session, url, tmp_path / name, progress=lambda done, total: written.append(done), **QUICK)
+        download_file(session, url, tmp_path / name, QUICK, progress=lambda done, total: written.append(done))
     pattern = re.escape(words).replace(re.escape(".+"), ".+")
     assert re.fullmatch(f"The server announced {pattern}; it was not downloaded\\.", caught.value.message)
     assert written == [] and list(tmp_path.iterdir()) == []
@@ -220,7 +218,7 @@ def test_a_size_beyond_any_real_file_is_refused_before_a_byte_is_written(
 def test_a_body_without_a_length_is_cut_at_the_cap(media_server, session, song_url, tmp_path):
     media_server.inject_fault("/media/song.mp3", "no-length")
     with pytest.raises(DownloadError) as caught:
-        download_file(session, song_url, tmp_path / "song.mp3", max_size=64_000, **QUICK)
+        download_file(session, song_url, tmp_path / "song.mp3", quick(max_size=64_000))
     assert re.fullmatch(
         r"The server sent more than 64\.0 kB for the song at 127\.0\.0\.1:\d+/media/song\.mp3,"
         r" more than any song can be; the download was stopped there\.",
@@ -228,7 +226,7 @@ def test_a_body_without_a_length_is_cut_at_the_cap(media_server, session, song_u
     )
     assert list(tmp_path.iterdir()) == []
     media_server.inject_fault("/media/song.mp3", "no-length")  # under the cap it is just a body
-    assert download_file(session, song_url, tmp_path / "song.mp3", **QUICK).path.read_bytes() == SONG.read_bytes()
+    assert download_file(session, song_url, tmp_path / "song.mp3", QUICK).path.read_bytes() == SONG.read_bytes()
     assert "content-length" not in media_server.requests[-1].headers  # (the request's, for the record)
 
 
@@ -242,12 +240,12 @@ def test_a_compressed_body_is_inflated_as_it_streams_and_cut_at_the_cap(media_se
     """Asked for identity, a CDN sends gzip anyway: a bomb is stopped at the cap, not inflated whole."""
     bomb = media_server.add_encoded("/media/bomb.mp3", gzip_of_zeros(400_000_000), "audio/mpeg")
     with pytest.raises(DownloadError, match=r"^The server sent more than 5\.0 MB for the song at "):
-        download_file(session, bomb, tmp_path / "song.mp3", max_size=5_000_000, **QUICK)
+        download_file(session, bomb, tmp_path / "song.mp3", quick(max_size=5_000_000))
     assert list(tmp_path.iterdir()) == []
     assert media_server.requests[0].headers["accept-encoding"] == "identity"
 
     packed = media_server.add_encoded("/media/packed.mp3", gzip.compress(SONG.read_bytes()), "audio/mpeg")
-    result = download_file(session, packed, tmp_path / "song.mp3", **QUICK)
+    result = download_file(session, packed, tmp_path / "song.mp3", QUICK)
     assert result.path.read_bytes() == SONG.read_bytes() and result.size == SONG.stat().st_size
 
 
@@ -282,7 +280,7 @@ def test_a_cover_answered_with_a_web_page_fails_and_leaves_no_file(media_server,
     url = media_server.add("/image/cover.jpeg", SIGNED_URL_EXPIRED, "image/jpeg")
     assert len(SIGNED_URL_EXPIRED) == 66
     with pytest.raises(DownloadError) as caught:
-        download_file(session, url, tmp_path / "cover.jpg", suffix_from_content=True, **QUICK)
+        download_file(session, url, tmp_path / "cover.jpg", quick(suffix_from_content=True))
     assert caught.value.message == (
         "The CDN answered with a web page instead of the cover cover.jpg; it will be fetched again on the next sync."
     )

@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ErrorKind, kind_of, sentence_of
-from ..media.download import DownloadCancelled, DownloadError, MediaSession, download_file, free_path, sync_directory
+from ..media.download import (
+    DownloadCancelled,
+    DownloadError,
+    DownloadPlan,
+    MediaSession,
+    download_file,
+    free_path,
+    sync_directory,
+)
 from ..media.durable_writes import discard_staged
 from ..media.leading_tag import MP4_HEAD_BYTES, finish_mp3, id3_prefix, mp4_head_with_tags
 from ..media.tagging import TaggingError, load_cover, write_id3_tags, write_mp4_tags
@@ -278,15 +286,10 @@ class ClipWorker:
         def progress(done: int, total: int | None) -> None:
             self.observer.clip_progress(job.clip_id, done, total)
 
+        before_commit = (lambda part: tag(part, target.name)) if tag is not None else None
+        plan = DownloadPlan(staged=True, before_commit=before_commit, **options)
         result = download_file(
-            self.media_session,
-            kind.url_of(clip.record),
-            target,
-            progress=progress,
-            cancel=self.cancel,
-            staged=True,
-            before_commit=(lambda part: tag(part, target.name)) if tag is not None else None,
-            **options,
+            self.media_session, kind.url_of(clip.record), target, plan, progress=progress, cancel=self.cancel
         )
         clip.files[kind] = result.path
         clip.staged[kind] = result.staged

@@ -15,8 +15,10 @@ sends the relay token: media hosts are third parties, and
 The HTTP is requests' (see :mod:`suno_desktop.http_session`): its adapter pools connections and retries
 failed connects, it follows redirects. What is ours is what requests does not do:
 a resume after a body was cut off, the check against ``Content-Length`` and
-``Content-Range``, and the attempts between, which wait as ``Retry-After`` says
-(parsed by urllib3) in a way a cancelled sync interrupts.
+``Content-Range``, and the attempts between, counted and paced by the
+:class:`~suno_desktop.retry_policy.RetryPolicy` (``Retry-After``, parsed by urllib3,
+honoured up to its cap) in a way a cancelled sync interrupts. What one download is to
+be is a :class:`DownloadPlan`.
 
 Every attempt is held to the session's :class:`~suno_desktop.http_session.StallLimit`
 (fewer than 16 kB in 30 s, a drip included, cuts it; the next attempt resumes), and
@@ -28,7 +30,6 @@ from __future__ import annotations
 
 import http.client
 import logging
-import random
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -50,6 +51,7 @@ from ..http_session import (
     make_media_session,
     retry_after,
 )
+from ..retry_policy import RetryPolicy
 from .content_check import max_size_of
 from .durable_writes import StagedFile, free_path, part_path, sync_directory
 from .part_file import FLUSH_BEHIND_BYTES, DownloadCancelled, DownloadError, HeadRewrite, PartFile
@@ -59,6 +61,7 @@ __all__ = [
     "FLUSH_BEHIND_BYTES",
     "DownloadCancelled",
     "DownloadError",
+    "DownloadPlan",
     "DownloadResult",
     "MediaSession",
     "UnsafeURL",
@@ -70,8 +73,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-MAX_RETRY_DELAY = 30.0  # seconds; also the cap on a server's Retry-After
 
 # what reading a body raises: urllib3's own errors (the body is read raw, see _chunks)
 _BODY_ERRORS = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
@@ -93,80 +94,73 @@ class DownloadResult:
 ProgressCallback = Callable[[int, "int | None"], None]
 
 
+@dataclass(frozen=True)
+class DownloadPlan:
+    """How one :func:`download_file` goes: what to make of the bytes, and the limits it is held to.
+
+    ``suffix_from_content``: the suffix of the final name comes from the bytes themselves
+    (a PNG behind a ``.jpeg`` URL is saved as ``<stem>.png``).
+
+    ``timeout`` is (connect, read) in seconds. ``retry`` is how often and after what
+    pauses a failed attempt is tried again (None: the session's, i.e. the settings').
+
+    ``staged``: the complete file keeps its temporary name and its write-back is only
+    started; ``DownloadResult.staged`` is then for the caller to commit with others
+    (:func:`.durable_writes.commit_staged`), and ``DownloadResult.path`` is where it is
+    meant to go.
+
+    ``before_commit`` is called with the complete temporary file before it is fsync'ed
+    and renamed, e.g. to write tags into it with mutagen: a failure or crash while
+    tagging never leaves a damaged file under the final name. An exception it raises
+    fails the download (the temporary file is removed).
+
+    ``prefix`` is written at the start of the file, before the body (a tag rendered by
+    mutagen, say: see :mod:`.leading_tag`). The size checks, a resume and
+    ``DownloadResult.size`` count the body only.
+
+    ``head`` is ``(size, rewrite)``: the body's first bytes, at least *size* of them
+    (whole chunks) or all of a shorter body, are kept in memory and ``rewrite(them)``
+    is written instead, or they themselves when it returns None (an MP4's tags put
+    into its ``moov``, say). A download picked up from a cancelled one's ``.part`` whose
+    head was written already does not call it: ``before_commit`` tags the whole file then.
+
+    ``max_size`` is the most the body may weigh (None: what the name says the file is
+    may, :func:`.content_check.max_size_of`), ``stall_limit`` what the transfer must keep
+    up (None: the session's).
+    """
+
+    suffix_from_content: bool = False
+    timeout: tuple[float, float] = (10.0, 60.0)
+    retry: RetryPolicy | None = None
+    chunk_size: int = 256 * 1024
+    staged: bool = False
+    before_commit: Callable[[Path], object] | None = None
+    prefix: bytes = b""
+    head: tuple[int, HeadRewrite] | None = None
+    max_size: int | None = None
+    stall_limit: StallLimit | None = None
+
+
 def download_file(
     session: MediaSession,
     url: str,
     target: Path,
+    plan: DownloadPlan = DownloadPlan(),
     *,
-    suffix_from_content: bool = False,
-    timeout: float | tuple[float, float] = (10, 60),
-    attempts: int = 5,
-    backoff: float = 0.5,
-    chunk_size: int = 256 * 1024,
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
-    staged: bool = False,
-    before_commit: Callable[[Path], object] | None = None,
-    prefix: bytes = b"",
-    head: tuple[int, HeadRewrite] | None = None,
-    max_size: int | None = None,
-    stall_limit: StallLimit | None = None,
 ) -> DownloadResult:
-    """Download *url* to *target*, retrying and resuming; see the module docstring.
+    """Download *url* to *target* as *plan* says, retrying and resuming; see the module docstring.
 
-    With ``suffix_from_content`` the suffix of the final name comes from the
-    bytes themselves (a PNG behind a ``.jpeg`` URL is saved as ``<stem>.png``).
-    *timeout* is (connect, read) in seconds, or one number for both.
-    Raises :class:`DownloadError` (or a subclass); *target* is then untouched.
-
-    The file's data is fsync'ed before the rename, and the folder after it, so a
-    crash never leaves a short file under the final name. With ``staged=True`` the
-    complete file keeps its temporary name and its write-back is only started:
-    ``DownloadResult.staged`` is then for the caller to commit with others
-    (:func:`.durable_writes.commit_staged`), and ``DownloadResult.path`` is where
-    it is meant to go.
-
-    *before_commit* is called with the complete temporary file before it is fsync'ed
-    and renamed, e.g. to write tags into it with mutagen: a failure or crash while
-    tagging never leaves a damaged file under the final name.
-    An exception it raises fails the download (the temporary file is removed).
-
-    *prefix* is written at the start of the file, before the body (a tag rendered by
-    mutagen, say: see :mod:`.leading_tag`). The size checks, a resume and
-    ``DownloadResult.size`` count the body only.
-
-    *head* is ``(size, rewrite)``: the body's first bytes, at least *size* of them
-    (whole chunks) or all of a shorter body, are kept in memory and ``rewrite(them)``
-    is written instead, or they themselves when it returns None (an MP4's tags put
-    into its ``moov``, say). A download picked up from a cancelled one's ``.part`` whose
-    head was written already does not call it: *before_commit* tags the whole file then.
-
-    *max_size* is the most the body may weigh (by default what the name says the file
-    is may: :func:`.content_check.max_size_of`), *stall_limit* what the transfer must keep
-    up (by default the session's).
+    Raises :class:`DownloadError` (or a subclass); *target* is then untouched. The
+    file's data is fsync'ed before the rename, and the folder after it, so a crash never
+    leaves a short file under the final name. *progress* hears of every chunk (bytes so
+    far, the total if known); setting *cancel* cuts the transfer (:class:`DownloadCancelled`).
     """
     if not isinstance(session, MediaSession):
         raise TypeError(f"download_file needs the MediaSession of make_media_session(), not {type(session).__name__}")
     _check_url(url)
-    transfer = _Transfer(
-        session,
-        url,
-        Path(target),
-        suffix_from_content=suffix_from_content,
-        timeout=timeout if isinstance(timeout, tuple) else (timeout, timeout),
-        attempts=max(1, attempts),
-        backoff=backoff,
-        chunk_size=chunk_size,
-        progress=progress,
-        cancel=cancel,
-        staged=staged,
-        before_commit=before_commit,
-        prefix=prefix,
-        head=head,
-        max_size=max_size if max_size is not None else max_size_of(Path(target)),
-        stall_limit=stall_limit or session.stall_limit,
-    )
-    return transfer.run()
+    return _Transfer(session, url, Path(target), plan, progress, cancel).run()
 
 
 # --------------------------------------------------------------------------- the transfer
@@ -190,34 +184,15 @@ class _Transfer(PartFile):
         session: MediaSession,
         url: str,
         target: Path,
-        *,
-        suffix_from_content: bool,
-        timeout: tuple[float, float],
-        attempts: int,
-        backoff: float,
-        chunk_size: int,
+        plan: DownloadPlan,
         progress: ProgressCallback | None,
         cancel: threading.Event | None,
-        staged: bool,
-        before_commit: Callable[[Path], object] | None,
-        prefix: bytes,
-        head: tuple[int, HeadRewrite] | None,
-        max_size: int,
-        stall_limit: StallLimit,
     ) -> None:
-        super().__init__(url, target, prefix=prefix, head=head)
-        self.session = session
-        self.suffix_from_content = suffix_from_content
-        self.timeout = timeout
-        self.attempts = attempts
-        self.backoff = backoff
-        self.chunk_size = chunk_size
-        self.progress = progress
-        self.cancel = cancel
-        self.staged = staged
-        self.before_commit = before_commit
-        self.max_size = max_size
-        self.stall_limit = stall_limit
+        super().__init__(url, target, prefix=plan.prefix, head=plan.head)
+        self.session, self.plan, self.progress, self.cancel = session, plan, progress, cancel
+        self.retry = plan.retry or session.retry
+        self.stall_limit = plan.stall_limit or session.stall_limit
+        self.max_size = plan.max_size if plan.max_size is not None else max_size_of(target)
         self.guard = TransferGuard()  # replaced by the one watching the transfer, see run
         self.encoded = False  # the server compressed the body despite Accept-Encoding: identity
 
@@ -233,9 +208,9 @@ class _Transfer(PartFile):
                 except DownloadCancelled:
                     keep_part = self.leave()
                     raise
-                first = self.finish(self.before_commit, staged=self.staged)
+                first = self.finish(self.plan.before_commit, staged=self.plan.staged)
             final, content_type, staged = self.commit(
-                first, suffix_from_content=self.suffix_from_content, staged=self.staged
+                first, suffix_from_content=self.plan.suffix_from_content, staged=self.plan.staged
             )
             finished = True
             log.debug("downloaded %s to %s (%d bytes)", self.label, final, self.have)
@@ -245,32 +220,28 @@ class _Transfer(PartFile):
                 self.remove()
 
     def _transfer_with_retries(self) -> None:
-        failures = 0
-        while True:
+        attempts = self.retry.attempts
+        for attempt in range(1, attempts + 1):
             self._check_cancel()
             try:
                 self._attempt()
                 return
             except _Retryable as problem:
                 self._check_cancel()  # the cut was the cancel's
-                failures += 1
-                if failures >= self.attempts:
-                    tries = "1 attempt" if failures == 1 else f"{failures} attempts"
+                if attempt >= attempts:
+                    tries = "1 attempt" if attempt == 1 else f"{attempt} attempts"
                     raise DownloadError(
                         f"The download of {self.label} {problem.reason} ({tries}); it will be retried.",
                         url=self.url,
                         status=problem.status,
                     ) from problem
-                delay = problem.retry_after
-                if delay is None:
-                    delay = self.backoff * (2 ** (failures - 1)) * (0.5 + random.random())
-                delay = max(0.0, min(delay, MAX_RETRY_DELAY))
+                delay = self.retry.wait_before(attempt + 1, problem.retry_after)
                 log.info(
                     "download of %s %s; attempt %d of %d in %.1f s",
                     self.label,
                     problem.reason,
-                    failures + 1,
-                    self.attempts,
+                    attempt + 1,
+                    attempts,
                     delay,
                 )
                 self._sleep(delay)
@@ -298,7 +269,7 @@ class _Transfer(PartFile):
     def _open(self, headers: dict[str, str]) -> requests.Response:
         """GET the URL with the body left unread; requests follows the redirects (http(s) only)."""
         try:
-            return self.session.get(self.url, headers=headers, timeout=self.timeout, stream=True)
+            return self.session.get(self.url, headers=headers, timeout=self.plan.timeout, stream=True)
         except RedirectRefused as exc:
             if exc.scheme is None:
                 raise DownloadError(
@@ -351,7 +322,7 @@ class _Transfer(PartFile):
             raise _Retryable(
                 f"got HTTP {status} ({response.reason or 'error'}) from the server",
                 status=status,
-                retry_after=retry_after(response, MAX_RETRY_DELAY),
+                retry_after=retry_after(response, float("inf")),  # the policy caps it
             )
         if 400 <= status <= 499:
             raise DownloadError(
@@ -435,7 +406,7 @@ class _Transfer(PartFile):
         raw = response.raw
         read = getattr(raw, "read1", None) or raw.read  # read1: urllib3 2.3 and later
         while True:
-            chunk = read(self.chunk_size, decode_content=self.encoded)
+            chunk = read(self.plan.chunk_size, decode_content=self.encoded)
             if not chunk:
                 return
             yield chunk
