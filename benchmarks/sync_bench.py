@@ -11,8 +11,9 @@
    1 MB MP3s, 400 clips) or the bundled demo files (``--profile tiny``: about 220 kB
    per clip); ``--profile wan`` is a distant CDN: 120 clips of ``1mb`` media, each media
    answer 100 ms late (``--ttfb``) and paced to 2 MB/s per connection (``--rate``);
-2. first sync: all task ids into a fresh library, ``SyncEngine(jobs=N, poll_interval=0)``,
-   N being the app's automatic number of parallel downloads unless --jobs says otherwise
+2. first sync: all task ids into a fresh library with the options the app's Automatic
+   settings give (``SyncOptions.from_settings(Settings(), poll_interval=0)``, what the window
+   and the CLI run), or ``SyncOptions(jobs=N, poll_interval=0)`` for a number in --jobs
    (a list such as ``auto,8,16`` syncs once per value into a fresh library, the first
    value being the one the targets judge; ``--profile wan`` defaults to ``auto,8,16``);
 3. second sync: a new engine on the reopened library, ``engine.sync()`` (nothing changed);
@@ -51,7 +52,7 @@ sys.path.insert(0, str(HERE.parent))
 from suno_desktop.library.store import Library
 from suno_desktop.library.sync import FetchResult, SyncEngine, SyncObserver, SyncOptions
 from suno_desktop.relay.client import RelayClient
-from suno_desktop.settings import automatic_jobs
+from suno_desktop.settings import Settings
 
 BATCH = 50  # tasks per API request the client may ask about (RelayClient.batch_size)
 TARGET_CURL_RATIO = 1.2
@@ -211,11 +212,23 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_sync(server: BenchServer, root: Path, jobs: int, task_ids: list[str] | None, name: str) -> RunFigures:
+#: a --jobs value: the app's Automatic settings rather than a number
+AUTO = "auto"
+
+
+def sync_options(jobs: int | str) -> SyncOptions:
+    """``auto``: the options the app's default (Automatic) settings give; a number: that many jobs."""
+    if jobs == AUTO:
+        return SyncOptions.from_settings(Settings(), poll_interval=0.0)
+    return SyncOptions(jobs=int(jobs), poll_interval=0.0)
+
+
+def run_sync(server: BenchServer, root: Path, jobs: int | str, task_ids: list[str] | None, name: str) -> RunFigures:
     library = Library(root, create=True)
-    client = RelayClient(server.api_url, server.token, pool_size=max(4, jobs))  # as the CLI's make_client
+    options = sync_options(jobs)
+    client = RelayClient(server.api_url, server.token, pool_size=max(4, options.jobs))  # as the CLI's make_client
     counter = RoundCounter(client)
-    engine = SyncEngine(library, client, SyncOptions(jobs=jobs, poll_interval=0.0), observer=counter)
+    engine = SyncEngine(library, client, options, observer=counter)
     try:
         server.reset()
         _sync_disks()
@@ -429,10 +442,10 @@ def print_table(args: argparse.Namespace, tasks: int, runs: list[RunFigures], ve
             print(f"  ! {run.name}: {problem}")
 
 
-def job_list(text: str) -> list[int]:
-    """``"auto,8,16"`` -> ``[automatic_jobs(), 8, 16]``; raises ValueError on anything else."""
-    values = [automatic_jobs() if part.strip() == "auto" else int(part) for part in text.split(",")]
-    if not values or min(values) < 1:
+def job_list(text: str, auto: bool = True) -> list[int | str]:
+    """``"auto,8,16"`` -> ``["auto", 8, 16]``; raises ValueError on anything else (on auto if not *auto*)."""
+    values: list[int | str] = [AUTO if auto and part.strip() == AUTO else int(part) for part in text.split(",")]
+    if not values or min((v for v in values if v != AUTO), default=1) < 1:
         raise ValueError(text)
     return values
 
@@ -442,8 +455,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--clips", type=int, help="clips to create (default 1000; 400 for 1mb, 120 for wan)")
     parser.add_argument(
         "--jobs",
-        help=f"the sync's parallel downloads, or a list such as auto,8,16 (default: auto, the app's, here "
-        f"{automatic_jobs()}; {WAN['jobs']} for wan)",
+        help=f"the sync's parallel downloads, or a list such as auto,8,16 (default: auto, the app's Automatic "
+        f"settings, here {sync_options(AUTO).jobs} downloads; {WAN['jobs']} for wan)",
     )
     parser.add_argument("--curl-jobs", help="curl's --parallel-max, or a list; the last is the reference (default 4)")
     parser.add_argument(
@@ -486,7 +499,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.clips = args.clips or 1000
     args.ttfb, args.rate = args.ttfb or 0.0, args.rate or 0
     try:
-        args.jobs, args.curl_jobs = job_list(args.jobs or "auto"), job_list(args.curl_jobs or "4")
+        args.jobs, args.curl_jobs = job_list(args.jobs or AUTO), job_list(args.curl_jobs or "4", auto=False)
     except ValueError:
         parser.error("--jobs and --curl-jobs take numbers >= 1 (or auto for --jobs), separated by commas")
     if args.clips < 1 or args.audio_repeat < 0 or args.ttfb < 0 or args.rate < 0:
@@ -508,9 +521,9 @@ def run_all(args: argparse.Namespace, work: Path) -> tuple[int, dict, list[RunFi
     with BenchServer(args.clips, args.pending, args.profile, args.audio_repeat, args.ttfb, args.rate) as server:
         for index, jobs in enumerate(args.jobs):
             root = work / f"library-{index}"
-            auto = " (auto)" if jobs == automatic_jobs() and index == 0 else ""
+            name = f"sync auto ({sync_options(AUTO).jobs})" if jobs == AUTO else f"sync jobs={jobs}"
             drop_page_cache()
-            runs.append(run_sync(server, root, jobs, server.task_ids, f"sync jobs={jobs}{auto}"))
+            runs.append(run_sync(server, root, jobs, server.task_ids, name))
             if index == 0:
                 runs.append(run_sync(server, root, jobs, None, "second sync"))
             if args.keep is None:  # one copy at a time on disk (~4.5 GB each for 1,000 realistic clips)
