@@ -108,7 +108,7 @@ def make_window(qtbot, tmp_path, relay):
         window.show()
         qtbot.waitExposed(window)
         window.load_library()
-        qtbot.waitUntil(lambda: getattr(window, "library_loaded", False), timeout=WAIT)
+        qtbot.waitUntil(lambda: window.proxy.rowCount() > 0 or window.empty_state.isVisible(), timeout=WAIT)  # read
         windows.append((window, window_library))
         return window
 

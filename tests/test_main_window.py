@@ -18,6 +18,11 @@ from suno_desktop.settings import SettingsStore
 from suno_desktop.ui.clip_rows import CLIP_ID_ROLE, COL_DURATION, COL_TITLE
 
 
+def error_line(window) -> str:
+    """The error the status bar shows in red (its whole sentence; the painting may shorten it)."""
+    return window.status.error_label.text()
+
+
 def rows(window):
     return window.proxy.rowCount()
 
@@ -59,11 +64,11 @@ def test_sort_and_filter(qtbot, make_window, relay):
         table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(window.proxy.index(2, COL_TITLE)).center()
     )
     assert window.detail.record.clip_id == window.proxy.index(2, 0).data(CLIP_ID_ROLE)
-    assert window.remove_action.isEnabled()
+    assert window.commands.remove_action.isEnabled()
     qtbot.keyClicks(window.search, "no such song")
     assert rows(window) == 0 and "0 of 6" in window.status.count_label.text()
     assert window.detail.record is None  # the detail pane does not show a clip the table hides
-    assert not window.remove_action.isEnabled() and not window.export_action.isEnabled()
+    assert not window.commands.remove_action.isEnabled() and not window.commands.export_action.isEnabled()
 
 
 def test_actions_follow_a_selection_the_search_empties(qtbot, make_window, relay):
@@ -75,10 +80,10 @@ def test_actions_follow_a_selection_the_search_empties(qtbot, make_window, relay
         QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
     )
     selection.setCurrentIndex(proxy.index(titles.index("Song 0"), 0), QItemSelectionModel.SelectionFlag.NoUpdate)
-    assert window.remove_action.isEnabled()
+    assert window.commands.remove_action.isEnabled()
     qtbot.keyClicks(window.search, "style0")
     assert window.table.currentIndex().isValid() and selection.selectedRows() == []
-    assert not window.remove_action.isEnabled() and not window.export_action.isEnabled()
+    assert not window.commands.remove_action.isEnabled() and not window.commands.export_action.isEnabled()
 
 
 def select_rows(qtbot, window, count):
@@ -189,7 +194,7 @@ def test_bad_token_is_shown_once_with_a_way_to_fix_it(qtbot, make_window, relay)
     ids = [relay.add_music_task() for _ in range(3)]
     window = make_window(token="wrong")
     add_through_dialog(qtbot, window, " ".join(ids))
-    qtbot.waitUntil(lambda: "token" in window.last_error.lower(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "token" in error_line(window).lower(), timeout=WAIT)
     qtbot.waitUntil(lambda: window.findChild(QMessageBox, "errorDialog") is not None, timeout=WAIT)
     box = window.findChild(QMessageBox, "errorDialog")
     assert "Settings" in box.text()
@@ -370,17 +375,17 @@ def test_appearance_menu_switches_the_palette_and_is_remembered(qtbot, make_wind
 def test_a_relay_url_that_cannot_work_is_said_at_start_up_and_on_f5(qtbot, make_window):
     window = make_window(base_url="https://relay.example.com/api?key=1")
     window.load_library(then=window.controller.sync_now)  # as app.main starts it
-    qtbot.waitUntil(lambda: "must not contain '?'" in (window.last_error or ""), timeout=WAIT)
-    assert "Settings" in window.last_error
+    qtbot.waitUntil(lambda: "must not contain '?'" in error_line(window), timeout=WAIT)
+    assert "Settings" in error_line(window)
     dialog = window.findChild(QMessageBox, "errorDialog")
     assert dialog is not None and "must not contain" in dialog.text()
     qtbot.mouseClick(dialog.button(QMessageBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
-    window.last_error = ""
+    window.status.clear_error()  # so that F5 must say it again
     qtbot.waitUntil(lambda: not dialog.isVisible())
     window.activateWindow()  # the closed dialog had the focus
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(window, Qt.Key.Key_F5)
-    qtbot.waitUntil(lambda: "must not contain '?'" in (window.last_error or ""), timeout=WAIT)
+    qtbot.waitUntil(lambda: "must not contain '?'" in error_line(window), timeout=WAIT)
 
 
 def test_a_library_that_cannot_be_read_says_so(qtbot, make_window, monkeypatch):
@@ -395,8 +400,8 @@ def test_a_library_that_cannot_be_read_says_so(qtbot, make_window, monkeypatch):
 
     monkeypatch.setattr(main_window, "library_rows", broken)
     window.load_library()
-    qtbot.waitUntil(lambda: "could not be read" in (window.last_error or ""), timeout=WAIT)
-    assert str(window.library.root) in window.last_error and "malformed" in window.last_error
+    qtbot.waitUntil(lambda: "could not be read" in error_line(window), timeout=WAIT)
+    assert str(window.library.root) in error_line(window) and "malformed" in error_line(window)
 
 
 def test_remove_where_one_file_has_no_trash_removes_the_rest_and_asks_about_that_clip(

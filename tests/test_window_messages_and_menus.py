@@ -115,11 +115,11 @@ def test_select_all_selects_every_row_and_the_menus_show_shortcuts(qtbot, make_w
     qtbot.keyClick(window.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     assert len(window.table.selectionModel().selectedRows()) == 4
     edit = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Edit")
-    assert window.select_all_action in edit.actions()
+    assert window.commands.select_all_action in edit.actions()
     playback = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Playback")
-    assert window.play_action in playback.actions()
-    assert window.play_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText) == "Space"
-    assert {window.stop_action, window.shuffle_action} <= set(playback.actions())
+    assert window.playback.play_action in playback.actions()
+    assert window.playback.play_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText) == "Space"
+    assert {window.playback.stop_action, window.playback.shuffle_action} <= set(playback.actions())
     repeat = playback.findChild(QMenu, "repeatMenu")
     assert [a.text() for a in repeat.actions()] == ["Repeat Off", "Repeat All", "Repeat One"]
     # a space typed in the search box is a space, not Play
@@ -159,28 +159,28 @@ def test_stop_shuffle_and_repeat_change_what_plays_next(qtbot, make_window, rela
     qtbot.waitUntil(lambda: player.current_clip_id == order[0] and player.is_playing, timeout=WAIT)
     assert window_state().value("playback/repeat") == "one"
 
-    window.shuffle_action.trigger()
-    assert window.shuffle_action.isChecked()
+    window.playback.shuffle_action.trigger()
+    assert window.playback.shuffle_action.isChecked()
     played = {player.current_clip_id}
     for _ in range(3):  # each song once before any comes again
-        window.next_action.trigger()
+        window.playback.next_action.trigger()
         played.add(player.current_clip_id)
     assert played == set(order)
 
-    window.stop_action.trigger()
+    window.playback.stop_action.trigger()
     qtbot.waitUntil(lambda: not player.current_clip_id and not player.is_playing, timeout=WAIT)
 
 
 def test_repeat_and_shuffle_are_remembered(qtbot, make_window, relay):
     window = make_window()
     window.findChild(QAction, "repeat_all").trigger()
-    window.shuffle_action.trigger()
+    window.playback.shuffle_action.trigger()
     window.close()
     again = make_window()
     assert again.findChild(QAction, "repeat_all").isChecked()
     assert not again.findChild(QAction, "repeat_off").isChecked()
     assert again.play_queue.order.repeat is RepeatMode.ALL
-    assert again.shuffle_action.isChecked() and again.play_queue.order.shuffle
+    assert again.playback.shuffle_action.isChecked() and again.play_queue.order.shuffle
 
 
 def test_context_menu_says_play_or_pause_for_the_clip(qtbot, make_window, relay):
@@ -196,7 +196,7 @@ def test_context_menu_says_play_or_pause_for_the_clip(qtbot, make_window, relay)
     assert "Play" in [a.text() for a in menu.actions()] and "Pause" not in [a.text() for a in menu.actions()]
     menu_action(menu, "Play").trigger()  # another clip: it plays, rather than pausing the first
     qtbot.waitUntil(lambda: window.player.current_clip_id == second and window.player.is_playing, timeout=WAIT)
-    window.stop_action.trigger()
+    window.playback.stop_action.trigger()
 
 
 def test_show_in_folder_without_a_file_manager_says_so(qtbot, make_window, relay, monkeypatch):
@@ -260,8 +260,8 @@ def test_a_lyrics_row_cannot_play_or_export_and_offers_a_song_from_its_lyrics(qt
     qtbot.waitUntil(lambda: any("of lyrics received" in m for m in messages), timeout=WAIT)
     row = next(r for r in range(window.proxy.rowCount()) if window.proxy.index(r, COL_TITLE).data() == "Paper Moon")
     window.table.selectRow(row)
-    assert not window.export_action.isEnabled() and not window.copy_action.isEnabled()
-    assert not window.refresh_action.isEnabled()
+    assert not window.commands.export_action.isEnabled() and not window.commands.copy_action.isEnabled()
+    assert not window.commands.refresh_action.isEnabled()
     menu = open_table_menu(qtbot, window, row)
     assert not menu_action(menu, "Play").isEnabled() and not menu_action(menu, "Export…").isEnabled()
     menu_action(menu, "Create a Song from These Lyrics…").trigger()

@@ -23,6 +23,7 @@ class SearchBox(QLineEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("searchBox")
+        self.setPlaceholderText("Search titles, tags and lyrics (Ctrl+F)")
         self.setClearButtonEnabled(True)
         self.setMinimumWidth(SEARCH_MINIMUM)
         self.setMaximumWidth(SEARCH_MAXIMUM)

@@ -27,6 +27,7 @@ from .add_tasks_dialog import AddTasksDialog
 from .clip_count_label import ClipCountLabel
 from .clip_filter_proxy import ClipFilterProxy
 from .clip_rows import library_rows
+from .clip_table import ClipTable
 from .clip_table_model import ClipTableModel
 from .clip_table_view import ClipTableView
 from .create_controller import CreateController
@@ -36,18 +37,21 @@ from .icons import app_icon
 from .library_actions import LibraryActions
 from .library_banner import LibraryBanner
 from .library_presence import LibraryPresence
+from .main_toolbar import SearchBox
 from .new_song_actions import NewSongActions
 from .play_queue import PlayQueue
+from .playback_actions import PlaybackActions
 from .player_bar import PlayerBar
 from .settings_dialog import SettingsDialog
+from .settings_holder import SettingsHolder
 from .sync_controller import SyncController
 from .table_empty_state import TableEmptyState
 from .theme import ColorScheme, apply_color_scheme
 from .thumbnails import ThumbnailCache
 from .video_view import VideoView
-from .window_actions import build_actions, update_row_actions
+from .window_actions import WindowActions
 from .window_layout import WindowLayout, window_state
-from .window_menus import build_menus, build_toolbar, show_table_menu
+from .window_menus import TableMenu, build_menus, build_toolbar
 from .window_status_bar import WindowStatusBar
 from .workers import WorkerPool
 
@@ -76,11 +80,8 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.library = library
-        self.settings = settings
-        self.settings_store = settings_store  # None in demo mode: nothing is saved
-        self.last_error = ""
+        self.settings_holder = SettingsHolder(settings, settings_store, self)  # no store in demo mode: nothing is saved
         self.error_dialog: QMessageBox | None = None
-        self.library_loaded = False  # the table has been filled once
         self._after_load = None
         # the app named once, last: Qt appends applicationDisplayName only to a title not ending with it
         place = library.root.name + (" (demo)" if demo_note else "")
@@ -94,8 +95,7 @@ class MainWindow(QMainWindow):
         self._build_central_widget()
         self._build_parts()
         self._build_actions()
-        self._build_toolbar()
-        self._build_menus()
+        self._build_toolbar_and_menus()
         self._build_status_bar()
         self._connect_table()
         self._connect_player()
@@ -103,6 +103,11 @@ class MainWindow(QMainWindow):
         self.set_color_scheme(self.saved_layout.restore())
         self._say_what_is_off(demo_note)
         self.presence.start()
+
+    @property
+    def settings(self) -> Settings:
+        """The settings in force (:attr:`settings_holder` keeps them for the window's parts)."""
+        return self.settings_holder.current
 
     # ------------------------------------------------------------------ building
 
@@ -125,7 +130,8 @@ class MainWindow(QMainWindow):
         self.table.setModel(self.proxy)
         self.table.apply_default_columns()
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.search = SearchBox()
+        self.clip_table = ClipTable(self.table, self.proxy, self.model, self.search)
 
     def _build_side_tabs(self) -> None:
         """Details and Video beside the table, in a splitter the user can drag."""
@@ -169,19 +175,42 @@ class MainWindow(QMainWindow):
             forget=lambda records: self.new_song.forget(records),
             window=self,
         )
-        self.new_song = NewSongActions(self, self.creator)
+        self.new_song = NewSongActions(
+            self,
+            self.creator,
+            settings=self.settings_holder,
+            table=self.clip_table,
+            detail=self.detail,
+            player=self.player,
+            library=self.library,
+            workers=self.io_pool,
+        )
         self.play_queue = PlayQueue(self.player, self.model, self.proxy, self.table, self.library.root, self)
         self.folder_watch = FolderWatch(self.library.root, self)
         self.saved_layout = WindowLayout(self, self.splitter, self.table.horizontalHeader(), self.player)
 
     def _build_actions(self) -> None:
-        build_actions(self)
+        """The commands; those that are the window's own are connected here."""
+        self.commands = commands = WindowActions(self, self.library_actions, self.clip_table)
+        self.playback = PlaybackActions(self, self.play_queue, self.player, self.clip_table)
+        for action, slot in (
+            (commands.add_action, self.add_tasks),
+            (commands.sync_action, self.sync_now),
+            (commands.settings_action, self.open_settings),
+            (commands.quit_action, self.close),
+            (commands.refresh_action, self.refresh_selected),
+            (commands.retry_action, self.refresh_selected),
+            (commands.refresh_all_action, self.refresh_all),
+            (commands.about_action, self.about),
+        ):
+            action.triggered.connect(slot)
 
-    def _build_toolbar(self) -> None:
-        self.search = build_toolbar(self)
-
-    def _build_menus(self) -> None:
-        self.theme_group = build_menus(self)
+    def _build_toolbar_and_menus(self) -> None:
+        new_song = self.new_song.new_song_action
+        self.addToolBar(build_toolbar(self.commands, new_song, self.search))
+        self.theme_group = build_menus(self.menuBar(), self.commands, self.playback, new_song, self.clip_table)
+        self.theme_group.triggered.connect(lambda action: self.set_color_scheme(ColorScheme(action.data())))
+        self.table_menu = TableMenu(self.clip_table, self.commands, self.playback, self.new_song)
 
     def _build_status_bar(self) -> None:
         self.status = WindowStatusBar(ClipCountLabel(self.model, self.proxy))
@@ -191,8 +220,8 @@ class MainWindow(QMainWindow):
         self.search.textChanged.connect(self.proxy.set_filter_text)  # as you type: ~35 ms at 50,000 clips
         self.table.activated_clip.connect(self.play_queue.play_clip)
         self.table.copy_requested.connect(self.library_actions.copy_selected)
-        self.table.customContextMenuRequested.connect(self._table_menu)
-        self.empty_state = TableEmptyState(self)  # an empty library's first steps, a search without hits
+        # an empty library's first steps, a search without hits
+        self.empty_state = TableEmptyState(self.clip_table, self.commands.add_action, self.new_song.new_song_action)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         # a fetch inserts rows in many small runs: the first is selected once, after them
@@ -210,6 +239,10 @@ class MainWindow(QMainWindow):
         self.library_actions.message.connect(self.show_message)
         self.library_actions.error.connect(self.show_error_sentence)
         self.library_actions.tasks_found.connect(self.controller.add_tasks)
+        self.settings_holder.changed.connect(self.library_actions.configure)
+        self.new_song.message.connect(self.show_message)
+        self.new_song.error.connect(self.show_error_sentence)
+        self.new_song.settings_requested.connect(self.open_settings)
         self.presence.lost.connect(self._library_lost)
         self.presence.back.connect(self._library_back)
 
@@ -277,7 +310,7 @@ class MainWindow(QMainWindow):
         self.show_message(f"{self.model.clip_count()} clip(s) in {self.library.root}")
         if self.proxy.rowCount():
             self.table.selectRow(0)
-        self.library_loaded = True
+        self.empty_state.library_read()
         if self._after_load is not None:
             QTimer.singleShot(0, self._after_load)
 
@@ -357,14 +390,7 @@ class MainWindow(QMainWindow):
             self.detail.set_cover(pixmap)
 
     def _update_actions(self) -> None:
-        selected = self.table.selectionModel().hasSelection()  # not selectedRows(): 50,000 indexes after Ctrl+A
-        self.export_action.setEnabled(selected)
-        self.remove_action.setEnabled(selected)
-        self.copy_action.setEnabled(selected)
-        self.refresh_action.setEnabled(selected and self.controller.has_relay)
-        self.retry_action.setEnabled(selected and self.controller.has_relay)
-        self.refresh_all_action.setEnabled(self.controller.has_relay)
-        update_row_actions(self)  # lyrics-only rows have no files
+        self.commands.update_for_selection(self.controller.has_relay)
 
     # ------------------------------------------------------------------ commands
 
@@ -378,7 +404,6 @@ class MainWindow(QMainWindow):
         return dialog
 
     def sync_now(self) -> None:
-        self.last_error = ""
         self.status.clear_error()
         self.controller.sync_now()
 
@@ -389,11 +414,9 @@ class MainWindow(QMainWindow):
     def refresh_all(self) -> None:
         self.controller.refresh_all()
 
-    def _table_menu(self, position) -> None:
-        show_table_menu(self, position)
-
     def open_settings(self) -> SettingsDialog:
-        location = self.settings_store.token_location if self.settings_store else TokenLocation.FILE
+        store = self.settings_holder.store
+        location = store.token_location if store is not None else TokenLocation.FILE
         dialog = SettingsDialog(
             self.settings, self, token_location=location, workers=self.io_pool, library=self.library
         )
@@ -405,17 +428,16 @@ class MainWindow(QMainWindow):
 
     def apply_settings(self, settings: Settings) -> None:
         library_changed = settings.library_dir != self.settings.library_dir and bool(settings.library)
-        self.settings = settings
-        if self.settings_store is not None:
+        self.settings_holder.replace(settings)  # the file actions hear it
+        if self.settings_holder.store is not None:
             try:
-                self.settings_store.save(settings)
+                self.settings_holder.store.save(settings)
             except OSError as exc:
                 self.show_error_sentence(f"Could not save the settings: {exc.strerror or exc}")
         else:
             self.show_message("Demo mode: settings apply to this session only.")
         self.controller.configure(settings)
         self.creator.configure(settings)
-        self.library_actions.configure(settings)
         if library_changed:
             self.show_message(f"The library folder changes to {settings.library_dir} the next time the app starts.")
         self.controller.sync_now()
@@ -473,11 +495,11 @@ class MainWindow(QMainWindow):
         self.status.say(text)
 
     def show_error_sentence(self, text: str) -> None:
-        self.last_error = text
         self.status.say_error(text)
 
-    def _error(self, kind_value: str, sentence: str) -> None:
-        kind = ErrorKind(kind_value)  # a Qt signal carries the enum's value
+    def _error(self, kind: ErrorKind | str, sentence: str) -> None:
+        """The sync controller's error (``Signal(object, str)``: an :class:`ErrorKind` and one sentence)."""
+        kind = ErrorKind(kind)  # an ErrorKind stays itself; its value (a str) is read back until the sender changes
         if kind == ErrorKind.LIBRARY:  # the bar above the table says it, and says when it is back
             self.presence.check_now()
             self.show_message(sentence)
@@ -506,7 +528,7 @@ class MainWindow(QMainWindow):
         self.controller.resume()
 
     def _busy_changed(self, busy: bool) -> None:
-        self.sync_action.setEnabled(True)
+        self.commands.sync_action.setEnabled(True)
         if not busy:
             self.status.progress.hide()
 

@@ -11,26 +11,27 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..errors import ErrorKind, sentence_of
+from ..library.store import Library
 from ..library.submission_journal import SubmissionJournal
 from ..model import ClipKind, ClipRecord, ClipState
+from ..playback.player import Player
 from ..settings import remembered_models
 from ..song_request import SongRequest, Submission, SubmitMode
 from .clip_rows import COL_TITLE, is_submission_row, is_task_row, submission_id_of
+from .clip_table import ClipTable
 from .create_controller import CreateController, SubmitResult
+from .detail_pane import ClipDetailPane
 from .new_song_dialog import NewSongDialog
+from .settings_holder import SettingsHolder
 from .window_actions import make_action
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
-
+from .workers import WorkerPool
 
 #: a refusal the user fixes in Settings: the dialog offers to open them
 SETTINGS_KINDS = (ErrorKind.AUTH, ErrorKind.CONFIGURATION)
@@ -39,30 +40,54 @@ INSTRUMENTAL_MARK = "[instrumental]"
 
 
 class NewSongActions(QObject):
-    """New Song, Extend from Here, Create Again (with these settings), Forget; one New Song dialog at a time."""
+    """New Song, Extend from Here, Create Again (with these settings), Forget; one New Song dialog at a time.
 
-    def __init__(self, window: MainWindow, creator: CreateController) -> None:
-        super().__init__(window)
-        self.window = window
+    Its dialogs and actions belong to *owner* (the window); it acts on *table*'s rows
+    and reads *settings*, and says what happened through :attr:`message` and
+    :attr:`error`. The buttons of *detail* ask it too.
+    """
+
+    message = Signal(str)  # a sentence for the status bar
+    error = Signal(str)  # a sentence for the status bar's error line
+    settings_requested = Signal()  # a refusal the user fixes in Settings
+
+    def __init__(
+        self,
+        owner: QWidget,
+        creator: CreateController,
+        *,
+        settings: SettingsHolder,
+        table: ClipTable,
+        detail: ClipDetailPane,
+        player: Player,
+        library: Library,
+        workers: WorkerPool,
+    ) -> None:
+        super().__init__(owner)
+        self.owner = owner
         self.creator = creator
+        self.settings = settings
+        self.table = table
+        self.player = player
+        self.library = library
+        self.workers = workers
         self.dialog: NewSongDialog | None = None
         self._build_actions()
         creator.submitted.connect(self._accepted)
         creator.unconfirmed.connect(self._unconfirmed)
         creator.refused.connect(self._refused)
         creator.forgotten.connect(self._forgotten)
-        creator.error.connect(window.show_error_sentence)
-        creator.lyrics_ready.connect(lambda title, text: self._tell_dialog("show_lyrics", title, text))
-        creator.lyrics_failed.connect(lambda sentence: self._tell_dialog("lyrics_failed", sentence))
-        creator.lyrics_progress.connect(lambda text: self._tell_dialog("lyrics_progress", text))
-        detail = window.detail
+        creator.error.connect(self.error)
+        creator.lyrics_ready.connect(self._lyrics_ready)
+        creator.lyrics_failed.connect(self._lyrics_failed)
+        creator.lyrics_progress.connect(self._lyrics_progress)
         detail.extend_requested.connect(lambda clip_id: self._for_record(clip_id, self.extend))
         detail.recreate_requested.connect(lambda clip_id: self._for_record(clip_id, self.recreate))
         detail.forget_requested.connect(lambda clip_id: self._for_record(clip_id, lambda r: self.forget([r])))
         detail.edit_again_requested.connect(lambda row_id: self._for_record(row_id, self.edit_again))
 
     def _build_actions(self) -> None:
-        action = functools.partial(make_action, self.window)
+        action = functools.partial(make_action, self.owner)
         self.new_song_action = action(
             "New Song…", "document-new", "Ctrl+Shift+N", self.open_new_song, tip="Create a song", name="newSongAction"
         )
@@ -82,7 +107,7 @@ class NewSongActions(QObject):
         )
         self.create_again_action.setToolTip("Send the request again, after you checked the relay's task log")
         self.forget_action = action(
-            "Forget", None, None, lambda: self.forget(self.window.table.selected_records()), name="forgetAction"
+            "Forget", None, None, lambda: self.forget(self.table.view.selected_records()), name="forgetAction"
         )
         self.forget_action.setToolTip("Remove the row of a request the relay did not confirm; nothing is sent")
         self.edit_again_action = action(
@@ -117,22 +142,22 @@ class NewSongActions(QObject):
     # ------------------------------------------------------------------ opening the dialog
 
     def open_new_song(self) -> NewSongDialog:
-        settings = self.window.settings
+        settings = self.settings.current
         dialog = NewSongDialog(
-            self.window, styles=self._styles(), models=settings.offered_models, default_model=settings.default_model
+            self.owner, styles=self._styles(), models=settings.offered_models, default_model=settings.default_model
         )
         return self._open(dialog)
 
     def extend(self, record: ClipRecord) -> NewSongDialog:
         """Extend from here: from the player's position when this clip is the one loaded, else from its end."""
-        player = self.window.player
+        player = self.player
         start_at = record.duration or 0.0
         if player.current_clip_id == record.clip_id and player.position > 0:
             start_at = player.position / 1000
             if record.duration:
                 start_at = min(start_at, record.duration)
         dialog = NewSongDialog.for_extension(
-            self.window,
+            self.owner,
             clip_title=record.title,
             style=record.tags,
             lyrics=record.lyrics,
@@ -142,7 +167,7 @@ class NewSongActions(QObject):
             clip_length=record.duration,
             start_at=start_at,
             styles=self._styles(),
-            models=self.window.settings.offered_models,
+            models=self.settings.current.offered_models,
         )
         return self._open(dialog)
 
@@ -157,7 +182,7 @@ class NewSongActions(QObject):
             return None
         instrumental = _sounds_instrumental(record)
         dialog = NewSongDialog.prefilled(
-            self.window,
+            self.owner,
             title=record.title,
             style=record.tags,
             lyrics="" if record.lyrics.strip().casefold() == INSTRUMENTAL_MARK else record.lyrics,
@@ -165,28 +190,28 @@ class NewSongActions(QObject):
             instrumental=instrumental,
             description=record.description,
             styles=self._styles(),
-            models=self.window.settings.offered_models,
+            models=self.settings.current.offered_models,
         )
         return self._open(dialog)
 
     def song_from_lyrics(self, record: ClipRecord) -> NewSongDialog:
         """A lyrics-only row: the dialog's Write it yourself, with these lyrics and their title."""
         dialog = NewSongDialog.prefilled(
-            self.window,
+            self.owner,
             title=record.title,
             lyrics=record.lyrics,
             styles=self._styles(),
-            models=self.window.settings.offered_models,
+            models=self.settings.current.offered_models,
         )
         return self._open(dialog)
 
     def edit_again(self, record: ClipRecord) -> None:
         """A failed task: the dialog with what was sent for it (the journal is read on a worker), and why it failed."""
-        library = self.window.library
-        self.window.io_pool.submit(
+        library = self.library
+        self.workers.submit(
             lambda: SubmissionJournal(library).for_task(record.task_id),
             on_result=lambda submission: self._edit_again(record, submission),
-            on_error=lambda exc: self.window.show_error_sentence(f"Could not read what was sent: {sentence_of(exc)}"),
+            on_error=lambda exc: self.error.emit(f"Could not read what was sent: {sentence_of(exc)}"),
         )
 
     def _edit_again(self, record: ClipRecord, submission: Submission | None) -> NewSongDialog:
@@ -195,14 +220,14 @@ class NewSongActions(QObject):
         else:  # what the row knows: its title, style, lyrics and model
             dialog = self._open(
                 NewSongDialog.prefilled(
-                    self.window,
+                    self.owner,
                     title=record.title,
                     style=record.tags,
                     lyrics=record.lyrics,
                     model=record.model,
                     description=record.description,
                     styles=self._styles(),
-                    models=self.window.settings.offered_models,
+                    models=self.settings.current.offered_models,
                 )
             )
         reason = record.error.rstrip(".") or "The relay made nothing"
@@ -211,11 +236,11 @@ class NewSongActions(QObject):
 
     def _reopen(self, request: SongRequest) -> NewSongDialog:
         """The dialog again, with exactly what was sent in it."""
-        styles, models = self._styles(), self.window.settings.offered_models
+        styles, models = self._styles(), self.settings.current.offered_models
         if request.mode is SubmitMode.EXTEND:
-            clip = self.window.model.record_for(request.extend_clip_id)
+            clip = self.table.model.record_for(request.extend_clip_id)
             dialog = NewSongDialog.for_extension(
-                self.window,
+                self.owner,
                 clip_title=request.title,
                 style=request.style,
                 lyrics=request.lyrics,
@@ -230,7 +255,7 @@ class NewSongActions(QObject):
         else:
             fields = ("title", "style", "lyrics", "model", "instrumental", "description")
             values = {name: getattr(request, name) for name in fields}
-            dialog = NewSongDialog.prefilled(self.window, styles=styles, models=models, **values)
+            dialog = NewSongDialog.prefilled(self.owner, styles=styles, models=models, **values)
         return self._open(dialog)
 
     def _open(self, dialog: NewSongDialog) -> NewSongDialog:
@@ -241,7 +266,7 @@ class NewSongActions(QObject):
         dialog.submit_requested.connect(lambda request: self._send(request, dialog.used_model()))
         dialog.lyrics_requested.connect(self.creator.write_lyrics)
         dialog.lyrics_cancelled.connect(self.creator.cancel_lyrics)
-        dialog.settings_requested.connect(self.window.open_settings)
+        dialog.settings_requested.connect(self.settings_requested)
         self.dialog = dialog
         dialog.open()
         return dialog
@@ -249,41 +274,53 @@ class NewSongActions(QObject):
     def _dialog_open(self) -> bool:
         return self.dialog is not None and shiboken6.isValid(self.dialog) and self.dialog.isVisible()
 
-    def _tell_dialog(self, slot: str, *values: str) -> None:
-        if self._dialog_open():
-            getattr(self.dialog, slot)(*values)
+    def _open_dialog(self) -> NewSongDialog | None:
+        """The dialog the answers about lyrics go to; None once the user closed it."""
+        return self.dialog if self._dialog_open() else None
+
+    def _lyrics_ready(self, title: str, text: str) -> None:
+        if (dialog := self._open_dialog()) is not None:
+            dialog.show_lyrics(title, text)
+
+    def _lyrics_failed(self, sentence: str) -> None:
+        if (dialog := self._open_dialog()) is not None:
+            dialog.lyrics_failed(sentence)
+
+    def _lyrics_progress(self, text: str) -> None:
+        if (dialog := self._open_dialog()) is not None:
+            dialog.lyrics_progress(text)
 
     def _styles(self) -> list[str]:
         """The styles of the library's songs, read off the table's records (no database on this thread)."""
-        tags = (record.tags.strip() for record in self.window.model.records() if record.kind == ClipKind.MUSIC)
+        tags = (record.tags.strip() for record in self.table.model.records() if record.kind == ClipKind.MUSIC)
         return list(dict.fromkeys(tag for tag in tags if tag))
 
     # ------------------------------------------------------------------ sending and what came of it
 
     def _send(self, request: SongRequest, model: str) -> None:
         self._remember_model(model)
-        self.window.show_message(f"Sending “{_headline(request)}” to the relay…")
+        self.message.emit(f"Sending “{_headline(request)}” to the relay…")
         self.creator.submit(request)
 
     def _remember_model(self, name: str) -> None:
         """A model name typed in the dialog is offered the next time (saved on a worker)."""
-        window = self.window
-        models = remembered_models(window.settings.models, adding=name)
-        if models == window.settings.models:
+        holder = self.settings
+        models = remembered_models(holder.current.models, adding=name)
+        if models == holder.current.models:
             return
-        window.settings = dataclasses.replace(window.settings, models=models)
-        if window.settings_store is not None:
-            window.io_pool.submit(
-                window.settings_store.save,
-                dataclasses.replace(window.settings),
-                on_error=lambda exc: window.show_error_sentence(f"Could not save the settings: {sentence_of(exc)}"),
+        holder.replace(dataclasses.replace(holder.current, models=models))
+        if holder.store is not None:
+            self.workers.submit(
+                holder.store.save,
+                dataclasses.replace(holder.current),  # a copy for the worker
+                on_error=lambda exc: self.error.emit(f"Could not save the settings: {sentence_of(exc)}"),
             )
 
     def _accepted(self, result: SubmitResult) -> None:
         self._place_row(result)
         if result.request.mode is SubmitMode.LYRICS:
             return  # the dialog waits for them; the row is in the table like any task
-        self.window.show_message(
+        self.message.emit(
             f"The relay accepted “{_headline(result.request)}”: its songs replace the selected row as they are made."
         )
         if result.row is not None:
@@ -291,20 +328,20 @@ class NewSongActions(QObject):
 
     def _unconfirmed(self, result: SubmitResult) -> None:
         self._place_row(result)
-        self.window.show_error_sentence(result.sentence)
+        self.error.emit(result.sentence)
         if result.row is not None and result.request.mode is not SubmitMode.LYRICS:
             self.reveal(result.row.clip_id)
 
     def _refused(self, result: SubmitResult) -> None:
         """Nothing was made: say why, once, and give the user back what they wrote."""
         if result.replacing:
-            self.window.model.remove_ids([result.replacing])  # its entry was forgotten when it was sent again
-        self.window.show_error_sentence(result.sentence)
+            self.table.model.remove_ids([result.replacing])  # its entry was forgotten when it was sent again
+        self.error.emit(result.sentence)
         dialog = self._reopen(result.request)
         dialog.show_notice(result.sentence, settings=result.kind in SETTINGS_KINDS)
 
     def _place_row(self, result: SubmitResult) -> None:
-        model = self.window.model
+        model = self.table.model
         if result.row is None:
             if result.replacing:
                 model.remove_ids([result.replacing])
@@ -315,14 +352,14 @@ class NewSongActions(QObject):
 
     def reveal(self, clip_id: str) -> None:
         """Select the row and scroll to it, so the user sees where their song went."""
-        window = self.window
-        if window.model.row_of(clip_id) is None and window.model.record_for(clip_id) is not None:
-            window.search.clear()  # the search hides it
-        row = window.proxy.proxy_row_of(clip_id)
+        table = self.table
+        if table.model.row_of(clip_id) is None and table.model.record_for(clip_id) is not None:
+            table.search.clear()  # the search hides it
+        row = table.proxy.proxy_row_of(clip_id)
         if row is None:
             return
-        window.table.selectRow(row)
-        window.table.scrollTo(window.proxy.index(row, COL_TITLE))
+        table.view.selectRow(row)
+        table.view.scrollTo(table.proxy.index(row, COL_TITLE))
 
     # ------------------------------------------------------------------ unconfirmed submissions
 
@@ -334,7 +371,7 @@ class NewSongActions(QObject):
             f"Create “{record.title}” again?\n\n{record.error}\n\n"
             "If it was created, creating it again makes a second song and is charged again.",
             QMessageBox.StandardButton.Cancel,
-            self.window,
+            self.owner,
         )
         box.setObjectName("createAgainDialog")
         again = box.addButton("Create Again", QMessageBox.ButtonRole.AcceptRole)
@@ -344,7 +381,7 @@ class NewSongActions(QObject):
         return box
 
     def _create_again(self, record: ClipRecord) -> None:
-        self.window.show_message(f"Sending “{record.title}” again…")
+        self.message.emit(f"Sending “{record.title}” again…")
         self.creator.create_again(record, submission_id_of(record))
 
     def forget(self, records: list[ClipRecord]) -> None:
@@ -354,18 +391,18 @@ class NewSongActions(QObject):
             self.creator.forget(submissions, [submission_id_of(record) for record in submissions])
 
     def _forgotten(self, row_ids: list[str]) -> None:
-        self.window.model.remove_ids(row_ids)
-        self.window.show_message(f"Forgot {len(row_ids)} unconfirmed request(s).")
+        self.table.model.remove_ids(row_ids)
+        self.message.emit(f"Forgot {len(row_ids)} unconfirmed request(s).")
 
     # ------------------------------------------------------------------ helpers
 
     def _for_selected(self, act) -> None:
-        records = self.window.table.selected_records()
+        records = self.table.view.selected_records()
         if len(records) == 1:
             act(records[0])
 
     def _for_record(self, clip_id: str, act) -> None:
-        record = self.window.model.record_for(clip_id)
+        record = self.table.model.record_for(clip_id)
         if record is not None:
             act(record)
 

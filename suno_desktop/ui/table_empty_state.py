@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-if TYPE_CHECKING:
-    from .main_window import MainWindow
+from .clip_table import ClipTable
 
 EMPTY_LIBRARY = (
     "Your library is empty.\nAdd the ids of songs made through the relay to download them, or create a new song."
@@ -23,23 +21,25 @@ class TableEmptyState(QWidget):
     """A prompt centred in the table's viewport, shown only while the table has no rows.
 
     Looked at once after a burst of row changes (a 0 ms timer), and only once the
-    library has been read: before that an empty table means "still opening".
+    library has been read (:meth:`library_read`): before that an empty table means
+    "still opening". Its buttons trigger *add_tasks* and *new_song*.
     """
 
     WIDTH = 440
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window.table.viewport())
+    def __init__(self, table: ClipTable, add_tasks: QAction, new_song: QAction) -> None:
+        super().__init__(table.view.viewport())
         self.setObjectName("tableEmptyState")
-        self.window_ = window
+        self.table = table
+        self.read = False  # the library has been read once
         self.message = QLabel()
         self.message.setObjectName("emptyStateMessage")
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.add_button = self._button("Add Tasks…", "emptyAddTasks", window.add_action.trigger)
-        self.new_song_button = self._button("New Song…", "emptyNewSong", window.new_song.new_song_action.trigger)
-        self.clear_button = self._button("Clear Search", "emptyClearSearch", window.search.clear)
+        self.add_button = self._button("Add Tasks…", "emptyAddTasks", add_tasks.trigger)
+        self.new_song_button = self._button("New Song…", "emptyNewSong", new_song.trigger)
+        self.clear_button = self._button("Clear Search", "emptyClearSearch", table.search.clear)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         for button in (self.add_button, self.new_song_button, self.clear_button):
@@ -53,10 +53,10 @@ class TableEmptyState(QWidget):
         self._later.setSingleShot(True)
         self._later.setInterval(0)
         self._later.timeout.connect(self.update_state)
-        proxy = window.proxy
+        proxy = table.proxy
         for signal in (proxy.rowsInserted, proxy.rowsRemoved, proxy.modelReset, proxy.layoutChanged):
             signal.connect(self._later.start)
-        window.table.viewport().installEventFilter(self)
+        table.view.viewport().installEventFilter(self)
 
     def _button(self, text: str, name: str, slot) -> QPushButton:
         button = QPushButton(text)
@@ -64,13 +64,18 @@ class TableEmptyState(QWidget):
         button.clicked.connect(slot)
         return button
 
+    def library_read(self) -> None:
+        """The table has been filled once: from now on, no rows means an empty library or a search without hits."""
+        self.read = True
+        self.update_state()
+
     def update_state(self) -> None:
-        window = self.window_
-        if not window.library_loaded or window.proxy.rowCount():
+        table = self.table
+        if not self.read or table.proxy.rowCount():
             self.hide()
             return
-        needle = window.search.text().strip()
-        searching = bool(window.proxy.filter_text)
+        needle = table.search.text().strip()
+        searching = bool(table.proxy.filter_text)
         self.message.setText(no_hits(needle) if searching else EMPTY_LIBRARY)
         self.clear_button.setVisible(searching)
         self.add_button.setVisible(not searching)
