@@ -69,7 +69,9 @@ class Scenario:
 
     def name(self) -> str:
         _, _, clips, ttfb, rate = self.resolved()
-        where = f"{ttfb * 1000:.0f} ms, {rate / 1e6:g} MB/s a connection" if ttfb or rate else "loopback"
+        cdn = [f"{ttfb * 1000:.0f} ms"] if ttfb else []
+        cdn += [f"{rate / 1e6:g} MB/s a connection"] if rate else []
+        where = ", ".join(cdn) or "loopback"
         return f"{self.profile}, {clips:,} clips, {where}"
 
     def child_args(self) -> list[str]:
