@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from fault_servers import SubmitFault
 from mutagen.id3 import ID3
 from test_cli import relay_args
 
@@ -125,7 +126,7 @@ def test_extend_looks_up_the_clip_and_checks_the_start(relay, tmp_path, capsys):
 
 def test_an_unconfirmed_submit_exits_1_with_the_sentence_and_stays_in_the_library(relay, tmp_path, capsys):
     library = tmp_path / "Library"
-    relay.inject_submit_fault("502")
+    relay.inject_submit_fault(SubmitFault.PROXY_502)
     assert main(["create", "--instrumental", "--title", "Lost", *relay_args(relay, library)]) == 1
     out, err = capsys.readouterr()
     assert out == "" and "did not confirm this song (HTTP 502)" in err and "task log" in err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from fault_servers import SubmitFault
 from test_cli import relay_args
 
 from suno_desktop.cli import main
@@ -17,7 +18,7 @@ from suno_desktop.song_request import SubmissionState
 def lost_submit(relay, tmp_path, capsys):
     """A library whose `create` got a 502: the relay got one POST and confirmed nothing."""
     library = tmp_path / "Library"
-    relay.inject_submit_fault("502")
+    relay.inject_submit_fault(SubmitFault.PROXY_502)
     assert main(["create", "--instrumental", "--title", "Night Drive", *relay_args(relay, library)]) == 1
     capsys.readouterr()
     assert len(relay.submits) == 1

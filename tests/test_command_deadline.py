@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from fault_servers import MediaFault, RelayFault
 from test_cli import sync_args
 
 from suno_desktop.cli import main
@@ -32,7 +33,7 @@ def lock_is_free(library) -> bool:
 def test_a_dripping_cdn_cannot_keep_sync_past_its_timeout(relay, tmp_path, capsys):
     task = relay.add_music_task(title="Slow Song", clips=1)
     clip_id = relay.clip_ids(task)[0]
-    relay.media.inject_fault(f"/cdn1/{clip_id}.mp3", "drip", times=50)
+    relay.media.inject_fault(f"/cdn1/{clip_id}.mp3", MediaFault.DRIP, times=50)
     library = tmp_path / "Library"
     code, took = timed(sync_args(relay, library, task, "--timeout", "2"))
     assert code == 1 and took < 2 + MARGIN, took
@@ -52,7 +53,7 @@ def test_a_dripping_cdn_cannot_keep_sync_past_its_timeout(relay, tmp_path, capsy
         assert [r.state for r in lib.clips()] == [ClipState.READY]
 
 
-@pytest.mark.parametrize("fault", ["drip", "silent"])  # one byte every half second, or nothing at all
+@pytest.mark.parametrize("fault", [RelayFault.DRIP, RelayFault.SILENT])  # one byte every half second, or nothing at all
 def test_a_relay_that_never_finishes_its_answer_cannot_keep_sync_past_its_timeout(relay, tmp_path, capsys, fault):
     task = relay.add_music_task(title="Song", clips=1)
     relay.inject_fault(fault, times=50)

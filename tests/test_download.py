@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from fault_servers import FaultyMediaServer
+from fault_servers import FaultyMediaServer, MediaFault
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 from sync_helpers import QUICK, fast, quick
@@ -72,7 +72,7 @@ def test_creates_the_target_folder(session, song_url, tmp_path):
 
 
 def test_short_body_is_detected_against_content_length(media_server, session, song_url, tmp_path):
-    media_server.inject_fault("/media/song.mp3", "cut")
+    media_server.inject_fault("/media/song.mp3", MediaFault.CUT)
     with pytest.raises(DownloadError) as caught:
         download_file(session, song_url, tmp_path / "song.mp3", quick(attempts=1))
     assert re.fullmatch(
@@ -84,7 +84,7 @@ def test_short_body_is_detected_against_content_length(media_server, session, so
 
 
 def test_cut_off_resumes_with_range(media_server, session, song_url, tmp_path):
-    media_server.inject_fault("/media/song.mp3", "cut")
+    media_server.inject_fault("/media/song.mp3", MediaFault.CUT)
     result = download_file(session, song_url, tmp_path / "song.mp3", QUICK)
     size = SONG.stat().st_size
     assert result.resumed
@@ -96,7 +96,7 @@ def test_cut_off_resumes_with_range(media_server, session, song_url, tmp_path):
 
 def test_server_without_range_support_starts_over(media_server, session, song_url, tmp_path):
     media_server.range_support = False
-    media_server.inject_fault("/media/song.mp3", "cut")
+    media_server.inject_fault("/media/song.mp3", MediaFault.CUT)
     result = download_file(session, song_url, tmp_path / "song.mp3", QUICK)
     assert not result.resumed
     assert result.path.read_bytes() == SONG.read_bytes()
@@ -105,7 +105,7 @@ def test_server_without_range_support_starts_over(media_server, session, song_ur
 
 def test_server_ignoring_range_makes_the_download_start_over(media_server, session, song_url, tmp_path):
     """It advertises ranges on the first answer, then answers 200 to the resume."""
-    media_server.inject_fault("/media/song.mp3", "cut")
+    media_server.inject_fault("/media/song.mp3", MediaFault.CUT)
     original = media_server.lookup
 
     def lookup(raw_path):
@@ -122,7 +122,7 @@ def test_server_ignoring_range_makes_the_download_start_over(media_server, sessi
 
 def test_cut_off_on_every_attempt_gives_up_cleanly(media_server, session, song_url, tmp_path):
     media_server.range_support = False
-    media_server.inject_fault("/media/song.mp3", "cut", times=10)
+    media_server.inject_fault("/media/song.mp3", MediaFault.CUT, times=10)
     with pytest.raises(DownloadError, match=r"cut off .*\(3 attempts\)"):
         download_file(session, song_url, tmp_path / "song.mp3", quick(attempts=3))
     assert len(media_server.requests) == 3
@@ -132,7 +132,7 @@ def test_cut_off_on_every_attempt_gives_up_cleanly(media_server, session, song_u
 def test_existing_target_survives_a_failed_download(media_server, session, song_url, tmp_path):
     target = tmp_path / "song.mp3"
     target.write_bytes(b"the old, complete file")
-    media_server.inject_fault("/media/song.mp3", "cut", times=2)
+    media_server.inject_fault("/media/song.mp3", MediaFault.CUT, times=2)
     with pytest.raises(DownloadError):
         download_file(session, song_url, target, quick(attempts=2))
     assert target.read_bytes() == b"the old, complete file"
@@ -150,12 +150,12 @@ def test_404_fails_at_once(media_server, session, tmp_path):
     assert_nothing_left(tmp_path, tmp_path / "x.mp3")
 
 
-@pytest.mark.parametrize("fault", ["404", "500"])
+@pytest.mark.parametrize("fault", [MediaFault.HTTP_404, MediaFault.HTTP_500])
 def test_status_failures_use_their_own_rules(media_server, session, song_url, tmp_path, fault):
     media_server.inject_fault("/media/song.mp3", fault, times=10)
     with pytest.raises(DownloadError):
         download_file(session, song_url, tmp_path / "song.mp3", quick(attempts=3))
-    assert len(media_server.requests) == (1 if fault == "404" else 3)
+    assert len(media_server.requests) == (1 if fault is MediaFault.HTTP_404 else 3)
 
 
 class PauseRecorder(threading.Event):
@@ -174,8 +174,8 @@ class PauseRecorder(threading.Event):
 def test_429_and_503_are_retried_honouring_retry_after_up_to_the_cap(
     media_server, session, song_url, tmp_path, cap, pauses
 ):
-    media_server.inject_fault("/media/song.mp3", "503")
-    media_server.inject_fault("/media/song.mp3", "429")  # Retry-After: 1
+    media_server.inject_fault("/media/song.mp3", MediaFault.HTTP_503)
+    media_server.inject_fault("/media/song.mp3", MediaFault.HTTP_429)  # Retry-After: 1
     policy, clock = RetryPolicy(attempts=3, backoff=0.25, cap=cap, jitter=0.0), PauseRecorder()
     result = download_file(session, song_url, tmp_path / "song.mp3", quick(retry=policy), cancel=clock)
     assert clock.pauses == pauses  # the backoff after the 503, the Retry-After after the 429
@@ -184,24 +184,24 @@ def test_429_and_503_are_retried_honouring_retry_after_up_to_the_cap(
 
 
 def test_the_attempts_are_the_policys_and_the_session_gives_the_default(media_server, song_url, tmp_path):
-    media_server.inject_fault("/media/song.mp3", "500", times=10)
+    media_server.inject_fault("/media/song.mp3", MediaFault.HTTP_500, times=10)
     with make_media_session(retry=fast(4)) as session, pytest.raises(DownloadError, match=r"\(4 attempts\)"):
         download_file(session, song_url, tmp_path / "song.mp3", DownloadPlan(timeout=(2.0, 2.0)))
     assert len(media_server.requests) == 4
 
 
 def test_connection_reset_is_retried(media_server, session, song_url, tmp_path):
-    media_server.inject_fault("/media/song.mp3", "reset", times=2)
+    media_server.inject_fault("/media/song.mp3", MediaFault.RESET, times=2)
     result = download_file(session, song_url, tmp_path / "song.mp3", QUICK)
     assert result.path.read_bytes() == SONG.read_bytes()
 
 
 def test_read_timeout_is_retried_then_reported(media_server, session, song_url, tmp_path):
-    media_server.inject_fault("/media/song.mp3", "slow")
+    media_server.inject_fault("/media/song.mp3", MediaFault.SLOW)
     result = download_file(session, song_url, tmp_path / "song.mp3", quick(timeout=(2, 0.3)))
     assert result.path.read_bytes() == SONG.read_bytes()
 
-    media_server.inject_fault("/media/song.mp3", "slow", times=2)
+    media_server.inject_fault("/media/song.mp3", MediaFault.SLOW, times=2)
     with pytest.raises(DownloadError, match=r"timed out \(2 attempts\)"):
         download_file(session, song_url, tmp_path / "again.mp3", quick(timeout=(2, 0.3), attempts=2))
     assert not (tmp_path / "again.mp3").exists()
@@ -335,7 +335,7 @@ def test_no_authorization_header_ever_reaches_the_media_host(media_server, song_
     session.auth = ("user", "password")
     redirect = media_server.add_redirect("/hop", song_url)
     download_file(session, redirect, tmp_path / "a.mp3", QUICK)
-    media_server.inject_fault("/media/song.mp3", "cut")
+    media_server.inject_fault("/media/song.mp3", MediaFault.CUT)
     download_file(session, song_url, tmp_path / "b.mp3", QUICK)
     session.close()
     assert len(media_server.requests) == 4
@@ -518,7 +518,7 @@ def test_a_part_file_that_does_not_fit_is_started_over(media_server, session, so
 
 
 def test_cancel_interrupts_the_backoff_wait(media_server, session, song_url, tmp_path):
-    media_server.inject_fault("/media/song.mp3", "500", times=10)
+    media_server.inject_fault("/media/song.mp3", MediaFault.HTTP_500, times=10)
     cancel = threading.Event()
     threading.Timer(0.2, cancel.set).start()
     started = time.monotonic()
@@ -552,7 +552,10 @@ def test_concurrent_downloads_share_one_session(media_server, session, tmp_path)
     generated = {f"gen-{i}.bin": (3_000_000 + i, i) for i in range(6)}
     for name, (size, seed) in generated.items():
         urls[name] = media_server.add_generated(f"/m/{name}", size, "application/octet-stream", seed=seed)
-    for name, fault in zip(urls, ["cut", "500", "reset", "cut", "503", "cut"]):
+    for name, fault in zip(
+        urls,
+        [MediaFault.CUT, MediaFault.HTTP_500, MediaFault.RESET, MediaFault.CUT, MediaFault.HTTP_503, MediaFault.CUT],
+    ):
         media_server.inject_fault(f"/m/{name}", fault)
 
     results: dict[str, Path] = {}
@@ -587,7 +590,7 @@ def test_big_download_keeps_memory_flat(media_server, session, tmp_path):
     if shutil.disk_usage(tmp_path).free < size * 1.5:
         pytest.skip("not enough free disk space for the big download")
     url = media_server.add_generated("/big.bin", size, "application/octet-stream", seed=42)
-    media_server.inject_fault("/big.bin", "cut")  # also resume once, half-way through
+    media_server.inject_fault("/big.bin", MediaFault.CUT)  # also resume once, half-way through
     target = tmp_path / "big.bin"
     try:
         with open("/proc/self/clear_refs", "w") as clear_refs:
@@ -615,7 +618,7 @@ def test_big_download_keeps_memory_flat(media_server, session, tmp_path):
 
 
 def test_before_commit_sees_the_whole_body_once_after_a_resume(media_server, session, song_url, tmp_path):
-    media_server.inject_fault("/media/song.mp3", "cut")
+    media_server.inject_fault("/media/song.mp3", MediaFault.CUT)
     seen: list[bytes] = []
     result = download_file(
         session, song_url, tmp_path / "song.mp3", quick(before_commit=lambda part: seen.append(part.read_bytes()))
@@ -625,7 +628,7 @@ def test_before_commit_sees_the_whole_body_once_after_a_resume(media_server, ses
 
 def test_before_commit_sees_only_the_new_body_when_the_download_starts_over(media_server, session, song_url, tmp_path):
     media_server.range_support = False
-    media_server.inject_fault("/media/song.mp3", "cut")
+    media_server.inject_fault("/media/song.mp3", MediaFault.CUT)
     seen: list[bytes] = []
     result = download_file(
         session, song_url, tmp_path / "song.mp3", quick(before_commit=lambda part: seen.append(part.read_bytes()))
@@ -635,7 +638,7 @@ def test_before_commit_sees_only_the_new_body_when_the_download_starts_over(medi
 
 def test_a_resumed_download_tagged_before_commit_reads_back_with_mutagen(media_server, session, song_url, tmp_path):
     """What the sync does: the .part is tagged with mutagen once the whole body is there."""
-    media_server.inject_fault("/media/song.mp3", "cut")
+    media_server.inject_fault("/media/song.mp3", MediaFault.CUT)
     clip = Clip(clip_id="clip-1", task_id="task-1", title="Midnight Drive", relay_status="complete", audio_url=song_url)
     target = tmp_path / "song.mp3"
     result = download_file(
@@ -652,7 +655,7 @@ def test_a_resumed_download_tagged_before_commit_reads_back_with_mutagen(media_s
 
 
 def test_prefix_goes_in_front_of_the_body_and_survives_a_resume(media_server, session, song_url, tmp_path):
-    media_server.inject_fault("/media/song.mp3", "cut")
+    media_server.inject_fault("/media/song.mp3", MediaFault.CUT)
     result = download_file(session, song_url, tmp_path / "song.mp3", quick(prefix=b"TAG!" * 4))
     assert result.resumed and result.size == SONG.stat().st_size  # the body only
     assert result.path.read_bytes() == b"TAG!" * 4 + SONG.read_bytes()
@@ -661,7 +664,7 @@ def test_prefix_goes_in_front_of_the_body_and_survives_a_resume(media_server, se
 
 def test_prefix_is_written_again_when_the_download_starts_over(media_server, session, song_url, tmp_path):
     media_server.range_support = False
-    media_server.inject_fault("/media/song.mp3", "cut")
+    media_server.inject_fault("/media/song.mp3", MediaFault.CUT)
     result = download_file(session, song_url, tmp_path / "song.mp3", quick(prefix=b"[room]"))
     assert not result.resumed
     assert result.path.read_bytes() == b"[room]" + SONG.read_bytes()
@@ -669,7 +672,7 @@ def test_prefix_is_written_again_when_the_download_starts_over(media_server, ses
 
 def test_a_resumed_download_with_a_leading_tag_reads_back_with_mutagen(media_server, session, song_url, tmp_path):
     """What the sync does with a new MP3: its tag goes in front as the audio arrives."""
-    media_server.inject_fault("/media/song.mp3", "cut")
+    media_server.inject_fault("/media/song.mp3", MediaFault.CUT)
     clip = Clip(clip_id="clip-2", task_id="task-1", title="Night Drive", relay_status="complete", audio_url=song_url)
     target = tmp_path / "song.mp3"
     prefix = id3_prefix(clip, TagOptions(), None)
@@ -754,7 +757,7 @@ def test_a_head_is_rewritten_once_whole_and_a_resume_still_lands_right(
         seen.append(len(head))
         return b"[tagged]" + head
 
-    media_server.inject_fault("/media/song.mp3", "cut")  # at half the body, then resumed with Range
+    media_server.inject_fault("/media/song.mp3", MediaFault.CUT)  # at half the body, then resumed with Range
     result = download_file(session, song_url, tmp_path / "song.mp3", quick(head=(head_size, rewrite)))
     body = SONG.read_bytes()
     assert result.resumed and result.size == len(body)

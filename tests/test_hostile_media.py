@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+from fault_servers import MediaFault
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
@@ -75,7 +76,7 @@ class HalfArrived(SyncObserver):
 
 
 def test_a_drip_is_cut_by_the_stall_limit_and_reported(media_server, session, song_url, tmp_path):
-    media_server.inject_fault("/media/song.mp3", "drip", times=2)
+    media_server.inject_fault("/media/song.mp3", MediaFault.DRIP, times=2)
     started = time.monotonic()
     with pytest.raises(DownloadError) as caught:
         download_file(session, song_url, tmp_path / "song.mp3", quick(attempts=2, stall_limit=SHORT_STALL))
@@ -89,7 +90,7 @@ def test_a_drip_is_cut_by_the_stall_limit_and_reported(media_server, session, so
 
 
 def test_a_stall_is_cut_and_the_next_attempt_resumes_with_range(media_server, session, song_url, tmp_path):
-    media_server.inject_fault("/media/song.mp3", "stall")
+    media_server.inject_fault("/media/song.mp3", MediaFault.STALL)
     result = download_file(session, song_url, tmp_path / "song.mp3", quick(stall_limit=SHORT_STALL))
     assert result.resumed and result.path.read_bytes() == SONG.read_bytes()
     first, second = media_server.requests
@@ -99,7 +100,7 @@ def test_a_stall_is_cut_and_the_next_attempt_resumes_with_range(media_server, se
 def test_a_stalled_body_without_a_length_is_not_taken_for_a_whole_one(media_server, session, song_url, tmp_path):
     """Cut, such a body just ends: only the stall limit knows it was not the end."""
     media_server.send_lengths = False
-    media_server.inject_fault("/media/song.mp3", "stall")
+    media_server.inject_fault("/media/song.mp3", MediaFault.STALL)
     target = tmp_path / "song.mp3"
     result = download_file(session, song_url, target, quick(stall_limit=SHORT_STALL, timeout=(2, 10)))
     assert result.path.read_bytes() == SONG.read_bytes() and not result.resumed  # no length, no resume
@@ -107,7 +108,7 @@ def test_a_stalled_body_without_a_length_is_not_taken_for_a_whole_one(media_serv
 
 
 def test_the_media_session_holds_transfers_to_its_stall_limit(media_server, song_url, tmp_path):
-    media_server.inject_fault("/media/song.mp3", "drip")
+    media_server.inject_fault("/media/song.mp3", MediaFault.DRIP)
     with make_media_session(stall_limit=SHORT_STALL) as short:
         result = download_file(short, song_url, tmp_path / "song.mp3", QUICK)
     assert result.resumed and result.path.read_bytes() == SONG.read_bytes()
@@ -115,7 +116,7 @@ def test_the_media_session_holds_transfers_to_its_stall_limit(media_server, song
 
 def test_a_cancel_cuts_a_stalled_read_at_once_and_leaves_the_part_to_resume(media_server, session, song_url, tmp_path):
     """The default stall limit (30 s) never fires here: only the cancel can end the wait."""
-    media_server.inject_fault("/media/song.mp3", "stall")
+    media_server.inject_fault("/media/song.mp3", MediaFault.STALL)
     target, cancel, half_here = tmp_path / "song.mp3", threading.Event(), threading.Event()
     progress = half_arrived(half_here)
     thread, outcome = run_in_thread(download_file, session, song_url, target, QUICK, cancel=cancel, progress=progress)
@@ -135,7 +136,7 @@ def test_a_cancel_cuts_only_the_transfers_it_guards(media_server, session, song_
     other_url = media_server.add("/media/other.mp3", SONG, "audio/mpeg")
     downloads = {}
     for name, url in (("a", song_url), ("b", other_url)):
-        media_server.inject_fault(urlsplit(url).path, "stall")
+        media_server.inject_fault(urlsplit(url).path, MediaFault.STALL)
         cancel, half_here = threading.Event(), threading.Event()
         progress = half_arrived(half_here)
         thread, outcome = run_in_thread(
@@ -162,7 +163,7 @@ def test_a_resumed_part_keeps_its_head_as_written(media_server, session, song_ur
         calls.append(len(head))
         return b"[tagged]" + head
 
-    media_server.inject_fault("/media/song.mp3", "stall")
+    media_server.inject_fault("/media/song.mp3", MediaFault.STALL)
     target, cancel, half_here = tmp_path / "song.mp3", threading.Event(), threading.Event()
     plan = quick(head=(head_size, rewrite))
     progress = half_arrived(half_here)
@@ -182,7 +183,7 @@ def test_a_resumed_part_keeps_its_head_as_written(media_server, session, song_ur
 
 def test_an_api_call_in_a_guard_ends_by_its_deadline_whatever_the_server_drips(media_server):
     url = media_server.add("/api/tasks", b'{"code": "success", "data": []}' * 100, "application/json")
-    media_server.inject_fault("/api/tasks", "drip")
+    media_server.inject_fault("/api/tasks", MediaFault.DRIP)
     api = build_session(requests.Session(), pool_size=1, retries=Retry(0), headers={})
     started = time.monotonic()
     with pytest.raises(requests.RequestException), guard_transfers(deadline=time.monotonic() + 1.0) as guard:
@@ -216,7 +217,7 @@ def test_a_size_beyond_any_real_file_is_refused_before_a_byte_is_written(
 
 
 def test_a_body_without_a_length_is_cut_at_the_cap(media_server, session, song_url, tmp_path):
-    media_server.inject_fault("/media/song.mp3", "no-length")
+    media_server.inject_fault("/media/song.mp3", MediaFault.NO_LENGTH)
     with pytest.raises(DownloadError) as caught:
         download_file(session, song_url, tmp_path / "song.mp3", quick(max_size=64_000))
     assert re.fullmatch(
@@ -225,7 +226,7 @@ def test_a_body_without_a_length_is_cut_at_the_cap(media_server, session, song_u
         caught.value.message,
     )
     assert list(tmp_path.iterdir()) == []
-    media_server.inject_fault("/media/song.mp3", "no-length")  # under the cap it is just a body
+    media_server.inject_fault("/media/song.mp3", MediaFault.NO_LENGTH)  # under the cap it is just a body
     assert download_file(session, song_url, tmp_path / "song.mp3", QUICK).path.read_bytes() == SONG.read_bytes()
     assert "content-length" not in media_server.requests[-1].headers  # (the request's, for the record)
 
@@ -333,7 +334,7 @@ def test_media_are_asked_for_as_stored_bytes(relay, client, library):
 def test_a_cancelled_sync_leaves_a_part_that_the_next_sync_resumes(relay, client, library):
     task = relay.add_music_task(clips=1, audio=SONG, cover=None, video=False)
     clip_id = relay.clip_ids(task)[0]
-    relay.media.inject_fault(f"/cdn1/{clip_id}.mp3", "stall")  # the default stall limit: only the cancel cuts
+    relay.media.inject_fault(f"/cdn1/{clip_id}.mp3", MediaFault.STALL)  # the default stall limit: only the cancel cuts
     cancel, observer = threading.Event(), HalfArrived(SONG.stat().st_size)
     engine = make_engine(library, client, cancel=cancel, observer=observer)
     thread, outcome = run_in_thread(engine.sync, [task])
@@ -362,7 +363,7 @@ def test_a_video_cancelled_half_way_is_resumed_and_tagged_on_the_next_sync(relay
     task = relay.add_music_task(clips=1, audio=SONG, cover=None, video=True)
     clip_id = relay.clip_ids(task)[0]
     video = DEMO / "video-1.mp4"
-    relay.media.inject_fault(f"/cdn1/{clip_id}.mp4", "stall")
+    relay.media.inject_fault(f"/cdn1/{clip_id}.mp4", MediaFault.STALL)
     cancel, observer = threading.Event(), HalfArrived(video.stat().st_size)
     engine = make_engine(library, client, cancel=cancel, observer=observer)
     thread, outcome = run_in_thread(engine.sync, [task])

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 import urllib3
-from fault_servers import DRIP_INTERVAL, FaultyMediaServer
+from fault_servers import DRIP_INTERVAL, FaultyMediaServer, MediaFault
 
 from suno_desktop.demo.media_server import MediaServer
 from suno_desktop.resources import resource_path
@@ -85,19 +85,22 @@ def test_keep_alive_reuses_one_connection(demo_media_server):
     connection.close()
 
 
-@pytest.mark.parametrize("fault,status", [("500", 500), ("503", 503), ("429", 429), ("404", 404)])
+@pytest.mark.parametrize(
+    "fault,status",
+    [(MediaFault.HTTP_500, 500), (MediaFault.HTTP_503, 503), (MediaFault.HTTP_429, 429), (MediaFault.HTTP_404, 404)],
+)
 def test_status_faults_fire_the_given_number_of_times(media_server, fault, status):
     url = media_server.add("/x", b"payload", "text/plain")
     media_server.inject_fault("/x", fault, times=2)
     answers = [requests.get(url, timeout=5) for _ in range(3)]
     assert [a.status_code for a in answers] == [status, status, 200]
-    if fault == "429":
+    if fault is MediaFault.HTTP_429:
         assert answers[0].headers["Retry-After"] == "1"
 
 
 def test_cut_sends_the_full_length_then_half_the_body(media_server):
     url = media_server.add("/song.mp3", SONG, "audio/mpeg")
-    media_server.inject_fault("/song.mp3", "cut")
+    media_server.inject_fault("/song.mp3", MediaFault.CUT)
     response = requests.get(url, stream=True, timeout=5)
     assert response.headers["Content-Length"] == str(SONG.stat().st_size)
     received = response.raw.read(10**7, decode_content=False)
@@ -108,10 +111,10 @@ def test_cut_sends_the_full_length_then_half_the_body(media_server):
 
 def test_reset_and_slow_faults(media_server):
     url = media_server.add("/x", b"payload", "text/plain")
-    media_server.inject_fault("/x", "reset")
+    media_server.inject_fault("/x", MediaFault.RESET)
     with pytest.raises(requests.ConnectionError):
         requests.get(url, timeout=5)
-    media_server.inject_fault("/x", "slow")
+    media_server.inject_fault("/x", MediaFault.SLOW)
     with pytest.raises(requests.Timeout):
         requests.get(url, timeout=(2, 0.3))
     assert requests.get(url, timeout=5).content == b"payload"
@@ -122,7 +125,7 @@ def test_drip_and_stall_send_half_the_body_then_a_byte_at_a_time_or_nothing(medi
     half = len(body) // 2
     url = media_server.add("/x", body, "application/octet-stream")
     address = (urlsplit(url).hostname, urlsplit(url).port)
-    for fault in ("drip", "stall"):
+    for fault in (MediaFault.DRIP, MediaFault.STALL):
         media_server.inject_fault("/x", fault)
         with socket.create_connection(address, timeout=5) as sock:
             sock.sendall(b"GET /x HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -133,7 +136,7 @@ def test_drip_and_stall_send_half_the_body_then_a_byte_at_a_time_or_nothing(medi
             while len(received) < half:
                 received += answer.read1(len(body))
             halfway = time.monotonic()
-            if fault == "drip":
+            if fault is MediaFault.DRIP:
                 while len(received) < half + 2:
                     received += answer.read1(len(body))
                 assert time.monotonic() - halfway >= DRIP_INTERVAL * 0.9  # two bytes: 2 intervals, less any lag
@@ -148,7 +151,7 @@ def test_drip_and_stall_send_half_the_body_then_a_byte_at_a_time_or_nothing(medi
 
 def test_no_length_answers_without_a_length_and_ranges(media_server):
     url = media_server.add("/song.mp3", SONG, "audio/mpeg")
-    media_server.inject_fault("/song.mp3", "no-length")
+    media_server.inject_fault("/song.mp3", MediaFault.NO_LENGTH)
     response = requests.get(url, timeout=5, headers={"Range": "bytes=10-"})
     assert response.status_code == 200 and response.content == SONG.read_bytes()
     assert "Content-Length" not in response.headers and "Accept-Ranges" not in response.headers

@@ -12,8 +12,10 @@ import uuid
 
 import pytest
 import requests
+from fault_servers import RelayFault
 from sync_helpers import fast
 
+from suno_desktop.demo.relay_server import ApiRoute
 from suno_desktop.relay import (
     AuthError,
     ConfigurationError,
@@ -183,12 +185,12 @@ def test_falls_back_to_get_when_there_is_no_batch_route(relay, client):
 # ----------------------------------------------------------------------------- retries and faults
 
 
-@pytest.mark.parametrize("fault", ["429", "500", "502-html", "reset"])
+@pytest.mark.parametrize("fault", [RelayFault.HTTP_429, RelayFault.HTTP_500, RelayFault.PROXY_502, RelayFault.RESET])
 def test_transient_faults_are_retried(relay, client, fault):
     task_id = relay.add_music_task()
-    relay.inject_fault(fault, route="any", times=1)
+    relay.inject_fault(fault, times=1)
     assert client.fetch_task(task_id).status == "SUCCESS"
-    relay.inject_fault(fault, route="post", times=1)
+    relay.inject_fault(fault, route=ApiRoute.FETCH_MANY, times=1)
     assert set(client.fetch_tasks([task_id])) == {task_id}
     assert len(api_calls(relay, "GET")) == 2 and len(api_calls(relay, "POST")) == 2
     assert client.requests_sent == 2  # one per call, whatever urllib3 repeated
@@ -197,7 +199,7 @@ def test_transient_faults_are_retried(relay, client, fault):
 @pytest.mark.parametrize(("cap", "waited"), [(30.0, 1.0), (0.25, 0.25)])
 def test_rate_limit_honours_retry_after_up_to_the_cap(relay, cap, waited):
     task_id = relay.add_music_task()
-    relay.inject_fault("429")  # asks for 1 s
+    relay.inject_fault(RelayFault.HTTP_429)  # asks for 1 s
     pauses: list[float] = []
     policy = RetryPolicy(attempts=3, backoff=5.0, cap=cap)
     with RelayClient(relay.api_url, TOKEN, retry=policy, sleep=pauses.append) as patient:
@@ -207,7 +209,7 @@ def test_rate_limit_honours_retry_after_up_to_the_cap(relay, cap, waited):
 
 def test_the_policy_counts_the_attempts_and_backs_off_between_them(relay):
     task_id = relay.add_music_task()
-    relay.inject_fault("500", times=5)
+    relay.inject_fault(RelayFault.HTTP_500, times=5)
     pauses: list[float] = []
     policy = RetryPolicy(attempts=4, backoff=0.5, cap=1.5, jitter=0.0)
     with (
@@ -220,7 +222,7 @@ def test_the_policy_counts_the_attempts_and_backs_off_between_them(relay):
 
 def test_persistent_proxy_error_page_is_a_clear_unavailable_error(relay, client):
     task_id = relay.add_music_task()
-    relay.inject_fault("502-html", times=3)  # the first try and both retries
+    relay.inject_fault(RelayFault.PROXY_502, times=3)  # the first try and both retries
     with pytest.raises(RelayUnavailable) as caught:
         client.fetch_task(task_id)
     message = str(caught.value)
@@ -231,18 +233,18 @@ def test_persistent_proxy_error_page_is_a_clear_unavailable_error(relay, client)
 
 def test_persistent_rate_limit_says_so(relay):
     task_id = relay.add_music_task()
-    relay.inject_fault("429", times=2)
+    relay.inject_fault(RelayFault.HTTP_429, times=2)
     with RelayClient(relay.api_url, TOKEN, retry=fast(2)) as quick, pytest.raises(RelayUnavailable) as caught:
         quick.fetch_task(task_id)
     assert "HTTP 429" in str(caught.value) and "wait" in str(caught.value)
 
 
-@pytest.mark.parametrize("route", ["get", "post"])
+@pytest.mark.parametrize("route", [ApiRoute.FETCH_ONE, ApiRoute.FETCH_MANY])
 def test_truncated_json_is_malformed(relay, client, route):
     task_id = relay.add_music_task()
-    relay.inject_fault("badjson", route=route)
+    relay.inject_fault(RelayFault.BAD_JSON, route=route)
     with pytest.raises(MalformedResponse) as caught:
-        client.fetch_task(task_id) if route == "get" else client.fetch_tasks([task_id])
+        client.fetch_task(task_id) if route is ApiRoute.FETCH_ONE else client.fetch_tasks([task_id])
     assert "not valid JSON" in str(caught.value) and "127.0.0.1" in str(caught.value)
 
 
@@ -257,18 +259,18 @@ def test_html_page_with_http_200_is_malformed(relay):
     assert "an HTML page instead of JSON (HTTP 200)" in str(caught.value)
 
 
-@pytest.mark.parametrize("route", ["get", "post"])
+@pytest.mark.parametrize("route", [ApiRoute.FETCH_ONE, ApiRoute.FETCH_MANY])
 def test_wrong_shape_is_malformed(relay, client, route):
     task_id = relay.add_music_task()
-    relay.inject_fault("wrong-shape", route=route)
+    relay.inject_fault(RelayFault.WRONG_SHAPE, route=route)
     with pytest.raises(MalformedResponse) as caught:
-        client.fetch_task(task_id) if route == "get" else client.fetch_tasks([task_id])
+        client.fetch_task(task_id) if route is ApiRoute.FETCH_ONE else client.fetch_tasks([task_id])
     assert "where" in str(caught.value)
 
 
 def test_relay_error_code_carries_the_relays_message(relay, client):
     task_id = relay.add_music_task()
-    relay.inject_fault("code-error", route="post")
+    relay.inject_fault(RelayFault.CODE_ERROR, route=ApiRoute.FETCH_MANY)
     with pytest.raises(RelayResponseError) as caught:
         client.fetch_tasks([task_id])
     assert "upstream busy" in str(caught.value)
@@ -277,7 +279,7 @@ def test_relay_error_code_carries_the_relays_message(relay, client):
 
 def test_slow_relay_times_out(relay):
     task_id = relay.add_music_task()
-    relay.inject_fault("slow", times=2)
+    relay.inject_fault(RelayFault.SLOW, times=2)
     with RelayClient(relay.api_url, TOKEN, timeout=(1, 0.5), retry=fast(2)) as impatient:
         started = time.monotonic()
         with pytest.raises(RelayUnavailable) as caught:
@@ -323,7 +325,7 @@ def test_check_connection_with_bad_token(relay):
 
 
 def test_check_connection_to_an_html_page(relay, client):
-    relay.inject_fault("502-html", times=3)
+    relay.inject_fault(RelayFault.PROXY_502, times=3)
     with pytest.raises(RelayUnavailable):
         client.check_connection()
 

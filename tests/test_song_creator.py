@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from fault_servers import SubmitFault
 from mutagen.id3 import ID3
 from sync_helpers import sync
 
@@ -51,7 +52,7 @@ def test_a_song_is_journaled_sent_once_and_synced_with_its_tags(relay, client, l
 
 
 def test_an_answer_lost_after_the_task_was_made_is_unconfirmed_and_never_resent(relay, client, library, creator):
-    relay.inject_submit_fault("502")
+    relay.inject_submit_fault(SubmitFault.PROXY_502)
     with pytest.raises(SubmitUnconfirmed) as caught:
         creator.submit(SONG)
     assert len(relay.submits) == 1  # exactly one submit reached the relay
@@ -62,7 +63,7 @@ def test_an_answer_lost_after_the_task_was_made_is_unconfirmed_and_never_resent(
 
 
 def test_a_rate_limited_submit_is_sent_again_and_makes_one_task(relay, client, library, creator):
-    relay.inject_submit_fault("429", retry_after="0")
+    relay.inject_submit_fault(SubmitFault.HTTP_429, retry_after="0")
     entry = creator.submit(SONG)
     assert len(relay.submits) == 2 and [e["task_id"] for e in relay.submits if e["task_id"]] == [entry.task_id]
     assert SubmissionJournal(library).open() == []
@@ -94,7 +95,7 @@ def test_a_submit_cut_off_by_a_crash_shows_as_unconfirmed(library):
 
 
 def test_create_again_forgets_the_unconfirmed_entry_and_sends_one_new_submit(relay, client, library, creator):
-    relay.inject_submit_fault("502")
+    relay.inject_submit_fault(SubmitFault.PROXY_502)
     with pytest.raises(SubmitUnconfirmed):
         creator.submit(SONG)
     (entry,) = SubmissionJournal(library).open()
@@ -106,7 +107,7 @@ def test_create_again_forgets_the_unconfirmed_entry_and_sends_one_new_submit(rel
 
 
 def test_create_again_that_cannot_send_keeps_the_unconfirmed_entry(relay, client, library, creator):
-    relay.inject_submit_fault("502")
+    relay.inject_submit_fault(SubmitFault.PROXY_502)
     with pytest.raises(SubmitUnconfirmed):
         creator.submit(SONG)
     (entry,) = SubmissionJournal(library).open()
@@ -142,7 +143,7 @@ def test_lyrics_come_back_into_the_library(relay, client, library, creator):
 
 
 def test_a_refusal_from_the_relay_is_recorded(relay, client, library, creator):
-    relay.inject_submit_fault("429", retry_after="0", times=5)  # more than the attempts
+    relay.inject_submit_fault(SubmitFault.HTTP_429, retry_after="0", times=5)  # more than the attempts
     with pytest.raises(SubmitRefused):
         creator.submit(SONG)
     assert relay.task_ids() == [] and SubmissionJournal(library).open() == []

@@ -5,6 +5,7 @@ import shutil
 import threading
 
 import pytest
+from fault_servers import MediaFault
 from mutagen.id3 import ID3, TSSE, Encoding
 from mutagen.mp4 import MP4
 from sync_helpers import FAST, make_engine
@@ -198,7 +199,7 @@ def test_unavailable_library_stops_and_marks_nothing(relay, client, tmp_path):
 def test_cut_off_download_never_leaves_a_complete_looking_file(relay, client, library):
     task = relay.add_music_task(clips=1, video=False)
     audio_path = f"/cdn1/{relay.clip_ids(task)[0]}.mp3"
-    relay.media.inject_fault(audio_path, "cut", times=5)  # as many as one download's attempts
+    relay.media.inject_fault(audio_path, MediaFault.CUT, times=5)  # as many as one download's attempts
     report = make_engine(library, client).sync([task])
     assert not report.ok
     ((title, reason),) = report.failed_clips.values()
@@ -236,7 +237,7 @@ def test_audio_with_a_tag_of_its_own_ends_up_with_one_merged_tag(relay, client, 
 def test_a_failed_cover_does_not_cost_the_song_and_is_fetched_next_time(relay, client, library):
     task = relay.add_music_task(clips=1)
     clip_id = relay.clip_ids(task)[0]
-    relay.media.inject_fault(f"/cdn2/image_large_{clip_id}.jpeg", "404")
+    relay.media.inject_fault(f"/cdn2/image_large_{clip_id}.jpeg", MediaFault.HTTP_404)
     report = make_engine(library, client).sync([task])
     assert not report.ok
     ((title, reason),) = report.failed_clips.values()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from fault_servers import SubmitFault
 from mutagen.id3 import ID3
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QMenu, QMessageBox
@@ -127,7 +128,7 @@ def test_a_described_song_becomes_a_task_row_named_after_the_description(qtbot, 
 
 
 def test_an_unconfirmed_song_is_a_row_created_again_only_after_asking(qtbot, make_window, relay):
-    relay.inject_submit_fault("502")  # the relay makes the task, then a proxy answers 502
+    relay.inject_submit_fault(SubmitFault.PROXY_502)  # the relay makes the task, then a proxy answers 502
     window = make_window()
     dialog = open_new_song(qtbot, window)
     write_song(qtbot, dialog, title="Lost Signal")
@@ -165,7 +166,7 @@ def test_an_unconfirmed_song_is_a_row_created_again_only_after_asking(qtbot, mak
 
 
 def test_forget_removes_an_unconfirmed_row_for_good(qtbot, make_window, relay, tmp_path):
-    relay.inject_submit_fault("502", times=2)
+    relay.inject_submit_fault(SubmitFault.PROXY_502, times=2)
     window = make_window()
     for title in ("Keep Me", "Forget Me"):
         dialog = open_new_song(qtbot, window)
@@ -194,7 +195,7 @@ def test_forget_removes_an_unconfirmed_row_for_good(qtbot, make_window, relay, t
 
 
 def test_a_rate_limit_once_is_waited_out_and_makes_one_task(qtbot, make_window, relay):
-    relay.inject_submit_fault("429", retry_after="1")
+    relay.inject_submit_fault(SubmitFault.HTTP_429, retry_after="1")
     window = make_window()
     dialog = open_new_song(qtbot, window)
     write_song(qtbot, dialog, title="Patience")

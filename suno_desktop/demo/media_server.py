@@ -6,7 +6,9 @@ requests (206, 416), because the downloader resumes cut-off downloads with them;
 files are streamed from disk with ``sendfile``, never held in memory.
 
 It has no faults of its own: the tests extend it (``tests/fault_servers.py``)
-through :attr:`MediaServer.handler_class` and the handler's methods.
+through public doors: :attr:`MediaServer.handler_class` and the handler's methods
+(``answer``, ``send_route``, ``write_body``...), and :meth:`MediaServer.register`
+for routes of their own kinds.
 """
 
 from __future__ import annotations
@@ -247,18 +249,24 @@ class MediaServer:
             blob = Blob(content_type, data=bytes(source))
         else:
             blob = Blob(content_type, file=Path(source))
-        return self._register(path, blob)
+        return self.register(path, blob)
 
     def url(self, path: str) -> str:
         self._bind()
         return self.base_url + path
 
-    def _register(self, path: str, route: object) -> str:
+    def register(self, path: str, route: object) -> str:
+        """Serve *route* at *path*: a :class:`Blob`, or anything a handler subclass's ``send_route`` knows."""
         if not path.startswith("/"):
             raise ValueError(f"A media path must start with '/', not {path!r}.")
         with self._lock:
             self._routes[path] = route
         return self.url(path)
+
+    def remove(self, path: str) -> None:
+        """Stop serving *path*: it answers 404 from now on."""
+        with self._lock:
+            self._routes.pop(path, None)
 
     # ------------------------------------------------------------------ used by the handler
 

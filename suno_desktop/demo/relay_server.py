@@ -6,9 +6,12 @@ with Bearer auth, in the three clip shapes of :mod:`.task_json`, sends ``null``
 where real relays do, leaves unknown ids out of a batch and answers it in any
 order, and walks tasks through their pending states poll by poll (or, for the
 tasks a submit made, second by second when ``generation_seconds`` is set). It
-never misbehaves on purpose: the tests' fault injection extends it
-(``tests/fault_servers.py``) through :attr:`LocalRelay.handler_class` and the
-handler's methods.
+never misbehaves on purpose. The tests' fault injection (``tests/fault_servers.py``)
+extends it through public doors only: :attr:`LocalRelay.handler_class`, the
+handler's :meth:`~RelayRequestHandler.intercept` (the fault hook: a broken proxy
+or relay answers there instead) and its ``send_*`` methods, and the relay's
+:meth:`~LocalRelay.render_task`, :meth:`~LocalRelay.task_ids` and
+:meth:`~LocalRelay.edit_task`.
 
 Media (mp3, covers, mp4, live streams) is served by a
 :class:`~suno_desktop.demo.media_server.MediaServer` on another port, so a test
@@ -24,15 +27,22 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 from ..resources import resource_path
+from .clip_media import COVER_FILES, ClipMedia
+from .clip_media import SONG_FILES as SONG_FILES  # re-exported: the benchmarks' relay serves them too
+from .clip_media import VIDEO_FILE as VIDEO_FILE
 from .media_server import MediaServer
 from .submissions import SUBMIT_PATH, extension_of, invent_lyrics, new_task_id, refusal, song_fields
-from .task_json import SHAPES, DemoTask, render_task
+from .task_json import SHAPES, DemoTask
+from .task_json import render_task as render_task_json
 
 log = logging.getLogger(__name__)
 
@@ -49,19 +59,19 @@ DEFAULT_LYRICS_TEXT = (
     "[Verse]\nFolded all my worries into paper boats\nSent them down the gutter where the rainwater goes\n\n"
     "[Chorus]\nSail away, sail away\nTake the grey skies with you today"
 )
-DEFAULT_DURATION = 12.0
-#: bytes a streaming clip's live URL serves before the "stream" ends
-STREAM_CHUNK_BYTES = 16 * 1024
-
-COVER_FILES = {"jpeg": ("cover-1.jpg", "cover-3.jpg"), "png": ("cover-2.png",)}
-COVER_TYPES = {"jpeg": "image/jpeg", "png": "image/png"}
-SONG_FILES = ("song-1.mp3", "song-2.mp3", "song-3.mp3")
-VIDEO_FILE = "video-1.mp4"
 #: pending fetches (NOT_START, SUBMITTED, IN_PROGRESS) before a submitted task is complete
 GENERATION_POLLS = 3
 
 
 # --------------------------------------------------------------------------- HTTP
+
+
+class ApiRoute(Enum):
+    """The relay's routes: what a request asks for, once its method and path are read."""
+
+    FETCH_ONE = "GET /suno/fetch/{id}"
+    FETCH_MANY = "POST /suno/fetch"
+    SUBMIT = "POST /suno/submit/{action}"
 
 
 class _RelayHTTPServer(ThreadingHTTPServer):
@@ -123,32 +133,41 @@ class RelayRequestHandler(BaseHTTPRequestHandler):
         except ValueError:
             self.json_body = None
         route = self.route(method)
-        if route is None or not self.authorized():
+        if route is None or self.intercept(route) or not self.authorized():
             return
-        if route == "get":
+        if route is ApiRoute.FETCH_ONE:
             self.answer_get()
-        elif route == "post":
+        elif route is ApiRoute.FETCH_MANY:
             self.answer_post()
         else:
             self.answer_submit()
 
-    def route(self, method: str) -> str | None:
-        """ "get", "post" or "submit" for the API routes; anything else is answered 404/405 here (None)."""
+    def route(self, method: str) -> ApiRoute | None:
+        """The API route asked for; anything else is answered 404/405 here (None)."""
         path = self.path.split("?", 1)[0]
         action = path[len(SUBMIT_PATH) + 1 :] if path.startswith(SUBMIT_PATH + "/") else ""
         if method == "POST" and action and "/" not in action:  # logged before auth: what was received
             self.submit_entry = self.server.relay._log_submit(path, self.json_body)
-            return "submit"
+            return ApiRoute.SUBMIT
         task_segment = path[len(FETCH_PATH) + 1 :] if path.startswith(FETCH_PATH + "/") else ""
         if method == "GET" and task_segment and "/" not in task_segment:  # one path segment
-            return "get"
+            return ApiRoute.FETCH_ONE
         if method == "POST" and path.rstrip("/") == FETCH_PATH:
-            return "post"
+            return ApiRoute.FETCH_MANY
         if path.rstrip("/") == FETCH_PATH:
             self.send_api_error(405, f"{method} is not allowed here", {"Allow": "POST"})
         else:
             self.send_api_error(404, f"Invalid URL ({method} {path})")
         return None
+
+    def intercept(self, route: ApiRoute) -> bool:
+        """The fault hook: True when this request has been answered here instead (before auth).
+
+        The demo relay never intercepts; a subclass answers as a broken proxy or relay would
+        (an error page, a reset connection, an answer that never ends) and returns True, or
+        returns False to let the request be answered, perhaps spoilt by its ``send_*`` methods.
+        """
+        return False
 
     def authorized(self) -> bool:
         """Whether the request carries ``Bearer <token>``; answers 401 when it does not."""
@@ -163,7 +182,7 @@ class RelayRequestHandler(BaseHTTPRequestHandler):
     def answer_get(self) -> None:
         """GET /suno/fetch/{id}: the task, or 400 ``task_not_exist``."""
         task_id = unquote(self.path.split("?", 1)[0][len(FETCH_PATH) + 1 :])
-        rendered = self.server.relay._render_task(task_id)
+        rendered = self.server.relay.render_task(task_id)
         if rendered is None:
             self.send_json(400, {"code": "task_not_exist", "message": "task_not_exist", "data": None})
         else:
@@ -178,7 +197,7 @@ class RelayRequestHandler(BaseHTTPRequestHandler):
             message = 'The body must be {"ids": ["task id", ...]}.'
             self.send_json(400, {"code": "invalid_request", "message": message, "data": None})
             return
-        found = [task for task in map(relay._render_task, dict.fromkeys(ids)) if task is not None]
+        found = [task for task in map(relay.render_task, dict.fromkeys(ids)) if task is not None]
         self.send_tasks(relay._shuffled(found), get=False)
 
     def answer_submit(self) -> None:
@@ -268,12 +287,10 @@ class LocalRelay:
         self.media_dir = Path(media_dir) if media_dir is not None else resource_path("demo")
         self._owns_media = media is None
         self.media = media if media is not None else self.media_server_class()
+        self._clip_media = ClipMedia(self.media, self.media_dir)
         self._lock = threading.RLock()
         self._tasks: dict[str, DemoTask] = {}
-        self._song_turn = 0
-        self._cover_turn = 0
         self._random = random.Random()
-        self._durations: dict[Path, float | None] = {}
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._connections: set[socket.socket] = set()
@@ -374,7 +391,7 @@ class LocalRelay:
         clip_list = []
         for _ in range(clips):
             clip_id = str(uuid.uuid4())
-            audio_source = audio if audio is not None else self._next_song()
+            audio_source = audio if audio is not None else self._clip_media.next_song()
             clip_list.append(
                 {
                     "id": clip_id,
@@ -383,13 +400,13 @@ class LocalRelay:
                     "lyrics": lyrics,
                     "description": description,
                     "model": model,
-                    "duration": self._duration_of(audio_source) if duration is ... else duration,
+                    "duration": self._clip_media.duration_of(audio_source) if duration is ... else duration,
                     "status": clip_status,
                     "error": clip_error
                     if clip_error is not None
                     else ("Suno could not generate this song." if clip_status == "error" else None),
                     "created": created,
-                    **self._register_media(clip_id, audio_source, cover=cover, video=video),
+                    **self._clip_media.register(clip_id, audio_source, cover=cover, video=video),
                 }
             )
         task = DemoTask(
@@ -452,8 +469,8 @@ class LocalRelay:
             continued = self._find_clip(*extension[:2]) if extension else None
             self.add_music_task(task_id, shape=self.submitted_shape, **song_fields(body, continued), **timing)
             if extension is not None:
-                with self._lock:
-                    for clip in self._tasks[task_id.lower()].clips:
+                with self.edit_task(task_id) as task:
+                    for clip in task.clips:
                         clip.update(continue_clip_id=extension[1], continue_at=extension[2])
         with self._lock:
             if entry is not None:
@@ -471,56 +488,26 @@ class LocalRelay:
         with self._lock:
             return [clip["id"] for clip in self._tasks[task_id.lower()].clips]
 
+    def task_ids(self) -> list[str]:
+        """The ids of every task the relay knows (added or submitted), lower-cased."""
+        with self._lock:
+            return list(self._tasks)
+
+    @contextmanager
+    def edit_task(self, task_id: str) -> Iterator[DemoTask]:
+        """``with relay.edit_task(task_id) as task:`` reads or changes what the relay knows of a task.
+
+        The relay is locked meanwhile, so no fetch sees half a change. KeyError for an unknown id.
+        """
+        with self._lock:
+            yield self._tasks[task_id.lower()]
+
     def clip_media(self, task_id: str) -> list[dict[str, str | None]]:
         """Each clip's final media URLs (audio, covers, video, live stream), in clip order."""
         keys = ("audio_url", "image_url", "image_large_url", "video_url", "stream_url")
         with self._lock:
             clips = self._tasks[task_id.lower()].clips
             return [{"clip_id": clip["id"], **{key: clip[key] for key in keys}} for clip in clips]
-
-    # ------------------------------------------------------------------ media
-
-    def _next_song(self) -> Path:
-        with self._lock:
-            name = SONG_FILES[self._song_turn % len(SONG_FILES)]
-            self._song_turn += 1
-        return self.media_dir / name
-
-    def _next_cover(self, kind: str) -> Path:
-        with self._lock:
-            names = COVER_FILES[kind]
-            name = names[self._cover_turn % len(names)]
-            self._cover_turn += 1
-        return self.media_dir / name
-
-    def _duration_of(self, source: bytes | Path) -> float:
-        if isinstance(source, bytes):
-            return DEFAULT_DURATION
-        path = Path(source)
-        with self._lock:
-            if path not in self._durations:
-                self._durations[path] = _mp3_length(path)
-            length = self._durations[path]
-        return round(length, 2) if length else DEFAULT_DURATION
-
-    def _register_media(self, clip_id: str, audio: bytes | Path, *, cover: str | None, video: bool) -> dict[str, Any]:
-        """Put a clip's files on the media server under CDN-like paths; returns their URLs."""
-        media = self.media
-        urls: dict[str, Any] = {
-            "audio_url": media.add(f"/cdn1/{clip_id}.mp3", audio, "audio/mpeg"),
-            "stream_url": media.add(f"/audiopipe/?item_id={clip_id}", _stream_chunk(audio), "audio/mpeg"),
-            "image_url": None,
-            "image_large_url": None,
-            "video_url": None,
-        }
-        if cover is not None:
-            # Like the real relay can, a PNG cover is served under a .jpeg name.
-            cover_file = self._next_cover(cover)
-            urls["image_url"] = media.add(f"/cdn2/image_{clip_id}.jpeg", cover_file, COVER_TYPES[cover])
-            urls["image_large_url"] = media.add(f"/cdn2/image_large_{clip_id}.jpeg", cover_file, COVER_TYPES[cover])
-        if video:
-            urls["video_url"] = media.add(f"/cdn1/{clip_id}.mp4", self.media_dir / VIDEO_FILE, "video/mp4")
-        return urls
 
     # ------------------------------------------------------------------ answering
 
@@ -535,36 +522,20 @@ class LocalRelay:
             task = self._tasks.get(task_id.lower())
             return next((dict(clip) for clip in task.clips if clip["id"] == clip_id), None) if task else None
 
-    def _render_task(self, task_id: str) -> dict[str, Any] | None:
-        """The task as the relay would send it now; counts one poll."""
+    def render_task(self, task_id: str) -> dict[str, Any] | None:
+        """The task's JSON as a fetch gets it now (None: unknown id); counts one poll.
+
+        Both fetch routes answer with it: a subclass may count or change what is sent.
+        """
         with self._lock:
             task = self._tasks.get(task_id.lower())
             if task is None:
                 return None
             phase = task.phase(time.time())
             task.fetches += 1
-            return render_task(task, phase)
+            return render_task_json(task, phase)
 
     def _shuffled(self, items: list[Any]) -> list[Any]:
         with self._lock:
             self._random.shuffle(items)
         return items
-
-
-def _mp3_length(path: Path) -> float | None:
-    try:
-        from mutagen import File as MutagenFile
-
-        info = MutagenFile(path)
-        return float(info.info.length) if info is not None and info.info else None
-    except Exception:  # a demo file that cannot be read just gets the default length
-        log.debug("Could not read the length of %s", path, exc_info=True)
-        return None
-
-
-def _stream_chunk(audio: bytes | Path) -> bytes:
-    """The first bytes of a song: what a live stream has sent so far."""
-    if isinstance(audio, bytes):
-        return audio[:STREAM_CHUNK_BYTES]
-    with open(audio, "rb") as handle:
-        return handle.read(STREAM_CHUNK_BYTES)
