@@ -308,6 +308,7 @@ def main() -> int:
     window.close()
     if args.sync_clips != 0:
         figures.update(run_window_sync(app, work, scenario))
+    remove_work(work)  # the settings and the synced library (--keep's library lives elsewhere)
     return print_figures(args, figures)
 
 
