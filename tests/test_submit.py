@@ -9,14 +9,14 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from dataclasses import replace
 from email.utils import formatdate
 
 import pytest
 import requests
 from conftest import TEST_TOKEN
-from fault_servers import RelayFault, SubmitFault
 
-from suno_desktop.demo.relay_server import ApiRoute, LocalRelay
+from suno_desktop.demo.relay_server import LocalRelay
 from suno_desktop.errors import ErrorKind, kind_of
 from suno_desktop.relay import (
     AuthError,
@@ -29,10 +29,13 @@ from suno_desktop.relay import (
     submit,
     submit_body,
 )
+from suno_desktop.retry_policy import FAST_RETRY, RetryPolicy
 from suno_desktop.song_request import InvalidSongRequest, SongRequest, SubmitMode
 
 LYRICS = "[Verse]\nWalking down the streets\nBeneath the city lights"
 CUSTOM = SongRequest.song(title="City Lights", style="emotional punk", lyrics=LYRICS, model="chirp-v4")
+#: 3 tries, 1 s doubling, no jitter: pauses these tests can predict (the sleep is a fake)
+PATIENT = RetryPolicy(attempts=3, backoff=1.0, cap=30.0, jitter=0.0)
 UNCONFIRMED_502 = (
     "The relay did not confirm this song (HTTP 502). It may still have been created and charged; "
     "check your relay's task log before creating it again."
@@ -246,35 +249,35 @@ def test_a_relay_without_the_route_is_refused(relay):
 
 
 def test_429_is_sent_again_after_its_retry_after(relay, client):
-    relay.inject_submit_fault(SubmitFault.HTTP_429, retry_after="1")
+    relay.inject_submit_fault("429", retry_after="1")
     waits = Waits()
-    task_id = submit(client, CUSTOM, sleep=waits)
+    task_id = submit(client, CUSTOM, retry=PATIENT, sleep=waits)
     assert waits == [1.0]
     assert len(relay.submits) == 2 and made(relay) == [task_id]
     assert relay.task_ids() == [task_id]
 
 
 def test_429_with_an_http_date(relay, client):
-    relay.inject_submit_fault(SubmitFault.HTTP_429, retry_after=formatdate(time.time() + 2, usegmt=True))
+    relay.inject_submit_fault("429", retry_after=formatdate(time.time() + 2, usegmt=True))
     waits = Waits()
-    submit(client, CUSTOM, sleep=waits)
+    submit(client, CUSTOM, retry=PATIENT, sleep=waits)
     assert len(waits) == 1 and 0 <= waits[0] <= 2.5
 
 
 def test_429_asking_for_too_long_is_not_waited_out(relay, client):
-    relay.inject_submit_fault(SubmitFault.HTTP_429, retry_after="3600")
+    relay.inject_submit_fault("429", retry_after="3600")  # more than PATIENT's cap
     waits = Waits()
     with pytest.raises(SubmitRefused) as caught:
-        submit(client, CUSTOM, sleep=waits)
+        submit(client, CUSTOM, retry=PATIENT, sleep=waits)
     assert "asks to wait 3600 s" in str(caught.value) and "nothing was created" in str(caught.value)
     assert waits == [] and len(relay.submits) == 1 and made(relay) == []
 
 
 def test_429_every_time_ends_refused_not_unconfirmed(relay, client):
-    relay.inject_submit_fault(SubmitFault.HTTP_429, times=3, retry_after="1")
+    relay.inject_submit_fault("429", times=3, retry_after="1")
     waits = Waits()
     with pytest.raises(SubmitRefused) as caught:
-        submit(client, CUSTOM, sleep=waits)
+        submit(client, CUSTOM, retry=PATIENT, sleep=waits)
     error = caught.value
     assert not isinstance(error, SubmitUnconfirmed) and not error.may_have_been_created
     assert error.status == 429 and error.attempts == 3 and "turned this song down 3 times" in str(error)
@@ -285,13 +288,24 @@ def test_a_refused_connection_is_tried_again_then_refused():
     port = closed_port()
     waits = Waits()
     with RelayClient(f"http://127.0.0.1:{port}", TEST_TOKEN) as lonely, pytest.raises(SubmitRefused) as caught:
-        submit(lonely, CUSTOM, sleep=waits)
+        submit(lonely, CUSTOM, retry=PATIENT, sleep=waits)
     error = caught.value
     assert not error.may_have_been_created and error.attempts == 3 and lonely.requests_sent == 3
     assert waits == [1.0, 2.0]
     message = str(error)
     assert f"127.0.0.1:{port} refused the connection (tried 3 times)" in message
     assert "nothing was created" in message
+
+
+def test_the_clients_policy_is_the_default_and_never_waits_when_fast():
+    port = closed_port()
+    waits = Waits()
+    with (
+        RelayClient(f"http://127.0.0.1:{port}", TEST_TOKEN, retry=replace(FAST_RETRY, attempts=4)) as lonely,
+        pytest.raises(SubmitRefused) as caught,
+    ):
+        submit(lonely, CUSTOM, sleep=waits)
+    assert caught.value.attempts == 4 and lonely.requests_sent == 4 and waits == [0.0, 0.0, 0.0]
 
 
 def test_cancel_stops_before_sending_again():
@@ -307,7 +321,7 @@ def test_cancel_stops_before_sending_again():
 
 
 def test_502_after_the_task_was_made_reaches_the_relay_once(relay, client):
-    relay.inject_submit_fault(SubmitFault.PROXY_502)
+    relay.inject_submit_fault("502")
     with pytest.raises(SubmitUnconfirmed) as caught:
         submit(client, CUSTOM, sleep=Waits())
     error = caught.value
@@ -317,14 +331,14 @@ def test_502_after_the_task_was_made_reaches_the_relay_once(relay, client):
     assert len(relay.submits) == 1 and len(made(relay)) == 1
     assert [r.path for r in relay.api_requests] == ["/suno/submit/music"]
     # the same client's shared session would have sent a POST /suno/fetch again after a 500
-    relay.inject_fault(RelayFault.HTTP_500, route=ApiRoute.FETCH_MANY)
+    relay.inject_fault("500", route="post")
     client.fetch_tasks(made(relay))
     assert [r.path for r in relay.api_requests].count("/suno/fetch") == 2
 
 
 @pytest.mark.parametrize("task_made", [True, False])
 def test_a_reset_connection_reaches_the_relay_once(relay, client, task_made):
-    relay.inject_submit_fault(SubmitFault.RESET, task_made=task_made)
+    relay.inject_submit_fault("reset", task_made=task_made)
     with pytest.raises(SubmitUnconfirmed) as caught:
         submit(client, CUSTOM, sleep=Waits())
     assert "(the connection was dropped)" in str(caught.value) and caught.value.status is None
@@ -333,7 +347,7 @@ def test_a_reset_connection_reaches_the_relay_once(relay, client, task_made):
 
 
 def test_an_answer_slower_than_the_timeout_is_unconfirmed(relay, client):
-    relay.inject_submit_fault(SubmitFault.SLOW, delay=1.5)
+    relay.inject_submit_fault("slow", delay=1.5)
     started = time.monotonic()
     with pytest.raises(SubmitUnconfirmed) as caught:
         submit(client, CUSTOM, read_timeout=0.3, sleep=Waits())
@@ -343,8 +357,7 @@ def test_an_answer_slower_than_the_timeout_is_unconfirmed(relay, client):
 
 
 @pytest.mark.parametrize(
-    "fault,reason",
-    [(SubmitFault.BAD_JSON, "its answer could not be read"), (SubmitFault.NO_ID, "no task id came back")],
+    "fault,reason", [("badjson", "its answer could not be read"), ("no-id", "no task id came back")]
 )
 def test_an_unreadable_200_is_unconfirmed(relay, client, fault, reason):
     relay.inject_submit_fault(fault)
@@ -355,7 +368,7 @@ def test_an_unreadable_200_is_unconfirmed(relay, client, fault, reason):
 
 
 def test_unconfirmed_lyrics_say_so(relay, client):
-    relay.inject_submit_fault(SubmitFault.PROXY_502)
+    relay.inject_submit_fault("502")
     with pytest.raises(SubmitUnconfirmed) as caught:
         submit(client, SongRequest.lyrics_for("the sea"))
     message = str(caught.value)

@@ -4,11 +4,14 @@ Every accepted submit is a paid generation and the relay has no idempotency key,
 so the one rule here is: a submit is sent again only when an answer proves that
 nothing was accepted.
 
-* Sent again, after a pause: HTTP 429 (as long as its ``Retry-After`` asks, up to
-  :data:`MAX_SUBMIT_WAIT`), and a connection that never opened: refused, host not
-  found, not accepted in time (requests' ``ConnectTimeout``; any failure caused by
-  urllib3's ``NewConnectionError``). Nothing was sent, so nothing was made. When
-  the attempts run out it is :class:`SubmitRefused`.
+* Sent again, after a pause: HTTP 429 (as long as its ``Retry-After`` asks; a
+  relay asking for longer than the retry policy's cap is refused at once), and a
+  connection that never opened: refused, host not found, not accepted in time
+  (requests' ``ConnectTimeout``; any failure caused by urllib3's
+  ``NewConnectionError``). Nothing was sent, so nothing was made. How often and after
+  what pauses is the :class:`~suno_desktop.retry_policy.RetryPolicy`'s (the client's,
+  i.e. the settings', unless one is passed). When the attempts run out it is
+  :class:`SubmitRefused`.
 * Never sent again, :class:`SubmitUnconfirmed`: anything that may have reached the
   relay. A read timeout (``ReadTimeout``: the request went out), a dropped or reset
   connection, HTTP 5xx (a proxy's 502 may come after the relay made the task), a
@@ -38,6 +41,7 @@ from urllib.parse import urlsplit
 import requests
 
 from ..http_session import retry_after
+from ..retry_policy import RetryPolicy
 from ..song_request import SongRequest, SubmitMode
 from .client import RelayClient, _json_or_none
 from .errors import (
@@ -54,14 +58,8 @@ from .transport import TransportFailure, transport_failure
 
 log = logging.getLogger(__name__)
 
-#: how often one submit is sent at most (only ever again after an answer proving nothing was made)
-SUBMIT_ATTEMPTS = 3
-#: the first pause before sending again, in seconds; doubled after each
-SUBMIT_BACKOFF = 1.0
 #: a relay creating a task asks its upstream first: give it longer than a fetch
 SUBMIT_READ_TIMEOUT = 60.0
-#: a Retry-After longer than this (seconds) is not waited out: the user hears it instead
-MAX_SUBMIT_WAIT = 30.0
 
 #: what new-api's 400s mean, by their code or message
 REFUSAL_REASONS = {
@@ -75,8 +73,7 @@ def submit(
     client: RelayClient,
     request: SongRequest,
     *,
-    attempts: int = SUBMIT_ATTEMPTS,
-    backoff: float = SUBMIT_BACKOFF,
+    retry: RetryPolicy | None = None,
     read_timeout: float | None = None,
     sleep: Callable[[float], None] | None = None,
     cancel: threading.Event | None = None,
@@ -92,8 +89,7 @@ def submit(
         request.mode.route,
         request.body(),
         lyrics=request.mode is SubmitMode.LYRICS,
-        attempts=attempts,
-        backoff=backoff,
+        retry=retry,
         read_timeout=read_timeout,
         sleep=sleep,
         cancel=cancel,
@@ -106,25 +102,24 @@ def submit_body(
     body: Mapping[str, Any],
     *,
     lyrics: bool = False,
-    attempts: int = SUBMIT_ATTEMPTS,
-    backoff: float = SUBMIT_BACKOFF,
+    retry: RetryPolicy | None = None,
     read_timeout: float | None = None,
     sleep: Callable[[float], None] | None = None,
     cancel: threading.Event | None = None,
 ) -> str:
     """POST *body* to *route* (``/suno/submit/...``) with the client's token; returns the task id.
 
-    *lyrics* words the messages for lyrics rather than a song. *read_timeout* is how
+    *lyrics* words the messages for lyrics rather than a song. *retry* says how often a
+    submit that provably made nothing is sent again, and after what pauses (default:
+    the client's policy). *read_timeout* is how
     long to wait for the answer (default: :data:`SUBMIT_READ_TIMEOUT`, or the client's
     read timeout if that is longer). Pauses between attempts use *sleep* when given,
     else wait on *cancel*; setting *cancel* stops before the next attempt
     (:class:`SubmitCancelled`). Raises :class:`SubmitRefused`, :class:`SubmitTokenRefused`,
     :class:`SubmitUnconfirmed` or :class:`SubmitCancelled` (see the module's docstring).
     """
-    if attempts < 1 or backoff < 0:
-        raise ValueError("attempts must be >= 1 and backoff >= 0")
     timeout = read_timeout if read_timeout is not None else max(SUBMIT_READ_TIMEOUT, client.timeout[1])
-    return _Submission(client, route, dict(body), lyrics, attempts, backoff, timeout, sleep, cancel).run()
+    return _Submission(client, route, dict(body), lyrics, retry or client.retry, timeout, sleep, cancel).run()
 
 
 class _Submission:
@@ -136,15 +131,14 @@ class _Submission:
         route: str,
         body: dict[str, Any],
         lyrics: bool,
-        attempts: int,
-        backoff: float,
+        retry: RetryPolicy,
         read_timeout: float,
         sleep: Callable[[float], None] | None,
         cancel: threading.Event | None,
     ) -> None:
         self.client, self.route, self.body = client, route, body
         self.what, self.it = ("these lyrics", "them") if lyrics else ("this song", "it")
-        self.attempts, self.backoff, self.read_timeout = attempts, backoff, read_timeout
+        self.retry, self.attempts, self.read_timeout = retry, retry.attempts, read_timeout
         self.sleep, self.cancel = sleep, cancel
         self.attempt = 0
 
@@ -153,7 +147,7 @@ class _Submission:
         for attempt in range(1, self.attempts + 1):
             self.attempt = attempt
             self._check_cancel()
-            delay = self.backoff * 2 ** (self.attempt - 1)
+            asked: float | None = None  # what a 429's Retry-After asks for
             try:
                 response = self.client.post_once(self.route, self.body, read_timeout=self.read_timeout)
             except requests.RequestException as error:
@@ -161,8 +155,9 @@ class _Submission:
             else:
                 if response.status_code != 429:
                     return self._task_id(response)
-                (refusal, delay), status = self._rate_limited(response, delay), 429
+                (refusal, asked), status = self._rate_limited(response), 429
             if self.attempt < self.attempts:
+                delay = self.retry.wait_before(self.attempt + 1, asked)
                 log.info("A submit was not accepted; sending it again in %.1f s (attempt %d)", delay, self.attempt + 1)
                 self._wait(delay)
         raise SubmitRefused(refusal, status=status, attempts=self.attempts)
@@ -220,10 +215,13 @@ class _Submission:
             sentence = f"The relay refused the request: {reason}."
         raise SubmitRefused(sentence, status=status, attempts=self.attempt, code=code, relay_message=message)
 
-    def _rate_limited(self, response: requests.Response, delay: float) -> tuple[str, float]:
-        """What to say if 429s outlast the attempts, and how long to pause before the next."""
+    def _rate_limited(self, response: requests.Response) -> tuple[str, float | None]:
+        """What to say if 429s outlast the attempts, and the pause the relay asked for (None: none).
+
+        A relay asking for a longer pause than the policy's cap is not waited out: the user hears it at once.
+        """
         asked = retry_after(response, float("inf"))
-        if asked is not None and asked > MAX_SUBMIT_WAIT:
+        if asked is not None and self.retry.honour_retry_after and asked > self.retry.cap:
             raise SubmitRefused(
                 f"The relay is limiting how fast it is asked (HTTP 429) and asks to wait {asked:.0f} s; "
                 "nothing was created. Try again then.",
@@ -234,7 +232,7 @@ class _Submission:
             f"The relay is limiting how fast it is asked (HTTP 429) and turned {self.what} down "
             f"{self.attempt} times; nothing was created. Wait a minute and try again."
         )
-        return sentence, delay if asked is None else asked
+        return sentence, asked
 
     # ------------------------------------------------------------------ transport failures
 
