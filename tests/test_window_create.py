@@ -220,7 +220,7 @@ def test_a_refused_token_says_so_and_gives_the_text_back(qtbot, make_window, rel
     assert again.title_edit.text() == "Locked Out"
     assert again.style_edit.text() == "synthwave, female vocals"
     assert again.lyrics_edit.toPlainText() == "\n".join(LYRICS)
-    assert "token" in window.last_error
+    assert "token" in window.status.error_label.text()  # the status bar's error line
     assert window.model.rowCount() == 0 and all(entry["task_id"] is None for entry in relay.submits)
     qtbot.mouseClick(again.notice_settings_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.findChild(QComboBox, "defaultModelCombo") is not None, timeout=WAIT)
@@ -259,6 +259,24 @@ def test_write_lyrics_for_me_fills_the_editor_and_cancel_stops_waiting(qtbot, ma
 
 
 QUEUED_OR_GENERATING = ("Writing lyrics… queued", "Writing lyrics… generating")
+
+
+def test_lyrics_written_after_their_dialog_closed_open_nothing_and_stay_a_row(qtbot, make_window, relay):
+    relay.generation_seconds = 1.0
+    window = make_window()
+    dialog = open_new_song(qtbot, window)
+    open_write_mode(qtbot, dialog)
+    qtbot.keyClicks(dialog.title_edit, "Paper Moon")
+    qtbot.mouseClick(dialog.lyrics_tools.write_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: submitted(relay, 1), timeout=WAIT)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # closed while the relay writes them
+    qtbot.waitUntil(lambda: shown_dialog(window) is None, timeout=WAIT)
+    task_id = relay.submits[0]["task_id"]
+    qtbot.waitUntil(
+        lambda: any(r.task_id == task_id and r.kind == "lyrics" for r in window.model.records()), timeout=WAIT
+    )
+    assert shown_dialog(window) is None  # the answer found no dialog, and opened none
+    assert window.status.error_label.text() == ""
 
 
 def test_extend_from_here_starts_at_the_end_or_where_the_player_is(qtbot, make_window, relay):
