@@ -2,6 +2,8 @@ import os
 import stat
 from pathlib import Path
 
+from suno_desktop.library.sync import SyncOptions
+from suno_desktop.retry_policy import DEFAULT_RETRY, RetryPolicy
 from suno_desktop.settings import AUTOMATIC_JOBS, Settings, SettingsStore, automatic_jobs, default_library_dir
 
 
@@ -53,6 +55,24 @@ def test_parallel_downloads_are_automatic_unless_chosen(tmp_path, monkeypatch):
     assert automatic_jobs() == 2
     (tmp_path / "settings.json").write_text('{"jobs": -3}')
     assert SettingsStore(tmp_path, use_keyring=False).load().jobs == AUTOMATIC_JOBS
+
+
+def test_the_retry_policy_is_saved_and_reaches_the_sync_options(tmp_path):
+    assert Settings().retry_policy() == DEFAULT_RETRY  # today's behaviour unless the file says otherwise
+    store = SettingsStore(tmp_path, use_keyring=False)
+    store.save(Settings(retry_attempts=3, retry_backoff=0.0, retry_cap=2.5))
+    loaded = SettingsStore(tmp_path, use_keyring=False).load()
+    policy = RetryPolicy(attempts=3, backoff=0.0, cap=2.5, jitter=DEFAULT_RETRY.jitter)
+    assert loaded.retry_policy() == policy
+    assert SyncOptions.from_settings(loaded).retry == policy
+
+
+def test_a_hand_edited_retry_policy_is_brought_within_sense(tmp_path):
+    (tmp_path / "settings.json").write_text('{"retry_attempts": 0, "retry_backoff": -1, "retry_cap": 1e9}')
+    loaded = SettingsStore(tmp_path, use_keyring=False).load()
+    assert (loaded.retry_attempts, loaded.retry_backoff, loaded.retry_cap) == (1, 0.0, 300.0)
+    (tmp_path / "settings.json").write_text('{"retry_attempts": "many", "retry_backoff": "NaN", "retry_cap": null}')
+    assert SettingsStore(tmp_path, use_keyring=False).load().retry_policy() == DEFAULT_RETRY
 
 
 class _MemoryKeyring:
