@@ -233,7 +233,7 @@ def guard_transfers(*, cancel: threading.Event | None = None, deadline: float | 
     ``ChunkedEncodingError`` while the body was being read), and the guard's ``cut``
     says why. Guards nest; the innermost one owns the requests. Not cut: a connect in
     progress (its socket does not exist yet; the connect timeout bounds it) and
-    urllib3's own pauses between retries.
+    urllib3's own pauses between retries (the relay client keeps them within the deadline: :func:`time_left`).
     """
     guard = TransferGuard(cancel=cancel, deadline=deadline)
     outer = getattr(_current, "guard", None)
@@ -245,6 +245,18 @@ def guard_transfers(*, cancel: threading.Event | None = None, deadline: float | 
         _WATCHER.remove(guard)
         _current.guard = outer
         guard.close()
+
+
+def time_left() -> float | None:
+    """Seconds until the deadline of this thread's innermost :func:`guard_transfers`, or None without one.
+
+    urllib3's pauses between retries are not cut by the guard: the relay client's
+    retries wait no longer than this, so a command's timeout holds whatever the backoff.
+    """
+    guard = getattr(_current, "guard", None)
+    if guard is None or guard.deadline is None:
+        return None
+    return max(0.0, guard.deadline - time.monotonic())
 
 
 class _GuardedConnection:

@@ -315,7 +315,7 @@ def _coerce(settings: Settings) -> None:
         settings.id3_version = 3
     try:
         # a hand-edited 0 would ask the relay in a tight loop while the window is open
-        settings.poll_interval = max(MIN_POLL_SECONDS, float(settings.poll_interval))
+        settings.poll_interval = max(shortest_poll_seconds(), float(settings.poll_interval))
     except (TypeError, ValueError):
         settings.poll_interval = 5.0
     _coerce_retry(settings)

@@ -92,7 +92,7 @@ def make_window(qtbot, tmp_path, relay):
 
     windows = []
 
-    def make(*, token=TEST_TOKEN, base_url=None, library_dir=None, jobs=4):
+    def make(*, token=TEST_TOKEN, base_url=None, library_dir=None, jobs=4, retry_cap=0.0):
         store = SettingsStore(tmp_path / "config", use_keyring=False)
         settings = Settings(
             base_url=base_url or relay.api_url,
@@ -100,6 +100,8 @@ def make_window(qtbot, tmp_path, relay):
             jobs=jobs,
             poll_interval=0.05,
             library=str(library_dir or tmp_path / "Library"),
+            retry_backoff=0.0,  # as many tries as the app makes, none of its waiting
+            retry_cap=retry_cap,  # a Retry-After too: a test that means to honour one says how long
         )
         store.save(settings)
         window_library = Library(settings.library_dir, create=True)

@@ -14,6 +14,8 @@ from suno_desktop.library.store import Library
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path, monkeypatch):
     monkeypatch.setenv("SUNO_DESKTOP_CONFIG_DIR", str(tmp_path / "config"))
+    (tmp_path / "config").mkdir()  # the saved settings: as many tries as the app makes, none of its waiting
+    (tmp_path / "config" / "settings.json").write_text(json.dumps({"retry_backoff": 0, "retry_cap": 0}))
     for name in ("SUNO_API_BASE_URL", "SUNO_API_TOKEN", "SUNO_LIBRARY"):
         monkeypatch.delenv(name, raising=False)
 

@@ -301,6 +301,19 @@ def test_relay_down_is_unavailable():
     assert f"127.0.0.1:{port}" in message and "refused the connection" in message
 
 
+def test_the_pauses_between_retries_end_by_the_commands_deadline():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    pauses: list[float] = []
+    policy = RetryPolicy(attempts=5, backoff=20.0, jitter=0.0)  # 20, 30, 30, 30 s if nothing cut them
+    with RelayClient(f"http://127.0.0.1:{port}", TOKEN, retry=policy, sleep=pauses.append) as lonely:
+        lonely.stop_at = time.monotonic() + 0.5
+        with pytest.raises(RelayUnavailable):
+            lonely.fetch_task("abc")
+    assert len(pauses) == 4 and all(0 <= pause <= 0.5 for pause in pauses)
+
+
 def test_wrong_base_url_says_to_check_it(relay):
     with (
         RelayClient(relay.api_url + "/suno/fetch", TOKEN, retry=fast(1)) as misconfigured,

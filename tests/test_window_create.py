@@ -196,7 +196,7 @@ def test_forget_removes_an_unconfirmed_row_for_good(qtbot, make_window, relay, t
 
 def test_a_rate_limit_once_is_waited_out_and_makes_one_task(qtbot, make_window, relay):
     relay.inject_submit_fault(SubmitFault.HTTP_429, retry_after="1")
-    window = make_window()
+    window = make_window(retry_cap=1.0)  # a Retry-After the settings' policy honours
     dialog = open_new_song(qtbot, window)
     write_song(qtbot, dialog, title="Patience")
     click_send(qtbot, dialog)

@@ -31,7 +31,7 @@ import requests.auth
 import urllib3.exceptions
 from urllib3.util.retry import Retry
 
-from ..http_session import USER_AGENT, build_session, guard_transfers
+from ..http_session import USER_AGENT, build_session, guard_transfers, time_left
 from ..model import Task
 from ..retry_policy import DEFAULT_RETRY, RetryPolicy
 from .errors import (
@@ -88,7 +88,9 @@ class _PolicyRetry(Retry):
                 asked = self.get_retry_after(response)
             except urllib3.exceptions.InvalidHeader:  # unreadable: the policy's own backoff
                 asked = None
-        self.pause(self.policy.wait_before(len(self.history) + 1, asked))
+        wait = self.policy.wait_before(len(self.history) + 1, asked)
+        left = time_left()  # a pause the guard cannot cut must not outlast its deadline
+        self.pause(wait if left is None else min(wait, left))
 
 
 def build_retry_policy(policy: RetryPolicy, sleep: Callable[[float], None] = time.sleep) -> Retry:
