@@ -35,31 +35,73 @@ class TaskStatus(StrEnum):
     UNKNOWN = "UNKNOWN"
     NOT_FETCHED = "NOT_FETCHED"  # ours: added, not fetched yet (the store's default)
 
+    @classmethod
+    def of(cls, word: str) -> TaskStatus:
+        """The status a stored word names; UNKNOWN for a word the app does not know."""
+        try:
+            return cls(word)
+        except ValueError:
+            return cls.UNKNOWN
+
 
 PENDING_TASK_STATUSES = frozenset(
     {TaskStatus.NOT_START, TaskStatus.SUBMITTED, TaskStatus.QUEUED, TaskStatus.IN_PROGRESS}
 )
 FINAL_TASK_STATUSES = frozenset({TaskStatus.SUCCESS, TaskStatus.FAILURE, TaskStatus.UNKNOWN})
 
-CLIP_STREAMING = "streaming"  # the relay has a stream of it, not the file (never downloaded)
-PENDING_CLIP_STATUSES = frozenset({"submitted", "queued", CLIP_STREAMING})
-CLIP_COMPLETE = "complete"
-CLIP_ERROR = "error"
 
-ACTION_MUSIC = "MUSIC"
-ACTION_LYRICS = "LYRICS"
+class ClipStatus(StrEnum):
+    """A clip's status as the relay words it (lower case), as the database keeps it.
+
+    OTHER stands for a word the app does not know: such a clip is neither pending nor
+    done, and fails once its task is final (the relay's word is kept in its sentence
+    and in the clip's raw JSON).
+    """
+
+    NONE = ""  # none sent: the camelCase shape under a task whose status is UNKNOWN
+    SUBMITTED = "submitted"
+    QUEUED = "queued"
+    STREAMING = "streaming"  # the relay has a stream of it, not the file (never downloaded)
+    COMPLETE = "complete"
+    ERROR = "error"
+    OTHER = "other"
+
+    @classmethod
+    def of(cls, word: str) -> ClipStatus:
+        """The status a relay's (or the database's) word names; OTHER for any word the app does not know."""
+        try:
+            return cls(word)
+        except ValueError:
+            return cls.OTHER
+
+
+PENDING_CLIP_STATUSES = frozenset({ClipStatus.SUBMITTED, ClipStatus.QUEUED, ClipStatus.STREAMING})
+# older names that library/sync_runner.py and song_creator.py still compare with (members equal their text)
+CLIP_COMPLETE = ClipStatus.COMPLETE
+CLIP_ERROR = ClipStatus.ERROR
+
+
+class TaskAction(StrEnum):
+    """What a task makes: songs, or lyrics only; NONE while the relay has not said (never fetched)."""
+
+    NONE = ""
+    MUSIC = "MUSIC"
+    LYRICS = "LYRICS"
+
+    @classmethod
+    def of(cls, word: str) -> TaskAction:
+        """The action a stored word names: a relay's actions other than LYRICS are made like songs."""
+        return cls.NONE if not word else cls.LYRICS if word == cls.LYRICS else cls.MUSIC
 
 
 class ClipKind(StrEnum):
-    """What a row of the library is: a song or lyrics from the relay, or a stand-in the window shows."""
+    """What a clip of the library is: a song, or the text of a LYRICS task."""
 
     MUSIC = "music"
     LYRICS = "lyrics"  # a LYRICS task's text: nothing to download
-    TASK = "task"  # a task without clips (yet): the window's row for it
-    SUBMISSION = "submission"  # a request not (yet) known to be a task: the window's row for it
 
 
-def is_final_task_status(status: str) -> bool:
+def is_final_task_status(status: TaskStatus) -> bool:
     return status in FINAL_TASK_STATUSES
 
 
@@ -76,7 +118,7 @@ class Clip:
     description: str = ""  # gpt_description_prompt: what the user asked for
     model: str = ""
     duration: float | None = None  # seconds
-    relay_status: str = ""  # submitted / queued / streaming / complete / error (lower case)
+    relay_status: ClipStatus = ClipStatus.NONE
     relay_error: str = ""  # what the relay says went wrong with the clip
     audio_url: str = ""
     image_url: str = ""  # best cover: image_large_url, else image_url
@@ -86,15 +128,11 @@ class Clip:
 
     @property
     def is_complete(self) -> bool:
-        return self.relay_status == CLIP_COMPLETE
-
-    @property
-    def is_pending(self) -> bool:
-        return self.relay_status in PENDING_CLIP_STATUSES
+        return self.relay_status == ClipStatus.COMPLETE
 
     @property
     def is_error(self) -> bool:
-        return self.relay_status == CLIP_ERROR
+        return self.relay_status == ClipStatus.ERROR
 
     @property
     def short_id(self) -> str:
@@ -104,8 +142,8 @@ class Clip:
 @dataclass(frozen=True)
 class Task:
     task_id: str
-    action: str = ACTION_MUSIC
-    status: str = TaskStatus.UNKNOWN
+    action: TaskAction = TaskAction.MUSIC
+    status: TaskStatus = TaskStatus.UNKNOWN
     fail_reason: str = ""
     progress: str = ""
     submit_time: int | None = None
@@ -116,10 +154,6 @@ class Task:
     @property
     def is_final(self) -> bool:
         return is_final_task_status(self.status)
-
-    @property
-    def is_pending(self) -> bool:
-        return not self.is_final
 
 
 class ClipState(StrEnum):
@@ -159,8 +193,8 @@ class TaskRowState(Enum):
 @dataclass(slots=True)
 class TaskRecord:
     task_id: str
-    action: str
-    status: str
+    action: TaskAction
+    status: TaskStatus
     fail_reason: str
     progress: str
     added_at: float
@@ -210,7 +244,7 @@ class TaskRecord:
             return f"Could not be read: {self.error}"
         if state == TaskRowState.NOT_FOUND:
             return "Not found on the relay"
-        return "Finished without songs" if self.action != "LYRICS" else "Finished without lyrics"
+        return "Finished without songs" if self.action is not TaskAction.LYRICS else "Finished without lyrics"
 
 
 @dataclass(slots=True)
@@ -233,7 +267,7 @@ class ClipRecord:
     model: str
     duration: float | None
     created_at: str | None
-    relay_status: str
+    relay_status: ClipStatus
     error: str  # what went wrong here: a download, a tag, a file (see relay_error for the relay's)
     audio_url: str
     image_url: str
@@ -251,7 +285,7 @@ class ClipRecord:
     @property
     def is_finished_song(self) -> bool:
         """A song the relay finished and the library keeps: the only clips that have files to sync, rename or extend."""
-        return self.kind == ClipKind.MUSIC and not self.removed and self.relay_status == CLIP_COMPLETE
+        return self.kind == ClipKind.MUSIC and not self.removed and self.relay_status == ClipStatus.COMPLETE
 
     @property
     def problem(self) -> str:

@@ -32,7 +32,7 @@ def test_main_opens_the_window_on_a_library(qtbot, tmp_path, relay, opened):
     assert window.isVisible() and window.library.root == library
     window.controller.add_tasks([task])
     qtbot.waitUntil(
-        lambda: window.model.rowCount() == 2 and all(window.model.record(r).state == ClipState.READY for r in range(2)),
+        lambda: window.model.rowCount() == 2 and all(window.model.row(r).state == ClipState.READY for r in range(2)),
         timeout=20_000,
     )
     assert QApplication.instance().applicationName() == "Suno Desktop"
@@ -44,7 +44,7 @@ def test_demo_runs_the_whole_flow_with_no_account(qtbot, opened):
     assert window.windowTitle() == "Demo Library (demo) — Suno Desktop"  # the app named once (Qt adds none)
     qtbot.waitUntil(lambda: window.model.rowCount() >= 10, timeout=30_000)
     qtbot.waitUntil(
-        lambda: sum(window.model.record(r).state == ClipState.READY for r in range(window.model.rowCount())) >= 10,
+        lambda: sum(window.model.row(r).state == ClipState.READY for r in range(window.model.rowCount())) >= 10,
         timeout=30_000,
     )
     assert SettingsStore().load().token == ""  # the demo saved nothing

@@ -48,7 +48,7 @@ def test_pending_camel_task_streams_without_an_audio_url(relay, client):
     assert first.status == "NOT_START" and first.clips == ()
     second = client.fetch_task(task_id)
     (clip,) = second.clips
-    assert second.is_pending and clip.relay_status == "streaming" and clip.is_pending
+    assert not second.is_final and clip.relay_status == "streaming"
     assert clip.audio_url == "" and clip.raw["audioUrl"] == ""
     assert clip.raw["streamAudioUrl"] == relay.clip_media(task_id)[0]["stream_url"]
     assert second.raw["url"] == "" and second.finish_time is None

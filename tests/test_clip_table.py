@@ -11,7 +11,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QItemSelection, QItemSelect
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QTableView
 
-from suno_desktop.model import ClipRecord, ClipState
+from suno_desktop.model import ClipRecord, ClipState, ClipStatus
 from suno_desktop.ui import clip_filter_proxy
 from suno_desktop.ui.clip_filter_proxy import ClipFilterProxy
 from suno_desktop.ui.clip_rows import CLIP_ID_ROLE, COL_DURATION, COL_STATUS, COL_TAGS, COL_TITLE
@@ -35,7 +35,7 @@ def clip_record(clip_id: str, **fields) -> ClipRecord:
         "model": "",
         "duration": None,
         "created_at": None,
-        "relay_status": "complete",
+        "relay_status": ClipStatus.COMPLETE,
         "error": "",
         "audio_url": "",
         "image_url": "",
@@ -507,13 +507,15 @@ def test_the_header_keeps_a_selection_of_its_own_when_the_selection_model_change
 
 def test_many_task_rows_replaced_at_once_keep_order_search_and_selection(qtbot):
     """A fetch that brings the clips of many tasks replaces their rows in one layout change."""
-    from suno_desktop.model import TaskRecord
+    from suno_desktop.model import TaskAction, TaskRecord, TaskStatus
     from suno_desktop.ui.clip_rows import task_row
 
     rng = random.Random(3)
     clips = [make_record(n, rng) for n in range(6)]
     tasks = [
-        task_row(TaskRecord(f"t{n}", "MUSIC", "IN_PROGRESS", "", "40%", 1.0 + n, None, "", False, None))
+        task_row(
+            TaskRecord(f"t{n}", TaskAction.MUSIC, TaskStatus.IN_PROGRESS, "", "40%", 1.0 + n, None, "", False, None)
+        )
         for n in range(4)
     ]
     rows = [clips[0], tasks[0], clips[1], tasks[1], tasks[2], clips[2], tasks[3], *clips[3:]]
@@ -522,7 +524,7 @@ def test_many_task_rows_replaced_at_once_keep_order_search_and_selection(qtbot):
     view.show()
     selection = view.selectionModel()
     flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-    for clip_id in (clips[1].clip_id, tasks[3].clip_id, clips[4].clip_id):
+    for clip_id in (clips[1].clip_id, tasks[3].row_id, clips[4].clip_id):
         selection.select(proxy.index(model.row_of(clip_id), 0), flags)
     selection.setCurrentIndex(
         proxy.index(model.row_of(clips[2].clip_id), 0), QItemSelectionModel.SelectionFlag.NoUpdate
@@ -546,7 +548,7 @@ def test_many_task_rows_replaced_at_once_keep_order_search_and_selection(qtbot):
         "t0-0",
         "t0-1",
         clips[1].clip_id,
-        tasks[1].clip_id,
+        tasks[1].row_id,
         "t2-0",
         "t2-1",
         clips[2].clip_id,
@@ -637,16 +639,16 @@ def test_a_cell_does_not_inherit_the_roles_of_the_cell_painted_before_it(qtbot):
 
 def test_unconfirmed_submission_rows_count_apart_search_and_give_way_to_their_task(qtbot):
     """A submission row is neither a clip nor a task: counted, searched and replaced as itself."""
-    from suno_desktop.model import TaskRecord
+    from suno_desktop.model import TaskAction, TaskRecord, TaskStatus
     from suno_desktop.song_request import SongRequest, Submission, SubmissionState
-    from suno_desktop.ui.clip_rows import COL_STATUS, is_placeholder_row, submission_row, task_row
+    from suno_desktop.ui.clip_rows import COL_STATUS, submission_row, task_row
 
     request = SongRequest.song(title="Harbour Lights", style="sea shanty", lyrics="[Verse]\nRopes and tar")
     entry = Submission(7, request, SubmissionState.UNCONFIRMED, "", "The relay did not confirm this song.", 1.0, 1.0)
     unconfirmed = submission_row(entry, now=2.0)
     expected = ("submission:7", "Harbour Lights", "sea shanty")
-    assert (unconfirmed.clip_id, unconfirmed.title, unconfirmed.tags) == expected
-    assert is_placeholder_row(unconfirmed)
+    assert (unconfirmed.row_id, unconfirmed.title, unconfirmed.tags) == expected
+    assert unconfirmed.is_placeholder and unconfirmed.record is None
     clips = [make_record(n, random.Random(n)) for n in range(3)]
     model, proxy, view = table_over([*clips, unconfirmed])
     qtbot.addWidget(view)
@@ -657,21 +659,22 @@ def test_unconfirmed_submission_rows_count_apart_search_and_give_way_to_their_ta
     model.set_filter("ropes and")  # the lyrics asked for are searched like a clip's
     assert shown_ids(proxy) == ["submission:7"]
     model.set_filter("")
-    task = TaskRecord("task_1", "MUSIC", "NOT_START", "", "0%", 3.0, None, "", False, None)
+    task = TaskRecord("task_1", TaskAction.MUSIC, TaskStatus.NOT_START, "", "0%", 3.0, None, "", False, None)
     model.replace_row("submission:7", task_row(task, entry))
-    assert shown_ids(proxy)[-1] == "task:task_1" and model.record_for("task:task_1").title == "Harbour Lights"
+    assert shown_ids(proxy)[-1] == "task:task_1" and model.row_for("task:task_1").title == "Harbour Lights"
+    assert model.record_for("task:task_1") is None and model.records() == clips  # a task's row is no clip
     assert (model.clip_count(), model.task_row_count(), model.submission_row_count()) == (3, 1, 0)
     model.remove_ids(["task:task_1", clips[0].clip_id])
     assert (model.clip_count(), model.task_row_count(), model.submission_row_count()) == (2, 0, 0)
 
 
 def test_a_song_still_being_made_says_so_like_its_task_row_did():
-    from suno_desktop.ui.clip_rows import status_text
+    from suno_desktop.ui.table_rows import ClipRow
 
     song = make_record(0, random.Random(0))
-    assert status_text(replace(song, state=ClipState.PENDING, relay_status="streaming")) == "Generating…"
-    assert status_text(replace(song, state=ClipState.PENDING, relay_status="queued")) == "Waiting…"
-    assert status_text(replace(song, state=ClipState.PENDING, relay_status="complete")) == "Pending"
+    assert ClipRow(replace(song, state=ClipState.PENDING, relay_status=ClipStatus.STREAMING)).status() == "Generating…"
+    assert ClipRow(replace(song, state=ClipState.PENDING, relay_status=ClipStatus.QUEUED)).status() == "Waiting…"
+    assert ClipRow(replace(song, state=ClipState.PENDING, relay_status=ClipStatus.COMPLETE)).status() == "Pending"
 
 
 def test_changed_rows_are_announced_in_runs_of_neighbours():

@@ -375,7 +375,7 @@ def test_a_failed_task_made_here_shows_the_lyrics_sent_and_offers_edit_again(qtb
     assert not pane.findChild(QToolButton, "detailClipIdCopy").isEnabled()  # a task has no clip id to copy
     with qtbot.waitSignal(pane.edit_again_requested) as asked:
         qtbot.mouseClick(pane.edit_again_button, Qt.MouseButton.LeftButton)
-    assert asked.args == [row.clip_id]
+    assert asked.args == [row.row_id]
 
     added_by_id = task_row(failed_task("t-other"))
     pane.show_clip(added_by_id, Path("/library"), NO_FILES)

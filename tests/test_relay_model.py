@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from relay_doc_examples import GET_EXAMPLE, POST_EXAMPLE
 
+from suno_desktop.model import PENDING_CLIP_STATUSES, ClipStatus, TaskAction, TaskStatus
 from suno_desktop.relay.errors import MalformedResponse
 from suno_desktop.relay.model import parse_duration, parse_task, parse_time
 
@@ -58,7 +59,8 @@ def test_get_example_flat_shape_parses():
     assert first.lyrics.startswith("[Verse]\nWalking down the streets") and "I’m alive" in first.lyrics
     assert first.model == "chirp-v4"
     assert first.duration == 219.0 and second.duration == 201.0
-    assert first.relay_status == "complete" and first.is_complete and not first.is_pending
+    assert first.relay_status == "complete" and first.is_complete
+    assert first.relay_status is ClipStatus.COMPLETE  # an enum member, stored as its text
     assert first.audio_url == f"https://cdn1.suno.ai/{CLIP_ID}.mp3"
     assert first.image_url == f"https://cdn2.suno.ai/image_large_{CLIP_ID}.jpeg"
     assert first.video_url == f"https://cdn1.suno.ai/{CLIP_ID}.mp4"
@@ -69,7 +71,7 @@ def test_get_example_flat_shape_parses():
 def test_post_example_nested_shape_parses():
     (task,) = [parse_task(raw) for raw in json.loads(POST_EXAMPLE)["data"]]
     assert task.task_id == "346c5d10-a4a1-4f49-a851-66a7dae6cfaf"
-    assert task.status == "IN_PROGRESS" and task.is_pending and not task.is_final
+    assert task.status is TaskStatus.IN_PROGRESS and not task.is_final
     assert task.finish_time is None  # 0 means "not yet"
     first, second = task.clips
     assert first.clip_id == "e9893d04-6a63-4007-8473-64b706eca4d1"
@@ -80,7 +82,7 @@ def test_post_example_nested_shape_parses():
     assert first.description == "miku dance"
     assert first.model == "chirp-v3"
     assert first.duration is None
-    assert first.relay_status == "streaming" and first.is_pending
+    assert first.relay_status is ClipStatus.STREAMING and first.relay_status in PENDING_CLIP_STATUSES
     assert first.audio_url.startswith("https://audiopipe.suno.ai/?item_id=")
     assert first.video_url == ""
     assert first.image_url == "https://cdn1.suno.ai/image_large_e9893d04-6a63-4007-8473-64b706eca4d1.png"
@@ -95,7 +97,7 @@ def test_nulls_everywhere_give_empty_fields():
         "start_time": None, "finish_time": None, "progress": None, "data": [clip],
     }  # fmt: skip
     task = parse_task(raw)
-    assert task.action == "MUSIC" and task.status == "UNKNOWN" and task.fail_reason == ""
+    assert task.action is TaskAction.MUSIC and task.status is TaskStatus.UNKNOWN and task.fail_reason == ""
     assert task.submit_time is None and task.progress == ""
     (parsed,) = task.clips
     assert parsed.clip_id == CLIP_ID
@@ -117,7 +119,7 @@ def test_nested_metadata_full_of_nulls():
 
 def test_task_data_null_while_pending():
     task = parse_task(_task(None, status="NOT_START"))
-    assert task.clips == () and task.is_pending
+    assert task.clips == () and not task.is_final
 
 
 @pytest.mark.parametrize(
@@ -261,13 +263,13 @@ def test_camel_complete_clip_is_normalised():
 def test_camel_pending_clip_streams_but_its_stream_is_never_the_audio(status):
     raw = _camel_task([_camel_clip(audioUrl="", duration=0)], status=status, finish_time=0, url="")
     task = parse_task(raw)
-    assert task.is_pending and task.finish_time is None
+    assert not task.is_final and task.finish_time is None
     (clip,) = task.clips
-    assert clip.relay_status == "streaming" and clip.is_pending and not clip.is_complete
+    assert clip.relay_status in PENDING_CLIP_STATUSES and clip.relay_status == "streaming" and not clip.is_complete
     assert clip.audio_url == ""  # not streamAudioUrl: a live stream must never be downloaded
     assert clip.duration is None  # Go's 0 for "not known yet"
     (queued,) = parse_task(_camel_task([_camel_clip(audioUrl="", streamAudioUrl="")], status=status)).clips
-    assert queued.relay_status == "queued" and queued.is_pending
+    assert queued.relay_status is ClipStatus.QUEUED
 
 
 def test_camel_audio_url_during_a_pending_task_does_not_make_it_complete():
@@ -295,7 +297,7 @@ def test_camel_failure_task_marks_its_clips_with_the_reason():
 
 def test_camel_unknown_task_status_leaves_the_clip_undecided():
     (clip,) = parse_task(_camel_task([_camel_clip()], status="WEIRD")).clips
-    assert clip.relay_status == "" and not clip.is_complete and not clip.is_error and not clip.is_pending
+    assert clip.relay_status is ClipStatus.NONE and not clip.is_complete and not clip.is_error
 
 
 def test_camel_nulls_everywhere():
@@ -365,3 +367,17 @@ def test_parse_clip_keeps_working_without_the_task_status():
 def test_task_times_in_seconds_stay_seconds():
     task = parse_task(_task([], submit_time="1733717567", finish_time=1733717767.9))
     assert (task.submit_time, task.finish_time) == (1733717567, 1733717767)
+
+
+def test_statuses_and_actions_are_enums_and_an_unknown_word_is_kept_where_it_is_shown():
+    pending = {"task_id": "t-1", "action": "music", "status": "in_progress", "data": [{"id": "c-1", "status": "Odd"}]}
+    task = parse_task(pending)
+    assert task.action is TaskAction.MUSIC and task.status is TaskStatus.IN_PROGRESS
+    (clip,) = task.clips
+    assert clip.relay_status is ClipStatus.OTHER and not clip.is_error  # still waited for
+    assert clip.raw["status"] == "Odd"  # the relay's own word stays in the raw JSON the library keeps
+    final = parse_task({**pending, "status": "SUCCESS"}).clips[0]
+    assert final.relay_status is ClipStatus.ERROR and "the relay said 'odd'" in final.relay_error
+    assert parse_task({**pending, "status": "NOT_FETCHED"}).status is TaskStatus.UNKNOWN  # our word, not the relay's
+    assert parse_task({**pending, "action": "remix"}).action is TaskAction.MUSIC  # made like a song, as before
+    assert parse_task({**pending, "action": "lyrics", "data": {"text": "la"}}).action is TaskAction.LYRICS

@@ -15,8 +15,9 @@ from email.utils import formatdate
 import pytest
 import requests
 from conftest import TEST_TOKEN
+from fault_servers import RelayFault, SubmitFault
 
-from suno_desktop.demo.relay_server import LocalRelay
+from suno_desktop.demo.relay_server import ApiRoute, LocalRelay
 from suno_desktop.errors import ErrorKind, kind_of
 from suno_desktop.relay import (
     AuthError,
@@ -129,7 +130,7 @@ def test_lyrics_are_a_lyrics_task_like_any_fetched_one(relay, client):
     (entry,) = relay.submits
     assert entry["route"] == "/suno/submit/lyrics" and entry["body"] == {"prompt": "a lighthouse keeper"}
     pending, *_, done = poll(client, task_id, 4)
-    assert pending.action == "LYRICS" and pending.is_pending and not pending.clips
+    assert pending.action == "LYRICS" and not pending.is_final and not pending.clips
     assert done.action == "LYRICS" and done.status == "SUCCESS"
     (lyrics,) = done.clips
     assert set(lyrics.raw) == {"id", "status", "title", "text"}
@@ -150,11 +151,11 @@ def test_a_submitted_task_goes_queued_streaming_complete(relay, client, shape):
     relay.submitted_shape = shape
     task_id = submit(client, CUSTOM)
     queued, submitted, generating, done = poll(client, task_id, 4)
-    assert queued.status == "NOT_START" and queued.is_pending and not queued.clips
+    assert queued.status == "NOT_START" and not queued.is_final and not queued.clips
     for task in (submitted, generating):
-        assert task.is_pending and len(task.clips) == 2
+        assert not task.is_final and len(task.clips) == 2
         for clip in task.clips:
-            assert clip.relay_status == "streaming" and clip.is_pending and not clip.is_complete
+            assert clip.relay_status == "streaming" and not clip.is_complete
             stream = clip.raw.get("streamAudioUrl") or clip.raw.get("audio_url")
             assert "/audiopipe/" in stream  # a live stream, never to be downloaded
             assert clip.audio_url == ("" if shape == "camel" else stream)  # no final audio yet
@@ -249,7 +250,7 @@ def test_a_relay_without_the_route_is_refused(relay):
 
 
 def test_429_is_sent_again_after_its_retry_after(relay, client):
-    relay.inject_submit_fault("429", retry_after="1")
+    relay.inject_submit_fault(SubmitFault.HTTP_429, retry_after="1")
     waits = Waits()
     task_id = submit(client, CUSTOM, retry=PATIENT, sleep=waits)
     assert waits == [1.0]
@@ -258,14 +259,14 @@ def test_429_is_sent_again_after_its_retry_after(relay, client):
 
 
 def test_429_with_an_http_date(relay, client):
-    relay.inject_submit_fault("429", retry_after=formatdate(time.time() + 2, usegmt=True))
+    relay.inject_submit_fault(SubmitFault.HTTP_429, retry_after=formatdate(time.time() + 2, usegmt=True))
     waits = Waits()
     submit(client, CUSTOM, retry=PATIENT, sleep=waits)
     assert len(waits) == 1 and 0 <= waits[0] <= 2.5
 
 
 def test_429_asking_for_too_long_is_not_waited_out(relay, client):
-    relay.inject_submit_fault("429", retry_after="3600")  # more than PATIENT's cap
+    relay.inject_submit_fault(SubmitFault.HTTP_429, retry_after="3600")  # more than PATIENT's cap
     waits = Waits()
     with pytest.raises(SubmitRefused) as caught:
         submit(client, CUSTOM, retry=PATIENT, sleep=waits)
@@ -274,7 +275,7 @@ def test_429_asking_for_too_long_is_not_waited_out(relay, client):
 
 
 def test_429_every_time_ends_refused_not_unconfirmed(relay, client):
-    relay.inject_submit_fault("429", times=3, retry_after="1")
+    relay.inject_submit_fault(SubmitFault.HTTP_429, times=3, retry_after="1")
     waits = Waits()
     with pytest.raises(SubmitRefused) as caught:
         submit(client, CUSTOM, retry=PATIENT, sleep=waits)
@@ -321,7 +322,7 @@ def test_cancel_stops_before_sending_again():
 
 
 def test_502_after_the_task_was_made_reaches_the_relay_once(relay, client):
-    relay.inject_submit_fault("502")
+    relay.inject_submit_fault(SubmitFault.PROXY_502)
     with pytest.raises(SubmitUnconfirmed) as caught:
         submit(client, CUSTOM, sleep=Waits())
     error = caught.value
@@ -331,14 +332,14 @@ def test_502_after_the_task_was_made_reaches_the_relay_once(relay, client):
     assert len(relay.submits) == 1 and len(made(relay)) == 1
     assert [r.path for r in relay.api_requests] == ["/suno/submit/music"]
     # the same client's shared session would have sent a POST /suno/fetch again after a 500
-    relay.inject_fault("500", route="post")
+    relay.inject_fault(RelayFault.HTTP_500, route=ApiRoute.FETCH_MANY)
     client.fetch_tasks(made(relay))
     assert [r.path for r in relay.api_requests].count("/suno/fetch") == 2
 
 
 @pytest.mark.parametrize("task_made", [True, False])
 def test_a_reset_connection_reaches_the_relay_once(relay, client, task_made):
-    relay.inject_submit_fault("reset", task_made=task_made)
+    relay.inject_submit_fault(SubmitFault.RESET, task_made=task_made)
     with pytest.raises(SubmitUnconfirmed) as caught:
         submit(client, CUSTOM, sleep=Waits())
     assert "(the connection was dropped)" in str(caught.value) and caught.value.status is None
@@ -347,7 +348,7 @@ def test_a_reset_connection_reaches_the_relay_once(relay, client, task_made):
 
 
 def test_an_answer_slower_than_the_timeout_is_unconfirmed(relay, client):
-    relay.inject_submit_fault("slow", delay=1.5)
+    relay.inject_submit_fault(SubmitFault.SLOW, delay=1.5)
     started = time.monotonic()
     with pytest.raises(SubmitUnconfirmed) as caught:
         submit(client, CUSTOM, read_timeout=0.3, sleep=Waits())
@@ -357,7 +358,8 @@ def test_an_answer_slower_than_the_timeout_is_unconfirmed(relay, client):
 
 
 @pytest.mark.parametrize(
-    "fault,reason", [("badjson", "its answer could not be read"), ("no-id", "no task id came back")]
+    "fault,reason",
+    [(SubmitFault.BAD_JSON, "its answer could not be read"), (SubmitFault.NO_ID, "no task id came back")],
 )
 def test_an_unreadable_200_is_unconfirmed(relay, client, fault, reason):
     relay.inject_submit_fault(fault)
@@ -368,7 +370,7 @@ def test_an_unreadable_200_is_unconfirmed(relay, client, fault, reason):
 
 
 def test_unconfirmed_lyrics_say_so(relay, client):
-    relay.inject_submit_fault("502")
+    relay.inject_submit_fault(SubmitFault.PROXY_502)
     with pytest.raises(SubmitUnconfirmed) as caught:
         submit(client, SongRequest.lyrics_for("the sea"))
     message = str(caught.value)

@@ -55,7 +55,8 @@ def current_id(window) -> str:
 
 
 def rows_of(window, kind: str) -> list:
-    return [record for record in window.model.records() if record.kind == kind]
+    """The table's rows of tasks without clips (*kind* "task") or of unconfirmed submissions ("submission")."""
+    return [row for row in window.model.rows() if (row.is_task if kind == "task" else row.is_submission)]
 
 
 def context_menu(qtbot, window, clip_id: str) -> QMenu:
@@ -101,7 +102,7 @@ def test_new_song_is_sent_once_shown_selected_then_replaced_by_its_tagged_songs(
         assert status.startswith(("Waiting…", "Generating"))
     qtbot.waitUntil(lambda: all_ready(window, 2), timeout=WAIT)
     assert {window.model.record(row).task_id for row in range(2)} == {task_id}
-    assert window.model.record_for(current_id(window)).task_id == task_id  # the selection stayed on its song
+    assert window.model.row_for(current_id(window)).task_id == task_id  # the selection stayed on its song
     for row in range(2):
         record = window.model.record(row)
         tags = ID3(window.library.root / record.audio_path)
@@ -121,7 +122,7 @@ def test_a_described_song_becomes_a_task_row_named_after_the_description(qtbot, 
     assert relay.submits[0]["body"]["gpt_description_prompt"] == "an upbeat pop song about summer rain"
     task_id = relay.submits[0]["task_id"]
     qtbot.waitUntil(lambda: current_id(window) == f"task:{task_id}", timeout=WAIT)
-    record = window.model.record_for(f"task:{task_id}")
+    record = window.model.row_for(f"task:{task_id}")
     assert record.title == "an upbeat pop song about summer rain"
     assert window.detail.description.text() == "Prompt: an upbeat pop song about summer rain"
     qtbot.waitUntil(lambda: window.status.count_label.text() == "0 clips · 1 task(s) without songs", timeout=WAIT)
@@ -136,8 +137,8 @@ def test_an_unconfirmed_song_is_a_row_created_again_only_after_asking(qtbot, mak
     qtbot.waitUntil(lambda: bool(rows_of(window, "submission")), timeout=WAIT)
     assert len(relay.submits) == 1
     [unconfirmed] = rows_of(window, "submission")
-    assert unconfirmed.title == "Lost Signal" and current_id(window) == unconfirmed.clip_id
-    row = window.model.row_of(unconfirmed.clip_id)
+    assert unconfirmed.title == "Lost Signal" and current_id(window) == unconfirmed.row_id
+    row = window.model.row_of(unconfirmed.row_id)
     assert window.model.status_text(row) == "Unconfirmed"
     tooltip = window.model.data(window.model.index(row, COL_STATUS), Qt.ItemDataRole.ToolTipRole)
     assert tooltip == (
@@ -147,7 +148,7 @@ def test_an_unconfirmed_song_is_a_row_created_again_only_after_asking(qtbot, mak
     assert tooltip in window.detail.fields["Status"].text()
     qtbot.waitUntil(lambda: window.status.count_label.text() == "0 clips · 1 unconfirmed", timeout=WAIT)
 
-    menu = context_menu(qtbot, window, unconfirmed.clip_id)
+    menu = context_menu(qtbot, window, unconfirmed.row_id)
     assert [a.text() for a in menu.actions() if a.text()] == ["Create Again…", "Forget"]
     trigger(menu, "Create Again…")
     qtbot.waitUntil(lambda: window.findChild(QMessageBox, "createAgainDialog") is not None)
@@ -160,7 +161,7 @@ def test_an_unconfirmed_song_is_a_row_created_again_only_after_asking(qtbot, mak
     task_id = relay.submits[1]["task_id"]
     qtbot.waitUntil(lambda: any(r.task_id == task_id for r in window.model.records()), timeout=WAIT)
     assert not rows_of(window, "submission")
-    assert window.model.record_for(current_id(window)).task_id == task_id
+    assert window.model.row_for(current_id(window)).task_id == task_id
     qtbot.waitUntil(lambda: all_ready(window, 2), timeout=WAIT)
     assert len(relay.submits) == 2
 
@@ -174,8 +175,8 @@ def test_forget_removes_an_unconfirmed_row_for_good(qtbot, make_window, relay, t
         click_send(qtbot, dialog)
         qtbot.waitUntil(lambda title=title: any(r.title == title for r in rows_of(window, "submission")), timeout=WAIT)
     forget = next(r for r in rows_of(window, "submission") if r.title == "Forget Me")
-    trigger(context_menu(qtbot, window, forget.clip_id), "Forget")
-    qtbot.waitUntil(lambda: window.model.record_for(forget.clip_id) is None, timeout=WAIT)
+    trigger(context_menu(qtbot, window, forget.row_id), "Forget")
+    qtbot.waitUntil(lambda: window.model.row_for(forget.row_id) is None, timeout=WAIT)
     assert [r.title for r in rows_of(window, "submission")] == ["Keep Me"]
     assert len(relay.submits) == 2
     window.close()
@@ -184,7 +185,7 @@ def test_forget_removes_an_unconfirmed_row_for_good(qtbot, make_window, relay, t
     assert [r.title for r in rows_of(reopened, "submission")] == ["Keep Me"]
     # Remove on such a row is Forget
     keep = rows_of(reopened, "submission")[0]
-    reopened.table.selectRow(reopened.proxy.proxy_row_of(keep.clip_id))
+    reopened.table.selectRow(reopened.proxy.proxy_row_of(keep.row_id))
     qtbot.keyClick(reopened.table, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: reopened.findChild(QMessageBox, "removeDialog") is not None)
     box = reopened.findChild(QMessageBox, "removeDialog")
@@ -347,14 +348,14 @@ def test_a_submit_cut_off_by_a_killed_app_shows_as_unconfirmed_on_start(qtbot, m
         )
     library.close()
     window = make_window(library_dir=tmp_path / "Library")
-    row, sending = sorted(rows_of(window, "submission"), key=lambda r: r.clip_id)
-    assert (row.title, row.clip_id) == ("Half Sent", f"submission:{entry.submission_id}")
-    assert window.model.status_text(window.model.row_of(row.clip_id)) == "Unconfirmed"
-    assert row.error.startswith("Suno Desktop stopped before the relay confirmed this song.")
+    row, sending = sorted(rows_of(window, "submission"), key=lambda r: r.row_id)
+    assert (row.title, row.row_id) == ("Half Sent", f"submission:{entry.submission_id}")
+    assert window.model.status_text(window.model.row_of(row.row_id)) == "Unconfirmed"
+    assert row.note.startswith("Suno Desktop stopped before the relay confirmed this song.")
     # one still being sent (by another process, say) is shown too: nothing asked for is hidden
-    assert (sending.title, sending.clip_id) == ("Still Sending", f"submission:{fresh.submission_id}")
-    assert window.model.status_text(window.model.row_of(sending.clip_id)) == "Sending…"
-    assert "Being sent to the relay" in sending.error
+    assert (sending.title, sending.row_id) == ("Still Sending", f"submission:{fresh.submission_id}")
+    assert window.model.status_text(window.model.row_of(sending.row_id)) == "Sending…"
+    assert "Being sent to the relay" in sending.note
     assert relay.submits == []
 
 
@@ -385,4 +386,4 @@ def test_the_settings_default_model_and_typed_models_reach_the_dialog(qtbot, mak
     dialog = open_new_song(qtbot, window)
     models = [dialog.model_combo.itemText(n) for n in range(dialog.model_combo.count())]
     assert "chirp-v9" in models and dialog.model_combo.currentText() == "chirp-v3-5"
-    assert window.model.record_for(current_id(window)).state == ClipState.PENDING
+    assert window.model.row_for(current_id(window)).state == ClipState.PENDING

@@ -13,7 +13,6 @@ from window_helpers import WAIT, add_through_dialog, all_ready, synced_window
 
 from suno_desktop.library.store import Library
 from suno_desktop.library.submission_journal import SubmissionJournal
-from suno_desktop.model import ClipKind
 from suno_desktop.song_request import SongRequest
 from suno_desktop.ui.clip_rows import CLIP_ID_ROLE, COL_TITLE
 from suno_desktop.ui.new_song_dialog import NewSongDialog
@@ -256,7 +255,7 @@ def test_a_lyrics_row_cannot_play_or_export_and_offers_a_song_from_its_lyrics(qt
     window = make_window()
     messages = said(window)
     add_through_dialog(qtbot, window, task_id)
-    qtbot.waitUntil(lambda: any(window.model.record(r).kind == ClipKind.LYRICS for r in range(window.model.rowCount())))
+    qtbot.waitUntil(lambda: any(window.model.row(r).is_lyrics for r in range(window.model.rowCount())))
     qtbot.waitUntil(lambda: any("of lyrics received" in m for m in messages), timeout=WAIT)
     row = next(r for r in range(window.proxy.rowCount()) if window.proxy.index(r, COL_TITLE).data() == "Paper Moon")
     window.table.selectRow(row)

@@ -16,12 +16,12 @@ from suno_desktop.ui.clip_rows import COL_STATUS, COL_TITLE
 
 def statuses(window):
     model = window.model
-    return {model.record(row).task_id: model.status_text(row) for row in range(model.rowCount())}
+    return {model.row(row).task_id: model.status_text(row) for row in range(model.rowCount())}
 
 
 def row_of_task(window, task_id):
     model = window.model
-    return next(row for row in range(model.rowCount()) if model.record(row).task_id == task_id)
+    return next(row for row in range(model.rowCount()) if model.row(row).task_id == task_id)
 
 
 def test_every_added_task_is_a_row_until_its_clips_replace_it(qtbot, make_window, relay):
@@ -44,20 +44,20 @@ def test_every_added_task_is_a_row_until_its_clips_replace_it(qtbot, make_window
     assert text[failed] == "Failed: Content filter: lyrics refused."
     assert text[unknown] == "Not found on the relay"
     assert text[broken].startswith("Could not be read:") and "without an id" in text[broken]
-    assert window.model.record(row_of_task(window, unknown)).title == f"Task {unknown}"
+    assert window.model.row(row_of_task(window, unknown)).title == f"Task {unknown}"
     # the slow task shows the relay's progress, then its two clips take its place, in order
     qtbot.waitUntil(
         lambda: (
             statuses(window).get(pending, "").startswith("Generating")
-            or sum(r.task_id == pending for r in window.model.records()) == 2
+            or sum(r.task_id == pending for r in window.model.rows()) == 2
         ),
         timeout=WAIT,
     )
     qtbot.waitUntil(
-        lambda: sum(r.task_id == pending and r.state == ClipState.READY for r in window.model.records()) == 2,
+        lambda: sum(r.task_id == pending and r.state == ClipState.READY for r in window.model.rows()) == 2,
         timeout=WAIT,
     )
-    order = [r.task_id for r in window.model.records()]
+    order = [r.task_id for r in window.model.rows()]
     assert order == [first, first, pending, pending, failed, broken, unknown, last]
     assert window.status.count_label.text() == "5 clips · 3 task(s) without songs"
     assert window.findChild(QMessageBox, "errorDialog") is None  # said in the rows, not in dialogs
@@ -77,7 +77,7 @@ def test_retry_fetches_a_task_again_and_its_clips_arrive(qtbot, make_window, rel
     assert menu is not None and [a.text() for a in menu.actions() if a.text()] == ["Retry", "Remove from Library"]
     menu.actions()[0].trigger()
     qtbot.waitUntil(lambda: all_ready(window, 2), timeout=WAIT)
-    assert {window.model.record(r).title for r in range(2)} == {"Late Arrival"}
+    assert {window.model.row(r).title for r in range(2)} == {"Late Arrival"}
 
 
 def test_removing_a_task_row_stops_asking_about_it(qtbot, make_window, relay):
@@ -89,9 +89,9 @@ def test_removing_a_task_row_stops_asking_about_it(qtbot, make_window, relay):
         lambda: (
             statuses(window).get(unknown) == "Not found on the relay"
             and all(
-                window.model.record(r).state == ClipState.READY
+                window.model.row(r).state == ClipState.READY
                 for r in range(window.model.rowCount())
-                if window.model.record(r).task_id == keep
+                if window.model.row(r).task_id == keep
             )
         ),
         timeout=WAIT,
@@ -184,7 +184,7 @@ def test_library_folder_that_goes_away_pauses_and_comes_back(qtbot, make_window,
         assert "paused" in window.library_banner.sentence.text()
         assert window.controller.paused
         qtbot.keyClick(window, Qt.Key.Key_F5)  # a sync asked for now is refused, not failed
-        assert all(window.model.record(r).state == ClipState.READY for r in range(2))
+        assert all(window.model.row(r).state == ClipState.READY for r in range(2))
         assert [window.model.status_text(r) for r in range(2)] == ["Ready", "Ready"]
     finally:
         away.rename(root)

@@ -13,7 +13,7 @@ WAIT = 20_000  # ms: a wide margin for what must end in a few seconds
 def all_ready(window, count):
     """The table holds exactly *count* clips and every one is ready."""
     model = window.model
-    return model.rowCount() == count and all(model.record(r).state == ClipState.READY for r in range(count))
+    return model.rowCount() == count and all(model.row(r).state == ClipState.READY for r in range(count))
 
 
 def add_through_dialog(qtbot, window, text):

@@ -27,8 +27,10 @@ from ..model import (
     ClipKind,
     ClipRecord,
     ClipState,
+    ClipStatus,
     FilesOnDisk,
     Task,
+    TaskAction,
     TaskRecord,
     TaskStatus,
 )
@@ -441,7 +443,7 @@ class Library:
         )
         return ClipChange(clip.clip_id, is_new=False, tags_changed=tags_changed)
 
-    def set_task_error(self, task_id: str, error: str, *, status: str | None = None) -> None:
+    def set_task_error(self, task_id: str, error: str, *, status: TaskStatus | None = None) -> None:
         """Remember why a task could not be fetched (e.g. the relay does not know it)."""
         now = time.time()
         with self.transaction() as conn:
@@ -514,11 +516,14 @@ class Library:
 def _task_record(row: sqlite3.Row) -> TaskRecord:
     record = TaskRecord(*row)
     record.removed = bool(record.removed)
+    record.action = TaskAction.of(record.action)
+    record.status = TaskStatus.of(record.status)
     return record
 
 
 _CLIP_STATES = {state.value: state for state in ClipState}
 _CLIP_KINDS = {kind.value: kind for kind in ClipKind}
+_CLIP_STATUSES = {status.value: status for status in ClipStatus}
 
 
 def _clip_record(row: sqlite3.Row) -> ClipRecord:
@@ -526,6 +531,7 @@ def _clip_record(row: sqlite3.Row) -> ClipRecord:
     record.removed = bool(record.removed)
     record.state = _CLIP_STATES.get(record.state, record.state)
     record.kind = _CLIP_KINDS.get(record.kind, ClipKind.MUSIC)  # the column only ever holds music or lyrics
+    record.relay_status = _CLIP_STATUSES.get(record.relay_status, ClipStatus.OTHER)
     return record
 
 

@@ -21,17 +21,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..model import (
-    ACTION_LYRICS,
-    ACTION_MUSIC,
-    CLIP_COMPLETE,
-    CLIP_ERROR,
     FINAL_TASK_STATUSES,
-    PENDING_CLIP_STATUSES,
     PENDING_TASK_STATUSES,
     TASK_FAILED,
     Clip,
     ClipKind,
+    ClipStatus,
     Task,
+    TaskAction,
     TaskStatus,
 )
 from .errors import MalformedResponse
@@ -66,7 +63,7 @@ MAX_DEPTH = 64
 NUMBER_TEXT_LIMIT = 64
 
 #: the clip statuses the app knows; any other, under a finished task, fails the clip
-KNOWN_CLIP_STATUSES = PENDING_CLIP_STATUSES | {CLIP_COMPLETE, CLIP_ERROR}
+KNOWN_CLIP_STATUSES = frozenset(ClipStatus) - {ClipStatus.NONE, ClipStatus.OTHER}
 _PLAIN = RelayTextCleaner()
 
 
@@ -210,7 +207,7 @@ def parse_clip(
     raw: Mapping[str, Any],
     task_id: str,
     *,
-    task_status: str = "",
+    task_status: TaskStatus | str = "",
     fail_reason: str = "",
     cleaner: RelayTextCleaner = _PLAIN,
 ) -> Clip:
@@ -233,17 +230,18 @@ def parse_clip(
     if not isinstance(metadata, Mapping):
         metadata = {}
     line = cleaner.line
-    status = line(raw.get("status"), NAME_LIMIT).lower()
+    word = line(raw.get("status"), NAME_LIMIT).lower()  # the relay's own word, for a sentence that quotes it
+    status = ClipStatus.of(word)
     error_message = line(_pick(metadata.get("error_message"), raw.get("error_message")), REASON_LIMIT)
-    if status == CLIP_ERROR and not error_message:
+    if status == ClipStatus.ERROR and not error_message:
         error_message = line(_pick(raw.get("msg"), metadata.get("error_type")), REASON_LIMIT)
         error_message = error_message or "Suno reported an error"
     audio_url = _url(raw.get("audio_url"))
-    if status == CLIP_COMPLETE and not audio_url:  # nothing to download: not a song, whatever it says
-        status, error_message = CLIP_ERROR, NO_AUDIO_URL
-    never_done = _never_done(status, task_status)
+    if status == ClipStatus.COMPLETE and not audio_url:  # nothing to download: not a song, whatever it says
+        status, error_message = ClipStatus.ERROR, NO_AUDIO_URL
+    never_done = _never_done(word, task_status)
     if never_done:
-        status, error_message = CLIP_ERROR, never_done
+        status, error_message = ClipStatus.ERROR, never_done
     return Clip(
         clip_id=clip_id,
         task_id=task_id,
@@ -266,19 +264,22 @@ def parse_clip(
     )
 
 
-def _never_done(status: str, task_status: str) -> str:
-    """Why a clip fails that can never become a song (its task is final, its status none the app knows), or ""."""
+def _never_done(word: str, task_status: str) -> str:
+    """Why a clip fails that can never become a song (its task is final, its status none the app knows), or "".
+
+    *word* is the relay's status as it came (lower case): the sentence quotes it.
+    """
     task_status = task_status.upper()
-    if task_status not in FINAL_TASK_STATUSES or status in KNOWN_CLIP_STATUSES:
+    if task_status not in FINAL_TASK_STATUSES or word in KNOWN_CLIP_STATUSES:
         return ""
-    if status:
-        return f"The task has finished, but the relay said '{cut(status, 40)}' about this song."
+    if word:
+        return f"The task has finished, but the relay said '{cut(word, 40)}' about this song."
     if task_status == TaskStatus.SUCCESS:
         return "The task has finished, but the relay sent no status for this song."
     return ""
 
 
-def _camel_status(raw: Mapping[str, Any], task_status: str, fail_reason: str) -> tuple[str, str]:
+def _camel_status(raw: Mapping[str, Any], task_status: str, fail_reason: str) -> tuple[ClipStatus, str]:
     """(status, error message) of a camelCase clip, which only its task's status tells.
 
     Only a SUCCESS task's ``audioUrl`` is the song; ``streamAudioUrl`` is a live
@@ -286,12 +287,12 @@ def _camel_status(raw: Mapping[str, Any], task_status: str, fail_reason: str) ->
     carrying the task's reason (already cleaned), so each row says why.
     """
     if task_status == TaskStatus.SUCCESS:
-        return (CLIP_COMPLETE, "") if _url(raw.get("audioUrl")) else (CLIP_ERROR, NO_AUDIO_URL)
+        return (ClipStatus.COMPLETE, "") if _url(raw.get("audioUrl")) else (ClipStatus.ERROR, NO_AUDIO_URL)
     if task_status == TaskStatus.FAILURE:
-        return CLIP_ERROR, fail_reason or TASK_FAILED
+        return ClipStatus.ERROR, fail_reason or TASK_FAILED
     if task_status in PENDING_TASK_STATUSES:
-        return ("streaming" if _url(raw.get("streamAudioUrl")) else "queued"), ""
-    return "", ""  # UNKNOWN or not given: nothing to download, nothing to blame
+        return (ClipStatus.STREAMING if _url(raw.get("streamAudioUrl")) else ClipStatus.QUEUED), ""
+    return ClipStatus.NONE, ""  # UNKNOWN or not given: nothing to download, nothing to blame
 
 
 def _parse_camel_clip(
@@ -334,7 +335,7 @@ def _parse_lyrics(raw: Mapping[str, Any], task_id: str, position: int, cleaner: 
         kind=ClipKind.LYRICS,
         title=cleaner.line(raw.get("title"), TITLE_LIMIT),
         lyrics=cleaner.block(raw.get("text"), LYRICS_LIMIT),
-        relay_status=cleaner.line(raw.get("status"), NAME_LIMIT).lower(),
+        relay_status=ClipStatus.of(cleaner.line(raw.get("status"), NAME_LIMIT).lower()),
         raw=dict(raw),
     )
 
@@ -372,14 +373,14 @@ def parse_task(raw: Any, *, cleaner: RelayTextCleaner = _PLAIN) -> Task:
 
 
 def _parse_task_fields(raw: Mapping[str, Any], task_id: str, cleaner: RelayTextCleaner) -> Task:
-    action = cleaner.line(raw.get("action"), NAME_LIMIT).upper() or ACTION_MUSIC
-    status = cleaner.line(raw.get("status"), NAME_LIMIT).upper() or TaskStatus.UNKNOWN
-    if status not in PENDING_TASK_STATUSES and status not in FINAL_TASK_STATUSES:
-        status = TaskStatus.UNKNOWN
+    action = TaskAction.of(cleaner.line(raw.get("action"), NAME_LIMIT).upper()) or TaskAction.MUSIC
+    word = cleaner.line(raw.get("status"), NAME_LIMIT).upper()
+    # a word the relay's docs do not name (or our own NOT_FETCHED) is a status the app cannot act on
+    status = TaskStatus(word) if word in PENDING_TASK_STATUSES or word in FINAL_TASK_STATUSES else TaskStatus.UNKNOWN
     fail_reason = cleaner.line(raw.get("fail_reason"), REASON_LIMIT)
     data = raw.get("data")
     clips: list[Clip] = []
-    if action == ACTION_LYRICS:
+    if action is TaskAction.LYRICS:
         if isinstance(data, Mapping) and data:
             clips.append(_parse_lyrics(data, task_id, 0, cleaner))
         elif isinstance(data, list):  # be lenient: some relays wrap it in a list

@@ -9,19 +9,16 @@ from C++ per row would cost seconds (sorting) or ~80 ms (filtering) at 50,000 ro
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from operator import attrgetter
-from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor, QPixmap
 
 from ..library.store import Library
-from ..model import ClipKind, ClipRecord, ClipState
+from ..model import ClipRecord, ClipState
 from .cell_looks import PlayingMarks, ProgressBars, RoundedCovers
-from .clip_files_mime import audio_files_of, files_mime
 from .clip_rows import (
     CLIP_ID_ROLE,
     COL_COVER,
@@ -32,17 +29,15 @@ from .clip_rows import (
     COLUMNS,
     HEADER_TIPS,
     NO_FILES,
-    STATUS_COLORS,
-    TASK_ROW_PREFIX,
-    UNCONFIRMED_COLOR,
     display_text,
-    is_placeholder_row,
     row_runs,
     search_text,
     sort_key,
-    status_text,
 )
 from .row_lists import move_into_order, with_runs_inserted
+from .row_tally import RowTally
+from .table_drags import FileDragSource
+from .table_rows import TASK_ROW_PREFIX, ClipRow, TableRow, as_row
 
 _NEVER_SET_ROLES = frozenset(
     {
@@ -57,29 +52,28 @@ _DRAGGABLE_ROW = _ROW | Qt.ItemFlag.ItemIsDragEnabled
 DESC = Qt.SortOrder.DescendingOrder
 
 
-class ClipTableModel(QAbstractTableModel):
-    """The library's clips, one row each for those the search lets through.
+class ClipTableModel(FileDragSource, QAbstractTableModel):
+    """The library's clips, tasks without clips and unconfirmed requests: a row each for those the search lets through.
 
-    Every clip is kept in ``_clips`` (in the current sort order) with its files on
-    disk and its search text in parallel lists; ``_shown`` holds the positions of
-    the clips that match the search, and row *r* is ``_clips[_shown[r]]``.
+    Every :class:`~.table_rows.TableRow` is kept in ``_rows`` (in the current sort order)
+    with its files on disk and its search text in parallel lists; ``_shown`` holds the
+    positions of the rows that match the search, and row *r* is ``_rows[_shown[r]]``.
+    A :class:`~suno_desktop.model.ClipRecord` handed in is shown as its :class:`ClipRow`.
     """
 
     def __init__(self, library: Library | None = None, parent=None) -> None:
         super().__init__(parent)
         self.library = library
-        self._clips: list[ClipRecord] = []
+        self._rows: list[TableRow] = []
         self._on_disk: list[tuple[bool, bool, bool]] = []
         self._texts: list[str] = []
         self._position_of: dict[str, int] = {}
-        self._shown: list[int] = []  # ascending positions in _clips
+        self._shown: list[int] = []  # ascending positions in _rows
         self._needle = ""
         self._hidden_changed: set[str] = set()  # hidden clips updated since the search last changed
         self._progress: dict[str, float] = {}
-        self._placeholders: Counter[str] = Counter()  # rows that stand for no clip, by kind (task, submission)
-        self._placeholder_ids: set[str] = set()
-        self._tasks_with_clips: set[str] = set()
-        self._thumbnail: Callable[[ClipRecord], QPixmap | None] = lambda record: None
+        self._tally = RowTally()  # the rows that stand for no clip, and the tasks that have clips
+        self._thumbnail: Callable[[ClipRecord], QPixmap | None] = lambda record: None  # a clip's cover
         self._covers = RoundedCovers()
         self._progress_bars = ProgressBars()
         self._sort: tuple[int, Qt.SortOrder] | None = None
@@ -94,33 +88,35 @@ class ClipTableModel(QAbstractTableModel):
     def set_thumbnail_provider(self, provider: Callable[[ClipRecord], QPixmap | None]) -> None:
         self._thumbnail = provider
 
-    def set_records(self, records: list[ClipRecord], on_disk: list[tuple[bool, bool, bool]] | None = None) -> None:
+    def set_records(
+        self, items: Iterable[TableRow | ClipRecord], on_disk: list[tuple[bool, bool, bool]] | None = None
+    ) -> None:
         """Replace everything (library opened). *on_disk* may be computed off the GUI thread."""
         self.beginResetModel()
         self._version += 1
-        self._clips = list(records)
-        self._on_disk = on_disk if on_disk is not None else [self._files_of(r) for r in self._clips]
-        self._texts = [search_text(record) for record in self._clips]
-        self._placeholders = Counter()
-        self._placeholder_ids = set()
-        self._count_placeholders(self._clips, +1)
-        self._tasks_with_clips = {record.task_id for record in self._clips if not is_placeholder_row(record)}
+        self._rows = list(map(as_row, items))
+        self._on_disk = on_disk if on_disk is not None else [self._files_of(r) for r in self._rows]
+        self._texts = [search_text(item) for item in self._rows]
+        self._tally = RowTally(self._rows)
         self._progress.clear()
         self._shown = []
         self._hidden_changed.clear()
         if self._sort is not None:
             self._reorder(self._sort_order(*self._sort))  # also indexes the positions
         else:
-            self._position_of = {record.clip_id: pos for pos, record in enumerate(self._clips)}
-        self._shown = self._matching(range(len(self._clips)))
+            self._position_of = {item.row_id: pos for pos, item in enumerate(self._rows)}
+        self._shown = self._matching(range(len(self._rows)))
         self.endResetModel()
 
-    def _files_of(self, record: ClipRecord) -> tuple[bool, bool, bool]:
-        if is_placeholder_row(record) or self.library is None:
+    def _files_of(self, item: TableRow | ClipRecord) -> tuple[bool, bool, bool]:
+        record = item if isinstance(item, ClipRecord) else item.record
+        if record is None or self.library is None:
             return NO_FILES
         return self.library.files_present(record)
 
-    def upsert(self, records: Iterable[ClipRecord], on_disk: Iterable[tuple[bool, bool, bool]] | None = None) -> None:
+    def upsert(
+        self, items: Iterable[TableRow | ClipRecord], on_disk: Iterable[tuple[bool, bool, bool]] | None = None
+    ) -> None:
         """Update rows in place (they stay shown until the search changes) and add new ones.
 
         A task's first clip takes the place of the task's own row, the others go right after
@@ -130,31 +126,31 @@ class ClipTableModel(QAbstractTableModel):
         of the whole viewport calls into Python for every cell).
         """
         self._version += 1
-        records = list(records)
-        disk = dict(zip((r.clip_id for r in records), on_disk)) if on_disk is not None else {}
-        new: list[ClipRecord] = []
+        items = list(map(as_row, items))
+        disk = dict(zip((r.row_id for r in items), on_disk)) if on_disk is not None else {}
+        new: list[TableRow] = []
         changed_rows: list[int] = []
         moved: list[str] = []  # clips whose sort key changed: they leave their place in a sorted table
-        for record in records:
-            pos = self._position_of.get(record.clip_id)
-            if record.removed:
+        for item in items:
+            pos = self._position_of.get(item.row_id)
+            if item.record is not None and item.record.removed:
                 if pos is not None:
                     self._announce_rows(changed_rows)  # row numbers are about to move
                     changed_rows = []
-                    self.remove_ids([record.clip_id])
+                    self.remove_ids([item.row_id])
             elif pos is not None:
                 before = self._key_at(pos)
-                row = self._replace_at(pos, record, disk.get(record.clip_id), announce=False)
+                row = self._replace_at(pos, item, disk.get(item.row_id), announce=False)
                 if row is not None:
                     changed_rows.append(row)
                 if self._key_at(pos) != before:
-                    moved.append(record.clip_id)
-            elif record.kind != ClipKind.TASK or record.task_id not in self._tasks_with_clips:
-                new.append(record)  # (a task row read before its clips arrived is stale)
+                    moved.append(item.row_id)
+            elif not item.is_task or item.task_id not in self._tally.tasks_with_clips:
+                new.append(item)  # (a task row read before its clips arrived is stale)
         self._announce_rows(changed_rows)
         if new:
             self._add(new, disk)
-        self._keep_sorted([*moved, *(record.clip_id for record in new)])
+        self._keep_sorted([*moved, *(item.row_id for item in new)])
 
     def _announce_rows(self, rows: list[int]) -> None:
         """One dataChanged per run of adjacent rows: a sync changes neighbours (a task's clips) together."""
@@ -162,22 +158,20 @@ class ClipTableModel(QAbstractTableModel):
         for first, last in row_runs(rows):
             self.dataChanged.emit(self.index(first, 0), self.index(last, last_column))
 
-    def _add(self, new: list[ClipRecord], disk: dict) -> None:
-        holders: dict[int, list[ClipRecord]] = {}
+    def _add(self, new: list[TableRow], disk: dict) -> None:
+        holders: dict[int, list[TableRow]] = {}
         appended = []
-        for record in new:
-            placeholder = is_placeholder_row(record)
-            holder = None if placeholder else self._position_of.get(TASK_ROW_PREFIX + record.task_id)
+        for item in new:
+            placeholder = item.is_placeholder
+            holder = None if placeholder else self._position_of.get(TASK_ROW_PREFIX + item.task_id)
             if holder is None:
-                appended.append(record)
+                appended.append(item)
             else:
-                holders.setdefault(holder, []).append(record)
-            if not placeholder:
-                self._tasks_with_clips.add(record.task_id)
-        runs: dict[int, list[ClipRecord]] = {}
+                holders.setdefault(holder, []).append(item)
+        runs: dict[int, list[TableRow]] = {}
         for pos in sorted(holders, reverse=True):  # from the end: earlier positions stay valid
             first, *rest = holders[pos]
-            self._replace_at(pos, first, disk.get(first.clip_id))
+            self._replace_at(pos, first, disk.get(first.row_id))
             if rest:
                 runs[pos] = rest
         # a task row's first clip keeps the row's position; what comes after an insertion is
@@ -189,49 +183,49 @@ class ClipTableModel(QAbstractTableModel):
         elif runs:
             self._change_layout(lambda: self._insert_runs(runs, disk))
         if appended:
-            self._insert_after(len(self._clips) - 1, appended, disk)
-            self._renumber_from(len(self._clips) - len(appended))
+            self._insert_after(len(self._rows) - 1, appended, disk)
+            self._renumber_from(len(self._rows) - len(appended))
 
     def _renumber_from(self, first: int, end: int | None = None) -> None:
-        ids = map(attrgetter("clip_id"), self._clips[first:end])
-        self._position_of.update(zip(ids, range(first, len(self._clips) if end is None else end)))
+        ids = map(attrgetter("row_id"), self._rows[first:end])
+        self._position_of.update(zip(ids, range(first, len(self._rows) if end is None else end)))
 
-    def _replace_at(self, pos: int, record: ClipRecord, files: tuple | None, *, announce: bool = True) -> int | None:
-        """Put *record* at *pos*; returns its row when shown (announced unless *announce* is false)."""
-        old = self._clips[pos]
-        if old.clip_id != record.clip_id:  # a task row handing its place to its first clip, or a submission to its task
-            del self._position_of[old.clip_id]
-            self._position_of[record.clip_id] = pos
-            self._progress.pop(old.clip_id, None)
-            self._count_placeholders([old], -1)
-            self._count_placeholders([record], +1)
-        self._clips[pos] = record
-        self._on_disk[pos] = files if files is not None else self._files_of(record)
-        self._texts[pos] = search_text(record)
-        if record.state != ClipState.DOWNLOADING:
-            self._progress.pop(record.clip_id, None)
+    def _replace_at(self, pos: int, item: TableRow, files: tuple | None, *, announce: bool = True) -> int | None:
+        """Put *item* at *pos*; returns its row when shown (announced unless *announce* is false)."""
+        old = self._rows[pos]
+        if old.row_id != item.row_id:  # a task row handing its place to its first clip, or a submission to its task
+            del self._position_of[old.row_id]
+            self._position_of[item.row_id] = pos
+            self._progress.pop(old.row_id, None)
+            self._tally.count([old], -1)
+            self._tally.count([item], +1)
+        self._rows[pos] = item
+        self._on_disk[pos] = files if files is not None else self._files_of(item)
+        self._texts[pos] = search_text(item)
+        if item.state != ClipState.DOWNLOADING:
+            self._progress.pop(item.row_id, None)
         row = self._row_at(pos)
         if row is None:
-            self._hidden_changed.add(record.clip_id)  # may match the next, longer search
+            self._hidden_changed.add(item.row_id)  # may match the next, longer search
         elif announce:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
         return row
 
-    def _insert_after(self, pos: int, records: list[ClipRecord], disk: dict) -> None:
-        """Insert *records* after position *pos*; the caller re-numbers ``_position_of`` once a batch."""
+    def _insert_after(self, pos: int, items: list[TableRow], disk: dict) -> None:
+        """Insert *items* after position *pos*; the caller re-numbers ``_position_of`` once a batch."""
         at = pos + 1
-        texts = [search_text(record) for record in records]
+        texts = [search_text(item) for item in items]
         needle = self._needle
         shown_new = [at + n for n, text in enumerate(texts) if not needle or needle in text]
         first_row = bisect_right(self._shown, pos)
 
         def change() -> None:
-            count = len(records)
-            self._clips[at:at] = records
-            self._on_disk[at:at] = [disk.get(r.clip_id) or self._files_of(r) for r in records]
+            count = len(items)
+            self._rows[at:at] = items
+            self._on_disk[at:at] = [disk.get(r.row_id) or self._files_of(r) for r in items]
             self._texts[at:at] = texts
             self._shown[first_row:] = shown_new + [p + count for p in self._shown[first_row:]]
-            self._count_placeholders(records, +1)
+            self._tally.count(items, +1)
 
         if shown_new:
             self.beginInsertRows(QModelIndex(), first_row, first_row + len(shown_new) - 1)
@@ -240,12 +234,12 @@ class ClipTableModel(QAbstractTableModel):
         else:
             change()  # none is shown: the rows Qt knows keep their numbers
 
-    def _insert_runs(self, runs: dict[int, list[ClipRecord]], disk: dict) -> None:
-        """Insert each run of records after its position, for one layout change (see with_runs_inserted)."""
-        lists = (self._clips, self._on_disk, self._texts, self._shown)
-        files_of = lambda record: disk.get(record.clip_id) or self._files_of(record)  # noqa: E731
-        self._clips, self._on_disk, self._texts, self._shown = with_runs_inserted(lists, runs, self._needle, files_of)
-        self._count_placeholders((record for run in runs.values() for record in run), +1)
+    def _insert_runs(self, runs: dict[int, list[TableRow]], disk: dict) -> None:
+        """Insert each run of rows after its position, for one layout change (see with_runs_inserted)."""
+        lists = (self._rows, self._on_disk, self._texts, self._shown)
+        files_of = lambda item: disk.get(item.row_id) or self._files_of(item)  # noqa: E731
+        self._rows, self._on_disk, self._texts, self._shown = with_runs_inserted(lists, runs, self._needle, files_of)
+        self._tally.count((item for run in runs.values() for item in run), +1)
         self._renumber_from(min(runs))  # the layout change finds the selected rows by position
 
     def remove_ids(self, clip_ids: Iterable[str]) -> None:
@@ -255,39 +249,33 @@ class ClipTableModel(QAbstractTableModel):
         self._version += 1
 
         def remove() -> None:
-            keep = [pos for pos, record in enumerate(self._clips) if record.clip_id not in gone]
-            self._count_placeholders((self._clips[self._position_of[clip_id]] for clip_id in gone), -1)
+            keep = [pos for pos, item in enumerate(self._rows) if item.row_id not in gone]
+            self._tally.count((self._rows[self._position_of[row_id]] for row_id in gone), -1)
             self._reorder(keep)
             for clip_id in gone:
                 self._progress.pop(clip_id, None)
 
         self._change_layout(remove)
 
-    def replace_row(self, clip_id: str, record: ClipRecord) -> None:
-        """*record* takes the place of row *clip_id* (a submission created again becomes its task's row)."""
-        pos = self._position_of.get(clip_id)
-        if pos is None or record.clip_id in self._position_of:
-            self.remove_ids([clip_id])
-            self.upsert([record])
+    def replace_row(self, row_id: str, item: TableRow | ClipRecord) -> None:
+        """*item* takes the place of row *row_id* (a submission created again becomes its task's row)."""
+        item = as_row(item)
+        pos = self._position_of.get(row_id)
+        if pos is None or item.row_id in self._position_of:
+            self.remove_ids([row_id])
+            self.upsert([item])
             return
         self._version += 1
-        self._replace_at(pos, record, None)
-        if not is_placeholder_row(record):
-            self._tasks_with_clips.add(record.task_id)
-        self._keep_sorted([record.clip_id])
-
-    def _count_placeholders(self, records: Iterable[ClipRecord], step: int) -> None:
-        for record in records:
-            if is_placeholder_row(record):
-                self._placeholders[record.kind] += step
-                (self._placeholder_ids.add if step > 0 else self._placeholder_ids.discard)(record.clip_id)
+        self._replace_at(pos, item, None)
+        self._keep_sorted([item.row_id])
 
     def mark_downloading(self, clip_ids: Iterable[str]) -> None:
         marked = []
         for clip_id in clip_ids:
             pos = self._position_of.get(clip_id)
-            if pos is not None and self._clips[pos].state != ClipState.DOWNLOADING:
-                self._clips[pos] = replace(self._clips[pos], state=ClipState.DOWNLOADING)
+            record = None if pos is None else self._rows[pos].record
+            if record is not None and record.state != ClipState.DOWNLOADING:
+                self._rows[pos] = ClipRow(replace(record, state=ClipState.DOWNLOADING))
                 self._emit_changed(clip_id, COL_STATUS)
                 marked.append(clip_id)
         if self._sort is not None and self._sort[0] == COL_STATUS:
@@ -341,7 +329,7 @@ class ClipTableModel(QAbstractTableModel):
             changed = (self._position_of[c] for c in self._hidden_changed if c in self._position_of)
             candidates = sorted({*self._shown, *changed}) if self._hidden_changed else self._shown
         else:
-            candidates = range(len(self._clips))
+            candidates = range(len(self._rows))
         self._hidden_changed.clear()
         self._needle = needle
         shown = self._matching(candidates)
@@ -361,11 +349,11 @@ class ClipTableModel(QAbstractTableModel):
         """Apply *change* to the rows as one layout change, keeping selection and current row by clip."""
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
-        clips, shown = self._clips, self._shown
-        ids = [clips[shown[index.row()]].clip_id for index in persistent]
+        rows, shown = self._rows, self._shown
+        ids = [rows[shown[index.row()]].row_id for index in persistent]
         change()
         if len(persistent) > 100:  # a selection of many ranges: one pass over the rows beats a search each
-            row_of = {self._clips[pos].clip_id: row for row, pos in enumerate(self._shown)}.get
+            row_of = {self._rows[pos].row_id: row for row, pos in enumerate(self._shown)}.get
         else:
             row_of = self.row_of
         moved = []
@@ -378,28 +366,46 @@ class ClipTableModel(QAbstractTableModel):
 
     def _reorder(self, order: list[int]) -> None:
         """Keep the clips at positions *order*, in that order, with everything parallel to them."""
-        new_position = [-1] * len(self._clips)
+        new_position = [-1] * len(self._rows)
         for new, old in enumerate(order):
             new_position[old] = new
         self._shown = sorted(p for p in map(new_position.__getitem__, self._shown) if p >= 0)
-        self._clips = [self._clips[i] for i in order]
+        self._rows = [self._rows[i] for i in order]
         self._on_disk = [self._on_disk[i] for i in order]
         self._texts = [self._texts[i] for i in order]
-        self._position_of = {record.clip_id: pos for pos, record in enumerate(self._clips)}
+        self._position_of = {item.row_id: pos for pos, item in enumerate(self._rows)}
 
     # -- access ---------------------------------------------------------------
 
-    def record(self, row: int) -> ClipRecord:
-        return self._clips[self._shown[row]]
+    def row(self, row: int) -> TableRow:
+        """What row *row* shows: a clip, a task without clips, or an unconfirmed submission."""
+        return self._rows[self._shown[row]]
+
+    def row_for(self, row_id: str) -> TableRow | None:
+        """Any row of the library, shown or not."""
+        pos = self._position_of.get(row_id)
+        return None if pos is None else self._rows[pos]
+
+    def rows(self) -> list[TableRow]:
+        """Every row of the library, shown or not."""
+        return list(self._rows)
+
+    def record(self, row: int) -> ClipRecord | None:
+        """The clip row *row* shows, or None when it stands for a task or a submission."""
+        return self._rows[self._shown[row]].record
 
     def record_for(self, clip_id: str) -> ClipRecord | None:
-        """Any clip of the library, shown or not."""
+        """Any clip of the library, shown or not (None for a task's or a submission's row)."""
         pos = self._position_of.get(clip_id)
-        return None if pos is None else self._clips[pos]
+        return None if pos is None else self._rows[pos].record
 
-    def row_of(self, clip_id: str) -> int | None:
-        """The clip's row, or None when it is not in the library or the search hides it."""
-        pos = self._position_of.get(clip_id)
+    def records(self) -> list[ClipRecord]:
+        """Every clip of the library, shown or not: the rows that stand for no clip are left out."""
+        return [item.record for item in self._rows if item.record is not None]
+
+    def row_of(self, row_id: str) -> int | None:
+        """The row's number, or None when it is not in the library or the search hides it."""
+        pos = self._position_of.get(row_id)
         return None if pos is None else self._row_at(pos)
 
     def _row_at(self, pos: int) -> int | None:
@@ -407,15 +413,15 @@ class ClipTableModel(QAbstractTableModel):
         return row if row < len(self._shown) and self._shown[row] == pos else None
 
     def thumbnail_for(self, row: int) -> QPixmap | None:
-        return self._thumbnail(self.record(row))
+        record = self.record(row)
+        return None if record is None else self._thumbnail(record)
 
     def status_color(self, row: int) -> QColor | None:
-        record = self.record(row)
-        return UNCONFIRMED_COLOR if record.kind == ClipKind.SUBMISSION else STATUS_COLORS.get(record.state)
+        return self.row(row).color
 
     def status_text(self, row: int) -> str:
-        record = self.record(row)
-        return status_text(record, self._progress.get(record.clip_id))
+        item = self.row(row)
+        return item.status(self._progress.get(item.row_id))
 
     def files_on_disk(self, row: int) -> tuple[bool, bool, bool]:
         return self._on_disk[self._shown[row]]
@@ -426,31 +432,28 @@ class ClipTableModel(QAbstractTableModel):
         return pos is not None and self._on_disk[pos] != self._files_of(record)
 
     def clip_ids_of_rows(self, first: int, last: int) -> list[str]:
-        clips = self._clips
-        return [clips[pos].clip_id for pos in self._shown[first : last + 1]]
+        rows = self._rows
+        return [rows[pos].row_id for pos in self._shown[first : last + 1]]
 
     def rows_of_clips(self, clip_ids: set[str]) -> list[int]:
         """The rows, in order, of those of *clip_ids* that are shown."""
-        clips = self._clips
-        return [row for row, pos in enumerate(self._shown) if clips[pos].clip_id in clip_ids]
-
-    def records(self) -> list[ClipRecord]:
-        """Every clip of the library, shown or not."""
-        return list(self._clips)
+        rows = self._rows
+        return [row for row, pos in enumerate(self._shown) if rows[pos].row_id in clip_ids]
 
     def clip_count(self) -> int:
         """Rows that are clips: neither tasks without clips nor unconfirmed submissions."""
-        return len(self._clips) - self._placeholders.total()
+        return len(self._rows) - self._tally.placeholder_count
 
     def shown_clip_count(self) -> int:
         """Shown rows that are clips: what clip_count() counts, among the rows the search lets through."""
-        return len(self._shown) - sum(1 for clip_id in self._placeholder_ids if self.row_of(clip_id) is not None)
+        placeholders = self._tally.placeholder_ids
+        return len(self._shown) - sum(1 for row_id in placeholders if self.row_of(row_id) is not None)
 
     def task_row_count(self) -> int:
-        return self._placeholders[ClipKind.TASK]
+        return self._tally.tasks
 
     def submission_row_count(self) -> int:
-        return self._placeholders[ClipKind.SUBMISSION]
+        return self._tally.submissions
 
     # -- Qt model API -------------------------------------------------------
 
@@ -485,27 +488,28 @@ class ClipTableModel(QAbstractTableModel):
         return self.value_of(index.row(), index.column(), role)
 
     def value_of(self, row: int, column: int, role: int):
-        record = self._clips[self._shown[row]]
+        item = self._rows[self._shown[row]]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
         if role == Qt.ItemDataRole.DecorationRole:
             if column == COL_COVER:
-                return self._covers.pixmap_for(self._thumbnail(record))
+                record = item.record
+                return self._covers.pixmap_for(None if record is None else self._thumbnail(record))
             if column == COL_TITLE:
-                return self._marks.icon_for(self._playing[1]) if record.clip_id == self._playing[0] else None
-            fraction = self._progress.get(record.clip_id) if column == COL_STATUS else None
+                return self._marks.icon_for(self._playing[1]) if item.row_id == self._playing[0] else None
+            fraction = self._progress.get(item.row_id) if column == COL_STATUS else None
             return self._progress_bars.pixmap_for(fraction) if fraction is not None and fraction >= 0 else None
         if role == CLIP_ID_ROLE:
-            return record.clip_id
+            return item.row_id
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column == COL_STATUS and record.problem:
-                return record.problem
-            if column == COL_STATUS and (self._progress.get(record.clip_id) or -1) >= 0:
+            if column == COL_STATUS and item.note:
+                return item.note
+            if column == COL_STATUS and (self._progress.get(item.row_id) or -1) >= 0:
                 return f"Downloading {self._display(row, column)}"
             if column in (COL_TITLE, COL_TAGS):
                 return self._display(row, column)
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATUS:
-            return self.status_color(row)
+            return item.color
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_DURATION:
             return _RIGHT_ALIGNED
         return None
@@ -539,8 +543,8 @@ class ClipTableModel(QAbstractTableModel):
 
     def _display(self, row: int, column: int) -> str | None:
         pos = self._shown[row]
-        record = self._clips[pos]
-        return display_text(record, column, self._on_disk[pos], self._progress.get(record.clip_id))
+        item = self._rows[pos]
+        return display_text(item, column, self._on_disk[pos], self._progress.get(item.row_id))
 
     # -- sorting (called by the proxy) ---------------------------------------
 
@@ -559,11 +563,11 @@ class ClipTableModel(QAbstractTableModel):
         self._sorted_at = (column, order, self._version)
 
     def _sort_order(self, column: int, order: Qt.SortOrder) -> list[int]:
-        key = sort_key(column, self._clips, self._on_disk)
-        return sorted(range(len(self._clips)), key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        key = sort_key(column, self._rows, self._on_disk)
+        return sorted(range(len(self._rows)), key=key, reverse=order == Qt.SortOrder.DescendingOrder)
 
     def _key_at(self, pos: int):
-        return None if self._sort is None else sort_key(self._sort[0], self._clips, self._on_disk)(pos)
+        return None if self._sort is None else sort_key(self._sort[0], self._rows, self._on_disk)(pos)
 
     def _keep_sorted(self, clip_ids: list[str]) -> None:
         """Move new and changed clips to their places in the sort (the others are still in order)."""
@@ -573,28 +577,11 @@ class ClipTableModel(QAbstractTableModel):
         positions = sorted({self._position_of[c] for c in clip_ids if c in self._position_of})
 
         def move() -> None:
-            key = sort_key(column, self._clips, self._on_disk)  # reads the lists as they change
-            lists = (self._clips, self._on_disk, self._texts, self._shown)
+            key = sort_key(column, self._rows, self._on_disk)  # reads the lists as they change
+            lists = (self._rows, self._on_disk, self._texts, self._shown)
             self._shown, first, last = move_into_order(lists, positions, key, descending=order == DESC)
             self._renumber_from(first, last + 1)  # the rows after the last one moved kept their places
 
         if positions:
             self.layout_guard(lambda: self._change_layout(move))
         self._sorted_at = (column, order, self._version)
-
-    # -- drag and drop ------------------------------------------------------------
-
-    def mimeTypes(self) -> list[str]:
-        return ["text/uri-list"]
-
-    def supportedDragActions(self) -> Qt.DropAction:
-        return Qt.DropAction.CopyAction
-
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
-        """The tagged MP3 files that are on disk: file URLs, and their plain paths as text."""
-        return files_mime(self.audio_files({i.row() for i in indexes}))
-
-    def audio_files(self, rows: Iterable[int]) -> list[Path]:
-        if self.library is None:
-            return []
-        return audio_files_of(self.library.root, [(self.record(r), self.files_on_disk(r)) for r in sorted(set(rows))])

@@ -24,6 +24,7 @@ from .clip_rows import (
 )
 from .clip_table_model import ClipTableModel
 from .table_columns import StretchedColumns, apply_column_modes, install_header_menu
+from .table_rows import TableRow
 
 
 class ClipTableView(QTableView):
@@ -118,10 +119,14 @@ class ClipTableView(QTableView):
         proxy = self.model()
         return [proxy.mapToSource(index).row() for index in self.selectionModel().selectedRows()]
 
-    def selected_records(self) -> list[ClipRecord]:
-        """The selected rows' records, in the model's order."""
+    def selected_rows(self) -> list[TableRow]:
+        """The selected rows (clips, tasks without clips, unconfirmed submissions), in the model's order."""
         model: ClipTableModel = self.model().sourceModel()
-        return [model.record(row) for row in sorted(self.selected_source_rows())]
+        return [model.row(row) for row in sorted(self.selected_source_rows())]
+
+    def selected_records(self) -> list[ClipRecord]:
+        """The selected clips' records, in the model's order (the rows that stand for no clip are left out)."""
+        return [row.record for row in self.selected_rows() if row.record is not None]
 
     def create_drag(self) -> QDrag | None:
         """The drag for the current selection, or None when no selected MP3 is on disk."""
@@ -142,7 +147,7 @@ class ClipTableView(QTableView):
             record = model.record(proxy.mapToSource(current).row())
             cover = (
                 QPixmap(str(model.library.root / record.cover_path))
-                if record.cover_path and model.library
+                if record is not None and record.cover_path and model.library
                 else QPixmap()
             )
         if not cover.isNull():

@@ -32,6 +32,7 @@ from ..settings import Settings
 from ..song_request import InvalidSongRequest, SongRequest, Submission, SubmissionState, SubmitMode
 from .clip_rows import submission_row, task_rows
 from .sync_controller import SyncController, relay_client_for
+from .table_rows import SubmissionRow, TaskRow
 from .workers import WorkerPool
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ class SubmitResult:
     outcome: SubmitOutcome
     request: SongRequest
     submission: Submission | None = None
-    row: ClipRecord | None = None  # the task's row (accepted) or the submission's (unconfirmed)
+    row: TaskRow | SubmissionRow | None = None  # the task's row (accepted) or the submission's (unconfirmed)
     kind: ErrorKind | None = None
     sentence: str = ""
     replacing: str = ""  # the row this result takes the place of (a submission created again)
@@ -129,9 +130,10 @@ class CreateController(QObject):
         """Send *request*; :attr:`submitted`, :attr:`unconfirmed` or :attr:`refused` says what came of it."""
         self._send(request)
 
-    def create_again(self, submission: ClipRecord, submission_id: int) -> None:
+    def create_again(self, row: SubmissionRow) -> None:
         """Send an unconfirmed submission once more (the user was asked); its row gives way to the result."""
         creator, library, started = self.creator, self.library, time.time()
+        submission_id = row.submission_id
 
         def again() -> SubmitResult:
             entry = SubmissionJournal(library).get(submission_id)
@@ -141,17 +143,17 @@ class CreateController(QObject):
 
         self.pool.submit(
             again,
-            on_result=lambda result: self._report(replace(result, replacing=submission.clip_id)),
+            on_result=lambda result: self._report(replace(result, replacing=row.row_id)),
             on_error=lambda exc: self.error.emit(sentence_of(exc)),
         )
 
-    def forget(self, rows: list[ClipRecord], submission_ids: list[int]) -> None:
+    def forget(self, rows: list[SubmissionRow]) -> None:
         """Dismiss unconfirmed submissions: the journal says forgotten, their rows go."""
         creator = self.creator
         self.pool.submit(
             creator.forget,
-            submission_ids,
-            on_result=lambda _: self.forgotten.emit([row.clip_id for row in rows]),
+            [row.submission_id for row in rows],
+            on_result=lambda _: self.forgotten.emit([row.row_id for row in rows]),
             on_error=lambda exc: self.error.emit(f"Could not forget the submission: {sentence_of(exc)}"),
         )
 
@@ -202,20 +204,20 @@ class CreateController(QObject):
 
     # ------------------------------------------------------------------ lyrics
 
-    def _task_rows_arrived(self, rows: list[ClipRecord]) -> None:
+    def _task_rows_arrived(self, rows: list[TaskRow]) -> None:
         wait = self._lyrics
         if wait is None or not wait.task_id:
             return
         for row in rows:
             if row.task_id != wait.task_id:
                 continue
-            if row.relay_status == TaskStatus.IN_PROGRESS:
+            if row.task_status is TaskStatus.IN_PROGRESS:
                 self.lyrics_progress.emit("Writing lyrics… generating")
             elif row.state == ClipState.PENDING:
                 self.lyrics_progress.emit("Writing lyrics… queued")
             else:  # failed, unknown, or finished without lyrics
                 self._lyrics = None
-                self.lyrics_failed.emit(f"The relay wrote no lyrics: {row.error}")
+                self.lyrics_failed.emit(f"The relay wrote no lyrics: {row.note}")
 
     def _clips_arrived(self, records: list[ClipRecord], _on_disk: list) -> None:
         wait = self._lyrics

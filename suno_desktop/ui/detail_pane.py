@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..model import CLIP_COMPLETE, ClipKind, ClipRecord, ClipState
+from ..model import ClipRecord, ClipState
 from ..time_formats import format_created, format_duration
-from .clip_rows import STATUS_TEXT, is_placeholder_row, is_task_row, status_text
 from .cover_view import CoverView
 from .flow_layout import FlowLayout
 from .icons import standard_icon
+from .table_rows import STATUS_TEXT, TableRow, as_row
 
 COVER_SIZE = 260  # the cover's largest width; it shrinks with a narrower pane
 NOTHING_TO_PLAY = "Lyrics only: there is no song to play."
@@ -44,7 +44,7 @@ class ClipDetailPane(QWidget):
     play_requested = Signal(str)
     message = Signal(str)  # for the status bar ("Copied …")
     extend_requested = Signal(str)  # clip id: Extend from here…
-    recreate_requested = Signal(str)  # clip id or submission row id: Create again… (lyrics: a song from them)
+    recreate_requested = Signal(str)  # row id of a clip or a submission: Create again… (lyrics: a song from them)
     forget_requested = Signal(str)  # submission row id: Forget
     edit_again_requested = Signal(str)  # a failed task's row id: Edit and Create Again…
     folder_requested = Signal(str)  # clip id: Show in folder (the window's action says when no file manager opens)
@@ -53,7 +53,7 @@ class ClipDetailPane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("detailPane")
-        self._record: ClipRecord | None = None
+        self._row: TableRow | None = None
         self._root: Path | None = None
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -100,7 +100,7 @@ class ClipDetailPane(QWidget):
         self.url_button = QPushButton(standard_icon("edit-copy"), "Copy audio URL")
         self.url_button.setObjectName("detailUrlButton")
         self.play_button.clicked.connect(self._play)
-        self.folder_button.clicked.connect(lambda: self._emit_for_record(self.folder_requested))
+        self.folder_button.clicked.connect(lambda: self._emit_for_row(self.folder_requested))
         self.url_button.clicked.connect(self.copy_audio_url)
         for button in (self.play_button, self.folder_button, self.url_button):
             buttons.addWidget(button)
@@ -117,10 +117,10 @@ class ClipDetailPane(QWidget):
         self.forget_button.setToolTip("Remove this row; nothing is sent")
         self.edit_again_button = QPushButton("Edit and Create Again…")
         self.edit_again_button.setObjectName("detailEditAgainButton")
-        self.extend_button.clicked.connect(lambda: self._emit_for_record(self.extend_requested))
-        self.recreate_button.clicked.connect(lambda: self._emit_for_record(self.recreate_requested))
-        self.forget_button.clicked.connect(lambda: self._emit_for_record(self.forget_requested))
-        self.edit_again_button.clicked.connect(lambda: self._emit_for_record(self.edit_again_requested))
+        self.extend_button.clicked.connect(lambda: self._emit_for_row(self.extend_requested))
+        self.recreate_button.clicked.connect(lambda: self._emit_for_row(self.recreate_requested))
+        self.forget_button.clicked.connect(lambda: self._emit_for_row(self.forget_requested))
+        self.edit_again_button.clicked.connect(lambda: self._emit_for_row(self.edit_again_requested))
         for button in (self.extend_button, self.recreate_button, self.edit_again_button, self.forget_button):
             buttons.addWidget(button)
 
@@ -203,79 +203,79 @@ class ClipDetailPane(QWidget):
     # -- public ------------------------------------------------------------
 
     @property
+    def row(self) -> TableRow | None:
+        """The row shown: a clip, a task without clips, an unconfirmed submission; None when none is selected."""
+        return self._row
+
+    @property
     def record(self) -> ClipRecord | None:
-        return self._record
+        """The clip shown, or None (nothing selected, or a row that stands for no clip)."""
+        return None if self._row is None else self._row.record
 
     def show_clip(
         self,
-        record: ClipRecord | None,
+        row: TableRow | ClipRecord | None,
         root: Path | None = None,
         files: tuple[bool, bool, bool] = (False, False, False),
     ) -> None:
-        self._record, self._root = record, root
-        self.placeholder.setVisible(record is None)
-        self._scroll.setVisible(record is not None)
-        if record is None:
+        """Show *row* (a clip's record is shown as its row), or the note that none is selected."""
+        row = None if row is None else as_row(row)
+        self._row, self._root = row, root
+        self.placeholder.setVisible(row is None)
+        self._scroll.setVisible(row is not None)
+        if row is None:
             return
-        self.title.setText(record.title or "Untitled")
-        self.tags.setText(record.tags or "")
-        self.tags.setVisible(bool(record.tags))
-        self.fields["Model"].setText(record.model or "—")
-        self.fields["Duration"].setText(format_duration(record.duration) or "—")
-        self.fields["Created"].setText(format_created(record.created_at) or "—")
-        is_task = is_placeholder_row(record)  # a task with no clips yet (its sentence is the status), a submission
-        status = status_text(record) if record.state == ClipState.PENDING else STATUS_TEXT.get(record.state, "")
-        if record.kind == ClipKind.SUBMISSION:
-            self.fields["Status"].setText(f"{status_text(record)}: {record.error}")
-        elif is_task:
-            self.fields["Status"].setText(record.error)
-        else:
-            self.fields["Status"].setText(f"{status}: {record.problem}" if record.problem else status)
+        self.title.setText(row.title or "Untitled")
+        self.tags.setText(row.tags or "")
+        self.tags.setVisible(bool(row.tags))
+        self.fields["Model"].setText(row.model or "—")
+        self.fields["Duration"].setText(format_duration(row.duration) or "—")
+        self.fields["Created"].setText(format_created(row.created_at) or "—")
+        self.fields["Status"].setText(_status_line(row))
         self.fields["Files"].setText(
             ", ".join(n for n, present in zip(("MP3", "Cover", "MP4"), files) if present) or "none on disk"
         )
-        self.task_id.setText(record.task_id or "—")
-        self.clip_id.setText("—" if is_task else record.clip_id)
+        self.task_id.setText(row.task_id or "—")
+        self.clip_id.setText("—" if row.is_placeholder else row.row_id)
         for edit in (self.task_id, self.clip_id):
             edit.setCursorPosition(0)
             self.findChild(QToolButton, f"{edit.objectName()}Copy").setEnabled(edit.text() != "—")
-        self.description.setText(f"Prompt: {record.description}" if record.description else "")
-        self.description.setVisible(bool(record.description))
-        self._show_lyrics(record)
-        self._show_file_buttons(record, files)
-        self.cover.setVisible(record.kind == ClipKind.MUSIC)
+        self.description.setText(f"Prompt: {row.description}" if row.description else "")
+        self.description.setVisible(bool(row.description))
+        self._show_lyrics(row)
+        self._show_file_buttons(row, files)
+        self.cover.setVisible(row.can_play)
         self.set_cover(None)
-        self._show_create_buttons(record)
+        self._show_create_buttons(row)
 
-    def _show_lyrics(self, record: ClipRecord) -> None:
+    def _show_lyrics(self, row: TableRow) -> None:
         """A song's lyrics; for a task or a request, the lyrics that were sent, when the library knows them."""
-        placeholder = is_placeholder_row(record)
-        self.lyrics_heading.setText("Lyrics sent" if placeholder and record.lyrics else "Lyrics")
-        if record.lyrics:
-            self.lyrics.setPlainText(record.lyrics)
+        placeholder = row.is_placeholder
+        self.lyrics_heading.setText("Lyrics sent" if placeholder and row.lyrics else "Lyrics")
+        if row.lyrics:
+            self.lyrics.setPlainText(row.lyrics)
         elif not placeholder:
             self.lyrics.setPlainText("No lyrics (instrumental).")
-        elif record.state == ClipState.FAILED and _made_here(record):
+        elif row.state == ClipState.FAILED and row.is_task and row.made_here:
             self.lyrics.setPlainText("No lyrics were sent: the song was described, or instrumental.")
-        elif record.state == ClipState.FAILED:
+        elif row.state == ClipState.FAILED:
             self.lyrics.setPlainText("The relay made no songs for this task; what was sent is not known here.")
         else:
             self.lyrics.setPlainText("No songs yet.")
 
-    def _show_file_buttons(self, record: ClipRecord, files: tuple[bool, bool, bool]) -> None:
+    def _show_file_buttons(self, row: TableRow, files: tuple[bool, bool, bool]) -> None:
         """Only what can work: lyrics have no song to play, no file to show and no audio to copy."""
-        playable = record.kind == ClipKind.MUSIC
+        playable = row.can_play
         self.play_button.setEnabled(playable and files[0])
-        self.play_button.setToolTip(NOTHING_TO_PLAY if record.kind == ClipKind.LYRICS else "")
+        self.play_button.setToolTip(NOTHING_TO_PLAY if row.is_lyrics else "")
         self.folder_button.setEnabled(playable and any(files))
-        self.url_button.setEnabled(playable and bool(record.audio_url))
+        self.url_button.setEnabled(playable and row.record is not None and bool(row.record.audio_url))
 
-    def _show_create_buttons(self, record: ClipRecord) -> None:
-        music, submission = record.kind == ClipKind.MUSIC, record.kind == ClipKind.SUBMISSION
-        lyrics_only = record.kind == ClipKind.LYRICS
-        self.extend_button.setVisible(music)
-        self.extend_button.setEnabled(record.relay_status == CLIP_COMPLETE)  # the relay extends finished songs
-        self.recreate_button.setVisible(music or submission or lyrics_only)
+    def _show_create_buttons(self, row: TableRow) -> None:
+        song, submission, lyrics_only = row.can_play, row.is_submission, row.is_lyrics
+        self.extend_button.setVisible(song)
+        self.extend_button.setEnabled(row.can_extend)  # the relay extends finished songs
+        self.recreate_button.setVisible(song or submission or lyrics_only)
         self.recreate_button.setText("Create a Song from These Lyrics…" if lyrics_only else "Create again…")
         self.forget_button.setVisible(submission)
         if submission:
@@ -285,12 +285,12 @@ class ClipDetailPane(QWidget):
         else:
             tip = "A new song with this one's title, style, lyrics and model"
         self.recreate_button.setToolTip(tip)
-        failed_task = is_task_row(record) and record.state == ClipState.FAILED
+        failed_task = row.is_task and row.state == ClipState.FAILED
         self.edit_again_button.setVisible(failed_task)
-        self.edit_again_button.setEnabled(failed_task and _made_here(record))
+        self.edit_again_button.setEnabled(row.can_send_again)
         self.edit_again_button.setToolTip(
             "The New Song dialog with what was sent for this task, to change and send"
-            if _made_here(record)
+            if row.can_send_again or not failed_task
             else "Only for a song asked for in this app: the relay does not say what was sent"
         )
 
@@ -300,27 +300,30 @@ class ClipDetailPane(QWidget):
         self.cover_shown.emit(self.cover.pixmap())
 
     def copy_audio_url(self) -> None:
-        if self._record is not None and self._record.audio_url:
-            self._copy(self._record.audio_url, "Audio URL")
+        record = self.record
+        if record is not None and record.audio_url:
+            self._copy(record.audio_url, "Audio URL")
 
     # -- private -----------------------------------------------------------
 
-    def _emit_for_record(self, signal) -> None:
-        if self._record is not None:
-            signal.emit(self._record.clip_id)
+    def _emit_for_row(self, signal) -> None:
+        if self._row is not None:
+            signal.emit(self._row.row_id)
 
     def _play(self) -> None:
-        if self._record is not None:
-            self.play_requested.emit(self._record.clip_id)
+        if self._row is not None:
+            self.play_requested.emit(self._row.row_id)
 
     def _copy(self, text: str, what: str) -> None:
         QGuiApplication.clipboard().setText(text)
         self.message.emit(f"{what} copied to the clipboard.")
 
 
-def _made_here(record: ClipRecord) -> bool:
-    """A task asked for in this app is named after the request; one added by its id is "Task <id>".
-
-    The same test as the context menu's Edit and Create Again (new_song_actions.can_be_sent_again).
-    """
-    return is_task_row(record) and record.title != f"Task {record.task_id}"
+def _status_line(row: TableRow) -> str:
+    """The Status field: a placeholder's word and sentence, a clip's state and what went wrong."""
+    if row.is_submission:
+        return f"{row.status()}: {row.note}"
+    if row.is_task:
+        return row.note
+    status = row.status() if row.state == ClipState.PENDING else STATUS_TEXT.get(row.state, "")
+    return f"{status}: {row.note}" if row.note else status

@@ -21,10 +21,10 @@ from ..library.store import Library
 from ..library.tagged_files import TaggedFile, tagged_files
 from ..model import ClipRecord
 from ..settings import Settings
-from .clip_rows import is_placeholder_row, is_submission_row, is_task_row
 from .clip_table_model import ClipTableModel
 from .clip_table_view import ClipTableView
 from .export_dialog import ExportDialog
+from .table_rows import TableRow
 from .workers import WorkerPool
 
 
@@ -45,7 +45,7 @@ class LibraryActions(QObject):
         *,
         release: Callable[[Path], None],
         remembered: Callable[[], QSettings],
-        forget: Callable[[list[ClipRecord]], None],
+        forget: Callable[[list[TableRow]], None],
         window: QWidget,
     ) -> None:
         super().__init__(window)
@@ -131,9 +131,7 @@ class LibraryActions(QObject):
 
     def show_in_folder(self, records: list[ClipRecord]) -> bool:
         """Open the folder of the first record's files in the file manager; say so when none opens."""
-        relative = next(
-            (r.audio_path or r.cover_path or r.video_path for r in records if not is_placeholder_row(r)), None
-        )
+        relative = next((r.audio_path or r.cover_path or r.video_path for r in records), None)
         folder = (self.library.root / relative).parent if relative else self.library.root
         if QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
             return True
@@ -144,13 +142,13 @@ class LibraryActions(QObject):
 
     def remove_selected(self) -> QMessageBox | None:
         """Ask first: removing takes the rows out of the library and their files to the trash."""
-        records = self.table.selected_records()
-        if not records:
+        rows = self.table.selected_rows()
+        if not rows:
             return None
-        names = ", ".join(f"“{r.title or 'Untitled'}”" for r in records[:3]) + (" …" if len(records) > 3 else "")
-        tasks = sum(1 for r in records if is_task_row(r))
-        unconfirmed = sum(1 for r in records if is_submission_row(r))
-        clips = len(records) - tasks - unconfirmed
+        names = ", ".join(f"“{r.title or 'Untitled'}”" for r in rows[:3]) + (" …" if len(rows) > 3 else "")
+        tasks = sum(1 for r in rows if r.is_task)
+        unconfirmed = sum(1 for r in rows if r.is_submission)
+        clips = len(rows) - tasks - unconfirmed
         counts = ((clips, f"{clips} clip(s)"), (tasks, f"{tasks} task(s)"), (unconfirmed, f"{unconfirmed} request(s)"))
         what = " and ".join(text for count, text in counts if count)
         box = QMessageBox(
@@ -165,43 +163,43 @@ class LibraryActions(QObject):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # the window is active again once it is answered
         remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.buttonClicked.connect(lambda button: button is remove and self.remove(records))
+        box.buttonClicked.connect(lambda button: button is remove and self.remove(rows))
         box.open()
         return box
 
-    def remove(self, records: list[ClipRecord], *, allow_delete: bool = False) -> None:
+    def remove(self, rows: list[TableRow], *, allow_delete: bool = False) -> None:
         """Trash the records' files, then forget the records; without a trash, ask before deleting.
 
         The players let go of the files here; the trashing and the database run on a
         worker (a thousand clips are three thousand file moves), and the rows leave the
         table once the library has forgotten them.
         """
-        paths = [self.library.root / relative for relative in _relative_files(records)]
+        paths = [self.library.root / relative for relative in _relative_files(rows)]
         for path in paths:
             self.release(path)
         self.workers.submit(
             _remove_files_and_rows,
             self.library,
-            records,
+            rows,
             paths,
             allow_delete,
-            on_result=lambda outcome: self._removed(records, outcome),
+            on_result=lambda outcome: self._removed(rows, outcome),
             on_error=lambda exc: self.error.emit(f"Could not remove the selection: {exc}"),
         )
 
-    def _removed(self, records: list[ClipRecord], outcome: _RemoveOutcome) -> None:
+    def _removed(self, rows: list[TableRow], outcome: _RemoveOutcome) -> None:
         for sentence in outcome.errors:
             self.error.emit(sentence)
-        waiting = [r for r in records if r.clip_id in outcome.waiting]
-        done = [r for r in records if r.clip_id not in outcome.waiting]
+        waiting = [r for r in rows if r.row_id in outcome.waiting]
+        done = [r for r in rows if r.row_id not in outcome.waiting]
         if done:
-            self.forget([r for r in done if is_submission_row(r)])
-            self.model.remove_ids([r.clip_id for r in done if not is_submission_row(r)])
+            self.forget([r for r in done if r.is_submission])
+            self.model.remove_ids([r.row_id for r in done if not r.is_submission])
             self.message.emit(f"Removed {len(done)} row(s) from the library.")
         if waiting:
             self._ask_to_delete(waiting, outcome.not_trashed)
 
-    def _ask_to_delete(self, records: list[ClipRecord], files: int) -> None:
+    def _ask_to_delete(self, rows: list[TableRow], files: int) -> None:
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             "No trash available",
@@ -212,7 +210,7 @@ class LibraryActions(QObject):
         box.setObjectName("deleteDialog")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         delete = box.addButton("Delete permanently", QMessageBox.ButtonRole.DestructiveRole)
-        box.buttonClicked.connect(lambda button: button is delete and self.remove(records, allow_delete=True))
+        box.buttonClicked.connect(lambda button: button is delete and self.remove(rows, allow_delete=True))
         box.open()
 
 
@@ -222,12 +220,14 @@ class _RemoveOutcome(NamedTuple):
     errors: tuple[str, ...] = ()  # files that could not be deleted after the user said yes
 
 
-def _relative_files(records: list[ClipRecord]) -> list[str]:
-    return [relative for r in records for relative in (r.audio_path, r.cover_path, r.video_path) if relative]
+def _relative_files(rows: list[TableRow]) -> list[str]:
+    """The files of the rows' clips (a task's or a submission's row has none)."""
+    clips = (row.record for row in rows if row.record is not None)
+    return [relative for r in clips for relative in (r.audio_path, r.cover_path, r.video_path) if relative]
 
 
 def _remove_files_and_rows(
-    library: Library, records: list[ClipRecord], paths: list[Path], allow_delete: bool
+    library: Library, rows: list[TableRow], paths: list[Path], allow_delete: bool
 ) -> _RemoveOutcome:
     """On a worker: the files to the trash (or, when allowed, deleted), then the rows out of the library.
 
@@ -239,9 +239,9 @@ def _remove_files_and_rows(
     if not_trashed and not allow_delete:
         stuck = set(not_trashed)
         waiting = frozenset(
-            r.clip_id for r in records if any(library.root / relative in stuck for relative in _relative_files([r]))
+            r.row_id for r in rows if any(library.root / relative in stuck for relative in _relative_files([r]))
         )
-        _forget_rows(library, [r for r in records if r.clip_id not in waiting])
+        _forget_rows(library, [r for r in rows if r.row_id not in waiting])
         return _RemoveOutcome(not_trashed=len(not_trashed), waiting=waiting)
     errors = []
     for path in not_trashed:
@@ -249,11 +249,11 @@ def _remove_files_and_rows(
             path.unlink()
         except OSError as exc:
             errors.append(f"Could not delete {path.name}: {exc.strerror}")
-    _forget_rows(library, records)
+    _forget_rows(library, rows)
     return _RemoveOutcome(errors=tuple(errors))
 
 
-def _forget_rows(library: Library, records: list[ClipRecord]) -> None:
-    kept = [r for r in records if not is_submission_row(r)]  # submissions are the journal's (forget)
-    library.remove_clips([r.clip_id for r in kept if not is_placeholder_row(r)])
-    library.remove_tasks([r.task_id for r in kept if is_task_row(r)])
+def _forget_rows(library: Library, rows: list[TableRow]) -> None:
+    """Clips and tasks leave the library; submissions are the journal's (forget)."""
+    library.remove_clips([r.row_id for r in rows if r.record is not None])
+    library.remove_tasks([r.task_id for r in rows if r.is_task])

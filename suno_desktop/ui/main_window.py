@@ -32,6 +32,7 @@ from .clip_table_model import ClipTableModel
 from .clip_table_view import ClipTableView
 from .create_controller import CreateController
 from .detail_pane import ClipDetailPane
+from .error_reports import ErrorReports
 from .folder_watch import FolderWatch
 from .icons import app_icon
 from .library_actions import LibraryActions
@@ -46,6 +47,7 @@ from .settings_dialog import SettingsDialog
 from .settings_holder import SettingsHolder
 from .sync_controller import SyncController
 from .table_empty_state import TableEmptyState
+from .table_rows import TaskRow
 from .theme import ColorScheme, apply_color_scheme
 from .thumbnails import ThumbnailCache
 from .video_view import VideoView
@@ -59,7 +61,6 @@ log = logging.getLogger(__name__)
 
 THUMB_SIZE = 40
 COVER_SIZE = 520
-DIALOG_ERRORS = {ErrorKind.AUTH, ErrorKind.CONFIGURATION, ErrorKind.LIBRARY, ErrorKind.DISK_FULL}
 
 
 class MainWindow(QMainWindow):
@@ -81,7 +82,6 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.library = library
         self.settings_holder = SettingsHolder(settings, settings_store, self)  # no store in demo mode: nothing is saved
-        self.error_dialog: QMessageBox | None = None
         self._after_load = None
         # the app named once, last: Qt appends applicationDisplayName only to a title not ending with it
         place = library.root.name + (" (demo)" if demo_note else "")
@@ -215,6 +215,8 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         self.status = WindowStatusBar(ClipCountLabel(self.model, self.proxy))
         self.setStatusBar(self.status)
+        self.errors = ErrorReports(self, self.status, self.presence)
+        self.errors.settings_requested.connect(self.open_settings)
 
     def _connect_table(self) -> None:
         self.search.textChanged.connect(self.proxy.set_filter_text)  # as you type: ~35 ms at 50,000 clips
@@ -269,7 +271,7 @@ class MainWindow(QMainWindow):
         c.busy_changed.connect(self._busy_changed)
         c.busy_changed.connect(self.folder_watch.set_syncing)
         c.status.connect(self.show_message)
-        c.error.connect(self._error)
+        c.error.connect(self.errors.report)  # Signal(object, str): an ErrorKind and its sentence
         self.folder_watch.changed.connect(c.check_files)
 
     def _say_what_is_off(self, demo_note: str) -> None:
@@ -298,7 +300,7 @@ class MainWindow(QMainWindow):
 
     def _library_unreadable(self, exc: BaseException) -> None:
         if kind_of(exc) == ErrorKind.LIBRARY:  # the folder is gone: the bar above the table says so
-            self._error(ErrorKind.LIBRARY, str(exc))
+            self.errors.report(ErrorKind.LIBRARY, str(exc))
             return
         log.error("reading the library %s failed", self.library.root, exc_info=exc)
         self.show_error_sentence(f"The library in {self.library.root} could not be read: {sentence_of(exc)}")
@@ -326,10 +328,10 @@ class MainWindow(QMainWindow):
         if record is not None:
             self.library_actions.show_in_folder([record])
 
-    def _tasks_changed(self, records: list[ClipRecord]) -> None:
+    def _tasks_changed(self, rows: list[TaskRow]) -> None:
         """A task row moved on (waiting, generating, failed): the detail pane says so too if it shows it."""
-        self.model.upsert(records)
-        self._refresh_detail({r.clip_id for r in records})
+        self.model.upsert(rows)
+        self._refresh_detail({row.row_id for row in rows})
 
     def _clips_changed(self, records: list[ClipRecord], on_disk: list) -> None:
         self.model.upsert(records, on_disk)
@@ -343,7 +345,7 @@ class MainWindow(QMainWindow):
 
     def _layout_changed(self) -> None:
         """Sorted, searched or removed: the current clip may have left the table."""
-        if not self.table.currentIndex().isValid() and self.detail.record is not None:
+        if not self.table.currentIndex().isValid() and self.detail.row is not None:
             self._refresh_detail()
         self._update_actions()  # a layout change drops hidden rows from the selection without a signal
 
@@ -374,15 +376,17 @@ class MainWindow(QMainWindow):
             self.detail.show_clip(None)
             return
         source_row = self.proxy.mapToSource(index).row()
-        record = self.model.record(source_row)
-        if only is not None and record.clip_id not in only and self.detail.record is not None:
+        row = self.model.row(source_row)
+        if only is not None and row.row_id not in only and self.detail.row is not None:
             return
         files = self.model.files_on_disk(source_row)
-        self.detail.show_clip(record, self.library.root, files)
-        self._show_detail_cover(record)
-        video = self.library.root / record.video_path if record.video_path and files[2] else None
+        self.detail.show_clip(row, self.library.root, files)
+        record = row.record  # a task's or a submission's row has no cover and no video
+        if record is not None:
+            self._show_detail_cover(record)
+        video = self.library.root / record.video_path if record is not None and record.video_path and files[2] else None
         if self.video.current_path != video:
-            self.video.show_video(video, record.title)
+            self.video.show_video(video, row.title)
 
     def _show_detail_cover(self, record: ClipRecord) -> None:
         if record.cover_path:
@@ -408,7 +412,7 @@ class MainWindow(QMainWindow):
         self.controller.sync_now()
 
     def refresh_selected(self) -> None:
-        task_ids = sorted({self.model.record_for(c).task_id for c in self.table.selected_clip_ids()} - {""})
+        task_ids = sorted({self.model.row_for(c).task_id for c in self.table.selected_clip_ids()} - {""})
         self.controller.refresh_tasks(task_ids)
 
     def refresh_all(self) -> None:
@@ -496,25 +500,6 @@ class MainWindow(QMainWindow):
 
     def show_error_sentence(self, text: str) -> None:
         self.status.say_error(text)
-
-    def _error(self, kind: ErrorKind | str, sentence: str) -> None:
-        """The sync controller's error (``Signal(object, str)``: an :class:`ErrorKind` and one sentence)."""
-        kind = ErrorKind(kind)  # an ErrorKind stays itself; its value (a str) is read back until the sender changes
-        if kind == ErrorKind.LIBRARY:  # the bar above the table says it, and says when it is back
-            self.presence.check_now()
-            self.show_message(sentence)
-            return
-        self.show_error_sentence(sentence)
-        if kind in DIALOG_ERRORS and self.isVisible():
-            if self.error_dialog is not None:
-                self.error_dialog.close()
-            box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, sentence, QMessageBox.StandardButton.Ok, self)
-            box.setObjectName("errorDialog")
-            if kind in (ErrorKind.AUTH, ErrorKind.CONFIGURATION):
-                settings = box.addButton("Open Settings", QMessageBox.ButtonRole.ActionRole)
-                box.buttonClicked.connect(lambda button: button is settings and self.open_settings())
-            self.error_dialog = box
-            box.open()
 
     def _library_lost(self, sentence: str) -> None:
         self.controller.pause()

@@ -20,16 +20,17 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from ..errors import ErrorKind, sentence_of
 from ..library.store import Library
 from ..library.submission_journal import SubmissionJournal
-from ..model import ClipKind, ClipRecord, ClipState
+from ..model import ClipKind
 from ..playback.player import Player
 from ..settings import remembered_models
 from ..song_request import SongRequest, Submission, SubmitMode
-from .clip_rows import COL_TITLE, is_submission_row, is_task_row, submission_id_of
+from .clip_rows import COL_TITLE
 from .clip_table import ClipTable
 from .create_controller import CreateController, SubmitResult
 from .detail_pane import ClipDetailPane
 from .new_song_dialog import NewSongDialog
 from .settings_holder import SettingsHolder
+from .table_rows import SubmissionRow, TableRow
 from .window_actions import make_action
 from .workers import WorkerPool
 
@@ -81,10 +82,10 @@ class NewSongActions(QObject):
         creator.lyrics_ready.connect(self._lyrics_ready)
         creator.lyrics_failed.connect(self._lyrics_failed)
         creator.lyrics_progress.connect(self._lyrics_progress)
-        detail.extend_requested.connect(lambda clip_id: self._for_record(clip_id, self.extend))
-        detail.recreate_requested.connect(lambda clip_id: self._for_record(clip_id, self.recreate))
-        detail.forget_requested.connect(lambda clip_id: self._for_record(clip_id, lambda r: self.forget([r])))
-        detail.edit_again_requested.connect(lambda row_id: self._for_record(row_id, self.edit_again))
+        detail.extend_requested.connect(lambda row_id: self._for_row(row_id, self.extend))
+        detail.recreate_requested.connect(lambda row_id: self._for_row(row_id, self.recreate))
+        detail.forget_requested.connect(lambda row_id: self._for_row(row_id, lambda row: self.forget([row])))
+        detail.edit_again_requested.connect(lambda row_id: self._for_row(row_id, self.edit_again))
 
     def _build_actions(self) -> None:
         action = functools.partial(make_action, self.owner)
@@ -107,7 +108,7 @@ class NewSongActions(QObject):
         )
         self.create_again_action.setToolTip("Send the request again, after you checked the relay's task log")
         self.forget_action = action(
-            "Forget", None, None, lambda: self.forget(self.table.view.selected_records()), name="forgetAction"
+            "Forget", None, None, lambda: self.forget(self.table.view.selected_rows()), name="forgetAction"
         )
         self.forget_action.setToolTip("Remove the row of a request the relay did not confirm; nothing is sent")
         self.edit_again_action = action(
@@ -123,21 +124,21 @@ class NewSongActions(QObject):
         )
         self.from_lyrics_action.setToolTip("The New Song dialog with these lyrics and their title")
 
-    def menu_actions(self, records: list[ClipRecord]) -> list[QAction]:
-        """What the table's context menu offers for *records* to create from."""
-        if records and all(is_submission_row(record) for record in records):
-            self.create_again_action.setEnabled(len(records) == 1)
+    def menu_actions(self, rows: list[TableRow]) -> list[QAction]:
+        """What the table's context menu offers for *rows* to create from."""
+        if rows and all(row.is_submission for row in rows):
+            self.create_again_action.setEnabled(len(rows) == 1)
             return [self.create_again_action, self.forget_action]
-        if len(records) == 1 and records[0].kind == ClipKind.LYRICS:
+        if len(rows) == 1 and rows[0].is_lyrics:
             return [self.from_lyrics_action]
-        one_song = len(records) == 1 and records[0].kind == ClipKind.MUSIC
-        self.extend_action.setEnabled(one_song and can_be_extended(records[0]))
+        one_song = len(rows) == 1 and rows[0].can_play
+        self.extend_action.setEnabled(one_song and rows[0].can_extend)
         self.recreate_action.setEnabled(one_song)
         return [self.extend_action, self.recreate_action]
 
-    def task_actions(self, records: list[ClipRecord]) -> list[QAction]:
+    def task_actions(self, rows: list[TableRow]) -> list[QAction]:
         """What the context menu offers for tasks without songs: a failed one made here can be edited and sent again."""
-        return [self.edit_again_action] if len(records) == 1 and can_be_sent_again(records[0]) else []
+        return [self.edit_again_action] if len(rows) == 1 and rows[0].can_send_again else []
 
     # ------------------------------------------------------------------ opening the dialog
 
@@ -148,11 +149,11 @@ class NewSongActions(QObject):
         )
         return self._open(dialog)
 
-    def extend(self, record: ClipRecord) -> NewSongDialog:
+    def extend(self, record: TableRow) -> NewSongDialog:
         """Extend from here: from the player's position when this clip is the one loaded, else from its end."""
         player = self.player
         start_at = record.duration or 0.0
-        if player.current_clip_id == record.clip_id and player.position > 0:
+        if player.current_clip_id == record.row_id and player.position > 0:
             start_at = player.position / 1000
             if record.duration:
                 start_at = min(start_at, record.duration)
@@ -163,7 +164,7 @@ class NewSongActions(QObject):
             lyrics=record.lyrics,
             model=record.model,
             task_id=record.task_id,
-            clip_id=record.clip_id,
+            clip_id=record.row_id,
             clip_length=record.duration,
             start_at=start_at,
             styles=self._styles(),
@@ -171,13 +172,13 @@ class NewSongActions(QObject):
         )
         return self._open(dialog)
 
-    def recreate(self, record: ClipRecord) -> NewSongDialog | QMessageBox | None:
+    def recreate(self, record: TableRow) -> NewSongDialog | QMessageBox | None:
         """Create again: a submission is sent as it was (after asking); a song, failed task or lyrics fill a dialog."""
-        if is_submission_row(record):
+        if record.is_submission:
             return self._confirm_create_again(record)
-        if record.kind == ClipKind.LYRICS:
+        if record.is_lyrics:
             return self.song_from_lyrics(record)
-        if is_task_row(record):  # a failed task: what was sent, from the journal, when it opens
+        if record.is_task:  # a failed task: what was sent, from the journal, when it opens
             self.edit_again(record)
             return None
         instrumental = _sounds_instrumental(record)
@@ -194,7 +195,7 @@ class NewSongActions(QObject):
         )
         return self._open(dialog)
 
-    def song_from_lyrics(self, record: ClipRecord) -> NewSongDialog:
+    def song_from_lyrics(self, record: TableRow) -> NewSongDialog:
         """A lyrics-only row: the dialog's Write it yourself, with these lyrics and their title."""
         dialog = NewSongDialog.prefilled(
             self.owner,
@@ -205,7 +206,7 @@ class NewSongActions(QObject):
         )
         return self._open(dialog)
 
-    def edit_again(self, record: ClipRecord) -> None:
+    def edit_again(self, record: TableRow) -> None:
         """A failed task: the dialog with what was sent for it (the journal is read on a worker), and why it failed."""
         library = self.library
         self.workers.submit(
@@ -214,7 +215,7 @@ class NewSongActions(QObject):
             on_error=lambda exc: self.error.emit(f"Could not read what was sent: {sentence_of(exc)}"),
         )
 
-    def _edit_again(self, record: ClipRecord, submission: Submission | None) -> NewSongDialog:
+    def _edit_again(self, record: TableRow, submission: Submission | None) -> NewSongDialog:
         if submission is not None and submission.request.mode is not SubmitMode.LYRICS:
             dialog = self._reopen(submission.request)
         else:  # what the row knows: its title, style, lyrics and model
@@ -230,7 +231,7 @@ class NewSongActions(QObject):
                     models=self.settings.current.offered_models,
                 )
             )
-        reason = record.error.rstrip(".") or "The relay made nothing"
+        reason = record.note.rstrip(".") or "The relay made nothing"
         dialog.show_notice(f"{reason}. Edit what you asked for, then create it again.")
         return dialog
 
@@ -324,13 +325,13 @@ class NewSongActions(QObject):
             f"The relay accepted “{_headline(result.request)}”: its songs replace the selected row as they are made."
         )
         if result.row is not None:
-            self.reveal(result.row.clip_id)
+            self.reveal(result.row.row_id)
 
     def _unconfirmed(self, result: SubmitResult) -> None:
         self._place_row(result)
         self.error.emit(result.sentence)
         if result.row is not None and result.request.mode is not SubmitMode.LYRICS:
-            self.reveal(result.row.clip_id)
+            self.reveal(result.row.row_id)
 
     def _refused(self, result: SubmitResult) -> None:
         """Nothing was made: say why, once, and give the user back what they wrote."""
@@ -350,12 +351,12 @@ class NewSongActions(QObject):
         else:
             model.upsert([result.row])
 
-    def reveal(self, clip_id: str) -> None:
+    def reveal(self, row_id: str) -> None:
         """Select the row and scroll to it, so the user sees where their song went."""
         table = self.table
-        if table.model.row_of(clip_id) is None and table.model.record_for(clip_id) is not None:
+        if table.model.row_of(row_id) is None and table.model.row_for(row_id) is not None:
             table.search.clear()  # the search hides it
-        row = table.proxy.proxy_row_of(clip_id)
+        row = table.proxy.proxy_row_of(row_id)
         if row is None:
             return
         table.view.selectRow(row)
@@ -363,12 +364,12 @@ class NewSongActions(QObject):
 
     # ------------------------------------------------------------------ unconfirmed submissions
 
-    def _confirm_create_again(self, record: ClipRecord) -> QMessageBox:
+    def _confirm_create_again(self, record: SubmissionRow) -> QMessageBox:
         """Ask first: it may have been made and charged already."""
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             "Create again",
-            f"Create “{record.title}” again?\n\n{record.error}\n\n"
+            f"Create “{record.title}” again?\n\n{record.note}\n\n"
             "If it was created, creating it again makes a second song and is charged again.",
             QMessageBox.StandardButton.Cancel,
             self.owner,
@@ -380,15 +381,15 @@ class NewSongActions(QObject):
         box.open()
         return box
 
-    def _create_again(self, record: ClipRecord) -> None:
-        self.message.emit(f"Sending “{record.title}” again…")
-        self.creator.create_again(record, submission_id_of(record))
+    def _create_again(self, row: SubmissionRow) -> None:
+        self.message.emit(f"Sending “{row.title}” again…")
+        self.creator.create_again(row)
 
-    def forget(self, records: list[ClipRecord]) -> None:
+    def forget(self, rows: list[TableRow]) -> None:
         """Forget unconfirmed submissions (the journal says so; nothing is sent)."""
-        submissions = [record for record in records if is_submission_row(record)]
+        submissions = [row for row in rows if row.is_submission]
         if submissions:
-            self.creator.forget(submissions, [submission_id_of(record) for record in submissions])
+            self.creator.forget(submissions)
 
     def _forgotten(self, row_ids: list[str]) -> None:
         self.table.model.remove_ids(row_ids)
@@ -397,24 +398,14 @@ class NewSongActions(QObject):
     # ------------------------------------------------------------------ helpers
 
     def _for_selected(self, act) -> None:
-        records = self.table.view.selected_records()
-        if len(records) == 1:
-            act(records[0])
+        rows = self.table.view.selected_rows()
+        if len(rows) == 1:
+            act(rows[0])
 
-    def _for_record(self, clip_id: str, act) -> None:
-        record = self.table.model.record_for(clip_id)
-        if record is not None:
-            act(record)
-
-
-def can_be_sent_again(record: ClipRecord) -> bool:
-    """A failed task made from this library: its row is named after the request (an added id's is "Task <id>")."""
-    return is_task_row(record) and record.state == ClipState.FAILED and record.title != f"Task {record.task_id}"
-
-
-def can_be_extended(record: ClipRecord) -> bool:
-    """Only a finished song can be continued: the relay needs all of it (and its length)."""
-    return record.is_finished_song
+    def _for_row(self, row_id: str, act) -> None:
+        row = self.table.model.row_for(row_id)
+        if row is not None:
+            act(row)
 
 
 def _headline(request: SongRequest) -> str:
@@ -423,7 +414,7 @@ def _headline(request: SongRequest) -> str:
     return text or (line[:59] + "…" if len(line) > 60 else line) or request.mode.label
 
 
-def _sounds_instrumental(record: ClipRecord) -> bool:
+def _sounds_instrumental(record: TableRow) -> bool:
     """A fair guess: no words sung (none, or Suno's "[Instrumental]"), and no description that explains why."""
     words = record.lyrics.strip().casefold()
     return words == INSTRUMENTAL_MARK or (not words and not record.description.strip())

@@ -10,11 +10,11 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QWidget
 
-from ..model import ClipKind, ClipRecord
 from ..playback.player import Player
 from .clip_table import ClipTable
 from .play_order import RepeatMode
 from .play_queue import PlayQueue
+from .table_rows import TableRow
 from .window_actions import make_action
 from .window_layout import window_state
 
@@ -79,22 +79,22 @@ class PlaybackActions(QObject):
         else:
             self.queue.play_clip(clip_id)
 
-    def can_play(self, record: ClipRecord) -> bool:
+    def can_play(self, item: TableRow) -> bool:
         """A song whose MP3 is on disk (a lyrics-only row, a task or a song not downloaded yet cannot play)."""
         model = self.table.model
-        row = model.row_of(record.clip_id)
-        return record.kind == ClipKind.MUSIC and row is not None and model.files_on_disk(row)[0]
+        row = model.row_of(item.row_id)
+        return item.can_play and row is not None and model.files_on_disk(row)[0]
 
     def play_label(self, clip_id: str) -> str:
         """ "Pause" on the clip that is playing, "Play" on any other."""
         player = self.player
         return "Pause" if player.current_clip_id == clip_id and player.is_playing else "Play"
 
-    def prepare_for(self, records: list[ClipRecord]) -> QAction:
-        """The context menu's Play for *records*: says Pause on the clip that plays, works on one playable song."""
+    def prepare_for(self, rows: list[TableRow]) -> QAction:
+        """The context menu's Play for *rows*: says Pause on the clip that plays, works on one playable song."""
         play = self.play_selected_action
-        play.setText(self.play_label(records[0].clip_id))
-        play.setEnabled(len(records) == 1 and self.can_play(records[0]))
+        play.setText(self.play_label(rows[0].row_id))
+        play.setEnabled(len(rows) == 1 and self.can_play(rows[0]))
         return play
 
 

@@ -9,11 +9,11 @@ from bisect import bisect_right
 from collections.abc import Callable
 from typing import Any
 
-from ..model import ClipRecord
 from .clip_rows import Files, search_text
+from .table_rows import TableRow
 
-#: the model's parallel lists: clips, their files on disk, their search texts, and the positions shown
-RowLists = tuple[list[ClipRecord], list[Files], list[str], list[int]]
+#: the model's parallel lists: rows, their files on disk, their search texts, and the positions shown
+RowLists = tuple[list[TableRow], list[Files], list[str], list[int]]
 
 
 def move_into_order(
@@ -29,7 +29,7 @@ def move_into_order(
     search hides some). Returns the new shown positions and the first and last positions that changed.
     """
     clips, on_disk, texts, shown = lists
-    shown_ids = None if len(shown) == len(clips) else {clips[pos].clip_id for pos in shown}
+    shown_ids = None if len(shown) == len(clips) else {clips[pos].row_id for pos in shown}
     wanted = [key(pos) for pos in displaced]
     taken = [(clips.pop(pos), on_disk.pop(pos), texts.pop(pos)) for pos in reversed(displaced)]
     first, highest = displaced[0], 0
@@ -50,11 +50,11 @@ def move_into_order(
     last = min(len(clips) - 1, max(displaced[-1], highest + len(displaced) - 1))
     if shown_ids is None:
         return list(range(len(clips))), first, last
-    return [pos for pos, record in enumerate(clips) if record.clip_id in shown_ids], first, last
+    return [pos for pos, record in enumerate(clips) if record.row_id in shown_ids], first, last
 
 
 def with_runs_inserted(
-    lists: RowLists, runs: dict[int, list[ClipRecord]], needle: str, files_of: Callable[[ClipRecord], Files]
+    lists: RowLists, runs: dict[int, list[TableRow]], needle: str, files_of: Callable[[TableRow], Files]
 ) -> RowLists:
     """*lists* with each run of records inserted after its position, built in one pass.
 

@@ -8,7 +8,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from .. import APP_NAME
-from ..model import ClipKind
 from .clip_table import ClipTable
 from .icons import standard_icon
 from .library_actions import LibraryActions
@@ -125,13 +124,14 @@ class WindowActions:
         Looks at the selection until it meets a song, so 50,000 selected songs cost one row.
         """
         proxy, model = self.table.proxy, self.table.model
-        kinds: set[ClipKind] = set()
+        lyrics_only = True  # every row seen is a LYRICS task's text: nothing to ask the relay again
         for selected in self.table.view.selectionModel().selection():
             for row in range(selected.top(), selected.bottom() + 1):
-                kinds.add(model.record(proxy.source_row(row)).kind)
-                if ClipKind.MUSIC in kinds:
+                item = model.row(proxy.source_row(row))
+                if item.can_export:
                     return
+                lyrics_only = lyrics_only and item.is_lyrics
         for action in (self.export_action, self.copy_action):
             action.setEnabled(False)
-        if kinds == {ClipKind.LYRICS}:
+        if lyrics_only:
             self.refresh_action.setEnabled(False)

@@ -6,7 +6,6 @@ from PySide6.QtCore import QObject, QPoint, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QMenuBar, QSizePolicy, QToolBar, QWidget
 
-from .clip_rows import is_submission_row, is_task_row
 from .clip_table import ClipTable
 from .main_toolbar import AdaptiveToolBar, SearchBox
 from .new_song_actions import NewSongActions
@@ -102,25 +101,26 @@ class TableMenu(QObject):
         index = table.indexAt(position)
         if index.isValid() and not table.selectionModel().isRowSelected(index.row()):
             table.selectRow(index.row())
-        records = table.selected_records()
-        if not records:
+        rows = table.selected_rows()
+        if not rows:
             return None
         menu = QMenu(table.window())
         menu.setObjectName("tableMenu")
-        if all(is_submission_row(record) for record in records):
-            menu.addActions(self.new_song.menu_actions(records))  # Create Again…, Forget (which is Remove)
-        elif all(is_task_row(record) for record in records):
+        if all(row.is_submission for row in rows):
+            menu.addActions(self.new_song.menu_actions(rows))  # Create Again…, Forget (which is Remove)
+        elif all(row.is_task for row in rows):
             menu.addAction(commands.retry_action)
-            menu.addActions(self.new_song.task_actions(records))  # Edit and Create Again…
+            menu.addActions(self.new_song.task_actions(rows))  # Edit and Create Again…
         else:
             show_in_folder = commands.show_in_folder_action
-            show_in_folder.setEnabled(any(r.audio_path or r.cover_path or r.video_path for r in records))
-            play = self.playback.prepare_for(records)
+            clips = [row.record for row in rows if row.record is not None]
+            show_in_folder.setEnabled(any(r.audio_path or r.cover_path or r.video_path for r in clips))
+            play = self.playback.prepare_for(rows)
             menu.addActions([play, show_in_folder, commands.copy_action, commands.export_action])
             menu.addAction(commands.refresh_action)
             menu.addSeparator()
-            menu.addActions(self.new_song.menu_actions(records))
-        if not all(is_submission_row(record) for record in records):
+            menu.addActions(self.new_song.menu_actions(rows))
+        if not all(row.is_submission for row in rows):
             menu.addSeparator()
             menu.addAction(commands.remove_action)
         menu.popup(table.viewport().mapToGlobal(position))
