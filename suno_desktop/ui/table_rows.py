@@ -68,6 +68,9 @@ class TableRow:
     duration: float | None
     created_at: str | None  # ISO text: placeholders sort among the clips by it
     state: ClipState
+    lyrics: str  # a clip's, or what was sent for a task or a request (searched, shown in the detail pane)
+    description: str
+    note: str  # the Status column's tooltip: what went wrong, or where a task or a request stands
 
     def status(self, progress: float | None = None) -> str:
         """The Status column's word or sentence (*progress*: a download's fraction, -1 when unknown)."""
