@@ -381,3 +381,28 @@ def test_statuses_and_actions_are_enums_and_an_unknown_word_is_kept_where_it_is_
     assert parse_task({**pending, "status": "NOT_FETCHED"}).status is TaskStatus.UNKNOWN  # our word, not the relay's
     assert parse_task({**pending, "action": "remix"}).action is TaskAction.MUSIC  # made like a song, as before
     assert parse_task({**pending, "action": "lyrics", "data": {"text": "la"}}).action is TaskAction.LYRICS
+
+
+def test_the_library_stores_the_enums_as_the_relays_text_and_reads_unknown_text_back_safely(tmp_path):
+    import sqlite3
+
+    from suno_desktop.library.store import DB_DIR_NAME, DB_FILE_NAME, Library
+
+    raw = {"task_id": "t-1", "action": "LYRICS", "status": "IN_PROGRESS", "data": {"id": "l-1", "status": "Odd"}}
+    with Library(tmp_path / "Lib", create=True) as library:
+        library.save_task(parse_task(raw))
+        (task,) = library.tasks()
+        (lyrics,) = library.clips()
+        assert task.action is TaskAction.LYRICS and task.status is TaskStatus.IN_PROGRESS
+        assert lyrics.relay_status is ClipStatus.OTHER
+    conn = sqlite3.connect(tmp_path / "Lib" / DB_DIR_NAME / DB_FILE_NAME)
+    with conn:  # the schema holds plain text, as before: what an older or newer app wrote is read safely
+        assert conn.execute("SELECT action, status FROM tasks").fetchone() == ("LYRICS", "IN_PROGRESS")
+        assert conn.execute("SELECT relay_status FROM clips").fetchone() == ("other",)
+        conn.execute("UPDATE tasks SET action='REMIX', status='PAUSED'")
+        conn.execute("UPDATE clips SET relay_status='weird_state'")
+    conn.close()
+    with Library(tmp_path / "Lib") as library:
+        (task,) = library.tasks()
+        assert task.action is TaskAction.MUSIC and task.status is TaskStatus.UNKNOWN
+        assert library.clips()[0].relay_status is ClipStatus.OTHER
