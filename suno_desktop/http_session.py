@@ -33,7 +33,7 @@ import socket
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
@@ -257,6 +257,39 @@ def time_left() -> float | None:
     if guard is None or guard.deadline is None:
         return None
     return max(0.0, guard.deadline - time.monotonic())
+
+
+class PolicyRetry(Retry):
+    """urllib3's ``Retry`` whose pauses are a :class:`RetryPolicy`'s (Retry-After honoured and capped by it).
+
+    A pause never outlasts the deadline of the thread's :func:`guard_transfers` (:func:`time_left`).
+    """
+
+    policy: RetryPolicy = DEFAULT_RETRY
+    pause: Callable[[float], None] = staticmethod(time.sleep)
+
+    @classmethod
+    def of(cls, policy: RetryPolicy, sleep: Callable[[float], None], **options: Any) -> PolicyRetry:
+        """urllib3's *options* (``total``, ``status_forcelist``, ...), pausing as *policy* says with *sleep*."""
+        retry = cls(**options)
+        retry.policy, retry.pause = policy, sleep
+        return retry
+
+    def new(self, **kw: Any) -> PolicyRetry:
+        retry = super().new(**kw)
+        retry.policy, retry.pause = self.policy, self.pause
+        return retry
+
+    def sleep(self, response: Any = None) -> None:
+        asked = None
+        if response is not None and self.respect_retry_after_header:
+            try:
+                asked = self.get_retry_after(response)
+            except urllib3.exceptions.InvalidHeader:  # unreadable: the policy's own backoff
+                asked = None
+        wait = self.policy.wait_before(len(self.history) + 1, asked)
+        left = time_left()  # a pause the guard cannot cut must not outlast its deadline
+        self.pause(wait if left is None else min(wait, left))
 
 
 class _GuardedConnection:

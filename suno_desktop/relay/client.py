@@ -28,10 +28,9 @@ from urllib.parse import quote, urlsplit
 
 import requests
 import requests.auth
-import urllib3.exceptions
 from urllib3.util.retry import Retry
 
-from ..http_session import USER_AGENT, build_session, guard_transfers, time_left
+from ..http_session import USER_AGENT, PolicyRetry, build_session, guard_transfers
 from ..model import Task
 from ..retry_policy import DEFAULT_RETRY, RetryPolicy
 from .errors import (
@@ -70,29 +69,6 @@ RELAY_MESSAGE_LIMIT = 200
 ANSWER_SECONDS = 120.0
 
 
-class _PolicyRetry(Retry):
-    """urllib3's ``Retry`` whose pauses are the :class:`RetryPolicy`'s (Retry-After honoured and capped by it)."""
-
-    policy: RetryPolicy = DEFAULT_RETRY
-    pause: Callable[[float], None] = staticmethod(time.sleep)
-
-    def new(self, **kw: Any) -> _PolicyRetry:
-        retry = super().new(**kw)
-        retry.policy, retry.pause = self.policy, self.pause
-        return retry
-
-    def sleep(self, response: Any = None) -> None:
-        asked = None
-        if response is not None and self.respect_retry_after_header:
-            try:
-                asked = self.get_retry_after(response)
-            except urllib3.exceptions.InvalidHeader:  # unreadable: the policy's own backoff
-                asked = None
-        wait = self.policy.wait_before(len(self.history) + 1, asked)
-        left = time_left()  # a pause the guard cannot cut must not outlast its deadline
-        self.pause(wait if left is None else min(wait, left))
-
-
 def build_retry_policy(policy: RetryPolicy, sleep: Callable[[float], None] = time.sleep) -> Retry:
     """urllib3's retries for the relay, as *policy* says, pausing with *sleep*.
 
@@ -101,7 +77,9 @@ def build_retry_policy(policy: RetryPolicy, sleep: Callable[[float], None] = tim
     out, so the caller can say what the relay actually answered.
     """
     retries = policy.retries
-    retry = _PolicyRetry(
+    return PolicyRetry.of(
+        policy,
+        sleep,
         total=retries,
         connect=retries,
         read=retries,
@@ -111,8 +89,6 @@ def build_retry_policy(policy: RetryPolicy, sleep: Callable[[float], None] = tim
         respect_retry_after_header=policy.honour_retry_after,
         raise_on_status=False,
     )
-    retry.policy, retry.pause = policy, sleep
-    return retry
 
 
 #: urllib3 sends the request once and raises what went wrong: total=0 leaves no retry of any kind
