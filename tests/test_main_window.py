@@ -225,9 +225,10 @@ def test_remove_asks_then_trashes_and_stays_removed(qtbot, make_window, relay, t
     qtbot.waitUntil(lambda: window.model.rowCount() == 1)
     assert not audio.exists()
     assert list((tmp_path / "data" / "Trash" / "files").glob("*.mp3"))  # recoverable
-    window.sync_now()
-    qtbot.wait(500)
-    assert window.model.row_of(record.clip_id) is None
+    window.sync_now()  # a whole sync, which brings back any clip whose files are missing
+    assert window.controller.busy
+    qtbot.waitUntil(lambda: not window.controller.busy, timeout=WAIT)
+    assert window.model.row_of(record.clip_id) is None and not audio.exists()
 
 
 def test_folder_watch_says_changed_once_files_settle_and_not_while_syncing(qtbot, tmp_path):

@@ -36,10 +36,14 @@ def test_sorted_by_duration_arrivals_take_their_places_and_the_sort_survives_a_r
     window = make_window()
     add_through_dialog(qtbot, window, "\n".join(first))
     qtbot.waitUntil(lambda: all_ready(window, 4), timeout=WAIT)
-    click_header(qtbot, window, COL_DURATION)
     header = window.table.horizontalHeader()
-    order = header.sortIndicatorOrder()
-    assert header.sortIndicatorSection() == COL_DURATION and in_sort_order(durations(window), order)
+    click_header(qtbot, window, COL_DURATION)  # a first click: shortest first
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (COL_DURATION, Qt.SortOrder.AscendingOrder)
+    assert durations(window) == [30, 30, 100, 100]
+    click_header(qtbot, window, COL_DURATION)  # a second click: longest first
+    order = Qt.SortOrder.DescendingOrder
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (COL_DURATION, order)
+    assert durations(window) == [100, 100, 30, 30]
 
     later = [relay.add_music_task(title=f"Later {d}", duration=d, clips=2, video=False) for d in (200, 10, 65, 100)]
     add_through_dialog(qtbot, window, "\n".join(later))
