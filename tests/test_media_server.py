@@ -11,9 +11,10 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 import urllib3
-from fault_servers import DRIP_INTERVAL, FaultyMediaServer, MediaFault
+from fault_servers import DRIP_INTERVAL, FaultyMediaServer, MediaFault, RelayFault
 
 from suno_desktop.demo.media_server import MediaServer
+from suno_desktop.demo.relay_server import ApiRoute
 from suno_desktop.resources import resource_path
 
 SONG = resource_path("demo", "song-1.mp3")
@@ -202,3 +203,38 @@ def test_the_demo_servers_that_ship_have_no_faults():
 
     for server_class in (MediaServer, LocalRelay):
         assert not any("fault" in name for name in dir(server_class)), server_class
+
+
+def test_a_fault_is_named_by_its_enum_member_not_a_string(media_server, relay):
+    with pytest.raises(TypeError):
+        media_server.inject_fault("/x", "cut")
+    with pytest.raises(TypeError):
+        relay.inject_fault("429")
+    with pytest.raises(TypeError):
+        relay.inject_submit_fault(RelayFault.HTTP_429)  # a fetch's fault is no submit's
+    with pytest.raises(ValueError):
+        relay.inject_fault(RelayFault.HTTP_429, route=ApiRoute.SUBMIT)
+
+
+def test_the_demo_relays_public_hooks_answer_read_and_change_a_task():
+    """A subclass answers in ``intercept`` before auth; ``edit_task`` changes what ``render_task`` sends."""
+    from suno_desktop.demo.relay_server import LocalRelay, RelayRequestHandler
+
+    class TeapotHandler(RelayRequestHandler):
+        def intercept(self, route: ApiRoute) -> bool:
+            if route is not ApiRoute.FETCH_ONE:
+                return False
+            self.send_api_error(418, "I'm a teapot")
+            return True
+
+    class TeapotRelay(LocalRelay):
+        handler_class = TeapotHandler
+
+    with TeapotRelay(token="t") as relay:
+        task_id = relay.add_music_task(clips=1)
+        assert requests.get(f"{relay.api_url}/suno/fetch/{task_id}", timeout=5).status_code == 418  # no token
+        assert requests.post(f"{relay.api_url}/suno/fetch", json={"ids": [task_id]}, timeout=5).status_code == 401
+        with relay.edit_task(task_id) as task:
+            task.clips[0]["title"] = "Edited"
+        assert relay.task_ids() == [task_id.lower()]
+        assert relay.render_task(task_id)["data"][0]["title"] == "Edited"
