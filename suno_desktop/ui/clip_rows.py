@@ -2,7 +2,7 @@
 
 The model, the view, its delegates and the detail pane all speak of rows in these
 terms; the rows themselves (a clip, a task without clips, an unconfirmed submission)
-are :mod:`.table_rows`'.
+live in :mod:`.table_rows`.
 """
 
 from __future__ import annotations
