@@ -49,8 +49,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from suno_desktop.library.polling import FetchResult
 from suno_desktop.library.store import Library
-from suno_desktop.library.sync import FetchResult, SyncEngine, SyncObserver, SyncOptions
+from suno_desktop.library.sync import SyncEngine
+from suno_desktop.library.sync_types import SyncObserver, SyncOptions
 from suno_desktop.relay.client import RelayClient
 from suno_desktop.settings import Settings
 

@@ -39,7 +39,7 @@ from .library.lock import LibraryBusy
 from .library.rebuild import LibraryNeedsRebuild
 from .library.rebuild import open_library as open_checked_library
 from .library.store import Library, LibraryUnavailable
-from .library.sync import SyncOptions
+from .library.sync_types import SyncOptions
 from .library.tagged_files import first_tagged_file
 from .relay.relay_text import terminal_line
 from .relay.task_ids import extract_task_ids

@@ -19,7 +19,7 @@ from pathlib import Path
 from . import cli_sync
 from .errors import kind_of
 from .library.song_creator import SongCreator
-from .library.sync import SyncOptions
+from .library.sync_types import SyncOptions
 from .relay.errors import SubmitError, SubmitUnconfirmed
 from .relay.relay_text import terminal_block, terminal_line
 from .song_request import InvalidSongRequest, SongRequest

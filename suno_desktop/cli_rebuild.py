@@ -7,7 +7,7 @@ import sys
 
 from . import cli_sync
 from .library.rebuild import adopted_count, prepare_rebuild
-from .library.sync import SyncOptions
+from .library.sync_types import SyncOptions
 
 
 def add_rebuild_command(commands: argparse._SubParsersAction, add_relay_options) -> None:

@@ -19,7 +19,7 @@ from . import cli_sync
 from .library.song_creator import SongCreator
 from .library.store import Library
 from .library.submission_journal import SubmissionJournal
-from .library.sync import SyncOptions
+from .library.sync_types import SyncOptions
 from .relay.errors import SubmitError
 from .relay.relay_text import terminal_line
 from .song_request import Submission, SubmissionState

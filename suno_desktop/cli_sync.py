@@ -15,12 +15,12 @@ import threading
 import time
 from pathlib import Path
 
-from .errors import ErrorKind, kind_of
-from .library.lock import LibraryBusy
+from .errors import ErrorKind, kind_of, sentence_of
 from .library.polling import FetchResult
 from .library.rebuild import open_library as open_checked_library
 from .library.store import DB_DIR_NAME, Library
-from .library.sync import ClipOutcome, SyncEngine, SyncObserver, SyncOptions, SyncReport
+from .library.sync import SyncEngine
+from .library.sync_types import ClipOutcome, SyncObserver, SyncOptions, SyncReport
 from .relay.client import RelayClient
 from .relay.errors import ConfigurationError
 from .relay.relay_text import terminal_line
@@ -133,7 +133,6 @@ def sync_library(
     own_client = client is None and needs_relay
     if not needs_relay:
         print("No task is pending; checking the files on disk.", file=sys.stderr)
-    _acquire_lock(library)  # before the client: a busy library leaves nothing open
     if own_client:
         client = make_client(settings, options)
     engine = SyncEngine(library, client, options, observer=ProgressPrinter())
@@ -146,7 +145,7 @@ def sync_library(
     stopper.daemon = True
     stopper.start()
     try:
-        report = engine.sync(task_ids, refresh=refresh)
+        report = engine.sync(task_ids, refresh=refresh, lock_wait=LOCK_WAIT_SECONDS)
     finally:
         stopper.cancel()
         engine.close()
@@ -160,15 +159,6 @@ def sync_library(
 
 #: errors the user fixes by changing how the command is run (exit 2), not by waiting
 FIX_THE_SETUP = (ErrorKind.AUTH, ErrorKind.CONFIGURATION)
-
-
-def _acquire_lock(library: Library) -> None:
-    """Wait a little for another process's sync to end, then refuse (LibraryBusy)."""
-    try:
-        library.lock.acquire(wait=0)
-    except LibraryBusy as exc:
-        print(f"{terminal_line(str(exc))} Waiting up to {LOCK_WAIT_SECONDS:.0f} s…", file=sys.stderr)
-        library.lock.acquire(wait=LOCK_WAIT_SECONDS)
 
 
 def make_client(settings: Settings, options: SyncOptions) -> RelayClient:
@@ -223,6 +213,12 @@ class ProgressPrinter(SyncObserver):
 
     def waiting(self, pending: int, seconds: float) -> None:
         self._print(f"{pending} task(s) still generating; polling again in {seconds:.0f} s")
+
+    def failed(self, error: BaseException) -> None:
+        self._print(f"problem: {sentence_of(error)}")
+
+    def waiting_for_lock(self, sentence: str) -> None:
+        self._print(f"{sentence} Waiting up to {LOCK_WAIT_SECONDS:g} s…")
 
 
 def print_summary(report: SyncReport, library: Library, stream=None) -> None:

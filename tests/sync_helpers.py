@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from suno_desktop.library.sync import SyncEngine, SyncOptions
+from suno_desktop.library.sync import SyncEngine
+from suno_desktop.library.sync_types import SyncOptions
 from suno_desktop.media.download import DownloadPlan
 from suno_desktop.retry_policy import FAST_RETRY, RetryPolicy
 

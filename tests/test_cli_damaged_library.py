@@ -109,7 +109,7 @@ def test_a_plain_http_relay_beyond_loopback_is_warned_about_once(tmp_path, capsy
     assert "unencrypted to relay.example" in unencrypted_warning("http://relay.example/api")
     # the command line says it when it makes its client, before anything is sent (nothing is sent here)
     from suno_desktop.cli_sync import make_client
-    from suno_desktop.library.sync import SyncOptions
+    from suno_desktop.library.sync_types import SyncOptions
     from suno_desktop.settings import Settings
 
     make_client(Settings(base_url="http://relay.example/api", token="t"), SyncOptions()).close()

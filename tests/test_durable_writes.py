@@ -11,7 +11,8 @@ from fault_servers import FaultyMediaServer
 from sync_helpers import FAST, quick
 
 from suno_desktop.library.store import Library
-from suno_desktop.library.sync import SyncEngine, SyncOptions
+from suno_desktop.library.sync import SyncEngine
+from suno_desktop.library.sync_types import SyncOptions
 from suno_desktop.media import durable_writes
 from suno_desktop.media.download import download_file, make_media_session
 from suno_desktop.media.durable_writes import StagedFile, commit_staged, part_path

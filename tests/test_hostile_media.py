@@ -22,7 +22,8 @@ from sync_helpers import FAST, QUICK, quick
 from urllib3.util.retry import Retry
 
 from suno_desktop.http_session import GuardCut, StallLimit, build_session, guard_transfers
-from suno_desktop.library.sync import SyncEngine, SyncObserver, SyncOptions
+from suno_desktop.library.sync import SyncEngine
+from suno_desktop.library.sync_types import SyncObserver, SyncOptions
 from suno_desktop.media.content_check import Expected, wrong_content
 from suno_desktop.media.download import DownloadCancelled, DownloadError, download_file, make_media_session, part_path
 from suno_desktop.model import ClipState

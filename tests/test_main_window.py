@@ -324,9 +324,9 @@ def test_window_waits_while_another_process_syncs_the_library(qtbot, make_window
     import subprocess
     import sys
 
-    import suno_desktop.ui.sync_controller as controller_module
+    import suno_desktop.library.sync_session as session_module
 
-    monkeypatch.setattr(controller_module, "LOCK_RETRY_MS", 200)
+    monkeypatch.setattr(session_module, "LOCK_RETRY_SECONDS", 0.2)
     window = make_window()
     holder = subprocess.Popen(
         [

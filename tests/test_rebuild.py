@@ -17,7 +17,8 @@ from suno_desktop.library.rebuild import (
     prepare_rebuild,
 )
 from suno_desktop.library.store import Library
-from suno_desktop.library.sync import SyncEngine, SyncOptions
+from suno_desktop.library.sync import SyncEngine
+from suno_desktop.library.sync_types import SyncOptions
 from suno_desktop.model import ClipState
 
 

@@ -2,7 +2,7 @@ import os
 import stat
 from pathlib import Path
 
-from suno_desktop.library.sync import SyncOptions
+from suno_desktop.library.sync_types import SyncOptions
 from suno_desktop.retry_policy import DEFAULT_RETRY, RetryPolicy
 from suno_desktop.settings import AUTOMATIC_JOBS, Settings, SettingsStore, automatic_jobs, default_library_dir
 

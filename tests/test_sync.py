@@ -11,7 +11,8 @@ from mutagen.mp4 import MP4
 from sync_helpers import FAST, make_engine
 
 from suno_desktop.library.store import Library, LibraryUnavailable
-from suno_desktop.library.sync import SyncEngine, SyncObserver, SyncOptions
+from suno_desktop.library.sync import SyncEngine
+from suno_desktop.library.sync_types import SyncObserver, SyncOptions
 from suno_desktop.media.tagging import TagOptions
 from suno_desktop.model import ClipState
 from suno_desktop.resources import resource_path

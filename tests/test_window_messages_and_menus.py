@@ -272,8 +272,8 @@ def test_a_lyrics_row_cannot_play_or_export_and_offers_a_song_from_its_lyrics(qt
 
 
 def test_a_run_sentence_counts_what_happened_in_combination():
-    from suno_desktop.library.clip_work import ClipJob, ClipOutcome
     from suno_desktop.library.polling import FetchResult, PollRound
+    from suno_desktop.library.sync_types import ClipJob, ClipOutcome
     from suno_desktop.model import Task, TaskStatus
     from suno_desktop.ui.sync_run import SyncRun
 

@@ -1,8 +1,10 @@
 """Doing one clip's job: rename its files, download what is missing, tag, hand the new files to the batch.
 
-:class:`ClipWorker` is what :meth:`.sync.SyncEngine.run_job` runs on a worker
-thread. New files are staged, not renamed: the :class:`.write_batch.WriteBatch`
-gives them their names and records the clip once they are durable.
+:class:`ClipWorker` is what :meth:`.sync.SyncEngine.run_job` runs on a job
+thread; the tagging in it takes one of ``cpu_jobs`` slots, so that many downloads
+can wait on the network while only as many threads as there are cores compute.
+New files are staged, not renamed: the :class:`.write_batch.WriteBatch` gives
+them their names and records the clip once they are durable.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ import hashlib
 import logging
 import os
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import ErrorKind, kind_of, sentence_of
 from ..media.download import (
@@ -32,45 +34,10 @@ from ..model import ClipRecord, ClipState
 from .clip_files import ClipFiles, FileKind
 from .polling import SyncCancelled
 from .store import Library, LibraryUnavailable
+from .sync_types import ClipJob, ClipOutcome, SyncObserver, SyncOptions
 from .write_batch import StagedClip, WriteBatch
 
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from .sync import SyncObserver, SyncOptions
-
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ClipJob:
-    """What one clip needs; an empty job is never created."""
-
-    clip_id: str
-    title: str
-    stem: str
-    audio: bool = False
-    cover: bool = False
-    video: bool = False
-    retag: bool = False
-    rename: bool = False
-
-    @property
-    def downloads(self) -> int:
-        return int(self.audio) + int(self.cover) + int(self.video)
-
-
-@dataclass
-class ClipOutcome:
-    clip_id: str
-    title: str
-    ok: bool
-    error: str = ""
-    error_kind: ErrorKind | None = None
-    cancelled: bool = False
-    files_downloaded: int = 0
-    bytes_downloaded: int = 0
-    files_written: int = 0  # downloads + tag rewrites + renames
 
 
 def tag_key_of(record: ClipRecord, files: ClipFiles, options: SyncOptions) -> str:
@@ -113,6 +80,7 @@ class ClipWorker:
         self.observer = observer
         self.cancel = cancel
         self.writes = WriteBatch(library, self._row_values)
+        self.cpu = threading.BoundedSemaphore(max(1, options.cpu_jobs))  # tagging threads at once
 
     def run(self, job: ClipJob) -> list[ClipOutcome]:
         """Do *job*; returns the outcomes that became final: this clip's, or a whole batch's."""
@@ -236,23 +204,23 @@ class ClipWorker:
                 cover_failure = exc
         if job.audio or job.video:
             song, options = record.to_clip(), self.options.tag_options
-            cover = load_cover(self._cover_file(clip))
+            cover = self._on_cpu(load_cover, self._cover_file(clip))
         if job.audio:
-            prefix = id3_prefix(song, options, cover)
+            prefix = self._on_cpu(id3_prefix, song, options, cover)
             self._fetch(
                 job,
                 clip,
                 FileKind.AUDIO,
                 folder / f"{job.stem}.mp3",
                 prefix=prefix,
-                tag=lambda part, name: finish_mp3(part, len(prefix), song, options, cover, name=name),
+                tag=lambda part, name: self._on_cpu(finish_mp3, part, len(prefix), song, options, cover, name=name),
             )
             tagged.add(FileKind.AUDIO)
         if job.video:
             in_head: list[bool] = []  # whether the tags went into the head as it arrived
 
             def tag_head(head: bytes) -> bytes | None:
-                rewritten = mp4_head_with_tags(head, song, options, cover)
+                rewritten = self._on_cpu(mp4_head_with_tags, head, song, options, cover)
                 in_head[:] = [rewritten is not None]
                 return rewritten
 
@@ -262,7 +230,9 @@ class ClipWorker:
                 FileKind.VIDEO,
                 folder / f"{job.stem}.mp4",
                 head=(MP4_HEAD_BYTES, tag_head),
-                tag=lambda part, name: in_head == [True] or write_mp4_tags(part, song, options, cover, name=name),
+                tag=lambda part, name: (
+                    in_head == [True] or self._on_cpu(write_mp4_tags, part, song, options, cover, name=name)
+                ),
             )
             tagged.add(FileKind.VIDEO)
         if cover_failure is not None:
@@ -317,8 +287,13 @@ class ClipWorker:
             return
         song, options, cover = record.to_clip(), self.options.tag_options, load_cover(self._cover_file(clip))
         for path, write_tags in todo:
-            if write_tags(path, song, options, cover):
+            if self._on_cpu(write_tags, path, song, options, cover):
                 outcome.files_written += 1
+
+    def _on_cpu(self, work: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run *work* (tagging: CPU, not network) in one of the ``cpu_jobs`` slots."""
+        with self.cpu:
+            return work(*args, **kwargs)
 
     def _row_values(self, clip: StagedClip) -> dict[str, object]:
         """The clip's row once its files are where they will stay."""

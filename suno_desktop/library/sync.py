@@ -10,109 +10,42 @@ The work comes in three kinds of unit, each safe to run on any worker thread:
   :meth:`SyncEngine.commit_writes` — make the new files of the jobs done so far
   durable and record them, in one batch (:mod:`.write_batch`).
 
-The GUI schedules these units on ``QThreadPool`` workers; :meth:`SyncEngine.sync`
-is the command line's scheduler, with threads of its own.
+One scheduler runs these units for every front end: :class:`.sync_session.SyncSession`
+(the window gives it ``QThreadPool`` threads; :meth:`SyncEngine.sync` runs one
+session to its end on plain threads).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from ..errors import SunoError
 from ..media.download import MediaSession, make_media_session
-from ..media.tagging import TagOptions, read_clip_id
+from ..media.tagging import read_clip_id
 from ..model import NOT_FOUND_REASON, ClipRecord, ClipState, TaskStatus
 from ..relay.client import RelayClient
 from ..relay.errors import ConfigurationError
-from ..retry_policy import DEFAULT_RETRY, RetryPolicy
 from .clip_files import ClipFiles, FileKind
-from .clip_work import ClipJob, ClipOutcome, ClipWorker, tag_key_of
-from .filenames import DEFAULT_TEMPLATE, render_stem
-from .leftovers import remove_stale_parts
-from .polling import MAX_POLL_SECONDS, FetchResult, PollRound
+from .clip_work import ClipWorker, tag_key_of
+from .filenames import render_stem
+from .polling import FetchResult, PollRound
 from .store import Library
-from .sync_runner import SyncRunner
+from .sync_session import SyncSession
+from .sync_types import ClipJob, ClipOutcome, SyncObserver, SyncOptions, SyncReport
 from .tagged_files import cover_beside, media_files
 
-if TYPE_CHECKING:
-    from ..settings import Settings
+#: what the session is told when no relay is set up and nothing more precise is known
+NO_RELAY = "No relay is set up: enter the relay's base URL and API token in Settings."
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class SyncOptions:
-    download_video: bool = True
-    jobs: int = 4
-    filename_template: str = DEFAULT_TEMPLATE
-    tag_options: TagOptions = field(default_factory=TagOptions)
-    poll_interval: float = 5.0
-    max_poll_interval: float = MAX_POLL_SECONDS
-    timeout: float = 600.0
-    retry: RetryPolicy = DEFAULT_RETRY  # how the media downloads try again (the relay client has its own)
-
-    @classmethod
-    def from_settings(cls, settings: Settings, **overrides: object) -> SyncOptions:
-        options = cls(
-            download_video=settings.download_video,
-            jobs=settings.download_jobs,
-            filename_template=settings.filename_template,
-            tag_options=TagOptions(
-                id3_version=settings.id3_version,
-                artist=settings.artist,
-                album=settings.album,
-                lyrics_language=settings.lyrics_language,
-            ),
-            poll_interval=settings.poll_interval,
-            retry=settings.retry_policy(),
-        )
-        return replace(options, **overrides)
-
-
-@dataclass
-class SyncReport:
-    tasks_synced: int = 0
-    still_pending: list[str] = field(default_factory=list)
-    failed_tasks: dict[str, str] = field(default_factory=dict)
-    failed_clips: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (title, reason)
-    clips_done: int = 0
-    files_downloaded: int = 0
-    files_written: int = 0
-    bytes_downloaded: int = 0
-    api_requests: int = 0
-    cancelled: bool = False
-    leftovers_removed: int = 0  # hidden .part files no download would go on with
-    elapsed: float = 0.0
-    error: SunoError | None = None  # the relay could not be asked at all
-
-    @property
-    def ok(self) -> bool:
-        return not (self.still_pending or self.failed_tasks or self.failed_clips or self.cancelled or self.error)
-
-
-class SyncObserver:
-    """Progress callbacks. Called from worker threads: the GUI forwards them by signals."""
-
-    def tasks_fetched(self, result: FetchResult) -> None: ...
-
-    def clip_started(self, job: ClipJob) -> None: ...
-
-    def clip_progress(self, clip_id: str, done: int, total: int | None) -> None: ...
-
-    def clip_finished(self, outcome: ClipOutcome) -> None: ...
-
-    def overall_progress(self, done: int, total: int) -> None: ...
-
-    def waiting(self, pending: int, seconds: float) -> None: ...
-
-
 class SyncEngine:
+    """The units of a sync (see the module's docstring), for one library, relay client and set of options."""
+
     def __init__(
         self,
         library: Library,
@@ -122,15 +55,17 @@ class SyncEngine:
         observer: SyncObserver | None = None,
         cancel: threading.Event | None = None,
         media_session: MediaSession | None = None,
+        configuration_error: str = "",
     ) -> None:
         self.library = library
         self.client = client
+        self.configuration_error = configuration_error  # why the settings gave no client, in their words
         self.options = options or SyncOptions()
         self.observer = observer or SyncObserver()
         self.cancel = cancel or threading.Event()
         self._own_session = media_session is None
         self.media_session = media_session or make_media_session(
-            pool_size=max(4, self.options.jobs), retry=self.options.retry
+            pool_size=max(4, self.options.jobs + 1), retry=self.options.retry
         )
         self._moved_index: dict[str, dict[str, Path]] | None = None
         self._known_covers: frozenset[Path] = frozenset()
@@ -146,7 +81,7 @@ class SyncEngine:
     def fetch(self, task_ids: Iterable[str]) -> FetchResult:
         """One poll round for *task_ids*: at most one API request per 50 tasks."""
         if self.client is None:
-            raise ConfigurationError("No relay is configured: set the base URL and token in Settings.")
+            raise self.no_relay()
         ids = list(dict.fromkeys(task_ids))
         result = FetchResult()
         if not ids:
@@ -203,21 +138,19 @@ class SyncEngine:
         ids = list(dict.fromkeys(task_ids))
         return PollRound(ids, self.fetch(ids))
 
-    def sync(self, task_ids: Iterable[str] | None = None, *, refresh: bool = False) -> SyncReport:
-        """Add and sync *task_ids*, or re-sync the whole library when None, on threads of its own.
+    def no_relay(self) -> ConfigurationError:
+        return ConfigurationError(self.configuration_error or NO_RELAY)
 
-        The command line's entry point; the window runs the same units on its own
-        workers. Clips are downloaded while other tasks are still pending.
+    def sync(
+        self, task_ids: Iterable[str] | None = None, *, refresh: bool = False, lock_wait: float = 10.0
+    ) -> SyncReport:
+        """Add and sync *task_ids*, or re-sync the whole library when None, until the tasks are final.
+
+        One :class:`.sync_session.SyncSession` on plain threads, run to its end (the
+        command line's way); clips are downloaded while other tasks are still pending.
         """
-        started = time.monotonic()
-        report = SyncReport()
-        requests_before = self.client.requests_sent if self.client else 0
-        SyncRunner(self).run(task_ids, refresh, report)
-        if self.library.lock.held:  # no other process downloads now, and this one is done
-            report.leftovers_removed = remove_stale_parts(self.library)
-        report.api_requests = (self.client.requests_sent - requests_before) if self.client else 0
-        report.elapsed = time.monotonic() - started
-        return report
+        session = SyncSession(self, lock_wait=lock_wait)
+        return session.run(task_ids, refresh=refresh, timeout=self.options.timeout)
 
     # ------------------------------------------------------------------ planning
 

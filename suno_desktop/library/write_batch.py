@@ -15,16 +15,13 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from ..errors import kind_of, sentence_of
 from ..media.durable_writes import StagedFile, commit_staged, discard_staged
+from ..model import ClipRecord
 from .clip_files import ClipFiles, FileKind
-
-if TYPE_CHECKING:
-    from ..model import ClipRecord
-    from .clip_work import ClipOutcome
-    from .store import Library
+from .store import Library
+from .sync_types import ClipOutcome
 
 log = logging.getLogger(__name__)
 

@@ -1,13 +1,11 @@
-"""The window's adapter for the core sync engine: its units on ``QThreadPool`` workers.
+"""The window's front end of the sync session: it asks, cancels, and shows what the session tells.
 
-What to ask the relay, how long to wait and which clips to look at is the
-engine's policy (:mod:`..library.polling`, the same the command line runs); this
-module only runs it the Qt way. Poll and plan units run one at a time on a
-single-thread pool (they share the relay and the database); clip jobs go into
-one queue that as many pool threads as the "parallel downloads" setting drain.
-Workers never call into the GUI per clip: what they report (jobs started, bytes,
-results) is collected under a lock and taken by the GUI thread on a timer, so a
-sync of a thousand clips costs the event loop a few small updates a second.
+What to ask the relay, when, which clips to look at, how many jobs run, the
+library's lock and what a failure costs are the session's
+(:class:`..library.sync_session.SyncSession`, the same the command line runs);
+this module only gives it ``QThreadPool`` threads and presents its events. The
+session's threads never call into the GUI: what they report is collected by a
+:class:`.sync_events.WindowEvents` and taken by the GUI thread on a timer.
 """
 
 from __future__ import annotations
@@ -15,26 +13,24 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
+from collections.abc import Callable
 from enum import Enum
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from ..errors import ErrorKind, ReportedOnce, SunoError, kind_of, sentence_of
-from ..library.lock import LibraryBusy
-from ..library.polling import JobBatch, PollRound, PollSchedule
 from ..library.store import Library
-from ..library.sync import ClipJob, ClipOutcome, SyncEngine, SyncOptions
+from ..library.sync import SyncEngine
+from ..library.sync_session import RequestKind, SyncSession
+from ..library.sync_types import SyncOptions
 from ..relay.client import RelayClient
 from ..relay.errors import ConfigurationError
 from ..settings import Settings
-from .clip_job_queue import ClipJobQueue, LiveProgress
-from .clip_rows import task_rows
+from .sync_events import EventKind, Taken, WindowEvents
 from .sync_run import SyncRun, counted
-from .workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
-LOCK_RETRY_MS = 5000
 #: how often the GUI takes what the workers reported while a sync runs
 FLUSH_MS = 100
 #: rows handed to the table per tick: a fetch of a thousand clips is spread over ticks
@@ -44,6 +40,7 @@ ROWS_PER_FLUSH = 300
 #: what the window adds to an error's sentence: what to do about it here
 _HINTS = {
     ErrorKind.AUTH: " Open Settings (Ctrl+,) to fix it.",
+    ErrorKind.CONFIGURATION: " Open Settings (Ctrl+,) to fix it.",
     ErrorKind.RELAY: " Polling again later; press F5 to retry now.",
     ErrorKind.TASK_NOT_FOUND: " Polling again later; press F5 to retry now.",
 }
@@ -63,9 +60,23 @@ def relay_client_for(settings: Settings, *, pool_size: int) -> RelayClient | Non
     return RelayClient(settings.base_url, settings.token, pool_size=pool_size, retry=settings.retry_policy())
 
 
+class QtTaskPool:
+    """A :class:`..library.clip_queue.TaskPool` on a ``QThreadPool``: the session's work on Qt's threads."""
+
+    def __init__(self, width: int, parent: QObject) -> None:
+        self.pool = QThreadPool(parent)
+        self.pool.setMaxThreadCount(width)
+
+    def start(self, work: Callable[[], None]) -> None:
+        self.pool.start(work)
+
+    def wait(self, seconds: float | None) -> bool:
+        return self.pool.waitForDone(-1 if seconds is None else int(seconds * 1000))
+
+
 class SyncController(QObject):
     clips_changed = Signal(list, list)  # fresh ClipRecords and their files on disk, read on a worker
-    tasks_changed = Signal(list)  # rows (ClipRecords) of tasks that have no clips (yet), built on the worker
+    tasks_changed = Signal(list)  # rows of tasks that have no clips (yet), built on the worker
     clips_started = Signal(list)  # clip ids whose jobs began (downloading)
     about_to_write = Signal(str)  # a clip's files are about to be rewritten: let go of them
     jobs_finished = Signal(list)  # ClipRecords whose jobs are over: what was let go of may be taken back
@@ -74,71 +85,64 @@ class SyncController(QObject):
     busy_changed = Signal(bool)
     progress = Signal(int, int)  # clip jobs done, total in the current batch
     status = Signal(str)  # a sentence for the status bar
-    error = Signal(str, str)  # kind, sentence: each kind once until it clears
+    error = Signal(object, str)  # ErrorKind, sentence: each kind once until it clears
+    _wake = Signal()  # from a session thread: take the events now
 
     def __init__(self, library: Library, settings: Settings, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.library = library
         self.settings = settings
-        self._live = LiveProgress()
-        self.fetch_pool = WorkerPool(1, self)
-        self._job_threads = QThreadPool(self)
-        self.jobs = ClipJobQueue(self._job_threads, self._run_job, self._commit_writes)
         self.cancel = threading.Event()
+        self.events = WindowEvents(library, self.cancel, wake=self._wake.emit)
+        self._wake.connect(self._flush)
         self.client: RelayClient | None = None
-        self._configuration_error = ""  # why the settings give no relay client (see configure)
         self.engine: SyncEngine | None = None
-        self._retired: list[SyncEngine] = []
-        self._retired_lock = threading.Lock()  # configure() adds on the GUI thread, a worker takes
-        self.paused = False  # the library folder is away: nothing new is started
+        self._jobs_pool = QtTaskPool(1, self)
+        self.session: SyncSession | None = None
         self._closed = False
-        self._scheduled: set[str] = set()
-        self.batch = JobBatch()
         self._disk_full = ""  # the sentence of a clip that failed on a full disk, in this batch
         self.run = SyncRun()  # what the current run did: its closing sentence
-        self._waiting_for_lock = False  # another process syncs: the run goes on when it is done
         self._reported = ReportedOnce()
-        self._poll_timer = QTimer(self)
-        self._poll_timer.setSingleShot(True)
-        self._poll_timer.timeout.connect(self.poll_pending)
         self._flush_timer = QTimer(self)
         self._flush_timer.setInterval(FLUSH_MS)
         self._flush_timer.timeout.connect(self._flush)
-        self._schedule = PollSchedule(settings.poll_interval)
         self._busy = False
+        self._asked = False  # a request went to the session and its idle has not come back yet
         self._updates: deque[tuple[RowUpdate, list, list]] = deque()  # (what, rows, on_disk), in order
-        self.fetch_pool.idle.connect(self._update_busy)
         self.configure(settings)
 
     # ------------------------------------------------------------------ setup
 
     def configure(self, settings: Settings) -> None:
-        """Apply new settings: a new relay client, engine options and pool width."""
+        """Apply new settings: a new relay client and engine for the session's later work."""
         self.settings = settings
-        if self.client is not None:
-            self.client.close()
-        self.client = None
-        self._configuration_error = ""
+        old_client = self.client
+        configuration_error = ""
         try:
-            self.client = relay_client_for(settings, pool_size=max(4, settings.download_jobs))
+            self.client = relay_client_for(settings, pool_size=settings.download_jobs + 1)
         except ConfigurationError as exc:
-            self._configuration_error = str(exc)  # said again by each sync: at start-up nobody listens yet
-            self._report(ErrorKind.CONFIGURATION, str(exc))
-        if self.engine is not None:
-            self.engine.close()
-            with self._retired_lock:
-                self._retired.append(self.engine)  # files its jobs staged still need their commit
+            self.client = None
+            configuration_error = str(exc)  # said again by each request: at start-up nobody listens yet
+            self._report(ErrorKind.CONFIGURATION, configuration_error)
         options = SyncOptions.from_settings(settings)
-        self.engine = SyncEngine(
+        engine = SyncEngine(
             self.library,
             self.client,
             options,
-            observer=self._live,
+            observer=self.events,
             cancel=self.cancel,
+            configuration_error=configuration_error,
         )
-        self._job_threads.setMaxThreadCount(options.jobs)
-        self.jobs.width = options.jobs
-        self._schedule = PollSchedule(settings.poll_interval)
+        self._jobs_pool.pool.setMaxThreadCount(options.jobs)
+        if self.session is None:
+            self.session = SyncSession(engine, control=QtTaskPool(1, self), jobs=self._jobs_pool)
+        else:
+            self.session.use_engine(engine)  # the old engine's staged files are still committed by the session
+        if self.engine is not None:
+            self.engine.close()
+        if old_client is not None:
+            old_client.close()  # requests in flight on it fail and are asked again
+        self.engine = engine
         self._reported.cleared()
 
     @property
@@ -146,19 +150,18 @@ class SyncController(QObject):
         return self.client is not None
 
     @property
+    def paused(self) -> bool:
+        return self.session.paused
+
+    @property
     def busy(self) -> bool:
-        return self.fetch_pool.busy or self.jobs.busy or bool(self._updates) or self._waiting_for_lock
+        return self._asked or self.session.busy or bool(self._updates)
 
     def shutdown(self, wait_ms: int = 5000) -> None:
         self._closed = True
         self.cancel.set()
-        self.jobs.clear()
-        self._poll_timer.stop()
         self._flush_timer.stop()
-        self.fetch_pool.close()
-        self.fetch_pool.wait(wait_ms)
-        self._job_threads.waitForDone(wait_ms)
-        self.library.lock.release()
+        self.session.close(wait_ms / 1000)
         if self.engine is not None:
             self.engine.close()
         if self.client is not None:
@@ -168,220 +171,142 @@ class SyncController(QObject):
 
     def add_tasks(self, task_ids: list[str]) -> None:
         """Store the ids, show a row for each at once, then fetch them."""
-        if not task_ids or self._refuse_while_paused():
-            return
-        library = self.library
-        self.run.start(asked=True)
-
-        def add() -> list:
-            library.add_task_ids(task_ids)
-            return task_rows(library, task_ids)
-
-        self.fetch_pool.submit(
-            add, on_result=lambda tasks: self._enqueue(RowUpdate.TASKS, tasks), on_error=self._failed
-        )
-        self.status.emit(f"Adding {counted(len(task_ids), 'task')}…")
-        self._fetch(task_ids)
+        if task_ids and not self._refuse_while_paused():
+            self.status.emit(f"Adding {counted(len(task_ids), 'task')}…")
+            self._ask(RequestKind.ADD, task_ids)
 
     def sync_now(self) -> None:
         """F5: poll what is pending and bring every clip's files up to date."""
-        if self._refuse_while_paused():
-            return
-        self._reported.cleared(ErrorKind.RELAY, ErrorKind.CONFIGURATION)  # asked again: told again
-        self.run.start(asked=True)
-        self._set_busy(True)
-        self.status.emit("Syncing…")
-        self.fetch_pool.submit(self.library.pending_task_ids, on_result=self._fetch_then_plan, on_error=self._failed)
+        if not self._refuse_while_paused():
+            self._reported.cleared(ErrorKind.RELAY, ErrorKind.CONFIGURATION)  # asked again: told again
+            self.status.emit("Syncing…")
+            self._ask(RequestKind.SYNC)
 
     def refresh_all(self) -> None:
         """Fetch every task again, finished ones too: picks up changes made on the relay."""
-        if self._refuse_while_paused():
-            return
-        self._reported.cleared(ErrorKind.RELAY, ErrorKind.CONFIGURATION)  # asked again: told again
-        self.run.start(asked=True)
-        self._set_busy(True)
-        self.status.emit("Refreshing every task from the relay…")
-        self.fetch_pool.submit(self.library.task_ids, on_result=self._fetch_then_plan, on_error=self._failed)
+        if not self._refuse_while_paused():
+            self._reported.cleared(ErrorKind.RELAY, ErrorKind.CONFIGURATION)
+            self.status.emit("Refreshing every task from the relay…")
+            self._ask(RequestKind.REFRESH_ALL)
 
     def refresh_tasks(self, task_ids: list[str]) -> None:
         """Fetch these tasks again even if final (Retry, Refresh Selected)."""
         if task_ids and not self._refuse_while_paused():
-            self.run.start(asked=True)
             self.status.emit(f"Refreshing {counted(len(task_ids), 'task')} from the relay…")
-            self._fetch(task_ids)
-
-    def poll_pending(self) -> None:
-        if not self.paused:
-            self.fetch_pool.submit(self.library.pending_task_ids, on_result=self._poll_result, on_error=self._failed)
+            self._ask(RequestKind.FETCH, task_ids)
 
     def check_files(self) -> None:
         """After the file watcher fired: mark vanished files missing, find moved ones."""
-        if self.engine is None or self.paused:
-            return
-        engine = self.engine
-
-        def check() -> list:
-            engine.plan()
-            return self.library.clips()
-
-        self.fetch_pool.submit(check, on_result=self.all_clips_checked.emit, on_error=self._failed)
+        if not self.session.paused:
+            self._ask(RequestKind.CHECK_FILES, asked=False)
 
     def pause(self) -> None:
         """The library folder went away: start nothing until :meth:`resume`."""
-        self.paused = True
-        self._poll_timer.stop()
+        self.session.pause()
 
     def resume(self) -> None:
-        if self.paused:
-            self.paused = False
+        if self.session.paused:
+            self.session.resume()
             self._reported.cleared(ErrorKind.LIBRARY)
             self.sync_now()
 
-    # ------------------------------------------------------------------ steps
+    # ------------------------------------------------------------------ asking
+
+    def _ask(self, kind: RequestKind, task_ids: list[str] | None = None, *, asked: bool = True) -> None:
+        self.run.start(asked=asked)
+        self._asked = True
+        self._set_busy(True)
+        self._flush_timer.start()
+        self.session.ask(kind, task_ids or ())
 
     def _refuse_while_paused(self) -> bool:
-        if self.paused:
+        if self.session.paused:
             self.status.emit("The library folder is not available; syncing resumes when it is back.")
-        return self.paused
+        return self.session.paused
 
-    def _fetch_then_plan(self, task_ids: list[str]) -> None:
-        if self.client is None and (task_ids or self._configuration_error):
-            self._report(ErrorKind.CONFIGURATION, self._no_relay_sentence())
-            self.run.failed()
-        if task_ids and self.client is not None:
-            self._fetch(task_ids, plan_all=True)
-        else:
-            self._plan(None)
-
-    def _no_relay_sentence(self) -> str:
-        return (
-            self._configuration_error
-            or "No relay is set up: open Settings (Ctrl+,) and enter the relay's base URL and API token."
-        )
-
-    def _poll_result(self, pending: list[str]) -> None:
-        if pending:
-            self._fetch(pending)
-
-    def _fetch(self, task_ids: list[str], *, plan_all: bool = False) -> None:
-        if self.engine is None or self.client is None:
-            self._report(ErrorKind.CONFIGURATION, self._no_relay_sentence())
-            self.run.failed()
-            if plan_all:
-                self._plan(None)
-            return
-        self._set_busy(True)
-        engine, library = self.engine, self.library
-
-        def poll() -> tuple[PollRound, list, list, list]:
-            answer = engine.poll(task_ids)
-            records = library.clips(task_ids=list(answer.result.tasks))
-            on_disk = [library.files_present(record) for record in records]
-            return answer, records, on_disk, task_rows(library, task_ids)
-
-        self.fetch_pool.submit(
-            poll,
-            on_result=lambda answer: self._polled(*answer, plan_all),
-            on_error=lambda exc: self._fetch_failed(exc, plan_all),
-        )
-
-    def _polled(self, answer: PollRound, records: list, on_disk: list, task_rows: list, plan_all: bool) -> None:
-        self._reported.cleared(ErrorKind.RELAY, ErrorKind.CONFIGURATION)  # the relay answered
-        changed = answer.changed_clips
-        self._enqueue(RowUpdate.CLIPS, records, on_disk)
-        self._enqueue(RowUpdate.TASKS, task_rows)
-        self.run.polled(answer, records)
-        self._plan(None if plan_all else list(changed))
-        if changed or not answer.still_pending:
-            self._schedule.start_over()
-        if answer.still_pending:
-            self._schedule_poll()
-
-    def _schedule_poll(self) -> None:
-        if self.paused or self._closed:
-            return
-        self._poll_timer.start(int(self._schedule.next_wait() * 1000))
-
-    def _fetch_failed(self, exc: BaseException, plan_all: bool) -> None:
-        self._failed(exc)
-        if plan_all:
-            self._plan(None)
-        if kind_of(exc).retry_later:
-            self._schedule_poll()  # a relay that is down is tried again, with backoff
-
-    def _plan(self, clip_ids: list[str] | None) -> None:
-        if self.engine is None or self.paused or (clip_ids is not None and not clip_ids):
-            self._update_busy()
-            return
-        self.fetch_pool.submit(self.engine.plan, clip_ids, on_result=self._run, on_error=self._failed)
-
-    def _run(self, jobs: list[ClipJob]) -> None:
-        jobs = [job for job in jobs if job.clip_id not in self._scheduled]
-        if not jobs or self.paused:
-            self._update_busy()
-            return
-        if not self._take_library_lock():
-            # a `sync` from cron (or another window) is writing these files: wait our turn
-            self.status.emit("Another Suno Desktop process is syncing this library; waiting for it to finish…")
-            self._waiting_for_lock = True
-            QTimer.singleShot(LOCK_RETRY_MS, lambda: self._retry_after_lock([job.clip_id for job in jobs]))
-            return
-        self.run.scheduled(jobs)
-        self.batch.added(len(jobs))
-        self.progress.emit(self.batch.done, self.batch.total)
-        self._set_busy(True)
-        for job in jobs:
-            if job.retag or job.rename:
-                self.about_to_write.emit(job.clip_id)  # delivered at once: same thread
-            self._scheduled.add(job.clip_id)
-        self.jobs.put(jobs)
-        self._flush_timer.start()
-
-    def _retry_after_lock(self, clip_ids: list[str]) -> None:
-        self._waiting_for_lock = False
-        self._plan(clip_ids)
-
-    def _run_job(self, job: ClipJob) -> list[tuple]:  # on a pool thread
-        return [self._result_of(outcome) for outcome in self.engine.run_job(job)]
-
-    def _commit_writes(self) -> list[tuple]:  # on a pool thread, when the jobs ran out
-        with self._retired_lock:
-            engines, self._retired = [*self._retired, self.engine], []
-        return [self._result_of(outcome) for engine in engines for outcome in engine.commit_writes()]
-
-    def _result_of(self, outcome: ClipOutcome) -> tuple:
-        """The outcome with the clip's fresh row; without it when the row cannot be read (the outcome still counts)."""
-        try:
-            record = self.library.clip(outcome.clip_id)
-            return outcome, record, self.library.files_present(record) if record is not None else None
-        except Exception:
-            log.exception("reading clip %s after its job failed", outcome.clip_id)
-            return outcome, None, None
-
-    def _enqueue(self, kind: RowUpdate, rows: list, on_disk: list | None = None) -> None:
-        """Rows for the table, handed over a few dozen a tick, in the order they were read."""
-        if rows:
-            self._updates.append((kind, list(rows), list(on_disk) if on_disk is not None else []))
-            self._flush_timer.start()
+    # ------------------------------------------------------------------ what the session told
 
     def _flush(self) -> None:
-        """Take what the workers reported since the last tick, and give the table a slice of it."""
+        """Take what the session reported since the last tick, and give the table a slice of it."""
         if self._closed:
             return
-        started, progress = self._live.take()
-        if started:
-            self.clips_started.emit(started)
-        if progress:
-            self.clip_progress.emit(progress)
-        results = self.jobs.take_results()
-        if results:
-            self._jobs_done(results)
+        taken = self.events.take()
+        if taken.started:
+            self.clips_started.emit(taken.started)
+        if taken.progress:
+            self.clip_progress.emit(taken.progress)
+        if taken.events or taken.batch:
+            self._flush_timer.start()  # the session is at work (a background poll round, too)
+            self._set_busy(True)
+        self._take_events(taken)
+        if taken.batch is not None:
+            self.progress.emit(*taken.batch)
         self._hand_over(ROWS_PER_FLUSH)
-        if not self.jobs.busy and not self._updates:  # every job has reported: the batch is over
+        if not self.busy:
             self._flush_timer.stop()
-            if self.batch.over:
-                self._finish_batch()
-            self._update_busy()
+            self._set_busy(False)
+
+    def _take_events(self, taken: Taken) -> None:
+        finished: list[tuple] = []
+        for kind, payload in taken.events:
+            if kind is EventKind.FINISHED:
+                finished.append(payload)
+                continue
+            if finished:
+                self._jobs_done(finished)
+                finished = []
+            self._take_event(kind, payload)
+        if finished:
+            self._jobs_done(finished)
+
+    def _take_event(self, kind: EventKind, payload) -> None:
+        if kind is EventKind.CLIP_ROWS:
+            self._enqueue(RowUpdate.CLIPS, *payload)
+        elif kind is EventKind.TASK_ROWS:
+            self._enqueue(RowUpdate.TASKS, payload)
+        elif kind is EventKind.POLLED:
+            self._reported.cleared(ErrorKind.RELAY, ErrorKind.CONFIGURATION)  # the relay answered
+            self.run.polled(*payload)
+        elif kind is EventKind.SCHEDULED:
+            self.run.scheduled(payload)
+        elif kind is EventKind.RELEASE:
+            clip_ids, released = payload
+            for clip_id in clip_ids:
+                self.about_to_write.emit(clip_id)  # delivered at once: same thread
+            released.set()
+        elif kind is EventKind.CHECKED:
+            self.all_clips_checked.emit(payload)
+        elif kind is EventKind.LOCK_WAIT:
+            self.status.emit("Another Suno Desktop process is syncing this library; waiting for it to finish…")
+        elif kind is EventKind.FAILED:
+            self._failed(payload)
+        elif kind is EventKind.IDLE:
+            self._idle()
+
+    def _jobs_done(self, results: list[tuple]) -> None:
+        records, on_disk = [], []
+        for outcome, record, files in results:
+            self.run.finished(outcome)
+            if outcome.error_kind == ErrorKind.DISK_FULL:
+                self._disk_full = outcome.error
+            if record is not None:
+                records.append(record)
+                on_disk.append(files)
+        if records:
+            self.jobs_finished.emit(records)
+        self._enqueue(RowUpdate.CLIPS, records, on_disk)
+
+    def _idle(self) -> None:
+        """The session has done what was asked: the batch's problems are said, then the run's sentence."""
+        self._asked = self.session.busy
+        if self._disk_full:
+            self._report(ErrorKind.DISK_FULL, self._disk_full + " Free some space, then press F5 to sync again.")
+        self._disk_full = ""
+
+    def _enqueue(self, kind: RowUpdate, rows: list, on_disk: list | None = None) -> None:
+        """Rows for the table, handed over a few hundred a tick, in the order they were read."""
+        if rows:
+            self._updates.append((kind, list(rows), list(on_disk) if on_disk is not None else []))
 
     def _hand_over(self, budget: int) -> None:
         while self._updates and budget > 0:
@@ -397,56 +322,23 @@ class SyncController(QObject):
             else:
                 self.tasks_changed.emit(taken)
 
-    def _jobs_done(self, results: list[tuple]) -> None:
-        records, on_disk = [], []
-        for outcome, record, files in results:
-            self._scheduled.discard(outcome.clip_id)
-            self.batch.finished(outcome.clip_id, outcome.ok, outcome.error, outcome.cancelled)
-            self.run.finished(outcome)
-            if outcome.error_kind == ErrorKind.DISK_FULL:
-                self._disk_full = outcome.error
-            if record is not None:
-                records.append(record)
-                on_disk.append(files)
-        if records:
-            self.jobs_finished.emit(records)
-        self._enqueue(RowUpdate.CLIPS, records, on_disk)
-        self.progress.emit(self.batch.done, self.batch.total)
-
-    def _take_library_lock(self) -> bool:
-        try:
-            self.library.lock.acquire(wait=0)
-        except LibraryBusy:
-            return False
-        return True
-
-    def _finish_batch(self) -> None:
-        """Every job of the batch reported: let go of the library; the run's closing sentence comes when it is idle."""
-        self.library.lock.release()  # held only while our downloads write files
-        if self._disk_full:
-            self._report(ErrorKind.DISK_FULL, self._disk_full + " Free some space, then press F5 to sync again.")
-        self._disk_full = ""
-
     # ------------------------------------------------------------------ errors and state
 
     def _failed(self, exc: BaseException) -> None:
         kind = kind_of(exc)
         hint = _HINTS.get(kind, "")
         if kind == ErrorKind.INTERNAL:
-            log.error("background work failed", exc_info=exc)
             self._report(kind, f"Something went wrong: {exc}")
         elif not isinstance(exc, SunoError):  # the OS's own words, e.g. a permission: keep where it came from
-            log.warning("background work failed: %s", exc, exc_info=exc)
             self._report(kind, f"{sentence_of(exc)}{hint}")
         else:
             self._report(kind, f"{exc}{hint}")
         self.run.failed()
-        self._update_busy()
 
     def _report(self, kind: ErrorKind, sentence: str) -> None:
         log.warning("%s", sentence)
         if self._reported.first_time(kind):
-            self.error.emit(str(kind), sentence)
+            self.error.emit(kind, sentence)
         else:
             self.status.emit(sentence)
 
@@ -463,5 +355,3 @@ class SyncController(QObject):
         if sentence:
             self.status.emit(sentence)
 
-    def _update_busy(self) -> None:
-        QTimer.singleShot(0, lambda: self._set_busy(self.busy) if not self._closed else None)

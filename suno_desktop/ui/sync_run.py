@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from enum import Enum
 
-from ..library.clip_work import ClipJob, ClipOutcome
 from ..library.polling import PollRound
+from ..library.sync_types import ClipJob, ClipOutcome
 from ..model import ClipKind, ClipRecord, TaskStatus
 
 
