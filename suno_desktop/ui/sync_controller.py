@@ -354,4 +354,3 @@ class SyncController(QObject):
         sentence = self.run.close()
         if sentence:
             self.status.emit(sentence)
-
