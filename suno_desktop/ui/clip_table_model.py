@@ -14,7 +14,7 @@ from dataclasses import replace
 from operator import attrgetter
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtGui import QColor, QPixmap
+from PySide6.QtGui import QPixmap
 
 from ..library.store import Library
 from ..model import ClipRecord, ClipState
@@ -415,9 +415,6 @@ class ClipTableModel(FileDragSource, QAbstractTableModel):
     def thumbnail_for(self, row: int) -> QPixmap | None:
         record = self.record(row)
         return None if record is None else self._thumbnail(record)
-
-    def status_color(self, row: int) -> QColor | None:
-        return self.row(row).color
 
     def status_text(self, row: int) -> str:
         item = self.row(row)
