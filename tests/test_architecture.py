@@ -48,34 +48,43 @@ def module_name(path: Path) -> str:
 
 
 def imports_of(path: Path) -> set[str]:
-    """Modules *path* imports, at its top or inside its functions (``if TYPE_CHECKING:`` blocks aside)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    package = module_name(path).split(".")
-    if path.name != "__init__.py":
+    """Every module *path* imports, wherever the statement stands: at the top, in a function, under TYPE_CHECKING."""
+    return imports_in(path.read_text(encoding="utf-8"), module_name(path), is_package=path.name == "__init__.py")
+
+
+def imports_in(source: str, module: str, *, is_package: bool = False) -> set[str]:
+    package = module.split(".")
+    if not is_package:
         package = package[:-1]
     found: set[str] = set()
-
-    def visit(body: list[ast.stmt]) -> None:
-        for node in body:
-            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-                continue
-            if isinstance(node, ast.Import):
-                found.update(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom):
-                base = package[: len(package) - node.level + 1] if node.level else []
-                target = ".".join([*base, node.module] if node.module else base)
-                found.add(target)
-                found.update(f"{target}.{alias.name}" for alias in node.names)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.With)):
-                visit(node.body)
-            elif isinstance(node, (ast.If, ast.Try)):
-                visit(node.body)
-                visit(getattr(node, "orelse", []))
-                for handler in getattr(node, "handlers", []):
-                    visit(handler.body)
-
-    visit(tree.body)
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            target = ".".join([*base, node.module] if node.module else base)
+            found.add(target)
+            found.update(f"{target}.{alias.name}" for alias in node.names)
     return found
+
+
+def test_every_import_counts_wherever_it_stands():
+    source = """
+from typing import TYPE_CHECKING
+from .a import thing
+if TYPE_CHECKING:
+    from .b import Other
+def later():
+    from ..c import helper
+    import suno_desktop.d
+class Holder:
+    try:
+        from . import e
+    except ImportError:
+        pass
+"""
+    found = imports_in(source, "suno_desktop.ui.x")
+    assert {"suno_desktop.ui.a", "suno_desktop.ui.b", "suno_desktop.c", "suno_desktop.d", "suno_desktop.ui.e"} <= found
 
 
 def graph() -> dict[str, set[str]]:
@@ -109,8 +118,8 @@ def test_no_part_imports_a_part_above_it():
     assert not wrong, "\n".join(wrong)
 
 
-def test_no_import_cycle():
-    edges = graph()
+def find_cycles(edges: dict[str, set[str]]) -> list[str]:
+    """Every cycle a depth-first walk meets, of any length, as "a -> b -> ... -> a"."""
     state: dict[str, int] = {}
     cycles = []
 
@@ -128,6 +137,17 @@ def test_no_import_cycle():
     for module in sorted(edges):
         if module not in state:
             walk(module, [module])
+    return cycles
+
+
+def test_a_cycle_of_any_length_is_found():
+    edges = {"p.a": {"p.b"}, "p.b": {"p.c"}, "p.c": {"p.d"}, "p.d": {"p.a"}, "p.e": {"p.a"}}
+    assert find_cycles(edges) == ["p.a -> p.b -> p.c -> p.d -> p.a"]
+    assert find_cycles({"p.a": {"p.b"}, "p.b": set()}) == []
+
+
+def test_no_import_cycle():
+    cycles = find_cycles(graph())
     assert not cycles, "\n".join(cycles)
 
 

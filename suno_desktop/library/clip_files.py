@@ -10,11 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ..model import ClipRecord
-    from .store import Library
+from ..model import ClipRecord
+from .store import Library
 
 
 class FileKind(Enum):

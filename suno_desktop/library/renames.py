@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from ..model import ClipRecord
 from .filenames import render_stem
-
-if TYPE_CHECKING:
-    from .store import Library
+from .store import Library
 
 
 @dataclass(frozen=True)
