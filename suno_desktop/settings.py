@@ -74,12 +74,14 @@ MAX_JOBS = 16
 
 
 def automatic_jobs() -> int:
-    """Parallel downloads when the user chose none: one more than the usable cores, at most 4.
+    """Clip jobs at once when "Parallel downloads" is Automatic and the network is not the limit.
 
-    A download thread waiting on the network leaves its core to another, hence the
-    one more. Beyond that, threads only queue for Python's GIL: on 2 cores, 4 threads
-    synced 1,000 small clips slower than 3 (gui_bench: 7.2 s against 6.6 s) and
-    stalled the window twice as long (99th percentile gap 28-35 ms against 22-24 ms).
+    One more than the usable cores, at most 4: a download thread waiting on the
+    network leaves its core to another, hence the one more; beyond that, on loopback
+    or a fast nearby CDN, threads only queue for Python's GIL (gui_bench: 16 threads
+    on 2 cores stalled the window up to 88 ms, 3 threads 39 ms). When the downloads
+    show that they wait on the network, the sync session goes up to ``MAX_JOBS``
+    (:mod:`suno_desktop.library.transfer_width`).
     """
     try:
         cores = len(os.sched_getaffinity(0))  # the cores this process may use (containers, taskset)

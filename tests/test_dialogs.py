@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QToolButton,
 )
 
-from suno_desktop.settings import AUTOMATIC_JOBS, Settings, TokenLocation, automatic_jobs
+from suno_desktop.settings import AUTOMATIC_JOBS, MAX_JOBS, Settings, TokenLocation, automatic_jobs
 from suno_desktop.ui.add_tasks_dialog import AddTasksDialog
 from suno_desktop.ui.icons import APP_ICON_SIZES, app_icon, standard_icon
 from suno_desktop.ui.settings_dialog import SettingsDialog
@@ -191,7 +191,7 @@ def test_settings_dialog_round_trips_every_field(qtbot, workers):
 def test_parallel_downloads_start_automatic_and_go_back_to_it(qtbot, workers):
     dialog = make_settings_dialog(qtbot, Settings(), workers)
     jobs = child(dialog, QSpinBox, "jobsSpin")
-    assert jobs.text() == f"Automatic ({automatic_jobs()})"
+    assert jobs.text() == f"Automatic ({automatic_jobs()}–{MAX_JOBS})"
     assert dialog.settings().jobs == AUTOMATIC_JOBS
     qtbot.keyClick(jobs, Qt.Key.Key_Up)
     assert (jobs.text(), dialog.settings().jobs) == ("1", 1)

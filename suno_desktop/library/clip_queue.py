@@ -97,6 +97,17 @@ class ClipQueue:
     def put(self, jobs: list[ClipJob]) -> None:
         with self._lock:
             self._jobs.extend(jobs)
+        self._start_drainers()
+
+    def widen(self, width: int) -> None:
+        """Run at most *width* jobs at once from now on (more threads start at once; fewer as jobs end)."""
+        with self._lock:
+            changed, self.width = width != self.width, width
+        if changed:
+            self._start_drainers()
+
+    def _start_drainers(self) -> None:
+        with self._lock:
             starting = max(0, min(self.width, len(self._jobs)) - self._draining)
             self._draining += starting
         for _ in range(starting):
@@ -110,14 +121,18 @@ class ClipQueue:
         return jobs
 
     def _drain(self) -> None:  # on a pool thread
-        """Run jobs until none are left; the last thread out commits what they staged."""
+        """Run jobs until none are left (or the queue narrowed); the last thread out commits what they staged."""
         yield_cpu_to_the_gui()
+        left = False
         try:
             while True:
                 with self._lock:
-                    job = self._jobs.popleft() if self._jobs else None
-                    commit = job is None and self._uncommitted and self._draining == 1
+                    surplus = self._draining > self.width and bool(self._jobs)
+                    job = self._jobs.popleft() if self._jobs and not surplus else None
+                    commit = job is None and not surplus and self._uncommitted and self._draining == 1
                     if job is None and not commit:
+                        self._draining -= 1  # decided under the lock: two threads never both leave as surplus
+                        left, idle = True, self._draining == 0
                         break
                     self._uncommitted = not commit
                 self._finished(self._run_safely(job) if job is not None else self._commit_safely())
@@ -125,9 +140,10 @@ class ClipQueue:
             self.crash = exc
             raise
         finally:
-            with self._lock:
-                self._draining -= 1
-                idle = self._draining == 0
+            if not left:
+                with self._lock:
+                    self._draining -= 1
+                    idle = self._draining == 0
             if idle or self.crash is not None:
                 self._finished([])  # tells the session the queue ran dry
 

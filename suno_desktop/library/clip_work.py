@@ -13,6 +13,7 @@ import hashlib
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from .clip_files import ClipFiles, FileKind
 from .polling import SyncCancelled
 from .store import Library, LibraryUnavailable
 from .sync_types import ClipJob, ClipOutcome, SyncObserver, SyncOptions
+from .transfer_width import Transfer, TransferWidth
 from .write_batch import StagedClip, WriteBatch
 
 log = logging.getLogger(__name__)
@@ -81,6 +83,7 @@ class ClipWorker:
         self.cancel = cancel
         self.writes = WriteBatch(library, self._row_values)
         self.cpu = threading.BoundedSemaphore(max(1, options.cpu_jobs))  # tagging threads at once
+        self.transfer_width: TransferWidth | None = None  # told how long each download waited on the network
 
     def run(self, job: ClipJob) -> list[ClipOutcome]:
         """Do *job*; returns the outcomes that became final: this clip's, or a whole batch's."""
@@ -253,7 +256,13 @@ class ClipWorker:
         self._check_cancel()
         target = free_path(wanted)
 
+        started = time.monotonic()
+        arrived: list[float] = []  # when the first and the latest bytes came
+
         def progress(done: int, total: int | None) -> None:
+            arrived[1:] = [time.monotonic()]
+            if len(arrived) == 1:
+                arrived.insert(0, arrived[0])
             self.observer.clip_progress(job.clip_id, done, total)
 
         before_commit = (lambda part: tag(part, target.name)) if tag is not None else None
@@ -261,6 +270,8 @@ class ClipWorker:
         result = download_file(
             self.media_session, kind.url_of(clip.record), target, plan, progress=progress, cancel=self.cancel
         )
+        if self.transfer_width is not None and arrived:
+            self.transfer_width.record(Transfer(result.size, arrived[0] - started, arrived[-1] - started))
         clip.files[kind] = result.path
         clip.staged[kind] = result.staged
         outcome = clip.outcome

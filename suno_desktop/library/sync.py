@@ -36,6 +36,7 @@ from .store import Library
 from .sync_session import SyncSession
 from .sync_types import ClipJob, ClipOutcome, SyncObserver, SyncOptions, SyncReport
 from .tagged_files import cover_beside, media_files
+from .transfer_width import TransferWidth
 
 #: what the session is told when no relay is set up and nothing more precise is known
 NO_RELAY = "No relay is set up: enter the relay's base URL and API token in Settings."
@@ -137,6 +138,9 @@ class SyncEngine:
         """One poll round, read for the next one (see :class:`.polling.PollRound`)."""
         ids = list(dict.fromkeys(task_ids))
         return PollRound(ids, self.fetch(ids))
+
+    def measure_transfers(self, width: TransferWidth) -> None:
+        self._worker.transfer_width = width
 
     def no_relay(self) -> ConfigurationError:
         return ConfigurationError(self.configuration_error or NO_RELAY)

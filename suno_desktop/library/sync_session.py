@@ -33,12 +33,14 @@ from enum import Enum, auto
 
 from ..errors import ErrorKind, kind_of
 from ..model import CLIP_ERROR, ClipState, TaskRowState, TaskStatus
+from ..settings import automatic_jobs
 from .clip_queue import ClipQueue, TaskPool, ThreadTaskPool
 from .leftovers import remove_stale_parts
 from .lock import LibraryBusy
 from .polling import JobBatch, PollSchedule
 from .store import Library
 from .sync_types import ClipEngine, ClipJob, ClipOutcome, SyncReport
+from .transfer_width import TransferWidth
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +117,8 @@ class SyncSession:
             self._own_pools.append(jobs)
         self._control, self._job_pool = control, jobs
         self.queue = ClipQueue(self._job_pool, self._run_job, self._commit, self._jobs_finished)
-        self.queue.width = engine.options.jobs
+        self.width: TransferWidth | None = None
+        self._size_for(engine)
         self.batch = JobBatch()
         self._cond = threading.Condition()
         self._requests: list[SyncRequest] = []
@@ -158,8 +161,16 @@ class SyncSession:
         with self._cond:
             self._retired.append(self.engine)
             self.engine = engine
-            self.queue.width = engine.options.jobs
+            self._size_for(engine)
             self._schedule = PollSchedule(engine.options.poll_interval, engine.options.max_poll_interval)
+
+    def _size_for(self, engine: ClipEngine) -> None:
+        """The width of the job queue: the user's number, or measured from the network (Automatic)."""
+        options = engine.options
+        self.width = TransferWidth(min(automatic_jobs(), options.jobs), options.jobs) if options.adaptive else None
+        if self.width is not None:
+            engine.measure_transfers(self.width)
+        self.queue.widen(self.width.width if self.width is not None else options.jobs)
 
     def pause(self) -> None:
         """The library folder went away: start nothing new until :meth:`resume`."""
@@ -468,6 +479,11 @@ class SyncSession:
         return [outcome for engine in engines for outcome in engine.commit_writes()]
 
     def _jobs_finished(self, outcomes: list[ClipOutcome]) -> None:  # on a job thread
+        width = self.width
+        if width is not None:
+            if any(outcome.error_kind is ErrorKind.DOWNLOAD for outcome in outcomes):
+                width.back_off()
+            self.queue.widen(width.width)
         for outcome in outcomes:
             done, total = self.batch.finished(outcome.clip_id, outcome.ok, outcome.error, outcome.cancelled)
             self.observer.overall_progress(done, total)

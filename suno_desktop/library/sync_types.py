@@ -16,10 +16,11 @@ from ..errors import ErrorKind, SunoError
 from ..media.tagging import TagOptions
 from ..relay.client import RelayClient
 from ..retry_policy import DEFAULT_RETRY, RetryPolicy
-from ..settings import Settings
+from ..settings import AUTOMATIC_JOBS, Settings
 from .filenames import DEFAULT_TEMPLATE
 from .polling import MAX_POLL_SECONDS, FetchResult, PollRound
 from .store import Library
+from .transfer_width import WIDE, TransferWidth
 
 
 @dataclass(frozen=True)
@@ -55,11 +56,13 @@ class ClipOutcome:
 
 @dataclass(frozen=True)
 class SyncOptions:
-    """How a sync works. ``jobs`` is the clip jobs in flight: downloads wait on the network and need no
-    core, so it is sized by the network; the CPU work in them (tags, checks) takes one of ``cpu_jobs``."""
+    """How a sync works. ``jobs`` is the most clip jobs in flight: downloads wait on the network and need
+    no core, so with ``adaptive`` (the Automatic setting) the session sizes it by the network
+    (:mod:`.transfer_width`); the CPU work in them (tags, checks) takes one of ``cpu_jobs``."""
 
     download_video: bool = True
     jobs: int = 4
+    adaptive: bool = False
     cpu_jobs: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
     filename_template: str = DEFAULT_TEMPLATE
     tag_options: TagOptions = field(default_factory=TagOptions)
@@ -70,9 +73,11 @@ class SyncOptions:
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: object) -> SyncOptions:
+        automatic = settings.jobs == AUTOMATIC_JOBS
         options = cls(
             download_video=settings.download_video,
-            jobs=settings.download_jobs,
+            jobs=WIDE if automatic else settings.download_jobs,
+            adaptive=automatic,
             filename_template=settings.filename_template,
             tag_options=TagOptions(
                 id3_version=settings.id3_version,
@@ -158,6 +163,9 @@ class ClipEngine(Protocol):
     def run_job(self, job: ClipJob) -> list[ClipOutcome]: ...
 
     def commit_writes(self) -> list[ClipOutcome]: ...
+
+    def measure_transfers(self, width: TransferWidth) -> None:
+        """Tell *width* about every file the jobs download."""
 
     def no_relay(self) -> SunoError:
         """Why there is no relay to ask: the settings' own sentence."""

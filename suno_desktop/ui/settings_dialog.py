@@ -225,9 +225,10 @@ class SettingsDialog(QDialog):
         self.jobs_spin = QSpinBox()
         self.jobs_spin.setObjectName("jobsSpin")
         self.jobs_spin.setRange(AUTOMATIC_JOBS, MAX_JOBS)  # the lowest value reads "Automatic"
-        self.jobs_spin.setSpecialValueText(f"Automatic ({automatic_jobs()})")
+        self.jobs_spin.setSpecialValueText(f"Automatic ({automatic_jobs()}–{MAX_JOBS})")
         self.jobs_spin.setToolTip(
-            "How many files download at once. Automatic: one more than this computer's cores, at most 4."
+            "The most songs that download at once. Automatic: as many as this computer's cores can tag "
+            f"({automatic_jobs()}), up to {MAX_JOBS} when the downloads wait on a distant server."
         )
         self.jobs_spin.setValue(max(AUTOMATIC_JOBS, min(MAX_JOBS, int(settings.jobs))))
         form.addRow(buddy_label("&Parallel downloads:", self.jobs_spin), _row(self.jobs_spin, stretch=True))
