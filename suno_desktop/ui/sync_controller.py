@@ -28,6 +28,7 @@ from ..relay.errors import ConfigurationError
 from ..settings import Settings
 from .sync_events import EventKind, Taken, WindowEvents
 from .sync_run import SyncRun, counted
+from .workers import retire_pool
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,9 @@ class QtTaskPool:
         self.pool.start(work)
 
     def wait(self, seconds: float | None) -> bool:
-        return self.pool.waitForDone(-1 if seconds is None else int(seconds * 1000))
+        if seconds is None:
+            return self.pool.waitForDone(-1)
+        return retire_pool(self.pool, int(seconds * 1000))
 
 
 class SyncController(QObject):

@@ -103,7 +103,30 @@ class WorkerPool(QObject):
             self.idle.emit()
 
     def wait(self, msecs: int = -1) -> bool:
-        return self.pool.waitForDone(msecs)
+        """Wait for the running work (at most *msecs*); a pool still busy then outlives its owner."""
+        return retire_pool(self.pool, msecs) if msecs >= 0 else self.pool.waitForDone(msecs)
+
+
+#: pools whose threads outlived their owner: kept (never deleted) until the app exits
+_OUTLIVING: list[QThreadPool] = []
+
+
+def retire_pool(pool: QThreadPool, wait_ms: int) -> bool:
+    """Let *pool*'s threads end within *wait_ms*; a pool still working is kept alive instead of deleted.
+
+    Deleting a ``QThreadPool`` waits for its threads with no time limit, and that
+    happens on the GUI thread holding Python's GIL; a worker that needs the GIL to
+    finish (to emit its result, say) would then wait for the GUI thread forever.
+    So a pool is only deleted with its owner once it is idle; a busy one is
+    unparented and kept until the process ends. True when it is idle.
+    """
+    pool.clear()  # what has not started never will
+    if pool.waitForDone(wait_ms):
+        return True
+    log.warning("background work still running after %d ms; leaving it to finish on its own", wait_ms)
+    pool.setParent(None)
+    _OUTLIVING.append(pool)
+    return False
 
 
 def _log_failure(exc: BaseException) -> None:
