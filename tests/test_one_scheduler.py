@@ -131,7 +131,12 @@ def test_the_command_line_plans_nothing_while_another_process_holds_the_lock(
         assert library.clip(record.clip_id).state == ClipState.READY  # not planned: nothing marked missing
 
 
-def test_the_window_plans_nothing_while_another_process_holds_the_lock(qtbot, make_window, relay, lock_holder):
+def test_the_window_plans_nothing_while_another_process_holds_the_lock(
+    qtbot, make_window, relay, lock_holder, monkeypatch
+):
+    import suno_desktop.library.sync_session as session_module
+
+    monkeypatch.setattr(session_module, "LOCK_RETRY_SECONDS", 0.2)
     window, _ = synced_window(qtbot, make_window, relay, tasks=1)
     record = window.model.record(0)
     holder = lock_holder(window.library.root)
