@@ -301,7 +301,7 @@ class SyncController(QObject):
 
     def _idle(self) -> None:
         """The session has done what was asked: the batch's problems are said, then the run's sentence."""
-        self._asked = self.session.busy
+        self._asked = False  # a request asked after the session went idle makes it tell idle again
         if self._disk_full:
             self._report(ErrorKind.DISK_FULL, self._disk_full + " Free some space, then press F5 to sync again.")
         self._disk_full = ""
