@@ -157,11 +157,11 @@ def _save_settings(server: BenchServer, library_dir: Path, jobs: int) -> None:
     SettingsStore(use_keyring=False).save(settings)
 
 
-def _downloads(jobs: int) -> int | None:
-    """The number the Parallel downloads setting *jobs* stands for today (None if the settings no longer say)."""
-    from suno_desktop.settings import Settings
+def _downloads(jobs: int) -> int | str | None:
+    """What the Parallel downloads setting *jobs* stands for: a number, or Automatic's range (narrow–wide)."""
+    from suno_desktop.settings import MAX_JOBS, Settings, automatic_jobs
 
-    return getattr(Settings(jobs=jobs), "download_jobs", None)
+    return jobs or f"{automatic_jobs()}–{MAX_JOBS}" if Settings(jobs=jobs).jobs == jobs else None
 
 
 def _cpu_seconds() -> float:
@@ -268,7 +268,7 @@ def summary_lines(figures: dict) -> list[str]:
 
 
 def downloads(figures: dict) -> str:
-    """``automatic (3)``: the setting, and the number it stood for when there was one."""
+    """``automatic (3–16)``: the setting, and what it stood for."""
     number = figures["parallel_downloads"]
     return f"{figures['parallel_downloads_setting']}" + ("" if number is None else f" ({number})")
 

@@ -76,9 +76,6 @@ class ClipStatus(StrEnum):
 
 
 PENDING_CLIP_STATUSES = frozenset({ClipStatus.SUBMITTED, ClipStatus.QUEUED, ClipStatus.STREAMING})
-# older names that library/sync_runner.py and song_creator.py still compare with (members equal their text)
-CLIP_COMPLETE = ClipStatus.COMPLETE
-CLIP_ERROR = ClipStatus.ERROR
 
 
 class TaskAction(StrEnum):

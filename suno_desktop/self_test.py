@@ -119,7 +119,7 @@ def _tag_round_trip(work: Path) -> str:
     from mutagen.id3 import ID3
 
     from .media.tagging import TagOptions, load_cover, write_id3_tags
-    from .model import Clip
+    from .model import Clip, ClipStatus
     from .resources import resource_path
 
     copy = work / "tagged.mp3"
@@ -130,7 +130,7 @@ def _tag_round_trip(work: Path) -> str:
         title="Self-test ♫",
         tags="test",
         lyrics="la la la",
-        relay_status="complete",
+        relay_status=ClipStatus.COMPLETE,
         created_at=datetime(2024, 12, 9, tzinfo=UTC),
     )
     write_id3_tags(copy, clip, TagOptions(), load_cover(resource_path("demo", "cover-1.jpg")))

@@ -1,8 +1,8 @@
 """When to ask the relay again, and what a poll round means: one policy for both front ends.
 
-The command line runs it on plain threads (:mod:`.sync_runner`), the window on
-``QThreadPool`` workers and timers (``ui/sync_controller.py``); neither decides
-on its own which tasks to ask about, how long to wait or which clips to look at.
+The one scheduler, :class:`.sync_session.SyncSession`, follows it for the command
+line (on plain threads) and the window (on ``QThreadPool`` threads); neither front
+end decides which tasks to ask about, how long to wait or which clips to look at.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from ..model import CLIP_COMPLETE, ClipKind, ClipRecord
+from ..model import ClipKind, ClipRecord, ClipStatus
 from ..relay.client import RelayClient
 from ..relay.errors import ConfigurationError, SubmitError, SubmitUnconfirmed
 from ..relay.submit import submit
@@ -105,6 +105,6 @@ class SongCreator:
     def lyrics_of(self, task_id: str) -> ClipRecord | None:
         """The lyrics a LYRICS task produced, once the sync has fetched them."""
         for record in self.library.clips(task_ids=[task_id]):
-            if record.kind == ClipKind.LYRICS and (record.lyrics or record.relay_status == CLIP_COMPLETE):
+            if record.kind == ClipKind.LYRICS and (record.lyrics or record.relay_status == ClipStatus.COMPLETE):
                 return record
         return None

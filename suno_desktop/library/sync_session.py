@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from enum import Enum, auto
 
 from ..errors import ErrorKind, kind_of
-from ..model import CLIP_ERROR, ClipState, TaskRowState, TaskStatus
+from ..model import ClipState, ClipStatus, TaskRowState, TaskStatus
 from ..settings import automatic_jobs
 from .clip_queue import ClipQueue, TaskPool, ThreadTaskPool
 from .leftovers import remove_stale_parts
@@ -529,5 +529,5 @@ class SyncSession:
         records = self.library.clips(task_ids=scope) if scope is not None else self.library.clips()
         for record in records:
             failed = record.state == ClipState.FAILED and record.clip_id not in report.failed_clips
-            if failed and (scope is not None or record.relay_status == CLIP_ERROR):
+            if failed and (scope is not None or record.relay_status == ClipStatus.ERROR):
                 report.failed_clips[record.clip_id] = (record.title, record.problem or "failed")

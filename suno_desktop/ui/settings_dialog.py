@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from ..library.filenames import TEMPLATE_FIELDS, TemplateError, check_new_template, render_stem, template_uses
 from ..library.renames import RenameCount, count_renames
 from ..library.store import Library
-from ..model import Clip
+from ..model import Clip, ClipStatus
 from ..relay.errors import RelayError
 from ..relay.relay_url import unencrypted_warning
 from ..settings import (
@@ -82,7 +82,7 @@ SAMPLE_CLIP = Clip(
     title="City Lights",
     tags="emotional punk",
     model="chirp-v4",
-    relay_status="complete",
+    relay_status=ClipStatus.COMPLETE,
     created_at=datetime(2024, 6, 18, 14, 30, tzinfo=UTC),
 )
 TEST_TIMEOUT = (5.0, 10.0)
