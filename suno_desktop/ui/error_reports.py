@@ -31,9 +31,8 @@ class ErrorReports(QObject):
         self.owner, self.status, self.presence = owner, status, presence
         self.dialog: QMessageBox | None = None
 
-    def report(self, kind: ErrorKind | str, sentence: str) -> None:
-        """Say *sentence*; *kind* is an ErrorKind, or its value while a sender's signal still carries a str."""
-        kind = ErrorKind(kind)  # an ErrorKind stays itself: the one place a kind's value is read back
+    def report(self, kind: ErrorKind, sentence: str) -> None:
+        """Say *sentence* where its *kind* belongs."""
         if kind == ErrorKind.LIBRARY:
             self.presence.check_now()
             self.status.say(sentence)

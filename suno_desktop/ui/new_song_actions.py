@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ..errors import ErrorKind, sentence_of
+from ..errors import sentence_of
 from ..library.store import Library
 from ..library.submission_journal import SubmissionJournal
 from ..model import ClipKind
@@ -28,6 +28,7 @@ from .clip_rows import COL_TITLE
 from .clip_table import ClipTable
 from .create_controller import CreateController, SubmitResult
 from .detail_pane import ClipDetailPane
+from .error_reports import SETTINGS_ERRORS
 from .new_song_dialog import NewSongDialog
 from .settings_holder import SettingsHolder
 from .table_rows import SubmissionRow, TableRow
@@ -35,7 +36,6 @@ from .window_actions import make_action
 from .workers import WorkerPool
 
 #: a refusal the user fixes in Settings: the dialog offers to open them
-SETTINGS_KINDS = (ErrorKind.AUTH, ErrorKind.CONFIGURATION)
 #: lyrics that mean "no singing" (what Suno writes for an instrumental made from a description)
 INSTRUMENTAL_MARK = "[instrumental]"
 
@@ -339,7 +339,7 @@ class NewSongActions(QObject):
             self.table.model.remove_ids([result.replacing])  # its entry was forgotten when it was sent again
         self.error.emit(result.sentence)
         dialog = self._reopen(result.request)
-        dialog.show_notice(result.sentence, settings=result.kind in SETTINGS_KINDS)
+        dialog.show_notice(result.sentence, settings=result.kind in SETTINGS_ERRORS)
 
     def _place_row(self, result: SubmitResult) -> None:
         model = self.table.model
