@@ -75,6 +75,9 @@ class ClipStatus(StrEnum):
             return cls.OTHER
 
 
+#: the most stars a clip can have
+MAX_STARS = 5
+
 PENDING_CLIP_STATUSES = frozenset({ClipStatus.SUBMITTED, ClipStatus.QUEUED, ClipStatus.STREAMING})
 
 
@@ -121,6 +124,7 @@ class Clip:
     image_url: str = ""  # best cover: image_large_url, else image_url
     video_url: str = ""
     created_at: datetime | None = None  # timezone-aware UTC
+    rating: int = 0  # the user's 0-5 stars (0: none), written into the files' tags
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -278,6 +282,9 @@ class ClipRecord:
     removed: bool
     updated_at: float
     relay_error: str = ""  # what the relay says went wrong with the clip (or its task's reason)
+    rating: int = 0  # 0-5 stars, the user's (0: none)
+    plays: int = 0  # plays counted by the player (half the song or 4 minutes)
+    last_played: float | None = None  # when the last of them was counted (epoch seconds)
 
     @property
     def is_finished_song(self) -> bool:
@@ -306,6 +313,7 @@ class ClipRecord:
             image_url=self.image_url,
             video_url=self.video_url,
             created_at=_stored_time(self.created_at),
+            rating=self.rating,
         )
 
 

@@ -155,3 +155,43 @@ def test_lock_excludes_a_second_process(tmp_path):
     lock.acquire(wait=2)
     assert lock.held
     lock.release()
+
+
+def test_a_library_of_schema_4_gains_ratings_and_plays_and_keeps_its_clips(tmp_path):
+    root = tmp_path / "Old"
+    db_dir = root / DB_DIR_NAME
+    db_dir.mkdir(parents=True)
+    conn = sqlite3.connect(db_dir / DB_FILE_NAME)
+    for number, script in enumerate(MIGRATIONS[:4], start=1):
+        conn.executescript(script)
+        conn.execute(f"PRAGMA user_version={number}")
+    conn.execute("INSERT INTO tasks(task_id, added_at) VALUES ('t1', 1.0)")
+    conn.execute(
+        "INSERT INTO clips(clip_id, task_id, title, relay_status, state, updated_at) "
+        "VALUES ('c1', 't1', 'Old Song', 'complete', 'ready', 1.0)"
+    )
+    conn.commit()
+    conn.close()
+    with Library(root) as lib:
+        assert lib.schema_version == len(MIGRATIONS) == 5
+        (record,) = lib.clips()
+        assert (record.title, record.rating, record.plays, record.last_played) == ("Old Song", 0, 0, None)
+        lib.set_rating(["c1"], 4)
+        lib.record_play("c1", when=1234.5)
+        lib.record_play("c1", when=2000.0)
+        record = lib.clip("c1")
+        assert (record.rating, record.plays, record.last_played) == (4, 2, 2000.0)
+        assert record.to_clip().rating == 4
+        with pytest.raises(ValueError):
+            lib.set_rating(["c1"], 6)
+
+    with Library(root) as lib:  # what the relay says (a retitled clip) never touches what the user judged
+        clip_id = TASK["data"][0]["id"]
+        lib.save_task(parse_task(TASK))
+        lib.set_rating([clip_id], 5)
+        lib.record_play(clip_id)
+        retitled = json.loads(json.dumps(TASK))
+        retitled["data"][0]["title"] = "A New Title"
+        lib.save_task(parse_task(retitled))
+        record = lib.clip(clip_id)
+        assert (record.title, record.rating, record.plays) == ("A New Title", 5, 1)

@@ -62,6 +62,8 @@ def tag_key_of(record: ClipRecord, files: ClipFiles, options: SyncOptions) -> st
         str(files.video or ""),
         f"{cover}:{_size(cover)}" if cover else "",
     ]
+    if record.rating:  # only when rated: the keys of unrated clips (every clip before ratings) stay as they were
+        parts.append(f"rating:{record.rating}")
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 

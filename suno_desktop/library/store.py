@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ..errors import ErrorKind, SunoError
 from ..model import (
+    MAX_STARS,
     Clip,
     ClipKind,
     ClipRecord,
@@ -136,6 +137,12 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE clips ADD COLUMN relay_error TEXT NOT NULL DEFAULT '';
     UPDATE clips SET relay_error = error, error = '' WHERE relay_status = 'error'
         OR task_id IN (SELECT task_id FROM tasks WHERE status = 'FAILURE');
+    """,
+    # 5: what the user judges and plays: 0-5 stars (0: none), plays counted by the player, the last one's time
+    """
+    ALTER TABLE clips ADD COLUMN rating INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE clips ADD COLUMN plays INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE clips ADD COLUMN last_played REAL;
     """,
 )
 
@@ -503,6 +510,25 @@ class Library:
             for sql, parameters in statements:
                 conn.execute(sql, parameters)
 
+    def set_rating(self, clip_ids: Iterable[str], stars: int) -> None:
+        """Give clips 0-5 stars (0 clears); their files get it at the next re-tag (it is in the tag key)."""
+        if not 0 <= stars <= MAX_STARS:
+            raise ValueError(f"a rating is 0 to {MAX_STARS} stars, not {stars}")
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE clips SET rating=?, updated_at=? WHERE clip_id=?",
+                [(stars, time.time(), clip_id) for clip_id in clip_ids],
+            )
+
+    def record_play(self, clip_id: str, when: float | None = None) -> None:
+        """One more play of *clip_id*, at *when* (now by default)."""
+        when = time.time() if when is None else when
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE clips SET plays=plays+1, last_played=?, updated_at=? WHERE clip_id=?",
+                (when, time.time(), clip_id),
+            )
+
     def remove_clips(self, clip_ids: Iterable[str]) -> None:
         """Mark clips removed by the user: a later sync will not bring them back."""
         with self.transaction() as conn:
@@ -532,6 +558,7 @@ def _clip_record(row: sqlite3.Row) -> ClipRecord:
     record.state = _CLIP_STATES.get(record.state, record.state)
     record.kind = _CLIP_KINDS.get(record.kind, ClipKind.MUSIC)  # the column only ever holds music or lyrics
     record.relay_status = _CLIP_STATUSES.get(record.relay_status, ClipStatus.OTHER)
+    record.rating = min(MAX_STARS, max(0, record.rating or 0))
     return record
 
 
