@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import __version__
 from .cli_create import add_create_commands, run_create
+from .cli_rate import add_rate_command, run_rate
 from .cli_rebuild import add_rebuild_command, run_rebuild
 from .cli_submissions import add_submission_command, run_submissions, say_unconfirmed, submission_rows
 from .cli_sync import (
@@ -85,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_rebuild_command(commands, _add_relay_options)
     add_submission_command(commands, _add_relay_options)
 
+    add_rate_command(commands, _add_library_option)
+
     listing = commands.add_parser("list", help="list the clips (or the tasks) in the library")
     _add_library_option(listing)
     listing.add_argument("--tasks", action="store_true", help="one entry per task instead of per clip")
@@ -141,7 +144,9 @@ def _non_negative_float(text: str) -> float:
 
 
 #: what makes ``suno-desktop ...`` a command-line run (app.run opens the window for anything else)
-CLI_COMMANDS = frozenset({"sync", "list", "create", "lyrics", "rebuild", "submissions", "-h", "--help", "--version"})
+CLI_COMMANDS = frozenset(
+    {"sync", "list", "rate", "create", "lyrics", "rebuild", "submissions", "-h", "--help", "--version"}
+)
 
 
 #: the exit code when stdout was closed before the output was written: a shell's 128 + SIGPIPE
@@ -188,6 +193,8 @@ def _run_command(argv: Sequence[str] | None) -> int:
             return run_rebuild(args)
         if args.command == "submissions":
             return run_submissions(args)
+        if args.command == "rate":
+            return run_rate(args)
     except (UsageError, LibraryUnavailable, LibraryNeedsRebuild) as exc:
         return _say(str(exc), EXIT_USAGE)
     except LibraryBusy as exc:
@@ -275,6 +282,9 @@ def run_list(args: argparse.Namespace) -> int:
                 "audio_path": _existing(library, r.audio_path),
                 "cover_path": _existing(library, r.cover_path),
                 "video_path": _existing(library, r.video_path),
+                "rating": r.rating,
+                "plays": r.plays,
+                "last_played": _iso_time(r.last_played),
             }
             for r in records
         ]
@@ -287,6 +297,13 @@ def run_list(args: argparse.Namespace) -> int:
         print(f"{row['status']:<11} {duration:>6}  {terminal_line(row['clip_id'][:8])}  {title}")
     print(f"{len(rows)} clip(s) in {library.root}", file=sys.stderr)
     return EXIT_OK
+
+
+def _iso_time(seconds: float | None) -> str | None:
+    """An epoch time as ISO 8601 in UTC (what ``created`` looks like), or None."""
+    if seconds is None:
+        return None
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds")
 
 
 def _list_nothing(folder: Path, *, tasks: bool, as_json: bool) -> int:

@@ -15,7 +15,7 @@ LAYERS = [
     ("media",),
     ("settings",),
     ("library",),
-    ("demo", "cli_sync", "cli_create", "cli_rebuild", "cli_submissions", "cli", "resources"),
+    ("demo", "cli_sync", "cli_create", "cli_rebuild", "cli_submissions", "cli_rate", "cli", "resources"),
     ("playback",),
     ("ui",),
     ("app", "__main__", "self_test"),  # the self-test checks that the bundle's Qt, player and window load
@@ -36,6 +36,7 @@ CORE = (
     "cli_create",
     "cli_rebuild",
     "cli_submissions",
+    "cli_rate",
     "demo",
 )
 

@@ -66,6 +66,9 @@ def test_sync_then_list_json(relay, tmp_path, capsys):
         "audio_path",
         "cover_path",
         "video_path",
+        "rating",
+        "plays",
+        "last_played",
     }
     music = [r for r in rows if r["task_id"] == task]
     assert all(r["status"] == "ready" and r["audio_path"].startswith(str(library)) for r in music)

@@ -56,6 +56,7 @@ class RequestKind(Enum):
     SYNC = auto()  # poll what is pending, plan every clip (F5, ``sync``)
     REFRESH_ALL = auto()  # fetch every task, plan every clip (``sync --refresh``)
     CHECK_FILES = auto()  # plan every clip: mark vanished files missing, find moved ones
+    RETAG = auto()  # plan these clips (by clip id) and queue their jobs: the user changed what their tags say
 
 
 @dataclass(frozen=True)
@@ -258,6 +259,17 @@ class SyncSession:
         report.elapsed = time.monotonic() - started
         return report
 
+    @property
+    def outcomes(self) -> list[ClipOutcome]:
+        """The outcomes of every clip job so far."""
+        with self._cond:
+            return list(self._outcomes)
+
+    @property
+    def failure(self) -> BaseException | None:
+        """What ended the run, if anything did (a rejected token, another process's lock, a bug)."""
+        return self._fatal
+
     def pending_tasks(self, scope: list[str] | None = None) -> list[str]:
         with self._cond:
             pending = list(self._pending)
@@ -326,6 +338,9 @@ class SyncSession:
             ids = library.task_ids()
         elif kind is RequestKind.CHECK_FILES:
             self._add_plan(_Plan(everything=True, files_checked=True))
+            return
+        elif kind is RequestKind.RETAG:
+            self._add_plan(_Plan(clip_ids=set(ids)))
             return
         everything = kind in (RequestKind.SYNC, RequestKind.REFRESH_ALL)
         if not ids:
