@@ -11,7 +11,8 @@ tag (ID3v2.3 turns TDRC into TYER/TDAT and changes text encodings); a file that
 already carries exactly these values is not touched, which keeps its mtime and
 spares backups and sync tools a rewrite of every song on every run. Frames this
 module does not own (a user's TRCK, a COMM with another description, a back
-cover) are kept.
+cover, another player's POPM rating, REPLAYGAIN_* values) are kept. The rating's
+frames and atom are :mod:`.rating_tags`'s.
 
 A new download is tagged before it is written (:mod:`.leading_tag`) with the same
 frames and items, through the public rendering API: :func:`render_id3_tag`,
@@ -59,6 +60,7 @@ from mutagen.mp4 import MP4, AtomDataType, MP4Cover, MP4FreeForm
 from ..errors import ErrorKind, SunoError
 from ..model import Clip
 from .images import SNIFF_BYTES, sniff_image_type
+from .rating_tags import owns_rating_frame, popm_fingerprint, rating_id3_frames, rating_mp4_items
 
 log = logging.getLogger(__name__)
 
@@ -276,6 +278,7 @@ def _id3_frames(clip: Clip, options: TagOptions, cover: Cover | None, version: i
     url = _web_url(clip.audio_url)
     if url:
         frames.append(WOAS(url=url))
+    frames.extend(rating_id3_frames(clip.rating, encoding))
     return frames
 
 
@@ -286,7 +289,9 @@ def _owns_id3_frame(frame: Frame, with_cover: bool) -> bool:
     if frame_id in ("USLT", "COMM"):
         return frame.desc == ""
     if frame_id == "TXXX":
-        return frame.desc in _OWNED_TXXX
+        return frame.desc in _OWNED_TXXX or owns_rating_frame(frame)
+    if frame_id == "POPM":
+        return owns_rating_frame(frame)
     if frame_id == "APIC":
         return with_cover and frame.type == PictureType.COVER_FRONT
     return False
@@ -307,6 +312,8 @@ def _id3_fingerprint(frames: Iterable[Frame], with_cover: bool) -> list[tuple[An
             body = (int(frame.type), frame.mime, frame.desc, hashlib.sha1(frame.data).hexdigest())
         elif frame_id == "WOAS":
             body = (frame.url,)
+        elif frame_id == "POPM":
+            body = popm_fingerprint(frame)
         else:
             body = tuple(str(value) for value in frame.text)
         prints.append((frame_id, *body))
@@ -419,6 +426,7 @@ def mp4_items(clip: Clip, options: TagOptions, cover: Cover | None) -> dict[str,
         "\xa9cmt": text(_clean(clip.description, multiline=True)),
         MP4_CLIP_ID: freeform(_clean(clip.clip_id)),
         MP4_TASK_ID: freeform(_clean(clip.task_id)),
+        **rating_mp4_items(clip.rating),
     }
     if cover is not None:
         image_format = _MP4_COVER_FORMATS.get(cover.mime)
