@@ -11,7 +11,15 @@ from mutagen.id3 import COMM, ID3, POPM, TXXX, Encoding, ID3NoHeaderError
 from mutagen.mp4 import MP4, AtomDataType, MP4FreeForm
 
 from suno_desktop.media.leading_tag import id3_prefix
-from suno_desktop.media.rating_tags import MP4_FMPS_RATING, WMP_EMAIL, read_rating
+from suno_desktop.media.rating_tags import (
+    FMPS_SOURCE,
+    MP4_FMPS_RATING,
+    OWN_POPM_SOURCE,
+    WMP_EMAIL,
+    rating_change,
+    read_rating,
+    read_rating_sources,
+)
 from suno_desktop.media.tagging import TagOptions, write_id3_tags, write_mp4_tags
 from suno_desktop.model import Clip
 from suno_desktop.resources import resource_path
@@ -201,3 +209,49 @@ def test_an_mp4_rating_another_player_wrote_is_read(mp4):
     video.tags[MP4_FMPS_RATING] = [MP4FreeForm(b"0.4")]
     video.save()
     assert read_rating(mp4) == 2
+
+
+def test_rating_sources_name_each_frame(mp3, mp4):
+    assert read_rating_sources(mp3) == {}
+    add_frames(mp3, POPM(email="no@email", rating=196, count=0))
+    write_id3_tags(mp3, rated(2), TagOptions())
+    assert read_rating_sources(mp3) == {OWN_POPM_SOURCE: 2, "POPM:no@email": 4, FMPS_SOURCE: 2}
+    write_mp4_tags(mp4, rated(5), TagOptions())
+    assert read_rating_sources(mp4) == {FMPS_SOURCE: 5}
+    assert read_rating_sources(mp3.with_name("missing.mp3")) is None
+
+
+def test_a_stale_popm_of_another_player_does_not_undo_a_cleared_rating(mp3):
+    """read_rating alone would bring MediaMonkey's old 4 stars back after the user cleared them in the app."""
+    add_frames(mp3, POPM(email="no@email", rating=196, count=0))
+    write_id3_tags(mp3, rated(0), TagOptions())
+    after_write = read_rating_sources(mp3)
+    assert read_rating(mp3) == 4
+    assert rating_change(after_write, read_rating_sources(mp3)) is None
+
+
+def test_another_players_new_rating_is_a_change_even_beside_the_apps_own(mp3):
+    add_frames(mp3, POPM(email="no@email", rating=128, count=0))
+    write_id3_tags(mp3, rated(3), TagOptions())
+    after_write = read_rating_sources(mp3)
+    add_frames(mp3, POPM(email="no@email", rating=255, count=1))  # MediaMonkey: 5 stars
+    assert read_rating(mp3) == 3  # the app's own POPM is believed first...
+    assert rating_change(after_write, read_rating_sources(mp3)) == 5  # ...but MediaMonkey's changed
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "change"),
+    [
+        ({OWN_POPM_SOURCE: 3, FMPS_SOURCE: 3}, {OWN_POPM_SOURCE: 3, FMPS_SOURCE: 3}, None),
+        ({OWN_POPM_SOURCE: 3, FMPS_SOURCE: 3}, {OWN_POPM_SOURCE: 4, FMPS_SOURCE: 4}, 4),  # Strawberry
+        ({OWN_POPM_SOURCE: 3, FMPS_SOURCE: 3}, {OWN_POPM_SOURCE: 3, FMPS_SOURCE: 1}, 1),  # Amarok
+        ({OWN_POPM_SOURCE: 3, FMPS_SOURCE: 3}, {OWN_POPM_SOURCE: 0, FMPS_SOURCE: 3}, 0),  # Explorer cleared
+        ({OWN_POPM_SOURCE: 3, FMPS_SOURCE: 3}, {FMPS_SOURCE: 3}, 3),  # gone: the rest still says 3
+        ({OWN_POPM_SOURCE: 3}, {}, 0),
+        ({OWN_POPM_SOURCE: 3}, {OWN_POPM_SOURCE: 3, "POPM:quodlibet": 0}, None),  # a play counter
+        ({}, {"POPM:users@musicbrainz.org": 3}, 3),
+        ({}, {}, None),
+    ],
+)
+def test_rating_change(before, after, change):
+    assert rating_change(before, after) == change

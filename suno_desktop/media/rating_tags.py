@@ -17,6 +17,7 @@ Strawberry's ranges, so a rating set elsewhere can come back into the library.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -107,43 +108,75 @@ def rating_mp4_items(stars: int) -> dict[str, list[Any] | None]:
 
 # --------------------------------------------------------------------------- reading
 
+#: where a rating was read: the app's own POPM, any "POPM:<email>", or FMPS_Rating (TXXX or MP4 atom)
+OWN_POPM_SOURCE = f"POPM:{WMP_EMAIL}"
+FMPS_SOURCE = FMPS_RATING_DESC
+
 
 def read_rating(path: Path) -> int | None:
     """The 1-5 stars a player (or the app) wrote into *path*; None if it carries no rating.
 
-    MP3: a POPM frame first (the app's own email first, then any other with a rating),
-    else ``TXXX:FMPS_Rating``; MP4: the FMPS_Rating atom. Never raises: a file whose
-    tags cannot be read has no rating.
+    A POPM first (the app's own email first, then any other with a rating in file
+    order), else FMPS_Rating. Never raises: a file whose tags cannot be read has no rating.
+    """
+    return best_rating(read_rating_sources(path) or {}) or None
+
+
+def read_rating_sources(path: Path) -> dict[str, int] | None:
+    """Every rating in *path* by its source (see OWN_POPM_SOURCE), 0 for "not rated"; None if unreadable.
+
+    For two-way ratings without loops: keep this reading and compare the next one with
+    :func:`rating_change`, so another player's old POPM is not read as news on every check.
     """
     try:
         audio = mutagen.File(Path(path))
         tags = audio.tags if audio is not None else None
         if isinstance(tags, ID3):
-            stars = _id3_stars(tags)
-        elif isinstance(tags, MP4Tags):
-            stars = max((stars_from_fmps(_text(value)) for value in tags.get(MP4_FMPS_RATING, [])), default=0)
-        else:
-            stars = 0
+            return _id3_sources(tags)
+        if isinstance(tags, MP4Tags):
+            values = [stars_from_fmps(_text(value)) for value in tags.get(MP4_FMPS_RATING, [])]
+            return {FMPS_SOURCE: max(values)} if values else {}
+        return {} if audio is not None else None
     except Exception:
         log.debug("no rating readable from %s", path, exc_info=True)
         return None
-    return stars or None
 
 
-def _id3_stars(tags: ID3) -> int:
-    """Ours before another player's: the app rewrites its own POPM, another's may be stale."""
-    popms = sorted(tags.getall("POPM"), key=lambda frame: frame.email != WMP_EMAIL)
-    for frame in popms:
-        stars = stars_from_popm(frame.rating)
-        if stars:
-            return stars
+def best_rating(sources: Mapping[str, int]) -> int:
+    """The stars a reader should believe among *sources*: the app's POPM, another POPM, then FMPS; 0 for none."""
+    for source in _by_trust(sources):
+        if sources[source]:
+            return sources[source]
+    return 0
+
+
+def rating_change(before: Mapping[str, int], after: Mapping[str, int]) -> int | None:
+    """The stars a player set between two readings of a file's ratings (0: cleared); None if none changed.
+
+    A source whose value changed wins, in :func:`best_rating`'s order; a source that
+    turns up without a rating (a play counter) is no change; a frame that went away
+    leaves the best rating that is left, 0 if none.
+    """
+    changed = [source for source in _by_trust(after) if after[source] != before.get(source, 0)]
+    if changed:
+        return after[changed[0]]
+    if any(before[source] and source not in after for source in before):
+        return best_rating(after)
+    return None
+
+
+def _by_trust(sources: Mapping[str, int]) -> list[str]:
+    """Ours before another player's (the app rewrites its own, another's may be old), FMPS last."""
+    return sorted(sources, key=lambda source: (source != OWN_POPM_SOURCE, source == FMPS_SOURCE))
+
+
+def _id3_sources(tags: ID3) -> dict[str, int]:
+    sources = {f"POPM:{frame.email}": stars_from_popm(frame.rating) for frame in tags.getall("POPM")}
     for frame in tags.getall("TXXX"):
         if frame.desc.casefold() == FMPS_RATING_DESC.casefold():
-            for value in frame.text:
-                stars = stars_from_fmps(str(value))
-                if stars:
-                    return stars
-    return 0
+            stars = max((stars_from_fmps(str(value)) for value in frame.text), default=0)
+            sources[FMPS_SOURCE] = max(stars, sources.get(FMPS_SOURCE, 0))
+    return sources
 
 
 def _text(value: Any) -> str:
