@@ -78,6 +78,28 @@ class ClipStatus(StrEnum):
 #: the most stars a clip can have
 MAX_STARS = 5
 
+
+class ClipRelation(StrEnum):
+    """How a clip was made from its parent (rs-suno's lineage kinds); stored as its text."""
+
+    NONE = ""
+    EXTENSION = "extension"
+    CONCAT = "concat"
+    EDIT = "edit"
+    SECTION_REPLACE = "section_replace"
+    SPEED_EDIT = "speed_edit"
+    COVER = "cover"
+    REMASTER = "remaster"
+    DERIVED = "derived"
+
+    @classmethod
+    def of(cls, value: object) -> ClipRelation:
+        try:
+            return cls(value)
+        except ValueError:
+            return cls.DERIVED
+
+
 PENDING_CLIP_STATUSES = frozenset({ClipStatus.SUBMITTED, ClipStatus.QUEUED, ClipStatus.STREAMING})
 
 
@@ -125,6 +147,9 @@ class Clip:
     video_url: str = ""
     created_at: datetime | None = None  # timezone-aware UTC
     rating: int = 0  # the user's 0-5 stars (0: none), written into the files' tags
+    parent_clip_id: str | None = None  # the clip it was made from (an extension's, a cover's …)
+    relation: ClipRelation = ClipRelation.NONE  # how
+    continue_at: float | None = None  # an extension: seconds into the parent where it goes on
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -285,6 +310,14 @@ class ClipRecord:
     rating: int = 0  # 0-5 stars, the user's (0: none)
     plays: int = 0  # plays counted by the player (half the song or 4 minutes)
     last_played: float | None = None  # when the last of them was counted (epoch seconds)
+    parent_clip_id: str | None = None  # the relay's: the clip it was made from
+    relation: ClipRelation = ClipRelation.NONE
+    continue_at: float | None = None
+
+    @property
+    def take(self) -> int:
+        """Which take of its task the clip is: 1, 2, … (the relay's order)."""
+        return self.position + 1
 
     @property
     def is_finished_song(self) -> bool:
@@ -314,6 +347,9 @@ class ClipRecord:
             video_url=self.video_url,
             created_at=_stored_time(self.created_at),
             rating=self.rating,
+            parent_clip_id=self.parent_clip_id,
+            relation=self.relation,
+            continue_at=self.continue_at,
         )
 
 

@@ -69,6 +69,9 @@ def test_sync_then_list_json(relay, tmp_path, capsys):
         "rating",
         "plays",
         "last_played",
+        "take",
+        "parent_clip_id",
+        "relation",
     }
     music = [r for r in rows if r["task_id"] == task]
     assert all(r["status"] == "ready" and r["audio_path"].startswith(str(library)) for r in music)

@@ -173,7 +173,7 @@ def test_a_library_of_schema_4_gains_ratings_and_plays_and_keeps_its_clips(tmp_p
     conn.commit()
     conn.close()
     with Library(root) as lib:
-        assert lib.schema_version == len(MIGRATIONS) == 5
+        assert lib.schema_version == len(MIGRATIONS) >= 5
         (record,) = lib.clips()
         assert (record.title, record.rating, record.plays, record.last_played) == ("Old Song", 0, 0, None)
         lib.set_rating(["c1"], 4)

@@ -27,6 +27,7 @@ from ..model import (
     Clip,
     ClipKind,
     ClipRecord,
+    ClipRelation,
     ClipState,
     ClipStatus,
     FilesOnDisk,
@@ -143,6 +144,13 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE clips ADD COLUMN rating INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE clips ADD COLUMN plays INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE clips ADD COLUMN last_played REAL;
+    """,
+    # 6: where a clip came from (the relay's lineage: an extension's parent and where it goes on)
+    """
+    ALTER TABLE clips ADD COLUMN parent_clip_id TEXT;
+    ALTER TABLE clips ADD COLUMN relation TEXT NOT NULL DEFAULT '';
+    ALTER TABLE clips ADD COLUMN continue_at REAL;
+    CREATE INDEX clips_by_parent ON clips(parent_clip_id);
     """,
 )
 
@@ -406,6 +414,9 @@ class Library:
             "model": clip.model,
             "duration": clip.duration,
             "created_at": created,
+            "parent_clip_id": clip.parent_clip_id,
+            "relation": clip.relation,
+            "continue_at": clip.continue_at,
         }
         old = conn.execute(
             f"SELECT {', '.join(TAGGED_FIELDS)}, state, removed FROM clips WHERE clip_id=?",
@@ -443,7 +454,7 @@ class Library:
                 (clip.clip_id, *row.values()),
             )
             return ClipChange(clip.clip_id, is_new=True, tags_changed=False)
-        tags_changed = any(old[name] != value for name, value in values.items())
+        tags_changed = any(old[name] != values[name] for name in TAGGED_FIELDS)
         conn.execute(
             f"UPDATE clips SET {', '.join(f'{name}=?' for name in row)} WHERE clip_id=?",
             (*row.values(), clip.clip_id),
@@ -559,6 +570,7 @@ def _clip_record(row: sqlite3.Row) -> ClipRecord:
     record.kind = _CLIP_KINDS.get(record.kind, ClipKind.MUSIC)  # the column only ever holds music or lyrics
     record.relay_status = _CLIP_STATUSES.get(record.relay_status, ClipStatus.OTHER)
     record.rating = min(MAX_STARS, max(0, record.rating or 0))
+    record.relation = ClipRelation.of(record.relation)
     return record
 
 

@@ -32,6 +32,7 @@ from ..model import (
     TaskStatus,
 )
 from .errors import MalformedResponse
+from .lineage import lineage_of
 from .relay_text import RelayTextCleaner, cut, plain_text, terminal_line
 
 log = logging.getLogger(__name__)
@@ -261,6 +262,7 @@ def parse_clip(
         video_url=_url(raw.get("video_url")),
         created_at=parse_time(_pick(raw.get("created_at"), raw.get("create_time"))),
         raw=dict(raw),
+        **vars(lineage_of(raw, clip_id)),
     )
 
 
