@@ -97,3 +97,27 @@ def test_the_library_keeps_the_lineage_and_a_refresh_changes_it(tmp_path):
         task["data"][0]["metadata"] = {}
         library.save_task(parse_task(task))
         assert library.clip(SELF).parent_clip_id is None
+
+
+@pytest.mark.parametrize("shape", ["flat", "nested"])
+def test_an_extension_made_on_the_local_relay_knows_its_parent_in_both_shapes(relay, tmp_path, capsys, shape):
+    import json
+
+    from suno_desktop.cli import main
+
+    library = tmp_path / "Library"
+    relay_options = ["--library", str(library), "--base-url", relay.api_url, "--token", "test-token"]
+    relay_options += ["--poll-interval", "0.01"]
+    relay.submitted_shape = shape
+    task = relay.add_music_task(title="Base", clips=1, duration=90.0, shape=shape)
+    assert main(["sync", *relay_options, task]) == 0
+    with Library(library) as lib:
+        (parent,) = lib.clips(task_ids=[task])
+    assert main(["create", "--extend", parent.clip_id, "--from", "61", "--instrumental", *relay_options]) == 0
+    capsys.readouterr()
+    assert main(["list", "--library", str(library), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    extensions = [row for row in rows if row["parent_clip_id"] == parent.clip_id]
+    assert extensions and all(row["relation"] == "extension" for row in extensions)
+    with Library(library) as lib:
+        assert {lib.clip(row["clip_id"]).continue_at for row in extensions} == {61.0}

@@ -177,7 +177,8 @@ def _history(values: dict[str, Any]) -> dict[str, Any]:
     if not values.get("continue_clip_id"):
         return {}
     at = values.get("continue_at")
-    return {"history": [{"id": values["continue_clip_id"], "continue_at": at, "type": "gen", "source": "web"}]}
+    history = [{"id": values["continue_clip_id"], "continue_at": at, "type": "gen", "source": "web"}]
+    return {"task": "extend", "history": history}
 
 
 def _camel_clip(task: DemoTask, index: int, clip: dict[str, Any], *, streaming: bool) -> dict[str, Any]:
