@@ -357,3 +357,66 @@ def test_media_problems_are_one_sentence_each():
         media_error_sentence(MediaProblem.OTHER, "Song", "Decoder gave up.") == "Cannot play “Song”: Decoder gave up."
     )
     assert media_error_sentence(MediaProblem.OTHER, "Song") == "Cannot play “Song”: the file could not be played."
+
+
+# ---------------------------------------------------------------------- counting plays (issue 19, point 2)
+
+
+def fed(counter, positions, duration_ms):
+    """Feed *positions* (ms) one by one; the positions at which a play was counted."""
+    return [position for position in positions if counter.feed(position, duration_ms)]
+
+
+def test_a_play_counts_once_after_half_the_song():
+    from suno_desktop.playback.play_counter import PlayCounter
+
+    counter = PlayCounter()
+    counter.start("clip-1")
+    assert fed(counter, range(0, 10_001, 250), 10_000) == [5000]  # once, at the half; never again this start
+
+
+def test_a_long_song_counts_after_four_minutes():
+    from suno_desktop.playback.play_counter import LONG_SONG_LISTEN_MS, PlayCounter
+
+    counter = PlayCounter()
+    counter.start("clip-1")
+    assert fed(counter, range(0, 20 * 60_000, 500), 20 * 60_000) == [LONG_SONG_LISTEN_MS]
+
+
+def test_seeking_is_not_listening():
+    from suno_desktop.playback.play_counter import PlayCounter
+
+    counter = PlayCounter()
+    counter.start("clip-1")
+    assert fed(counter, [0, 500, 1000, 9000, 9500], 10_000) == []  # a jump to the end skips what was not heard
+    counter.start("clip-1")
+    # 4 s heard, back to the start, 4 s again: the 5th second heard counts (time heard, not the position)
+    positions = [*range(0, 4001, 500), *range(0, 1001, 500)]
+    assert fed(counter, positions, 10_000) == [1000]
+    assert fed(counter, range(1000, 10_001, 500), 10_000) == []  # seeking back: no second play this start
+
+
+def test_each_start_counts_again_and_an_unknown_length_never():
+    from suno_desktop.playback.play_counter import PlayCounter
+
+    counter = PlayCounter()
+    assert fed(counter, range(0, 10_001, 500), 10_000) == []  # nothing started
+    counter.start("clip-1")
+    assert fed(counter, range(0, 10_001, 500), 0) == []  # the length is not known yet
+    counter.start("clip-1")
+    assert fed(counter, range(0, 10_001, 500), 10_000) == [5000]
+    counter.start("clip-1")  # played again from the top after it ended
+    assert fed(counter, range(0, 10_001, 500), 10_000) == [5000]
+
+
+def test_the_player_counts_a_real_song_once_per_start(qtbot, player, song):
+    counted = []
+    player.play_counted.connect(counted.append)
+    start(qtbot, player, song)
+    player.seek(player.duration // 4)  # a seek is not listening: past the half, no play yet
+    qtbot.waitUntil(lambda: player.position >= player.duration // 2 + 1000, timeout=WAIT_MS)
+    assert counted == []  # counted at three quarters: half the song heard since the quarter
+    qtbot.waitUntil(lambda: counted == ["clip-1"], timeout=WAIT_MS * 2)
+    player.seek(0)  # seeking back does not count twice
+    qtbot.waitUntil(lambda: player.position > 600, timeout=WAIT_MS)
+    assert counted == ["clip-1"]

@@ -74,11 +74,11 @@ def test_title_and_tags_take_the_free_width_and_a_vertical_scrollbar_brings_no_h
 ):
     window, _ = synced_window(qtbot, make_window, relay, tasks=6)  # 12 rows: more than fit in 600 px
     table = window.table
-    window.resize(1280, 600)
+    window.resize(1400, 600)  # every column shown by default (with Rating) fits
     qtbot.waitUntil(lambda: table.verticalScrollBar().isVisible(), timeout=WAIT)
     qtbot.waitUntil(lambda: no_horizontal_scrollbar_and_files_shown(table), timeout=WAIT)
     narrow = table.columnWidth(COL_TITLE), table.columnWidth(COL_TAGS)
-    window.resize(1600, 600)
+    window.resize(1800, 600)
     qtbot.waitUntil(lambda: table.columnWidth(COL_TITLE) > narrow[0] + 100, timeout=WAIT)
     assert table.columnWidth(COL_TAGS) > narrow[1] + 100
     assert no_horizontal_scrollbar_and_files_shown(table)

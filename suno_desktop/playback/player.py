@@ -17,6 +17,7 @@ from types import SimpleNamespace
 from PySide6.QtCore import Q_ARG, QCoreApplication, QMetaObject, QObject, Qt, QUrl, Signal
 
 from .ffmpeg_log import quiet_ffmpeg
+from .play_counter import PlayCounter
 
 logger = logging.getLogger(__name__)
 
@@ -189,6 +190,7 @@ class Player(QObject):
     error = Signal(str)  # one clear sentence
     volume_changed = Signal(int)  # 0..100, so every volume control follows set_volume()
     notice_changed = Signal(str)  # e.g. the audio output device went away ("" when fine)
+    play_counted = Signal(str)  # clip id heard for half its length or 4 minutes since it started
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -208,6 +210,7 @@ class Player(QObject):
         self._media_player = None
         self._audio_output = None
         self._devices = None
+        self._counter = PlayCounter()
         self._create_backend()
 
     # ------------------------------------------------------------------ setup
@@ -283,7 +286,8 @@ class Player(QObject):
     # ------------------------------------------------------------------ commands
 
     def play(self, clip_id: str, path: Path, title: str = "") -> None:
-        """Load a local file and play it; the same clip again restarts it."""
+        """Load a local file and play it; the same clip again restarts it (and may count as a play again)."""
+        self._counter.start(clip_id)
         self._start(clip_id, Path(path), title, position=0, autoplay=True)
 
     def toggle(self) -> None:
@@ -393,6 +397,8 @@ class Player(QObject):
         if ms != self._position:
             self._position = ms
             self.position_changed.emit(ms)
+            if self._clip_id == self._counter.clip_id and self._counter.feed(ms, self._duration):
+                self.play_counted.emit(self._clip_id)
 
     def _set_duration(self, ms: int) -> None:
         if ms != self._duration:
@@ -418,6 +424,7 @@ class Player(QObject):
                 seek_media(self._media_player, position)
         elif status == statuses.EndOfMedia and self._clip_id:
             logger.info("Finished %s", self._clip_id)
+            self._counter.start(self._clip_id)  # played again from the top (the play button, Repeat): counts again
             self.finished.emit(self._clip_id)
         elif status == statuses.InvalidMedia and self._clip_id and not self._error_reported:
             self._report_failure(MediaProblem.DAMAGED, "")

@@ -17,13 +17,34 @@ from ..library.submission_journal import SubmissionJournal
 from ..model import ClipState, TaskAction, TaskRecord, TaskRowState
 from ..song_request import Submission, SubmissionState, SubmitMode
 from ..time_formats import format_created, format_duration
+from .rating_cells import last_played_text, plays_text, star_text
 from .table_rows import STATUS_ORDER, ClipRow, SubmissionRow, TableRow, TaskRow
 
 CLIP_ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's id: a clip's id, or a task's or submission's row id
 
-COLUMNS = ("", "Title", "Tags", "Model", "Duration", "Created", "Status", "Files")
-(COL_COVER, COL_TITLE, COL_TAGS, COL_MODEL, COL_DURATION, COL_CREATED, COL_STATUS, COL_FILES) = range(len(COLUMNS))
-HEADER_TIPS = {COL_COVER: "Cover", COL_FILES: "Files on disk: MP3, cover, MP4"}
+# new columns go at the end: a header saved by an older version keeps its own
+COLUMNS = ("", "Title", "Tags", "Model", "Duration", "Created", "Status", "Files", "Rating", "Plays", "Last played")
+(
+    COL_COVER,
+    COL_TITLE,
+    COL_TAGS,
+    COL_MODEL,
+    COL_DURATION,
+    COL_CREATED,
+    COL_STATUS,
+    COL_FILES,
+    COL_RATING,
+    COL_PLAYS,
+    COL_LAST_PLAYED,
+) = range(len(COLUMNS))
+HEADER_TIPS = {
+    COL_COVER: "Cover",
+    COL_FILES: "Files on disk: MP3, cover, MP4",
+    COL_RATING: "Click a star to rate; click the rating's own star to clear it",
+    COL_PLAYS: "Plays counted after half the song or 4 minutes",
+}
+#: hidden until the user shows them (View → Columns)
+HIDDEN_BY_DEFAULT = (COL_PLAYS, COL_LAST_PLAYED)
 
 #: the sentence of a submission that another process (or a window closed a moment ago) is still sending
 STILL_SENDING = (
@@ -52,6 +73,15 @@ def display_text(row: TableRow, column: int, files: Files, progress: float | Non
     if column == COL_FILES:
         audio, cover, video = files
         return " ".join(name for name, present in (("MP3", audio), ("Cover", cover), ("MP4", video)) if present) or "—"
+    record = row.record  # the rating and plays are a clip's: a task's or a submission's row leaves them empty
+    if record is None:
+        return None
+    if column == COL_RATING:
+        return star_text(record.rating)
+    if column == COL_PLAYS:
+        return plays_text(record)
+    if column == COL_LAST_PLAYED:
+        return last_played_text(record)
     return None
 
 
@@ -82,7 +112,21 @@ def sort_key(column: int, rows: list[TableRow], on_disk: list[Files]):
         return lambda i: (STATUS_ORDER.get(rows[i].state, 99), rows[i].note)
     if column == COL_FILES:
         return lambda i: on_disk[i]
+    if column in (COL_RATING, COL_PLAYS, COL_LAST_PLAYED):
+        return _clip_number_key(column, rows)
     return lambda i: i
+
+
+def _clip_number_key(column: int, rows: list[TableRow]):
+    """Rating, plays or last played; rows that stand for no clip sort below every clip."""
+    field = {COL_RATING: "rating", COL_PLAYS: "plays", COL_LAST_PLAYED: "last_played"}[column]
+
+    def key(i: int) -> float:
+        record = rows[i].record
+        value = None if record is None else getattr(record, field)
+        return -1.0 if value is None else float(value)
+
+    return key
 
 
 def search_text(row: TableRow) -> str:

@@ -7,10 +7,11 @@ from PySide6.QtGui import QDrag, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QStyle,
     QTableView,
 )
 
-from ..model import ClipRecord
+from ..model import MAX_STARS, ClipRecord
 from .cell_looks import COVER_SIDE
 from .clip_filter_proxy import ClipFilterProxy
 from .clip_rows import (
@@ -19,10 +20,15 @@ from .clip_rows import (
     COL_CREATED,
     COL_DURATION,
     COL_FILES,
+    COL_LAST_PLAYED,
     COL_MODEL,
+    COL_PLAYS,
+    COL_RATING,
     COL_STATUS,
+    HIDDEN_BY_DEFAULT,
 )
 from .clip_table_model import ClipTableModel
+from .rating_cells import FULL_STAR, star_at, toggled
 from .table_columns import StretchedColumns, apply_column_modes, install_header_menu
 from .table_rows import TableRow
 
@@ -32,6 +38,7 @@ class ClipTableView(QTableView):
 
     activated_clip = Signal(str)
     copy_requested = Signal()  # Ctrl+C: the view would otherwise copy one cell's text
+    rate_requested = Signal(list, int)  # clip ids, stars (0-5): a click on a star of the Rating column
 
     THUMB = COVER_SIDE
 
@@ -91,9 +98,14 @@ class ClipTableView(QTableView):
             COL_CREATED: 126,
             COL_STATUS: 150,
             COL_FILES: 110,
+            COL_RATING: self.fontMetrics().horizontalAdvance(FULL_STAR * MAX_STARS) + 16,
+            COL_PLAYS: 56,
+            COL_LAST_PLAYED: 126,
         }
         for column, width in widths.items():
             self.setColumnWidth(column, width)
+        for column in HIDDEN_BY_DEFAULT:
+            self.setColumnHidden(column, True)
         apply_column_modes(self.horizontalHeader())
         install_header_menu(self)
         self.stretched_columns = StretchedColumns(self)
@@ -101,6 +113,24 @@ class ClipTableView(QTableView):
     def _emit_activated(self, index: QModelIndex) -> None:
         if index.isValid():
             self.activated_clip.emit(index.data(CLIP_ID_ROLE))
+
+    def mousePressEvent(self, event) -> None:
+        """A click on the n-th star of a Rating cell rates that clip n stars (its own rating's star clears it).
+
+        The row is selected as by any click too. The stars are text painted by Qt's delegate,
+        left-aligned after the style's text margin, so the x of the click says which star it is.
+        """
+        index = self.indexAt(event.position().toPoint())
+        if event.button() == Qt.MouseButton.LeftButton and index.isValid() and index.column() == COL_RATING:
+            stars_text = index.data(Qt.ItemDataRole.DisplayRole)
+            if stars_text:
+                margin = self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1
+                x = event.position().x() - self.visualRect(index).left() - margin
+                star = star_at(x, self.fontMetrics().horizontalAdvance(FULL_STAR))
+                if star is not None:
+                    current = stars_text.count(FULL_STAR)
+                    self.rate_requested.emit([index.data(CLIP_ID_ROLE)], toggled(current, star))
+        super().mousePressEvent(event)
 
     def keyPressEvent(self, event) -> None:
         if event.matches(QKeySequence.StandardKey.Copy):

@@ -32,6 +32,7 @@ from ..time_formats import format_created, format_duration
 from .cover_view import CoverView
 from .flow_layout import FlowLayout
 from .icons import standard_icon
+from .star_buttons import StarButtons
 from .table_rows import STATUS_TEXT, TableRow, as_row
 
 COVER_SIZE = 260  # the cover's largest width; it shrinks with a narrower pane
@@ -48,6 +49,7 @@ class ClipDetailPane(QWidget):
     forget_requested = Signal(str)  # submission row id: Forget
     edit_again_requested = Signal(str)  # a failed task's row id: Edit and Create Again…
     folder_requested = Signal(str)  # clip id: Show in folder (the window's action says when no file manager opens)
+    rate_requested = Signal(list, int)  # [clip id], stars 0-5: the pane's stars were clicked
     cover_shown = Signal(QPixmap)  # the current clip's cover (a null pixmap when it has none), for the Video tab
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -126,7 +128,7 @@ class ClipDetailPane(QWidget):
 
     def _build_fields(self) -> QFormLayout:
         self.fields: dict[str, QLabel] = {}
-        form = QFormLayout()
+        form = self._form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.setHorizontalSpacing(10)
         form.setVerticalSpacing(4)
@@ -140,6 +142,10 @@ class ClipDetailPane(QWidget):
             value.setObjectName(f"detail{name}")
             self.fields[name] = value
             form.addRow(f"{name}:", value)
+        self.stars = StarButtons()
+        self.stars.setObjectName("detailRating")
+        self.stars.chosen.connect(lambda stars: self._emit_rating(stars))
+        form.addRow("Rating:", self.stars)
         self.task_id = self._id_row(form, "Task id:", "detailTaskId")
         self.clip_id = self._id_row(form, "Clip id:", "detailClipId")
         return form
@@ -247,6 +253,21 @@ class ClipDetailPane(QWidget):
         self.cover.setVisible(row.can_play)
         self.set_cover(None)
         self._show_create_buttons(row)
+        self._show_rating(row)
+
+    def _show_rating(self, row: TableRow) -> None:
+        """A clip's stars; a task's or a submission's row has no rating to give."""
+        record = row.record
+        self.stars.set_stars(record.rating if record is not None else 0)
+        self.stars.setVisible(record is not None)
+        label = self._form.labelForField(self.stars)
+        if label is not None:
+            label.setVisible(record is not None)
+
+    def _emit_rating(self, stars: int) -> None:
+        record = self.record
+        if record is not None:
+            self.rate_requested.emit([record.clip_id], stars)
 
     def _show_lyrics(self, row: TableRow) -> None:
         """A song's lyrics; for a task or a request, the lyrics that were sent, when the library knows them."""

@@ -40,9 +40,11 @@ from .library_banner import LibraryBanner
 from .library_presence import LibraryPresence
 from .main_toolbar import SearchBox
 from .new_song_actions import NewSongActions
+from .play_counts import PlayCounts
 from .play_queue import PlayQueue
 from .playback_actions import PlaybackActions
 from .player_bar import PlayerBar
+from .rating_actions import RatingActions
 from .settings_dialog import SettingsDialog
 from .settings_holder import SettingsHolder
 from .sync_controller import SyncController
@@ -193,6 +195,8 @@ class MainWindow(QMainWindow):
         """The commands; those that are the window's own are connected here."""
         self.commands = commands = WindowActions(self, self.library_actions, self.clip_table)
         self.playback = PlaybackActions(self, self.play_queue, self.player, self.clip_table)
+        self.rating = RatingActions(self, self.library, self.clip_table, self.io_pool, self.controller.retag)
+        self.play_counts = PlayCounts(self.player, self.library, self.model, self.io_pool, self)
         for action, slot in (
             (commands.add_action, self.add_tasks),
             (commands.sync_action, self.sync_now),
@@ -210,7 +214,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(build_toolbar(self.commands, new_song, self.search))
         self.theme_group = build_menus(self.menuBar(), self.commands, self.playback, new_song, self.clip_table)
         self.theme_group.triggered.connect(lambda action: self.set_color_scheme(ColorScheme(action.data())))
-        self.table_menu = TableMenu(self.clip_table, self.commands, self.playback, self.new_song)
+        self.table_menu = TableMenu(self.clip_table, self.commands, self.playback, self.new_song, self.rating)
 
     def _build_status_bar(self) -> None:
         self.status = WindowStatusBar(ClipCountLabel(self.model, self.proxy))
@@ -239,6 +243,10 @@ class MainWindow(QMainWindow):
         self.detail.folder_requested.connect(self._show_in_folder)
         self.detail.cover_shown.connect(self.video.set_cover)  # an idle video shows the cover
         self.library_actions.message.connect(self.show_message)
+        self.rating.message.connect(self.show_message)
+        self.rating.error.connect(self.show_error_sentence)
+        self.rating.rated.connect(lambda clip_ids: self._refresh_detail(set(clip_ids)))
+        self.detail.rate_requested.connect(self.rating.rate)
         self.library_actions.error.connect(self.show_error_sentence)
         self.library_actions.tasks_found.connect(self.controller.add_tasks)
         self.settings_holder.changed.connect(self.library_actions.configure)

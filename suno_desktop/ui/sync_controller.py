@@ -203,6 +203,11 @@ class SyncController(QObject):
         if not self.session.paused:
             self._ask(RequestKind.CHECK_FILES, asked=False)
 
+    def retag(self, clip_ids: list[str]) -> None:
+        """The user changed what these clips' tags say (a rating): plan them and re-tag their files, quietly."""
+        if clip_ids and not self.session.paused:
+            self._ask(RequestKind.RETAG, list(clip_ids), asked=False)
+
     def pause(self) -> None:
         """The library folder went away: start nothing until :meth:`resume`."""
         self.session.pause()

@@ -10,6 +10,7 @@ from .clip_table import ClipTable
 from .main_toolbar import AdaptiveToolBar, SearchBox
 from .new_song_actions import NewSongActions
 from .playback_actions import PlaybackActions
+from .rating_actions import RatingActions
 from .table_columns import columns_menu
 from .theme import ColorScheme
 from .window_actions import WindowActions
@@ -89,10 +90,16 @@ class TableMenu(QObject):
     """Right-click on the table: what can be done with the rows under the mouse."""
 
     def __init__(
-        self, table: ClipTable, commands: WindowActions, playback: PlaybackActions, new_song: NewSongActions
+        self,
+        table: ClipTable,
+        commands: WindowActions,
+        playback: PlaybackActions,
+        new_song: NewSongActions,
+        rating: RatingActions | None = None,
     ) -> None:
         super().__init__(table.view)
         self.table, self.commands, self.playback, self.new_song = table, commands, playback, new_song
+        self.rating = rating
         table.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.view.customContextMenuRequested.connect(self.show_at)
 
@@ -118,6 +125,8 @@ class TableMenu(QObject):
             play = self.playback.prepare_for(rows)
             menu.addActions([play, show_in_folder, commands.copy_action, commands.export_action])
             menu.addAction(commands.refresh_action)
+            if self.rating is not None and clips:
+                menu.addMenu(self.rating.menu(menu))
             menu.addSeparator()
             menu.addActions(self.new_song.menu_actions(rows))
         if not all(row.is_submission for row in rows):
