@@ -313,6 +313,8 @@ class ClipRecord:
     parent_clip_id: str | None = None  # the relay's: the clip it was made from
     relation: ClipRelation = ClipRelation.NONE
     continue_at: float | None = None
+    file_ratings: str | None = None  # JSON: the ratings the song file held when last read (where from -> stars)
+    tags_seen: float | None = None  # the song file's mtime then
 
     @property
     def take(self) -> int:

@@ -72,3 +72,37 @@ def test_an_ambiguous_prefix_is_refused_and_a_full_id_always_wins():
     with pytest.raises(UsageError, match="names 3 clips"):
         resolve_clip_ids(library, ["abcdefgh"])
     assert resolve_clip_ids(library, ["ABCDEFGH-0001", "abcdefgh-00", "abcdefgh-0001"]) == [ids[0], ids[2]]
+
+
+def test_a_rating_another_player_writes_comes_back_and_a_cleared_one_stays_cleared(relay, tmp_path, capsys):
+    import os
+
+    from mutagen.id3 import ID3, POPM
+
+    from suno_desktop.media.rating_tags import FMPS_RATING_DESC, WMP_EMAIL
+
+    library, (clip_id, other) = synced(relay, tmp_path)
+    with Library(library) as lib:
+        song = library / lib.clip(clip_id).audio_path
+    tags = ID3(song)
+    tags.add(POPM(email="no@email", rating=196, count=3))  # MediaMonkey: 4 stars
+    tags.save(song, v2_version=3)
+    later = song.stat().st_mtime + 5
+    os.utime(song, (later, later))
+
+    def sync_again():
+        args = ["sync", "--library", str(library), "--base-url", relay.api_url, "--token", "test-token"]
+        assert main(args) == 0
+
+    sync_again()
+    rows = listed(library, capsys)
+    assert (rows[clip_id]["rating"], rows[other]["rating"]) == (4, 0)
+    tags = ID3(song)
+    assert {(p.email, p.rating) for p in tags.getall("POPM")} == {("no@email", 196), (WMP_EMAIL, 196)}
+    assert tags[f"TXXX:{FMPS_RATING_DESC}"].text == ["0.8"]
+
+    assert main(["rate", "--library", str(library), "--stars", "0", clip_id]) == 0
+    sync_again()
+    assert listed(library, capsys)[clip_id]["rating"] == 0  # the other player's old POPM does not undo it
+    tags = ID3(song)
+    assert [p.email for p in tags.getall("POPM")] == ["no@email"] and not tags.getall(f"TXXX:{FMPS_RATING_DESC}")

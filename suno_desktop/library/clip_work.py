@@ -33,6 +33,7 @@ from ..media.leading_tag import MP4_HEAD_BYTES, finish_mp3, id3_prefix, mp4_head
 from ..media.tagging import TaggingError, load_cover, write_id3_tags, write_mp4_tags
 from ..model import ClipRecord, ClipState
 from .clip_files import ClipFiles, FileKind
+from .file_ratings import seen_now
 from .polling import SyncCancelled
 from .store import Library, LibraryUnavailable
 from .sync_types import ClipJob, ClipOutcome, SyncObserver, SyncOptions
@@ -322,6 +323,7 @@ class ClipWorker:
                 error="",
                 file_stem=clip.stem,
                 tag_key=tag_key_of(clip.record, clip.files, self.options),
+                **seen_now(clip.files.audio),
             )
         return values
 

@@ -152,12 +152,20 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE clips ADD COLUMN continue_at REAL;
     CREATE INDEX clips_by_parent ON clips(parent_clip_id);
     """,
+    # 7: the ratings the song file held when its tags were last written or read, and its mtime then:
+    # a rating another player writes into the file comes back into the library (two-way)
+    """
+    ALTER TABLE clips ADD COLUMN file_ratings TEXT;
+    ALTER TABLE clips ADD COLUMN tags_seen REAL;
+    """,
 )
 
 _CLIP_COLUMNS = tuple(f.name for f in fields(ClipRecord))
 _TASK_COLUMNS = tuple(f.name for f in fields(TaskRecord))
 #: the columns a sync sets (the rest come from the relay)
-LOCAL_CLIP_COLUMNS = frozenset({"state", "audio_path", "cover_path", "video_path", "file_stem", "tag_key", "error"})
+LOCAL_CLIP_COLUMNS = frozenset(
+    {"state", "audio_path", "cover_path", "video_path", "file_stem", "tag_key", "error", "file_ratings", "tags_seen"}
+)
 #: relay fields that end up in the file's tags or name: a change means re-tag
 TAGGED_FIELDS = ("title", "tags", "lyrics", "description", "model", "duration", "created_at")
 

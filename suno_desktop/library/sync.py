@@ -30,6 +30,7 @@ from ..relay.client import RelayClient
 from ..relay.errors import ConfigurationError
 from .clip_files import ClipFiles, FileKind
 from .clip_work import ClipWorker, tag_key_of
+from .file_ratings import rating_from_file
 from .filenames import render_stem
 from .polling import FetchResult, PollRound
 from .store import Library
@@ -181,6 +182,8 @@ class SyncEngine:
                 need.add(kind)
         if vanished and need:
             lib.update_clip(record.clip_id, state=ClipState.MISSING)
+        if FileKind.AUDIO not in need and record.audio_path:
+            record = self._rating_from_file(record)
         files = ClipFiles.of(record, lib)
         retag = files.has_tagged_file and record.tag_key != tag_key_of(record, files, self.options)
         # The tag key covers every field the name is made of, and the template: when it
@@ -196,6 +199,17 @@ class SyncEngine:
         stem = stem or self._stem(record)
         wanted = {kind.value: kind in need for kind in FileKind}
         return ClipJob(record.clip_id, record.title, stem, retag=retag, rename=rename, **wanted)
+
+    def _rating_from_file(self, record: ClipRecord) -> ClipRecord:
+        """A rating another player wrote into the song since the app last looked becomes the clip's."""
+        stars, columns = rating_from_file(record, self.library.root / record.audio_path)
+        if columns:
+            self.library.update_clip(record.clip_id, **columns)
+            record = replace(record, **columns)
+        if stars is not None and stars != record.rating:
+            self.library.set_rating([record.clip_id], stars)
+            record = replace(record, rating=stars)
+        return record
 
     def _stem(self, record: ClipRecord) -> str:
         """The name the template gives *record*'s files; ``{artist}`` is the one in the tags."""
