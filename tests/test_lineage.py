@@ -121,3 +121,24 @@ def test_an_extension_made_on_the_local_relay_knows_its_parent_in_both_shapes(re
     assert extensions and all(row["relation"] == "extension" for row in extensions)
     with Library(library) as lib:
         assert {lib.clip(row["clip_id"]).continue_at for row in extensions} == {61.0}
+
+
+def test_an_extensions_songs_carry_their_parent_in_the_tags(relay, tmp_path, capsys):
+    from mutagen.id3 import ID3
+
+    from suno_desktop.cli import main
+
+    library = tmp_path / "Library"
+    relay_options = ["--library", str(library), "--base-url", relay.api_url, "--token", "test-token"]
+    task = relay.add_music_task(title="Base", clips=1, duration=90.0)
+    assert main(["sync", *relay_options, "--poll-interval", "0.01", task]) == 0
+    with Library(library) as lib:
+        (parent,) = lib.clips(task_ids=[task])
+    create = ["create", "--extend", parent.clip_id, "--from", "30", "--instrumental", "--poll-interval", "0.01"]
+    assert main([*create, *relay_options]) == 0
+    with Library(library) as lib:
+        songs = [record for record in lib.clips() if record.parent_clip_id == parent.clip_id]
+        assert songs
+        for record in songs:
+            assert ID3(library / record.audio_path)["TXXX:SUNO_PARENT_ID"].text == [parent.clip_id]
+        assert "TXXX:SUNO_PARENT_ID" not in ID3(library / parent.audio_path)

@@ -63,8 +63,11 @@ def tag_key_of(record: ClipRecord, files: ClipFiles, options: SyncOptions) -> st
         str(files.video or ""),
         f"{cover}:{_size(cover)}" if cover else "",
     ]
-    if record.rating:  # only when rated: the keys of unrated clips (every clip before ratings) stay as they were
+    # only when set: the keys of other clips (every clip before ratings and lineage) stay as they were
+    if record.rating:
         parts.append(f"rating:{record.rating}")
+    if record.parent_clip_id:
+        parts.append(f"parent:{record.parent_clip_id}")
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 

@@ -67,6 +67,7 @@ log = logging.getLogger(__name__)
 CLIP_ID_DESC = "SUNO_CLIP_ID"
 TASK_ID_DESC = "SUNO_TASK_ID"
 MODEL_DESC = "SUNO_MODEL"
+PARENT_ID_DESC = "SUNO_PARENT_ID"  # the clip this one was made from (an extension's, a cover's …)
 COVER_DESC = "Cover"
 MP4_CLIP_ID = "----:com.sunodesktop:clip_id"
 MP4_TASK_ID = "----:com.sunodesktop:task_id"
@@ -76,7 +77,7 @@ ROOM_FOR_EDITS = 4096
 MAX_COVER_BYTES = 16 * 1024 * 1024  # a bigger "cover" is a mistake, not something to copy into every song
 
 _OWNED_ID3_TEXT = frozenset({"TIT2", "TPE1", "TALB", "TCON", "TDRC", "TLEN", "WOAS"})
-_OWNED_TXXX = frozenset({CLIP_ID_DESC, TASK_ID_DESC, MODEL_DESC})
+_OWNED_TXXX = frozenset({CLIP_ID_DESC, TASK_ID_DESC, MODEL_DESC, PARENT_ID_DESC})
 _MP4_COVER_FORMATS = {"image/jpeg": MP4Cover.FORMAT_JPEG, "image/png": MP4Cover.FORMAT_PNG}
 _MP4_SUFFIXES = frozenset({".mp4", ".m4a", ".m4v", ".mov"})
 
@@ -275,6 +276,7 @@ def _id3_frames(clip: Clip, options: TagOptions, cover: Cover | None, version: i
     user_text(CLIP_ID_DESC, _clean(clip.clip_id))
     user_text(TASK_ID_DESC, _clean(clip.task_id))
     user_text(MODEL_DESC, _clean(clip.model))
+    user_text(PARENT_ID_DESC, _clean(clip.parent_clip_id or ""))
     url = _web_url(clip.audio_url)
     if url:
         frames.append(WOAS(url=url))
