@@ -8,6 +8,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMenu, QStyle, QToolButton
 from window_helpers import WAIT, synced_window
 
+from suno_desktop.media.rating_tags import read_rating
 from suno_desktop.ui.clip_rows import CLIP_ID_ROLE, COL_LAST_PLAYED, COL_PLAYS, COL_RATING, COL_TITLE
 from suno_desktop.ui.rating_actions import rating_label
 from suno_desktop.ui.rating_cells import FULL_STAR
@@ -45,11 +46,14 @@ def test_a_click_on_a_star_rates_the_row_and_its_own_star_clears_it(qtbot, make_
     qtbot.waitUntil(lambda: stars_shown(window, clip) == "★★★☆☆", timeout=WAIT)
     assert stored_rating(window, clip) == 3
     assert window.table.selected_clip_ids() == [clip]  # the click also selects the row
+    song = window.library.root / window.library.clip(clip).audio_path
+    qtbot.waitUntil(lambda: read_rating(song) == 3, timeout=WAIT)  # the sync re-tagged the file
     qtbot.waitUntil(lambda: window.detail.stars.stars == 3, timeout=WAIT)  # the pane follows
 
     click_star(qtbot, window, window.proxy.proxy_row_of(clip), 3)  # the rating's own star: cleared
     qtbot.waitUntil(lambda: stars_shown(window, clip) == "☆☆☆☆☆", timeout=WAIT)
     assert stored_rating(window, clip) == 0
+    qtbot.waitUntil(lambda: read_rating(song) is None, timeout=WAIT)  # clearing removes it from the file
 
 
 def test_the_detail_pane_stars_rate_the_clip_it_shows(qtbot, make_window, relay):
