@@ -12,9 +12,6 @@ import sys
 
 from . import cli_sync
 from .library.store import Library
-from .library.sync import SyncEngine
-from .library.sync_session import RequestKind, SyncSession
-from .library.sync_types import SyncOptions
 from .model import MAX_STARS
 from .relay.relay_text import terminal_line
 
@@ -75,20 +72,6 @@ def run_rate(args: argparse.Namespace) -> int:
     with cli_sync.open_library(settings) as library:
         clip_ids = resolve_clip_ids(library, args.clip_ids)
         library.set_rating(clip_ids, args.stars)
-        engine = SyncEngine(library, None, SyncOptions.from_settings(settings))
-        session = SyncSession(engine, lock_wait=cli_sync.LOCK_WAIT_SECONDS)
-        try:
-            session.ask(RequestKind.RETAG, clip_ids)
-            session.wait_idle()
-        finally:
-            session.close(wait=None)
-            engine.close()
-        failed = [o for o in session.outcomes if not o.ok]
-    stars = "★" * args.stars + "☆" * (MAX_STARS - args.stars) if args.stars else "no rating"
-    print(f"Rated {len(clip_ids)} clip(s): {stars}.", file=sys.stderr)
-    if session.failure is not None:
-        print(f"suno-desktop: {terminal_line(str(session.failure))}", file=sys.stderr)
-        return cli_sync.EXIT_FAILED
-    for outcome in failed:
-        print(terminal_line(f"could not re-tag {outcome.title or outcome.clip_id}: {outcome.error}"), file=sys.stderr)
-    return cli_sync.EXIT_FAILED if failed else cli_sync.EXIT_OK
+        stars = "★" * args.stars + "☆" * (MAX_STARS - args.stars) if args.stars else "no rating"
+        print(f"Rated {len(clip_ids)} clip(s): {stars}.", file=sys.stderr)
+        return cli_sync.retag_files(library, settings, clip_ids)

@@ -20,6 +20,7 @@ from .library.polling import FetchResult
 from .library.rebuild import open_library as open_checked_library
 from .library.store import DB_DIR_NAME, Library
 from .library.sync import SyncEngine
+from .library.sync_session import RequestKind, SyncSession
 from .library.sync_types import ClipOutcome, SyncObserver, SyncOptions, SyncReport
 from .relay.client import RelayClient
 from .relay.errors import ConfigurationError
@@ -245,3 +246,25 @@ def print_summary(report: SyncReport, library: Library, stream=None) -> None:
 
 def _megabytes(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB"
+
+
+def retag_files(library: Library, settings: Settings, clip_ids: list[str]) -> int:
+    """Re-tag (and rename) the files of *clip_ids* after the user changed what their tags say; the exit code.
+
+    One sync session with no relay, the way the window does it; failures are said on stderr.
+    """
+    engine = SyncEngine(library, None, SyncOptions.from_settings(settings))
+    session = SyncSession(engine, lock_wait=LOCK_WAIT_SECONDS)
+    try:
+        session.ask(RequestKind.RETAG, clip_ids)
+        session.wait_idle()
+    finally:
+        session.close(wait=None)
+        engine.close()
+    if session.failure is not None:
+        print(f"suno-desktop: {terminal_line(str(session.failure))}", file=sys.stderr)
+        return EXIT_FAILED
+    failed = [outcome for outcome in session.outcomes if not outcome.ok]
+    for outcome in failed:
+        print(terminal_line(f"could not re-tag {outcome.title or outcome.clip_id}: {outcome.error}"), file=sys.stderr)
+    return EXIT_FAILED if failed else EXIT_OK

@@ -8,6 +8,7 @@ does I/O, so everything can import it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -315,6 +316,18 @@ class ClipRecord:
     continue_at: float | None = None
     file_ratings: str | None = None  # JSON: the ratings the song file held when last read (where from -> stars)
     tags_seen: float | None = None  # the song file's mtime then
+    edits: str | None = None  # JSON: what the user wrote over title, tags, lyrics, description (already applied)
+
+    @property
+    def edited(self) -> tuple[str, ...]:
+        """The fields whose values are the user's, not the relay's: ``title``, ``tags``, ``lyrics``, ``description``."""
+        if not self.edits:
+            return ()
+        try:
+            values = json.loads(self.edits)
+        except ValueError:
+            return ()
+        return tuple(sorted(values)) if isinstance(values, dict) else ()
 
     @property
     def take(self) -> int:

@@ -15,7 +15,7 @@ LAYERS = [
     ("media",),
     ("settings",),
     ("library",),
-    ("demo", "cli_sync", "cli_create", "cli_rebuild", "cli_submissions", "cli_rate", "cli", "resources"),
+    ("demo", "cli_sync", "cli_create", "cli_rebuild", "cli_submissions", "cli_rate", "cli_edit", "cli", "resources"),
     ("playback",),
     ("ui",),
     ("app", "__main__", "self_test"),  # the self-test checks that the bundle's Qt, player and window load
@@ -37,6 +37,7 @@ CORE = (
     "cli_rebuild",
     "cli_submissions",
     "cli_rate",
+    "cli_edit",
     "demo",
 )
 

@@ -72,6 +72,7 @@ def test_sync_then_list_json(relay, tmp_path, capsys):
         "take",
         "parent_clip_id",
         "relation",
+        "edited",
     }
     music = [r for r in rows if r["task_id"] == task]
     assert all(r["status"] == "ready" and r["audio_path"].startswith(str(library)) for r in music)

@@ -37,6 +37,7 @@ from ..model import (
     TaskStatus,
 )
 from .lock import LibraryLock
+from .migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
 
@@ -68,99 +69,13 @@ def _refuse_a_vanished_library(root: Path) -> None:
     )
 
 
-# Each entry upgrades the schema by one version; never edit a released entry, append.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE tasks (
-        task_id      TEXT PRIMARY KEY,
-        action       TEXT NOT NULL DEFAULT '',
-        status       TEXT NOT NULL DEFAULT 'NOT_FETCHED',
-        fail_reason  TEXT NOT NULL DEFAULT '',
-        progress     TEXT NOT NULL DEFAULT '',
-        submit_time  INTEGER,
-        finish_time  INTEGER,
-        added_at     REAL NOT NULL,
-        fetched_at   REAL,
-        error        TEXT NOT NULL DEFAULT '',
-        raw_json     TEXT
-    );
-    CREATE TABLE clips (
-        clip_id      TEXT PRIMARY KEY,
-        task_id      TEXT NOT NULL REFERENCES tasks(task_id) ON DELETE CASCADE,
-        position     INTEGER NOT NULL DEFAULT 0,
-        kind         TEXT NOT NULL DEFAULT 'music',
-        title        TEXT NOT NULL DEFAULT '',
-        tags         TEXT NOT NULL DEFAULT '',
-        lyrics       TEXT NOT NULL DEFAULT '',
-        description  TEXT NOT NULL DEFAULT '',
-        model        TEXT NOT NULL DEFAULT '',
-        duration     REAL,
-        created_at   TEXT,
-        relay_status TEXT NOT NULL DEFAULT '',
-        error        TEXT NOT NULL DEFAULT '',
-        audio_url    TEXT NOT NULL DEFAULT '',
-        image_url    TEXT NOT NULL DEFAULT '',
-        video_url    TEXT NOT NULL DEFAULT '',
-        state        TEXT NOT NULL DEFAULT 'pending',
-        audio_path   TEXT,
-        cover_path   TEXT,
-        video_path   TEXT,
-        file_stem    TEXT,
-        tag_key      TEXT,
-        removed      INTEGER NOT NULL DEFAULT 0,
-        updated_at   REAL NOT NULL,
-        raw_json     TEXT
-    );
-    CREATE INDEX clips_by_task ON clips(task_id, position);
-    """,
-    # 2: tasks the user removed stop being polled; when a task last changed, for `list --tasks`
-    """
-    ALTER TABLE tasks ADD COLUMN removed INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE tasks ADD COLUMN updated_at REAL;
-    UPDATE tasks SET updated_at = COALESCE(fetched_at, added_at);
-    """,
-    # 3: the journal of songs and lyrics asked for from the app, written before each submit
-    """
-    CREATE TABLE submissions (
-        submission_id INTEGER PRIMARY KEY AUTOINCREMENT,
-        mode          TEXT NOT NULL,
-        request_json  TEXT NOT NULL,
-        state         TEXT NOT NULL DEFAULT 'sending',
-        task_id       TEXT NOT NULL DEFAULT '',
-        error         TEXT NOT NULL DEFAULT '',
-        created_at    REAL NOT NULL,
-        updated_at    REAL NOT NULL
-    );
-    CREATE INDEX submissions_by_task ON submissions(task_id);
-    """,
-    # 4: what the relay says went wrong with a clip apart from what went wrong here (downloads, tags)
-    """
-    ALTER TABLE clips ADD COLUMN relay_error TEXT NOT NULL DEFAULT '';
-    UPDATE clips SET relay_error = error, error = '' WHERE relay_status = 'error'
-        OR task_id IN (SELECT task_id FROM tasks WHERE status = 'FAILURE');
-    """,
-    # 5: what the user judges and plays: 0-5 stars (0: none), plays counted by the player, the last one's time
-    """
-    ALTER TABLE clips ADD COLUMN rating INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE clips ADD COLUMN plays INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE clips ADD COLUMN last_played REAL;
-    """,
-    # 6: where a clip came from (the relay's lineage: an extension's parent and where it goes on)
-    """
-    ALTER TABLE clips ADD COLUMN parent_clip_id TEXT;
-    ALTER TABLE clips ADD COLUMN relation TEXT NOT NULL DEFAULT '';
-    ALTER TABLE clips ADD COLUMN continue_at REAL;
-    CREATE INDEX clips_by_parent ON clips(parent_clip_id);
-    """,
-    # 7: the ratings the song file held when its tags were last written or read, and its mtime then:
-    # a rating another player writes into the file comes back into the library (two-way)
-    """
-    ALTER TABLE clips ADD COLUMN file_ratings TEXT;
-    ALTER TABLE clips ADD COLUMN tags_seen REAL;
-    """,
-)
-
 _CLIP_COLUMNS = tuple(f.name for f in fields(ClipRecord))
+#: the columns a user may write over (library/clip_edits.py): read as the user's value when there is one
+EDITABLE_COLUMNS = ("title", "tags", "lyrics", "description")
+_CLIP_SELECT = ", ".join(
+    f"COALESCE(json_extract(edits, '$.{name}'), {name}) AS {name}" if name in EDITABLE_COLUMNS else name
+    for name in _CLIP_COLUMNS
+)
 _TASK_COLUMNS = tuple(f.name for f in fields(TaskRecord))
 #: the columns a sync sets (the rest come from the relay)
 LOCAL_CLIP_COLUMNS = frozenset(
@@ -484,7 +399,7 @@ class Library:
     # ------------------------------------------------------------------ clips
 
     def clips(self, *, include_removed: bool = False, task_ids: Iterable[str] | None = None) -> list[ClipRecord]:
-        sql = f"SELECT {', '.join(_CLIP_COLUMNS)} FROM clips"
+        sql = f"SELECT {_CLIP_SELECT} FROM clips"
         where, params = [], []
         if not include_removed:
             where.append("removed=0")
@@ -501,9 +416,7 @@ class Library:
 
     def clip(self, clip_id: str) -> ClipRecord | None:
         with self._mutex:
-            row = self._conn.execute(
-                f"SELECT {', '.join(_CLIP_COLUMNS)} FROM clips WHERE clip_id=?", (clip_id,)
-            ).fetchone()
+            row = self._conn.execute(f"SELECT {_CLIP_SELECT} FROM clips WHERE clip_id=?", (clip_id,)).fetchone()
         return _clip_record(row) if row else None
 
     def update_clip(self, clip_id: str, **values: object) -> None:
