@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QMenu, QStyle, QToolButton
+from PySide6.QtGui import QAction, QStandardItemModel
+from PySide6.QtWidgets import QMenu, QStyle, QTableView, QToolButton
 from window_helpers import WAIT, synced_window
 
 from suno_desktop.media.rating_tags import read_rating
-from suno_desktop.ui.clip_rows import CLIP_ID_ROLE, COL_LAST_PLAYED, COL_PLAYS, COL_RATING, COL_TITLE
+from suno_desktop.ui.clip_rows import CLIP_ID_ROLE, COL_LAST_PLAYED, COL_MODEL, COL_PLAYS, COL_RATING, COL_TITLE
 from suno_desktop.ui.rating_actions import rating_label
 from suno_desktop.ui.rating_cells import FULL_STAR
+from suno_desktop.ui.window_layout import window_state
 
 
 def clip_at(window, row: int) -> str:
@@ -48,6 +50,8 @@ def test_a_click_on_a_star_rates_the_row_and_its_own_star_clears_it(qtbot, make_
     assert window.table.selected_clip_ids() == [clip]  # the click also selects the row
     song = window.library.root / window.library.clip(clip).audio_path
     qtbot.waitUntil(lambda: read_rating(song) == 3, timeout=WAIT)  # the sync re-tagged the file
+    # (a rating changed while that re-tag is still committing can come back from the file: the lead knows)
+    qtbot.waitUntil(lambda: not window.controller.busy, timeout=WAIT)
     qtbot.waitUntil(lambda: window.detail.stars.stars == 3, timeout=WAIT)  # the pane follows
 
     click_star(qtbot, window, window.proxy.proxy_row_of(clip), 3)  # the rating's own star: cleared
@@ -115,3 +119,25 @@ def test_a_song_played_past_its_half_counts_one_play(qtbot, make_window, relay):
     assert window.proxy.index(row, COL_LAST_PLAYED).data()
     window.playback.stop_action.trigger()
     assert window.library.clip(clip).plays == 1
+
+
+def test_plays_shown_by_the_user_stay_shown_and_an_older_layout_keeps_them_hidden(qtbot, make_window):
+    window = make_window()
+    header = window.table.horizontalHeader()
+    assert header.isSectionHidden(COL_PLAYS) and not header.isSectionHidden(COL_RATING)
+    window.findChild(QAction, "column_plays").trigger()
+    assert not header.isSectionHidden(COL_PLAYS)
+    window.close()
+    again = make_window()
+    assert not again.table.isColumnHidden(COL_PLAYS) and again.table.isColumnHidden(COL_LAST_PLAYED)
+    again.close()
+
+    older = QTableView()  # the layout a version with eight columns saved, its Model column hidden
+    older.setModel(QStandardItemModel(1, 8))
+    older.setColumnHidden(COL_MODEL, True)
+    window_state().setValue("window/columns", older.horizontalHeader().saveState())
+    window_state().sync()
+    upgraded = make_window()
+    assert upgraded.table.isColumnHidden(COL_MODEL)  # the user's choice is kept
+    assert upgraded.table.isColumnHidden(COL_PLAYS) and upgraded.table.isColumnHidden(COL_LAST_PLAYED)
+    assert not upgraded.table.isColumnHidden(COL_RATING)

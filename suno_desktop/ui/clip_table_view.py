@@ -29,7 +29,7 @@ from .clip_rows import (
 )
 from .clip_table_model import ClipTableModel
 from .rating_cells import FULL_STAR, star_at, toggled
-from .table_columns import StretchedColumns, apply_column_modes, install_header_menu
+from .table_columns import ClipHeader, StretchedColumns, apply_column_modes, install_header_menu
 from .table_rows import TableRow
 
 
@@ -45,6 +45,9 @@ class ClipTableView(QTableView):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._header_selection: QItemSelectionModel | None = None
+        header = ClipHeader(Qt.Orientation.Horizontal, self)  # a layout saved before Plays existed hides it
+        header.setSectionsClickable(True)
+        self.setHorizontalHeader(header)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setSortingEnabled(True)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QByteArray, QDataStream, QEvent, QIODevice, QObject, Qt
 from PySide6.QtWidgets import QHeaderView, QMenu, QTableView, QWidget
 
-from .clip_rows import COL_COVER, COL_TAGS, COL_TITLE, COLUMNS
+from .clip_rows import COL_COVER, COL_TAGS, COL_TITLE, COLUMNS, HIDDEN_BY_DEFAULT
 
 #: take the width the other columns leave, and give it back when a vertical scrollbar appears
 STRETCHED = (COL_TITLE, COL_TAGS)
@@ -70,6 +70,39 @@ class StretchedColumns(QObject):
                     header.resizeSection(column, width)
         finally:
             self._fitting = False
+
+
+def saved_section_count(state: QByteArray) -> int | None:
+    """How many columns a saved header state knew (QHeaderView's own layout of it), or None when unreadable."""
+    stream = QDataStream(state, QIODevice.OpenModeFlag.ReadOnly)
+    if stream.readInt32() != 0xFF or stream.readInt32() != 0:  # the marker and version of QHeaderView's state
+        return None
+    for _ in range(3):  # orientation, sort order, sort section
+        stream.readInt32()
+    stream.readBool()  # sort indicator shown
+    for _ in range(2):  # visual and logical indices, when sections were moved
+        for _ in range(stream.readInt32()):
+            stream.readInt32()
+    for _ in range((stream.readUInt32() + 7) // 8):  # the hidden sections' bits
+        stream.readUInt8()
+    for _ in range(stream.readUInt32()):  # the hidden sections' sizes
+        stream.readInt32(), stream.readInt32()
+    stream.readInt32()  # the total length
+    count = stream.readInt32()
+    return count if stream.status() == QDataStream.Status.Ok and count > 0 else None
+
+
+class ClipHeader(QHeaderView):
+    """The table's header: a layout saved before a column existed keeps that column as it is by default."""
+
+    def restoreState(self, state: QByteArray) -> bool:
+        known = saved_section_count(state)
+        restored = super().restoreState(state)
+        if restored and known is not None:
+            for column in HIDDEN_BY_DEFAULT:
+                if column >= known:  # Qt shows the sections a saved state does not name
+                    self.setSectionHidden(column, True)
+        return restored
 
 
 def column_name(column: int) -> str:
