@@ -10,6 +10,7 @@ from mutagen.id3 import ID3
 from test_cli import sync_args
 
 from suno_desktop.cli import main
+from suno_desktop.library.migrations import MIGRATIONS
 from suno_desktop.library.store import Library
 from suno_desktop.model import TaskRowState
 
@@ -81,18 +82,39 @@ def test_task_row_states(tmp_path):
         assert library.pending_task_ids() == ["t1"]
 
 
+#: what schema 5 and later added: dropped to make an older library out of a new one
+LATER_CLIP_COLUMNS = (
+    "rating",
+    "plays",
+    "last_played",
+    "parent_clip_id",
+    "relation",
+    "continue_at",
+    "file_ratings",
+    "tags_seen",
+    "edits",
+)
+
+
+def back_to_schema_4(conn):
+    conn.execute("DROP INDEX clips_by_parent")
+    for column in LATER_CLIP_COLUMNS:
+        conn.execute(f"ALTER TABLE clips DROP COLUMN {column}")
+
+
 def test_a_schema_1_library_is_upgraded(tmp_path):
     root = tmp_path / "Library"
     with Library(root, create=True) as library:
         library.add_task_ids(["old"])
     with sqlite3.connect(root / ".suno" / "library.sqlite3") as conn:  # as version 0.1.0 left it
+        back_to_schema_4(conn)
         conn.execute("ALTER TABLE tasks DROP COLUMN removed")
         conn.execute("ALTER TABLE tasks DROP COLUMN updated_at")
         conn.execute("DROP TABLE submissions")
         conn.execute("ALTER TABLE clips DROP COLUMN relay_error")
         conn.execute("PRAGMA user_version=1")
     with Library(root) as library:
-        assert library.schema_version == 4
+        assert library.schema_version == len(MIGRATIONS)
         task = library.task("old")
         assert task.removed is False and task.updated_at == task.added_at
 
@@ -152,6 +174,7 @@ def test_a_schema_3_library_keeps_the_relays_clip_errors_apart(relay, tmp_path):
     assert main(sync_args(relay, root, broken)) == 1
     db = root / ".suno" / "library.sqlite3"
     with sqlite3.connect(db) as conn:  # as 0.x left it: one error column for everything
+        back_to_schema_4(conn)
         conn.execute("UPDATE clips SET error = relay_error")
         conn.execute("ALTER TABLE clips DROP COLUMN relay_error")
         conn.execute("PRAGMA user_version=3")

@@ -107,8 +107,12 @@ class SyncEngine:
         self.observer.tasks_fetched(result)
         return result
 
-    def plan(self, clip_ids: Iterable[str] | None = None) -> list[ClipJob]:
-        """Decide what each clip needs. Marks vanished files missing, finds moved ones."""
+    def plan(self, clip_ids: Iterable[str] | None = None, *, busy: frozenset[str] = frozenset()) -> list[ClipJob]:
+        """Decide what each clip needs. Marks vanished files missing, finds moved ones.
+
+        The files of *busy* clips (their jobs are running) are not read for ratings: a
+        job may have written them and not yet recorded what they hold.
+        """
         self.library.check_available()
         wanted = None if clip_ids is None else set(clip_ids)
         self._moved_index = None
@@ -116,7 +120,7 @@ class SyncEngine:
         for record in self.library.clips():
             if wanted is not None and record.clip_id not in wanted:
                 continue
-            job = self._plan_clip(record)
+            job = self._plan_clip(record, read_rating=record.clip_id not in busy)
             if job is not None:
                 jobs.append(job)
         return jobs
@@ -159,7 +163,7 @@ class SyncEngine:
 
     # ------------------------------------------------------------------ planning
 
-    def _plan_clip(self, record: ClipRecord) -> ClipJob | None:
+    def _plan_clip(self, record: ClipRecord, *, read_rating: bool = True) -> ClipJob | None:
         if not record.is_finished_song:
             return None
         lib = self.library
@@ -182,7 +186,7 @@ class SyncEngine:
                 need.add(kind)
         if vanished and need:
             lib.update_clip(record.clip_id, state=ClipState.MISSING)
-        if FileKind.AUDIO not in need and record.audio_path:
+        if read_rating and FileKind.AUDIO not in need and record.audio_path:
             record = self._rating_from_file(record)
         files = ClipFiles.of(record, lib)
         retag = files.has_tagged_file and record.tag_key != tag_key_of(record, files, self.options)

@@ -421,7 +421,9 @@ class SyncSession:
         if not self._hold_lock(plan):
             return
         engine = self.engine
-        jobs = engine.plan(None if plan.everything else plan.clip_ids)
+        with self._cond:
+            busy = frozenset(self._scheduled)
+        jobs = engine.plan(None if plan.everything else plan.clip_ids, busy=busy)
         if plan.files_checked:
             self.observer.files_checked()
         with self._cond:

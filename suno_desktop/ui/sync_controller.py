@@ -158,7 +158,8 @@ class SyncController(QObject):
 
     @property
     def busy(self) -> bool:
-        return self._asked or self.session.busy or bool(self._updates)
+        """At work, from the first ask until the run's sentence is said (it never flips back early)."""
+        return self._busy or self._asked or bool(self._updates)
 
     def shutdown(self, wait_ms: int = 5000) -> None:
         self._closed = True
@@ -238,6 +239,7 @@ class SyncController(QObject):
         """Take what the session reported since the last tick, and give the table a slice of it."""
         if self._closed:
             return
+        session_idle = not self.session.busy  # looked at first: whatever it sent before is in what is taken now
         taken = self.events.take()
         if taken.started:
             self.clips_started.emit(taken.started)
@@ -250,7 +252,7 @@ class SyncController(QObject):
         if taken.batch is not None:
             self.progress.emit(*taken.batch)
         self._hand_over(ROWS_PER_FLUSH)
-        if not self.busy:
+        if session_idle and not self._asked and not self._updates:
             self._flush_timer.stop()
             self._set_busy(False)
 
