@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import __version__
 from .cli_create import add_create_commands, run_create
+from .cli_edit import add_edit_command, run_edit
 from .cli_rate import add_rate_command, run_rate
 from .cli_rebuild import add_rebuild_command, run_rebuild
 from .cli_submissions import add_submission_command, run_submissions, say_unconfirmed, submission_rows
@@ -87,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_submission_command(commands, _add_relay_options)
 
     add_rate_command(commands, _add_library_option)
+    add_edit_command(commands, _add_library_option)
 
     listing = commands.add_parser("list", help="list the clips (or the tasks) in the library")
     _add_library_option(listing)
@@ -145,7 +147,7 @@ def _non_negative_float(text: str) -> float:
 
 #: what makes ``suno-desktop ...`` a command-line run (app.run opens the window for anything else)
 CLI_COMMANDS = frozenset(
-    {"sync", "list", "rate", "create", "lyrics", "rebuild", "submissions", "-h", "--help", "--version"}
+    {"sync", "list", "rate", "edit", "create", "lyrics", "rebuild", "submissions", "-h", "--help", "--version"}
 )
 
 
@@ -195,6 +197,8 @@ def _run_command(argv: Sequence[str] | None) -> int:
             return run_submissions(args)
         if args.command == "rate":
             return run_rate(args)
+        if args.command == "edit":
+            return run_edit(args)
     except (UsageError, LibraryUnavailable, LibraryNeedsRebuild) as exc:
         return _say(str(exc), EXIT_USAGE)
     except LibraryBusy as exc:
@@ -285,6 +289,7 @@ def run_list(args: argparse.Namespace) -> int:
                 "take": r.take,
                 "parent_clip_id": r.parent_clip_id,
                 "relation": r.relation.value or None,
+                "edited": list(r.edited),
                 "rating": r.rating,
                 "plays": r.plays,
                 "last_played": _iso_time(r.last_played),
