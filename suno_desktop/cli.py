@@ -13,7 +13,7 @@ import logging
 import os
 import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,11 +38,13 @@ from .cli_sync import (
 )
 from .errors import ErrorKind, kind_of, sentence_of
 from .library.lock import LibraryBusy
+from .library.query import QueryError, compile_query
 from .library.rebuild import LibraryNeedsRebuild
 from .library.rebuild import open_library as open_checked_library
 from .library.store import Library, LibraryUnavailable
 from .library.sync_types import SyncOptions
 from .library.tagged_files import first_tagged_file
+from .model import ClipRecord
 from .relay.relay_text import terminal_line
 from .relay.task_ids import extract_task_ids
 from .time_formats import format_duration
@@ -94,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_library_option(listing)
     listing.add_argument("--tasks", action="store_true", help="one entry per task instead of per clip")
     listing.add_argument("--json", action="store_true", help="print a JSON array, one object per clip (or task)")
+    listing.add_argument(
+        "--query",
+        metavar="QUERY",
+        help="only the clips that match, e.g. 'neon -is:extension (rating:>=4 OR plays:>3) duration:>2:30'"
+        " (with --tasks: the tasks with a clip that matches)",
+    )
     listing.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
@@ -267,12 +275,14 @@ def run_list(args: argparse.Namespace) -> int:
     if args.library is not None:
         settings.library = str(args.library)
     folder = settings.library_dir
+    _clip_test(None, args.query)  # a broken query is said before the library is opened
     if not has_library(settings) and (not folder.is_dir() or first_tagged_file(folder) is None):
         return _list_nothing(folder, tasks=args.tasks, as_json=args.json)  # nothing synced there yet: makes nothing
     with open_checked_library(folder, existed=settings.opened_before(folder)) as library:
+        matches = _clip_test(library, args.query)
         if args.tasks:
-            return _list_tasks(library, as_json=args.json)
-        records = library.clips()
+            return _list_tasks(library, as_json=args.json, matches=matches)
+        records = [r for r in library.clips() if matches is None or matches(r)]
         rows = [
             {
                 "clip_id": r.clip_id,
@@ -326,13 +336,28 @@ def _list_nothing(folder: Path, *, tasks: bool, as_json: bool) -> int:
     return EXIT_OK
 
 
-def _list_tasks(library: Library, *, as_json: bool) -> int:
-    """One entry per task the user added, clips or not: nothing they asked for is hidden."""
+def _clip_test(library: Library | None, query: str | None) -> Callable[[ClipRecord], bool] | None:
+    """The test ``--query`` puts each clip to (None: no query); ``added:`` reads the tasks' added times."""
+    if query is None:
+        return None
+    added = {t.task_id: t.added_at for t in library.tasks()} if library is not None else None
+    try:
+        return compile_query(query, added=added)
+    except QueryError as exc:
+        raise UsageError(f"--query: {exc}") from None
+
+
+def _list_tasks(library: Library, *, as_json: bool, matches: Callable[[ClipRecord], bool] | None = None) -> int:
+    """One entry per task the user added, clips or not: nothing they asked for is hidden (unless a query asks)."""
     clip_ids: dict[str, list[str]] = {}
+    matched: set[str] = set()
     for record in library.clips():
         clip_ids.setdefault(record.task_id, []).append(record.clip_id)
-    tasks = library.tasks()
-    submissions = submission_rows(library)  # asked for, never confirmed: no task id, but never hidden
+        if matches is not None and matches(record):
+            matched.add(record.task_id)
+    tasks = [t for t in library.tasks() if matches is None or t.task_id in matched]
+    # asked for, never confirmed: no task id, but never hidden (no clips to match a query)
+    submissions = submission_rows(library) if matches is None else []
     rows = [
         {
             "task_id": task.task_id,

@@ -1,0 +1,260 @@
+"""The query language of the search box and ``list --query``: a query's text to a test of one clip.
+
+Words (and "quoted phrases") must all be found in the title, the style or the lyrics,
+ignoring case and accents, as plain words always were (a substring, not a whole
+word). ``field:value`` looks in one field; ``rating``, ``duration``, ``plays``,
+``created`` and ``added`` compare with ``:`` ``:=`` ``:>`` ``:>=`` ``:<`` ``:<=``;
+``is:`` tests a flag; ``-`` negates, ``OR`` joins, parentheses group, AND by default.
+
+Dates: ``YYYY-MM-DD`` is that whole day (UTC); an age (``7d``, ``2w``, ``3m``) is the
+moment that long before now, and ``:`` with an age means "since then", so
+``added:7d`` and ``added:>7d`` both mean "in the last seven days". ``added`` is when
+the clip's task was added to the library when the caller passes those times,
+else when the clip was created. ``playlist:`` is understood and matches nothing
+until playlists exist. A clip missing a value (no duration, no date) fails a
+comparison on it, and so passes its negation.
+"""
+
+from __future__ import annotations
+
+import calendar
+import unicodedata
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, time, timedelta
+from functools import lru_cache
+
+from ..model import ClipRecord, ClipState
+from .query_parse import (
+    Age,
+    AgeUnit,
+    And,
+    Compare,
+    DateField,
+    FieldTerm,
+    Flag,
+    FlagName,
+    Node,
+    Not,
+    NumberField,
+    Op,
+    Or,
+    QueryError,
+    Term,
+    TextField,
+    parse,
+)
+
+__all__ = [
+    "And",
+    "Compare",
+    "FieldTerm",
+    "Flag",
+    "Node",
+    "Not",
+    "Or",
+    "QueryError",
+    "Term",
+    "compile_query",
+    "fold",
+    "parse",
+]
+
+Predicate = Callable[[ClipRecord], bool]
+
+
+def fold(text: str) -> str:
+    """*text* for matching: case-folded, accents dropped (é → e, Æ stays æ), compatibility forms unified."""
+    if text.isascii():
+        return text.lower()
+    return unicodedata.normalize("NFKD", text.casefold()).translate(_combining_marks())
+
+
+@lru_cache(maxsize=1)
+def _combining_marks() -> dict[int, None]:
+    """The combining marks NFKD splits accents into (the Basic Multilingual Plane's), to drop with one translate."""
+    return {cp: None for cp in range(0x10000) if unicodedata.combining(chr(cp))}
+
+
+@lru_cache(maxsize=64)
+def _folded(text: str) -> str:
+    """A few fields folded lately: the words of one query look in the same clip's fields in turn."""
+    return fold(text)
+
+
+# -- the fields other parts of the library add later: one accessor each ---------
+
+
+def edited_fields(record: ClipRecord) -> tuple[str, ...]:
+    """The names of the fields the user edited (own edits, issue 19 point 3); none before they exist."""
+    return tuple(getattr(record, "edited", None) or ())
+
+
+def parent_clip_id(record: ClipRecord) -> str | None:
+    """The clip this one extends (takes and lineage); None before lineage exists."""
+    return getattr(record, "parent_clip_id", None) or None
+
+
+def is_extension(record: ClipRecord) -> bool:
+    """A clip with a parent that it extends (a cover or a remaster has a parent too, and is no extension)."""
+    relation = str(getattr(record, "relation", "") or "")
+    return parent_clip_id(record) is not None and relation in ("", "extension")
+
+
+# -- compiling -------------------------------------------------------------------
+
+
+def compile_query(text: str, now: datetime | None = None, *, added: Mapping[str, float] | None = None) -> Predicate:
+    """The test a clip must pass to match *text*; raises QueryError for a broken query.
+
+    *now* (default: the current time) anchors ages like ``7d``; *added* maps task ids to
+    when they were added (epoch seconds), which ``added:`` compares (else ``created_at``).
+    """
+    when = now or datetime.now(UTC)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return _compile(parse(text), when, added or {})
+
+
+def _compile(node: Node, now: datetime, added: Mapping[str, float]) -> Predicate:
+    if isinstance(node, Term):
+        return _words(fold(node.text))
+    if isinstance(node, FieldTerm):
+        return _field(node)
+    if isinstance(node, Compare):
+        return _compare(node, now, added)
+    if isinstance(node, Flag):
+        return _FLAGS[node.name]
+    if isinstance(node, Not):
+        inner = _compile(node.term, now, added)
+        return lambda r: not inner(r)
+    parts = [_compile(t, now, added) for t in node.terms]
+    if isinstance(node, And):
+        return lambda r: all(p(r) for p in parts)
+    return lambda r: any(p(r) for p in parts)
+
+
+def _words(needle: str) -> Predicate:
+    return lambda r: needle in _folded(r.title) or needle in _folded(r.tags) or needle in _folded(r.lyrics)
+
+
+_TEXT_OF: dict[TextField, Callable[[ClipRecord], str]] = {
+    TextField.TITLE: lambda r: r.title,
+    TextField.STYLE: lambda r: r.tags,
+    TextField.LYRICS: lambda r: r.lyrics,
+    TextField.MODEL: lambda r: r.model,
+    TextField.DESCRIPTION: lambda r: r.description,
+}
+
+
+def _field(node: FieldTerm) -> Predicate:
+    needle = fold(node.value)
+    if node.field is TextField.PLAYLIST:
+        return lambda r: False
+    if node.field is TextField.ID:
+        return lambda r: fold(r.clip_id).startswith(needle) or fold(r.task_id).startswith(needle)
+    text_of = _TEXT_OF[node.field]
+    return lambda r: needle in _folded(text_of(r))
+
+
+_FLAGS: dict[FlagName, Predicate] = {
+    FlagName.RATED: lambda r: r.rating > 0,
+    FlagName.EDITED: lambda r: bool(edited_fields(r)),
+    FlagName.EXTENSION: is_extension,
+    FlagName.FAILED: lambda r: r.state is ClipState.FAILED,
+    FlagName.MISSING: lambda r: r.state is ClipState.MISSING,
+    FlagName.UNPLAYED: lambda r: r.plays == 0,
+}
+
+_TESTS: dict[Op, Callable[[float, float], bool]] = {
+    Op.EQ: lambda a, b: a == b,
+    Op.GT: lambda a, b: a > b,
+    Op.GE: lambda a, b: a >= b,
+    Op.LT: lambda a, b: a < b,
+    Op.LE: lambda a, b: a <= b,
+}
+
+
+def _compare(node: Compare, now: datetime, added: Mapping[str, float]) -> Predicate:
+    if isinstance(node.field, NumberField):
+        value_of = _NUMBER_OF[node.field]
+        test, wanted = _TESTS[node.op], float(node.value)
+
+        def number(r: ClipRecord) -> bool:
+            have = value_of(r)
+            return have is not None and test(have, wanted)
+
+        return number
+    time_of = created_time if node.field is DateField.CREATED else _added_time(added)
+    if isinstance(node.value, Age):
+        moment = age_start(node.value, now).timestamp()
+        op = Op.GE if node.op is Op.EQ else node.op  # "since then"
+        start = end = moment
+    else:
+        op = node.op
+        start = datetime.combine(node.value, time(), UTC).timestamp()
+        end = start + 86400.0
+    return _between(time_of, op, start, end)
+
+
+def _between(time_of: Callable[[ClipRecord], float | None], op: Op, start: float, end: float) -> Predicate:
+    """A date test against the span [start, end): a day, or the one moment of an age (start == end)."""
+    test: Callable[[float], bool] = {
+        Op.EQ: lambda t: start <= t < end,
+        Op.GT: lambda t: t >= end if end > start else t > end,
+        Op.GE: lambda t: t >= start,
+        Op.LT: lambda t: t < start,
+        Op.LE: lambda t: t < end if end > start else t <= end,
+    }[op]
+
+    def dated(r: ClipRecord) -> bool:
+        when = time_of(r)
+        return when is not None and test(when)
+
+    return dated
+
+
+def _whole_seconds(r: ClipRecord) -> float | None:
+    """The duration as the table shows it (rounded to the second), so ``duration:2:30`` matches what reads 2:30."""
+    return None if r.duration is None else float(round(r.duration))
+
+
+_NUMBER_OF: dict[NumberField, Callable[[ClipRecord], float | None]] = {
+    NumberField.RATING: lambda r: float(r.rating),
+    NumberField.PLAYS: lambda r: float(r.plays),
+    NumberField.DURATION: _whole_seconds,
+}
+
+
+@lru_cache(maxsize=65536)
+def _iso_seconds(value: str) -> float | None:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+
+
+def created_time(record: ClipRecord) -> float | None:
+    """When the clip was created (epoch seconds); None when unknown or unreadable (naive times are UTC)."""
+    return _iso_seconds(record.created_at) if record.created_at else None
+
+
+def _added_time(added: Mapping[str, float]) -> Callable[[ClipRecord], float | None]:
+    def added_time(record: ClipRecord) -> float | None:
+        when = added.get(record.task_id)
+        return when if when is not None else created_time(record)
+
+    return added_time
+
+
+def age_start(age: Age, now: datetime) -> datetime:
+    """The moment *age* before *now*: days and weeks exactly, months by the calendar (31 Mar - 1m = 28/29 Feb)."""
+    if age.unit is AgeUnit.DAYS:
+        return now - timedelta(days=age.amount)
+    if age.unit is AgeUnit.WEEKS:
+        return now - timedelta(weeks=age.amount)
+    months = now.year * 12 + now.month - 1 - age.amount
+    year, month = divmod(months, 12)
+    year = max(year, 1)
+    day = min(now.day, calendar.monthrange(year, month + 1)[1])
+    return now.replace(year=year, month=month + 1, day=day)
