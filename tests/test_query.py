@@ -31,7 +31,7 @@ from suno_desktop.library.query_parse import (
     TextField,
     parse,
 )
-from suno_desktop.model import ClipKind, ClipRecord, ClipState, ClipStatus
+from suno_desktop.model import ClipKind, ClipRecord, ClipRelation, ClipState, ClipStatus
 
 NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
 
@@ -282,6 +282,13 @@ def test_lineage_and_edits_are_read_through_their_accessors():
     assert matches("is:extension", FakeClip(parent_clip_id="p1"))
     assert not matches("is:extension", FakeClip(parent_clip_id="p1", relation="cover"))
     assert matches("is:edited", FakeClip(edited=("title",))) and not matches("is:edited", FakeClip())
+
+
+def test_lineage_and_edits_of_the_librarys_records():
+    extension = record(parent_clip_id="p1", relation=ClipRelation.EXTENSION)
+    cover = record(parent_clip_id="p1", relation=ClipRelation.COVER)
+    assert matches("is:extension", extension) and not matches("is:extension", cover)
+    assert matches("is:edited", record(edits='{"title": "Mine"}')) and not matches("is:edited", record())
 
 
 def test_and_or_not_combine():
