@@ -414,6 +414,14 @@ class Library:
             rows = self._conn.execute(sql, params).fetchall()
         return [_clip_record(row) for row in rows]
 
+    def children_of(self, clip_id: str) -> list[ClipRecord]:
+        """The clips made from *clip_id* (its extensions, covers …), oldest first."""
+        with self._mutex:
+            rows = self._conn.execute(
+                f"SELECT {_CLIP_SELECT} FROM clips WHERE parent_clip_id=? ORDER BY created_at, clip_id", (clip_id,)
+            ).fetchall()
+        return [_clip_record(row) for row in rows]
+
     def clip(self, clip_id: str) -> ClipRecord | None:
         with self._mutex:
             row = self._conn.execute(f"SELECT {_CLIP_SELECT} FROM clips WHERE clip_id=?", (clip_id,)).fetchone()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ..model import ClipRecord, ClipState
 from ..time_formats import format_created, format_duration
+from .clip_lineage import LineageLabel
 from .cover_view import CoverView
 from .flow_layout import FlowLayout
 from .icons import standard_icon
@@ -134,6 +135,8 @@ class ClipDetailPane(QWidget):
         form.setVerticalSpacing(4)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # a narrow pane puts a value below its name
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.lineage = LineageLabel()  # takes, parent, extensions: filled by ClipLineage
+        form.addRow(self.lineage)
         for name in ("Model", "Duration", "Created", "Status", "Files"):
             value = QLabel()
             value.setWordWrap(True)

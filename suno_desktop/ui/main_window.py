@@ -26,6 +26,7 @@ from ..settings import Settings, SettingsStore, TokenLocation
 from .add_tasks_dialog import AddTasksDialog
 from .clip_count_label import ClipCountLabel
 from .clip_filter_proxy import ClipFilterProxy
+from .clip_lineage import ClipLineage
 from .clip_rows import library_rows
 from .clip_table import ClipTable
 from .clip_table_model import ClipTableModel
@@ -138,6 +139,7 @@ class MainWindow(QMainWindow):
     def _build_side_tabs(self) -> None:
         """Details and Video beside the table, in a splitter the user can drag."""
         self.detail = ClipDetailPane()
+        self.lineage = ClipLineage(self.library, self.io_pool, self.detail.lineage, self.select_clip)
         self.video = VideoView()
         self.side_tabs = QTabWidget()
         self.side_tabs.setObjectName("sideTabs")
@@ -382,6 +384,7 @@ class MainWindow(QMainWindow):
         index = self.table.currentIndex()
         if not index.isValid():
             self.detail.show_clip(None)
+            self.lineage.show_for(None)
             return
         source_row = self.proxy.mapToSource(index).row()
         row = self.model.row(source_row)
@@ -390,11 +393,21 @@ class MainWindow(QMainWindow):
         files = self.model.files_on_disk(source_row)
         self.detail.show_clip(row, self.library.root, files)
         record = row.record  # a task's or a submission's row has no cover and no video
+        self.lineage.show_for(record)
         if record is not None:
             self._show_detail_cover(record)
         video = self.library.root / record.video_path if record is not None and record.video_path and files[2] else None
         if self.video.current_path != video:
             self.video.show_video(video, row.title)
+
+    def select_clip(self, clip_id: str) -> None:
+        """Make *clip_id* the current row (a link in the detail pane), unless the search hides it."""
+        row = self.proxy.proxy_row_of(clip_id)
+        if row is None:
+            self.status.say("That clip is hidden by the search: press Escape in the search box to see it.")
+            return
+        self.table.selectRow(row)
+        self.table.scrollTo(self.proxy.index(row, 0))
 
     def _show_detail_cover(self, record: ClipRecord) -> None:
         if record.cover_path:
