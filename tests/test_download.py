@@ -769,3 +769,35 @@ def test_a_head_is_rewritten_once_whole_and_a_resume_still_lands_right(
 def test_a_head_left_alone_is_written_as_it_came(media_server, session, song_url, tmp_path):
     result = download_file(session, song_url, tmp_path / "song.mp3", quick(head=(4096, lambda head: None)))
     assert result.path.read_bytes() == SONG.read_bytes()
+
+
+def test_a_request_on_a_connection_the_server_closed_is_sent_again_uncounted(
+    media_server, session, song_url, tmp_path, monkeypatch
+):
+    import http.client
+
+    import urllib3.exceptions
+
+    calls = []
+    real_get = session.get
+
+    def get(*args, **kwargs):
+        calls.append(kwargs.get("headers"))
+        if len(calls) == 1:  # what urllib3 raises when it reused a connection the server had closed
+            closed = http.client.RemoteDisconnected("Remote end closed connection without response")
+            raise requests.ConnectionError(urllib3.exceptions.ProtocolError("Connection aborted.", closed))
+        return real_get(*args, **kwargs)
+
+    monkeypatch.setattr(session, "get", get)
+    result = download_file(session, song_url, tmp_path / "song.mp3", quick(attempts=1))
+    assert result.path.is_file() and len(calls) == 2  # one attempt allowed, and it was not used up
+
+
+def test_a_server_that_refuses_connections_still_fails_within_its_attempts(session, tmp_path):
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(DownloadError, match=r"could not be reached \(2 attempts\)"):
+        download_file(session, f"http://127.0.0.1:{port}/x.mp3", tmp_path / "x.mp3", quick(attempts=2))

@@ -169,11 +169,35 @@ def download_file(
 class _Retryable(Exception):
     """One attempt failed in a way another attempt may fix."""
 
-    def __init__(self, reason: str, *, status: int | None = None, retry_after: float | None = None):
+    def __init__(
+        self, reason: str, *, status: int | None = None, retry_after: float | None = None, stale: bool = False
+    ):
         super().__init__(reason)
         self.reason = reason  # completes "The download of X ..."
         self.status = status
         self.retry_after = retry_after
+        self.stale = stale  # a kept-alive connection the server had closed: no try of this download
+
+
+def closed_while_idle(exc: BaseException) -> bool:
+    """Whether *exc* looks like a kept-alive connection that was closed under the request.
+
+    A CDN closes idle connections when it likes (and a cut transfer's connection may
+    still be in the pool); a request that happens to reuse one fails with
+    ``RemoteDisconnected``, a reset or a broken pipe before the server has seen it.
+    Browsers send such a request again at once, uncounted.
+    """
+    seen: set[int] = set()
+    pending: list[object] = [exc]
+    while pending:
+        item = pending.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)):
+            return True
+        pending.extend([item.__cause__, item.__context__, *item.args])
+    return False
 
 
 class _Transfer(PartFile):
@@ -221,13 +245,19 @@ class _Transfer(PartFile):
 
     def _transfer_with_retries(self) -> None:
         attempts = self.retry.attempts
-        for attempt in range(1, attempts + 1):
+        stale_again = True  # one request on a connection the server had closed is sent again, uncounted
+        attempt = 1
+        while attempt <= attempts:
             self._check_cancel()
             try:
                 self._attempt()
                 return
             except _Retryable as problem:
                 self._check_cancel()  # the cut was the cancel's
+                if problem.stale and stale_again:
+                    stale_again = False
+                    log.info("download of %s: a kept-alive connection was closed; sending again", self.label)
+                    continue
                 if attempt >= attempts:
                     tries = "1 attempt" if attempt == 1 else f"{attempt} attempts"
                     raise DownloadError(
@@ -245,6 +275,7 @@ class _Transfer(PartFile):
                     delay,
                 )
                 self._sleep(delay)
+                attempt += 1
 
     def _attempt(self) -> None:
         resume_from = self.have if (self.have and self.can_resume) else 0
@@ -295,7 +326,7 @@ class _Transfer(PartFile):
                 reason = "timed out"
             else:
                 reason = "failed because the server could not be reached"
-            raise _Retryable(reason) from exc
+            raise _Retryable(reason, stale=closed_while_idle(exc)) from exc
 
     def _body_wanted(self, response: requests.Response, resume_from: int) -> bool:
         """Whether to take the body; False when a resume finds everything already here."""
