@@ -54,7 +54,7 @@ def run_edit(args: argparse.Namespace) -> int:
     settings = cli_sync.load_settings()
     if args.library is not None:
         settings.library = str(args.library)
-    with cli_sync.open_library(settings) as library:
+    with cli_sync.open_existing_library(settings) as library:
         (clip_id,) = resolve_clip_ids(library, [args.clip_id])
         if args.revert:
             names = set(args.revert)

@@ -69,7 +69,7 @@ def run_rate(args: argparse.Namespace) -> int:
     settings = cli_sync.load_settings()
     if args.library is not None:
         settings.library = str(args.library)
-    with cli_sync.open_library(settings) as library:
+    with cli_sync.open_existing_library(settings) as library:
         clip_ids = resolve_clip_ids(library, args.clip_ids)
         library.set_rating(clip_ids, args.stars)
         stars = "★" * args.stars + "☆" * (MAX_STARS - args.stars) if args.stars else "no rating"

@@ -78,6 +78,15 @@ def remember_library(folder: Path, store: SettingsStore | None = None) -> None:
         log.warning("could not remember the library %s in the settings: %s", folder, exc)
 
 
+def open_existing_library(settings: Settings) -> Library:
+    """The library a command that changes clips works in; one never made is a UsageError, and nothing is made."""
+    if not has_library(settings):
+        raise UsageError(
+            f"There is no library at {settings.library_dir} yet: the first `suno-desktop sync TASK_ID` makes it."
+        )
+    return open_library(settings)
+
+
 def has_library(settings: Settings) -> bool:
     """Whether listing has something to read: a library is there, or was (then opening it says it is gone)."""
     folder = settings.library_dir

@@ -106,3 +106,16 @@ def test_a_rating_another_player_writes_comes_back_and_a_cleared_one_stays_clear
     assert listed(library, capsys)[clip_id]["rating"] == 0  # the other player's old POPM does not undo it
     tags = ID3(song)
     assert [p.email for p in tags.getall("POPM")] == ["no@email"] and not tags.getall(f"TXXX:{FMPS_RATING_DESC}")
+
+
+def test_rate_and_edit_where_no_library_was_made_make_none(tmp_path, capsys, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_MUSIC_DIR", raising=False)
+    monkeypatch.delenv("SUNO_LIBRARY", raising=False)
+    library = home / "Music" / "Suno Desktop"
+    assert main(["rate", "--library", str(library), "--stars", "3", "abcdefgh"]) == 2
+    assert main(["edit", "--library", str(library), "abcdefgh", "--title", "X"]) == 2
+    assert "There is no library at" in capsys.readouterr().err
+    assert not (home / "Music").exists()
