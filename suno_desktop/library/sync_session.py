@@ -273,7 +273,10 @@ class SyncSession:
     def pending_tasks(self, scope: list[str] | None = None) -> list[str]:
         with self._cond:
             pending = list(self._pending)
-        return pending if scope is None else [task_id for task_id in pending if task_id in set(scope)]
+        if scope is None:
+            return pending
+        wanted = set(scope)
+        return [task_id for task_id in pending if task_id in wanted]
 
     # ------------------------------------------------------------------ the control loop
 

@@ -40,6 +40,7 @@ from urllib.parse import urlsplit
 import requests
 import urllib3.exceptions
 
+from ..errors import causes_of
 from ..http_session import (
     ALLOWED_SCHEMES,
     MAX_REDIRECTS,
@@ -187,17 +188,8 @@ def closed_while_idle(exc: BaseException) -> bool:
     ``RemoteDisconnected``, a reset or a broken pipe before the server has seen it.
     Browsers send such a request again at once, uncounted.
     """
-    seen: set[int] = set()
-    pending: list[object] = [exc]
-    while pending:
-        item = pending.pop()
-        if not isinstance(item, BaseException) or id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)):
-            return True
-        pending.extend([item.__cause__, item.__context__, *item.args])
-    return False
+    stale = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+    return any(isinstance(cause, stale) for cause in causes_of(exc))
 
 
 class _Transfer(PartFile):
