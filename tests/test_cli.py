@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pytest
+from cli_helpers import sync_args
 
 from suno_desktop import __version__
 from suno_desktop.cli import main
@@ -18,25 +19,6 @@ def isolated_settings(tmp_path, monkeypatch):
     (tmp_path / "config" / "settings.json").write_text(json.dumps({"retry_backoff": 0, "retry_cap": 0}))
     for name in ("SUNO_API_BASE_URL", "SUNO_API_TOKEN", "SUNO_LIBRARY"):
         monkeypatch.delenv(name, raising=False)
-
-
-def sync_args(relay, library, *extra):
-    return ["sync", *relay_args(relay, library, *extra)]
-
-
-def relay_args(relay, library, *extra):
-    """The library and the local relay (quick polls), for any command that talks to it."""
-    return [
-        "--library",
-        str(library),
-        "--base-url",
-        relay.api_url,
-        "--token",
-        "test-token",
-        "--poll-interval",
-        "0.01",
-        *extra,
-    ]
 
 
 def test_version():

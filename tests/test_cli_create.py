@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from cli_helpers import relay_args
 from fault_servers import SubmitFault
 from mutagen.id3 import ID3
-from test_cli import relay_args
 
 from suno_desktop.cli import main
 from suno_desktop.library.store import Library

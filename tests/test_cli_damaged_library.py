@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_cli import relay_args, sync_args
+from cli_helpers import relay_args, sync_args
 from test_rebuild import damage, media_names
 
 from suno_desktop.cli import main

@@ -3,15 +3,12 @@
 import json
 
 import pytest
+from cli_helpers import sync_args
 from mutagen.id3 import ID3
 
 from suno_desktop.cli import main
 from suno_desktop.library.clip_edits import EditField, cleaned, edit_clip, relay_values, revert_clip
 from suno_desktop.library.store import Library
-
-
-def relay_options(relay, library):
-    return ["--library", str(library), "--base-url", relay.api_url, "--token", "test-token"]
 
 
 def listed(library, capsys):
@@ -23,7 +20,7 @@ def listed(library, capsys):
 def test_an_edit_survives_a_refresh_of_a_retitled_task_and_reverts_to_the_relays_latest(relay, tmp_path, capsys):
     library = tmp_path / "L"
     task = relay.add_music_task(title="Neon Highway", tags="synthwave", clips=1)
-    assert main(["sync", *relay_options(relay, library), "--poll-interval", "0.01", task]) == 0
+    assert main(sync_args(relay, library, task)) == 0
     with Library(library) as lib:
         (clip,) = lib.clips()
     lyrics = tmp_path / "words.txt"
@@ -42,7 +39,7 @@ def test_an_edit_survives_a_refresh_of_a_retitled_task_and_reverts_to_the_relays
     assert tags.getall("USLT")[0].text == "[Verse]\nMy own words"
 
     relay.update_clip(task, title="Neon Highway (Remastered)")  # the relay retitles its clip
-    assert main(["sync", *relay_options(relay, library), "--refresh"]) == 0
+    assert main(sync_args(relay, library, "--refresh")) == 0
     row = listed(library, capsys)[clip.clip_id]
     assert (row["title"], row["edited"]) == ("Night Drive", ["lyrics", "tags", "title"])
 
@@ -59,7 +56,7 @@ def test_an_edit_survives_a_refresh_of_a_retitled_task_and_reverts_to_the_relays
 def test_nothing_to_change_or_an_unknown_clip_is_a_sentence_and_exit_2(relay, tmp_path, capsys):
     library = tmp_path / "L"
     task = relay.add_music_task(clips=1)
-    assert main(["sync", *relay_options(relay, library), "--poll-interval", "0.01", task]) == 0
+    assert main(sync_args(relay, library, task)) == 0
     with Library(library) as lib:
         (clip,) = lib.clips()
     capsys.readouterr()

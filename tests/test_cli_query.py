@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from cli_helpers import sync_args
 
 from suno_desktop.cli import main
 from suno_desktop.library.store import Library
@@ -21,8 +22,7 @@ def library(relay, tmp_path):
     folder = tmp_path / "L"
     neon = relay.add_music_task(title="Neon Highway", tags="synthwave", clips=2, duration=200)
     blues = relay.add_music_task(title="Café Blues", tags="smooth jazz", clips=1, duration=100)
-    args = ["sync", "--library", str(folder), "--base-url", relay.api_url, "--token", "test-token"]
-    assert main([*args, "--poll-interval", "0.01", neon, blues]) == 0
+    assert main(sync_args(relay, folder, neon, blues)) == 0
     with Library(folder) as lib:
         clips = {record.clip_id: record for record in lib.clips()}
         rated = next(c for c in clips.values() if c.title == "Neon Highway")

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from cli_helpers import sync_args
 
 from suno_desktop.cli import main
 from suno_desktop.library.store import Library
@@ -11,8 +12,7 @@ from suno_desktop.library.store import Library
 def synced(relay, tmp_path, clips=2):
     library = tmp_path / "L"
     task = relay.add_music_task(title="Neon Highway", clips=clips)
-    args = ["sync", "--library", str(library), "--base-url", relay.api_url, "--token", "test-token"]
-    assert main([*args, "--poll-interval", "0.01", task]) == 0
+    assert main(sync_args(relay, library, task)) == 0
     with Library(library) as lib:
         return library, [record.clip_id for record in lib.clips()]
 
@@ -91,8 +91,7 @@ def test_a_rating_another_player_writes_comes_back_and_a_cleared_one_stays_clear
     os.utime(song, (later, later))
 
     def sync_again():
-        args = ["sync", "--library", str(library), "--base-url", relay.api_url, "--token", "test-token"]
-        assert main(args) == 0
+        assert main(sync_args(relay, library)) == 0
 
     sync_again()
     rows = listed(library, capsys)

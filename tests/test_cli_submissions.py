@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from cli_helpers import relay_args
 from fault_servers import SubmitFault
-from test_cli import relay_args
 
 from suno_desktop.cli import main
 from suno_desktop.library.store import Library

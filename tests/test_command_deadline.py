@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from cli_helpers import sync_args
 from fault_servers import MediaFault, RelayFault
-from test_cli import sync_args
 
 from suno_desktop.cli import main
 from suno_desktop.library.lock import LibraryLock

@@ -1,6 +1,7 @@
 """Where a clip came from, by rs-suno's rules, in both clip shapes; nothing a relay sends is trusted."""
 
 import pytest
+from cli_helpers import relay_args
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -106,8 +107,7 @@ def test_an_extension_made_on_the_local_relay_knows_its_parent_in_both_shapes(re
     from suno_desktop.cli import main
 
     library = tmp_path / "Library"
-    relay_options = ["--library", str(library), "--base-url", relay.api_url, "--token", "test-token"]
-    relay_options += ["--poll-interval", "0.01"]
+    relay_options = relay_args(relay, library)
     relay.submitted_shape = shape
     task = relay.add_music_task(title="Base", clips=1, duration=90.0, shape=shape)
     assert main(["sync", *relay_options, task]) == 0
@@ -129,12 +129,12 @@ def test_an_extensions_songs_carry_their_parent_in_the_tags(relay, tmp_path, cap
     from suno_desktop.cli import main
 
     library = tmp_path / "Library"
-    relay_options = ["--library", str(library), "--base-url", relay.api_url, "--token", "test-token"]
+    relay_options = relay_args(relay, library)
     task = relay.add_music_task(title="Base", clips=1, duration=90.0)
-    assert main(["sync", *relay_options, "--poll-interval", "0.01", task]) == 0
+    assert main(["sync", *relay_options, task]) == 0
     with Library(library) as lib:
         (parent,) = lib.clips(task_ids=[task])
-    create = ["create", "--extend", parent.clip_id, "--from", "30", "--instrumental", "--poll-interval", "0.01"]
+    create = ["create", "--extend", parent.clip_id, "--from", "30", "--instrumental"]
     assert main([*create, *relay_options]) == 0
     with Library(library) as lib:
         songs = [record for record in lib.clips() if record.parent_clip_id == parent.clip_id]

@@ -11,6 +11,7 @@ import subprocess
 import sys
 
 import pytest
+from cli_helpers import sync_args
 from fault_servers import RelayFault
 from window_helpers import WAIT, add_through_dialog, all_ready, synced_window
 
@@ -23,20 +24,7 @@ CRASHING_TITLE = "Crashing Song"
 
 
 def cli_sync(relay, library, *extra):
-    return main(
-        [
-            "sync",
-            "--library",
-            str(library),
-            "--base-url",
-            relay.api_url,
-            "--token",
-            "test-token",
-            "--poll-interval",
-            "0.01",
-            *extra,
-        ]
-    )
+    return main(sync_args(relay, library, *extra))
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import sqlite3
 import uuid
 
 import pytest
+from cli_helpers import sync_args
 from mutagen.id3 import ID3
-from test_cli import sync_args
 
 from suno_desktop.cli import main
 from suno_desktop.library.migrations import MIGRATIONS

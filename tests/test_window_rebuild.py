@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from cli_helpers import sync_args
 from test_app import opened  # noqa: F401 - a fixture
-from test_cli import sync_args
 from test_first_start import TOKEN, answers, home  # noqa: F401 - fixtures
 from test_rebuild import damage, media_names
 from window_helpers import WAIT, all_ready
