@@ -73,6 +73,18 @@ class HalfArrived(SyncObserver):
             self.event.set()
 
 
+def sync_cancelled_half_way(library, client, task, size):
+    """Sync *task* and cancel it once half of its stalled file (of *size* bytes) has arrived."""
+    cancel, observer = threading.Event(), HalfArrived(size)
+    engine = make_engine(library, client, cancel=cancel, observer=observer)
+    thread, outcome = run_in_thread(engine.sync, [task])
+    assert observer.event.wait(WAIT)
+    cancel.set()
+    thread.join(WAIT / 2)
+    assert not thread.is_alive() and outcome["result"].cancelled
+    engine.close()
+
+
 # --------------------------------------------------------------------------- stall limit
 
 
@@ -336,14 +348,7 @@ def test_a_cancelled_sync_leaves_a_part_that_the_next_sync_resumes(relay, client
     task = relay.add_music_task(clips=1, audio=SONG, cover=None, video=False)
     clip_id = relay.clip_ids(task)[0]
     relay.media.inject_fault(f"/cdn1/{clip_id}.mp3", MediaFault.STALL)  # the default stall limit: only the cancel cuts
-    cancel, observer = threading.Event(), HalfArrived(SONG.stat().st_size)
-    engine = make_engine(library, client, cancel=cancel, observer=observer)
-    thread, outcome = run_in_thread(engine.sync, [task])
-    assert observer.event.wait(WAIT)
-    cancel.set()
-    thread.join(WAIT / 2)
-    assert not thread.is_alive() and outcome["result"].cancelled
-    engine.close()
+    sync_cancelled_half_way(library, client, task, SONG.stat().st_size)
     record = library.clips()[0]
     assert record.state != ClipState.DOWNLOADING and record.audio_path is None
     assert [p.name for p in library.root.iterdir() if p.suffix == ".mp3"] == []
@@ -365,14 +370,7 @@ def test_a_video_cancelled_half_way_is_resumed_and_tagged_on_the_next_sync(relay
     clip_id = relay.clip_ids(task)[0]
     video = DEMO / "video-1.mp4"
     relay.media.inject_fault(f"/cdn1/{clip_id}.mp4", MediaFault.STALL)
-    cancel, observer = threading.Event(), HalfArrived(video.stat().st_size)
-    engine = make_engine(library, client, cancel=cancel, observer=observer)
-    thread, outcome = run_in_thread(engine.sync, [task])
-    assert observer.event.wait(WAIT)
-    cancel.set()
-    thread.join(WAIT / 2)
-    assert not thread.is_alive() and outcome["result"].cancelled
-    engine.close()
+    sync_cancelled_half_way(library, client, task, video.stat().st_size)
     assert [p.name for p in library.root.iterdir() if p.suffix == ".mp4"] == []
 
     relay.media.reset_counters()
