@@ -32,6 +32,7 @@ from .cli_sync import (
     has_library,
     load_settings,
     open_library,
+    read_text_file,
     start_demo,
     sync_library,
     sync_overrides,
@@ -260,11 +261,7 @@ def run_sync(args: argparse.Namespace) -> int:
 
 
 def _read_ids_file(path: Path) -> list[str]:
-    try:
-        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"Cannot read the ids file {path}: {exc}") from None
-    ids = extract_task_ids(text)
+    ids = extract_task_ids(read_text_file(path, "ids"))
     if not ids:
         raise UsageError(f"No task ids found in {path}.")
     return ids

@@ -66,7 +66,7 @@ def song_request_of(args: argparse.Namespace, default_model: str) -> SongRequest
         raise InvalidSongRequest("--from needs --extend CLIP_ID: it says where in that clip to continue.")
     lyrics = args.lyrics or ""
     if args.lyrics_file is not None:
-        lyrics = _read_lyrics(args.lyrics_file)
+        lyrics = cli_sync.read_text_file(args.lyrics_file, "lyrics", InvalidSongRequest)
     return SongRequest.song(
         description=args.description,
         title=args.title,
@@ -139,10 +139,3 @@ def _refuse(sentence: str) -> int:
 
     print(f"suno-desktop: {terminal_line(sentence)} Nothing was sent.", file=sys.stderr)
     return cli_sync.EXIT_USAGE
-
-
-def _read_lyrics(path: Path) -> str:
-    try:
-        return sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidSongRequest(f"Cannot read the lyrics file {path}: {exc}.") from None

@@ -68,12 +68,5 @@ def run_edit(args: argparse.Namespace) -> int:
 def _changes(args: argparse.Namespace) -> dict[EditField, str]:
     changes = {field: getattr(args, name) for field, name in _OPTIONS.items() if getattr(args, name) is not None}
     if args.lyrics_file is not None:
-        changes[EditField.LYRICS] = _read(args.lyrics_file)
+        changes[EditField.LYRICS] = cli_sync.read_text_file(args.lyrics_file, "lyrics")
     return changes
-
-
-def _read(path: Path) -> str:
-    try:
-        return sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise cli_sync.UsageError(f"Cannot read the lyrics file {path}: {exc}") from None

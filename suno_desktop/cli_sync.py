@@ -78,6 +78,14 @@ def remember_library(folder: Path, store: SettingsStore | None = None) -> None:
         log.warning("could not remember the library %s in the settings: %s", folder, exc)
 
 
+def read_text_file(path: Path, what: str, error: type[Exception] = UsageError) -> str:
+    """The text of *path* (``-``: standard input) for a command's ``--…-file`` option; unreadable: *error*."""
+    try:
+        return sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"Cannot read the {what} file {path}: {exc}.") from None
+
+
 def open_existing_library(settings: Settings) -> Library:
     """The library a command that changes clips works in; one never made is a UsageError, and nothing is made."""
     if not has_library(settings):
