@@ -139,6 +139,7 @@ class SyncSession:
         self.paused = False
         self.report = SyncReport()
         self._outcomes: list[ClipOutcome] = []
+        self._sweep_due = True  # leftover .part files are looked for at the next idle (see _go_idle)
         self._fatal: BaseException | None = None  # what ended the run: waiting longer cannot help
         self._poll_error: BaseException | None = None  # why the last poll round failed, if it did
 
@@ -465,10 +466,16 @@ class SyncSession:
         return True
 
     def _go_idle(self) -> None:
-        """Nothing left to do now: what this process left half-downloaded and nobody resumes goes, then the lock."""
+        """Nothing left to do now: what was left half-downloaded and nobody resumes goes, then the lock.
+
+        The folder is swept once at the session's first idle (a killed process's parts)
+        and after jobs ran, not after every poll round: a listing of a big folder is not free.
+        """
         if self.library.lock.held:
             try:
-                self.report.leftovers_removed += remove_stale_parts(self.library)
+                if self._sweep_due:
+                    self._sweep_due = False
+                    self.report.leftovers_removed += remove_stale_parts(self.library)
             finally:
                 self.library.lock.release()
         self.observer.idle()
@@ -509,6 +516,7 @@ class SyncSession:
             self.observer.overall_progress(done, total)
         with self._cond:
             self._outcomes += outcomes
+            self._sweep_due = self._sweep_due or bool(outcomes)
             for outcome in outcomes:
                 self._scheduled.discard(outcome.clip_id)
             self._cond.notify_all()
