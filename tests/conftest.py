@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import replace
 
 import pytest
@@ -130,3 +131,23 @@ def pytest_sessionfinish(session, exitstatus):
         app = QApplication.instance()
         if app is not None:
             app.clipboard().clear()
+
+
+@pytest.fixture
+def mp3(tmp_path):
+    """A copy of a demo song (a real MP3) in ``tmp_path``."""
+    from suno_desktop.resources import resource_path
+
+    path = tmp_path / "song.mp3"
+    shutil.copyfile(resource_path("demo", "song-1.mp3"), path)
+    return path
+
+
+@pytest.fixture
+def mp4(tmp_path):
+    """A copy of the demo video (a real MP4) in ``tmp_path``."""
+    from suno_desktop.resources import resource_path
+
+    path = tmp_path / "video.mp4"
+    shutil.copyfile(resource_path("demo", "video-1.mp4"), path)
+    return path

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import shutil
 from pathlib import Path
 
 import pytest
@@ -28,20 +27,6 @@ DEMO = resource_path("demo")
 CLIP = Clip(clip_id="0f3c9a1e-1111-2222-3333-444455556666", task_id="task-42", title="Midnight Drive")
 WMP_BYTES = {1: 1, 2: 64, 3: 128, 4: 196, 5: 255}
 FMPS = {1: "0.2", 2: "0.4", 3: "0.6", 4: "0.8", 5: "1.0"}
-
-
-@pytest.fixture
-def mp3(tmp_path) -> Path:
-    path = tmp_path / "song.mp3"
-    shutil.copyfile(DEMO / "song-1.mp3", path)
-    return path
-
-
-@pytest.fixture
-def mp4(tmp_path) -> Path:
-    path = tmp_path / "video.mp4"
-    shutil.copyfile(DEMO / "video-1.mp4", path)
-    return path
 
 
 def rated(stars: int, **changes) -> Clip:

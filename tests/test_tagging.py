@@ -51,20 +51,6 @@ CLIP = Clip(
 
 
 @pytest.fixture
-def mp3(tmp_path) -> Path:
-    path = tmp_path / "song.mp3"
-    shutil.copyfile(DEMO / "song-1.mp3", path)
-    return path
-
-
-@pytest.fixture
-def mp4(tmp_path) -> Path:
-    path = tmp_path / "video.mp4"
-    shutil.copyfile(DEMO / "video-1.mp4", path)
-    return path
-
-
-@pytest.fixture
 def jpeg_cover() -> Cover:
     cover = load_cover(DEMO / "cover-1.jpg")
     assert cover is not None
