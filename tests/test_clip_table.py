@@ -10,6 +10,7 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QItemSelection, QItemSelectionModel, QObject, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QTableView
+from record_helpers import clip_record
 
 from suno_desktop.model import ClipRecord, ClipState, ClipStatus
 from suno_desktop.ui import clip_filter_proxy
@@ -19,37 +20,6 @@ from suno_desktop.ui.clip_table_model import ClipTableModel
 from suno_desktop.ui.clip_table_view import ClipTableView
 
 WORDS = ("neon", "river", "echo", "glass", "night", "Ünïcode", "rain", "fire")
-
-
-def clip_record(clip_id: str, **fields) -> ClipRecord:
-    """A ready music clip with no files; *fields* override."""
-    values = {
-        "clip_id": clip_id,
-        "task_id": "t",
-        "position": 0,
-        "kind": "music",
-        "title": "",
-        "tags": "",
-        "lyrics": "",
-        "description": "",
-        "model": "",
-        "duration": None,
-        "created_at": None,
-        "relay_status": ClipStatus.COMPLETE,
-        "error": "",
-        "audio_url": "",
-        "image_url": "",
-        "video_url": "",
-        "state": ClipState.READY,
-        "audio_path": None,
-        "cover_path": None,
-        "video_path": None,
-        "file_stem": None,
-        "tag_key": None,
-        "removed": False,
-        "updated_at": 0.0,
-    }
-    return ClipRecord(**{**values, **fields})
 
 
 def make_record(n: int, rng: random.Random) -> ClipRecord:

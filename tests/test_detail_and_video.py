@@ -17,7 +17,7 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QPushButton, QToolButton
-from test_clip_table import clip_record
+from record_helpers import clip_record
 from window_helpers import WAIT, synced_window
 
 from suno_desktop.model import ClipKind, ClipState, TaskRecord, TaskStatus

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from record_helpers import clip_record
 
 from suno_desktop.errors import SunoError
 from suno_desktop.library.query import compile_query, fold
@@ -31,41 +32,14 @@ from suno_desktop.library.query_parse import (
     TextField,
     parse,
 )
-from suno_desktop.model import ClipKind, ClipRecord, ClipRelation, ClipState, ClipStatus
+from suno_desktop.model import ClipRecord, ClipRelation, ClipState
 
 NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
 
 
 def record(**fields) -> ClipRecord:
     """A real library record with plain defaults."""
-    values = {
-        "clip_id": "c0ffee00-1111",
-        "task_id": "7a5c0000-2222",
-        "position": 0,
-        "kind": ClipKind.MUSIC,
-        "title": "",
-        "tags": "",
-        "lyrics": "",
-        "description": "",
-        "model": "",
-        "duration": None,
-        "created_at": None,
-        "relay_status": ClipStatus.COMPLETE,
-        "error": "",
-        "audio_url": "",
-        "image_url": "",
-        "video_url": "",
-        "state": ClipState.READY,
-        "audio_path": None,
-        "cover_path": None,
-        "video_path": None,
-        "file_stem": None,
-        "tag_key": None,
-        "removed": False,
-        "updated_at": 0.0,
-    }
-    values.update(fields)
-    return ClipRecord(**values)
+    return clip_record(**{"task_id": "7a5c0000-2222", **fields})
 
 
 def matches(query: str, clip, **options) -> bool:
