@@ -49,6 +49,8 @@ _NEVER_SET_ROLES = frozenset(
 _RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ROW = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _DRAGGABLE_ROW = _ROW | Qt.ItemFlag.ItemIsDragEnabled
+_EDITABLE = Qt.ItemFlag.ItemIsEditable
+_EDIT_ROLE = Qt.ItemDataRole.EditRole
 DESC = Qt.SortOrder.DescendingOrder
 
 
@@ -82,6 +84,8 @@ class ClipTableModel(FileDragSource, QAbstractTableModel):
         self.layout_guard: Callable = lambda change: change()  # the proxy carries a big selection across it
         self._version = 0  # bumped whenever rows or their values change
         self._sorted_at: tuple | None = None
+        #: called with a clip's id and the title typed into its Title cell (F2); None: titles are not editable
+        self.title_editor: Callable[[str, str], None] | None = None
 
     # -- loading ------------------------------------------------------------
 
@@ -479,7 +483,21 @@ class ClipTableModel(FileDragSource, QAbstractTableModel):
         # called for every selected cell when the layout changes: no enum arithmetic here
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return _DRAGGABLE_ROW if self._on_disk[self._shown[index.row()]][0] else _ROW
+        pos = self._shown[index.row()]
+        flags = _DRAGGABLE_ROW if self._on_disk[pos][0] else _ROW
+        if index.column() == COL_TITLE and self.title_editor is not None and self._rows[pos].record is not None:
+            return flags | _EDITABLE
+        return flags
+
+    def setData(self, index: QModelIndex, value, role: int = _EDIT_ROLE) -> bool:
+        """A title typed into the Title cell goes to ``title_editor``, which saves it (the row changes when saved)."""
+        if role != _EDIT_ROLE or not index.isValid() or index.column() != COL_TITLE or self.title_editor is None:
+            return False
+        item = self.row(index.row())
+        if item.record is None or not isinstance(value, str):
+            return False
+        self.title_editor(item.row_id, value)
+        return True
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         return self.value_of(index.row(), index.column(), role)
@@ -488,6 +506,8 @@ class ClipTableModel(FileDragSource, QAbstractTableModel):
         item = self._rows[self._shown[row]]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
+        if role == _EDIT_ROLE and column == COL_TITLE:
+            return item.title  # the editor starts from the title itself, not "Untitled"
         if role == Qt.ItemDataRole.DecorationRole:
             if column == COL_COVER:
                 record = item.record
