@@ -39,7 +39,9 @@ from .cli_sync import (
 )
 from .errors import ErrorKind, kind_of, sentence_of
 from .library.lock import LibraryBusy
-from .library.query import QueryError, compile_query
+from .library.query import QueryError
+from .library.query_help import help_text as query_help_text
+from .library.query_select import compile_query
 from .library.rebuild import LibraryNeedsRebuild
 from .library.rebuild import open_library as open_checked_library
 from .library.store import Library, LibraryUnavailable
@@ -93,7 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_rate_command(commands, _add_library_option)
     add_edit_command(commands, _add_library_option)
 
-    listing = commands.add_parser("list", help="list the clips (or the tasks) in the library")
+    listing = commands.add_parser(
+        "list",
+        help="list the clips (or the tasks) in the library",
+        epilog=query_help_text(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # the epilog's lines as written
+    )
     _add_library_option(listing)
     listing.add_argument("--tasks", action="store_true", help="one entry per task instead of per clip")
     listing.add_argument("--json", action="store_true", help="print a JSON array, one object per clip (or task)")

@@ -35,9 +35,10 @@ def make_record(n: int, rng: random.Random) -> ClipRecord:
     )
 
 
-def expected_ids(records, needle: str) -> set[str]:
-    needle = needle.strip().casefold()
-    return {r.clip_id for r in records if needle in f"{r.title}\n{r.tags}\n{r.lyrics}".casefold()}
+def expected_ids(records, text: str) -> set[str]:
+    """Plain words: each must be in the title, the style or the lyrics (case ignored)."""
+    words = text.casefold().split()
+    return {r.clip_id for r in records if all(w in f"{r.title}\n{r.tags}\n{r.lyrics}".casefold() for w in words)}
 
 
 def shown_ids(proxy) -> list[str]:
@@ -534,7 +535,7 @@ def test_many_task_rows_replaced_at_once_keep_order_search_and_selection(qtbot):
     for clip_id in ("t0-1", "t2-0", clips[5].clip_id):
         assert model.record(model.row_of(clip_id)).clip_id == clip_id
 
-    proxy.set_filter_text("neon 1")
+    proxy.set_filter_text('"neon 1"')  # a phrase
     assert shown_ids(proxy) == ["t0-1", "t3-1"]
     model.upsert(
         [replace(r, clip_id=r.clip_id + "x", task_id="t1") for r in songs_of(1, "Neon")]
@@ -626,9 +627,9 @@ def test_unconfirmed_submission_rows_count_apart_search_and_give_way_to_their_ta
     row = model.row_of("submission:7")
     assert model.status_text(row) == "Unconfirmed"
     assert model.data(model.index(row, COL_STATUS), Qt.ItemDataRole.ToolTipRole) == entry.error
-    model.set_filter("ropes and")  # the lyrics asked for are searched like a clip's
+    proxy.set_filter_text('"ropes and"')  # the lyrics asked for are searched like a clip's
     assert shown_ids(proxy) == ["submission:7"]
-    model.set_filter("")
+    proxy.set_filter_text("")
     task = TaskRecord("task_1", TaskAction.MUSIC, TaskStatus.NOT_START, "", "0%", 3.0, None, "", False, None)
     model.replace_row("submission:7", task_row(task, entry))
     assert shown_ids(proxy)[-1] == "task:task_1" and model.row_for("task:task_1").title == "Harbour Lights"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from record_helpers import clip_record
 
 from suno_desktop.errors import SunoError
-from suno_desktop.library.query import compile_query, fold
+from suno_desktop.library.query import fold
 from suno_desktop.library.query_parse import (
     Age,
     AgeUnit,
@@ -32,6 +32,7 @@ from suno_desktop.library.query_parse import (
     TextField,
     parse,
 )
+from suno_desktop.library.query_select import Selector, compile_query, search_text
 from suno_desktop.model import ClipRecord, ClipRelation, ClipState
 
 NOW = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
@@ -485,7 +486,17 @@ def agree(tree, library, added, data) -> None:
     text = render(tree, data)
     assert parse(text) == tree, text
     test = compile_query(text, NOW, added=added)
-    assert [test(clip) for clip in library] == [reference(tree, clip, added) for clip in library], text
+    expected = [reference(tree, clip, added) for clip in library]
+    assert [test(clip) for clip in library] == expected, text
+    # the whole library at once, as the window's table and list --query ask: the same clips, in order,
+    # from every position and from a subset of them (what typing on narrows to)
+    texts = [search_text(clip) for clip in library]
+    selector = Selector.of(text, NOW, added=added)
+    assert selector.select(range(len(library)), texts, library.__getitem__) == [
+        n for n, hit in enumerate(expected) if hit
+    ], text
+    odd = range(1, len(library), 2)
+    assert selector.select(odd, texts, library.__getitem__) == [n for n in odd if expected[n]], text
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -52,10 +52,11 @@ __all__ = [
     "Node",
     "Not",
     "Or",
+    "Predicate",
     "QueryError",
     "Term",
-    "compile_query",
     "fold",
+    "leaf_test",
     "parse",
 ]
 
@@ -100,22 +101,16 @@ def is_extension(record: ClipRecord) -> bool:
     return parent_clip_id(record) is not None and relation in ("", "extension")
 
 
-# -- compiling -------------------------------------------------------------------
+# -- the terms ---------------------------------------------------------------------
 
 
-def compile_query(text: str, now: datetime | None = None, *, added: Mapping[str, float] | None = None) -> Predicate:
-    """The test a clip must pass to match *text*; raises QueryError for a broken query.
+def leaf_test(node: Node, now: datetime, added: Mapping[str, float]) -> Predicate:
+    """The test of one term that is not a combination (a word, a field, a comparison, a flag).
 
-    *now* (default: the current time) anchors ages like ``7d``; *added* maps task ids to
-    when they were added (epoch seconds), which ``added:`` compares (else ``created_at``).
+    *now* (aware) anchors ages like ``7d``; *added* maps task ids to when they were added
+    (epoch seconds), which ``added:`` compares (else ``created_at``). How terms combine,
+    and how many clips are asked at once, is :mod:`.query_select`'s.
     """
-    when = now or datetime.now(UTC)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return _compile(parse(text), when, added or {})
-
-
-def _compile(node: Node, now: datetime, added: Mapping[str, float]) -> Predicate:
     if isinstance(node, Term):
         return _words(fold(node.text))
     if isinstance(node, FieldTerm):
@@ -124,13 +119,7 @@ def _compile(node: Node, now: datetime, added: Mapping[str, float]) -> Predicate
         return _compare(node, now, added)
     if isinstance(node, Flag):
         return _FLAGS[node.name]
-    if isinstance(node, Not):
-        inner = _compile(node.term, now, added)
-        return lambda r: not inner(r)
-    parts = [_compile(t, now, added) for t in node.terms]
-    if isinstance(node, And):
-        return lambda r: all(p(r) for p in parts)
-    return lambda r: any(p(r) for p in parts)
+    raise TypeError(f"not a term: {node!r}")
 
 
 def _words(needle: str) -> Predicate:

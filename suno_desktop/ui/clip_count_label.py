@@ -32,7 +32,7 @@ class ClipCountLabel(QLabel):
         tasks, unconfirmed = self.model.task_row_count(), self.model.submission_row_count()
         clips = self.model.clip_count()
         # clips in both: task and submission rows are counted apart, searching or not
-        parts = [f"{self.model.shown_clip_count()} of {clips} clips" if self.model.filter_text else f"{clips} clips"]
+        parts = [f"{self.model.shown_clip_count()} of {clips} clips" if self.model.filtered else f"{clips} clips"]
         if tasks:
             parts.append(f"{tasks} task(s) without songs")
         if unconfirmed:

@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt
 
+from ..library.query import QueryError
+from ..library.query_select import Selector
 from .clip_rows import CLIP_ID_ROLE, row_runs
 from .clip_table_model import ClipTableModel
 
@@ -25,6 +27,7 @@ class ClipFilterProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self.setDynamicSortFilter(False)
         self.selection_model: QItemSelectionModel | None = None  # see attach_selection
+        self._filter_text = ""  # the last query that could be read: what the table shows
 
     def setSourceModel(self, model: ClipTableModel) -> None:
         super().setSourceModel(model)
@@ -38,15 +41,28 @@ class ClipFilterProxy(QSortFilterProxyModel):
     def _selection_destroyed(self) -> None:
         self.selection_model = None
 
-    def set_filter_text(self, text: str) -> None:
+    def set_filter_text(self, text: str) -> str | None:
+        """Search for *text* (plain words or a query); returns the sentence of a query that cannot be read.
+
+        A broken query (``rating:>=``, an unclosed parenthesis) leaves the table showing the
+        last good query's rows, so that typing on through a half-written query never empties it.
+        """
+        text = text.strip()
+        if text == self._filter_text:
+            return None
+        try:
+            selector = Selector.of(text) if text else None
+        except QueryError as exc:
+            return str(exc)
+        self._filter_text = text
         model: ClipTableModel = self.sourceModel()
-        needle = text.strip().casefold()
-        if needle != model.filter_text:
-            self._keeping_selection(lambda: model.set_filter(needle))
+        self._keeping_selection(lambda: model.set_filter(selector))
+        return None
 
     @property
     def filter_text(self) -> str:
-        return self.sourceModel().filter_text
+        """The query the table shows the rows of (the last that could be read)."""
+        return self._filter_text
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         model: ClipTableModel = self.sourceModel()

@@ -129,11 +129,6 @@ def _clip_number_key(column: int, rows: list[TableRow]):
     return key
 
 
-def search_text(row: TableRow) -> str:
-    """What the search box looks in, case-folded once per row rather than per keystroke."""
-    return f"{row.title}\n{row.tags}\n{row.lyrics}".casefold()
-
-
 _WAITING_TASK = (TaskRowState.WAITING, TaskRowState.GENERATING)
 
 

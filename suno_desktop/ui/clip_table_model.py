@@ -16,9 +16,11 @@ from operator import attrgetter
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QPixmap
 
+from ..library.query_select import Selector, search_text
 from ..library.store import Library
 from ..model import ClipRecord, ClipState
 from .cell_looks import PlayingMarks, ProgressBars, RoundedCovers
+from .cell_roles import CellRoles
 from .clip_rows import (
     CLIP_ID_ROLE,
     COL_COVER,
@@ -31,21 +33,14 @@ from .clip_rows import (
     NO_FILES,
     display_text,
     row_runs,
-    search_text,
     sort_key,
 )
+from .row_filter import RowFilter
 from .row_lists import move_into_order, with_runs_inserted
 from .row_tally import RowTally
 from .table_drags import FileDragSource
 from .table_rows import TASK_ROW_PREFIX, ClipRow, TableRow, as_row
 
-_NEVER_SET_ROLES = frozenset(
-    {
-        Qt.ItemDataRole.FontRole,
-        Qt.ItemDataRole.BackgroundRole,
-        Qt.ItemDataRole.CheckStateRole,
-    }
-)
 _RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ROW = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _DRAGGABLE_ROW = _ROW | Qt.ItemFlag.ItemIsDragEnabled
@@ -54,7 +49,7 @@ _EDIT_ROLE = Qt.ItemDataRole.EditRole
 DESC = Qt.SortOrder.DescendingOrder
 
 
-class ClipTableModel(FileDragSource, QAbstractTableModel):
+class ClipTableModel(FileDragSource, CellRoles, QAbstractTableModel):
     """The library's clips, tasks without clips and unconfirmed requests: a row each for those the search lets through.
 
     Every :class:`~.table_rows.TableRow` is kept in ``_rows`` (in the current sort order)
@@ -71,7 +66,7 @@ class ClipTableModel(FileDragSource, QAbstractTableModel):
         self._texts: list[str] = []
         self._position_of: dict[str, int] = {}
         self._shown: list[int] = []  # ascending positions in _rows
-        self._needle = ""
+        self._search = RowFilter()  # no query: every row is shown
         self._hidden_changed: set[str] = set()  # hidden clips updated since the search last changed
         self._progress: dict[str, float] = {}
         self._tally = RowTally()  # the rows that stand for no clip, and the tasks that have clips
@@ -219,8 +214,7 @@ class ClipTableModel(FileDragSource, QAbstractTableModel):
         """Insert *items* after position *pos*; the caller re-numbers ``_position_of`` once a batch."""
         at = pos + 1
         texts = [search_text(item) for item in items]
-        needle = self._needle
-        shown_new = [at + n for n, text in enumerate(texts) if not needle or needle in text]
+        shown_new = [at + n for n in self._search.matching(range(len(items)), items, texts)]
         first_row = bisect_right(self._shown, pos)
 
         def change() -> None:
@@ -242,7 +236,8 @@ class ClipTableModel(FileDragSource, QAbstractTableModel):
         """Insert each run of rows after its position, for one layout change (see with_runs_inserted)."""
         lists = (self._rows, self._on_disk, self._texts, self._shown)
         files_of = lambda item: disk.get(item.row_id) or self._files_of(item)  # noqa: E731
-        self._rows, self._on_disk, self._texts, self._shown = with_runs_inserted(lists, runs, self._needle, files_of)
+        accepts = lambda item, text: bool(self._search.matching([0], [item], [text]))  # noqa: E731
+        self._rows, self._on_disk, self._texts, self._shown = with_runs_inserted(lists, runs, accepts, files_of)
         self._tally.count((item for run in runs.values() for item in run), +1)
         self._renumber_from(min(runs))  # the layout change finds the selected rows by position
 
@@ -319,35 +314,34 @@ class ClipTableModel(FileDragSource, QAbstractTableModel):
 
     # -- search ---------------------------------------------------------------
 
-    def set_filter(self, needle: str) -> None:
-        """Show the clips whose title, tags or lyrics contain *needle* (already case-folded).
+    def set_filter(self, selector: Selector | None) -> None:
+        """Show the rows that match *selector* (None: every row).
 
-        One pass of ``in`` over the search texts: at 50,000 clips with full lyrics that
-        is ~30 ms, where a Python ``filterAcceptsRow`` called from C++ per row would add
-        ~25 ms of call overhead alone. Typing one more letter only searches the clips
-        the shorter text matched.
+        The query is put to all the rows at once (see query_select): a ``filterAcceptsRow``
+        called from C++ per row would add ~25 ms of call overhead alone at 50,000 rows.
+        Typing on, when it only adds to the words, searches only the rows shown before
+        (and those changed while hidden).
         """
-        if needle == self._needle:
+        search = RowFilter(selector)
+        if search.key == self._search.key:
             return
-        if self._needle in needle:  # narrowing: what the shorter text hid stays hidden, unless it changed
+        if search.narrows(self._search):  # what the shorter query hid stays hidden, unless it changed
             changed = (self._position_of[c] for c in self._hidden_changed if c in self._position_of)
             candidates = sorted({*self._shown, *changed}) if self._hidden_changed else self._shown
         else:
             candidates = range(len(self._rows))
         self._hidden_changed.clear()
-        self._needle = needle
+        self._search = search
         shown = self._matching(candidates)
         self._change_layout(lambda: setattr(self, "_shown", shown))
 
     @property
-    def filter_text(self) -> str:
-        return self._needle
+    def filtered(self) -> bool:
+        """Whether a search hides rows that do not match it."""
+        return self._search.selector is not None
 
     def _matching(self, positions: Iterable[int]) -> list[int]:
-        needle, texts = self._needle, self._texts
-        if not needle:
-            return list(positions)
-        return [pos for pos in positions if needle in texts[pos]]
+        return self._search.matching(positions, self._rows, self._texts)
 
     def _change_layout(self, change: Callable[[], None]) -> None:
         """Apply *change* to the rows as one layout change, keeping selection and current row by clip."""
@@ -530,33 +524,6 @@ class ClipTableModel(FileDragSource, QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_DURATION:
             return _RIGHT_ALIGNED
         return None
-
-    def multiData(self, index: QModelIndex, roles) -> None:
-        """Every role a delegate asks of a cell, in one call into Python instead of seven.
-
-        During a sync each call from C++ into Python waits for the GIL held by the
-        download threads; a paint costs a few of these per cell, not a few dozen.
-        """
-        self.fill_roles(index.row(), index.column(), roles)
-
-    def fill_roles(self, row: int, column: int, roles) -> None:
-        """Set each role of *roles*, clearing those the cell has no value for.
-
-        A delegate hands every call the same role array: a role left alone would keep
-        the value of the cell painted before (the Duration column's right alignment
-        spread along the row). The roles this model never sets are never filled.
-        """
-        if not 0 <= row < len(self._shown):
-            return
-        for role_data in roles:
-            role = role_data.role()
-            if role in _NEVER_SET_ROLES:
-                continue
-            value = self.value_of(row, column, role)
-            if value is not None:
-                role_data.setData(value)
-            else:
-                role_data.clearData()
 
     def _display(self, row: int, column: int) -> str | None:
         pos = self._shown[row]

@@ -9,7 +9,8 @@ from bisect import bisect_right
 from collections.abc import Callable
 from typing import Any
 
-from .clip_rows import Files, search_text
+from ..library.query_select import search_text
+from .clip_rows import Files
 from .table_rows import TableRow
 
 #: the model's parallel lists: rows, their files on disk, their search texts, and the positions shown
@@ -54,7 +55,10 @@ def move_into_order(
 
 
 def with_runs_inserted(
-    lists: RowLists, runs: dict[int, list[TableRow]], needle: str, files_of: Callable[[TableRow], Files]
+    lists: RowLists,
+    runs: dict[int, list[TableRow]],
+    accepts: Callable[[TableRow, str], bool],
+    files_of: Callable[[TableRow], Files],
 ) -> RowLists:
     """*lists* with each run of records inserted after its position, built in one pass.
 
@@ -75,7 +79,7 @@ def with_runs_inserted(
         done, cut = pos + 1, end
         for record in runs[pos]:
             text = search_text(record)
-            if not needle or needle in text:
+            if accepts(record, text):  # the search lets it through
                 shown.append(len(clips))
             clips.append(record)
             on_disk.append(files_of(record))

@@ -150,6 +150,11 @@ class _Placeholder(TableRow):
     __slots__ = ("description", "lyrics", "note", "updated_at")
 
     is_placeholder = True
+    # what a query reads of a clip and a placeholder lacks: no clip id of its own, no rating, never played
+    clip_id = ""
+    rating = 0
+    plays = 0
+    last_played = None
 
     def __init__(
         self,

@@ -1,0 +1,165 @@
+"""A query put to many clips at once: each term narrows a list of positions.
+
+The window's table (100,000 clips) and ``list --query`` ask the same question of every
+clip. A test per clip, called from a loop, costs a Python call per term per clip; here
+AND narrows the candidates term by term, a word is one pass of ``in`` over texts folded
+once per clip (title, style and lyrics, joined by newlines, which no term holds), and a
+field's word is looked for in that text before its field is folded. What each term
+means is :mod:`.query`'s: this module only decides which clips to ask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from ..model import ClipRecord
+from .query import Predicate, fold, leaf_test
+from .query_parse import And, FieldTerm, Node, Not, Or, Term, TextField, parse
+
+#: a clip's (or a table row's) fields, read by the terms that are not plain words
+SubjectAt = Callable[[int], object]
+#: candidates, their folded texts by position, their subjects by position -> the candidates that match, in order
+_Step = Callable[[Sequence[int], Sequence[str], SubjectAt], list[int]]
+
+#: the fields whose words are also in a clip's search text, so that a pass of ``in`` can rule clips out first
+_IN_SEARCH_TEXT = frozenset({TextField.TITLE, TextField.STYLE, TextField.LYRICS})
+
+
+def search_text(subject) -> str:
+    """What plain words look in: the folded title, style and lyrics of a clip or a table row, once per clip."""
+    return fold(f"{subject.title}\n{subject.tags}\n{subject.lyrics}")
+
+
+class Selector:
+    """A parsed query, ready to pick the matching clips out of a list."""
+
+    def __init__(self, node: Node, now: datetime | None = None, *, added: Mapping[str, float] | None = None) -> None:
+        when = now or datetime.now(UTC)
+        self.node = node
+        self.key = _folded(node)  # equal for queries that mean the same ("A" and "a")
+        self._now = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+        self._added = added or {}
+        self._run = self._step(node)
+
+    @classmethod
+    def of(cls, text: str, now: datetime | None = None, *, added: Mapping[str, float] | None = None) -> Selector:
+        """The selector of a query's text; raises QueryError for a broken query."""
+        return cls(parse(text), now, added=added)
+
+    def select(self, candidates: Iterable[int], texts: Sequence[str], subject_at: SubjectAt) -> list[int]:
+        """Those of *candidates* (positions, in order) that match; *texts* are the positions' search texts."""
+        return self._run(list(candidates), texts, subject_at)
+
+    def matches(self, subject) -> bool:
+        """Whether one clip matches (its search text is made for the question)."""
+        return bool(self._run([0], [search_text(subject)], lambda _: subject))
+
+    # -- building ---------------------------------------------------------------
+
+    def _step(self, node: Node) -> _Step:
+        if isinstance(node, Term):
+            return _containing(fold(node.text))
+        if isinstance(node, Not):
+            return _without(self._step(node.term))
+        if isinstance(node, And):
+            return _all_of([self._step(t) for t in node.terms])
+        if isinstance(node, Or):
+            return _any_of([self._step(t) for t in node.terms])
+        test = leaf_test(node, self._now, self._added)
+        if isinstance(node, FieldTerm) and node.field in _IN_SEARCH_TEXT:
+            return _testing(test, fold(node.value))
+        return _testing(test, "")
+
+    def words(self) -> tuple[str, ...] | None:
+        """The folded words of a query made only of plain words (all must match), else None.
+
+        A longer query whose every word holds one of these matches only clips these match:
+        typing on narrows the search to what was shown.
+        """
+        terms = self.node.terms if isinstance(self.node, And) else (self.node,)
+        if all(isinstance(t, Term) for t in terms):
+            return tuple(fold(t.text) for t in terms)
+        return None
+
+
+def _folded(node: Node) -> Node:
+    """*node* with its words folded: two queries with the same key select the same clips."""
+    if isinstance(node, Term):
+        return Term(fold(node.text))
+    if isinstance(node, FieldTerm):
+        return replace(node, value=fold(node.value))
+    if isinstance(node, Not):
+        return Not(_folded(node.term))
+    if isinstance(node, And | Or):
+        return type(node)(tuple(_folded(t) for t in node.terms))
+    return node
+
+
+def _containing(needle: str) -> _Step:
+    def step(candidates: Sequence[int], texts: Sequence[str], subject_at: SubjectAt) -> list[int]:
+        return [p for p in candidates if needle in texts[p]]
+
+    return step
+
+
+def _testing(test: Predicate, needle: str) -> _Step:
+    """A term read from each clip's fields; *needle*, when given, must be in the search text first."""
+
+    def step(candidates: Sequence[int], texts: Sequence[str], subject_at: SubjectAt) -> list[int]:
+        if needle:
+            return [p for p in candidates if needle in texts[p] and test(subject_at(p))]
+        return [p for p in candidates if test(subject_at(p))]
+
+    return step
+
+
+def _without(inner: _Step) -> _Step:
+    def step(candidates: Sequence[int], texts: Sequence[str], subject_at: SubjectAt) -> list[int]:
+        hit = set(inner(candidates, texts, subject_at))
+        return [p for p in candidates if p not in hit]
+
+    return step
+
+
+def _all_of(parts: list[_Step]) -> _Step:
+    def step(candidates: Sequence[int], texts: Sequence[str], subject_at: SubjectAt) -> list[int]:
+        for part in parts:
+            if not candidates:
+                break
+            candidates = part(candidates, texts, subject_at)
+        return list(candidates)
+
+    return step
+
+
+def _any_of(parts: list[_Step]) -> _Step:
+    def step(candidates: Sequence[int], texts: Sequence[str], subject_at: SubjectAt) -> list[int]:
+        hit: set[int] = set()
+        rest = candidates
+        for part in parts:
+            if not rest:
+                break
+            found = part(rest, texts, subject_at)
+            if found:
+                hit.update(found)
+                rest = [p for p in rest if p not in hit]
+        return [p for p in candidates if p in hit]
+
+    return step
+
+
+def compile_query(text: str, now: datetime | None = None, *, added: Mapping[str, float] | None = None) -> Predicate:
+    """The test one clip must pass to match *text*; raises QueryError for a broken query.
+
+    *now* (default: the current time) anchors ages like ``7d``; *added* maps task ids to
+    when they were added (epoch seconds), which ``added:`` compares (else ``created_at``).
+    """
+    return Selector.of(text, now, added=added).matches
+
+
+def matching(records: Sequence[ClipRecord], selector: Selector) -> list[ClipRecord]:
+    """The records that match, in their order (the texts are folded once for the whole list)."""
+    texts = [search_text(r) for r in records]
+    return [records[p] for p in selector.select(range(len(records)), texts, records.__getitem__)]

@@ -1,0 +1,34 @@
+"""The table's search as the model applies it: which rows a query lets through, and when typing on narrows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from ..library.query_select import Selector
+from .table_rows import TableRow
+
+
+class RowFilter:
+    """A query (or none) put to the table's rows: a clip row answers with its record, a placeholder with itself."""
+
+    def __init__(self, selector: Selector | None = None) -> None:
+        self.selector = selector
+
+    @property
+    def key(self):
+        """Equal for searches that show the same rows."""
+        return None if self.selector is None else self.selector.key
+
+    def matching(self, positions: Iterable[int], rows: Sequence[TableRow], texts: Sequence[str]) -> list[int]:
+        """Those of *positions* whose rows match, in order (*texts*: the rows' search texts)."""
+        if self.selector is None:
+            return list(positions)
+        return self.selector.select(positions, texts, lambda pos: rows[pos].record or rows[pos])
+
+    def narrows(self, previous: RowFilter) -> bool:
+        """Whether this search can only show rows *previous* showed: each of its words is in one of ours."""
+        if previous.selector is None:
+            return True
+        old_words = previous.selector.words()
+        new_words = None if self.selector is None else self.selector.words()
+        return bool(old_words and new_words) and all(any(w in n for n in new_words) for w in old_words)
