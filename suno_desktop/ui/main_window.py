@@ -46,6 +46,7 @@ from .play_queue import PlayQueue
 from .playback_actions import PlaybackActions
 from .player_bar import PlayerBar
 from .rating_actions import RatingActions
+from .search_field import SearchField
 from .settings_dialog import SettingsDialog
 from .settings_holder import SettingsHolder
 from .sync_controller import SyncController
@@ -213,7 +214,8 @@ class MainWindow(QMainWindow):
 
     def _build_toolbar_and_menus(self) -> None:
         new_song = self.new_song.new_song_action
-        self.addToolBar(build_toolbar(self.commands, new_song, self.search))
+        self.search_field = SearchField(self.search)  # the box, its "?" and a broken query's sentence under it
+        self.addToolBar(build_toolbar(self.commands, new_song, self.search_field))
         self.theme_group = build_menus(self.menuBar(), self.commands, self.playback, new_song, self.clip_table)
         self.theme_group.triggered.connect(lambda action: self.set_color_scheme(ColorScheme(action.data())))
         self.table_menu = TableMenu(self.clip_table, self.commands, self.playback, self.new_song, self.rating)
@@ -225,7 +227,7 @@ class MainWindow(QMainWindow):
         self.errors.settings_requested.connect(self.open_settings)
 
     def _connect_table(self) -> None:
-        self.search.textChanged.connect(self.proxy.set_filter_text)  # as you type: ~35 ms at 50,000 clips
+        self.search_field.filter_with(self.proxy.set_filter_text)  # as you type: ~35 ms at 50,000 clips
         self.table.activated_clip.connect(self.play_queue.play_clip)
         self.table.copy_requested.connect(self.library_actions.copy_selected)
         # an empty library's first steps, a search without hits

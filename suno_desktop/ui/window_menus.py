@@ -7,7 +7,7 @@ from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QMenuBar, QSizePolicy, QToolBar, QWidget
 
 from .clip_table import ClipTable
-from .main_toolbar import AdaptiveToolBar, SearchBox
+from .main_toolbar import AdaptiveToolBar
 from .new_song_actions import NewSongActions
 from .playback_actions import PlaybackActions
 from .rating_actions import RatingActions
@@ -16,8 +16,8 @@ from .theme import ColorScheme
 from .window_actions import WindowActions
 
 
-def build_toolbar(commands: WindowActions, new_song: QAction, search: SearchBox) -> QToolBar:
-    """The toolbar: the main actions, then the search box."""
+def build_toolbar(commands: WindowActions, new_song: QAction, search: QWidget) -> QToolBar:
+    """The toolbar: the main actions, then the search (the box with its "?")."""
     toolbar = AdaptiveToolBar("Main")  # its buttons lose their words before the search box is squeezed
     toolbar.setObjectName("mainToolbar")
     toolbar.setMovable(False)
