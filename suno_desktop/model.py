@@ -95,9 +95,10 @@ class ClipRelation(StrEnum):
 
     @classmethod
     def of(cls, value: object) -> ClipRelation:
+        """The relation a stored word names; an unknown one is DERIVED (one dict lookup: read for every clip)."""
         try:
-            return cls(value)
-        except ValueError:
+            return cls._value2member_map_.get(value, cls.DERIVED)  # type: ignore[return-value]
+        except TypeError:  # not hashable
             return cls.DERIVED
 
 

@@ -195,3 +195,22 @@ def test_a_library_of_schema_4_gains_ratings_and_plays_and_keeps_its_clips(tmp_p
         lib.save_task(parse_task(retitled))
         record = lib.clip(clip_id)
         assert (record.title, record.rating, record.plays) == ("A New Title", 5, 1)
+
+
+def test_clips_come_in_batches_each_once_in_order_of_task_and_take(library):
+    """A sync's plan reads 100,000 clips a batch at a time: none lost or repeated at a batch's edge."""
+    for n in range(7):
+        task = json.loads(json.dumps(TASK))
+        task["task_id"] = f"task-{n % 3}-{n}"
+        task["data"] = [dict(TASK["data"][0], id=f"clip-{n}-{take}", title=f"Song {n}.{take}") for take in range(2)]
+        library.save_task(parse_task(task))
+    library.remove_clips(["clip-3-1"])
+    everything = [r.clip_id for r in library.clips()]
+    assert len(everything) == 13 and "clip-3-1" not in everything
+    for size in (1, 2, 3, 5, 13, 14, 100):
+        batches = list(library.clip_batches(size))
+        assert all(0 < len(batch) <= size for batch in batches)
+        assert [r.clip_id for batch in batches for r in batch] == everything
+    assert [(r.task_id, r.position) for r in library.clips()] == sorted(
+        (r.task_id, r.position) for r in library.clips()
+    )

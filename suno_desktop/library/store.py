@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
+from sys import intern
 
 from ..errors import ErrorKind, SunoError
 from ..model import (
@@ -399,6 +400,8 @@ class Library:
     # ------------------------------------------------------------------ clips
 
     def clips(self, *, include_removed: bool = False, task_ids: Iterable[str] | None = None) -> list[ClipRecord]:
+        if task_ids is None and not include_removed:
+            return [record for batch in self.clip_batches() for record in batch]
         sql = f"SELECT {_CLIP_SELECT} FROM clips"
         where, params = [], []
         if not include_removed:
@@ -410,8 +413,36 @@ class Library:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY task_id, position"
+        return self._clip_records(sql, params)
+
+    def clip_batches(self, size: int = 2000) -> Iterator[list[ClipRecord]]:
+        """Every clip (not removed), in order of task and take, a few thousand at a time.
+
+        A pass over 100,000 clips (a sync's plan) then never holds them all at once, and each
+        batch is its own read: nothing stays open on the connection between batches.
+        """
+        after: tuple[str, int] | None = None
+        while True:
+            if after is None:
+                sql, params = f"SELECT {_CLIP_SELECT} FROM clips WHERE removed=0", ()
+            else:
+                sql, params = (
+                    f"SELECT {_CLIP_SELECT} FROM clips WHERE removed=0 AND (task_id, position) > (?, ?)",
+                    after,
+                )
+            batch = self._clip_records(f"{sql} ORDER BY task_id, position LIMIT {int(size)}", params)
+            if batch:
+                yield batch
+            if len(batch) < size:
+                return
+            after = (batch[-1].task_id, batch[-1].position)
+
+    def _clip_records(self, sql: str, params: Iterable = ()) -> list[ClipRecord]:
+        """The clips a query selects (its columns: _CLIP_SELECT), read as plain tuples (a Row costs ~2 µs each)."""
         with self._mutex:
-            rows = self._conn.execute(sql, params).fetchall()
+            cursor = self._conn.cursor()
+            cursor.row_factory = None
+            rows = cursor.execute(sql, list(params)).fetchall()
         return [_clip_record(row) for row in rows]
 
     def children_of(self, clip_id: str) -> list[ClipRecord]:
@@ -492,8 +523,10 @@ _CLIP_KINDS = {kind.value: kind for kind in ClipKind}
 _CLIP_STATUSES = {status.value: status for status in ClipStatus}
 
 
-def _clip_record(row: sqlite3.Row) -> ClipRecord:
+def _clip_record(row: Iterable) -> ClipRecord:
     record = ClipRecord(*row)
+    # one string for the values many clips share: the two takes' task id, the model, a favourite style
+    record.task_id, record.model, record.tags = intern(record.task_id), intern(record.model), intern(record.tags)
     record.removed = bool(record.removed)
     record.state = _CLIP_STATES.get(record.state, record.state)
     record.kind = _CLIP_KINDS.get(record.kind, ClipKind.MUSIC)  # the column only ever holds music or lyrics

@@ -117,12 +117,13 @@ class SyncEngine:
         wanted = None if clip_ids is None else set(clip_ids)
         self._moved_index = None
         jobs = []
-        for record in self.library.clips():
-            if wanted is not None and record.clip_id not in wanted:
-                continue
-            job = self._plan_clip(record, read_rating=record.clip_id not in busy)
-            if job is not None:
-                jobs.append(job)
+        for batch in self.library.clip_batches():  # 100,000 clips with their lyrics are ~150 MB: never all at once
+            for record in batch:
+                if wanted is not None and record.clip_id not in wanted:
+                    continue
+                job = self._plan_clip(record, read_rating=record.clip_id not in busy)
+                if job is not None:
+                    jobs.append(job)
         return jobs
 
     def run_job(self, job: ClipJob) -> list[ClipOutcome]:
