@@ -178,6 +178,9 @@ class SearchField(QWidget):
         self.help_button.setAccessibleDescription("Lists the query syntax of the search box (F1 in the box)")
         self.help_button.setAutoRaise(True)
         self.help_button.setFixedWidth(box.sizeHint().height())  # square beside the box
+        font = self.help_button.font()
+        font.setBold(True)
+        self.help_button.setFont(font)
         self.help_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab from the box reaches it
         self.help_button.clicked.connect(self.show_syntax)
         QShortcut(QKeySequence.StandardKey.HelpContents, box, self.show_syntax, Qt.ShortcutContext.WidgetShortcut)
@@ -192,7 +195,6 @@ class SearchField(QWidget):
         row.addWidget(self.help_button)
         # Expanding: the toolbar counts it as the search box, not as a button that loses its words
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setFocusProxy(box)
 
     def filter_with(self, apply: Callable[[str], str | None]) -> None:
         """Hand each text of the box to *apply*, which filters and returns what is wrong with a query, or None."""
