@@ -82,6 +82,14 @@ def test_a_broken_query_is_said_under_the_box_and_keeps_the_rows(qtbot, make_win
     under_box = box.mapTo(window, QPoint(0, box.height())).y()
     assert field.problem.geometry().top() >= under_box
     assert QApplication.focusWidget() is box and box.text() == "style1 (rating:>="  # typing goes on
+    window.resize(window.width() - 200, window.height())  # it follows the box
+
+    def follows_the_box():
+        geometry = field.problem.geometry()
+        box_right = box.mapTo(window, QPoint(box.width(), 0)).x()
+        return geometry.top() >= under_box and geometry.left() < box_right and geometry.right() <= window.width()
+
+    qtbot.waitUntil(follows_the_box, timeout=WAIT)
 
     qtbot.keyClicks(box, "0")  # still an unclosed (
     qtbot.waitUntil(lambda: "never closed" in field.problem.text(), timeout=WAIT)
