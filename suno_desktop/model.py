@@ -202,6 +202,14 @@ class FilesOnDisk(NamedTuple):
     cover: bool = False
     video: bool = False
 
+    @staticmethod
+    def of(audio: bool, cover: bool, video: bool) -> FilesOnDisk:
+        """One of the eight shared values (a library of 100,000 clips keeps one each, not a tuple per clip)."""
+        return _FILES_ON_DISK[bool(audio), bool(cover), bool(video)]
+
+
+_FILES_ON_DISK = {(a, c, v): FilesOnDisk(a, c, v) for a in (False, True) for c in (False, True) for v in (False, True)}
+
 
 #: the reason stored for a task id the relay does not know
 NOT_FOUND_REASON = "The relay does not know this task id (check it for typos)."

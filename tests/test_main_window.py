@@ -15,7 +15,7 @@ from window_helpers import WAIT, add_through_dialog, all_ready, synced_window
 
 from suno_desktop.model import ClipState
 from suno_desktop.settings import SettingsStore
-from suno_desktop.ui.clip_rows import CLIP_ID_ROLE, COL_DURATION, COL_TITLE
+from suno_desktop.ui.clip_rows import CLIP_ID_ROLE, COL_DURATION, COL_FILES, COL_TITLE
 
 
 def error_line(window) -> str:
@@ -436,3 +436,21 @@ def test_remove_where_one_file_has_no_trash_removes_the_rest_and_asks_about_that
     cancel = window.findChild(QMessageBox, "deleteDialog").button(QMessageBox.StandardButton.Cancel)
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     assert Path(stuck_file).exists()
+
+
+def test_files_gone_while_the_app_was_closed_show_once_the_window_has_read_the_disk(qtbot, make_window, relay):
+    """The table is filled from what the library recorded, then the disk is read on a worker and the rows corrected."""
+    first, _ = synced_window(qtbot, make_window, relay, tasks=1)
+    record = first.model.record(0)
+    library_dir = first.library.root
+    first.close()
+    (library_dir / record.cover_path).unlink()
+    (library_dir / record.audio_path).unlink()
+
+    window = make_window(library_dir=library_dir)
+    row = lambda: window.model.row_of(record.clip_id)  # noqa: E731
+    files = lambda: window.model.index(row(), COL_FILES).data()  # noqa: E731
+    qtbot.waitUntil(lambda: files() == "MP4", timeout=WAIT)
+    assert not window.model.flags(window.model.index(row(), COL_FILES)) & Qt.ItemFlag.ItemIsDragEnabled
+    other = next(r for r in range(window.model.rowCount()) if window.model.record(r).clip_id != record.clip_id)
+    assert window.model.index(other, COL_FILES).data() == "MP3 Cover MP4"

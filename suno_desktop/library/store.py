@@ -218,7 +218,7 @@ class Library:
         def exists(relative: str | None) -> bool:
             return bool(relative) and os.path.isfile(os.path.join(root, relative))
 
-        return FilesOnDisk(exists(record.audio_path), exists(record.cover_path), exists(record.video_path))
+        return FilesOnDisk.of(exists(record.audio_path), exists(record.cover_path), exists(record.video_path))
 
     def relative(self, path: Path) -> str:
         return Path(path).absolute().relative_to(self.root).as_posix()

@@ -27,7 +27,7 @@ from .add_tasks_dialog import AddTasksDialog
 from .clip_count_label import ClipCountLabel
 from .clip_filter_proxy import ClipFilterProxy
 from .clip_lineage import ClipLineage
-from .clip_rows import library_rows
+from .clip_rows import files_that_differ, library_rows
 from .clip_table import ClipTable
 from .clip_table_model import ClipTableModel
 from .clip_table_view import ClipTableView
@@ -320,13 +320,20 @@ class MainWindow(QMainWindow):
     def _library_loaded(self, result) -> None:
         records, on_disk = result
         self.model.set_records(records, on_disk)
-        self.folder_watch.watch(self.model.records())
+        clips = self.model.records()
+        self.io_pool.submit(files_that_differ, self.library, clips, on_result=self._files_read)
+        self.folder_watch.watch(clips)
         self.show_message(f"{self.model.clip_count()} clip(s) in {self.library.root}")
         if self.proxy.rowCount():
             self.table.selectRow(0)
         self.empty_state.library_read()
         if self._after_load is not None:
             QTimer.singleShot(0, self._after_load)
+
+    def _files_read(self, differ: list) -> None:
+        """The files on disk, read after the table was shown: the rows whose files are not what their records say."""
+        if differ:
+            self.model.upsert([record for record, _ in differ], [present for _, present in differ])
 
     def _all_clips_checked(self, records: list[ClipRecord]) -> None:
         changed = [r for r in records if self.model.record_for(r.clip_id) != r or self.model.disk_changed(r)]
