@@ -13,7 +13,7 @@ import logging
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,7 +41,8 @@ from .errors import ErrorKind, kind_of, sentence_of
 from .library.lock import LibraryBusy
 from .library.query import QueryError
 from .library.query_help import help_text as query_help_text
-from .library.query_select import compile_query
+from .library.query_select import Selector
+from .library.query_sql import clips_matching
 from .library.rebuild import LibraryNeedsRebuild
 from .library.rebuild import open_library as open_checked_library
 from .library.store import Library, LibraryUnavailable
@@ -279,14 +280,15 @@ def run_list(args: argparse.Namespace) -> int:
     if args.library is not None:
         settings.library = str(args.library)
     folder = settings.library_dir
-    _clip_test(None, args.query)  # a broken query is said before the library is opened
+    _selector(None, args.query)  # a broken query is said before the library is opened
     if not has_library(settings) and (not folder.is_dir() or first_tagged_file(folder) is None):
         return _list_nothing(folder, tasks=args.tasks, as_json=args.json)  # nothing synced there yet: makes nothing
     with open_checked_library(folder, existed=settings.opened_before(folder)) as library:
-        matches = _clip_test(library, args.query)
+        selector = _selector(library, args.query)
         if args.tasks:
-            return _list_tasks(library, as_json=args.json, matches=matches)
-        records = [r for r in library.clips() if matches is None or matches(r)]
+            matched = None if selector is None else clips_matching(library, selector)
+            return _list_tasks(library, as_json=args.json, matched=matched)
+        records = clips_matching(library, selector)
         rows = [
             {
                 "clip_id": r.clip_id,
@@ -340,28 +342,31 @@ def _list_nothing(folder: Path, *, tasks: bool, as_json: bool) -> int:
     return EXIT_OK
 
 
-def _clip_test(library: Library | None, query: str | None) -> Callable[[ClipRecord], bool] | None:
-    """The test ``--query`` puts each clip to (None: no query); ``added:`` reads the tasks' added times."""
+def _selector(library: Library | None, query: str | None) -> Selector | None:
+    """The selector of ``--query`` (None: no query); ``added:`` reads when the tasks were added."""
     if query is None:
         return None
-    added = {t.task_id: t.added_at for t in library.tasks()} if library is not None else None
     try:
-        return compile_query(query, added=added)
+        selector = Selector.of(query)
     except QueryError as exc:
         raise UsageError(f"--query: {exc}") from None
+    if library is not None and selector.compares_added:
+        selector = Selector(selector.node, added=library.task_added_times())
+    return selector
 
 
-def _list_tasks(library: Library, *, as_json: bool, matches: Callable[[ClipRecord], bool] | None = None) -> int:
-    """One entry per task the user added, clips or not: nothing they asked for is hidden (unless a query asks)."""
+def _list_tasks(library: Library, *, as_json: bool, matched: list[ClipRecord] | None = None) -> int:
+    """One entry per task the user added, clips or not: nothing they asked for is hidden (unless a query asks).
+
+    *matched*: the clips a query picked (their tasks are listed), None without a query.
+    """
     clip_ids: dict[str, list[str]] = {}
-    matched: set[str] = set()
     for record in library.clips():
         clip_ids.setdefault(record.task_id, []).append(record.clip_id)
-        if matches is not None and matches(record):
-            matched.add(record.task_id)
-    tasks = [t for t in library.tasks() if matches is None or t.task_id in matched]
+    picked = None if matched is None else {record.task_id for record in matched}
+    tasks = [t for t in library.tasks() if picked is None or t.task_id in picked]
     # asked for, never confirmed: no task id, but never hidden (no clips to match a query)
-    submissions = submission_rows(library) if matches is None else []
+    submissions = submission_rows(library) if matched is None else []
     rows = [
         {
             "task_id": task.task_id,

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from ..model import ClipRecord
 from .query import Predicate, fold, leaf_test
-from .query_parse import And, FieldTerm, Node, Not, Or, Term, TextField, parse
+from .query_parse import And, Compare, DateField, FieldTerm, Node, Not, Or, Term, TextField, parse
 
 #: a clip's (or a table row's) fields, read by the terms that are not plain words
 SubjectAt = Callable[[int], object]
@@ -73,6 +73,11 @@ class Selector:
             return _testing(test, fold(node.value))
         return _testing(test, "")
 
+    @property
+    def compares_added(self) -> bool:
+        """Whether the query compares when clips were added (which only the tasks know)."""
+        return _mentions_added(self.node)
+
     def words(self) -> tuple[str, ...] | None:
         """The folded words of a query made only of plain words (all must match), else None.
 
@@ -83,6 +88,16 @@ class Selector:
         if all(isinstance(t, Term) for t in terms):
             return tuple(fold(t.text) for t in terms)
         return None
+
+
+def _mentions_added(node: Node) -> bool:
+    if isinstance(node, Compare):
+        return node.field is DateField.ADDED
+    if isinstance(node, Not):
+        return _mentions_added(node.term)
+    if isinstance(node, And | Or):
+        return any(_mentions_added(t) for t in node.terms)
+    return False
 
 
 def _folded(node: Node) -> Node:

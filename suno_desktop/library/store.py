@@ -78,6 +78,15 @@ _CLIP_SELECT = ", ".join(
     for name in _CLIP_COLUMNS
 )
 _TASK_COLUMNS = tuple(f.name for f in fields(TaskRecord))
+
+
+def clip_column_sql(name: str) -> str:
+    """The SQL of a clip's column as the library reads it: the user's edit, where there is one, over the relay's."""
+    if name not in _CLIP_COLUMNS:
+        raise ValueError(f"not a clip column: {name}")
+    return f"COALESCE(json_extract(edits, '$.{name}'), {name})" if name in EDITABLE_COLUMNS else name
+
+
 #: the columns a sync sets (the rest come from the relay)
 LOCAL_CLIP_COLUMNS = frozenset(
     {"state", "audio_path", "cover_path", "video_path", "file_stem", "tag_key", "error", "file_ratings", "tags_seen"}
@@ -255,6 +264,11 @@ class Library:
             ).fetchall()
         return [_task_record(row) for row in rows]
 
+    def task_added_times(self) -> dict[str, float]:
+        """When each task was added (epoch seconds), by task id: what ``added:`` in a query compares."""
+        with self._mutex:
+            return dict(self._conn.execute("SELECT task_id, added_at FROM tasks").fetchall())
+
     def task(self, task_id: str) -> TaskRecord | None:
         with self._mutex:
             row = self._conn.execute(
@@ -413,6 +427,11 @@ class Library:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY task_id, position"
+        return self._clip_records(sql, params)
+
+    def clips_where(self, condition: str, params: Iterable = ()) -> list[ClipRecord]:
+        """The clips (not removed) that meet an SQL *condition* over :func:`clip_column_sql` columns, in order."""
+        sql = f"SELECT {_CLIP_SELECT} FROM clips WHERE removed=0 AND ({condition}) ORDER BY task_id, position"
         return self._clip_records(sql, params)
 
     def clip_batches(self, size: int = 2000) -> Iterator[list[ClipRecord]]:
