@@ -13,8 +13,20 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPainterPath, QPalette, QPixmap, QPolygonF
+from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QIcon,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPixmap,
+    QPolygonF,
+)
 
 #: the side of a cover thumbnail in the table, in device-independent pixels
 COVER_SIDE = 40
@@ -159,3 +171,97 @@ def _render_mark(playing: bool, color: QColor, ratio: float) -> QPixmap:
         painter.drawRect(QRectF(side - 6, 1.5, 3.5, side - 3))
     painter.end()
     return mark
+
+
+class TakeMarks:
+    """The take of a clip in a task of several (a faint numbered badge) and a clip made from another (↳).
+
+    Drawn once per distinct mark in the palette's text colours, the ▶/❚❚ of the
+    playing row in front when it is that row, as a QIcon with a Selected pixmap
+    (see :class:`PlayingMarks`): Qt's delegate paints it beside the title.
+    """
+
+    HEIGHT, GAP, ARROW = 14, 4, 12
+
+    def __init__(self) -> None:
+        self._icons: dict[tuple, QIcon] = {}
+
+    def icon_for(self, playing: bool | None, take: int, derived: bool) -> QIcon:
+        """*playing*: None when the row is not in the player; *take* 0 for no badge."""
+        palette = QGuiApplication.palette()
+        ratio = QGuiApplication.instance().devicePixelRatio() if QGuiApplication.instance() else 1.0
+        key = (playing, take, derived, palette.cacheKey(), ratio)
+        icon = self._icons.get(key)
+        if icon is None:
+            icon = QIcon()
+            for mode, role in (
+                (QIcon.Mode.Normal, QPalette.ColorRole.Text),
+                (QIcon.Mode.Selected, QPalette.ColorRole.HighlightedText),
+            ):
+                icon.addPixmap(self._render(playing, take, derived, palette.color(role), ratio), mode)
+            self._icons[key] = icon
+        return icon
+
+    def _render(self, playing: bool | None, take: int, derived: bool, color: QColor, ratio: float) -> QPixmap:
+        font = QFont(QGuiApplication.font())
+        font.setPixelSize(10)
+        font.setBold(True)
+        label = str(take) if take else ""
+        badge = max(self.HEIGHT, QFontMetrics(font).horizontalAdvance(label) + 6) if label else 0
+        parts = [PlayingMarks.SIDE if playing is not None else 0, badge, self.ARROW if derived else 0]
+        width = sum(parts) + self.GAP * (sum(1 for part in parts if part) - 1)
+        mark = QPixmap(QSize(width, self.HEIGHT) * ratio)
+        mark.setDevicePixelRatio(ratio)
+        mark.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(mark)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        x = 0
+        if playing is not None:
+            painter.drawPixmap(0, 0, _render_mark(playing, color, ratio))
+            x += PlayingMarks.SIDE + self.GAP
+        faint = QColor(color)
+        faint.setAlpha(170)  # quieter than the title, still 3:1 on the base and the selection
+        painter.setPen(QPen(faint, 1.2))
+        if label:
+            painter.drawRoundedRect(QRectF(x + 0.6, 0.6, badge - 1.2, self.HEIGHT - 1.2), 4, 4)
+            painter.setFont(font)
+            painter.drawText(QRectF(x, 0, badge, self.HEIGHT), Qt.AlignmentFlag.AlignCenter, label)
+            x += badge + self.GAP
+        if derived:  # ↳: goes on from another clip
+            pen = QPen(faint, 1.5)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            painter.setPen(pen)
+            corner = QPointF(x + 2.5, self.HEIGHT - 4)
+            tip = QPointF(x + self.ARROW - 1.5, self.HEIGHT - 4)
+            painter.drawLine(QLineF(QPointF(x + 2.5, 2), corner))
+            painter.drawLine(QLineF(corner, tip))
+            painter.drawLine(QLineF(tip, tip + QPointF(-3, -3)))
+            painter.drawLine(QLineF(tip, tip + QPointF(-3, 3)))
+        painter.end()
+        return mark
+
+
+def paint_take_separators(view, update: QRect) -> None:
+    """Group Takes' quiet line above each row that begins another task: 1 px of the palette's mid colour.
+
+    Called once per paint of the table's viewport (after Qt's delegate painted the
+    cells), for the rows in *update*: one call into Python per paint, not per cell.
+    The proxy passes rows through, so its rows are the model's.
+    """
+    proxy = view.model()
+    model = proxy.sourceModel() if proxy is not None else None
+    if model is None or not model.group_takes:
+        return
+    first, last = view.rowAt(update.top()), view.rowAt(update.bottom())
+    if first < 0:
+        return
+    breaks = model.group_breaks(first, last if last >= 0 else proxy.rowCount() - 1)
+    if not breaks:
+        return
+    viewport = view.viewport()
+    painter = QPainter(viewport)
+    painter.setPen(QPen(view.palette().color(QPalette.ColorRole.Mid), 0))  # a cosmetic pen: 1 px at any scale
+    for row in breaks:
+        y = view.rowViewportPosition(row)
+        painter.drawLine(0, y, viewport.width(), y)
+    painter.end()

@@ -19,7 +19,7 @@ from PySide6.QtGui import QPixmap
 from ..library.query_select import Selector, search_text
 from ..library.store import Library
 from ..model import ClipRecord, ClipState
-from .cell_looks import PlayingMarks, ProgressBars, RoundedCovers
+from .cell_looks import ProgressBars, RoundedCovers
 from .cell_roles import CellRoles
 from .clip_rows import (
     CLIP_ID_ROLE,
@@ -33,23 +33,23 @@ from .clip_rows import (
     NO_FILES,
     display_text,
     row_runs,
-    sort_key,
 )
 from .row_filter import RowFilter
-from .row_lists import move_into_order, with_runs_inserted
-from .row_tally import RowTally
+from .row_lists import kept_shown, with_runs_inserted
 from .table_drags import FileDragSource
 from .table_rows import TASK_ROW_PREFIX, ClipRow, TableRow, as_row
+from .table_sorting import TableSorting
+from .take_groups import TakeTally
+from .title_marks import TitleMarks, title_tooltip
 
 _RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ROW = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _DRAGGABLE_ROW = _ROW | Qt.ItemFlag.ItemIsDragEnabled
 _EDITABLE = Qt.ItemFlag.ItemIsEditable
 _EDIT_ROLE = Qt.ItemDataRole.EditRole
-DESC = Qt.SortOrder.DescendingOrder
 
 
-class ClipTableModel(FileDragSource, CellRoles, QAbstractTableModel):
+class ClipTableModel(FileDragSource, CellRoles, TableSorting, QAbstractTableModel):
     """The library's clips, tasks without clips and unconfirmed requests: a row each for those the search lets through.
 
     Every :class:`~.table_rows.TableRow` is kept in ``_rows`` (in the current sort order)
@@ -69,13 +69,13 @@ class ClipTableModel(FileDragSource, CellRoles, QAbstractTableModel):
         self._search = RowFilter()  # no query: every row is shown
         self._hidden_changed: set[str] = set()  # hidden clips updated since the search last changed
         self._progress: dict[str, float] = {}
-        self._tally = RowTally()  # the rows that stand for no clip, and the tasks that have clips
+        self._tally = TakeTally()  # the rows that stand for no clip, and the tasks that have clips
         self._thumbnail: Callable[[ClipRecord], QPixmap | None] = lambda record: None  # a clip's cover
         self._covers = RoundedCovers()
         self._progress_bars = ProgressBars()
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._playing: tuple[str, bool] = ("", False)  # the clip loaded in the player, and whether it plays
-        self._marks = PlayingMarks()
+        self._marks = TitleMarks()  # the playing row's ▶/❚❚, a take's badge, a derived clip's ↳
         self.layout_guard: Callable = lambda change: change()  # the proxy carries a big selection across it
         self._version = 0  # bumped whenever rows or their values change
         self._sorted_at: tuple | None = None
@@ -96,7 +96,7 @@ class ClipTableModel(FileDragSource, CellRoles, QAbstractTableModel):
         self._rows = list(map(as_row, items))
         self._on_disk = on_disk if on_disk is not None else [self._files_of(r) for r in self._rows]
         self._texts = [search_text(item) for item in self._rows]
-        self._tally = RowTally(self._rows)
+        self._tally = TakeTally(self._rows)
         self._progress.clear()
         self._shown = []
         self._hidden_changed.clear()
@@ -364,14 +364,11 @@ class ClipTableModel(FileDragSource, CellRoles, QAbstractTableModel):
 
     def _reorder(self, order: list[int]) -> None:
         """Keep the clips at positions *order*, in that order, with everything parallel to them."""
-        new_position = [-1] * len(self._rows)
-        for new, old in enumerate(order):
-            new_position[old] = new
-        self._shown = sorted(p for p in map(new_position.__getitem__, self._shown) if p >= 0)
-        self._rows = [self._rows[i] for i in order]
-        self._on_disk = [self._on_disk[i] for i in order]
-        self._texts = [self._texts[i] for i in order]
-        self._position_of = {item.row_id: pos for pos, item in enumerate(self._rows)}
+        self._shown = kept_shown(order, self._shown, len(self._rows))
+        self._rows = list(map(self._rows.__getitem__, order))  # in C: no Python call per row
+        self._on_disk = list(map(self._on_disk.__getitem__, order))
+        self._texts = list(map(self._texts.__getitem__, order))
+        self._position_of = dict(zip(map(attrgetter("row_id"), self._rows), range(len(order))))
 
     # -- access ---------------------------------------------------------------
 
@@ -507,7 +504,7 @@ class ClipTableModel(FileDragSource, CellRoles, QAbstractTableModel):
                 record = item.record
                 return self._covers.pixmap_for(None if record is None else self._thumbnail(record))
             if column == COL_TITLE:
-                return self._marks.icon_for(self._playing[1]) if item.row_id == self._playing[0] else None
+                return self._marks.icon_for(item, self._playing, self._tally.takes(item.task_id))
             fraction = self._progress.get(item.row_id) if column == COL_STATUS else None
             return self._progress_bars.pixmap_for(fraction) if fraction is not None and fraction >= 0 else None
         if role == CLIP_ID_ROLE:
@@ -517,7 +514,9 @@ class ClipTableModel(FileDragSource, CellRoles, QAbstractTableModel):
                 return item.note
             if column == COL_STATUS and (self._progress.get(item.row_id) or -1) >= 0:
                 return f"Downloading {self._display(row, column)}"
-            if column in (COL_TITLE, COL_TAGS):
+            if column == COL_TITLE:
+                return title_tooltip(self._display(row, column), item, self._tally.takes(item.task_id), self.row_for)
+            if column == COL_TAGS:
                 return self._display(row, column)
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATUS:
             return item.color
@@ -529,43 +528,3 @@ class ClipTableModel(FileDragSource, CellRoles, QAbstractTableModel):
         pos = self._shown[row]
         item = self._rows[pos]
         return display_text(item, column, self._on_disk[pos], self._progress.get(item.row_id))
-
-    # -- sorting (called by the proxy) ---------------------------------------
-
-    def would_reorder(self, column: int, order: Qt.SortOrder) -> bool:
-        """False when the rows are already in this order: QTableView.sortByColumn asks twice."""
-        return column >= 0 and (column, order, self._version) != self._sorted_at
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if column < 0:  # "unsorted": keep the order rows arrived in
-            self._sort = None
-            return
-        if not self.would_reorder(column, order):
-            return
-        self._sort = (column, order)
-        self._change_layout(lambda: self._reorder(self._sort_order(column, order)))
-        self._sorted_at = (column, order, self._version)
-
-    def _sort_order(self, column: int, order: Qt.SortOrder) -> list[int]:
-        key = sort_key(column, self._rows, self._on_disk)
-        return sorted(range(len(self._rows)), key=key, reverse=order == Qt.SortOrder.DescendingOrder)
-
-    def _key_at(self, pos: int):
-        return None if self._sort is None else sort_key(self._sort[0], self._rows, self._on_disk)(pos)
-
-    def _keep_sorted(self, clip_ids: list[str]) -> None:
-        """Move new and changed clips to their places in the sort (the others are still in order)."""
-        if self._sort is None or not clip_ids:
-            return
-        column, order = self._sort
-        positions = sorted({self._position_of[c] for c in clip_ids if c in self._position_of})
-
-        def move() -> None:
-            key = sort_key(column, self._rows, self._on_disk)  # reads the lists as they change
-            lists = (self._rows, self._on_disk, self._texts, self._shown)
-            self._shown, first, last = move_into_order(lists, positions, key, descending=order == DESC)
-            self._renumber_from(first, last + 1)  # the rows after the last one moved kept their places
-
-        if positions:
-            self.layout_guard(lambda: self._change_layout(move))
-        self._sorted_at = (column, order, self._version)

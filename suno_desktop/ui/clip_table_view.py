@@ -7,12 +7,13 @@ from PySide6.QtGui import QDrag, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QLineEdit,
     QStyle,
     QTableView,
 )
 
 from ..model import MAX_STARS, ClipRecord
-from .cell_looks import COVER_SIDE
+from .cell_looks import COVER_SIDE, paint_take_separators
 from .clip_filter_proxy import ClipFilterProxy
 from .clip_rows import (
     CLIP_ID_ROLE,
@@ -25,6 +26,7 @@ from .clip_rows import (
     COL_PLAYS,
     COL_RATING,
     COL_STATUS,
+    COL_TITLE,
     HIDDEN_BY_DEFAULT,
 )
 from .clip_table_model import ClipTableModel
@@ -55,6 +57,7 @@ class ClipTableView(QTableView):
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.setAlternatingRowColors(True)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)  # F2 edits the title; a double-click plays
         # rows are the unit here, not cells: Tab leaves the table for the detail pane and the player
         self.setTabKeyNavigation(False)
         self.setShowGrid(False)
@@ -113,6 +116,10 @@ class ClipTableView(QTableView):
         install_header_menu(self)
         self.stretched_columns = StretchedColumns(self)
 
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        paint_take_separators(self, event.rect())  # Group Takes: a line between tasks
+
     def _emit_activated(self, index: QModelIndex) -> None:
         if index.isValid():
             self.activated_clip.emit(index.data(CLIP_ID_ROLE))
@@ -142,7 +149,21 @@ class ClipTableView(QTableView):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self.activated_clip.emit(self.currentIndex().data(CLIP_ID_ROLE))
             return
+        current = self.currentIndex()
+        if event.key() == Qt.Key.Key_F2 and current.isValid() and current.column() != COL_TITLE:
+            # rows are the unit: F2 edits the row's title, whichever cell of it was clicked last
+            title = current.siblingAtColumn(COL_TITLE)
+            self.selectionModel().setCurrentIndex(title, QItemSelectionModel.SelectionFlag.NoUpdate)
         super().keyPressEvent(event)
+
+    def dataChanged(self, top_left: QModelIndex, bottom_right: QModelIndex, roles=()) -> None:
+        """A row that changes while its title is typed (a sync, a rating) keeps the typing: Qt would reset it."""
+        editor = self.indexWidget(self.currentIndex()) if self.state() == self.State.EditingState else None
+        typed = editor.text() if isinstance(editor, QLineEdit) and editor.isModified() else None
+        super().dataChanged(top_left, bottom_right, list(roles))
+        if typed is not None and editor.text() != typed:
+            editor.setText(typed)
+            editor.setModified(True)
 
     def selected_clip_ids(self) -> list[str]:
         rows = sorted({index.row() for index in self.selectionModel().selectedRows()})

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
+from itertools import compress
 from typing import Any
 
 from ..library.query_select import search_text
@@ -15,6 +16,16 @@ from .table_rows import TableRow
 
 #: the model's parallel lists: rows, their files on disk, their search texts, and the positions shown
 RowLists = tuple[list[TableRow], list[Files], list[str], list[int]]
+
+
+def kept_shown(order: list[int], shown: list[int], size: int) -> list[int]:
+    """Where the shown rows are once the *size* rows are put in *order* (positions; rows left out are dropped).
+
+    Made in C: re-sorting the shown positions cost ~50 ms of a sort at 100,000 rows.
+    """
+    if len(shown) == size:  # no search: every row kept is shown
+        return list(range(len(order)))
+    return list(compress(range(len(order)), map(set(shown).__contains__, order)))
 
 
 def move_into_order(
