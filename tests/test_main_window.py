@@ -13,6 +13,7 @@ from PySide6.QtGui import QDrag, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMessageBox, QPlainTextEdit
 from window_helpers import WAIT, add_through_dialog, all_ready, synced_window
 
+from suno_desktop.library.store import Library
 from suno_desktop.model import ClipState
 from suno_desktop.settings import SettingsStore
 from suno_desktop.ui.clip_rows import CLIP_ID_ROLE, COL_DURATION, COL_FILES, COL_TITLE
@@ -454,3 +455,24 @@ def test_files_gone_while_the_app_was_closed_show_once_the_window_has_read_the_d
     assert not window.model.flags(window.model.index(row(), COL_FILES)) & Qt.ItemFlag.ItemIsDragEnabled
     other = next(r for r in range(window.model.rowCount()) if window.model.record(r).clip_id != record.clip_id)
     assert window.model.index(other, COL_FILES).data() == "MP3 Cover MP4"
+
+
+def test_the_search_box_takes_a_query_and_added_compares_when_the_task_was_added(qtbot, make_window, relay):
+    first, ids = synced_window(qtbot, make_window, relay, tasks=2)
+    library_dir = first.library.root
+    first.close()
+    with Library(library_dir) as library, library.transaction() as conn:  # the first task was pasted long ago
+        conn.execute("UPDATE tasks SET added_at = 946771200 WHERE task_id = ?", (ids[0],))  # 2000-01-02
+        conn.execute("UPDATE clips SET rating = 4 WHERE task_id = ? AND position = 0", (ids[1],))
+
+    window = make_window(library_dir=library_dir)
+    shown = lambda: {window.proxy.index(r, 0).data(CLIP_ID_ROLE) for r in range(window.proxy.rowCount())}  # noqa: E731
+    task_of = {window.model.record(r).clip_id: window.model.record(r).task_id for r in range(window.model.rowCount())}
+    qtbot.waitUntil(lambda: ids[0] in window.proxy.added_times, timeout=WAIT)
+    qtbot.mouseClick(window.search, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(window.search, "added:<2000-01-03")
+    qtbot.waitUntil(lambda: {task_of[c] for c in shown()} == {ids[0]}, timeout=WAIT)
+    window.search.clear()
+    qtbot.keyClicks(window.search, "rating:>=4 OR style0")
+    qtbot.waitUntil(lambda: len(shown()) == 3, timeout=WAIT)
+    assert {task_of[c] for c in shown()} == {ids[0], ids[1]}

@@ -28,6 +28,8 @@ class ClipFilterProxy(QSortFilterProxyModel):
         self.setDynamicSortFilter(False)
         self.selection_model: QItemSelectionModel | None = None  # see attach_selection
         self._filter_text = ""  # the last query that could be read: what the table shows
+        #: when each task was added (task id -> epoch seconds), which ``added:`` compares; read on a worker
+        self.added_times: dict[str, float] = {}
 
     def setSourceModel(self, model: ClipTableModel) -> None:
         super().setSourceModel(model)
@@ -51,7 +53,7 @@ class ClipFilterProxy(QSortFilterProxyModel):
         if text == self._filter_text:
             return None
         try:
-            selector = Selector.of(text) if text else None
+            selector = Selector.of(text, added=self.added_times) if text else None
         except QueryError as exc:
             return str(exc)
         self._filter_text = text
