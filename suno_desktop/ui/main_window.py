@@ -278,6 +278,7 @@ class MainWindow(QMainWindow):
         c.about_to_write.connect(self._about_to_write)
         c.jobs_finished.connect(self._take_back_files)
         c.all_clips_checked.connect(self._all_clips_checked)
+        c.busy_changed.connect(lambda busy: None if busy else self._read_added_times())
         c.clip_progress.connect(self.model.set_progress_of)
         c.progress.connect(self.status.show_progress)
         c.busy_changed.connect(self._busy_changed)
@@ -323,12 +324,19 @@ class MainWindow(QMainWindow):
         clips = self.model.records()
         self.io_pool.submit(files_that_differ, self.library, clips, on_result=self._files_read)
         self.folder_watch.watch(clips)
+        self._read_added_times()
         self.show_message(f"{self.model.clip_count()} clip(s) in {self.library.root}")
         if self.proxy.rowCount():
             self.table.selectRow(0)
         self.empty_state.library_read()
         if self._after_load is not None:
             QTimer.singleShot(0, self._after_load)
+
+    def _read_added_times(self) -> None:
+        """When each task was added, for ``added:`` in the search (read again when a sync has added some)."""
+        self.io_pool.submit(
+            self.library.task_added_times, on_result=lambda times: setattr(self.proxy, "added_times", times)
+        )
 
     def _files_read(self, differ: list) -> None:
         """The files on disk, read after the table was shown: the rows whose files are not what their records say."""
