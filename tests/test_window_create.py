@@ -124,7 +124,7 @@ def test_a_described_song_becomes_a_task_row_named_after_the_description(qtbot, 
     qtbot.waitUntil(lambda: current_id(window) == f"task:{task_id}", timeout=WAIT)
     record = window.model.row_for(f"task:{task_id}")
     assert record.title == "an upbeat pop song about summer rain"
-    assert window.detail.description.text() == "Prompt: an upbeat pop song about summer rain"
+    assert window.detail.description.text() == "an upbeat pop song about summer rain"
     qtbot.waitUntil(lambda: window.status.count_label.text() == "0 clips · 1 task(s) without songs", timeout=WAIT)
 
 

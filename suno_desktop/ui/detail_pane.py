@@ -4,10 +4,16 @@ It fits any width the splitter gives it: text wraps (and stays selectable), the
 buttons flow onto a second row rather than being cut, and the cover shrinks with
 its aspect kept. A row that cannot be played (lyrics only, a task without songs)
 offers no button that would do nothing.
+
+A clip's title, style, description and lyrics are edited in place (:mod:`.edit_fields`):
+the pane asks for the change (``edit_requested``) and the window saves it; beneath a
+field that is the user's, "Relay: …" says the relay's value, read on a worker when
+asked for (``relay_values_wanted``), with "Revert to the relay's".
 """
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -18,7 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -27,10 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..library.clip_edits import EditField, cleaned
 from ..model import ClipRecord, ClipState
 from ..time_formats import format_created, format_duration
 from .clip_lineage import LineageLabel
 from .cover_view import CoverView
+from .edit_fields import FieldEdit, FieldShape, RelayNote
 from .flow_layout import FlowLayout
 from .icons import standard_icon
 from .star_buttons import StarButtons
@@ -38,6 +45,23 @@ from .table_rows import STATUS_TEXT, TableRow, as_row
 
 COVER_SIZE = 260  # the cover's largest width; it shrinks with a narrower pane
 NOTHING_TO_PLAY = "Lyrics only: there is no song to play."
+#: how each editable field reads, wraps and saves: (shape, widget name, placeholder, tooltip)
+_FIELDS = {
+    EditField.TITLE: (FieldShape.LINE, "detailTitle", "Untitled", "Enter saves the title; Escape puts it back"),
+    EditField.STYLE: (FieldShape.LINE, "detailTags", "No style", "Enter saves the style; Escape puts it back"),
+    EditField.DESCRIPTION: (
+        FieldShape.TEXT,
+        "detailDescription",
+        "No description",
+        "Saved when you leave the field or press Ctrl+Enter; Escape puts it back",
+    ),
+    EditField.LYRICS: (
+        FieldShape.AREA,
+        "detailLyrics",
+        "No lyrics (instrumental).",
+        "Saved when you leave the lyrics or press Ctrl+Enter; Escape puts them back",
+    ),
+}
 
 
 class ClipDetailPane(QWidget):
@@ -52,12 +76,18 @@ class ClipDetailPane(QWidget):
     folder_requested = Signal(str)  # clip id: Show in folder (the window's action says when no file manager opens)
     rate_requested = Signal(list, int)  # [clip id], stars 0-5: the pane's stars were clicked
     cover_shown = Signal(QPixmap)  # the current clip's cover (a null pixmap when it has none), for the Video tab
+    edit_requested = Signal(str, object, str)  # clip id, EditField, the text typed: the user changed a field
+    revert_requested = Signal(str, object)  # clip id, EditField: Revert to the relay's
+    relay_values_wanted = Signal(str)  # clip id: a field is the user's, the note needs the relay's values
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("detailPane")
         self._row: TableRow | None = None
         self._root: Path | None = None
+        self.editors: dict[EditField, FieldEdit] = {}
+        self.relay_notes: dict[EditField, RelayNote] = {}
+        self._relay_asked: tuple | None = None  # (clip id, edits, updated_at) the notes' values were asked for
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(12, 12, 12, 12)
@@ -76,24 +106,26 @@ class ClipDetailPane(QWidget):
         self.cover = CoverView("No cover", max_side=COVER_SIZE)
         self.cover.setObjectName("detailCover")
 
-        self.title = QLabel()
-        self.title.setObjectName("detailTitle")
-        self.title.setWordWrap(True)
-        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # wraps, never widens
+        layout.addWidget(self.cover)
+        self.title = self._editor(EditField.TITLE, layout)  # wraps, never widens
         font = QFont(self.title.font())
         font.setPointSizeF(font.pointSizeF() * 1.45)
         font.setBold(True)
         self.title.setFont(font)
+        self.tags = self._editor(EditField.STYLE, layout)
 
-        self.tags = QLabel()
-        self.tags.setWordWrap(True)
-        self.tags.setObjectName("detailTags")
-        self.tags.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.tags.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        layout.addWidget(self.cover)
-        layout.addWidget(self.title)
-        layout.addWidget(self.tags)
+    def _editor(self, field: EditField, layout: QVBoxLayout, stretch: int = 0) -> FieldEdit:
+        """A field edited in place, and beneath it the note that shows the relay's value once it is the user's."""
+        shape, name, placeholder, tip = _FIELDS[field]
+        editor = FieldEdit(shape, name, placeholder, clean=functools.partial(cleaned, field))
+        editor.setToolTip(tip)
+        editor.committed.connect(functools.partial(self._committed, field))
+        note = RelayNote(f"{name}Relay", field.label)
+        note.revert_clicked.connect(functools.partial(self._revert, field))
+        self.editors[field], self.relay_notes[field] = editor, note
+        layout.addWidget(editor, stretch)
+        layout.addWidget(note)
+        return editor
 
     def _build_buttons(self, buttons: FlowLayout) -> None:
         self.play_button = QPushButton(standard_icon("media-playback-start"), "Play")
@@ -154,25 +186,20 @@ class ClipDetailPane(QWidget):
         return form
 
     def _build_text(self, layout: QVBoxLayout) -> None:
-        self.description = QLabel()
-        self.description.setObjectName("detailDescription")
-        self.description.setWordWrap(True)
-        self.description.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.description.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-
-        self.lyrics_heading = lyrics_heading = QLabel("Lyrics")
-        heading_font = QFont(lyrics_heading.font())
-        heading_font.setBold(True)
-        lyrics_heading.setFont(heading_font)
-        self.lyrics = QPlainTextEdit()
-        self.lyrics.setObjectName("detailLyrics")
-        self.lyrics.setReadOnly(True)
-        self.lyrics.setMinimumWidth(80)
+        self.description_heading = self._heading("Description", layout)
+        self.description = self._editor(EditField.DESCRIPTION, layout)
+        self.lyrics_heading = self._heading("Lyrics", layout)
+        self.lyrics = self._editor(EditField.LYRICS, layout, stretch=1)
         self.lyrics.setMinimumHeight(160)
-        self.lyrics.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        layout.addWidget(self.description)
-        layout.addWidget(lyrics_heading)
-        layout.addWidget(self.lyrics, 1)
+
+    @staticmethod
+    def _heading(text: str, layout: QVBoxLayout) -> QLabel:
+        heading = QLabel(text)
+        font = QFont(heading.font())
+        font.setBold(True)
+        heading.setFont(font)
+        layout.addWidget(heading)
+        return heading
 
     def _build_scroll(self, body: QWidget) -> None:
         """The details scroll; the placeholder takes their place while no clip is selected."""
@@ -229,14 +256,15 @@ class ClipDetailPane(QWidget):
     ) -> None:
         """Show *row* (a clip's record is shown as its row), or the note that none is selected."""
         row = None if row is None else as_row(row)
+        if row is None or self._row is None or row.row_id != self._row.row_id:
+            self.save_typing()  # what was typed for the last row is that row's
         self._row, self._root = row, root
         self.placeholder.setVisible(row is None)
         self._scroll.setVisible(row is not None)
         if row is None:
+            self._relay_asked = None
             return
-        self.title.setText(row.title or "Untitled")
-        self.tags.setText(row.tags or "")
-        self.tags.setVisible(bool(row.tags))
+        self._show_words(row)
         self.fields["Model"].setText(row.model or "—")
         self.fields["Duration"].setText(format_duration(row.duration) or "—")
         self.fields["Created"].setText(format_created(row.created_at) or "—")
@@ -249,9 +277,6 @@ class ClipDetailPane(QWidget):
         for edit in (self.task_id, self.clip_id):
             edit.setCursorPosition(0)
             self.findChild(QToolButton, f"{edit.objectName()}Copy").setEnabled(edit.text() != "—")
-        self.description.setText(f"Prompt: {row.description}" if row.description else "")
-        self.description.setVisible(bool(row.description))
-        self._show_lyrics(row)
         self._show_file_buttons(row, files)
         self.cover.setVisible(row.can_play)
         self.set_cover(None)
@@ -272,20 +297,71 @@ class ClipDetailPane(QWidget):
         if record is not None:
             self.rate_requested.emit([record.clip_id], stars)
 
+    def _show_words(self, row: TableRow) -> None:
+        """Title, style, description and lyrics: a clip's (a song's or a lyrics task's) are edited in place."""
+        editable = row.record is not None
+        self.title.set_value(row.title, editable=editable)
+        self.tags.set_value(row.tags or "", editable=editable)
+        self.tags.setVisible(editable or bool(row.tags))
+        self.description.set_value(row.description or "", editable=editable)
+        for widget in (self.description_heading, self.description):
+            widget.setVisible(editable or bool(row.description))
+        self._show_lyrics(row)
+        self._show_relay_notes(row.record)
+
     def _show_lyrics(self, row: TableRow) -> None:
-        """A song's lyrics; for a task or a request, the lyrics that were sent, when the library knows them."""
+        """A clip's lyrics; for a task or a request, the lyrics that were sent, when the library knows them."""
         placeholder = row.is_placeholder
         self.lyrics_heading.setText("Lyrics sent" if placeholder and row.lyrics else "Lyrics")
-        if row.lyrics:
-            self.lyrics.setPlainText(row.lyrics)
-        elif not placeholder:
-            self.lyrics.setPlainText("No lyrics (instrumental).")
+        if not placeholder:
+            self.lyrics.set_value(row.lyrics or "")  # empty: the placeholder says "No lyrics (instrumental)."
+        elif row.lyrics:
+            self.lyrics.set_value(row.lyrics, editable=False)
         elif row.state == ClipState.FAILED and row.is_task and row.made_here:
-            self.lyrics.setPlainText("No lyrics were sent: the song was described, or instrumental.")
+            self.lyrics.set_value("No lyrics were sent: the song was described, or instrumental.", editable=False)
         elif row.state == ClipState.FAILED:
-            self.lyrics.setPlainText("The relay made no songs for this task; what was sent is not known here.")
+            text = "The relay made no songs for this task; what was sent is not known here."
+            self.lyrics.set_value(text, editable=False)
         else:
-            self.lyrics.setPlainText("No songs yet.")
+            self.lyrics.set_value("No songs yet.", editable=False)
+
+    def _show_relay_notes(self, record: ClipRecord | None) -> None:
+        """A note beneath each field that is the user's; the relay's values are asked for when they may have changed."""
+        edited = set(record.edited) if record is not None else set()
+        for field, note in self.relay_notes.items():
+            note.setVisible(field.value in edited)
+        if not edited:
+            self._relay_asked = None
+            return
+        asked = (record.clip_id, record.edits, record.updated_at)
+        if asked != self._relay_asked:
+            if self._relay_asked is None or self._relay_asked[0] != record.clip_id:
+                for note in self.relay_notes.values():
+                    note.set_relay_value(None)  # nothing of another clip's stays shown
+            self._relay_asked = asked
+            self.relay_values_wanted.emit(record.clip_id)
+
+    def show_relay_values(self, clip_id: str, values: dict) -> None:
+        """The relay's values of *clip_id*'s fields (read on a worker), if the pane still shows that clip."""
+        record = self.record
+        if record is not None and record.clip_id == clip_id:
+            for field, note in self.relay_notes.items():
+                note.set_relay_value(values.get(field, ""))
+
+    def save_typing(self) -> None:
+        """Hand on what was typed and not saved yet (the pane is about to show another row)."""
+        for editor in self.editors.values():
+            editor.commit()
+
+    def _committed(self, field: EditField, text: str) -> None:
+        record = self.record
+        if record is not None:
+            self.edit_requested.emit(record.clip_id, field, text)
+
+    def _revert(self, field: EditField) -> None:
+        record = self.record
+        if record is not None:
+            self.revert_requested.emit(record.clip_id, field)
 
     def _show_file_buttons(self, row: TableRow, files: tuple[bool, bool, bool]) -> None:
         """Only what can work: lyrics have no song to play, no file to show and no audio to copy."""

@@ -25,6 +25,7 @@ from ..relay.task_ids import extract_task_ids
 from ..settings import Settings, SettingsStore, TokenLocation
 from .add_tasks_dialog import AddTasksDialog
 from .clip_count_label import ClipCountLabel
+from .clip_editing import ClipEditing
 from .clip_filter_proxy import ClipFilterProxy
 from .clip_lineage import ClipLineage
 from .clip_rows import files_that_differ, library_rows
@@ -199,6 +200,7 @@ class MainWindow(QMainWindow):
         self.commands = commands = WindowActions(self, self.library_actions, self.clip_table)
         self.playback = PlaybackActions(self, self.play_queue, self.player, self.clip_table)
         self.rating = RatingActions(self, self.library, self.clip_table, self.io_pool, self.controller.retag)
+        self.editing = ClipEditing(self, self.library, self.model, self.detail, self.io_pool, self.controller)
         self.play_counts = PlayCounts(self.player, self.library, self.model, self.io_pool, self)
         for action, slot in (
             (commands.add_action, self.add_tasks),
@@ -247,10 +249,12 @@ class MainWindow(QMainWindow):
         self.detail.folder_requested.connect(self._show_in_folder)
         self.detail.cover_shown.connect(self.video.set_cover)  # an idle video shows the cover
         self.library_actions.message.connect(self.show_message)
-        self.rating.message.connect(self.show_message)
-        self.rating.error.connect(self.show_error_sentence)
         self.rating.rated.connect(lambda clip_ids: self._refresh_detail(set(clip_ids)))
         self.detail.rate_requested.connect(self.rating.rate)
+        for part in (self.rating, self.editing):
+            part.message.connect(self.show_message)
+            part.error.connect(self.show_error_sentence)
+        self.editing.changed.connect(lambda clip_ids: self._refresh_detail(set(clip_ids)))
         self.library_actions.error.connect(self.show_error_sentence)
         self.library_actions.tasks_found.connect(self.controller.add_tasks)
         self.settings_holder.changed.connect(self.library_actions.configure)
