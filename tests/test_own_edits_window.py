@@ -11,11 +11,14 @@ from mutagen import MutagenError
 from mutagen.id3 import ID3
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
+from record_helpers import clip_record
 from window_helpers import WAIT, add_through_dialog, synced_window
 
 from suno_desktop.library.clip_edits import EditField, relay_values
+from suno_desktop.model import ClipKind, ClipState
 from suno_desktop.ui.clip_editing import NO_EMPTY_TITLE
 from suno_desktop.ui.clip_rows import CLIP_ID_ROLE, COL_COVER, COL_TITLE
+from suno_desktop.ui.detail_pane import ClipDetailPane
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -218,3 +221,28 @@ def test_a_task_row_shows_its_words_read_only(qtbot, make_window, relay):
     detail = window.detail
     assert detail.title.isReadOnly() and detail.lyrics.isReadOnly() and detail.tags.isReadOnly()
     assert not any(n.isVisible() for n in detail.relay_notes.values())
+
+
+def test_a_lyrics_only_row_is_edited_in_place_typing_survives_a_refresh_and_no_change_saves_nothing(qtbot):
+    pane = ClipDetailPane()
+    qtbot.addWidget(pane)
+    record = clip_record("l1", kind=ClipKind.LYRICS, state=ClipState.LYRICS, title="Lantern Song", lyrics="[Verse]\nla")
+    pane.show_clip(record, Path("/library"), (False, False, False))
+    pane.show()
+    pane.activateWindow()
+    qtbot.waitActive(pane)
+    assert not pane.lyrics.isReadOnly() and not pane.title.isReadOnly()
+
+    type_into(qtbot, pane.lyrics, "[Verse]")
+    qtbot.keyClick(pane.lyrics, Qt.Key.Key_Return)
+    qtbot.keyClicks(pane.lyrics, "new words")
+    pane.show_clip(record, Path("/library"), (False, False, False))  # the same clip shown again (a sync)
+    assert pane.lyrics.text() == "[Verse]\nnew words"
+    with qtbot.waitSignal(pane.edit_requested) as asked:
+        qtbot.keyClick(pane.lyrics, Qt.Key.Key_Return, CTRL)
+    assert asked.args == ["l1", EditField.LYRICS, "[Verse]\nnew words"]
+
+    with qtbot.assertNotEmitted(pane.edit_requested):
+        type_into(qtbot, pane.title, "  Lantern   Song ")  # cleans to the stored title: nothing to save
+        qtbot.keyClick(pane.title, Qt.Key.Key_Return)
+    assert pane.title.text() == "Lantern Song"

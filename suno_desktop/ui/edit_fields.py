@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable
 from enum import Enum, auto
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QPalette, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QFrame,
@@ -52,6 +52,7 @@ class FieldEdit(QTextEdit):
         self.shape, self._clean = shape, clean or (lambda text: text)
         self._stored = ""
         self._hovered = False
+        self._look: tuple | None = None  # (editing, hovered, frame width) last shown
         self._height_for: tuple[object, int] = (None, 0)  # (width, text, font) -> height: layouts ask often
         self.setObjectName(name)
         self.setAcceptRichText(False)
@@ -156,17 +157,26 @@ class FieldEdit(QTextEdit):
         self._show_state()
         super().leaveEvent(event)
 
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.StyleChange:  # Light or Dark picked: the frame's width may differ
+            self._look = None
+            self._show_state()
+
     def _show_state(self) -> None:
         """Idle: text on the window's background. Hovered: a hint of a field. Edited: a text field's frame."""
         if self.shape is FieldShape.AREA:
             return  # the lyrics are a text box anyway
         editing = self.hasFocus() and not self.isReadOnly()
+        hinted = self._hovered and not self.isReadOnly()
         edge = self.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth, None, self)
+        if self._look == (editing, hinted, edge):
+            return  # a pane refreshed by a sync shows the same look: no relayout
+        self._look = (editing, hinted, edge)
         self.setFrameShape(QFrame.Shape.StyledPanel if editing else QFrame.Shape.NoFrame)
         margin = 0 if editing else edge  # the text stays where it was when the frame comes and goes
         self.setViewportMargins(margin, margin, margin, margin)
         viewport = self.viewport()
-        hinted = self._hovered and not self.isReadOnly()
         viewport.setAutoFillBackground(editing or hinted)
         viewport.setBackgroundRole(QPalette.ColorRole.Base if editing else QPalette.ColorRole.AlternateBase)
         viewport.update()
