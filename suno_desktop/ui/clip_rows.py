@@ -7,12 +7,16 @@ live in :mod:`.table_rows`.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterable
+from contextlib import contextmanager
 from operator import attrgetter
+from typing import NamedTuple
 
 from PySide6.QtCore import Qt
 
+from ..library.query_select import search_text
 from ..library.store import Library
 from ..library.submission_journal import SubmissionJournal
 from ..model import ClipRecord, ClipState, FilesOnDisk, TaskAction, TaskRecord, TaskRowState
@@ -215,18 +219,44 @@ def unconfirmed_rows(library: Library, now: float | None = None) -> list[Submiss
     return [submission_row(entry, now) for entry in SubmissionJournal(library).open()]
 
 
-def library_rows(library: Library) -> tuple[list[TableRow], list[Files]]:
+class LibraryRows(NamedTuple):
+    """What the table is filled with when a library opens: its rows, their files, their search texts."""
+
+    rows: list[TableRow]
+    on_disk: list[Files]
+    texts: list[str]
+
+
+def library_rows(library: Library) -> LibraryRows:
     """A row per clip with the files its record names, then a row per task without clips and per unconfirmed submission.
 
-    Runs on a worker when the library opens. Which files really exist is read after the
+    Runs on a worker when the library opens, search texts included. Which files really exist is read after the
     table is shown (:func:`files_that_differ`): a stat per file would hold up the window
     (~0.4 s at 100,000 clips). Every id the user added, and every song asked for that may
     have been made, stays visible.
     """
-    records = library.clips()
-    on_disk = [recorded_files(record) for record in records]
-    placeholders: list[TableRow] = [*task_rows(library), *unconfirmed_rows(library)]
-    return [*map(ClipRow, records), *placeholders], on_disk + [NO_FILES] * len(placeholders)
+    with _collector_paused():
+        records = library.clips()
+        on_disk = [recorded_files(record) for record in records]
+        placeholders: list[TableRow] = [*task_rows(library), *unconfirmed_rows(library)]
+        rows = [*map(ClipRow, records), *placeholders]
+        return LibraryRows(rows, on_disk + [NO_FILES] * len(placeholders), list(map(search_text, rows)))
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cycle collector paused while a library's rows are made.
+
+    They hold no cycles, and every few thousand new objects the collector would walk
+    all of them again: ~0.4 s of the ~1 s it takes to read 100,000 clips.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def recorded_files(record: ClipRecord) -> Files:

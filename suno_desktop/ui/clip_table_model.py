@@ -8,6 +8,7 @@ from C++ per row would cost seconds (sorting) or ~80 ms (filtering) at 50,000 ro
 
 from __future__ import annotations
 
+import gc
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -88,14 +89,17 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, QAbstractTableMode
         self._thumbnail = provider
 
     def set_records(
-        self, items: Iterable[TableRow | ClipRecord], on_disk: list[tuple[bool, bool, bool]] | None = None
+        self,
+        items: Iterable[TableRow | ClipRecord],
+        on_disk: list[tuple[bool, bool, bool]] | None = None,
+        texts: list[str] | None = None,
     ) -> None:
-        """Replace everything (library opened). *on_disk* may be computed off the GUI thread."""
+        """Replace everything (library opened). *on_disk* and the search *texts* may be made off the GUI thread."""
         self.beginResetModel()
         self._version += 1
         self._rows = list(map(as_row, items))
         self._on_disk = on_disk if on_disk is not None else [self._files_of(r) for r in self._rows]
-        self._texts = [search_text(item) for item in self._rows]
+        self._texts = texts if texts is not None else [search_text(item) for item in self._rows]
         self._tally = TakeTally(self._rows)
         self._progress.clear()
         self._shown = []
@@ -106,6 +110,9 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, QAbstractTableMode
             self._position_of = {item.row_id: pos for pos, item in enumerate(self._rows)}
         self._shown = self._matching(range(len(self._rows)))
         self.endResetModel()
+        # the rows live as long as the library is open and hold no cycles: the cycle collector
+        # need not walk them again (a full collection took ~0.1 s at 100,000 clips, mid-keystroke)
+        gc.freeze()
 
     def _files_of(self, item: TableRow | ClipRecord) -> tuple[bool, bool, bool]:
         record = item if isinstance(item, ClipRecord) else item.record

@@ -28,7 +28,7 @@ from .clip_count_label import ClipCountLabel
 from .clip_editing import ClipEditing
 from .clip_filter_proxy import ClipFilterProxy
 from .clip_lineage import ClipLineage
-from .clip_rows import files_that_differ, library_rows
+from .clip_rows import LibraryRows, files_that_differ, library_rows
 from .clip_table import ClipTable
 from .clip_table_model import ClipTableModel
 from .clip_table_view import ClipTableView
@@ -322,9 +322,8 @@ class MainWindow(QMainWindow):
         log.error("reading the library %s failed", self.library.root, exc_info=exc)
         self.show_error_sentence(f"The library in {self.library.root} could not be read: {sentence_of(exc)}")
 
-    def _library_loaded(self, result) -> None:
-        records, on_disk = result
-        self.model.set_records(records, on_disk)
+    def _library_loaded(self, result: LibraryRows) -> None:
+        self.model.set_records(result.rows, result.on_disk, result.texts)
         clips = self.model.records()
         self.io_pool.submit(files_that_differ, self.library, clips, on_result=self._files_read)
         self.folder_watch.watch(clips)
