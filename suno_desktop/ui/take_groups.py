@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from itertools import count, repeat
-from operator import add, attrgetter, itemgetter, mul
+from itertools import count
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from .row_lists import RowLists
@@ -20,8 +20,6 @@ from .row_tally import RowTally
 from .table_rows import TableRow
 
 _TASK_ID = attrgetter("task_id")
-#: a group's rank times this plus a clip's take orders the grouped table (no task has this many takes)
-_TAKE_SPAN = 1 << 20
 
 
 def group_of(row: TableRow) -> str:
@@ -61,14 +59,17 @@ class TakeTally(RowTally):
 def grouped_order(ranked: list[int], rows: list[TableRow]) -> list[int]:
     """*ranked* (positions in sort order) with each group's rows together where its first one is, by take.
 
-    Two passes over the rows and one sort of integers, all in C but two list
-    comprehensions: a Python loop per row would double the time of a sort.
+    Two passes over the rows, one over a dict of the groups and two sorts of small
+    integers, all in C but two list comprehensions: a Python loop per row would cost
+    more than the sort itself.
     """
     groups = [row.task_id or row.row_id for row in rows]
     takes = [0 if row.record is None else row.record.position for row in rows]
-    rank = dict(zip(dict.fromkeys(map(groups.__getitem__, ranked)), count()))
-    keys = list(map(add, map(mul, map(rank.__getitem__, groups), repeat(_TAKE_SPAN)), takes))
-    return sorted(range(len(rows)), key=keys.__getitem__)
+    first_seen: dict[str, int] = {}
+    leads = list(map(first_seen.setdefault, map(groups.__getitem__, ranked), count()))  # each group's first place
+    in_take_order = sorted(range(len(ranked)), key=list(map(takes.__getitem__, ranked)).__getitem__)
+    in_take_order.sort(key=leads.__getitem__)  # stable: by group, within one by take
+    return list(map(ranked.__getitem__, in_take_order))
 
 
 def _run_around(rows: list[TableRow], pos: int, group: str) -> range:
