@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections import deque
+from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal
@@ -75,6 +77,7 @@ class ClipEditing(QObject):
         super().__init__(owner)
         self.library, self.model, self.pane, self.workers, self.sync = library, model, pane, workers, sync
         self._again: set[str] = set()  # clips to re-tag once more when the sync is idle (see _retag)
+        self._turns: deque[tuple[Callable, Callable, Callable]] = deque()  # edits waiting, the first one running
         sync.busy_changed.connect(self._sync_busy)
         model.title_editor = functools.partial(self.save, field=EditField.TITLE)  # F2 on a Title cell
         pane.edit_requested.connect(lambda clip_id, field, text: self.save(clip_id, text, field=field))
@@ -83,9 +86,6 @@ class ClipEditing(QObject):
 
     def save(self, clip_id: str, text: str, *, field: EditField) -> None:
         """Store *text* as the user's *field* of the clip, unless it is empty (a title) or says what is stored."""
-        import traceback
-
-        traceback.print_stack()
         record = self.model.record_for(clip_id)
         if record is None:
             self.error.emit(f"Your {field.label} could not be saved: that clip is no longer in the library.")
@@ -98,26 +98,41 @@ class ClipEditing(QObject):
         if value == getattr(record, field.value):
             self.changed.emit([clip_id])
             return
-        self.workers.submit(
-            save_edit,
-            self.library,
-            clip_id,
-            field,
-            value,
-            on_result=functools.partial(self._stored, field, f"Saved your {field.label}"),
-            on_error=functools.partial(self._failed, clip_id, f"Your {field.label} could not be saved"),
+        self._in_turn(
+            functools.partial(save_edit, self.library, clip_id, field, value),
+            functools.partial(self._stored, field, f"Saved your {field.label}"),
+            functools.partial(self._failed, clip_id, f"Your {field.label} could not be saved"),
         )
 
     def revert(self, clip_id: str, field: EditField) -> None:
         """The relay's value of *field* again; the user's is forgotten."""
-        self.workers.submit(
-            revert_edit,
-            self.library,
-            clip_id,
-            field,
-            on_result=functools.partial(self._stored, field, f"The relay's {field.label} is back"),
-            on_error=functools.partial(self._failed, clip_id, f"The relay's {field.label} could not be restored"),
+        self._in_turn(
+            functools.partial(revert_edit, self.library, clip_id, field),
+            functools.partial(self._stored, field, f"The relay's {field.label} is back"),
+            functools.partial(self._failed, clip_id, f"The relay's {field.label} could not be restored"),
         )
+
+    def _in_turn(self, work: Callable[[], object], on_result: Callable, on_error: Callable) -> None:
+        """Run *work* on a worker after the edits asked before it: typing then Revert must not end as the typing."""
+        self._turns.append((work, on_result, on_error))
+        if len(self._turns) == 1:
+            self._next_turn()
+
+    def _next_turn(self) -> None:
+        work, on_result, on_error = self._turns[0]
+        self.workers.submit(
+            work,
+            on_result=lambda result: self._turn_done(on_result, result),
+            on_error=lambda exc: self._turn_done(on_error, exc),
+        )
+
+    def _turn_done(self, callback: Callable, value: object) -> None:
+        self._turns.popleft()
+        try:
+            callback(value)
+        finally:
+            if self._turns:
+                self._next_turn()
 
     def read_relay_values(self, clip_id: str) -> None:
         """The relay's values for the pane's notes, read on a worker."""

@@ -211,6 +211,8 @@ class ClipDetailPane(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # a click on the pane's blank space or on "Revert to the relay's" leaves the field being typed in alone
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidget(body)
         self._scroll = scroll
         outer = QVBoxLayout(self)
@@ -361,6 +363,7 @@ class ClipDetailPane(QWidget):
     def _revert(self, field: EditField) -> None:
         record = self.record
         if record is not None:
+            self.editors[field].put_back()  # what was being typed there goes too
             self.revert_requested.emit(record.clip_id, field)
 
     def _show_file_buttons(self, row: TableRow, files: tuple[bool, bool, bool]) -> None:
