@@ -259,3 +259,11 @@ def test_a_lyrics_only_row_is_edited_in_place_typing_survives_a_refresh_and_no_c
         type_into(qtbot, pane.title, "  Lantern   Song ")  # cleans to the stored title: nothing to save
         qtbot.keyClick(pane.title, Qt.Key.Key_Return)
     assert pane.title.text() == "Lantern Song"
+
+
+def test_words_typed_when_the_window_closes_are_kept(qtbot, make_window, relay):
+    window, _ = synced_window(qtbot, make_window, relay, tasks=1)
+    clip = shown_clip(qtbot, window)
+    type_into(qtbot, window.detail.lyrics, "Last words")
+    window.close()
+    assert window.library.clip(clip).lyrics == "Last words"

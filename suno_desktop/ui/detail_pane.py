@@ -119,6 +119,7 @@ class ClipDetailPane(QWidget):
         shape, name, placeholder, tip = _FIELDS[field]
         editor = FieldEdit(shape, name, placeholder, clean=functools.partial(cleaned, field))
         editor.setToolTip(tip)
+        editor.setAccessibleName(field.label.capitalize())
         editor.committed.connect(functools.partial(self._committed, field))
         note = RelayNote(f"{name}Relay", field.label)
         note.revert_clicked.connect(functools.partial(self._revert, field))

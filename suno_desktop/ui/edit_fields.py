@@ -256,6 +256,7 @@ class RelayNote(QWidget):
         self.button.setAutoRaise(True)
         self.button.setFont(font)
         self.button.setToolTip(f"Forget your {what} and use the relay's again (the files follow)")
+        self.button.setAccessibleName(f"Revert the {what} to the relay's")
         self.button.clicked.connect(self.revert_clicked)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 0, 0)

@@ -585,6 +585,7 @@ class MainWindow(QMainWindow):
         return super().event(event)
 
     def closeEvent(self, event) -> None:
+        self.detail.save_typing()  # words typed in the pane and not yet saved are kept (the files follow next start)
         self.saved_layout.save()
         self.presence.stop()
         self.player.stop()
