@@ -117,8 +117,7 @@ class ClipDetailPane(QWidget):
     def _editor(self, field: EditField, layout: QVBoxLayout, stretch: int = 0) -> FieldEdit:
         """A field edited in place, and beneath it the note that shows the relay's value once it is the user's."""
         shape, name, placeholder, tip = _FIELDS[field]
-        editor = FieldEdit(shape, name, placeholder, clean=functools.partial(cleaned, field))
-        editor.setToolTip(tip)
+        editor = FieldEdit(shape, name, placeholder, clean=functools.partial(cleaned, field), tip=tip)
         editor.setAccessibleName(field.label.capitalize())
         editor.committed.connect(functools.partial(self._committed, field))
         note = RelayNote(f"{name}Relay", field.label)

@@ -46,10 +46,15 @@ class FieldEdit(QTextEdit):
     committed = Signal(str)
 
     def __init__(
-        self, shape: FieldShape, name: str, placeholder: str, clean: Callable[[str], str] | None = None
+        self,
+        shape: FieldShape,
+        name: str,
+        placeholder: str,
+        clean: Callable[[str], str] | None = None,
+        tip: str = "",
     ) -> None:
         super().__init__()
-        self.shape, self._clean = shape, clean or (lambda text: text)
+        self.shape, self._clean, self._tip = shape, clean or (lambda text: text), tip
         self._stored = ""
         self._hovered = False
         self._look: tuple | None = None  # (editing, hovered, frame width) last shown
@@ -92,6 +97,7 @@ class FieldEdit(QTextEdit):
         if editable and self.typing:
             return
         self.setReadOnly(not editable)
+        self.setToolTip(self._tip if editable else "")  # how to save, where there is something to save
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus if editable else Qt.FocusPolicy.ClickFocus)
         if self.toPlainText() != value:
             self.setPlainText(value)
