@@ -169,7 +169,13 @@ def test_takes_moved_by_changes_land_where_sorting_again_puts_them(qtbot):
     rng = random.Random(5)
     durations = iter(rng.sample(range(1, 100_000), 5_000))  # distinct: no tie to break either way
     records = [
-        clip_record(f"clip-{task}-{take}", task_id=f"task-{task}", position=take, duration=float(next(durations)))
+        clip_record(
+            f"clip-{task}-{take}",
+            task_id=f"task-{task}",
+            position=take,
+            title=rng.choice(("Neon", "Rain", "Blue")),
+            duration=float(next(durations)),
+        )
         for task in range(300)
         for take in range(rng.choice((1, 2, 2, 3)))
     ]
@@ -194,6 +200,8 @@ def test_takes_moved_by_changes_land_where_sorting_again_puts_them(qtbot):
             ]
             kept.upsert([*changed, *added, *late])
             records = [*{r.clip_id: r for r in [*records, *changed, *added, *late]}.values()]
+        kept.sort(COL_TITLE, order)  # by another column and back: the groups carried along the sorts
+        kept.sort(COL_DURATION, order)
         fresh = ClipTableModel()
         fresh.set_group_takes(True)
         fresh.sort(COL_DURATION, order)

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 
 from .clip_rows import sort_key, sort_keys
 from .row_lists import move_into_order
-from .take_groups import group_breaks, grouped_order, move_groups_into_order
+from .take_groups import group_breaks, group_lists, grouped_order, move_groups_into_order
 
 DESC = Qt.SortOrder.DescendingOrder
 
@@ -24,6 +24,8 @@ class TableSorting:
     """
 
     _group_takes = False  # a task's takes kept together (View → Group Takes)
+    #: (version, each position's group, its take) as of the last grouped sort; rows that move otherwise drop it
+    _groups: tuple[int, list[int], list[int]] | None = None
 
     def would_reorder(self, column: int, order: Qt.SortOrder) -> bool:
         """False when the rows are already in this order: QTableView.sortByColumn asks twice."""
@@ -60,7 +62,16 @@ class TableSorting:
         """The positions of the rows in sort order: stable, equal rows keeping their order (reversed for descending)."""
         keys = sort_keys(column, self._rows, self._on_disk)
         ranked = sorted(range(len(keys)), key=keys.__getitem__, reverse=order == DESC)
-        return grouped_order(ranked, self._rows) if self._group_takes else ranked
+        if not self._group_takes:
+            self._groups = None  # the rows are about to move
+            return ranked
+        cached = self._groups
+        if cached is None or cached[0] != self._version or len(cached[1]) != len(self._rows):
+            cached = (self._version, *group_lists(self._rows))  # read from the rows once per change of them
+        grouped = grouped_order(ranked, cached[1], cached[2])
+        # every caller puts the rows in this order at once: the groups go along (sorting again reuses them)
+        self._groups = (self._version, *(list(map(values.__getitem__, grouped)) for values in cached[1:]))
+        return grouped
 
     def _key_at(self, pos: int):
         return None if self._sort is None else sort_key(self._sort[0], self._rows, self._on_disk)(pos)
@@ -71,6 +82,7 @@ class TableSorting:
             return
         column, order = self._sort
         positions = sorted({self._position_of[c] for c in clip_ids if c in self._position_of})
+        self._groups = None  # rows move
 
         def move() -> None:
             key = sort_key(column, self._rows, self._on_disk)  # reads the lists as they change
