@@ -207,3 +207,4 @@ def test_takes_moved_by_changes_land_where_sorting_again_puts_them(qtbot):
         fresh.sort(COL_DURATION, order)
         fresh.set_records(records, [(False, False, False)] * len(records))
         assert [row.row_id for row in kept.rows()] == [row.row_id for row in fresh.rows()]
+        assert all(kept.row_of(row.row_id) == n for n, row in enumerate(kept.rows()))  # the index moved too

@@ -36,7 +36,7 @@ from .clip_rows import (
     row_runs,
 )
 from .row_filter import RowFilter
-from .row_lists import kept_shown, with_runs_inserted
+from .row_lists import kept_shown, permuted_positions, with_runs_inserted
 from .table_drags import FileDragSource
 from .table_rows import TASK_ROW_PREFIX, ClipRow, TableRow, as_row
 from .table_sorting import TableSorting
@@ -369,13 +369,19 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, QAbstractTableMode
         self.changePersistentIndexList(persistent, moved)
         self.layoutChanged.emit()
 
-    def _reorder(self, order: list[int]) -> None:
-        """Keep the clips at positions *order*, in that order, with everything parallel to them."""
+    def _reorder(self, order: list[int], *, sorting: bool = False) -> None:
+        """Keep the clips at positions *order*, in that order, with everything parallel to them.
+
+        *sorting*: *order* is every row (a sort) and ``_position_of`` indexes the rows as they are.
+        """
         self._shown = kept_shown(order, self._shown, len(self._rows))
         self._rows = list(map(self._rows.__getitem__, order))  # in C: no Python call per row
         self._on_disk = list(map(self._on_disk.__getitem__, order))
         self._texts = list(map(self._texts.__getitem__, order))
-        self._position_of = dict(zip(map(attrgetter("row_id"), self._rows), range(len(order))))
+        if sorting:
+            self._position_of = permuted_positions(self._position_of, order)
+        else:
+            self._position_of = dict(zip(map(attrgetter("row_id"), self._rows), range(len(order))))
 
     # -- access ---------------------------------------------------------------
 

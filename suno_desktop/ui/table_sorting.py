@@ -38,7 +38,7 @@ class TableSorting:
         if not self.would_reorder(column, order):
             return
         self._sort = (column, order)
-        self._change_layout(lambda: self._reorder(self._sort_order(column, order)))
+        self._change_layout(lambda: self._reorder(self._sort_order(column, order), sorting=True))
         self._sorted_at = (column, order, self._version)
 
     @property
@@ -55,7 +55,8 @@ class TableSorting:
         self._group_takes = grouped
         if self._sort is not None:
             column, order = self._sort
-            self.layout_guard(lambda: self._change_layout(lambda: self._reorder(self._sort_order(column, order))))
+            reorder = lambda: self._reorder(self._sort_order(column, order), sorting=True)  # noqa: E731
+            self.layout_guard(lambda: self._change_layout(reorder))
             self._sorted_at = (column, order, self._version)
 
     def _sort_order(self, column: int, order: Qt.SortOrder) -> list[int]:
