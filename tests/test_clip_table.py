@@ -432,6 +432,17 @@ def test_select_all_survives_a_search_and_a_sort(qtbot):
     assert selected_ids(view) == expected_ids(records, "rain f")
 
 
+def test_every_row_selected_stays_one_range_as_the_search_narrows_and_widens_to_what_was_shown(qtbot):
+    """Ctrl+A then typing: a selection of every shown row is put back as one range (Qt paints a range list)."""
+    model, proxy, view, records = big_table(qtbot)
+    qtbot.keyClick(view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    proxy.set_filter_text("rain")
+    ranges = view.selectionModel().selection()
+    assert len(ranges) == 1 and ranges[0].height() == proxy.rowCount() < len(records)
+    proxy.set_filter_text("")  # the rows the search hid come back unselected
+    assert selected_ids(view) == expected_ids(records, "rain") and proxy.rowCount() == len(records)
+
+
 def test_a_big_partial_selection_follows_its_clips(qtbot):
     model, proxy, view, records = big_table(qtbot)
     flags = QItemSelectionModel.SelectionFlag

@@ -58,7 +58,7 @@ class ClipFilterProxy(QSortFilterProxyModel):
             return str(exc)
         self._filter_text = text
         model: ClipTableModel = self.sourceModel()
-        self._keeping_selection(lambda: model.set_filter(selector))
+        self._keeping_selection(lambda: model.set_filter(selector), rows_stay=True)
         return None
 
     @property
@@ -73,36 +73,41 @@ class ClipFilterProxy(QSortFilterProxyModel):
         else:
             model.sort(column, order)
 
-    def _selected_clip_ids(self) -> set[str] | None:
-        """The clips of a big selection; None for a small one, which Qt carries well itself.
+    def _selected(self, rows_stay: bool) -> set | None:
+        """The rows of a big selection, by position in the model when *rows_stay* (a search), else by clip id.
 
-        The ranges (each holding two persistent indexes) are dropped on return, so that
-        the layout change does not have to move them.
+        None for a small selection, which Qt carries well itself. The ranges (each holding
+        two persistent indexes) are dropped on return, so that the layout change does not
+        have to move them.
         """
         ranges = self.selection_model.selection()
         if sum(r.height() for r in ranges) < BIG_SELECTION_ROWS:
             return None
         model: ClipTableModel = self.sourceModel()
-        chosen: set[str] = set()
+        take = model.positions_of_rows if rows_stay else model.clip_ids_of_rows
+        chosen: set = set()
         for selected in ranges:
-            chosen.update(model.clip_ids_of_rows(selected.top(), selected.bottom()))
+            chosen.update(take(selected.top(), selected.bottom()))
         return chosen
 
-    def _keeping_selection(self, change: Callable[[], None]) -> None:
-        """Run *change* (a layout change), carrying a big selection across it by clip id.
+    def _keeping_selection(self, change: Callable[[], None], *, rows_stay: bool = False) -> None:
+        """Run *change* (a layout change), carrying a big selection across it.
 
         Across a layout change Qt's selection model keeps a persistent index for every
         selected cell and asks ``flags()`` of each: about a second after Ctrl+A at 50,000
-        clips. A big selection is taken down, and put back as row ranges afterwards.
+        clips. A big selection is taken down, and put back as row ranges afterwards. A
+        search (*rows_stay*: only which rows are shown changes) carries it by the rows'
+        positions, and a selection of every row still shown is put back as one range.
         """
         selection = self.selection_model
-        chosen = self._selected_clip_ids() if selection is not None else None
+        chosen = self._selected(rows_stay) if selection is not None else None
         if chosen is None:
             change()
             return
         selection.clearSelection()
         change()
-        shown = row_runs(self.sourceModel().rows_of_clips(chosen))
+        model: ClipTableModel = self.sourceModel()
+        shown = row_runs(model.rows_at_positions(chosen) if rows_stay else model.rows_of_clips(chosen))
         last_column = self.columnCount() - 1
         again = QItemSelection()
         for top, bottom in shown:

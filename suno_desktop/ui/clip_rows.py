@@ -92,6 +92,8 @@ def display_text(row: TableRow, column: int, files: Files, progress: float | Non
 
 def row_runs(rows: Iterable[int]) -> list[tuple[int, int]]:
     """*rows* as (first, last) runs of adjacent rows, in order."""
+    if isinstance(rows, range) and rows.step == 1:  # every row: one run
+        return [(rows.start, rows.stop - 1)] if rows else []
     runs: list[tuple[int, int]] = []
     for row in sorted(set(rows)):
         if runs and row == runs[-1][1] + 1:
@@ -255,6 +257,7 @@ def _collector_paused():
     try:
         yield
     finally:
+        gc.freeze()  # and kept out of later collections: turned back on, it would walk them all at once
         if was_enabled:
             gc.enable()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from operator import attrgetter
 
@@ -439,6 +439,16 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, QAbstractTableMode
     def clip_ids_of_rows(self, first: int, last: int) -> list[str]:
         rows = self._rows
         return [rows[pos].row_id for pos in self._shown[first : last + 1]]
+
+    def positions_of_rows(self, first: int, last: int) -> list[int]:
+        """Where rows *first* to *last* are in the library's list (what a search leaves in place)."""
+        return self._shown[first : last + 1]
+
+    def rows_at_positions(self, positions: set[int]) -> Sequence[int]:
+        """The rows, in order, of those of *positions* that are shown: all of them, as a range, when all are."""
+        if positions.issuperset(self._shown):
+            return range(len(self._shown))
+        return [row for row, pos in enumerate(self._shown) if pos in positions]
 
     def rows_of_clips(self, clip_ids: set[str]) -> list[int]:
         """The rows, in order, of those of *clip_ids* that are shown."""
