@@ -267,14 +267,14 @@ def recorded_files(record: ClipRecord) -> Files:
     return FilesOnDisk.of(bool(record.audio_path), bool(record.cover_path), bool(record.video_path))
 
 
-def files_that_differ(library: Library, records: list[ClipRecord]) -> list[tuple[ClipRecord, Files]]:
-    """The clips whose files on disk are not those their records name, with what is there.
+def files_that_differ(library: Library, records: list[ClipRecord]) -> dict[str, Files]:
+    """The clips whose files on disk are not those their records name, with what is there (by clip id).
 
     A stat per file: for a worker.
     """
-    differ = []
+    differ = {}
     for record in records:
         present = library.files_present(record)
         if present != recorded_files(record):
-            differ.append((record, present))
+            differ[record.clip_id] = present
     return differ

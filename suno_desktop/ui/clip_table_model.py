@@ -26,6 +26,7 @@ from .clip_rows import (
     CLIP_ID_ROLE,
     COL_COVER,
     COL_DURATION,
+    COL_FILES,
     COL_STATUS,
     COL_TAGS,
     COL_TITLE,
@@ -205,9 +206,10 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, QAbstractTableMode
             self._progress.pop(old.row_id, None)
             self._tally.count([old], -1)
             self._tally.count([item], +1)
+        if (old.title, old.tags, old.lyrics) != (item.title, item.tags, item.lyrics):
+            self._texts[pos] = search_text(item)  # (a state or a file changes far more often than words)
         self._rows[pos] = item
         self._on_disk[pos] = files if files is not None else self._files_of(item)
-        self._texts[pos] = search_text(item)
         if item.state != ClipState.DOWNLOADING:
             self._progress.pop(item.row_id, None)
         row = self._row_at(pos)
@@ -286,6 +288,20 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, QAbstractTableMode
                 marked.append(clip_id)
         if self._sort is not None and self._sort[0] == COL_STATUS:
             self._keep_sorted(marked)
+
+    def set_files(self, files: dict[str, tuple[bool, bool, bool]]) -> None:
+        """Which files are on disk for some clips (read on a worker): their rows' Files cells and dragging change."""
+        rows = []
+        for clip_id, present in files.items():
+            pos = self._position_of.get(clip_id)
+            if pos is not None and self._on_disk[pos] != present:
+                self._on_disk[pos] = present
+                row = self._row_at(pos)
+                if row is not None:
+                    rows.append(row)
+        self._announce_rows(rows)
+        if self._sort is not None and self._sort[0] == COL_FILES:
+            self._keep_sorted(list(files))
 
     def set_playing(self, clip_id: str, playing: bool) -> None:
         """Mark the row of the clip in the player (▶ playing, ❚❚ paused) in its Title cell."""

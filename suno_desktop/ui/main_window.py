@@ -341,10 +341,9 @@ class MainWindow(QMainWindow):
             self.library.task_added_times, on_result=lambda times: setattr(self.proxy, "added_times", times)
         )
 
-    def _files_read(self, differ: list) -> None:
+    def _files_read(self, differ: dict) -> None:
         """The files on disk, read after the table was shown: the rows whose files are not what their records say."""
-        if differ:
-            self.model.upsert([record for record, _ in differ], [present for _, present in differ])
+        self.model.set_files(differ)
 
     def _all_clips_checked(self, records: list[ClipRecord]) -> None:
         changed = [r for r in records if self.model.record_for(r.clip_id) != r or self.model.disk_changed(r)]
