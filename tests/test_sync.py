@@ -10,6 +10,7 @@ from mutagen.id3 import ID3, TSSE, Encoding
 from mutagen.mp4 import MP4
 from sync_helpers import FAST, make_engine
 
+from suno_desktop.library.clip_edits import EditField, edit_clip
 from suno_desktop.library.store import Library, LibraryUnavailable
 from suno_desktop.library.sync import SyncEngine
 from suno_desktop.library.sync_types import SyncObserver, SyncOptions
@@ -167,6 +168,27 @@ def test_changed_title_renames_and_retags_without_downloading(relay, client, lib
     assert new.video_path.startswith("New Name [") and new.cover_path.startswith("New Name [")
     assert ID3(library.root / new.audio_path)["TIT2"].text == ["New Name"]
     assert MP4(library.root / new.video_path).tags["\xa9nam"] == ["New Name"]
+
+
+def test_a_clip_retitled_between_its_plan_and_its_job_is_named_after_its_new_title(relay, client, library):
+    """The job reads the clip afresh: its name must follow the title its tags and tag key get."""
+    task = relay.add_music_task(clips=1, title="Old Name")
+    make_engine(library, client).sync([task])
+    clip_id = library.clips()[0].clip_id
+    edit_clip(library, clip_id, {EditField.TITLE: "Half typed"})
+    engine = make_engine(library, client)
+    try:
+        (job,) = engine.plan([clip_id])
+        assert job.retag and job.stem.startswith("Half typed")
+        edit_clip(library, clip_id, {EditField.TITLE: "Whole Title"})  # saved again before the job ran
+        engine.run_job(job)
+        engine.commit_writes()
+        record = library.clip(clip_id)
+        assert record.audio_path.startswith("Whole Title [") and record.file_stem.startswith("Whole Title [")
+        assert ID3(library.root / record.audio_path)["TIT2"].text == ["Whole Title"]
+        assert engine.plan([clip_id]) == []  # name, tags and tag key agree: nothing left to do
+    finally:
+        engine.close()
 
 
 def test_file_moved_inside_the_library_is_found_by_its_clip_id(relay, client, library):

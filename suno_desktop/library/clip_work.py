@@ -34,6 +34,7 @@ from ..media.tagging import TaggingError, load_cover, write_id3_tags, write_mp4_
 from ..model import ClipRecord, ClipState
 from .clip_files import ClipFiles, FileKind
 from .file_ratings import seen_now
+from .filenames import render_stem
 from .polling import SyncCancelled
 from .store import Library, LibraryUnavailable
 from .sync_types import ClipJob, ClipOutcome, SyncObserver, SyncOptions
@@ -71,6 +72,11 @@ def tag_key_of(record: ClipRecord, files: ClipFiles, options: SyncOptions) -> st
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
+def file_stem_of(record: ClipRecord, options: SyncOptions) -> str:
+    """The name the template gives *record*'s files; ``{artist}`` is the one in the tags."""
+    return render_stem(options.filename_template, record.to_clip(), artist=options.tag_options.artist)
+
+
 class ClipWorker:
     """Runs clip jobs; one per engine, shared by its worker threads."""
 
@@ -101,11 +107,15 @@ class ClipWorker:
         self.observer.clip_started(job)
         if job.downloads:
             self.library.update_clip(job.clip_id, state=ClipState.DOWNLOADING)
-        clip = StagedClip(outcome, ClipFiles.of(record, self.library), record=record, stem=job.stem)
+        # the name the clip has now: retitled since it was planned, its files follow (the tag key
+        # recorded below is the new title's: a name left behind would never be corrected)
+        stem = file_stem_of(record, self.options)
+        rename = job.rename or (stem != job.stem and record.file_stem is not None)
+        clip = StagedClip(outcome, ClipFiles.of(record, self.library), record=record, stem=stem)
         try:
             self._check_cancel()
-            if job.rename:
-                self._rename_files(clip.files, job.stem, outcome)
+            if rename:
+                self._rename_files(clip.files, stem, outcome)
             tagged = self._download_files(job, clip)
             self._tag_files(clip, tagged)
         except (DownloadCancelled, SyncCancelled):

@@ -29,9 +29,8 @@ from ..model import NOT_FOUND_REASON, ClipRecord, ClipState, TaskStatus
 from ..relay.client import RelayClient
 from ..relay.errors import ConfigurationError
 from .clip_files import ClipFiles, FileKind
-from .clip_work import ClipWorker, tag_key_of
+from .clip_work import ClipWorker, file_stem_of, tag_key_of
 from .file_ratings import rating_from_file
-from .filenames import render_stem
 from .polling import FetchResult, PollRound
 from .store import Library
 from .sync_session import SyncSession
@@ -217,8 +216,7 @@ class SyncEngine:
         return record
 
     def _stem(self, record: ClipRecord) -> str:
-        """The name the template gives *record*'s files; ``{artist}`` is the one in the tags."""
-        return render_stem(self.options.filename_template, record.to_clip(), artist=self.options.tag_options.artist)
+        return file_stem_of(record, self.options)
 
     def _set_path(self, record: ClipRecord, kind: FileKind, relative: str | None) -> ClipRecord:
         self.library.update_clip(record.clip_id, **{kind.column: relative})
