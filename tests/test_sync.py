@@ -3,6 +3,7 @@
 import os
 import shutil
 import threading
+import time
 
 import pytest
 from fault_servers import MediaFault
@@ -13,6 +14,7 @@ from sync_helpers import FAST, make_engine
 from suno_desktop.library.clip_edits import EditField, edit_clip
 from suno_desktop.library.store import Library, LibraryUnavailable
 from suno_desktop.library.sync import SyncEngine
+from suno_desktop.library.sync_session import RequestKind, SyncSession
 from suno_desktop.library.sync_types import SyncObserver, SyncOptions
 from suno_desktop.media.tagging import TagOptions
 from suno_desktop.model import ClipState
@@ -188,6 +190,44 @@ def test_a_clip_retitled_between_its_plan_and_its_job_is_named_after_its_new_tit
         assert ID3(library.root / record.audio_path)["TIT2"].text == ["Whole Title"]
         assert engine.plan([clip_id]) == []  # name, tags and tag key agree: nothing left to do
     finally:
+        engine.close()
+
+
+def test_a_retag_asked_while_the_clips_job_runs_is_planned_again_when_it_ends(relay, client, library):
+    """An edit saved while the clip's last job is under way (it read the clip before) reaches the file after it."""
+    task = relay.add_music_task(clips=1, title="Old Name")
+    make_engine(library, client).sync([task])
+    clip_id = library.clips()[0].clip_id
+    started, go = threading.Event(), threading.Event()
+
+    class Holding(SyncObserver):
+        def clip_started(self, job):  # the job has read the clip: hold it there until the second ask is planned
+            started.set()
+            go.wait(20)
+
+    engine = SyncEngine(library, client, SyncOptions(**FAST), observer=Holding())
+    plans = []
+    plan = engine.plan
+    engine.plan = lambda *args, **kwargs: plans.append(plan(*args, **kwargs)) or plans[-1]
+    session = SyncSession(engine)
+    try:
+        edit_clip(library, clip_id, {EditField.TITLE: "First Edit"})
+        session.ask(RequestKind.RETAG, [clip_id])
+        assert started.wait(20)
+        edit_clip(library, clip_id, {EditField.TITLE: "Second Edit"})
+        session.ask(RequestKind.RETAG, [clip_id])
+        deadline = time.monotonic() + 20
+        while len(plans) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(plans) == 2 and plans[1]  # planned, then dropped: its job was still running
+        go.set()
+        assert session.wait_idle(20)
+        record = library.clip(clip_id)
+        assert record.audio_path.startswith("Second Edit [")
+        assert ID3(library.root / record.audio_path)["TIT2"].text == ["Second Edit"]
+    finally:
+        go.set()
+        session.close()
         engine.close()
 
 

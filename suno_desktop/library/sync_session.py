@@ -130,6 +130,7 @@ class SyncSession:
         self._lock_retry_at = 0.0
         self._lock_asked_since: float | None = None
         self._scheduled: set[str] = set()
+        self._again: set[str] = set()  # asked for by id while their jobs were queued or running: planned once more
         self._retired: list[ClipEngine] = []
         self._working = False  # the control loop is in the middle of a step
         self._idle_told = True  # the front end was told the session is idle since the last work
@@ -431,6 +432,9 @@ class SyncSession:
         if plan.files_checked:
             self.observer.files_checked()
         with self._cond:
+            # a clip asked for (a re-tag after an edit) whose job already runs may have been read before
+            # the change: it is planned again when that job ends
+            self._again.update(j.clip_id for j in jobs if j.clip_id in self._scheduled and j.clip_id in plan.clip_ids)
             jobs = [job for job in jobs if plan.wants(job) and job.clip_id not in self._scheduled]
             self._scheduled.update(job.clip_id for job in jobs)
         if not jobs:
@@ -519,6 +523,10 @@ class SyncSession:
             self._sweep_due = self._sweep_due or bool(outcomes)
             for outcome in outcomes:
                 self._scheduled.discard(outcome.clip_id)
+            again = {o.clip_id for o in outcomes if o.clip_id in self._again}
+            if again:
+                self._again -= again
+                self._plan.merge(_Plan(clip_ids=again))
             self._cond.notify_all()
 
     def _fail_waiting_jobs(self) -> None:

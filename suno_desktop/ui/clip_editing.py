@@ -76,9 +76,7 @@ class ClipEditing(QObject):
     ) -> None:
         super().__init__(owner)
         self.library, self.model, self.pane, self.workers, self.sync = library, model, pane, workers, sync
-        self._again: set[str] = set()  # clips to re-tag once more when the sync is idle (see _retag)
         self._turns: deque[tuple[Callable, Callable, Callable]] = deque()  # edits waiting, the first one running
-        sync.busy_changed.connect(self._sync_busy)
         model.title_editor = functools.partial(self.save, field=EditField.TITLE)  # F2 on a Title cell
         pane.edit_requested.connect(lambda clip_id, field, text: self.save(clip_id, text, field=field))
         pane.revert_requested.connect(self.revert)
@@ -160,20 +158,8 @@ class ClipEditing(QObject):
         self.message.emit(f"{done}{shown}{files}.")
 
     def _retag(self, clip_id: str) -> None:
-        """Re-tag and rename the clip's files now; once more when the sync is idle if it was at work.
-
-        A re-tag asked while the clip's last job is still queued or running is not
-        planned again (that job writes the words it was planned with): quick edits in a
-        row would leave the file one edit behind without the second ask.
-        """
-        if self.sync.busy:
-            self._again.add(clip_id)
+        """Re-tag and rename the clip's files now (asked while its last job runs, the session plans it again after)."""
         self.sync.retag([clip_id])
-
-    def _sync_busy(self, busy: bool) -> None:
-        if not busy and self._again:
-            clip_ids, self._again = sorted(self._again), set()
-            self.sync.retag(clip_ids)
 
     def _failed(self, clip_id: str, what: str, exc: BaseException) -> None:
         if isinstance(exc, UnknownClip):
