@@ -147,7 +147,9 @@ class ClipTableView(QTableView):
             self.copy_requested.emit()
             return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self.activated_clip.emit(self.currentIndex().data(CLIP_ID_ROLE))
+            # the Return that ends editing a title reaches the view too (Qt lets the editor see it first)
+            if self.state() != QAbstractItemView.State.EditingState:
+                self.activated_clip.emit(self.currentIndex().data(CLIP_ID_ROLE))
             return
         current = self.currentIndex()
         if event.key() == Qt.Key.Key_F2 and current.isValid() and current.column() != COL_TITLE:
