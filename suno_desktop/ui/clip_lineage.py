@@ -20,7 +20,7 @@ from ..time_formats import format_duration
 from .workers import WorkerPool
 
 #: how each relation reads in front of the parent's title
-_MADE_FROM = {
+MADE_FROM = {
     ClipRelation.EXTENSION: "Extended from",
     ClipRelation.CONCAT: "Stitched from",
     ClipRelation.EDIT: "Edited from",
@@ -59,7 +59,7 @@ def lineage_html(lineage: Lineage, parent_id: str | None) -> str:
     """The sentence, with each related clip a link (``clip:<id>``)."""
     parts = [f"Take {lineage.take} of {lineage.takes}"] if lineage.takes > 1 else []
     if parent_id:
-        made = _MADE_FROM.get(lineage.relation, "Made from")
+        made = MADE_FROM.get(lineage.relation, "Made from")
         if lineage.parent is not None:
             name = _link(lineage.parent)
         else:

@@ -12,7 +12,7 @@ from PySide6.QtGui import QIcon
 
 from ..time_formats import format_duration
 from .cell_looks import PlayingMarks, TakeMarks
-from .clip_lineage import _MADE_FROM as MADE_FROM
+from .clip_lineage import MADE_FROM
 from .table_rows import TableRow
 
 
