@@ -408,8 +408,11 @@ def _print_json(rows: list[dict]) -> None:
 
 
 def _existing(library: Library, relative: str | None) -> str | None:
-    path = library.absolute(relative)
-    return str(path) if path is not None and path.exists() else None
+    """The file's absolute path when it is there (os.path: a Path per file cost ~10 µs at 100,000 clips)."""
+    if not relative:
+        return None
+    path = os.path.join(library.root, relative)
+    return path if os.path.exists(path) else None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -267,7 +267,8 @@ class Library:
     def task_added_times(self) -> dict[str, float]:
         """When each task was added (epoch seconds), by task id: what ``added:`` in a query compares."""
         with self._mutex:
-            return dict(self._conn.execute("SELECT task_id, added_at FROM tasks").fetchall())
+            rows = self._conn.execute("SELECT task_id, added_at FROM tasks").fetchall()
+        return {intern(task_id): added for task_id, added in rows}  # the clips' task ids are interned too
 
     def task(self, task_id: str) -> TaskRecord | None:
         with self._mutex:
