@@ -276,7 +276,7 @@ def _read_ids_file(path: Path) -> list[str]:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    settings = load_settings()
+    settings = load_settings(with_token=False)
     if args.library is not None:
         settings.library = str(args.library)
     folder = settings.library_dir

@@ -171,7 +171,8 @@ class SettingsStore:
         self._use_keyring = use_keyring
         self.token_location = TokenLocation.FILE
 
-    def load(self) -> Settings:
+    def load(self, *, with_token: bool = True) -> Settings:
+        """The saved settings; *with_token* false leaves the keyring alone (a command that asks no relay)."""
         data: dict = {}
         if self.path.exists():
             try:
@@ -185,7 +186,7 @@ class SettingsStore:
             # written before libraries were remembered: the folder chosen then was opened then
             settings.libraries = [settings.library]
         _coerce(settings)
-        if settings.token:  # the last save could not use the keyring: the file's token is the newer one
+        if settings.token or not with_token:  # the last save could not use the keyring: the file's is the newer one
             return settings
         keyring_token = self._keyring_get()
         if keyring_token:
