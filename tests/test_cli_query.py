@@ -94,3 +94,15 @@ def test_a_broken_query_is_refused_even_where_there_is_no_library(tmp_path, caps
     assert main(["list", "--library", str(tmp_path / "none"), "--query", "(neon"]) == 2
     assert "never closed" in capsys.readouterr().err
     assert not (tmp_path / "none").exists()
+
+
+def test_list_never_asks_the_keyring(library, capsys, monkeypatch):
+    """list asks no relay: it needs no token, and loading the keyring's backends cost ~0.1 s."""
+    from suno_desktop.settings import SettingsStore
+
+    def refuse(self):
+        raise AssertionError("list asked the keyring")
+
+    monkeypatch.setattr(SettingsStore, "_keyring_get", refuse)
+    folder, _ = library
+    assert {clip["title"] for clip in listed(folder, capsys, "--query", "title:neon")} == {"Neon Highway"}
