@@ -289,6 +289,7 @@ def run_list(args: argparse.Namespace) -> int:
             matched = None if selector is None else clips_matching(library, selector)
             return _list_tasks(library, as_json=args.json, matched=matched)
         records = clips_matching(library, selector)
+        root = str(library.root)
         rows = [
             {
                 "clip_id": r.clip_id,
@@ -299,9 +300,9 @@ def run_list(args: argparse.Namespace) -> int:
                 "duration": r.duration,
                 "status": r.state,
                 "error": r.problem or None,
-                "audio_path": _existing(library, r.audio_path),
-                "cover_path": _existing(library, r.cover_path),
-                "video_path": _existing(library, r.video_path),
+                "audio_path": _existing(root, r.audio_path),
+                "cover_path": _existing(root, r.cover_path),
+                "video_path": _existing(root, r.video_path),
                 "take": r.take,
                 "parent_clip_id": r.parent_clip_id,
                 "relation": r.relation.value or None,
@@ -407,11 +408,11 @@ def _print_json(rows: list[dict]) -> None:
     sys.stdout.write("\n")
 
 
-def _existing(library: Library, relative: str | None) -> str | None:
+def _existing(root: str, relative: str | None) -> str | None:
     """The file's absolute path when it is there (os.path: a Path per file cost ~10 µs at 100,000 clips)."""
     if not relative:
         return None
-    path = os.path.join(library.root, relative)
+    path = os.path.join(root, relative)
     return path if os.path.exists(path) else None
 
 
