@@ -38,10 +38,13 @@ def test_an_edit_survives_a_refresh_of_a_retitled_task_and_reverts_to_the_relays
     assert tags["TIT2"].text == ["Night Drive"] and tags["TCON"].text == ["dark synth"]
     assert tags.getall("USLT")[0].text == "[Verse]\nMy own words"
 
+    assert main(["rate", "--library", str(library), "--stars", "4", clip.clip_id]) == 0
     relay.update_clip(task, title="Neon Highway (Remastered)")  # the relay retitles its clip
     assert main(sync_args(relay, library, "--refresh")) == 0
     row = listed(library, capsys)[clip.clip_id]
-    assert (row["title"], row["edited"]) == ("Night Drive", ["lyrics", "tags", "title"])
+    assert (row["title"], row["edited"], row["rating"]) == ("Night Drive", ["lyrics", "tags", "title"], 4)
+    tags = ID3(library / row["audio_path"])  # the rating stays in the file too
+    assert tags["TIT2"].text == ["Night Drive"] and tags.getall("POPM")[0].rating == 196
 
     assert main(["edit", "--library", str(library), clip.clip_id, "--revert", "title"]) == 0
     row = listed(library, capsys)[clip.clip_id]
