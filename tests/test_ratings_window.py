@@ -54,6 +54,9 @@ def test_a_click_on_a_star_rates_the_row_and_its_own_star_clears_it(qtbot, make_
     qtbot.waitUntil(lambda: not window.controller.busy, timeout=WAIT)
     qtbot.waitUntil(lambda: window.detail.stars.stars == 3, timeout=WAIT)  # the pane follows
 
+    star = window.table.visualRect(window.proxy.index(window.proxy.proxy_row_of(clip), COL_RATING)).center()
+    with qtbot.assertNotEmitted(window.table.activated_clip):  # a double-click on the stars does not play
+        qtbot.mouseDClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=star)
     click_star(qtbot, window, window.proxy.proxy_row_of(clip), 3)  # the rating's own star: cleared
     qtbot.waitUntil(lambda: stars_shown(window, clip) == "☆☆☆☆☆", timeout=WAIT)
     assert stored_rating(window, clip) == 0

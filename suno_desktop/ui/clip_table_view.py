@@ -121,7 +121,8 @@ class ClipTableView(QTableView):
         paint_take_separators(self, event.rect())  # Group Takes: a line between tasks
 
     def _emit_activated(self, index: QModelIndex) -> None:
-        if index.isValid():
+        # a double-click on the stars is a quick rating, not a wish to hear the song
+        if index.isValid() and index.column() != COL_RATING:
             self.activated_clip.emit(index.data(CLIP_ID_ROLE))
 
     def mousePressEvent(self, event) -> None:
