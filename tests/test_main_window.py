@@ -10,7 +10,7 @@ import pytest
 from mutagen.id3 import ID3
 from PySide6.QtCore import QItemSelectionModel, QMimeData, QPoint, Qt, QTimer
 from PySide6.QtGui import QDrag, QDropEvent, QGuiApplication
-from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMessageBox, QPlainTextEdit
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QMessageBox, QPlainTextEdit
 from window_helpers import WAIT, add_through_dialog, all_ready, synced_window
 
 from suno_desktop.library.store import Library
@@ -476,3 +476,12 @@ def test_the_search_box_takes_a_query_and_added_compares_when_the_task_was_added
     qtbot.keyClicks(window.search, "rating:>=4 OR style0")
     qtbot.waitUntil(lambda: len(shown()) == 3, timeout=WAIT)
     assert {task_of[c] for c in shown()} == {ids[0], ids[1]}
+
+
+def test_add_tasks_knows_the_tasks_the_table_shows(qtbot, make_window, relay):
+    window, ids = synced_window(qtbot, make_window, relay, tasks=1)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.findChild(QPlainTextEdit, "taskIdsEdit") is not None)
+    window.findChild(QPlainTextEdit, "taskIdsEdit").setPlainText(ids[0])
+    counted = window.findChild(QDialogButtonBox, "buttonBox").parent().findChild(QLabel, "taskIdsCount")
+    assert counted.text() == "1 task id found (already in the library)"

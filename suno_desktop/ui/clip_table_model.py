@@ -471,6 +471,10 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, QAbstractTableMode
         rows = self._rows
         return [row for row, pos in enumerate(self._shown) if rows[pos].row_id in clip_ids]
 
+    def task_ids(self) -> set[str]:
+        """The tasks the library shows: of its clips and of its tasks without clips (no database read)."""
+        return set(map(attrgetter("task_id"), self._rows)) - {""}
+
     def clip_count(self) -> int:
         """Rows that are clips: neither tasks without clips nor unconfirmed submissions."""
         return len(self._rows) - self._tally.placeholder_count
