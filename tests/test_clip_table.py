@@ -12,10 +12,10 @@ from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QTableView
 from record_helpers import clip_record
 
-from suno_desktop.model import ClipRecord, ClipState, ClipStatus
+from suno_desktop.model import ClipRecord, ClipState, ClipStatus, FilesOnDisk
 from suno_desktop.ui import clip_filter_proxy
 from suno_desktop.ui.clip_filter_proxy import ClipFilterProxy
-from suno_desktop.ui.clip_rows import CLIP_ID_ROLE, COL_DURATION, COL_STATUS, COL_TAGS, COL_TITLE
+from suno_desktop.ui.clip_rows import CLIP_ID_ROLE, COL_DURATION, COL_FILES, COL_STATUS, COL_TAGS, COL_TITLE
 from suno_desktop.ui.clip_table_model import ClipTableModel
 from suno_desktop.ui.clip_table_view import ClipTableView
 
@@ -712,3 +712,22 @@ def test_arrivals_and_changes_take_their_sorted_places_and_every_clip_stays_foun
         shown = [model.record(row) for row in range(model.rowCount())]
         assert all(model.row_of(r.clip_id) == row for row, r in enumerate(shown))
         assert [r.duration for r in shown] == [r.duration for r in everything if r in shown]
+
+
+def test_a_check_of_the_files_reads_again_only_rows_older_than_the_library_and_corrects_files(qtbot):
+    rng = random.Random(3)
+    clips = [make_record(n, rng) for n in range(4)]
+    model, proxy, view = table_over(clips)
+    qtbot.addWidget(view)
+    files = {c.clip_id: model.files_on_disk(model.row_of(c.clip_id)) for c in clips}
+    back = FilesOnDisk.of(True, True, True)
+    states = [
+        (clips[0].clip_id, clips[0].updated_at, files[clips[0].clip_id]),  # as the table shows it
+        (clips[1].clip_id, clips[1].updated_at + 1, files[clips[1].clip_id]),  # changed since it was read
+        (clips[2].clip_id, clips[2].updated_at, back),  # its files came back
+        ("new-clip", 1.0, back),  # not in the table yet
+    ]
+    changed, found = model.differences(states)
+    assert changed == [clips[1].clip_id, "new-clip"] and found == {clips[2].clip_id: back}
+    model.set_files(found)
+    assert model.index(model.row_of(clips[2].clip_id), COL_FILES).data() == "MP3 Cover MP4"

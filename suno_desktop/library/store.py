@@ -435,6 +435,31 @@ class Library:
         sql = f"SELECT {_CLIP_SELECT} FROM clips WHERE removed=0 AND ({condition}) ORDER BY task_id, position"
         return self._clip_records(sql, params)
 
+    def clips_with_ids(self, clip_ids: Iterable[str]) -> list[ClipRecord]:
+        """The clips (removed or not) with these ids, in order of task and take; a few hundred ids a query."""
+        ids, records = list(clip_ids), []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            sql = f"SELECT {_CLIP_SELECT} FROM clips WHERE clip_id IN ({','.join('?' * len(chunk))})"
+            records += self._clip_records(sql, chunk)
+        return sorted(records, key=lambda r: (r.task_id, r.position))
+
+    def file_states(self) -> list[tuple[str, float, FilesOnDisk]]:
+        """Every clip's id, when its row last changed, and which of its files are on disk (a stat per file).
+
+        What a check of the files compares with the window's rows, without reading every clip whole.
+        """
+        with self._mutex:
+            rows = self._conn.execute(
+                "SELECT clip_id, updated_at, audio_path, cover_path, video_path FROM clips WHERE removed=0"
+            ).fetchall()
+        root = str(self.root)
+
+        def exists(relative: str | None) -> bool:
+            return bool(relative) and os.path.isfile(os.path.join(root, relative))
+
+        return [(row[0], row[1], FilesOnDisk.of(exists(row[2]), exists(row[3]), exists(row[4]))) for row in rows]
+
     def clip_batches(self, size: int = 2000) -> Iterator[list[ClipRecord]]:
         """Every clip (not removed), in order of task and take, a few thousand at a time.
 

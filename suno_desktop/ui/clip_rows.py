@@ -278,3 +278,9 @@ def files_that_differ(library: Library, records: list[ClipRecord]) -> dict[str, 
         if present != recorded_files(record):
             differ[record.clip_id] = present
     return differ
+
+
+def clip_rows_of(library: Library, clip_ids: list[str]) -> tuple[list[ClipRecord], list[Files]]:
+    """These clips as the library now has them, with their files on disk (a worker's reads)."""
+    records = [record for record in library.clips_with_ids(clip_ids) if not record.removed]
+    return records, [library.files_present(record) for record in records]

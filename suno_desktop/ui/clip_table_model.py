@@ -447,10 +447,21 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, QAbstractTableMode
     def files_on_disk(self, row: int) -> tuple[bool, bool, bool]:
         return self._on_disk[self._shown[row]]
 
-    def disk_changed(self, record: ClipRecord) -> bool:
-        """Whether *record*'s files on disk differ from what the table shows."""
-        pos = self._position_of.get(record.clip_id)
-        return pos is not None and self._on_disk[pos] != self._files_of(record)
+    def differences(self, states: Iterable[tuple[str, float, tuple[bool, bool, bool]]]) -> tuple[list[str], dict]:
+        """What a check of the files found: the clips whose rows are older than the library's, or missing,
+        and the files of those whose rows are current but whose files are not what the table shows.
+
+        *states* are the library's (clip id, last change, files on disk), read on a worker.
+        """
+        changed, files = [], {}
+        for clip_id, updated_at, present in states:
+            pos = self._position_of.get(clip_id)
+            record = None if pos is None else self._rows[pos].record
+            if record is None or record.updated_at != updated_at:
+                changed.append(clip_id)
+            elif self._on_disk[pos] != present:
+                files[clip_id] = present
+        return changed, files
 
     def clip_ids_of_rows(self, first: int, last: int) -> list[str]:
         rows = self._rows

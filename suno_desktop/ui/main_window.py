@@ -28,7 +28,7 @@ from .clip_count_label import ClipCountLabel
 from .clip_editing import ClipEditing
 from .clip_filter_proxy import ClipFilterProxy
 from .clip_lineage import ClipLineage
-from .clip_rows import LibraryRows, files_that_differ, library_rows
+from .clip_rows import LibraryRows, clip_rows_of, files_that_differ, library_rows
 from .clip_table import ClipTable
 from .clip_table_model import ClipTableModel
 from .clip_table_view import ClipTableView
@@ -345,11 +345,12 @@ class MainWindow(QMainWindow):
         """The files on disk, read after the table was shown: the rows whose files are not what their records say."""
         self.model.set_files(differ)
 
-    def _all_clips_checked(self, records: list[ClipRecord]) -> None:
-        changed = [r for r in records if self.model.record_for(r.clip_id) != r or self.model.disk_changed(r)]
+    def _all_clips_checked(self, states: list) -> None:
+        """After a check of the files: rows older than the library are read again, files found gone or back shown."""
+        changed, files = self.model.differences(states)
+        self.model.set_files(files)
         if changed:
-            self.model.upsert(changed)
-            self._refresh_detail()
+            self.io_pool.submit(clip_rows_of, self.library, changed, on_result=lambda rows: self._clips_changed(*rows))
         self.folder_watch.watch(self.model.records())
 
     def _show_in_folder(self, clip_id: str) -> None:
@@ -364,6 +365,7 @@ class MainWindow(QMainWindow):
 
     def _clips_changed(self, records: list[ClipRecord], on_disk: list) -> None:
         self.model.upsert(records, on_disk)
+        self.folder_watch.watch(records)  # their files may be in folders not watched yet
         for record in records:
             if record.cover_path and record.state == ClipState.READY:
                 self.thumbnails.forget(self.library.root / record.cover_path)  # may be a new file

@@ -83,7 +83,7 @@ class SyncController(QObject):
     clips_started = Signal(list)  # clip ids whose jobs began (downloading)
     about_to_write = Signal(str)  # a clip's files are about to be rewritten: let go of them
     jobs_finished = Signal(list)  # ClipRecords whose jobs are over: what was let go of may be taken back
-    all_clips_checked = Signal(list)  # every ClipRecord after a file check
+    all_clips_checked = Signal(list)  # (clip id, updated_at, FilesOnDisk) of every clip after a file check
     clip_progress = Signal(dict)  # clip id -> (bytes done, total or None), coalesced
     busy_changed = Signal(bool)
     progress = Signal(int, int)  # clip jobs done, total in the current batch

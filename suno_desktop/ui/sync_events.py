@@ -36,7 +36,7 @@ class EventKind(Enum):
     SCHEDULED = auto()  # the clip jobs queued
     RELEASE = auto()  # (clip ids, threading.Event): let go of these clips' files, then set the event
     FINISHED = auto()  # (outcomes, records, on_disk): clip jobs over
-    CHECKED = auto()  # every clip after a check of the files
+    CHECKED = auto()  # every clip's id, last change and files on disk, after a check of the files
     LOCK_WAIT = auto()  # the sentence: another process holds the library
     FAILED = auto()  # the exception that ended a step of the run
     IDLE = auto()  # nothing left to do for now
@@ -112,7 +112,7 @@ class WindowEvents(SyncObserver):
             self._taken.batch = (done, total)
 
     def files_checked(self) -> None:
-        self._add(EventKind.CHECKED, self.library.clips(), wake=True)
+        self._add(EventKind.CHECKED, self.library.file_states(), wake=True)
 
     def waiting_for_lock(self, sentence: str) -> None:
         self._add(EventKind.LOCK_WAIT, sentence, wake=True)
