@@ -22,6 +22,7 @@ from ..library.submission_journal import SubmissionJournal
 from ..model import ClipRecord, ClipState, FilesOnDisk, TaskAction, TaskRecord, TaskRowState
 from ..song_request import Submission, SubmissionState, SubmitMode
 from ..time_formats import format_created, format_duration
+from .folder_watch import record_folders
 from .rating_cells import last_played_text, plays_text, star_text
 from .table_rows import STATUS_ORDER, ClipRow, SubmissionRow, TableRow, TaskRow
 
@@ -222,11 +223,15 @@ def unconfirmed_rows(library: Library, now: float | None = None) -> list[Submiss
 
 
 class LibraryRows(NamedTuple):
-    """What the table is filled with when a library opens: its rows, their files, their search texts."""
+    """What the table is filled with when a library opens: its rows, their files, their search texts.
+
+    And the library's subfolders its clips' files are in, for the folder watch.
+    """
 
     rows: list[TableRow]
     on_disk: list[Files]
     texts: list[str]
+    folders: set[str]
 
 
 def library_rows(library: Library) -> LibraryRows:
@@ -242,7 +247,8 @@ def library_rows(library: Library) -> LibraryRows:
         on_disk = [recorded_files(record) for record in records]
         placeholders: list[TableRow] = [*task_rows(library), *unconfirmed_rows(library)]
         rows = [*map(ClipRow, records), *placeholders]
-        return LibraryRows(rows, on_disk + [NO_FILES] * len(placeholders), list(map(search_text, rows)))
+        texts = list(map(search_text, rows))
+        return LibraryRows(rows, on_disk + [NO_FILES] * len(placeholders), texts, record_folders(records))
 
 
 @contextmanager

@@ -38,13 +38,11 @@ class FolderWatch(QObject):
 
     def watch(self, records: list[ClipRecord]) -> None:
         """Watch the root and the folders of *records*' files (new ones only; none is dropped)."""
+        self.watch_folders(record_folders(records))
+
+    def watch_folders(self, subfolders: set[str]) -> None:
+        """Watch the root and these folders of the library (relative; found on a worker by :func:`record_folders`)."""
         root = str(self.root)
-        subfolders = {
-            os.path.dirname(relative)
-            for record in records
-            for relative in (record.audio_path, record.cover_path, record.video_path)
-            if relative and "/" in relative
-        }
         folders = {root} | {os.path.join(root, folder) for folder in subfolders}
         missing = [f for f in folders - set(self._watcher.directories()) if os.path.isdir(f)]
         if missing:
@@ -63,3 +61,13 @@ class FolderWatch(QObject):
             return
         self._settle.setInterval(SETTLE_MS)
         self.changed.emit()
+
+
+def record_folders(records: list[ClipRecord]) -> set[str]:
+    """The library's subfolders that hold *records*' files (~50 ms at 100,000 clips: for a worker)."""
+    return {
+        os.path.dirname(relative)
+        for record in records
+        for relative in (record.audio_path, record.cover_path, record.video_path)
+        if relative and "/" in relative
+    }

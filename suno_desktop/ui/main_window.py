@@ -326,7 +326,7 @@ class MainWindow(QMainWindow):
         self.model.set_records(result.rows, result.on_disk, result.texts)
         clips = self.model.records()
         self.io_pool.submit(files_that_differ, self.library, clips, on_result=self._files_read)
-        self.folder_watch.watch(clips)
+        self.folder_watch.watch_folders(result.folders)
         self._read_added_times()
         self.show_message(f"{self.model.clip_count()} clip(s) in {self.library.root}")
         if self.proxy.rowCount():
@@ -350,8 +350,8 @@ class MainWindow(QMainWindow):
         changed, files = self.model.differences(states)
         self.model.set_files(files)
         if changed:
+            # (the folders of their files are watched as they arrive)
             self.io_pool.submit(clip_rows_of, self.library, changed, on_result=lambda rows: self._clips_changed(*rows))
-        self.folder_watch.watch(self.model.records())
 
     def _show_in_folder(self, clip_id: str) -> None:
         record = self.model.record_for(clip_id)
