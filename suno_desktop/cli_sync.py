@@ -14,19 +14,20 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import ErrorKind, kind_of, sentence_of
 from .library.polling import FetchResult
 from .library.rebuild import open_library as open_checked_library
 from .library.store import DB_DIR_NAME, Library
-from .library.sync import SyncEngine
-from .library.sync_session import RequestKind, SyncSession
 from .library.sync_types import ClipOutcome, SyncObserver, SyncOptions, SyncReport
-from .relay.client import RelayClient
 from .relay.errors import ConfigurationError
 from .relay.relay_text import terminal_line
 from .relay.relay_url import unencrypted_warning
 from .settings import Settings, SettingsStore, shortest_poll_seconds
+
+if TYPE_CHECKING:  # the engine and the HTTP stack load only for the commands that sync (list needs neither)
+    from .relay.client import RelayClient
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -157,6 +158,8 @@ def sync_library(
         print("No task is pending; checking the files on disk.", file=sys.stderr)
     if own_client:
         client = make_client(settings, options)
+    from .library.sync import SyncEngine
+
     engine = SyncEngine(library, client, options, observer=ProgressPrinter())
     # --timeout bounds the whole command: at the deadline polling stops, and a little later
     # whatever still transfers is cut (its .part is resumed by the next sync)
@@ -191,6 +194,8 @@ def make_client(settings: Settings, options: SyncOptions) -> RelayClient:
     warning = unencrypted_warning(settings.base_url)
     if warning:
         print(f"suno-desktop: warning: {warning}", file=sys.stderr)
+    from .relay.client import RelayClient
+
     try:
         return RelayClient(settings.base_url, settings.token, pool_size=max(4, options.jobs), retry=options.retry)
     except ConfigurationError as exc:
@@ -274,6 +279,9 @@ def retag_files(library: Library, settings: Settings, clip_ids: list[str]) -> in
 
     One sync session with no relay, the way the window does it; failures are said on stderr.
     """
+    from .library.sync import SyncEngine
+    from .library.sync_session import RequestKind, SyncSession
+
     engine = SyncEngine(library, None, SyncOptions.from_settings(settings))
     session = SyncSession(engine, lock_wait=LOCK_WAIT_SECONDS)
     try:

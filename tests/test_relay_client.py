@@ -16,11 +16,11 @@ from fault_servers import RelayFault
 from sync_helpers import fast
 
 from suno_desktop.demo.relay_server import ApiRoute
-from suno_desktop.relay import (
+from suno_desktop.relay.client import RelayClient
+from suno_desktop.relay.errors import (
     AuthError,
     ConfigurationError,
     MalformedResponse,
-    RelayClient,
     RelayResponseError,
     RelayUnavailable,
     TaskNotFound,

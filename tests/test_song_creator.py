@@ -12,9 +12,8 @@ from sync_helpers import sync
 from suno_desktop.library.song_creator import SongCreator
 from suno_desktop.library.submission_journal import SubmissionJournal
 from suno_desktop.model import ClipState
-from suno_desktop.relay import SubmitRefused, SubmitTokenRefused, SubmitUnconfirmed
 from suno_desktop.relay.client import RelayClient
-from suno_desktop.relay.errors import ConfigurationError
+from suno_desktop.relay.errors import ConfigurationError, SubmitRefused, SubmitTokenRefused, SubmitUnconfirmed
 from suno_desktop.song_request import (
     SENDING_GIVES_UP_SECONDS,
     InvalidSongRequest,

@@ -19,17 +19,10 @@ from fault_servers import RelayFault, SubmitFault
 
 from suno_desktop.demo.relay_server import ApiRoute, LocalRelay
 from suno_desktop.errors import ErrorKind, kind_of
-from suno_desktop.relay import (
-    AuthError,
-    RelayClient,
-    SubmitCancelled,
-    SubmitRefused,
-    SubmitTokenRefused,
-    SubmitUnconfirmed,
-    is_task_id,
-    submit,
-    submit_body,
-)
+from suno_desktop.relay.client import RelayClient
+from suno_desktop.relay.errors import AuthError, SubmitCancelled, SubmitRefused, SubmitTokenRefused, SubmitUnconfirmed
+from suno_desktop.relay.submit import submit, submit_body
+from suno_desktop.relay.task_ids import is_task_id
 from suno_desktop.retry_policy import FAST_RETRY, RetryPolicy
 from suno_desktop.song_request import InvalidSongRequest, SongRequest, SubmitMode
 

@@ -13,14 +13,16 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ..model import ClipKind, ClipRecord, ClipStatus
-from ..relay.client import RelayClient
 from ..relay.errors import ConfigurationError, SubmitError, SubmitUnconfirmed
-from ..relay.submit import submit
 from ..song_request import InvalidSongRequest, SongRequest, Submission, SubmitMode
 from .store import Library
 from .submission_journal import SubmissionJournal
+
+if TYPE_CHECKING:  # a type only: the HTTP stack loads when a request is sent, not for list
+    from ..relay.client import RelayClient
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +78,10 @@ class SongCreator:
         entry = self.journal.write(request)
         if replacing is not None:
             self.journal.forget([replacing])
+        from ..relay.submit import submit as send  # (the HTTP stack: loaded when a request is sent)
+
         try:
-            task_id = submit(self.client, request, sleep=self.sleep, cancel=self.cancel)
+            task_id = send(self.client, request, sleep=self.sleep, cancel=self.cancel)
         except SubmitUnconfirmed as exc:
             self.journal.unconfirmed(entry.submission_id, str(exc))
             raise

@@ -10,17 +10,19 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ..errors import ErrorKind, SunoError
 from ..media.tagging import TagOptions
-from ..relay.client import RelayClient
 from ..retry_policy import DEFAULT_RETRY, RetryPolicy
 from ..settings import AUTOMATIC_JOBS, Settings
 from .filenames import DEFAULT_TEMPLATE
 from .polling import MAX_POLL_SECONDS, FetchResult, PollRound
 from .store import Library
 from .transfer_width import WIDE, TransferWidth
+
+if TYPE_CHECKING:  # a type only: the HTTP stack loads with the engine, not with these types
+    from ..relay.client import RelayClient
 
 
 @dataclass(frozen=True)
