@@ -1,6 +1,7 @@
 """``suno-desktop list --query``: only the clips (or the tasks) that match; a broken query is exit 2 and a sentence."""
 
 import json
+import os
 
 import pytest
 from cli_helpers import sync_args
@@ -106,3 +107,19 @@ def test_list_never_asks_the_keyring(library, capsys, monkeypatch):
     monkeypatch.setattr(SettingsStore, "_keyring_get", refuse)
     folder, _ = library
     assert {clip["title"] for clip in listed(folder, capsys, "--query", "title:neon")} == {"Neon Highway"}
+
+
+def test_list_loads_neither_the_http_stack_nor_the_sync_engine(library, tmp_path):
+    """list asks no relay: the ~0.1 s of importing them is not its to pay (list --query at 100,000 clips)."""
+    import subprocess
+    import sys
+
+    folder, _ = library
+    probe = (
+        "import sys; from suno_desktop.cli import main; "
+        f"code = main(['list', '--library', {str(folder)!r}, '--query', 'neon']); "
+        "print(code, sorted(m for m in ('requests', 'suno_desktop.library.sync', 'keyring') if m in sys.modules))"
+    )
+    env = {**os.environ, "SUNO_DESKTOP_CONFIG_DIR": str(tmp_path / "config")}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True).stdout
+    assert out.splitlines()[-1] == "0 []"
