@@ -7,7 +7,7 @@ from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QMenuBar, QSizePolicy, QToolBar, QWidget
 
 from .clip_table import ClipTable
-from .group_takes import GroupTakes
+from .group_takes_action import GroupTakesAction
 from .main_toolbar import AdaptiveToolBar
 from .new_song_actions import NewSongActions
 from .playback_actions import PlaybackActions
@@ -72,7 +72,7 @@ def build_menus(
         action.setObjectName(f"theme_{scheme.value}")
         theme_group.addAction(action)
     view_menu.addMenu(columns_menu(table.view, bar))
-    view_menu.addAction(GroupTakes(table, bar).action)
+    view_menu.addAction(GroupTakesAction(table, bar).action)
     build_playback_menu(playback, bar.addMenu("&Playback"))
     bar.addMenu("&Help").addAction(commands.about_action)
     return theme_group

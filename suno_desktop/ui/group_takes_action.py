@@ -11,7 +11,7 @@ from .window_layout import window_state
 GROUP_TAKES_KEY = "view/groupTakes"
 
 
-class GroupTakes(QObject):
+class GroupTakesAction(QObject):
     """The checkable action; the model keeps the order (see :mod:`.take_groups`), the view draws the separators."""
 
     def __init__(self, table: ClipTable, parent: QObject) -> None:
