@@ -82,16 +82,16 @@ def _folded(text: str) -> str:
     return fold(text)
 
 
-# -- the fields other parts of the library add later: one accessor each ---------
+# -- fields a table's placeholder row (a task without clips, a request) does not have ----
 
 
 def edited_fields(record: ClipRecord) -> tuple[str, ...]:
-    """The names of the fields the user edited (own edits, issue 19 point 3); none before they exist."""
+    """The names of the fields the user edited; none for a row that stands for no clip."""
     return tuple(getattr(record, "edited", None) or ())
 
 
 def parent_clip_id(record: ClipRecord) -> str | None:
-    """The clip this one extends (takes and lineage); None before lineage exists."""
+    """The clip this one was made from; None for a row that stands for no clip."""
     return getattr(record, "parent_clip_id", None) or None
 
 
