@@ -731,3 +731,18 @@ def test_a_check_of_the_files_reads_again_only_rows_older_than_the_library_and_c
     assert changed == [clips[1].clip_id, "new-clip"] and found == {clips[2].clip_id: back}
     model.set_files(found)
     assert model.index(model.row_of(clips[2].clip_id), COL_FILES).data() == "MP3 Cover MP4"
+
+
+def test_takes_with_the_same_words_share_one_search_text():
+    from suno_desktop.ui.clip_rows import shared_search_texts
+    from suno_desktop.ui.table_rows import ClipRow
+
+    lyrics = "[Verse]\nNeon lights"
+    rows = [
+        ClipRow(clip_record("a", task_id="t", title="Neon", tags="synth", lyrics=lyrics)),
+        ClipRow(clip_record("b", task_id="t", position=1, title="Neon", tags="synth", lyrics=lyrics)),
+        ClipRow(clip_record("c", task_id="u", title="Other", tags="synth", lyrics=lyrics)),
+    ]
+    texts = shared_search_texts(rows)
+    assert texts[0] is texts[1] and texts[0] == "neon\nsynth\n[verse]\nneon lights"
+    assert texts[2] == "other\nsynth\n[verse]\nneon lights"

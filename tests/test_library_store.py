@@ -214,3 +214,15 @@ def test_clips_come_in_batches_each_once_in_order_of_task_and_take(library):
     assert [(r.task_id, r.position) for r in library.clips()] == sorted(
         (r.task_id, r.position) for r in library.clips()
     )
+
+
+def test_the_takes_of_a_task_with_the_same_lyrics_share_one_string(library):
+    """A task's clips sing one prompt: 100,000 clips need not hold every song's lyrics twice."""
+    task = json.loads(json.dumps(TASK))
+    second = dict(TASK["data"][0], id="b06015d0-9e04-4f30-85db-401494940394", title="City Lights (take 2)")
+    third = dict(TASK["data"][0], id="c06015d0-9e04-4f30-85db-401494940394", prompt="[Verse]\nOther words")
+    task["data"] = [TASK["data"][0], second, third]
+    library.save_task(parse_task(task))
+    first, take_two, other = library.clips()
+    assert first.lyrics == take_two.lyrics and first.lyrics is take_two.lyrics
+    assert other.lyrics == "[Verse]\nOther words"

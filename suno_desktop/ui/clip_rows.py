@@ -247,8 +247,19 @@ def library_rows(library: Library) -> LibraryRows:
         on_disk = [recorded_files(record) for record in records]
         placeholders: list[TableRow] = [*task_rows(library), *unconfirmed_rows(library)]
         rows = [*map(ClipRow, records), *placeholders]
-        texts = list(map(search_text, rows))
+        texts = shared_search_texts(rows)
         return LibraryRows(rows, on_disk + [NO_FILES] * len(placeholders), texts, record_folders(records))
+
+
+def shared_search_texts(rows: list[TableRow]) -> list[str]:
+    """Each row's search text; rows next to each other with the same words (a task's takes) share one."""
+    texts: list[str] = []
+    previous: tuple = ()
+    for row in rows:
+        words = (row.title, row.tags, row.lyrics)
+        texts.append(texts[-1] if words == previous else search_text(row))
+        previous = words
+    return texts
 
 
 @contextmanager
