@@ -128,7 +128,7 @@ def lyrics_for(index: int) -> str:
     )
 
 
-def build_library(root: Path, clips: int) -> None:
+def build_library(root: Path, clips: int, shared_lyrics: bool = False) -> None:
     from suno_desktop.library.store import Library
 
     now = time.time()
@@ -140,7 +140,7 @@ def build_library(root: Path, clips: int) -> None:
             for position in range(2):
                 index = n * 2 + position
                 title = f"{WORDS[index % len(WORDS)].title()} {WORDS[(index * 7) % len(WORDS)].title()} {index}"
-                lyrics = lyrics_for(index)
+                lyrics = lyrics_for(n * 2 if shared_lyrics else index)  # a task's takes: one prompt
                 clip_rows.append(
                     (
                         str(uuid.UUID(int=10**9 + index)),
@@ -167,11 +167,11 @@ def build_library(root: Path, clips: int) -> None:
         )
 
 
-def build_apart(root: Path, clips: int) -> None:
+def build_apart(root: Path, clips: int, shared_lyrics: bool = False) -> None:
     """Build the library in a child process: its rows would otherwise count in the window's peak RSS."""
     import multiprocessing
 
-    child = multiprocessing.get_context("spawn").Process(target=build_library, args=(root, clips))
+    child = multiprocessing.get_context("spawn").Process(target=build_library, args=(root, clips, shared_lyrics))
     child.start()
     child.join()
     if child.exitcode:
@@ -253,7 +253,7 @@ def main() -> int:
     library_dir = args.keep or work / "Library"
 
     started = time.perf_counter()
-    build_apart(Path(library_dir), args.clips)
+    build_apart(Path(library_dir), args.clips, args.shared_lyrics)
     build_seconds = time.perf_counter() - started
     list_seconds = time_list_queries(Path(library_dir), work)
 
@@ -375,6 +375,11 @@ def main() -> int:
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clips", type=int, default=50_000)
+    parser.add_argument(
+        "--shared-lyrics",
+        action="store_true",
+        help="the two takes of a task sing the same lyrics, as Suno makes them (default: every clip its own)",
+    )
     parser.add_argument("--keep", type=Path, help="build the library here and keep it")
     parser.add_argument("--only-sync", action="store_true", help="only the window during a sync")
     parser.add_argument(
