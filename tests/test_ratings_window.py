@@ -107,6 +107,11 @@ def test_the_rate_menu_and_ctrl_digits_rate_the_selection(qtbot, make_window, re
     qtbot.waitUntil(lambda: all(stars_shown(window, c) == "☆☆☆☆☆" for c in clips[:2]), timeout=WAIT)
     assert [stored_rating(window, c) for c in clips] == [0, 0, 5, 0]
 
+    rate_actions = [window.findChild(QAction, f"rate{n}Action") for n in range(6)]
+    assert all(action.isEnabled() for action in rate_actions)
+    table.clearSelection()  # nothing selected: nothing to rate, and the menu says so
+    qtbot.waitUntil(lambda: not any(action.isEnabled() for action in rate_actions))
+
 
 def test_a_song_played_past_its_half_counts_one_play(qtbot, make_window, relay):
     window, _ = synced_window(qtbot, make_window, relay, tasks=1)

@@ -437,6 +437,7 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         self.commands.update_for_selection(self.controller.has_relay)
+        self.rating.update_for_selection()
 
     # ------------------------------------------------------------------ commands
 

@@ -57,6 +57,12 @@ class RatingActions(QObject):
         ]
         table.view.rate_requested.connect(self.rate)
 
+    def update_for_selection(self) -> None:
+        """Rating asks for a selection (Ctrl+0…5 with nothing selected would do nothing, silently)."""
+        selected = self.table.view.selectionModel().hasSelection()  # not selectedRows(): 50,000 after Ctrl+A
+        for action in self.actions:
+            action.setEnabled(selected)
+
     def menu(self, parent: QWidget | None = None) -> QMenu:
         """Rate ▸ No Rating, 1-5 stars."""
         menu = QMenu("Rate", parent)
