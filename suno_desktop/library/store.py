@@ -28,17 +28,15 @@ from ..model import (
     Clip,
     ClipKind,
     ClipRecord,
-    ClipRelation,
     ClipState,
-    ClipStatus,
     FilesOnDisk,
     Task,
-    TaskAction,
     TaskRecord,
     TaskStatus,
 )
 from .lock import LibraryLock
 from .migrations import MIGRATIONS
+from .stored_records import clip_record, sharing_lyrics, task_record
 
 log = logging.getLogger(__name__)
 
@@ -262,7 +260,7 @@ class Library:
             rows = self._conn.execute(
                 f"SELECT {', '.join(_TASK_COLUMNS)} FROM tasks{where} ORDER BY added_at, rowid"
             ).fetchall()
-        return [_task_record(row) for row in rows]
+        return [task_record(row) for row in rows]
 
     def task_added_times(self) -> dict[str, float]:
         """When each task was added (epoch seconds), by task id: what ``added:`` in a query compares."""
@@ -275,7 +273,7 @@ class Library:
             row = self._conn.execute(
                 f"SELECT {', '.join(_TASK_COLUMNS)} FROM tasks WHERE task_id=?", (task_id,)
             ).fetchone()
-        return _task_record(row) if row else None
+        return task_record(row) if row else None
 
     def pending_task_ids(self) -> list[str]:
         """Tasks the relay has not finished (or that were never fetched)."""
@@ -297,7 +295,7 @@ class Library:
             sql += f" AND task_id IN ({','.join('?' * len(params))})"
         with self._mutex:
             rows = self._conn.execute(sql + " ORDER BY added_at, rowid", params).fetchall()
-        return [_task_record(row) for row in rows]
+        return [task_record(row) for row in rows]
 
     def remove_tasks(self, task_ids: Iterable[str]) -> None:
         """The user removed these tasks: they are not polled or shown again, nor their clips."""
@@ -488,7 +486,7 @@ class Library:
             cursor = self._conn.cursor()
             cursor.row_factory = None
             rows = cursor.execute(sql, list(params)).fetchall()
-        return _sharing_lyrics([_clip_record(row) for row in rows])
+        return sharing_lyrics([clip_record(row) for row in rows])
 
     def children_of(self, clip_id: str) -> list[ClipRecord]:
         """The clips made from *clip_id* (its extensions, covers …), oldest first."""
@@ -496,12 +494,12 @@ class Library:
             rows = self._conn.execute(
                 f"SELECT {_CLIP_SELECT} FROM clips WHERE parent_clip_id=? ORDER BY created_at, clip_id", (clip_id,)
             ).fetchall()
-        return [_clip_record(row) for row in rows]
+        return [clip_record(row) for row in rows]
 
     def clip(self, clip_id: str) -> ClipRecord | None:
         with self._mutex:
             row = self._conn.execute(f"SELECT {_CLIP_SELECT} FROM clips WHERE clip_id=?", (clip_id,)).fetchone()
-        return _clip_record(row) if row else None
+        return clip_record(row) if row else None
 
     def update_clip(self, clip_id: str, **values: object) -> None:
         """Set local-state columns (state, paths, file_stem, tag_key, error)."""
@@ -553,46 +551,6 @@ class Library:
                 "updated_at=? WHERE clip_id=?",
                 [(time.time(), clip_id) for clip_id in clip_ids],
             )
-
-
-def _task_record(row: sqlite3.Row) -> TaskRecord:
-    record = TaskRecord(*row)
-    record.removed = bool(record.removed)
-    record.action = TaskAction.of(record.action)
-    record.status = TaskStatus.of(record.status)
-    return record
-
-
-_CLIP_STATES = {state.value: state for state in ClipState}
-_CLIP_KINDS = {kind.value: kind for kind in ClipKind}
-_CLIP_STATUSES = {status.value: status for status in ClipStatus}
-
-
-def _sharing_lyrics(records: list[ClipRecord]) -> list[ClipRecord]:
-    """*records*, the takes of a task that sing the same lyrics holding one string of them.
-
-    A task's clips are made from one prompt: at 100,000 clips a second copy of every
-    song's lyrics would be ~40 MB. Takes come next to each other in the library's order.
-    """
-    previous = None
-    for record in records:
-        if previous is not None and previous.task_id == record.task_id and previous.lyrics == record.lyrics:
-            record.lyrics = previous.lyrics
-        previous = record
-    return records
-
-
-def _clip_record(row: Iterable) -> ClipRecord:
-    record = ClipRecord(*row)
-    # one string for the values many clips share: the two takes' task id, the model, a favourite style
-    record.task_id, record.model, record.tags = intern(record.task_id), intern(record.model), intern(record.tags)
-    record.removed = bool(record.removed)
-    record.state = _CLIP_STATES.get(record.state, record.state)
-    record.kind = _CLIP_KINDS.get(record.kind, ClipKind.MUSIC)  # the column only ever holds music or lyrics
-    record.relay_status = _CLIP_STATUSES.get(record.relay_status, ClipStatus.OTHER)
-    record.rating = min(MAX_STARS, max(0, record.rating or 0))
-    record.relation = ClipRelation.of(record.relation)
-    return record
 
 
 def _dump(raw: object) -> str | None:
