@@ -420,3 +420,17 @@ def test_the_player_counts_a_real_song_once_per_start(qtbot, player, song):
     player.seek(0)  # seeking back does not count twice
     qtbot.waitUntil(lambda: player.position > 600, timeout=WAIT_MS)
     assert counted == ["clip-1"]
+
+
+def test_a_missing_sound_server_is_logged_not_printed_and_other_qt_messages_still_print(qapp, capfd, caplog):
+    from PySide6.QtCore import qWarning
+
+    from suno_desktop.playback.ffmpeg_log import quiet_sound_server_notes
+
+    quiet_sound_server_notes()
+    with caplog.at_level("DEBUG", logger="suno_desktop.playback.ffmpeg_log"):
+        qWarning("PulseAudioService: pa_context_connect() failed")
+        qWarning("Something else went wrong")
+    printed = capfd.readouterr().err
+    assert "pa_context_connect" not in printed and "Something else went wrong" in printed
+    assert "pa_context_connect() failed" in caplog.text

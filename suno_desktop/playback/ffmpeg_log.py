@@ -1,4 +1,6 @@
-"""FFmpeg's own warnings ("stream 0, timescale not set"), kept off the terminal unless --verbose.
+"""FFmpeg's own warnings ("stream 0, timescale not set"), and the sound server's absence, kept off the terminal.
+
+Unless --verbose.
 
 Qt Multimedia's FFmpeg backend routes its own messages through Qt's logging
 categories (silenced by the app's filter rules), but FFmpeg's libraries print
@@ -41,3 +43,30 @@ def quiet_ffmpeg(level: int = AV_LOG_ERROR) -> bool:
             continue
         return True
     return False
+
+
+#: what Qt Multimedia prints, uncategorised, on a machine without a sound server: the player says it
+#: in the app's own words (the status bar's "Playback is off" or "playing silently"), and the log keeps it
+SOUND_SERVER_NOTES = ("PulseAudioService: pa_context_connect() failed", "No audio device detected")
+_quieted: list = []  # the handler, once installed (Qt keeps one per process)
+
+
+def quiet_sound_server_notes() -> None:
+    """Send Qt Multimedia's notes about a missing sound server to the log instead of the terminal.
+
+    Every other Qt message goes on to the handler before this one, or to stderr as Qt would print it.
+    """
+    if _quieted:
+        return
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(mode, context, message: str) -> None:
+        if message.startswith(SOUND_SERVER_NOTES):
+            log.debug("Qt Multimedia: %s", message)
+        elif previous is not None:
+            previous(mode, context, message)
+        else:
+            sys.stderr.write(f"{message}\n")
+
+    _quieted.append(handler)
+    previous = qInstallMessageHandler(handler)

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 
 from PySide6.QtCore import Q_ARG, QCoreApplication, QMetaObject, QObject, Qt, QUrl, Signal
 
-from .ffmpeg_log import quiet_ffmpeg
+from .ffmpeg_log import quiet_ffmpeg, quiet_sound_server_notes
 from .play_counter import PlayCounter
 
 logger = logging.getLogger(__name__)
@@ -68,9 +68,12 @@ def create_media_player(owner: QObject, what: str, *, widgets: bool = False, vol
     except Exception as exc:
         logger.warning("Qt Multimedia could not be loaded: %s", exc)
         raise MediaUnavailable(unavailable_sentence(exc, what)) from exc
+    verbose = logging.getLogger().isEnabledFor(logging.DEBUG)  # --verbose keeps the backends' own chatter
+    if not verbose:
+        quiet_sound_server_notes()
     try:
         media_player = mm.QMediaPlayer(owner)
-        if not logging.getLogger().isEnabledFor(logging.DEBUG):  # --verbose keeps FFmpeg's own chatter
+        if not verbose:
             quiet_ffmpeg()  # after the first player: loading the backend sets FFmpeg's level anew
         if not media_player.isAvailable():
             media_player.deleteLater()
