@@ -65,8 +65,9 @@ def quiet_sound_server_notes() -> None:
             log.debug("Qt Multimedia: %s", message)
         elif previous is not None:
             previous(mode, context, message)
-        else:
-            sys.stderr.write(f"{message}\n")
+        else:  # as Qt's own handler prints it: "category: message"
+            category = getattr(context, "category", None)
+            sys.stderr.write(f"{category}: {message}\n" if category and category != "default" else f"{message}\n")
 
     _quieted.append(handler)
     previous = qInstallMessageHandler(handler)
