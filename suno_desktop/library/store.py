@@ -220,12 +220,15 @@ class Library:
 
     def files_present(self, record: ClipRecord) -> FilesOnDisk:
         """Whether the clip's MP3, cover and MP4 are on disk: a few stats, for a worker thread."""
+        return self._files_at(record.audio_path, record.cover_path, record.video_path)
+
+    def _files_at(self, audio: str | None, cover: str | None, video: str | None) -> FilesOnDisk:
         root = str(self.root)
 
         def exists(relative: str | None) -> bool:
             return bool(relative) and os.path.isfile(os.path.join(root, relative))
 
-        return FilesOnDisk.of(exists(record.audio_path), exists(record.cover_path), exists(record.video_path))
+        return FilesOnDisk.of(exists(audio), exists(cover), exists(video))
 
     def relative(self, path: Path) -> str:
         return Path(path).absolute().relative_to(self.root).as_posix()
@@ -451,12 +454,7 @@ class Library:
             rows = self._conn.execute(
                 "SELECT clip_id, updated_at, audio_path, cover_path, video_path FROM clips WHERE removed=0"
             ).fetchall()
-        root = str(self.root)
-
-        def exists(relative: str | None) -> bool:
-            return bool(relative) and os.path.isfile(os.path.join(root, relative))
-
-        return [(row[0], row[1], FilesOnDisk.of(exists(row[2]), exists(row[3]), exists(row[4]))) for row in rows]
+        return [(row[0], row[1], self._files_at(row[2], row[3], row[4])) for row in rows]
 
     def clip_batches(self, size: int = 2000) -> Iterator[list[ClipRecord]]:
         """Every clip (not removed), in order of task and take, a few thousand at a time.

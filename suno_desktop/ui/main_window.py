@@ -28,7 +28,7 @@ from .clip_count_label import ClipCountLabel
 from .clip_editing import ClipEditing
 from .clip_filter_proxy import ClipFilterProxy
 from .clip_lineage import ClipLineage
-from .clip_rows import LibraryRows, clip_rows_of, files_that_differ, library_rows
+from .clip_rows import LibraryRows, clip_rows_of, library_rows
 from .clip_table import ClipTable
 from .clip_table_model import ClipTableModel
 from .clip_table_view import ClipTableView
@@ -281,7 +281,7 @@ class MainWindow(QMainWindow):
         c.clips_started.connect(self.model.mark_downloading)
         c.about_to_write.connect(self._about_to_write)
         c.jobs_finished.connect(self._take_back_files)
-        c.all_clips_checked.connect(self._all_clips_checked)
+        c.all_clips_checked.connect(self._files_checked)
         c.busy_changed.connect(lambda busy: None if busy else self._read_added_times())
         c.clip_progress.connect(self.model.set_progress_of)
         c.progress.connect(self.status.show_progress)
@@ -324,8 +324,8 @@ class MainWindow(QMainWindow):
 
     def _library_loaded(self, result: LibraryRows) -> None:
         self.model.set_records(result.rows, result.on_disk, result.texts)
-        clips = self.model.records()
-        self.io_pool.submit(files_that_differ, self.library, clips, on_result=self._files_read)
+        # which files are really there is read after the table is shown, as after any change in the folders
+        self.io_pool.submit(self.library.file_states, on_result=self._files_checked)
         self.folder_watch.watch_folders(result.folders)
         self._read_added_times()
         self.show_message(f"{self.model.clip_count()} clip(s) in {self.library.root}")
@@ -341,12 +341,8 @@ class MainWindow(QMainWindow):
             self.library.task_added_times, on_result=lambda times: setattr(self.proxy, "added_times", times)
         )
 
-    def _files_read(self, differ: dict) -> None:
-        """The files on disk, read after the table was shown: the rows whose files are not what their records say."""
-        self.model.set_files(differ)
-
-    def _all_clips_checked(self, states: list) -> None:
-        """After a check of the files: rows older than the library are read again, files found gone or back shown."""
+    def _files_checked(self, states: list) -> None:
+        """After a read of the files: rows older than the library are read again, files found gone or back shown."""
         changed, files = self.model.differences(states)
         self.model.set_files(files)
         if changed:
