@@ -105,14 +105,13 @@ def is_extension(record: ClipRecord) -> bool:
 
 
 def leaf_test(node: Node, now: datetime, added: Mapping[str, float]) -> Predicate:
-    """The test of one term that is not a combination (a word, a field, a comparison, a flag).
+    """The test of one term that is not a combination nor a plain word (a field, a comparison, a flag).
 
-    *now* (aware) anchors ages like ``7d``; *added* maps task ids to when they were added
-    (epoch seconds), which ``added:`` compares (else ``created_at``). How terms combine,
-    and how many clips are asked at once, is :mod:`.query_select`'s.
+    A plain word is looked for in each clip's search text by :mod:`.query_select`, which also
+    says how terms combine and how many clips are asked at once. *now* (aware) anchors ages
+    like ``7d``; *added* maps task ids to when they were added (epoch seconds), which
+    ``added:`` compares (else ``created_at``).
     """
-    if isinstance(node, Term):
-        return _words(fold(node.text))
     if isinstance(node, FieldTerm):
         return _field(node)
     if isinstance(node, Compare):
@@ -120,10 +119,6 @@ def leaf_test(node: Node, now: datetime, added: Mapping[str, float]) -> Predicat
     if isinstance(node, Flag):
         return _FLAGS[node.name]
     raise TypeError(f"not a term: {node!r}")
-
-
-def _words(needle: str) -> Predicate:
-    return lambda r: needle in _folded(r.title) or needle in _folded(r.tags) or needle in _folded(r.lyrics)
 
 
 _TEXT_OF: dict[TextField, Callable[[ClipRecord], str]] = {
