@@ -267,7 +267,9 @@ def _collector_paused():
     """Python's cycle collector paused while a library's rows are made.
 
     They hold no cycles, and every few thousand new objects the collector would walk
-    all of them again: ~0.4 s of the ~1 s it takes to read 100,000 clips.
+    all of them again: ~0.4 s of the ~1 s it takes to read 100,000 clips. They live as long
+    as the library is open, so they are frozen out of later collections too (a full one
+    took ~0.1 s at 100,000 clips, mid-keystroke).
     """
     was_enabled = gc.isenabled()
     gc.disable()
