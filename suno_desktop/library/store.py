@@ -445,11 +445,14 @@ class Library:
             records += self._clip_records(sql, chunk)
         return sorted(records, key=lambda r: (r.task_id, r.position))
 
-    def file_states(self) -> list[tuple[str, float, FilesOnDisk]]:
+    def file_states(self, records: Iterable[ClipRecord] | None = None) -> list[tuple[str, float, FilesOnDisk]]:
         """Every clip's id, when its row last changed, and which of its files are on disk (a stat per file).
 
-        What a check of the files compares with the window's rows, without reading every clip whole.
+        What a check of the files compares with the window's rows, without reading every clip
+        whole; of *records* (the ones just read) when given, without reading the database again.
         """
+        if records is not None:
+            return [(r.clip_id, r.updated_at, self.files_present(r)) for r in records]
         with self._mutex:
             rows = self._conn.execute(
                 "SELECT clip_id, updated_at, audio_path, cover_path, video_path FROM clips WHERE removed=0"

@@ -325,7 +325,7 @@ class MainWindow(QMainWindow):
     def _library_loaded(self, result: LibraryRows) -> None:
         self.model.set_records(result.rows, result.on_disk, result.texts)
         # which files are really there is read after the table is shown, as after any change in the folders
-        self.io_pool.submit(self.library.file_states, on_result=self._files_checked)
+        self.io_pool.submit(self.library.file_states, self.model.records(), on_result=self._files_checked)
         self.folder_watch.watch_folders(result.folders)
         self._read_added_times()
         self.show_message(f"{self.model.clip_count()} clip(s) in {self.library.root}")
