@@ -111,7 +111,10 @@ def make_window(qtbot, tmp_path, relay):
         window.show()
         qtbot.waitExposed(window)
         window.load_library()
-        qtbot.waitUntil(lambda: window.proxy.rowCount() > 0 or window.empty_state.isVisible(), timeout=WAIT)  # read
+        qtbot.waitUntil(
+            lambda: window.model.searchable and (window.proxy.rowCount() > 0 or window.empty_state.isVisible()),
+            timeout=WAIT,
+        )  # read
         windows.append((window, window_library))
         return window
 

@@ -746,3 +746,29 @@ def test_takes_with_the_same_words_share_one_search_text():
     texts = shared_search_texts(rows)
     assert texts[0] is texts[1] and texts[0] == "neon\nsynth\n[verse]\nneon lights"
     assert texts[2] == "other\nsynth\n[verse]\nneon lights"
+
+
+def test_a_search_typed_before_the_words_are_read_is_applied_when_they_arrive(qtbot):
+    """A library opens with its rows first (library_loading); what changed meanwhile keeps its own words."""
+    rng = random.Random(7)
+    records = [make_record(n, rng) for n in range(40)]
+    model = ClipTableModel()
+    proxy = ClipFilterProxy()
+    proxy.setSourceModel(model)
+    model.set_records(records, [(False, False, False)] * len(records), words_later=True)
+    snapshot = model.rows()
+    assert not model.searchable
+    proxy.set_filter_text("zebra")
+    assert proxy.rowCount() == len(records)  # every row, until the words are in
+    # meanwhile a clip is renamed (a sync, an edit): its new words are its own
+    model.upsert([replace(records[3], title="Zebra Crossing")])
+    model.mark_downloading([records[5].clip_id])  # a state change keeps the words read
+    texts_read = [f"{r.title}\n{r.tags}\n{r.lyrics}".lower() for r in snapshot]
+    model.set_texts(snapshot, texts_read)
+    assert model.searchable
+    assert shown_ids(proxy) == [records[3].clip_id]
+    word = records[5].title.split()[0]
+    proxy.set_filter_text(word)
+    now = [replace(records[3], title="Zebra Crossing") if r is records[3] else r for r in records]
+    assert records[5].clip_id in shown_ids(proxy)
+    assert set(shown_ids(proxy)) == expected_ids(now, word)

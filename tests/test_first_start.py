@@ -167,7 +167,10 @@ def test_the_window_makes_the_default_library_on_a_fresh_home(qtbot, home, relay
     prompt = answers()
     assert app.main([]) == 0
     window = opened[-1]
-    qtbot.waitUntil(lambda: window.proxy.rowCount() > 0 or window.empty_state.isVisible(), timeout=WAIT)  # read
+    qtbot.waitUntil(
+        lambda: window.model.searchable and (window.proxy.rowCount() > 0 or window.empty_state.isVisible()),
+        timeout=WAIT,
+    )  # read
     assert window.library.root == music / "Suno Desktop" and (music / "Suno Desktop" / DB_DIR_NAME).is_dir()
     assert prompt.seen == []
     assert SettingsStore().load().opened_before(music / "Suno Desktop")

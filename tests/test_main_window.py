@@ -393,14 +393,14 @@ def test_a_relay_url_that_cannot_work_is_said_at_start_up_and_on_f5(qtbot, make_
 def test_a_library_that_cannot_be_read_says_so(qtbot, make_window, monkeypatch):
     import sqlite3
 
-    from suno_desktop.ui import main_window
+    from suno_desktop.ui import library_loading
 
     window = make_window()
 
     def broken(_library):
         raise sqlite3.DatabaseError("database disk image is malformed")
 
-    monkeypatch.setattr(main_window, "library_rows", broken)
+    monkeypatch.setattr(library_loading, "library_rows", broken)
     window.load_library()
     qtbot.waitUntil(lambda: "could not be read" in error_line(window), timeout=WAIT)
     assert str(window.library.root) in error_line(window) and "malformed" in error_line(window)

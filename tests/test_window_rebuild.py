@@ -62,7 +62,10 @@ def test_rebuild_from_the_file_menu_restores_forgotten_songs(qtbot, tmp_path, ho
         qtbot.addWidget(window)
         window.show()
         window.load_library()
-        qtbot.waitUntil(lambda: window.proxy.rowCount() > 0 or window.empty_state.isVisible(), timeout=WAIT)  # read
+        qtbot.waitUntil(
+            lambda: window.model.searchable and (window.proxy.rowCount() > 0 or window.empty_state.isVisible()),
+            timeout=WAIT,
+        )  # read
         assert window.model.records() == []
         menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&File")
         action = next(a for a in menu.actions() if a.text() == "Rebuild Library from Files…")

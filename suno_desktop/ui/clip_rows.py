@@ -223,32 +223,41 @@ def unconfirmed_rows(library: Library, now: float | None = None) -> list[Submiss
 
 
 class LibraryRows(NamedTuple):
-    """What the table is filled with when a library opens: its rows, their files, their search texts.
-
-    And the library's subfolders its clips' files are in, for the folder watch.
-    """
+    """What the table is filled with when a library opens: its rows and the files their records name."""
 
     rows: list[TableRow]
     on_disk: list[Files]
+
+
+class LibraryWords(NamedTuple):
+    """What is read after the table is filled: the rows' search texts, and the folders their files are in."""
+
+    rows: list[TableRow]  # the rows the texts are of, in their order
     texts: list[str]
-    folders: set[str]
+    folders: set[str]  # the library's subfolders the clips' files are in, for the folder watch
 
 
 def library_rows(library: Library) -> LibraryRows:
     """A row per clip with the files its record names, then a row per task without clips and per unconfirmed submission.
 
-    Runs on a worker when the library opens, search texts included. Which files really exist is read after the
-    table is shown (``Library.file_states``): a stat per file would hold up the window
-    (~0.4 s at 100,000 clips). Every id the user added, and every song asked for that may
-    have been made, stays visible.
+    Runs on a worker when the library opens. What the search reads is read next
+    (:func:`library_words`), and which files really exist after the table is shown
+    (``Library.file_states``): a stat per file would hold up the window (~0.4 s at
+    100,000 clips). Every id the user added, and every song asked for that may have been
+    made, stays visible.
     """
     with _collector_paused():
         records = library.clips()
         on_disk = [recorded_files(record) for record in records]
         placeholders: list[TableRow] = [*task_rows(library), *unconfirmed_rows(library)]
         rows = [*map(ClipRow, records), *placeholders]
-        texts = shared_search_texts(rows)
-        return LibraryRows(rows, on_disk + [NO_FILES] * len(placeholders), texts, record_folders(records))
+        return LibraryRows(rows, on_disk + [NO_FILES] * len(placeholders))
+
+
+def library_words(library: Library, rows: list[TableRow]) -> LibraryWords:
+    """The search texts of *rows* (a worker's work, after the table is filled) and their files' folders."""
+    texts = shared_search_texts(rows)
+    return LibraryWords(rows, texts, record_folders([row.record for row in rows if row.record is not None]))
 
 
 def shared_search_texts(rows: list[TableRow]) -> list[str]:

@@ -16,7 +16,7 @@ from operator import attrgetter
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QPixmap
 
-from ..library.query_select import Selector, search_text
+from ..library.query_select import search_text
 from ..library.store import Library
 from ..model import ClipRecord, ClipState
 from .cell_looks import ProgressBars, RoundedCovers
@@ -39,6 +39,7 @@ from .row_filter import RowFilter
 from .row_lists import kept_shown, permuted_positions, with_runs_inserted
 from .table_drags import FileDragSource
 from .table_rows import TASK_ROW_PREFIX, ClipRow, TableRow, as_row
+from .table_search import TableSearch
 from .table_sorting import TableSorting
 from .take_groups import TakeTally
 from .title_marks import TitleMarks, title_tooltip
@@ -50,7 +51,7 @@ _EDITABLE = Qt.ItemFlag.ItemIsEditable
 _EDIT_ROLE = Qt.ItemDataRole.EditRole
 
 
-class ClipTableModel(FileDragSource, CellRoles, TableSorting, QAbstractTableModel):
+class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbstractTableModel):
     """The library's clips, tasks without clips and unconfirmed requests: a row each for those the search lets through.
 
     Every :class:`~.table_rows.TableRow` is kept in ``_rows`` (in the current sort order)
@@ -67,7 +68,7 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, QAbstractTableMode
         self._texts: list[str] = []
         self._position_of: dict[str, int] = {}
         self._shown: list[int] = []  # ascending positions in _rows
-        self._search = RowFilter()  # no query: every row is shown
+        self._search = RowFilter()  # no query: every row is shown (see TableSearch)
         self._hidden_changed: set[str] = set()  # hidden clips updated since the search last changed
         self._progress: dict[str, float] = {}
         self._tally = TakeTally()  # the rows that stand for no clip, and the tasks that have clips
@@ -92,14 +93,19 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, QAbstractTableMode
         self,
         items: Iterable[TableRow | ClipRecord],
         on_disk: list[tuple[bool, bool, bool]] | None = None,
-        texts: list[str] | None = None,
+        *,
+        words_later: bool = False,
     ) -> None:
-        """Replace everything (library opened). *on_disk* and the search *texts* may be made off the GUI thread."""
+        """Replace everything (library opened). *on_disk* may be read off the GUI thread.
+
+        *words_later*: the search texts are read on a worker and handed in by ``set_texts``.
+        """
         self.beginResetModel()
         self._version += 1
         self._rows = list(map(as_row, items))
         self._on_disk = on_disk if on_disk is not None else [self._files_of(r) for r in self._rows]
-        self._texts = texts if texts is not None else [search_text(item) for item in self._rows]
+        self._words_pending, self._own_texts = words_later, set()
+        self._texts = [""] * len(self._rows) if words_later else [search_text(item) for item in self._rows]
         self._tally = TakeTally(self._rows)
         self._progress.clear()
         self._shown = []
@@ -204,6 +210,7 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, QAbstractTableMode
             self._tally.count([item], +1)
         if (old.title, old.tags, old.lyrics) != (item.title, item.tags, item.lyrics):
             self._texts[pos] = search_text(item)  # (a state or a file changes far more often than words)
+            self._own_text(item.row_id)
         self._rows[pos] = item
         self._on_disk[pos] = files if files is not None else self._files_of(item)
         if item.state != ClipState.DOWNLOADING:
@@ -332,35 +339,6 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, QAbstractTableMode
             self.dataChanged.emit(index, index, roles or [])
 
     # -- search ---------------------------------------------------------------
-
-    def set_filter(self, selector: Selector | None) -> None:
-        """Show the rows that match *selector* (None: every row).
-
-        The query is put to all the rows at once (see query_select): a ``filterAcceptsRow``
-        called from C++ per row would add ~25 ms of call overhead alone at 50,000 rows.
-        Typing on, when it only adds to the words, searches only the rows shown before
-        (and those changed while hidden).
-        """
-        search = RowFilter(selector)
-        if search.key == self._search.key:
-            return
-        if search.narrows(self._search):  # what the shorter query hid stays hidden, unless it changed
-            changed = (self._position_of[c] for c in self._hidden_changed if c in self._position_of)
-            candidates = sorted({*self._shown, *changed}) if self._hidden_changed else self._shown
-        else:
-            candidates = range(len(self._rows))
-        self._hidden_changed.clear()
-        self._search = search
-        shown = self._matching(candidates)
-        self._change_layout(lambda: setattr(self, "_shown", shown))
-
-    @property
-    def filtered(self) -> bool:
-        """Whether a search hides rows that do not match it."""
-        return self._search.selector is not None
-
-    def _matching(self, positions: Iterable[int]) -> list[int]:
-        return self._search.matching(positions, self._rows, self._texts)
 
     def _change_layout(self, change: Callable[[], None]) -> None:
         """Apply *change* to the rows as one layout change, keeping selection and current row by clip."""

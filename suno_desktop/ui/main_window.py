@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME, __version__
-from ..errors import ErrorKind, kind_of, sentence_of
 from ..library.store import Library
 from ..model import ClipRecord, ClipState
 from ..playback.player import Player
@@ -28,7 +27,6 @@ from .clip_count_label import ClipCountLabel
 from .clip_editing import ClipEditing
 from .clip_filter_proxy import ClipFilterProxy
 from .clip_lineage import ClipLineage
-from .clip_rows import LibraryRows, clip_rows_of, library_rows
 from .clip_table import ClipTable
 from .clip_table_model import ClipTableModel
 from .clip_table_view import ClipTableView
@@ -39,6 +37,7 @@ from .folder_watch import FolderWatch
 from .icons import app_icon
 from .library_actions import LibraryActions
 from .library_banner import LibraryBanner
+from .library_loading import LibraryLoading
 from .library_presence import LibraryPresence
 from .main_toolbar import SearchBox
 from .new_song_actions import NewSongActions
@@ -87,7 +86,6 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.library = library
         self.settings_holder = SettingsHolder(settings, settings_store, self)  # no store in demo mode: nothing is saved
-        self._after_load = None
         # the app named once, last: Qt appends applicationDisplayName only to a title not ending with it
         place = library.root.name + (" (demo)" if demo_note else "")
         self.setWindowTitle(APP_NAME if place == APP_NAME else f"{place} — {APP_NAME}")
@@ -193,6 +191,7 @@ class MainWindow(QMainWindow):
         )
         self.play_queue = PlayQueue(self.player, self.model, self.proxy, self.table, self.library.root, self)
         self.folder_watch = FolderWatch(self.library.root, self)
+        self.loading = LibraryLoading(self.library, self.model, self.proxy, self.io_pool, self.folder_watch, self)
         self.saved_layout = WindowLayout(self, self.splitter, self.table.horizontalHeader(), self.player)
 
     def _build_actions(self) -> None:
@@ -262,7 +261,16 @@ class MainWindow(QMainWindow):
         self.new_song.error.connect(self.show_error_sentence)
         self.new_song.settings_requested.connect(self.open_settings)
         self.presence.lost.connect(self._library_lost)
+        self._connect_loading()
         self.presence.back.connect(self._library_back)
+
+    def _connect_loading(self) -> None:
+        loading = self.loading
+        loading.loaded.connect(self._library_loaded)
+        loading.clips_read.connect(self._clips_changed)
+        loading.library_gone.connect(self.errors.report)
+        loading.message.connect(self.show_message)
+        loading.error.connect(self.show_error_sentence)
 
     def _connect_player(self) -> None:
         queue = self.play_queue
@@ -281,8 +289,8 @@ class MainWindow(QMainWindow):
         c.clips_started.connect(self.model.mark_downloading)
         c.about_to_write.connect(self._about_to_write)
         c.jobs_finished.connect(self._take_back_files)
-        c.all_clips_checked.connect(self._files_checked)
-        c.busy_changed.connect(lambda busy: None if busy else self._read_added_times())
+        c.all_clips_checked.connect(self.loading.files_checked)
+        c.busy_changed.connect(lambda busy: None if busy else self.loading.read_added_times())
         c.clip_progress.connect(self.model.set_progress_of)
         c.progress.connect(self.status.show_progress)
         c.busy_changed.connect(self._busy_changed)
@@ -301,53 +309,17 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ loading
 
     def load_library(self, then=None) -> None:
-        """Read every clip (and which files exist) on a worker, fill the table, then run *then*.
+        """Read the library on workers and fill the table (see LibraryLoading), then run *then*.
 
         The first sync waits for the table: at 50,000 clips its planning pass would
         otherwise compete with filling the window.
         """
-        self._after_load = then
-        self.show_message("Opening the library…")
-        self.io_pool.submit(
-            library_rows,
-            self.library,
-            on_result=self._library_loaded,
-            on_error=self._library_unreadable,
-        )
+        self.loading.load(then)
 
-    def _library_unreadable(self, exc: BaseException) -> None:
-        if kind_of(exc) == ErrorKind.LIBRARY:  # the folder is gone: the bar above the table says so
-            self.errors.report(ErrorKind.LIBRARY, str(exc))
-            return
-        log.error("reading the library %s failed", self.library.root, exc_info=exc)
-        self.show_error_sentence(f"The library in {self.library.root} could not be read: {sentence_of(exc)}")
-
-    def _library_loaded(self, result: LibraryRows) -> None:
-        self.model.set_records(result.rows, result.on_disk, result.texts)
-        # which files are really there is read after the table is shown, as after any change in the folders
-        self.io_pool.submit(self.library.file_states, self.model.records(), on_result=self._files_checked)
-        self.folder_watch.watch_folders(result.folders)
-        self._read_added_times()
-        self.show_message(f"{self.model.clip_count()} clip(s) in {self.library.root}")
+    def _library_loaded(self) -> None:
         if self.proxy.rowCount():
             self.table.selectRow(0)
         self.empty_state.library_read()
-        if self._after_load is not None:
-            QTimer.singleShot(0, self._after_load)
-
-    def _read_added_times(self) -> None:
-        """When each task was added, for ``added:`` in the search (read again when a sync has added some)."""
-        self.io_pool.submit(
-            self.library.task_added_times, on_result=lambda times: setattr(self.proxy, "added_times", times)
-        )
-
-    def _files_checked(self, states: list) -> None:
-        """After a read of the files: rows older than the library are read again, files found gone or back shown."""
-        changed, files = self.model.differences(states)
-        self.model.set_files(files)
-        if changed:
-            # (the folders of their files are watched as they arrive)
-            self.io_pool.submit(clip_rows_of, self.library, changed, on_result=lambda rows: self._clips_changed(*rows))
 
     def _show_in_folder(self, clip_id: str) -> None:
         record = self.model.record_for(clip_id)
