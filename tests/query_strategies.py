@@ -51,6 +51,7 @@ class FakeClip:
 
 LETTERS = "aeéNÉs"  # few letters, so that words are often found (and found across a field's end, wrongly)
 text = st.text(alphabet=LETTERS + " ß", max_size=6)
+field_text = st.text(alphabet=LETTERS + " ß\n", max_size=6)  # a hostile title's new line splits no field's words
 short_id = st.text(alphabet="ab", min_size=2, max_size=4)
 # times in the last few days (so that a day or an age often falls on them), some months back
 moments = (
@@ -67,9 +68,9 @@ created = st.builds(
 ) | st.sampled_from([None, "not a date"])
 clips = st.builds(
     FakeClip,
-    title=text,
-    tags=text,
-    lyrics=text,
+    title=field_text,
+    tags=field_text,
+    lyrics=field_text,
     description=text,
     model=st.sampled_from(["", "chirp-v4", "chirp-v5"]),
     clip_id=short_id,

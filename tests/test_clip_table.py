@@ -41,6 +41,11 @@ def expected_ids(records, text: str) -> set[str]:
     return {r.clip_id for r in records if all(w in f"{r.title}\n{r.tags}\n{r.lyrics}".casefold() for w in words)}
 
 
+def kept(record: ClipRecord) -> ClipRecord:
+    """*record* as the table keeps it: its lyrics are in its search text only (table_search.lean_row)."""
+    return replace(record, lyrics=None)
+
+
 def shown_ids(proxy) -> list[str]:
     return [proxy.index(row, 0).data(CLIP_ID_ROLE) for row in range(proxy.rowCount())]
 
@@ -90,7 +95,7 @@ def test_selection_and_current_row_follow_their_clip_through_the_search(table):
     assert view.currentIndex().data(CLIP_ID_ROLE) == keep.clip_id
     selected = {index.data(CLIP_ID_ROLE) for index in selection.selectedRows()}
     assert selected == {keep.clip_id}  # the hidden clip left the selection
-    assert model.row_of(hide.clip_id) is None and model.record_for(hide.clip_id) == hide
+    assert model.row_of(hide.clip_id) is None and model.record_for(hide.clip_id) == kept(hide)
 
     proxy.set_filter_text("")
     assert view.currentIndex().data(CLIP_ID_ROLE) == keep.clip_id
@@ -225,10 +230,10 @@ def run(seed, steps=150):
         for r in range(model.rowCount()):
             cid = model.record(r).clip_id
             assert model.row_of(cid) == r
-            assert model.record(r) == rec[cid]
+            assert model.record(r) == kept(rec[cid])
             assert proxy.index(r, COL_TITLE).data() == (rec[cid].title or "Untitled")
         for c in rec:
-            assert model.record_for(c) == rec[c]
+            assert model.record_for(c) == kept(rec[c])
         assert model.clip_count() == len(rec)
         got_sel = {i.data(CLIP_ID_ROLE) for i in sel.selectedRows()}
         assert got_sel <= shown
@@ -644,7 +649,7 @@ def test_unconfirmed_submission_rows_count_apart_search_and_give_way_to_their_ta
     task = TaskRecord("task_1", TaskAction.MUSIC, TaskStatus.NOT_START, "", "0%", 3.0, None, "", False, None)
     model.replace_row("submission:7", task_row(task, entry))
     assert shown_ids(proxy)[-1] == "task:task_1" and model.row_for("task:task_1").title == "Harbour Lights"
-    assert model.record_for("task:task_1") is None and model.records() == clips  # a task's row is no clip
+    assert model.record_for("task:task_1") is None and model.records() == list(map(kept, clips))  # no clip
     assert (model.clip_count(), model.task_row_count(), model.submission_row_count()) == (3, 1, 0)
     model.remove_ids(["task:task_1", clips[0].clip_id])
     assert (model.clip_count(), model.task_row_count(), model.submission_row_count()) == (2, 0, 0)
@@ -733,19 +738,44 @@ def test_a_check_of_the_files_reads_again_only_rows_older_than_the_library_and_c
     assert model.index(model.row_of(clips[2].clip_id), COL_FILES).data() == "MP3 Cover MP4"
 
 
-def test_takes_with_the_same_words_share_one_search_text():
-    from suno_desktop.ui.clip_rows import shared_search_texts
-    from suno_desktop.ui.table_rows import ClipRow
+def test_the_window_reads_clips_without_lyrics_and_their_words_for_the_search_after(tmp_path):
+    """library_rows then library_words (library_loading): the rows hold no lyrics; the texts have them, edits too."""
+    from suno_desktop.library.clip_edits import EditField, edit_clip
+    from suno_desktop.library.store import Library
+    from suno_desktop.relay.model import parse_task
+    from suno_desktop.ui.clip_rows import library_rows, library_words
 
     lyrics = "[Verse]\nNeon lights"
-    rows = [
-        ClipRow(clip_record("a", task_id="t", title="Neon", tags="synth", lyrics=lyrics)),
-        ClipRow(clip_record("b", task_id="t", position=1, title="Neon", tags="synth", lyrics=lyrics)),
-        ClipRow(clip_record("c", task_id="u", title="Other", tags="synth", lyrics=lyrics)),
-    ]
-    texts = shared_search_texts(rows)
-    assert texts[0] is texts[1] and texts[0] == "neon\nsynth\n[verse]\nneon lights"
-    assert texts[2] == "other\nsynth\n[verse]\nneon lights"
+    clip = {"status": "complete", "title": "Neon", "tags": "synth", "prompt": lyrics, "audio_url": "https://x/a.mp3"}
+    with Library(tmp_path / "L", create=True) as library:
+        library.save_task(
+            parse_task(
+                {
+                    "task_id": "t",
+                    "action": "MUSIC",
+                    "status": "SUCCESS",
+                    "data": [{**clip, "id": "a"}, {**clip, "id": "b"}],
+                }
+            )
+        )
+        library.save_task(
+            parse_task(
+                {
+                    "task_id": "u",
+                    "action": "MUSIC",
+                    "status": "SUCCESS",
+                    "data": [{**clip, "id": "c", "title": "Other"}],
+                }
+            )
+        )
+        edit_clip(library, "c", {EditField.LYRICS: "My Own Ünïcode words"})
+        rows = library_rows(library).rows
+        assert [row.row_id for row in rows] == ["a", "b", "c"]
+        assert all(row.record.lyrics is None for row in rows)  # the window keeps them in the texts only
+        words = library_words(library, rows)
+    assert words.rows is rows
+    assert words.texts[0] is words.texts[1] and words.texts[0] == "neon\nsynth\n[verse]\nneon lights"
+    assert words.texts[2] == "other\nsynth\nmy own unicode words"
 
 
 def test_a_search_typed_before_the_words_are_read_is_applied_when_they_arrive(qtbot):

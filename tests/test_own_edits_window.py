@@ -32,7 +32,11 @@ def shown_clip(qtbot, window, row: int = 0) -> str:
 
 
 def type_into(qtbot, editor, text: str) -> None:
-    """Click into a pane field, select what it holds and type *text* over it, like a person."""
+    """Click into a pane field, select what it holds and type *text* over it, like a person.
+
+    As a person would, it waits for the field to be editable: a clip's lyrics are read for the pane first.
+    """
+    qtbot.waitUntil(lambda: not editor.isReadOnly(), timeout=WAIT)
     qtbot.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(editor.hasFocus)
     qtbot.keyClick(editor, Qt.Key.Key_A, CTRL)
@@ -269,3 +273,51 @@ def test_words_typed_when_the_window_closes_are_kept(qtbot, make_window, relay):
     type_into(qtbot, window.detail.lyrics, "Last words")
     window.close()
     assert window.library.clip(clip).lyrics == "Last words"
+
+
+def test_the_pane_reads_a_table_rows_lyrics_and_keeps_words_typed_while_they_are_read_again(qtbot):
+    """The table keeps no lyrics (table_search.lean_row): the pane asks for them, read-only until they come."""
+    pane = ClipDetailPane()
+    qtbot.addWidget(pane)
+    full = clip_record("c1", title="Harbour", lyrics="[Verse]\nsalt and rope", updated_at=1.0)
+    lean = replace(full, lyrics=None)
+    with qtbot.waitSignal(pane.lyrics_wanted) as asked:
+        pane.show_clip(lean, Path("/library"), (True, False, False))
+    assert asked.args == ["c1"]
+    assert pane.lyrics.isReadOnly() and pane.lyrics.text() == "" and "Reading" in pane.lyrics.placeholderText()
+    pane.show_lyrics_read(full)
+    assert not pane.lyrics.isReadOnly() and pane.lyrics.text() == "[Verse]\nsalt and rope"
+    with qtbot.assertNotEmitted(pane.lyrics_wanted):  # shown again as it was: no second read
+        pane.show_clip(lean, Path("/library"), (True, False, False))
+    assert pane.lyrics.text() == "[Verse]\nsalt and rope" and not pane.lyrics.isReadOnly()
+
+    pane.show()
+    pane.activateWindow()
+    qtbot.waitActive(pane)
+    type_into(qtbot, pane.lyrics, "my own")
+    with qtbot.waitSignal(pane.lyrics_wanted):  # the clip changed (a sync): its lyrics are read again
+        pane.show_clip(replace(lean, rating=3, updated_at=2.0), Path("/library"), (True, False, False))
+    assert pane.lyrics.text() == "my own" and not pane.lyrics.isReadOnly()  # the typing stays
+    pane.show_lyrics_read(replace(full, updated_at=2.0))
+    assert pane.lyrics.text() == "my own"
+
+    other = clip_record("c2", title="Other", lyrics=None)
+    pane.show_clip(other, Path("/library"), (True, False, False))
+    pane.show_lyrics_read(full)  # a late answer for the clip shown before
+    assert pane.lyrics.text() == "" and pane.lyrics.isReadOnly()
+
+
+def test_the_window_keeps_no_lyrics_in_its_rows_and_still_finds_and_shows_them(qtbot, make_window, relay):
+    window, _ = synced_window(qtbot, make_window, relay, tasks=2)
+    assert all(record.lyrics is None for record in window.model.records())
+    clip = shown_clip(qtbot, window, 1)
+    lyrics = window.library.clip(clip).lyrics
+    assert lyrics
+    qtbot.waitUntil(lambda: window.detail.lyrics.text() == lyrics and not window.detail.lyrics.isReadOnly())
+    line = next(part for part in lyrics.splitlines() if part.strip() and not part.startswith("["))
+    qtbot.keyClick(window, Qt.Key.Key_F, CTRL)
+    qtbot.keyClicks(window.search, f'lyrics:"{line.upper()}"')
+    qtbot.waitUntil(lambda: window.proxy.rowCount() > 0, timeout=WAIT)
+    expected = {r.clip_id for r in window.library.clips() if line.casefold() in r.lyrics.casefold()}
+    assert {window.proxy.index(r, 0).data(CLIP_ID_ROLE) for r in range(window.proxy.rowCount())} == expected
+    assert clip in expected

@@ -263,9 +263,10 @@ def test_a_lyrics_row_cannot_play_or_export_and_offers_a_song_from_its_lyrics(qt
     assert not window.commands.refresh_action.isEnabled()
     menu = open_table_menu(qtbot, window, row)
     assert not menu_action(menu, "Play").isEnabled() and not menu_action(menu, "Export…").isEnabled()
-    menu_action(menu, "Create a Song from These Lyrics…").trigger()
+    menu_action(menu, "Create a Song from These Lyrics…").trigger()  # (the lyrics are read first, on a worker)
+    qtbot.waitUntil(lambda: window.findChild(NewSongDialog, "newSongDialog") is not None, timeout=WAIT)
     dialog = window.findChild(NewSongDialog, "newSongDialog")
-    assert dialog is not None and dialog.tabs.currentIndex() == 1  # Write it yourself
+    assert dialog.tabs.currentIndex() == 1  # Write it yourself
     assert dialog.title_edit.text() == "Paper Moon"
     assert dialog.lyrics_edit.toPlainText() == "[Verse]\nA paper moon tonight"
     dialog.close()

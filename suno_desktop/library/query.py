@@ -107,7 +107,8 @@ def is_extension(record: ClipRecord) -> bool:
 def leaf_test(node: Node, now: datetime, added: Mapping[str, float]) -> Predicate:
     """The test of one term that is not a combination nor a plain word (a field, a comparison, a flag).
 
-    A plain word is looked for in each clip's search text by :mod:`.query_select`, which also
+    A plain word, and a title, style or lyrics term, is looked for in each clip's search text
+    by :mod:`.query_select`, which also
     says how terms combine and how many clips are asked at once. *now* (aware) anchors ages
     like ``7d``; *added* maps task ids to when they were added (epoch seconds), which
     ``added:`` compares (else ``created_at``).
@@ -121,10 +122,8 @@ def leaf_test(node: Node, now: datetime, added: Mapping[str, float]) -> Predicat
     raise TypeError(f"not a term: {node!r}")
 
 
+#: the fields read from a clip (title, style and lyrics are read in its search text by query_select)
 _TEXT_OF: dict[TextField, Callable[[ClipRecord], str]] = {
-    TextField.TITLE: lambda r: r.title,
-    TextField.STYLE: lambda r: r.tags,
-    TextField.LYRICS: lambda r: r.lyrics,
     TextField.MODEL: lambda r: r.model,
     TextField.DESCRIPTION: lambda r: r.description,
 }

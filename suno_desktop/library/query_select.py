@@ -4,8 +4,8 @@ The window's table (100,000 clips) and ``list --query`` ask the same question of
 clip. A test per clip, called from a loop, costs a Python call per term per clip; here
 AND narrows the candidates term by term, a word is one pass of ``in`` over texts folded
 once per clip (title, style and lyrics, joined by newlines, which no term holds), and a
-field's word is looked for in that text before its field is folded. What each term
-means is :mod:`.query`'s: this module only decides which clips to ask.
+title, style or lyrics term is looked for in that text before its part of it. What the
+other terms mean is :mod:`.query`'s: this module only decides which clips to ask.
 """
 
 from __future__ import annotations
@@ -24,13 +24,29 @@ SubjectAt = Callable[[int], object]
 #: candidates, their folded texts by position, their subjects by position -> the candidates that match, in order
 _Step = Callable[[Sequence[int], Sequence[str], SubjectAt], list[int]]
 
-#: the fields whose words are also in a clip's search text, so that a pass of ``in`` can rule clips out first
-_IN_SEARCH_TEXT = frozenset({TextField.TITLE, TextField.STYLE, TextField.LYRICS})
-
 
 def search_text(subject) -> str:
     """What plain words look in: the folded title, style and lyrics of a clip or a table row, once per clip."""
-    return fold(f"{subject.title}\n{subject.tags}\n{subject.lyrics}")
+    return search_text_of(subject.title, subject.tags, subject.lyrics)
+
+
+def search_text_of(title: str, tags: str, lyrics: str) -> str:
+    """The folded title, style and lyrics, one line each for the first two (see :func:`text_part`).
+
+    A new line in a title or a style (a hostile relay's) becomes a character no query holds.
+    """
+    return fold(f"{title.replace(_NEW_LINE, _UNIT)}\n{tags.replace(_NEW_LINE, _UNIT)}\n{lyrics}")
+
+
+_NEW_LINE, _UNIT = "\n", "\x1f"
+
+
+def text_part(text: str, field: TextField) -> str:
+    """The folded title, style or lyrics in a search text: the window keeps a clip's lyrics only there."""
+    return text.split("\n", 2)[_PARTS.index(field)]
+
+
+_PARTS = (TextField.TITLE, TextField.STYLE, TextField.LYRICS)
 
 
 class Selector:
@@ -68,10 +84,9 @@ class Selector:
             return _all_of([self._step(t) for t in node.terms])
         if isinstance(node, Or):
             return _any_of([self._step(t) for t in node.terms])
-        test = leaf_test(node, self._now, self._added)
-        if isinstance(node, FieldTerm) and node.field in _IN_SEARCH_TEXT:
-            return _testing(test, fold(node.value))
-        return _testing(test, "")
+        if isinstance(node, FieldTerm) and node.field in _PARTS:
+            return _in_part(node.field, fold(node.value))
+        return _testing(leaf_test(node, self._now, self._added))
 
     @property
     def compares_added(self) -> bool:
@@ -126,13 +141,17 @@ def _containing(needle: str) -> _Step:
     return lambda candidates, texts, subject_at: [p for p in candidates if search(texts[p])]
 
 
-def _testing(test: Predicate, needle: str) -> _Step:
-    """A term read from each clip's fields; *needle*, when given, must be in the search text first."""
+def _testing(test: Predicate) -> _Step:
+    """A term read from each clip's fields."""
+    return lambda candidates, texts, subject_at: [p for p in candidates if test(subject_at(p))]
+
+
+def _in_part(field: TextField, needle: str) -> _Step:
+    """A title, style or lyrics term: in the search text first (one pass of ``in``), then in its part of it."""
+    index = _PARTS.index(field)
 
     def step(candidates: Sequence[int], texts: Sequence[str], subject_at: SubjectAt) -> list[int]:
-        if needle:
-            return [p for p in candidates if needle in texts[p] and test(subject_at(p))]
-        return [p for p in candidates if test(subject_at(p))]
+        return [p for p in candidates if needle in texts[p] and needle in texts[p].split("\n", 2)[index]]
 
     return step
 

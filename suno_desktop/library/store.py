@@ -71,10 +71,13 @@ def _refuse_a_vanished_library(root: Path) -> None:
 _CLIP_COLUMNS = tuple(f.name for f in fields(ClipRecord))
 #: the columns a user may write over (library/clip_edits.py): read as the user's value when there is one
 EDITABLE_COLUMNS = ("title", "tags", "lyrics", "description")
-_CLIP_SELECT = ", ".join(
-    f"COALESCE(json_extract(edits, '$.{name}'), {name}) AS {name}" if name in EDITABLE_COLUMNS else name
+_CLIP_READ = {
+    name: f"COALESCE(json_extract(edits, '$.{name}'), {name}) AS {name}" if name in EDITABLE_COLUMNS else name
     for name in _CLIP_COLUMNS
-)
+}
+_CLIP_SELECT = ", ".join(_CLIP_READ.values())
+#: the window's clips: their lyrics are read for the search alone (Library.search_words), and for one clip when shown
+_CLIP_SELECT_NO_LYRICS = ", ".join({**_CLIP_READ, "lyrics": "NULL AS lyrics"}.values())
 _TASK_COLUMNS = tuple(f.name for f in fields(TaskRecord))
 
 
@@ -415,9 +418,14 @@ class Library:
 
     # ------------------------------------------------------------------ clips
 
-    def clips(self, *, include_removed: bool = False, task_ids: Iterable[str] | None = None) -> list[ClipRecord]:
+    def clips(
+        self, *, include_removed: bool = False, task_ids: Iterable[str] | None = None, lyrics: bool = True
+    ) -> list[ClipRecord]:
+        """The clips, in order of task and take; without *lyrics* (every clip, not removed), ``lyrics`` is None."""
         if task_ids is None and not include_removed:
-            return [record for batch in self.clip_batches() for record in batch]
+            return [record for batch in self.clip_batches(lyrics=lyrics) for record in batch]
+        if not lyrics:
+            raise ValueError("only every clip is read without its lyrics")
         sql = f"SELECT {_CLIP_SELECT} FROM clips"
         where, params = [], []
         if not include_removed:
@@ -459,27 +467,39 @@ class Library:
             ).fetchall()
         return [(row[0], row[1], self._files_at(row[2], row[3], row[4])) for row in rows]
 
-    def clip_batches(self, size: int = 2000) -> Iterator[list[ClipRecord]]:
+    def clip_batches(self, size: int = 2000, *, lyrics: bool = True) -> Iterator[list[ClipRecord]]:
         """Every clip (not removed), in order of task and take, a few thousand at a time.
 
         A pass over 100,000 clips (a sync's plan) then never holds them all at once, and each
-        batch is its own read: nothing stays open on the connection between batches.
+        batch is its own read: nothing stays open on the connection between batches. Without
+        *lyrics*, each record's ``lyrics`` is None (the window's: see ``search_words``).
         """
-        after: tuple[str, int] | None = None
+        select = _CLIP_SELECT if lyrics else _CLIP_SELECT_NO_LYRICS
+        for rows in self._batches(select, size):
+            yield sharing_lyrics([clip_record(row) for row in rows])
+
+    def search_words(self, size: int = 5000) -> Iterator[list[tuple[str, str, str, str]]]:
+        """Every clip's (not removed) id, title, style and lyrics as the search reads them, by task and take."""
+        select = f"clip_id, {clip_column_sql('title')}, {clip_column_sql('tags')}, {clip_column_sql('lyrics')}"
+        yield from self._batches(select, size)
+
+    def _batches(self, select: str, size: int) -> Iterator[list[tuple]]:
+        """The rows of the clips not removed, *select* read of each, in order of task and take (keyset pages)."""
+        after: tuple[str, int] = ("", -1)
         while True:
-            if after is None:
-                sql, params = f"SELECT {_CLIP_SELECT} FROM clips WHERE removed=0", ()
-            else:
-                sql, params = (
-                    f"SELECT {_CLIP_SELECT} FROM clips WHERE removed=0 AND (task_id, position) > (?, ?)",
+            with self._mutex:
+                cursor = self._conn.cursor()
+                cursor.row_factory = None
+                rows = cursor.execute(
+                    f"SELECT task_id, position, {select} FROM clips WHERE removed=0 AND (task_id, position) > (?, ?) "
+                    f"ORDER BY task_id, position LIMIT {int(size)}",
                     after,
-                )
-            batch = self._clip_records(f"{sql} ORDER BY task_id, position LIMIT {int(size)}", params)
-            if batch:
-                yield batch
-            if len(batch) < size:
+                ).fetchall()
+            if rows:
+                after = rows[-1][:2]
+                yield [row[2:] for row in rows]
+            if len(rows) < size:
                 return
-            after = (batch[-1].task_id, batch[-1].position)
 
     def _clip_records(self, sql: str, params: Iterable = ()) -> list[ClipRecord]:
         """The clips a query selects (its columns: _CLIP_SELECT), read as plain tuples (a Row costs ~2 µs each)."""

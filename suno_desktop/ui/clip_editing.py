@@ -81,6 +81,7 @@ class ClipEditing(QObject):
         pane.edit_requested.connect(lambda clip_id, field, text: self.save(clip_id, text, field=field))
         pane.revert_requested.connect(self.revert)
         pane.relay_values_wanted.connect(self.read_relay_values)
+        pane.lyrics_wanted.connect(self.read_lyrics)
 
     def save(self, clip_id: str, text: str, *, field: EditField) -> None:
         """Store *text* as the user's *field* of the clip, unless it is empty (a title) or says what is stored."""
@@ -140,6 +141,15 @@ class ClipEditing(QObject):
             clip_id,
             on_result=lambda values: self.pane.show_relay_values(clip_id, values),
             on_error=lambda exc: log.warning("reading the relay's values of %s failed: %s", clip_id, exc),
+        )
+
+    def read_lyrics(self, clip_id: str) -> None:
+        """A clip's lyrics for the pane (the table keeps none), read on a worker."""
+        self.workers.submit(
+            self.library.clip,
+            clip_id,
+            on_result=lambda record: None if record is None else self.pane.show_lyrics_read(record),
+            on_error=lambda exc: self.error.emit(f"The lyrics could not be read: {sentence_of(exc)}"),
         )
 
     def _stored(self, field: EditField, done: str, result: tuple[ClipRecord, FilesOnDisk]) -> None:

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from PySide6.QtCore import Qt
 
-from ..library.query_select import search_text
+from ..library.query_select import search_text, search_text_of
 from ..library.store import Library
 from ..library.submission_journal import SubmissionJournal
 from ..model import ClipRecord, ClipState, FilesOnDisk, TaskAction, TaskRecord, TaskRowState
@@ -240,14 +240,14 @@ class LibraryWords(NamedTuple):
 def library_rows(library: Library) -> LibraryRows:
     """A row per clip with the files its record names, then a row per task without clips and per unconfirmed submission.
 
-    Runs on a worker when the library opens. What the search reads is read next
-    (:func:`library_words`), and which files really exist after the table is shown
-    (``Library.file_states``): a stat per file would hold up the window (~0.4 s at
-    100,000 clips). Every id the user added, and every song asked for that may have been
-    made, stays visible.
+    Runs on a worker when the library opens. The clips are read without their lyrics, which
+    the search reads next (:func:`library_words`), and which files really exist is read after
+    the table is shown (``Library.file_states``): a stat per file would hold up the window
+    (~0.4 s at 100,000 clips). Every id the user added, and every song asked for that may
+    have been made, stays visible.
     """
     with _collector_paused():
-        records = library.clips()
+        records = library.clips(lyrics=False)
         on_disk = [recorded_files(record) for record in records]
         placeholders: list[TableRow] = [*task_rows(library), *unconfirmed_rows(library)]
         rows = [*map(ClipRow, records), *placeholders]
@@ -255,20 +255,24 @@ def library_rows(library: Library) -> LibraryRows:
 
 
 def library_words(library: Library, rows: list[TableRow]) -> LibraryWords:
-    """The search texts of *rows* (a worker's work, after the table is filled) and their files' folders."""
-    texts = shared_search_texts(rows)
-    return LibraryWords(rows, texts, record_folders([row.record for row in rows if row.record is not None]))
+    """The search texts of *rows* (a worker's work, after the table is filled) and their files' folders.
 
-
-def shared_search_texts(rows: list[TableRow]) -> list[str]:
-    """Each row's search text; rows next to each other with the same words (a task's takes) share one."""
-    texts: list[str] = []
+    A clip's text is made from its words as the library reads them now; the takes of a task
+    with the same words share one.
+    """
+    text_of: dict[str, str] = {}
     previous: tuple = ()
-    for row in rows:
-        words = (row.title, row.tags, row.lyrics)
-        texts.append(texts[-1] if words == previous else search_text(row))
-        previous = words
-    return texts
+    text = ""
+    for batch in library.search_words():
+        for clip_id, *words in batch:
+            if words != previous:
+                text, previous = search_text_of(*words), words
+            text_of[clip_id] = text
+    texts = [
+        search_text(row) if row.record is None else text_of.get(row.row_id) or search_text_of(row.title, row.tags, "")
+        for row in rows
+    ]
+    return LibraryWords(rows, texts, record_folders([row.record for row in rows if row.record is not None]))
 
 
 @contextmanager

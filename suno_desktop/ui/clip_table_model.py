@@ -16,7 +16,6 @@ from operator import attrgetter
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QPixmap
 
-from ..library.query_select import search_text
 from ..library.store import Library
 from ..model import ClipRecord, ClipState
 from .cell_looks import ProgressBars, RoundedCovers
@@ -39,7 +38,7 @@ from .row_filter import RowFilter
 from .row_lists import kept_shown, permuted_positions, with_runs_inserted
 from .table_drags import FileDragSource
 from .table_rows import TASK_ROW_PREFIX, ClipRow, TableRow, as_row
-from .table_search import TableSearch
+from .table_search import TableSearch, lean_row, row_text
 from .table_sorting import TableSorting
 from .take_groups import TakeTally
 from .title_marks import TitleMarks, title_tooltip
@@ -98,14 +97,16 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
     ) -> None:
         """Replace everything (library opened). *on_disk* may be read off the GUI thread.
 
-        *words_later*: the search texts are read on a worker and handed in by ``set_texts``.
+        *words_later*: the rows are lean (``library_rows``) and their search texts are read on
+        a worker and handed in by ``set_texts``.
         """
         self.beginResetModel()
         self._version += 1
-        self._rows = list(map(as_row, items))
-        self._on_disk = on_disk if on_disk is not None else [self._files_of(r) for r in self._rows]
+        rows = list(map(as_row, items))
+        self._on_disk = on_disk if on_disk is not None else [self._files_of(r) for r in rows]
         self._words_pending, self._own_texts = words_later, set()
-        self._texts = [""] * len(self._rows) if words_later else [search_text(item) for item in self._rows]
+        self._texts = [""] * len(rows) if words_later else list(map(row_text, rows))
+        self._rows = rows if words_later else list(map(lean_row, rows))
         self._tally = TakeTally(self._rows)
         self._progress.clear()
         self._shown = []
@@ -208,10 +209,10 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
             self._progress.pop(old.row_id, None)
             self._tally.count([old], -1)
             self._tally.count([item], +1)
-        if (old.title, old.tags, old.lyrics) != (item.title, item.tags, item.lyrics):
-            self._texts[pos] = search_text(item)  # (a state or a file changes far more often than words)
+        if item.lyrics is not None or (old.title, old.tags) != (item.title, item.tags):
+            self._texts[pos] = row_text(item, self._texts[pos])  # (a rating or a play keeps the words)
             self._own_text(item.row_id)
-        self._rows[pos] = item
+        self._rows[pos] = item = lean_row(item)
         self._on_disk[pos] = files if files is not None else self._files_of(item)
         if item.state != ClipState.DOWNLOADING:
             self._progress.pop(item.row_id, None)
@@ -225,7 +226,8 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
     def _insert_after(self, pos: int, items: list[TableRow], disk: dict) -> None:
         """Insert *items* after position *pos*; the caller re-numbers ``_position_of`` once a batch."""
         at = pos + 1
-        texts = [search_text(item) for item in items]
+        texts = list(map(row_text, items))
+        items = list(map(lean_row, items))
         shown_new = [at + n for n in self._search.matching(range(len(items)), items, texts)]
         first_row = bisect_right(self._shown, pos)
 

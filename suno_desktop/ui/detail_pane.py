@@ -79,6 +79,7 @@ class ClipDetailPane(QWidget):
     edit_requested = Signal(str, object, str)  # clip id, EditField, the text typed: the user changed a field
     revert_requested = Signal(str, object)  # clip id, EditField: Revert to the relay's
     relay_values_wanted = Signal(str)  # clip id: a field is the user's, the note needs the relay's values
+    lyrics_wanted = Signal(str)  # clip id: the table keeps no lyrics, the pane's are read for it (show_lyrics_read)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,6 +89,7 @@ class ClipDetailPane(QWidget):
         self.editors: dict[EditField, FieldEdit] = {}
         self.relay_notes: dict[EditField, RelayNote] = {}
         self._relay_asked: tuple | None = None  # (clip id, edits, updated_at) the notes' values were asked for
+        self._lyrics_read: tuple[str, float, str] | None = None  # (clip id, updated_at, lyrics) last read
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(12, 12, 12, 12)
@@ -315,8 +317,10 @@ class ClipDetailPane(QWidget):
         """A clip's lyrics; for a task or a request, the lyrics that were sent, when the library knows them."""
         placeholder = row.is_placeholder
         self.lyrics_heading.setText("Lyrics sent" if placeholder and row.lyrics else "Lyrics")
-        if not placeholder:
-            self.lyrics.set_value(row.lyrics or "")  # empty: the placeholder says "No lyrics (instrumental)."
+        if not placeholder and row.lyrics is None:  # a row of the table, which keeps no lyrics
+            self._show_clip_lyrics(row.record)
+        elif not placeholder:
+            self.lyrics.set_value(row.lyrics)  # empty: the placeholder says "No lyrics (instrumental)."
         elif row.lyrics:
             self.lyrics.set_value(row.lyrics, editable=False)
         elif row.state == ClipState.FAILED and row.is_task and row.made_here:
@@ -326,6 +330,27 @@ class ClipDetailPane(QWidget):
             self.lyrics.set_value(text, editable=False)
         else:
             self.lyrics.set_value("No songs yet.", editable=False)
+
+    def _show_clip_lyrics(self, record: ClipRecord) -> None:
+        """The lyrics read for this clip as it is now, or (read-only until they come) read again."""
+        read = self._lyrics_read
+        if read is not None and read[:2] == (record.clip_id, record.updated_at):
+            self.lyrics.setPlaceholderText(_FIELDS[EditField.LYRICS][2])
+            self.lyrics.set_value(read[2])
+            return
+        same_clip = read is not None and read[0] == record.clip_id
+        if not (same_clip and self.lyrics.typing):  # the words being typed stay until they are saved
+            self.lyrics.setPlaceholderText("Reading the lyrics…")
+            self.lyrics.set_value(read[2] if same_clip else "", editable=False)  # nothing typed over words not read
+        self.lyrics_wanted.emit(record.clip_id)
+
+    def show_lyrics_read(self, record: ClipRecord) -> None:
+        """A clip's lyrics as the library reads them (on a worker), if the pane still shows that clip."""
+        shown = self.record
+        if shown is not None and shown.clip_id == record.clip_id:
+            self._lyrics_read = (record.clip_id, shown.updated_at, record.lyrics)
+            self.lyrics.setPlaceholderText(_FIELDS[EditField.LYRICS][2])
+            self.lyrics.set_value(record.lyrics)
 
     def _show_relay_notes(self, record: ClipRecord | None) -> None:
         """A note beneath each field that is the user's; the relay's values are asked for when they may have changed."""

@@ -48,7 +48,10 @@ class LibraryLoading(QObject):
         self._after_load: Callable[[], None] | None = None
 
     def load(self, then: Callable[[], None] | None = None) -> None:
-        """Read every clip (not which files exist: that is read afterwards), fill the table, then run *then*."""
+        """Read every clip (not which files exist: that is read afterwards), fill the table, then run *then*.
+
+        *then* (the first sync) runs once the search's words are in.
+        """
         self._after_load = then
         self.message.emit("Opening the library…")
         self.workers.submit(library_rows, self.library, on_result=self._rows_read, on_error=self._unreadable)
@@ -68,17 +71,30 @@ class LibraryLoading(QObject):
         QTimer.singleShot(0, self._read_the_rest)
 
     def _read_the_rest(self) -> None:
-        """The search's words, which files are really there (as after any change in the folders), the added times."""
+        """The search's words first, then the rest, one after the other.
+
+        Run side by side, a stat per file (which releases and takes back the GIL each time) and
+        the folding of every clip's words took ~1 s together, against ~0.6 s in turn.
+        """
         rows = self.model.rows()
-        self.workers.submit(library_words, self.library, rows, on_result=self._words_read, on_error=self._unreadable)
-        self.workers.submit(self.library.file_states, self.model.records(), on_result=self.files_checked)
-        self.read_added_times()
-        if self._after_load is not None:
-            QTimer.singleShot(0, self._after_load)
+        self.workers.submit(library_words, self.library, rows, on_result=self._words_read, on_error=self._words_failed)
 
     def _words_read(self, words: LibraryWords) -> None:
         self.model.set_texts(words.rows, words.texts)
         self.folder_watch.watch_folders(words.folders)
+        self._read_files()
+
+    def _words_failed(self, exc: BaseException) -> None:
+        self._unreadable(exc)
+        self._read_files()
+
+    def _read_files(self) -> None:
+        """Which files are really there (as after any change in the folders), the added times, then the first sync."""
+        self.workers.submit(self.library.file_states, self.model.records(), on_result=self.files_checked)
+        self.read_added_times()
+        then, self._after_load = self._after_load, None
+        if then is not None:  # the first sync's pass over every clip would slow the reads above down
+            QTimer.singleShot(0, then)
 
     def read_added_times(self) -> None:
         """When each task was added, for ``added:`` in the search (read again when a sync has added some)."""

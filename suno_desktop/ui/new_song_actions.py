@@ -31,13 +31,14 @@ from .detail_pane import ClipDetailPane
 from .error_reports import SETTINGS_ERRORS
 from .new_song_dialog import NewSongDialog
 from .settings_holder import SettingsHolder
-from .table_rows import SubmissionRow, TableRow
+from .table_rows import ClipRow, SubmissionRow, TableRow
 from .window_actions import make_action
 from .workers import WorkerPool
 
 #: a refusal the user fixes in Settings: the dialog offers to open them
 #: lyrics that mean "no singing" (what Suno writes for an instrumental made from a description)
 INSTRUMENTAL_MARK = "[instrumental]"
+GONE = "That clip is no longer in the library."
 
 
 class NewSongActions(QObject):
@@ -400,12 +401,24 @@ class NewSongActions(QObject):
     def _for_selected(self, act) -> None:
         rows = self.table.view.selected_rows()
         if len(rows) == 1:
-            act(rows[0])
+            self._with_lyrics(rows[0], act)
 
     def _for_row(self, row_id: str, act) -> None:
         row = self.table.model.row_for(row_id)
         if row is not None:
+            self._with_lyrics(row, act)
+
+    def _with_lyrics(self, row: TableRow, act) -> None:
+        """*act* on the row, a clip's lyrics read first (on a worker): the table keeps none, the dialogs show them."""
+        if row.lyrics is not None:
             act(row)
+            return
+        self.workers.submit(
+            self.library.clip,
+            row.row_id,
+            on_result=lambda record: act(ClipRow(record)) if record is not None else self.error.emit(GONE),
+            on_error=lambda exc: self.error.emit(f"The clip's lyrics could not be read: {sentence_of(exc)}"),
+        )
 
 
 def _headline(request: SongRequest) -> str:

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from itertools import compress
 from typing import Any
 
-from ..library.query_select import search_text
 from .clip_rows import Files
 from .table_rows import TableRow
+from .table_search import lean_row, row_text
 
 #: the model's parallel lists: rows, their files on disk, their search texts, and the positions shown
 RowLists = tuple[list[TableRow], list[Files], list[str], list[int]]
@@ -101,10 +101,10 @@ def with_runs_inserted(
         texts += old_texts[done : pos + 1]
         done, cut = pos + 1, end
         for record in runs[pos]:
-            text = search_text(record)
+            text = row_text(record)
             if accepts(record, text):  # the search lets it through
                 shown.append(len(clips))
-            clips.append(record)
+            clips.append(lean_row(record))
             on_disk.append(files_of(record))
             texts.append(text)
     offset = len(clips) - done

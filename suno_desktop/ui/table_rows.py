@@ -103,7 +103,8 @@ class ClipRow(TableRow):
     # -- what the detail pane and the search read --
 
     @property
-    def lyrics(self) -> str:
+    def lyrics(self) -> str | None:
+        """None in the table's rows, which keep a clip's lyrics only in its search text (see table_search.lean_row)."""
         return self.record.lyrics
 
     @property
