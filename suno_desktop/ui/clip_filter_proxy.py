@@ -27,18 +27,26 @@ class ClipFilterProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self.setDynamicSortFilter(False)
         self.selection_model: QItemSelectionModel | None = None  # see attach_selection
+        #: the selected rows by position, those a search hides among them, and the positions_token they hold for
+        self._noted: tuple[tuple, set[int]] | None = None
+        self._carrying = False  # the selection is being put back here: the user did not change it
         self._filter_text = ""  # the last query that could be read: what the table shows
         #: when each task was added (task id -> epoch seconds), which ``added:`` compares; read on a worker
         self.added_times: dict[str, float] = {}
 
     def setSourceModel(self, model: ClipTableModel) -> None:
         super().setSourceModel(model)
-        model.layout_guard = self._keeping_selection  # rows a sync moves into the sort order
+        model.layout_guard = self._keeping_selection  # rows a sync moves into the sort order, Group Takes
 
     def attach_selection(self, selection_model: QItemSelectionModel) -> None:
         """The view's selection, carried by the proxy when it is big (see _keeping_selection)."""
         self.selection_model = selection_model
         selection_model.destroyed.connect(self._selection_destroyed)
+        selection_model.selectionChanged.connect(self._selection_changed)
+
+    def _selection_changed(self) -> None:
+        if not self._carrying:
+            self._noted = None  # the user chose anew: what a search hid is chosen no more
 
     def _selection_destroyed(self) -> None:
         self.selection_model = None
@@ -58,7 +66,7 @@ class ClipFilterProxy(QSortFilterProxyModel):
             return str(exc)
         self._filter_text = text
         model: ClipTableModel = self.sourceModel()
-        self._keeping_selection(lambda: model.set_filter(selector), rows_stay=True)
+        self._search_keeping_selection(lambda: model.set_filter(selector))
         return None
 
     @property
@@ -73,48 +81,88 @@ class ClipFilterProxy(QSortFilterProxyModel):
         else:
             model.sort(column, order)
 
-    def _selected(self, rows_stay: bool) -> set | None:
-        """The rows of a big selection, by position in the model when *rows_stay* (a search), else by clip id.
+    def _selected(self) -> set | None:
+        """The clip ids of a big selection; None for a small one, which Qt carries well itself.
 
-        None for a small selection, which Qt carries well itself. The ranges (each holding
-        two persistent indexes) are dropped on return, so that the layout change does not
-        have to move them.
+        The ranges (each holding two persistent indexes) are dropped on return, so that the
+        layout change does not have to move them.
         """
         ranges = self.selection_model.selection()
         if sum(r.height() for r in ranges) < BIG_SELECTION_ROWS:
             return None
         model: ClipTableModel = self.sourceModel()
-        take = model.positions_of_rows if rows_stay else model.clip_ids_of_rows
         chosen: set = set()
         for selected in ranges:
-            chosen.update(take(selected.top(), selected.bottom()))
+            chosen.update(model.clip_ids_of_rows(selected.top(), selected.bottom()))
         return chosen
 
-    def _keeping_selection(self, change: Callable[[], None], *, rows_stay: bool = False) -> None:
-        """Run *change* (a layout change), carrying a big selection across it.
+    def _noted_selection(self) -> set[int]:
+        """The positions of the selected rows, those the search hides among them, if no row moved since."""
+        noted = self._noted
+        model: ClipTableModel = self.sourceModel()
+        return noted[1] if noted is not None and noted[0] == model.positions_token else set()
+
+    def _keeping_selection(self, change: Callable[[], None]) -> None:
+        """Run *change* (a layout change that moves rows: a sort), carrying a big selection across it.
 
         Across a layout change Qt's selection model keeps a persistent index for every
         selected cell and asks ``flags()`` of each: about a second after Ctrl+A at 50,000
-        clips. A big selection is taken down, and put back as row ranges afterwards. A
-        search (*rows_stay*: only which rows are shown changes) carries it by the rows'
-        positions, and a selection of every row still shown is put back as one range.
+        clips. A big selection is taken down, and put back as row ranges by clip id
+        afterwards. The selected rows a search hides move along.
+        """
+        model: ClipTableModel = self.sourceModel()
+        noted = model.ids_at(self._noted_selection())
+        selection = self.selection_model
+        chosen = self._selected() if selection is not None else None
+        self._carrying = True
+        try:
+            if chosen is None:
+                change()
+            else:
+                selection.clearSelection()
+                change()
+                self._select_rows(model.rows_of_clips(chosen))
+        finally:
+            self._carrying = False
+        self._noted = (model.positions_token, model.positions_of_ids(noted)) if noted else None
+
+    def _search_keeping_selection(self, change: Callable[[], None]) -> None:
+        """Run *change* (a search: which rows are shown changes, none moves), keeping the selection.
+
+        A search forgets no selected row: those it hides are noted and selected again when a
+        later search shows them (until the user selects anew, or rows move). Typing after
+        Ctrl+A keeps every row selected, one range Qt paints fast; rows a search brings back
+        unselected would leave thousands of ranges, which Qt reads for every cell it paints.
         """
         selection = self.selection_model
-        chosen = self._selected(rows_stay) if selection is not None else None
-        if chosen is None:
+        model: ClipTableModel = self.sourceModel()
+        ranges = selection.selection() if selection is not None else []
+        chosen = self._noted_selection()  # (taken over: noted again below)
+        if selection is None or not (ranges or chosen):
             change()
             return
-        selection.clearSelection()
-        change()
-        model: ClipTableModel = self.sourceModel()
-        shown = row_runs(model.rows_at_positions(chosen) if rows_stay else model.rows_of_clips(chosen))
-        last_column = self.columnCount() - 1
+        for selected in ranges:
+            chosen.update(model.positions_of_rows(selected.top(), selected.bottom()))
+        self._carrying = True
+        try:
+            selection.clearSelection()
+            change()
+            rows = model.rows_at_positions(chosen)
+            self._select_rows(rows)
+        finally:
+            self._carrying = False
+        self._noted = (model.positions_token, chosen) if len(rows) < len(chosen) else None  # some are hidden
+
+    def _select_rows(self, rows) -> None:
+        """Select *rows* (view rows, in order) as whole-row ranges, committed as Qt's own carrying would leave them."""
+        selection = self.selection_model
         again = QItemSelection()
-        for top, bottom in shown:
-            again.select(self.index(top, 0), self.index(bottom, last_column))
-        selection.select(again, QItemSelectionModel.SelectionFlag.Select)
-        # commit it, as Qt's own carrying would: a Shift+click then extends it, not replaces it
-        selection.select(QItemSelection(), QItemSelectionModel.SelectionFlag.Select)
+        for top, bottom in row_runs(rows):
+            again.select(self.index(top, 0), self.index(bottom, 0))
+        flags = QItemSelectionModel.SelectionFlag
+        selection.select(again, flags.Select | flags.Rows)  # Qt widens each range to its rows, in C++
+        # committed: a Shift+click then extends it, not replaces it
+        selection.select(QItemSelection(), flags.Select)
 
     def multiData(self, index: QModelIndex, roles) -> None:
         # Qt's proxy would ask the model role by role (seven calls into Python per

@@ -79,6 +79,7 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
         self._marks = TitleMarks()  # the playing row's ▶/❚❚, a take's badge, a derived clip's ↳
         self.layout_guard: Callable = lambda change: change()  # the proxy carries a big selection across it
         self._version = 0  # bumped whenever rows or their values change
+        self._moves = 0  # bumped whenever rows move (a sort, a clip moved into its sorted place)
         self._sorted_at: tuple | None = None
         #: called with a clip's id and the title typed into its Title cell (F2); None: titles are not editable
         self.title_editor: Callable[[str, str], None] | None = None
@@ -366,6 +367,7 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
 
         *sorting*: *order* is every row (a sort) and ``_position_of`` indexes the rows as they are.
         """
+        self._moves += 1
         self._shown = kept_shown(order, self._shown, len(self._rows))
         self._rows = list(map(self._rows.__getitem__, order))  # in C: no Python call per row
         self._on_disk = list(map(self._on_disk.__getitem__, order))
@@ -452,6 +454,19 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
         if positions.issuperset(self._shown):
             return range(len(self._shown))
         return [row for row, pos in enumerate(self._shown) if pos in positions]
+
+    @property
+    def positions_token(self) -> tuple[int, int]:
+        """Equal as long as every row keeps its position (a search moves none)."""
+        return self._version, self._moves
+
+    def ids_at(self, positions: set[int]) -> set[str]:
+        rows = self._rows
+        return {rows[pos].row_id for pos in positions}
+
+    def positions_of_ids(self, row_ids: set[str]) -> set[int]:
+        position_of = self._position_of
+        return {position_of[row_id] for row_id in row_ids if row_id in position_of}
 
     def rows_of_clips(self, clip_ids: set[str]) -> list[int]:
         """The rows, in order, of those of *clip_ids* that are shown."""

@@ -24,6 +24,7 @@ class TableSorting:
     """
 
     _group_takes = False  # a task's takes kept together (View → Group Takes)
+    _moves = 0  # see ClipTableModel.positions_token
     #: (version, each position's group, its take) as of the last grouped sort; rows that move otherwise drop it
     _groups: tuple[int, list[int], list[int]] | None = None
 
@@ -86,6 +87,7 @@ class TableSorting:
         self._groups = None  # rows move
 
         def move() -> None:
+            self._moves += 1
             key = sort_key(column, self._rows, self._on_disk)  # reads the lists as they change
             lists = (self._rows, self._on_disk, self._texts, self._shown)
             if self._group_takes:
