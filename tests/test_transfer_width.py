@@ -99,6 +99,9 @@ def test_the_queue_starts_threads_when_widened_and_lets_them_go_when_narrowed():
     for _ in range(40):
         gate.release()
     assert done.wait(10)
+    deadline = time.monotonic() + 10  # the last thread reports its jobs, then leaves
+    while queue.busy and time.monotonic() < deadline:
+        threading.Event().wait(0.01)
     assert peak[0] == 8 and not queue.busy
     pool.close()
 
