@@ -18,6 +18,7 @@ from suno_desktop.ui.clip_filter_proxy import ClipFilterProxy
 from suno_desktop.ui.clip_rows import CLIP_ID_ROLE, COL_DURATION, COL_FILES, COL_STATUS, COL_TAGS, COL_TITLE
 from suno_desktop.ui.clip_table_model import ClipTableModel
 from suno_desktop.ui.clip_table_view import ClipTableView
+from suno_desktop.ui.table_search import row_text
 
 WORDS = ("neon", "river", "echo", "glass", "night", "Ünïcode", "rain", "fire")
 
@@ -50,9 +51,13 @@ def shown_ids(proxy) -> list[str]:
     return [proxy.index(row, 0).data(CLIP_ID_ROLE) for row in range(proxy.rowCount())]
 
 
-def table_over(records: list[ClipRecord], model_class=ClipTableModel, view_class=QTableView):
+def table_over(records: list[ClipRecord], model_class=ClipTableModel, view_class=QTableView, words_later=False):
+    """A table of *records*; *words_later*: their search texts come after them, as when the window opens a library."""
     model = model_class()
-    model.set_records(records, [(False, False, False)] * len(records))
+    given = [replace(r, lyrics=None) for r in records] if words_later else records  # as library_rows reads them
+    model.set_records(given, [(False, False, False)] * len(records), words_later=words_later)
+    if words_later:
+        model.set_texts(model.rows(), [row_text(r) for r in records])
     proxy = ClipFilterProxy()
     proxy.setSourceModel(model)
     view = view_class()
@@ -212,7 +217,8 @@ def run(seed, steps=150):
         return make(counter[0], rng)
 
     recs = [new() for _ in range(rng.randint(0, 25))]
-    model, proxy, view = table_over(recs, view_class=ClipTableView)
+    # every other seed: the rows first and their texts after, as a library opens (searches in its order)
+    model, proxy, view = table_over(recs, view_class=ClipTableView, words_later=seed % 2 == 1)
     sel = view.selectionModel()
 
     order = [r.clip_id for r in recs]
@@ -812,3 +818,20 @@ def test_a_search_typed_before_the_words_are_read_is_applied_when_they_arrive(qt
     now = [replace(records[3], title="Zebra Crossing") if r is records[3] else r for r in records]
     assert records[5].clip_id in shown_ids(proxy)
     assert set(shown_ids(proxy)) == expected_ids(now, word)
+
+
+def test_row_positions_follow_sorts_lazily_and_settle_on_a_change():
+    from suno_desktop.ui.row_positions import RowPositions
+
+    ids = [f"r{n}" for n in range(6)]
+    positions = RowPositions({row_id: pos for pos, row_id in enumerate(ids)})
+    rows = list(ids)
+    for order in ([5, 4, 3, 2, 1, 0], [1, 3, 5, 0, 2, 4]):  # two sorts, one after the other
+        rows = [rows[pos] for pos in order]
+        positions.permute(order)
+        assert [positions[row_id] for row_id in ids] == [rows.index(row_id) for row_id in ids]
+    assert positions.get("nope") is None and "nope" not in positions and "r3" in positions
+    del positions["r3"]  # a change settles the dict first
+    positions["r9"] = 7
+    assert positions.get("r3") is None and positions["r9"] == 7
+    assert [positions.get(row_id) for row_id in ids if row_id != "r3"] == [rows.index(r) for r in ids if r != "r3"]

@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from itertools import compress, repeat
+from operator import contains
 
 from ..model import ClipRecord
 from .query import Predicate, fold, leaf_test
@@ -129,16 +131,23 @@ def _folded(node: Node) -> Node:
 
 
 def _containing(needle: str) -> _Step:
-    """A plain word: one pass over the candidates' texts.
+    """A plain word: one pass over the candidates' texts, made in C (no Python call per text).
 
     ``in`` stops at the first match, so a common letter is cheap; a rarer word of two or
     more letters is read through every text, where the regular expression engine's
     literal search is ~1.5x faster than ``in`` (measured: 100,000 texts of 800 characters).
     """
     if len(needle) < 2:
-        return lambda candidates, texts, subject_at: [p for p in candidates if needle in texts[p]]
+        return lambda candidates, texts, subject_at: _passing(contains, candidates, texts, repeat(needle))
     search = re.compile(re.escape(needle)).search
-    return lambda candidates, texts, subject_at: [p for p in candidates if search(texts[p])]
+    return lambda candidates, texts, subject_at: _passing(search, candidates, texts)
+
+
+def _passing(test: Callable, candidates: Sequence[int], texts: Sequence[str], *more: Iterable) -> list[int]:
+    """Those of *candidates* whose texts pass ``test(text, *more)``, in order."""
+    if isinstance(candidates, range) and candidates == range(len(texts)):  # every text: no lookups
+        return list(compress(candidates, map(test, texts, *more)))
+    return list(compress(candidates, map(test, map(texts.__getitem__, candidates), *more)))
 
 
 def _testing(test: Predicate) -> _Step:

@@ -35,7 +35,8 @@ from .clip_rows import (
     row_runs,
 )
 from .row_filter import RowFilter
-from .row_lists import kept_shown, permuted_positions, with_runs_inserted
+from .row_lists import kept_shown, with_runs_inserted
+from .row_positions import RowPositions
 from .table_drags import FileDragSource
 from .table_rows import TASK_ROW_PREFIX, ClipRow, TableRow, as_row
 from .table_search import TableSearch, lean_row, row_text
@@ -65,7 +66,7 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
         self._rows: list[TableRow] = []
         self._on_disk: list[tuple[bool, bool, bool]] = []
         self._texts: list[str] = []
-        self._position_of: dict[str, int] = {}
+        self._position_of = RowPositions()
         self._shown: list[int] = []  # ascending positions in _rows
         self._search = RowFilter()  # no query: every row is shown (see TableSearch)
         self._hidden_changed: set[str] = set()  # hidden clips updated since the search last changed
@@ -106,6 +107,7 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
         rows = list(map(as_row, items))
         self._on_disk = on_disk if on_disk is not None else [self._files_of(r) for r in rows]
         self._words_pending, self._own_texts = words_later, set()
+        self._load_order, self._changed_since_load = None, set()
         self._texts = [""] * len(rows) if words_later else list(map(row_text, rows))
         self._rows = rows if words_later else list(map(lean_row, rows))
         self._tally = TakeTally(self._rows)
@@ -115,7 +117,7 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
         if self._sort is not None:
             self._reorder(self._sort_order(*self._sort))  # also indexes the positions
         else:
-            self._position_of = {item.row_id: pos for pos, item in enumerate(self._rows)}
+            self._position_of = RowPositions({item.row_id: pos for pos, item in enumerate(self._rows)})
         self._shown = self._matching(range(len(self._rows)))
         self.endResetModel()
 
@@ -204,6 +206,8 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
     def _replace_at(self, pos: int, item: TableRow, files: tuple | None, *, announce: bool = True) -> int | None:
         """Put *item* at *pos*; returns its row when shown (announced unless *announce* is false)."""
         old = self._rows[pos]
+        self._row_changed(old.row_id)
+        self._row_changed(item.row_id)
         if old.row_id != item.row_id:  # a task row handing its place to its first clip, or a submission to its task
             del self._position_of[old.row_id]
             self._position_of[item.row_id] = pos
@@ -229,6 +233,8 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
         at = pos + 1
         texts = list(map(row_text, items))
         items = list(map(lean_row, items))
+        for item in items:
+            self._row_changed(item.row_id)
         shown_new = [at + n for n in self._search.matching(range(len(items)), items, texts)]
         first_row = bisect_right(self._shown, pos)
 
@@ -249,6 +255,9 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
 
     def _insert_runs(self, runs: dict[int, list[TableRow]], disk: dict) -> None:
         """Insert each run of rows after its position, for one layout change (see with_runs_inserted)."""
+        for run in runs.values():
+            for item in run:
+                self._row_changed(item.row_id)
         lists = (self._rows, self._on_disk, self._texts, self._shown)
         files_of = lambda item: disk.get(item.row_id) or self._files_of(item)  # noqa: E731
         accepts = lambda item, text: bool(self._search.matching([0], [item], [text]))  # noqa: E731
@@ -261,6 +270,8 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
         if not gone:
             return
         self._version += 1
+        for row_id in gone:
+            self._row_changed(row_id)
 
         def remove() -> None:
             keep = [pos for pos, item in enumerate(self._rows) if item.row_id not in gone]
@@ -290,6 +301,7 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
             record = None if pos is None else self._rows[pos].record
             if record is not None and record.state != ClipState.DOWNLOADING:
                 self._rows[pos] = ClipRow(replace(record, state=ClipState.DOWNLOADING))
+                self._row_changed(clip_id)
                 self._emit_changed(clip_id, COL_STATUS)
                 marked.append(clip_id)
         if self._sort is not None and self._sort[0] == COL_STATUS:
@@ -373,9 +385,9 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
         self._on_disk = list(map(self._on_disk.__getitem__, order))
         self._texts = list(map(self._texts.__getitem__, order))
         if sorting:
-            self._position_of = permuted_positions(self._position_of, order)
+            self._position_of.permute(order)
         else:
-            self._position_of = dict(zip(map(attrgetter("row_id"), self._rows), range(len(order))))
+            self._position_of = RowPositions(dict(zip(map(attrgetter("row_id"), self._rows), range(len(order)))))
 
     # -- access ---------------------------------------------------------------
 
