@@ -290,6 +290,9 @@ def test_the_pane_reads_a_table_rows_lyrics_and_keeps_words_typed_while_they_are
     with qtbot.assertNotEmitted(pane.lyrics_wanted):  # shown again as it was: no second read
         pane.show_clip(lean, Path("/library"), (True, False, False))
     assert pane.lyrics.text() == "[Verse]\nsalt and rope" and not pane.lyrics.isReadOnly()
+    with qtbot.waitSignal(pane.lyrics_wanted):  # the row changed (a rating): read again, editable meanwhile
+        pane.show_clip(replace(lean, rating=2, updated_at=1.5), Path("/library"), (True, False, False))
+    assert pane.lyrics.text() == "[Verse]\nsalt and rope" and not pane.lyrics.isReadOnly()
 
     pane.show()
     pane.activateWindow()
@@ -297,7 +300,7 @@ def test_the_pane_reads_a_table_rows_lyrics_and_keeps_words_typed_while_they_are
     type_into(qtbot, pane.lyrics, "my own")
     with qtbot.waitSignal(pane.lyrics_wanted):  # the clip changed (a sync): its lyrics are read again
         pane.show_clip(replace(lean, rating=3, updated_at=2.0), Path("/library"), (True, False, False))
-    assert pane.lyrics.text() == "my own" and not pane.lyrics.isReadOnly()  # the typing stays
+    assert pane.lyrics.text() == "my own" and not pane.lyrics.isReadOnly()  # the typing stays, editable
     pane.show_lyrics_read(replace(full, updated_at=2.0))
     assert pane.lyrics.text() == "my own"
 

@@ -332,16 +332,21 @@ class ClipDetailPane(QWidget):
             self.lyrics.set_value("No songs yet.", editable=False)
 
     def _show_clip_lyrics(self, record: ClipRecord) -> None:
-        """The lyrics read for this clip as it is now, or (read-only until they come) read again."""
+        """The lyrics read for this clip; read (again, when the clip changed since) on a worker.
+
+        Another clip's are read-only until they come: nothing is typed over words not read. The
+        same clip's stay editable meanwhile (a rating or a sync changes the row, rarely its words),
+        and words being typed stay until they are saved.
+        """
         read = self._lyrics_read
-        if read is not None and read[:2] == (record.clip_id, record.updated_at):
+        if read is not None and read[0] == record.clip_id:
             self.lyrics.setPlaceholderText(_FIELDS[EditField.LYRICS][2])
             self.lyrics.set_value(read[2])
+            if read[1] != record.updated_at:
+                self.lyrics_wanted.emit(record.clip_id)
             return
-        same_clip = read is not None and read[0] == record.clip_id
-        if not (same_clip and self.lyrics.typing):  # the words being typed stay until they are saved
-            self.lyrics.setPlaceholderText("Reading the lyrics…")
-            self.lyrics.set_value(read[2] if same_clip else "", editable=False)  # nothing typed over words not read
+        self.lyrics.setPlaceholderText("Reading the lyrics…")
+        self.lyrics.set_value("", editable=False)
         self.lyrics_wanted.emit(record.clip_id)
 
     def show_lyrics_read(self, record: ClipRecord) -> None:
