@@ -18,7 +18,7 @@ from pathlib import Path
 from . import APP_NAME, __version__
 from .cli import CLI_COMMANDS
 from .cli import main as cli_main
-from .library.rebuild import LibraryNeedsRebuild, prepare_rebuild
+from .library.rebuild import DatabaseCheck, LibraryNeedsRebuild, prepare_rebuild
 from .library.rebuild import open_library as open_checked_library
 from .library.store import Library, LibraryUnavailable
 from .settings import Settings, SettingsStore, remembered_libraries
@@ -129,12 +129,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         library_dir = args.library or Path(os.environ.get("SUNO_LIBRARY") or settings.library_dir)
         task_ids = []
 
-    library = _open_library(library_dir, settings, store, QMessageBox, QFileDialog)
+    check = DatabaseCheck(library_dir)  # on a thread, while the window's modules load
+    from .ui.main_window import MainWindow
+
+    library = _open_library(library_dir, settings, store, QMessageBox, QFileDialog, check)
     if library is None:
         print(f"suno-desktop: {NO_LIBRARY_SENTENCE}", file=sys.stderr)
         return 2
-
-    from .ui.main_window import MainWindow
 
     window = MainWindow(library, settings, store, demo_note=demo_note)
     open_windows.append(window)
@@ -178,6 +179,7 @@ def _open_library(
     store: SettingsStore | None,
     QMessageBox,  # noqa: N803 - Qt classes, imported late
     QFileDialog,  # noqa: N803
+    check: DatabaseCheck | None = None,
 ) -> Library | None:
     """Open the library, made with its parents on a first start; one opened before and now gone is refused.
 
@@ -189,7 +191,8 @@ def _open_library(
         try:
             # a folder the user just picked opens even if a library there went missing: they chose it
             existed = settings.opened_before(library_dir) and not chosen
-            library = open_checked_library(library_dir, create=True, existed=existed)
+            started, check = check, None  # read before the first try only: a later one reads the folder anew
+            library = open_checked_library(library_dir, create=True, existed=existed, check=started)
         except (LibraryUnavailable, LibraryNeedsRebuild) as exc:
             log.error("%s", exc)
             damaged = isinstance(exc, LibraryNeedsRebuild)

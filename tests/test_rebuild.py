@@ -10,6 +10,7 @@ from sync_helpers import FAST
 from suno_desktop.errors import ErrorKind, kind_of
 from suno_desktop.library import write_batch
 from suno_desktop.library.rebuild import (
+    DatabaseCheck,
     LibraryNeedsRebuild,
     adopted_count,
     database_path,
@@ -59,6 +60,13 @@ def test_a_damaged_database_is_refused_with_a_sentence_and_left_as_it_is(relay, 
     assert kind_of(caught.value) is ErrorKind.DAMAGED_LIBRARY
     assert str(db) in str(caught.value) and "rebuild" in str(caught.value)
     assert db.read_bytes() == before
+    # the same check started early on a thread (as the window's start does), and one of another folder
+    with pytest.raises(LibraryNeedsRebuild):
+        open_library(root, check=DatabaseCheck(root))
+    elsewhere = DatabaseCheck(tmp_path / "Other")
+    with pytest.raises(LibraryNeedsRebuild):
+        open_library(root, check=elsewhere)  # not this library's: read again
+    assert elsewhere.problem() is None and db.read_bytes() == before
 
 
 @pytest.mark.parametrize("how", ["deleted", "empty"])
