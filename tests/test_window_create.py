@@ -387,3 +387,18 @@ def test_the_settings_default_model_and_typed_models_reach_the_dialog(qtbot, mak
     models = [dialog.model_combo.itemText(n) for n in range(dialog.model_combo.count())]
     assert "chirp-v9" in models and dialog.model_combo.currentText() == "chirp-v3-5"
     assert window.model.row_for(current_id(window)).state == ClipState.PENDING
+
+
+def test_create_again_from_a_clip_gone_from_the_library_meanwhile_says_so(qtbot, make_window, relay):
+    """The table keeps no lyrics: Create Again reads them first, and a clip gone by then is one sentence."""
+    task_id = relay.add_music_task(clips=1, title="Echoes", lyrics="[Verse]\nHum")
+    window = make_window()
+    add_through_dialog(qtbot, window, task_id)
+    qtbot.waitUntil(lambda: all_ready(window, 1), timeout=WAIT)
+    clip_id = window.model.record(0).clip_id
+    menu = context_menu(qtbot, window, clip_id)
+    with window.library.transaction() as conn:  # another process (a rebuild) dropped it
+        conn.execute("DELETE FROM clips WHERE clip_id=?", (clip_id,))
+    trigger(menu, "Create Again with These Settings…")
+    qtbot.waitUntil(lambda: "no longer in the library" in window.status.error_label.text(), timeout=WAIT)
+    assert shown_dialog(window) is None

@@ -68,7 +68,7 @@ class LibraryLoading(QObject):
         self.message.emit(f"{self.model.clip_count()} clip(s) in {self.library.root}")
         self.loaded.emit()
         # the rest once the table is painted: workers started now would hold the GIL the first paint waits for
-        QTimer.singleShot(0, self._read_the_rest)
+        QTimer.singleShot(0, self, self._read_the_rest)  # (not after the window is gone)
 
     def _read_the_rest(self) -> None:
         """The search's words first, then the rest, one after the other.
@@ -94,7 +94,7 @@ class LibraryLoading(QObject):
         self.read_added_times()
         then, self._after_load = self._after_load, None
         if then is not None:  # the first sync's pass over every clip would slow the reads above down
-            QTimer.singleShot(0, then)
+            QTimer.singleShot(0, self, then)
 
     def read_added_times(self) -> None:
         """When each task was added, for ``added:`` in the search (read again when a sync has added some)."""
