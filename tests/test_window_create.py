@@ -386,7 +386,10 @@ def test_the_settings_default_model_and_typed_models_reach_the_dialog(qtbot, mak
     dialog = open_new_song(qtbot, window)
     models = [dialog.model_combo.itemText(n) for n in range(dialog.model_combo.count())]
     assert "chirp-v9" in models and dialog.model_combo.currentText() == "chirp-v3-5"
-    assert window.model.row_for(current_id(window)).state == ClipState.PENDING
+    qtbot.waitUntil(  # the request's row is selected once its rows settle (a timer after they arrive)
+        lambda: (row := window.model.row_for(current_id(window))) is not None and row.state == ClipState.PENDING,
+        timeout=WAIT,
+    )
 
 
 def test_create_again_from_a_clip_gone_from_the_library_meanwhile_says_so(qtbot, make_window, relay):

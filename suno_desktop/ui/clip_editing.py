@@ -77,6 +77,7 @@ class ClipEditing(QObject):
         super().__init__(owner)
         self.library, self.model, self.pane, self.workers, self.sync = library, model, pane, workers, sync
         self._turns: deque[tuple[Callable, Callable, Callable]] = deque()  # edits waiting, the first one running
+        self._closing = False
         model.title_editor = functools.partial(self.save, field=EditField.TITLE)  # F2 on a Title cell
         pane.edit_requested.connect(lambda clip_id, field, text: self.save(clip_id, text, field=field))
         pane.revert_requested.connect(self.revert)
@@ -111,8 +112,29 @@ class ClipEditing(QObject):
             functools.partial(self._failed, clip_id, f"The relay's {field.label} could not be restored"),
         )
 
+    def close(self) -> None:
+        """The window closes: edits asked from now on, and those still waiting, are written at once, here.
+
+        The workers stop delivering when the window goes, and the last words typed in the pane
+        must not wait behind them (a worker busy for long would lose them).
+        """
+        self._closing = True
+        waiting = list(self._turns)[1:]  # (the first one is running on a worker)
+        self._turns.clear()
+        for work, _on_result, _on_error in waiting:
+            self._write_now(work)
+
+    def _write_now(self, work: Callable[[], object]) -> None:
+        try:
+            work()
+        except Exception:  # the window is going: the log keeps what could not be saved
+            log.exception("saving an edit as the window closed failed")
+
     def _in_turn(self, work: Callable[[], object], on_result: Callable, on_error: Callable) -> None:
         """Run *work* on a worker after the edits asked before it: typing then Revert must not end as the typing."""
+        if self._closing:
+            self._write_now(work)
+            return
         self._turns.append((work, on_result, on_error))
         if len(self._turns) == 1:
             self._next_turn()

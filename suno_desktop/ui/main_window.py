@@ -555,6 +555,7 @@ class MainWindow(QMainWindow):
         return super().event(event)
 
     def closeEvent(self, event) -> None:
+        self.editing.close()  # from now on an edit is written at once, on this thread
         self.detail.save_typing()  # words typed in the pane and not yet saved are kept (the files follow next start)
         self.saved_layout.save()
         self.presence.stop()
