@@ -458,6 +458,11 @@ def test_every_row_selected_stays_one_range_as_the_search_narrows_and_widens(qtb
     proxy.set_filter_text("")  # the rows the search hid come back selected: one range again
     ranges = view.selectionModel().selection()
     assert len(ranges) == 1 and selected_ids(view) == {r.clip_id for r in records} == set(shown_ids(proxy))
+    proxy.set_filter_text("rain")
+    proxy.sort(COL_DURATION, Qt.SortOrder.DescendingOrder)  # a sort in between moves none out of "every row"
+    assert selected_ids(view) == expected_ids(records, "rain")
+    proxy.set_filter_text("")
+    assert len(view.selectionModel().selection()) == 1 and len(selected_ids(view)) == len(records)
 
 
 def test_a_big_partial_selection_follows_its_clips(qtbot):

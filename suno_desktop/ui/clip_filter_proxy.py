@@ -14,6 +14,13 @@ from .clip_table_model import ClipTableModel
 BIG_SELECTION_ROWS = 1000  # carried across sorts and searches by ClipFilterProxy itself
 
 
+class _EveryRow:
+    """Every row of the library selected (Ctrl+A with nothing hidden): noted without a set of every position."""
+
+
+EVERY_ROW = _EveryRow()
+
+
 class ClipFilterProxy(QSortFilterProxyModel):
     """The view's sorting and search; both are handed to the source model.
 
@@ -96,11 +103,19 @@ class ClipFilterProxy(QSortFilterProxyModel):
             chosen.update(model.clip_ids_of_rows(selected.top(), selected.bottom()))
         return chosen
 
-    def _noted_selection(self) -> set[int]:
+    def _noted_selection(self) -> set[int] | _EveryRow:
         """The positions of the selected rows, those the search hides among them, if no row moved since."""
         noted = self._noted
         model: ClipTableModel = self.sourceModel()
         return noted[1] if noted is not None and noted[0] == model.positions_token else set()
+
+    def _every_row_selected(self, ranges) -> bool:
+        """Whether the selection is every row of the library, noted so or shown (one range over all, none hidden)."""
+        if self._noted_selection() is EVERY_ROW:
+            return True
+        model: ClipTableModel = self.sourceModel()
+        rows = self.rowCount()
+        return model.shows_every_row and len(ranges) == 1 and (ranges[0].top(), ranges[0].bottom()) == (0, rows - 1)
 
     def _keeping_selection(self, change: Callable[[], None]) -> None:
         """Run *change* (a layout change that moves rows: a sort), carrying a big selection across it.
@@ -111,7 +126,8 @@ class ClipFilterProxy(QSortFilterProxyModel):
         afterwards. The selected rows a search hides move along.
         """
         model: ClipTableModel = self.sourceModel()
-        noted = model.ids_at(self._noted_selection())
+        noted = self._noted_selection()
+        noted = noted if noted is EVERY_ROW else model.ids_at(noted)
         selection = self.selection_model
         chosen = self._selected() if selection is not None else None
         self._carrying = True
@@ -124,7 +140,10 @@ class ClipFilterProxy(QSortFilterProxyModel):
                 self._select_rows(model.rows_of_clips(chosen))
         finally:
             self._carrying = False
-        self._noted = (model.positions_token, model.positions_of_ids(noted)) if noted else None
+        if noted is EVERY_ROW:
+            self._noted = (model.positions_token, EVERY_ROW)  # a sort moves none out of "every row"
+        else:
+            self._noted = (model.positions_token, model.positions_of_ids(noted)) if noted else None
 
     def _search_keeping_selection(self, change: Callable[[], None]) -> None:
         """Run *change* (a search: which rows are shown changes, none moves), keeping the selection.
@@ -137,6 +156,16 @@ class ClipFilterProxy(QSortFilterProxyModel):
         selection = self.selection_model
         model: ClipTableModel = self.sourceModel()
         ranges = selection.selection() if selection is not None else []
+        if selection is not None and self._every_row_selected(ranges):
+            self._carrying = True
+            try:
+                selection.clearSelection()
+                change()
+                self._select_rows(range(self.rowCount()))
+            finally:
+                self._carrying = False
+            self._noted = None if model.shows_every_row else (model.positions_token, EVERY_ROW)
+            return
         chosen = self._noted_selection()  # (taken over: noted again below)
         if selection is None or not (ranges or chosen):
             change()

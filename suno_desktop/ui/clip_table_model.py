@@ -468,6 +468,10 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
         return [row for row, pos in enumerate(self._shown) if pos in positions]
 
     @property
+    def shows_every_row(self) -> bool:
+        return len(self._shown) == len(self._rows)
+
+    @property
     def positions_token(self) -> tuple[int, int]:
         """Equal as long as every row keeps its position (a search moves none)."""
         return self._version, self._moves
