@@ -840,3 +840,20 @@ def test_row_positions_follow_sorts_lazily_and_settle_on_a_change():
     positions["r9"] = 7
     assert positions.get("r3") is None and positions["r9"] == 7
     assert [positions.get(row_id) for row_id in ids if row_id != "r3"] == [rows.index(r) for r in ids if r != "r3"]
+
+
+def test_a_selection_made_before_the_words_are_read_outlives_the_search_applied_when_they_arrive(qtbot):
+    """The words' arrival applies the search as typing does: the rows it hides stay selected, and come back so."""
+    rng = random.Random(3)
+    records = [make_record(n, rng) for n in range(30)]
+    model, proxy, view = table_over(records, view_class=ClipTableView)
+    qtbot.addWidget(view)
+    model.set_records([replace(r, lyrics=None) for r in records], [(False, False, False)] * 30, words_later=True)
+    qtbot.keyClick(view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    word = records[0].title.split()[0]
+    proxy.set_filter_text(word)
+    assert len(selected_ids(view)) == 30  # every row, until the words are in
+    model.set_texts(model.rows(), [row_text(r) for r in records])
+    assert selected_ids(view) == expected_ids(records, word) == set(shown_ids(proxy)) != {r.clip_id for r in records}
+    proxy.set_filter_text("")
+    assert selected_ids(view) == {r.clip_id for r in records}

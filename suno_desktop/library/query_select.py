@@ -157,10 +157,9 @@ def _testing(test: Predicate) -> _Step:
 
 def _in_part(field: TextField, needle: str) -> _Step:
     """A title, style or lyrics term: in the search text first (one pass of ``in``), then in its part of it."""
-    index = _PARTS.index(field)
 
     def step(candidates: Sequence[int], texts: Sequence[str], subject_at: SubjectAt) -> list[int]:
-        return [p for p in candidates if needle in texts[p] and needle in texts[p].split("\n", 2)[index]]
+        return [p for p in candidates if needle in texts[p] and needle in text_part(texts[p], field)]
 
     return step
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt
 
@@ -35,7 +36,7 @@ class ClipFilterProxy(QSortFilterProxyModel):
         self.setDynamicSortFilter(False)
         self.selection_model: QItemSelectionModel | None = None  # see attach_selection
         #: the selected rows by position, those a search hides among them, and the positions_token they hold for
-        self._noted: tuple[tuple, set[int]] | None = None
+        self._noted: tuple[tuple, set[int] | _EveryRow] | None = None
         self._carrying = False  # the selection is being put back here: the user did not change it
         self._filter_text = ""  # the last query that could be read: what the table shows
         #: when each task was added (task id -> epoch seconds), which ``added:`` compares; read on a worker
@@ -44,6 +45,7 @@ class ClipFilterProxy(QSortFilterProxyModel):
     def setSourceModel(self, model: ClipTableModel) -> None:
         super().setSourceModel(model)
         model.layout_guard = self._keeping_selection  # rows a sync moves into the sort order, Group Takes
+        model.search_guard = self._search_keeping_selection  # a search typed before the words were read
 
     def attach_selection(self, selection_model: QItemSelectionModel) -> None:
         """The view's selection, carried by the proxy when it is big (see _keeping_selection)."""
@@ -54,6 +56,15 @@ class ClipFilterProxy(QSortFilterProxyModel):
     def _selection_changed(self) -> None:
         if not self._carrying:
             self._noted = None  # the user chose anew: what a search hid is chosen no more
+
+    @contextmanager
+    def _carried(self) -> Iterator[None]:
+        """The selection is taken down and put back here: the user did not change it."""
+        self._carrying = True
+        try:
+            yield
+        finally:
+            self._carrying = False
 
     def _selection_destroyed(self) -> None:
         self.selection_model = None
@@ -130,16 +141,13 @@ class ClipFilterProxy(QSortFilterProxyModel):
         noted = noted if noted is EVERY_ROW else model.ids_at(noted)
         selection = self.selection_model
         chosen = self._selected() if selection is not None else None
-        self._carrying = True
-        try:
+        with self._carried():
             if chosen is None:
                 change()
             else:
                 selection.clearSelection()
                 change()
                 self._select_rows(model.rows_of_clips(chosen))
-        finally:
-            self._carrying = False
         if noted is EVERY_ROW:
             self._noted = (model.positions_token, EVERY_ROW)  # a sort moves none out of "every row"
         else:
@@ -157,13 +165,10 @@ class ClipFilterProxy(QSortFilterProxyModel):
         model: ClipTableModel = self.sourceModel()
         ranges = selection.selection() if selection is not None else []
         if selection is not None and self._every_row_selected(ranges):
-            self._carrying = True
-            try:
+            with self._carried():
                 selection.clearSelection()
                 change()
                 self._select_rows(range(self.rowCount()))
-            finally:
-                self._carrying = False
             self._noted = None if model.shows_every_row else (model.positions_token, EVERY_ROW)
             return
         chosen = self._noted_selection()  # (taken over: noted again below)
@@ -172,14 +177,11 @@ class ClipFilterProxy(QSortFilterProxyModel):
             return
         for selected in ranges:
             chosen.update(model.positions_of_rows(selected.top(), selected.bottom()))
-        self._carrying = True
-        try:
+        with self._carried():
             selection.clearSelection()
             change()
             rows = model.rows_at_positions(chosen)
             self._select_rows(rows)
-        finally:
-            self._carrying = False
         self._noted = (model.positions_token, chosen) if len(rows) < len(chosen) else None  # some are hidden
 
     def _select_rows(self, rows) -> None:

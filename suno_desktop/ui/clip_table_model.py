@@ -106,8 +106,7 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
         self._version += 1
         rows = list(map(as_row, items))
         self._on_disk = on_disk if on_disk is not None else [self._files_of(r) for r in rows]
-        self._words_pending, self._own_texts = words_later, set()
-        self._load_order, self._changed_since_load = None, set()
+        self._start_search(words_later=words_later)
         self._texts = [""] * len(rows) if words_later else list(map(row_text, rows))
         self._rows = rows if words_later else list(map(lean_row, rows))
         self._tally = TakeTally(self._rows)

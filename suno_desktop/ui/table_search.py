@@ -8,7 +8,7 @@ shows every row, and is applied when the texts arrive.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from ..library.query_parse import TextField
@@ -49,6 +49,13 @@ class TableSearch:
     #: the rows and texts as the library gave them (ids, rows, texts), in its order, for a search of every row
     _load_order: tuple[list[str], list[TableRow], list[str]] | None = None
     _changed_since_load: set[str] = set()  # rows replaced, added or removed since
+    #: runs a change of the rows shown; the proxy sets it to carry the selection (as for a search it is asked)
+    search_guard: Callable[[Callable[[], None]], None] = staticmethod(lambda change: change())
+
+    def _start_search(self, *, words_later: bool) -> None:
+        """A library's rows are in (their texts too, unless *words_later*): nothing is known of changes since."""
+        self._words_pending, self._own_texts = words_later, set()
+        self._load_order, self._changed_since_load = None, set()
 
     def set_filter(self, selector: Selector | None) -> None:
         """Show the rows that match *selector* (None: every row).
@@ -92,7 +99,7 @@ class TableSearch:
         self._load_order = ([row.row_id for row in rows], rows, texts)
         if self._search.selector is not None:
             shown = self._matching(range(len(self._rows)))
-            self.layout_guard(lambda: self._change_layout(lambda: setattr(self, "_shown", shown)))
+            self.search_guard(lambda: self._change_layout(lambda: setattr(self, "_shown", shown)))
 
     def _own_text(self, row_id: str) -> None:
         """A row's text was made from its new words: the texts read since the load are older."""
