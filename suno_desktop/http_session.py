@@ -162,11 +162,13 @@ class TransferGuard:
         else:
             return
         self.cut = reason
-        with self._lock:
-            mine = [(c, sock) for c, sock in self._sockets if getattr(c, "suno_guard", None) is self]
-        for connection, sock in mine:
+        with self._lock:  # the sockets as they are now: a connection cut may reconnect for the next attempt at once
+            mine = [
+                (sock, getattr(c, "sock", None)) for c, sock in self._sockets if getattr(c, "suno_guard", None) is self
+            ]
+        for sock, current in mine:
             _shut_down(sock)
-            _shut_down(getattr(connection, "sock", None))
+            _shut_down(current)
 
     def close(self) -> None:
         with self._lock:

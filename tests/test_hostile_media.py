@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import socket
 import threading
 import time
 from urllib.parse import urlsplit
@@ -21,7 +22,7 @@ from mutagen.mp4 import MP4
 from sync_helpers import FAST, QUICK, quick
 from urllib3.util.retry import Retry
 
-from suno_desktop.http_session import GuardCut, StallLimit, build_session, guard_transfers
+from suno_desktop.http_session import GuardCut, StallLimit, TransferGuard, build_session, guard_transfers
 from suno_desktop.library.sync import SyncEngine
 from suno_desktop.library.sync_types import SyncObserver, SyncOptions
 from suno_desktop.media.content_check import Expected, wrong_content
@@ -119,8 +120,11 @@ def test_a_stalled_body_without_a_length_is_not_taken_for_a_whole_one(media_serv
     media_server.inject_fault("/media/song.mp3", MediaFault.STALL)
     target = tmp_path / "song.mp3"
     result = download_file(session, song_url, target, quick(stall_limit=SHORT_STALL, timeout=(2, 10)))
-    assert result.path.read_bytes() == SONG.read_bytes() and not result.resumed  # no length, no resume
-    assert len(media_server.requests) == 2
+    got = result.path.read_bytes()
+    # (this failed once in a full run under load: these say how, next time)
+    assert len(got) == SONG.stat().st_size and got == SONG.read_bytes(), (len(got), media_server.requests)
+    assert not result.resumed, media_server.requests  # no length, no resume
+    assert len(media_server.requests) == 2, media_server.requests
 
 
 def test_the_media_session_holds_transfers_to_its_stall_limit(media_server, song_url, tmp_path):
@@ -382,3 +386,33 @@ def test_a_video_cancelled_half_way_is_resumed_and_tagged_on_the_next_sync(relay
     record = library.clips()[0]
     tagged = MP4(library.root / record.video_path)
     assert tagged.tags["\xa9nam"] == ["City Lights"] and tagged.info.length == pytest.approx(MP4(video).info.length)
+
+
+def test_a_stall_cut_shuts_the_sockets_it_saw_and_not_the_next_attempts():
+    """The watcher notes a connection's socket before it shuts any: once the first is shut, the
+    reader may reconnect the same urllib3 connection for its next attempt (a full run under load
+    once cut that one too, and the download said "was cut off" instead of "stalled")."""
+    first, peer = socket.socketpair()
+    seen_shut: list[bool] = []
+
+    class Connection:
+        suno_guard = None
+
+        @property
+        def sock(self):
+            try:  # is the first socket shut down already (its peer then reads the end at once)?
+                seen_shut.append(peer.recv(1, socket.MSG_DONTWAIT) == b"")
+            except BlockingIOError:
+                seen_shut.append(False)
+            return first
+
+    connection = Connection()
+    guard = TransferGuard()
+    connection.suno_guard = guard
+    guard.attach(connection, first)
+    guard.arm_stall(StallLimit(window=0.0, min_bytes=1))
+    guard.check(time.monotonic())
+    assert guard.stalled() and seen_shut == [False]
+    assert peer.recv(1) == b""  # and it was shut
+    first.close()
+    peer.close()
