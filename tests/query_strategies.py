@@ -51,7 +51,8 @@ class FakeClip:
 
 LETTERS = "aeéNÉs"  # few letters, so that words are often found (and found across a field's end, wrongly)
 text = st.text(alphabet=LETTERS + " ß", max_size=6)
-field_text = st.text(alphabet=LETTERS + " ß\n", max_size=6)  # a hostile title's new line splits no field's words
+# a hostile title's new line splits no field's words; a tab or a no-break space splits a text's distinct words
+field_text = st.text(alphabet=LETTERS + " ß\n\t\u00a0", max_size=6)
 short_id = st.text(alphabet="ab", min_size=2, max_size=4)
 # times in the last few days (so that a day or an age often falls on them), some months back
 moments = (

@@ -12,6 +12,7 @@ from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QTableView
 from record_helpers import clip_record
 
+from suno_desktop.library.query_select import distinct_words
 from suno_desktop.model import ClipRecord, ClipState, ClipStatus, FilesOnDisk
 from suno_desktop.ui import clip_filter_proxy
 from suno_desktop.ui.clip_filter_proxy import ClipFilterProxy
@@ -57,7 +58,8 @@ def table_over(records: list[ClipRecord], model_class=ClipTableModel, view_class
     given = [replace(r, lyrics=None) for r in records] if words_later else records  # as library_rows reads them
     model.set_records(given, [(False, False, False)] * len(records), words_later=words_later)
     if words_later:
-        model.set_texts(model.rows(), [row_text(r) for r in records])
+        texts = [row_text(r) for r in records]
+        model.set_texts(model.rows(), texts, list(map(distinct_words, texts)))
     proxy = ClipFilterProxy()
     proxy.setSourceModel(model)
     view = view_class()
@@ -815,7 +817,7 @@ def test_a_search_typed_before_the_words_are_read_is_applied_when_they_arrive(qt
     model.upsert([replace(records[3], title="Zebra Crossing")])
     model.mark_downloading([records[5].clip_id])  # a state change keeps the words read
     texts_read = [f"{r.title}\n{r.tags}\n{r.lyrics}".lower() for r in snapshot]
-    model.set_texts(snapshot, texts_read)
+    model.set_texts(snapshot, texts_read, list(map(distinct_words, texts_read)))
     assert model.searchable
     assert shown_ids(proxy) == [records[3].clip_id]
     word = records[5].title.split()[0]
@@ -853,7 +855,8 @@ def test_a_selection_made_before_the_words_are_read_outlives_the_search_applied_
     word = records[0].title.split()[0]
     proxy.set_filter_text(word)
     assert len(selected_ids(view)) == 30  # every row, until the words are in
-    model.set_texts(model.rows(), [row_text(r) for r in records])
+    texts = [row_text(r) for r in records]
+    model.set_texts(model.rows(), texts, list(map(distinct_words, texts)))
     assert selected_ids(view) == expected_ids(records, word) == set(shown_ids(proxy)) != {r.clip_id for r in records}
     proxy.set_filter_text("")
     assert selected_ids(view) == {r.clip_id for r in records}

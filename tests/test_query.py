@@ -44,7 +44,7 @@ from suno_desktop.library.query_parse import (
     TextField,
     parse,
 )
-from suno_desktop.library.query_select import Selector, compile_query, search_text
+from suno_desktop.library.query_select import Selector, compile_query, distinct_words, search_text
 from suno_desktop.model import ClipRecord, ClipRelation, ClipState
 
 
@@ -384,6 +384,11 @@ def agree(tree, library, added, data) -> None:
     ], text
     odd = range(1, len(library), 2)
     assert selector.select(odd, texts, library.__getitem__) == [n for n in odd if expected[n]], text
+    # the window's search of every row reads each text's distinct words for the words without spaces
+    words = list(map(distinct_words, texts))
+    assert selector.select(range(len(library)), texts, library.__getitem__, words) == [
+        n for n, hit in enumerate(expected) if hit
+    ], text
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from PySide6.QtCore import Qt
 
-from ..library.query_select import search_text, search_text_of
+from ..library.query_select import distinct_words, search_text, search_text_of
 from ..library.store import Library
 from ..library.submission_journal import SubmissionJournal
 from ..model import ClipRecord, ClipState, FilesOnDisk, TaskAction, TaskRecord, TaskRowState
@@ -234,6 +234,7 @@ class LibraryWords(NamedTuple):
 
     rows: list[TableRow]  # the rows the texts are of, in their order
     texts: list[str]
+    words: list[str]  # each text's distinct words (query_select.distinct_words), what a plain word looks in
     folders: set[str]  # the library's subfolders the clips' files are in, for the folder watch
 
 
@@ -260,19 +261,26 @@ def library_words(library: Library, rows: list[TableRow]) -> LibraryWords:
     A clip's text is made from its words as the library reads them now; the takes of a task
     with the same words share one.
     """
-    text_of: dict[str, str] = {}
+    text_of: dict[str, tuple[str, str]] = {}
     previous: tuple = ()
-    text = ""
+    made = ("", "")
     for batch in library.search_words():
-        for clip_id, *words in batch:
-            if words != previous:
-                text, previous = search_text_of(*words), words
-            text_of[clip_id] = text
-    texts = [
-        search_text(row) if row.record is None else text_of.get(row.row_id) or search_text_of(row.title, row.tags, "")
-        for row in rows
-    ]
-    return LibraryWords(rows, texts, record_folders([row.record for row in rows if row.record is not None]))
+        for clip_id, *fields in batch:
+            if fields != previous:
+                text = search_text_of(*fields)
+                made, previous = (text, distinct_words(text)), fields
+            text_of[clip_id] = made
+    texts, words = [], []
+    for row in rows:
+        if row.record is None or row.row_id not in text_of:
+            text = search_text(row) if row.record is None else search_text_of(row.title, row.tags, "")
+            texts.append(text)
+            words.append(distinct_words(text))
+        else:
+            text, distinct = text_of[row.row_id]
+            texts.append(text)
+            words.append(distinct)
+    return LibraryWords(rows, texts, words, record_folders([row.record for row in rows if row.record is not None]))
 
 
 @contextmanager

@@ -19,11 +19,20 @@ class RowFilter:
         """Equal for searches that show the same rows."""
         return None if self.selector is None else self.selector.key
 
-    def matching(self, positions: Iterable[int], rows: Sequence[TableRow], texts: Sequence[str]) -> list[int]:
-        """Those of *positions* whose rows match, in order (*texts*: the rows' search texts)."""
+    def matching(
+        self,
+        positions: Iterable[int],
+        rows: Sequence[TableRow],
+        texts: Sequence[str],
+        words: Sequence[str] | None = None,
+    ) -> list[int]:
+        """Those of *positions* whose rows match, in order.
+
+        *texts* are the rows' search texts, and *words* (when given) their distinct words.
+        """
         if self.selector is None:
             return list(positions)
-        return self.selector.select(positions, texts, lambda pos: rows[pos].record or rows[pos])
+        return self.selector.select(positions, texts, lambda pos: rows[pos].record or rows[pos], words)
 
     def narrows(self, previous: RowFilter) -> bool:
         """Whether this search can only show rows *previous* showed: each of its words is in one of ours."""

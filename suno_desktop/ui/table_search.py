@@ -46,8 +46,8 @@ class TableSearch:
     _search = RowFilter()  # no query: every row is shown
     _words_pending = False
     _own_texts: set[str] = set()  # rows given texts of their own while the library's were read (see set_texts)
-    #: the rows and texts as the library gave them (ids, rows, texts), in its order, for a search of every row
-    _load_order: tuple[list[str], list[TableRow], list[str]] | None = None
+    #: the rows, texts and their distinct words as the library gave them, in its order, for a search of every row
+    _load_order: tuple[list[str], list[TableRow], list[str], list[str]] | None = None
     _changed_since_load: set[str] = set()  # rows replaced, added or removed since
     #: runs a change of the rows shown; the proxy sets it to carry the selection (as for a search it is asked)
     search_guard: Callable[[Callable[[], None]], None] = staticmethod(lambda change: change())
@@ -86,17 +86,18 @@ class TableSearch:
         """Whether every row's search text is in (false while a library's are read after its rows)."""
         return not self._words_pending
 
-    def set_texts(self, rows: list[TableRow], texts: list[str]) -> None:
-        """The search texts of *rows*, read after them; the search typed meanwhile is applied now.
+    def set_texts(self, rows: list[TableRow], texts: list[str], words: list[str]) -> None:
+        """The search texts of *rows* and their distinct words, read after them; a search typed meanwhile applies now.
 
         Rows a sync or an edit changed meanwhile came with texts of their own, and keep them.
+        A search of every row reads the *words* (see ``query_select.distinct_words``).
         """
         text_of = {row.row_id: text for row, text in zip(rows, texts)}
         for row_id in self._own_texts:
             text_of.pop(row_id, None)
         self._texts = [text_of.get(row.row_id, old) for row, old in zip(self._rows, self._texts)]
         self._words_pending, self._own_texts = False, set()
-        self._load_order = ([row.row_id for row in rows], rows, texts)
+        self._load_order = ([row.row_id for row in rows], rows, texts, words)
         if self._search.selector is not None:
             shown = self._matching(range(len(self._rows)))
             self.search_guard(lambda: self._change_layout(lambda: setattr(self, "_shown", shown)))
@@ -124,7 +125,9 @@ class TableSearch:
             return self._search.matching(positions, self._rows, self._texts)
         return self._matching_in_load_order(*load)
 
-    def _matching_in_load_order(self, ids: list[str], rows: list[TableRow], texts: list[str]) -> list[int]:
+    def _matching_in_load_order(
+        self, ids: list[str], rows: list[TableRow], texts: list[str], words: list[str]
+    ) -> list[int]:
         """Every row searched in the order the library gave them, which is their texts' order in memory.
 
         In a sorted table a pass over the texts in the rows' order jumps about the memory:
@@ -132,7 +135,7 @@ class TableSearch:
         The rows changed since are searched where they are.
         """
         changed = self._changed_since_load
-        found = self._search.matching(range(len(rows)), rows, texts)
+        found = self._search.matching(range(len(rows)), rows, texts, words)
         if not changed and len(found) == len(self._rows):
             return list(range(len(self._rows)))  # every row matches (a single common letter)
         if changed:
