@@ -15,7 +15,19 @@ LAYERS = [
     ("media",),
     ("settings",),
     ("library",),
-    ("demo", "cli_sync", "cli_create", "cli_rebuild", "cli_submissions", "cli_rate", "cli_edit", "cli", "resources"),
+    (
+        "demo",
+        "cli_sync",
+        "cli_create",
+        "cli_rebuild",
+        "cli_submissions",
+        "cli_rate",
+        "cli_edit",
+        "cli_listing",
+        "cli_playlist",
+        "cli",
+        "resources",
+    ),
     ("playback",),
     ("ui",),
     ("app", "__main__", "self_test"),  # the self-test checks that the bundle's Qt, player and window load
@@ -38,6 +50,8 @@ CORE = (
     "cli_submissions",
     "cli_rate",
     "cli_edit",
+    "cli_listing",
+    "cli_playlist",
     "demo",
 )
 

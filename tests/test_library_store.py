@@ -157,21 +157,26 @@ def test_lock_excludes_a_second_process(tmp_path):
     lock.release()
 
 
-def test_a_library_of_schema_4_gains_ratings_and_plays_and_keeps_its_clips(tmp_path):
-    root = tmp_path / "Old"
+def library_of_schema(root, version: int, clip_columns: dict[str, object]) -> None:
+    """A library database as version *version* of the schema left it, with one task and one clip."""
     db_dir = root / DB_DIR_NAME
     db_dir.mkdir(parents=True)
     conn = sqlite3.connect(db_dir / DB_FILE_NAME)
-    for number, script in enumerate(MIGRATIONS[:4], start=1):
+    for number, script in enumerate(MIGRATIONS[:version], start=1):
         conn.executescript(script)
         conn.execute(f"PRAGMA user_version={number}")
     conn.execute("INSERT INTO tasks(task_id, added_at) VALUES ('t1', 1.0)")
-    conn.execute(
-        "INSERT INTO clips(clip_id, task_id, title, relay_status, state, updated_at) "
-        "VALUES ('c1', 't1', 'Old Song', 'complete', 'ready', 1.0)"
-    )
+    values = {"clip_id": "c1", "task_id": "t1", "relay_status": "complete", "state": "ready", "updated_at": 1.0}
+    values.update(clip_columns)
+    marks = ", ".join("?" * len(values))
+    conn.execute(f"INSERT INTO clips({', '.join(values)}) VALUES ({marks})", list(values.values()))
     conn.commit()
     conn.close()
+
+
+def test_a_library_of_schema_4_gains_ratings_and_plays_and_keeps_its_clips(tmp_path):
+    root = tmp_path / "Old"
+    library_of_schema(root, 4, {"title": "Old Song"})
     with Library(root) as lib:
         assert lib.schema_version == len(MIGRATIONS) >= 5
         (record,) = lib.clips()
@@ -226,3 +231,19 @@ def test_the_takes_of_a_task_with_the_same_lyrics_share_one_string(library):
     first, take_two, other = library.clips()
     assert first.lyrics == take_two.lyrics and first.lyrics is take_two.lyrics
     assert other.lyrics == "[Verse]\nOther words"
+
+
+def test_a_library_of_schema_8_gains_playlists_and_keeps_its_clips(tmp_path):
+    root = tmp_path / "Before playlists"
+    library_of_schema(root, 8, {"title": "Old Song", "rating": 3, "edits": '{"title": "Mine"}'})
+    from suno_desktop.library.playlists import Playlists
+
+    with Library(root) as lib:
+        assert lib.schema_version == len(MIGRATIONS) >= 9
+        (record,) = lib.clips()
+        assert (record.title, record.rating) == ("Mine", 3)
+        playlists = Playlists(lib)
+        assert playlists.all() == []
+        made = playlists.create("First")
+        assert playlists.add(made, ["c1", "c1", "nope"]) == ["c1"]
+        assert playlists.clip_ids(made) == ["c1"]

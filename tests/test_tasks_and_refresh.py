@@ -97,6 +97,8 @@ LATER_CLIP_COLUMNS = (
 
 
 def back_to_schema_4(conn):
+    conn.execute("DROP TABLE playlist_entries")
+    conn.execute("DROP TABLE playlists")
     conn.execute("DROP INDEX clips_by_parent")
     for column in LATER_CLIP_COLUMNS:
         conn.execute(f"ALTER TABLE clips DROP COLUMN {column}")

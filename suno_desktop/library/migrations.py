@@ -99,4 +99,27 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE clips ADD COLUMN edits TEXT;
     """,
+    # 9: playlists, by clip id (moving the library folder moves them): a manual one's songs in order,
+    # a smart one's saved query with an optional order and limit
+    """
+    CREATE TABLE playlists (
+        playlist_id  INTEGER PRIMARY KEY AUTOINCREMENT,
+        name         TEXT NOT NULL,
+        kind         TEXT NOT NULL DEFAULT 'manual',
+        query        TEXT NOT NULL DEFAULT '',
+        sort         TEXT NOT NULL DEFAULT '',
+        max_count    INTEGER,
+        created_at   REAL NOT NULL,
+        updated_at   REAL NOT NULL
+    );
+    CREATE UNIQUE INDEX playlists_by_name ON playlists(name COLLATE NOCASE);
+    CREATE TABLE playlist_entries (
+        playlist_id  INTEGER NOT NULL REFERENCES playlists(playlist_id) ON DELETE CASCADE,
+        position     INTEGER NOT NULL,
+        clip_id      TEXT NOT NULL,
+        PRIMARY KEY (playlist_id, position),
+        UNIQUE (playlist_id, clip_id)
+    );
+    CREATE INDEX playlist_entries_by_clip ON playlist_entries(clip_id);
+    """,
 )

@@ -314,6 +314,10 @@ class Library:
                 "updated_at=? WHERE task_id=?",
                 [(now, t) for t in ids],
             )
+            conn.executemany(  # a song gone from the library is gone from its playlists
+                "DELETE FROM playlist_entries WHERE clip_id IN (SELECT clip_id FROM clips WHERE task_id=?)",
+                [(t,) for t in ids],
+            )
 
     def save_task(self, task: Task) -> list[ClipChange]:
         """Store what the relay said about *task* and its clips, in one transaction."""
@@ -565,13 +569,15 @@ class Library:
             )
 
     def remove_clips(self, clip_ids: Iterable[str]) -> None:
-        """Mark clips removed by the user: a later sync will not bring them back."""
+        """Mark clips removed by the user: a later sync will not bring them back (nor their playlists' entries)."""
+        ids = list(clip_ids)
         with self.transaction() as conn:
             conn.executemany(
                 "UPDATE clips SET removed=1, audio_path=NULL, cover_path=NULL, video_path=NULL, "
                 "updated_at=? WHERE clip_id=?",
-                [(time.time(), clip_id) for clip_id in clip_ids],
+                [(time.time(), clip_id) for clip_id in ids],
             )
+            conn.executemany("DELETE FROM playlist_entries WHERE clip_id=?", [(clip_id,) for clip_id in ids])
 
 
 def _dump(raw: object) -> str | None:
