@@ -154,11 +154,12 @@ def test_a_player_we_do_not_write_plays_every_entry_of_an_exported_list(library,
     target = tmp_path / "out" / "for mpv.m3u8"
     target.parent.mkdir()
     assert run(folder, capsys, "export", "For mpv", str(target))[0] == 0
-    played = subprocess.run(
-        ["mpv", "--ao=null", "--vo=null", "--length=0.2", "--no-config", str(target)],
+    played = subprocess.run(  # (no terminal to read keys from: it never waits for input)
+        ["mpv", "--ao=null", "--vo=null", "--length=0.2", "--no-config", "--input-terminal=no", str(target)],
+        stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=60,
     )
     playing = [line for line in (played.stdout + played.stderr).splitlines() if line.startswith("Playing: ")]
     assert len(playing) == 3, played.stdout + played.stderr

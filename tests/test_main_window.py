@@ -16,6 +16,7 @@ from window_helpers import WAIT, add_through_dialog, all_ready, synced_window
 from suno_desktop.library.store import Library
 from suno_desktop.model import ClipState
 from suno_desktop.settings import SettingsStore
+from suno_desktop.ui.clip_files_mime import CLIP_IDS_MIME
 from suno_desktop.ui.clip_rows import CLIP_ID_ROLE, COL_DURATION, COL_FILES, COL_TITLE
 
 
@@ -117,14 +118,16 @@ def test_drag_hands_over_tagged_mp3_files_as_a_copy(qtbot, make_window, relay, m
     assert QGuiApplication.clipboard().mimeData().urls() == urls
 
 
-def test_clip_without_mp3_is_not_dragged(qtbot, make_window, relay):
+def test_clip_without_mp3_is_not_dragged_as_a_file(qtbot, make_window, relay):
     window, _ = synced_window(qtbot, make_window, relay, tasks=1)
     record = window.model.record(0)
     (window.library.root / record.audio_path).unlink()
     qtbot.waitUntil(lambda: window.model.files_on_disk(window.model.row_of(record.clip_id))[0] is False, timeout=WAIT)
     row = window.proxy.proxy_row_of(record.clip_id)
     window.table.selectRow(row)
-    assert window.table.create_drag() is None
+    drag = window.table.create_drag()  # it can still be dropped on a playlist, by its id
+    assert drag.mimeData().formats() == [CLIP_IDS_MIME]  # no file, no text
+    assert bytes(drag.mimeData().data(CLIP_IDS_MIME).data()).decode() == record.clip_id
 
 
 def test_export_copies_selected_files_without_clobbering(qtbot, make_window, relay, tmp_path):

@@ -74,11 +74,11 @@ def test_title_and_tags_take_the_free_width_and_a_vertical_scrollbar_brings_no_h
 ):
     window, _ = synced_window(qtbot, make_window, relay, tasks=6)  # 12 rows: more than fit in 600 px
     table = window.table
-    window.resize(1400, 600)  # every column shown by default (with Rating) fits
+    window.resize(1600, 600)  # beside the sidebar and the detail pane, every column shown by default fits
     qtbot.waitUntil(lambda: table.verticalScrollBar().isVisible(), timeout=WAIT)
     qtbot.waitUntil(lambda: no_horizontal_scrollbar_and_files_shown(table), timeout=WAIT)
     narrow = table.columnWidth(COL_TITLE), table.columnWidth(COL_TAGS)
-    window.resize(1800, 600)
+    window.resize(2000, 600)
     qtbot.waitUntil(lambda: table.columnWidth(COL_TITLE) > narrow[0] + 100, timeout=WAIT)
     assert table.columnWidth(COL_TAGS) > narrow[1] + 100
     assert no_horizontal_scrollbar_and_files_shown(table)
@@ -91,11 +91,11 @@ def test_title_and_tags_take_the_free_width_and_a_vertical_scrollbar_brings_no_h
     assert table.columnWidth(COL_TITLE) >= MINIMUM_WIDTHS[COL_TITLE]
     assert table.columnWidth(COL_TAGS) >= MINIMUM_WIDTHS[COL_TAGS]
     # dragging the Title's edge moves the share: Title keeps the width given, Tags takes the rest
-    window.resize(1600, 600)
+    window.resize(1800, 600)
     qtbot.waitUntil(lambda: no_horizontal_scrollbar_and_files_shown(table), timeout=WAIT)
     header.resizeSection(COL_TITLE, table.columnWidth(COL_TITLE) - 120)
     dragged = table.columnWidth(COL_TITLE)
-    window.resize(1601, 600)
+    window.resize(1801, 600)
     qtbot.waitUntil(lambda: no_horizontal_scrollbar_and_files_shown(table), timeout=WAIT)
     assert abs(table.columnWidth(COL_TITLE) - dragged) <= 2
 

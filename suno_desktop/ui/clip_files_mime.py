@@ -10,6 +10,9 @@ from PySide6.QtCore import QMimeData, QUrl
 from ..model import ClipRecord
 from .clip_rows import Files
 
+#: the clip ids a drag from the clip table carries (one a line), beside its files: the sidebar's playlists take them
+CLIP_IDS_MIME = "application/x-suno-desktop-clip-ids"
+
 
 def files_mime(paths: Iterable[Path]) -> QMimeData:
     """``text/uri-list`` for file managers and DAWs, plain paths (one a line) as the text.
@@ -19,8 +22,8 @@ def files_mime(paths: Iterable[Path]) -> QMimeData:
     """
     paths = list(paths)
     mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
-    if paths:
+    if paths:  # (an empty URL list would still offer files, and text, to whoever it is dropped on)
+        mime.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
         mime.setText("\n".join(str(path) for path in paths))
     return mime
 

@@ -29,7 +29,20 @@ from .table_rows import STATUS_ORDER, ClipRow, SubmissionRow, TableRow, TaskRow
 CLIP_ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's id: a clip's id, or a task's or submission's row id
 
 # new columns go at the end: a header saved by an older version keeps its own
-COLUMNS = ("", "Title", "Tags", "Model", "Duration", "Created", "Status", "Files", "Rating", "Plays", "Last played")
+COLUMNS = (
+    "",
+    "Title",
+    "Tags",
+    "Model",
+    "Duration",
+    "Created",
+    "Status",
+    "Files",
+    "Rating",
+    "Plays",
+    "Last played",
+    "#",
+)
 (
     COL_COVER,
     COL_TITLE,
@@ -42,15 +55,17 @@ COLUMNS = ("", "Title", "Tags", "Model", "Duration", "Created", "Status", "Files
     COL_RATING,
     COL_PLAYS,
     COL_LAST_PLAYED,
+    COL_NUMBER,  # a song's place in the playlist shown (see ClipTableModel.set_source)
 ) = range(len(COLUMNS))
 HEADER_TIPS = {
     COL_COVER: "Cover",
     COL_FILES: "Files on disk: MP3, cover, MP4",
     COL_RATING: "Click a star to rate; click the rating's own star to clear it",
     COL_PLAYS: "Plays counted after half the song or 4 minutes",
+    COL_NUMBER: "Place in the playlist: drag rows to move them",
 }
-#: hidden until the user shows them (View → Columns)
-HIDDEN_BY_DEFAULT = (COL_PLAYS, COL_LAST_PLAYED)
+#: hidden until the user shows them (View → Columns); the # column shows with a playlist
+HIDDEN_BY_DEFAULT = (COL_PLAYS, COL_LAST_PLAYED, COL_NUMBER)
 
 #: the sentence of a submission that another process (or a window closed a moment ago) is still sending
 STILL_SENDING = (

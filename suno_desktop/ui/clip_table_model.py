@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from operator import attrgetter
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QPixmap
 
 from ..library.store import Library
@@ -25,6 +25,7 @@ from .clip_rows import (
     COL_COVER,
     COL_DURATION,
     COL_FILES,
+    COL_NUMBER,
     COL_STATUS,
     COL_TAGS,
     COL_TITLE,
@@ -59,6 +60,8 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
     positions of the rows that match the search, and row *r* is ``_rows[_shown[r]]``.
     A :class:`~suno_desktop.model.ClipRecord` handed in is shown as its :class:`ClipRow`.
     """
+
+    rows_changed = Signal()  # a row was replaced, added or removed, shown or not (smart lists follow it)
 
     def __init__(self, library: Library | None = None, parent=None) -> None:
         super().__init__(parent)
@@ -580,11 +583,14 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
                 return self._display(row, column)
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATUS:
             return item.color
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_DURATION:
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_DURATION, COL_NUMBER):
             return _RIGHT_ALIGNED
         return None
 
     def _display(self, row: int, column: int) -> str | None:
         pos = self._shown[row]
         item = self._rows[pos]
+        if column == COL_NUMBER:
+            number = self._numbers.get(item.row_id)
+            return None if number is None else str(number)
         return display_text(item, column, self._on_disk[pos], self._progress.get(item.row_id))

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from ..model import MAX_STARS, ClipRecord
 from .cell_looks import COVER_SIDE, paint_take_separators
+from .clip_files_mime import CLIP_IDS_MIME
 from .clip_filter_proxy import ClipFilterProxy
 from .clip_rows import (
     CLIP_ID_ROLE,
@@ -41,6 +42,7 @@ class ClipTableView(QTableView):
     activated_clip = Signal(str)
     copy_requested = Signal()  # Ctrl+C: the view would otherwise copy one cell's text
     rate_requested = Signal(list, int)  # clip ids, stars (0-5): a click on a star of the Rating column
+    reorder_requested = Signal(list, int)  # clip ids dropped within the playlist shown, the place (0-based) before
 
     THUMB = COVER_SIDE
 
@@ -54,7 +56,8 @@ class ClipTableView(QTableView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setSortingEnabled(True)
         self.setDragEnabled(True)
-        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)  # drops: only moves within a playlist
+        self.setAcceptDrops(True)
         self.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.setAlternatingRowColors(True)
         self.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)  # F2 edits the title; a double-click plays
@@ -75,6 +78,8 @@ class ClipTableView(QTableView):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         # no delegates of our own: Qt's paints every cell from the model's roles (see cell_looks)
         self.doubleClicked.connect(self._emit_activated)
+        #: a manual playlist is shown: rows dragged within the table move there (see PlaylistActions)
+        self.reorder_enabled = False
 
     def setSelectionModel(self, selection_model: QItemSelectionModel) -> None:
         super().setSelectionModel(selection_model)  # also called by setModel
@@ -191,7 +196,7 @@ class ClipTableView(QTableView):
         source_indexes = [proxy.mapToSource(index) for index in self.selectionModel().selectedRows()]
         model: ClipTableModel = proxy.sourceModel()
         mime = model.mimeData(source_indexes)
-        if not mime.urls():
+        if not mime.urls() and not mime.hasFormat(CLIP_IDS_MIME):
             return None
         drag = QDrag(self)
         drag.setMimeData(mime)
@@ -216,4 +221,41 @@ class ClipTableView(QTableView):
     def startDrag(self, supported_actions: Qt.DropAction) -> None:
         drag = self.create_drag()
         if drag is not None:
+            # never a move: a file manager would take the song out of the library
             drag.exec(Qt.DropAction.CopyAction, Qt.DropAction.CopyAction)
+
+    # -- rows dragged within a playlist move in it ------------------------------------------------
+
+    def _moving(self, event) -> bool:
+        """Rows of the app dropped on a playlist shown in its order (ids not in it are left alone)."""
+        return self.reorder_enabled and event.mimeData().hasFormat(CLIP_IDS_MIME)
+
+    def dragEnterEvent(self, event) -> None:
+        if self._moving(event):
+            event.acceptProposedAction()  # a copy, as every drag of rows is; here it moves them in the playlist
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        if self._moving(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:
+        """The dragged rows go before the row dropped on (after it, in its lower half; at the end below the last)."""
+        if not self._moving(event):
+            event.ignore()
+            return
+        point = event.position().toPoint()
+        index = self.indexAt(point)
+        model: ClipTableModel = self.model().sourceModel()
+        if index.isValid():
+            number = model.number_of(index.data(CLIP_ID_ROLE)) or 1
+            lower = point.y() > self.visualRect(index).center().y()
+            before = number if lower else number - 1
+        else:
+            before = 1 << 30
+        ids = bytes(event.mimeData().data(CLIP_IDS_MIME).data()).decode("utf-8", "replace").split()
+        event.acceptProposedAction()
+        self.reorder_requested.emit(ids, before)

@@ -45,10 +45,12 @@ from .play_counts import PlayCounts
 from .play_queue import PlayQueue
 from .playback_actions import PlaybackActions
 from .player_bar import PlayerBar
+from .playlist_actions import PlaylistActions
 from .rating_actions import RatingActions
 from .search_field import SearchField
 from .settings_dialog import SettingsDialog
 from .settings_holder import SettingsHolder
+from .source_sidebar import SourceSidebar
 from .sync_controller import SyncController
 from .table_empty_state import TableEmptyState
 from .table_rows import TaskRow
@@ -57,7 +59,7 @@ from .thumbnails import ThumbnailCache
 from .video_view import VideoView
 from .window_actions import WindowActions
 from .window_layout import WindowLayout, window_state
-from .window_menus import TableMenu, build_menus, build_toolbar
+from .window_menus import TableMenu, add_playlist_menus, build_menus, build_toolbar
 from .window_status_bar import WindowStatusBar
 from .workers import WorkerPool
 
@@ -104,6 +106,7 @@ class MainWindow(QMainWindow):
         self._connect_player()
         self._connect_controller()
         self.set_color_scheme(self.saved_layout.restore())
+        self.playlists.start_in_library()
         self._say_what_is_off(demo_note)
         self.presence.start()
 
@@ -146,13 +149,14 @@ class MainWindow(QMainWindow):
         self.side_tabs.addTab(self.detail, "Details")
         self.side_tabs.addTab(self.video, "Video")
         self.side_tabs.setMinimumWidth(300)
+        self.sidebar = SourceSidebar()  # All Songs, the smart lists, the playlists
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.side_tabs)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
+        for pane, stretch in ((self.sidebar, 0), (self.table, 3), (self.side_tabs, 1)):
+            self.splitter.addWidget(pane)
+            self.splitter.setStretchFactor(self.splitter.count() - 1, stretch)
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.setCollapsible(0, True)  # View → Sidebar, or dragged shut
 
     def _build_central_widget(self) -> None:
         self.player_bar = PlayerBar(self.player)
@@ -201,6 +205,8 @@ class MainWindow(QMainWindow):
         self.rating = RatingActions(self, self.library, self.clip_table, self.io_pool, self.controller.retag)
         self.editing = ClipEditing(self, self.library, self.model, self.detail, self.io_pool, self.controller)
         self.play_counts = PlayCounts(self.player, self.library, self.model, self.io_pool, self)
+        artist = lambda: self.settings.artist  # noqa: E731 - the tags' artist, as Settings say now
+        self.playlists = PlaylistActions(self, self.library, self.sidebar, self.clip_table, artist)
         for action, slot in (
             (commands.add_action, self.add_tasks),
             (commands.sync_action, self.sync_now),
@@ -218,8 +224,11 @@ class MainWindow(QMainWindow):
         self.search_field = SearchField(self.search)  # the box, its "?" and a broken query's sentence under it
         self.addToolBar(build_toolbar(self.commands, new_song, self.search_field))
         self.theme_group = build_menus(self.menuBar(), self.commands, self.playback, new_song, self.clip_table)
+        add_playlist_menus(self.menuBar(), self.playlists, self.splitter)
         self.theme_group.triggered.connect(lambda action: self.set_color_scheme(ColorScheme(action.data())))
         self.table_menu = TableMenu(self.clip_table, self.commands, self.playback, self.new_song, self.rating)
+        self.table_menu.playlists = self.playlists
+        self.playlists.library_remove_action = self.commands.remove_action
 
     def _build_status_bar(self) -> None:
         self.status = WindowStatusBar(ClipCountLabel(self.model, self.proxy))
@@ -250,7 +259,7 @@ class MainWindow(QMainWindow):
         self.library_actions.message.connect(self.show_message)
         self.rating.rated.connect(lambda clip_ids: self._refresh_detail(set(clip_ids)))
         self.detail.rate_requested.connect(self.rating.rate)
-        for part in (self.rating, self.editing):
+        for part in (self.rating, self.editing, self.playlists):
             part.message.connect(self.show_message)
             part.error.connect(self.show_error_sentence)
         self.editing.changed.connect(lambda clip_ids: self._refresh_detail(set(clip_ids)))
@@ -317,6 +326,7 @@ class MainWindow(QMainWindow):
         self.loading.load(then)
 
     def _library_loaded(self) -> None:
+        self.playlists.refresh()
         if self.proxy.rowCount():
             self.table.selectRow(0)
         self.empty_state.library_read()

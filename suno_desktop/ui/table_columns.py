@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QDataStream, QEvent, QIODevice, QObject, Qt
 from PySide6.QtWidgets import QHeaderView, QMenu, QTableView, QWidget
 
-from .clip_rows import COL_COVER, COL_TAGS, COL_TITLE, COLUMNS, HIDDEN_BY_DEFAULT
+from .clip_rows import COL_COVER, COL_NUMBER, COL_TAGS, COL_TITLE, COLUMNS, HIDDEN_BY_DEFAULT
 
 #: take the width the other columns leave, and give it back when a vertical scrollbar appears
 STRETCHED = (COL_TITLE, COL_TAGS)
@@ -128,7 +128,7 @@ def columns_menu(table: QTableView, parent: QWidget | None = None) -> QMenu:
     menu.setObjectName("columnsMenu")
     header = table.horizontalHeader()
     actions = []
-    for column in range(len(COLUMNS)):
+    for column in range(COL_NUMBER):  # the # column (the last) shows with a playlist
         action = menu.addAction(column_name(column))
         action.setObjectName(f"column_{column_name(column).lower()}")
         action.setCheckable(True)

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QMimeData, QModelIndex, Qt
 
 from ..library.store import Library
-from .clip_files_mime import audio_files_of, files_mime
+from .clip_files_mime import CLIP_IDS_MIME, audio_files_of, files_mime
 
 
 class FileDragSource:
@@ -21,14 +21,22 @@ class FileDragSource:
     library: Library | None
 
     def mimeTypes(self) -> list[str]:
-        return ["text/uri-list"]
+        return ["text/uri-list", CLIP_IDS_MIME]
 
     def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.CopyAction
 
     def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
-        """The tagged MP3 files that are on disk: file URLs, and their plain paths as text."""
-        return files_mime(self.audio_files({i.row() for i in indexes}))
+        """The tagged MP3 files that are on disk: file URLs, and their plain paths as text; and the clips' ids.
+
+        The ids let the sidebar's playlists take the clips (files or not).
+        """
+        rows = sorted({i.row() for i in indexes})
+        mime = files_mime(self.audio_files(rows))
+        ids = [record.clip_id for record in map(self.record, rows) if record is not None]
+        if ids:
+            mime.setData(CLIP_IDS_MIME, "\n".join(ids).encode())
+        return mime
 
     def audio_files(self, rows: Iterable[int]) -> list[Path]:
         if self.library is None:

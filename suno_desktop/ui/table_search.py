@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from ..library.query_parse import TextField
 from ..library.query_select import Selector, search_text_of, text_part
+from .clip_rows import COL_NUMBER
 from .row_filter import RowFilter
 from .table_rows import ClipRow, TableRow
 
@@ -44,6 +45,7 @@ class TableSearch:
     """
 
     _search = RowFilter()  # no query: every row is shown
+    _numbers: dict[str, int] = {}  # each row's place in the source shown (set_source)
     _words_pending = False
     _own_texts: set[str] = set()  # rows given texts of their own while the library's were read (see set_texts)
     #: the rows, texts and their distinct words as the library gave them, in its order, for a search of every row
@@ -63,7 +65,7 @@ class TableSearch:
         Typing on, when it only adds to the words, searches only the rows shown before
         (and those changed while hidden).
         """
-        search = RowFilter(selector)
+        search = self._search.with_selector(selector)
         if search.key == self._search.key:
             return
         if search.narrows(self._search):  # what the shorter query hid stays hidden, unless it changed
@@ -75,6 +77,28 @@ class TableSearch:
         self._search = search
         shown = self._matching(candidates)
         self._change_layout(lambda: setattr(self, "_shown", shown))
+
+    def set_source(self, row_ids: Sequence[str] | None) -> None:
+        """Show only these rows (the sidebar's playlist or smart list, in its order: the # column), or all (None).
+
+        The search applies within them.
+        """
+        self._numbers = {} if row_ids is None else {row_id: n for n, row_id in enumerate(row_ids, start=1)}
+        source = None if row_ids is None else frozenset(self._numbers)
+        self._version += 1
+        if source != self._search.source:
+            self._search = RowFilter(self._search.selector, source)
+            self._hidden_changed.clear()
+            shown = self._matching(range(len(self._rows)))
+            self.search_guard(lambda: self._change_layout(lambda: setattr(self, "_shown", shown)))
+        if self._sort is not None and self._sort[0] == COL_NUMBER:
+            self.search_guard(lambda: self.sort(*self._sort))  # the playlist's new order
+        elif self._shown:
+            self.dataChanged.emit(self.index(0, COL_NUMBER), self.index(len(self._shown) - 1, COL_NUMBER))
+
+    def number_of(self, row_id: str) -> int | None:
+        """The row's place in the source shown (1, 2, …), None for the whole library."""
+        return self._numbers.get(row_id)
 
     @property
     def filtered(self) -> bool:
@@ -109,6 +133,7 @@ class TableSearch:
 
     def _row_changed(self, row_id: str) -> None:
         """A row was replaced, added or removed: a search of every row asks it apart from the library's order."""
+        self.rows_changed.emit()
         if self._load_order is None and not self._words_pending:
             return
         self._changed_since_load.add(row_id)
@@ -117,8 +142,8 @@ class TableSearch:
 
     def _matching(self, positions: Sequence[int]) -> list[int]:
         """Those of *positions* (ascending, none twice) that the search lets through."""
-        if self._words_pending:  # every row, until the texts are in
-            return list(positions)
+        if self._words_pending:  # every row (of the source), until the texts are in
+            return RowFilter(None, self._search.source).matching(positions, self._rows, self._texts)
         load = self._load_order
         every_row = len(positions) == len(self._rows)
         if load is None or not every_row or self._search.selector is None:

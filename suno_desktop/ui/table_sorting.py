@@ -7,13 +7,17 @@ sort at 100,000 clips. Rows a sync adds or changes are moved into place one by o
 
 from __future__ import annotations
 
+from itertools import repeat
+from operator import attrgetter
+
 from PySide6.QtCore import Qt
 
-from .clip_rows import sort_key, sort_keys
+from .clip_rows import COL_NUMBER, sort_key, sort_keys
 from .row_lists import move_into_order
 from .take_groups import group_breaks, group_lists, grouped_order, move_groups_into_order
 
 DESC = Qt.SortOrder.DescendingOrder
+_OUTSIDE = 1 << 40  # the # of a row outside the source shown (hidden anyway)
 
 
 class TableSorting:
@@ -27,6 +31,7 @@ class TableSorting:
     _moves = 0  # see ClipTableModel.positions_token
     #: (version, each position's group, its take) as of the last grouped sort; rows that move otherwise drop it
     _groups: tuple[int, list[int], list[int]] | None = None
+    _numbers: dict[str, int] = {}  # see TableSearch.set_source
 
     def would_reorder(self, column: int, order: Qt.SortOrder) -> bool:
         """False when the rows are already in this order: QTableView.sortByColumn asks twice."""
@@ -62,7 +67,10 @@ class TableSorting:
 
     def _sort_order(self, column: int, order: Qt.SortOrder) -> list[int]:
         """The positions of the rows in sort order: stable, equal rows keeping their order (reversed for descending)."""
-        keys = sort_keys(column, self._rows, self._on_disk)
+        if column == COL_NUMBER:  # the playlist's order
+            keys = list(map(self._numbers.get, map(attrgetter("row_id"), self._rows), repeat(_OUTSIDE)))
+        else:
+            keys = sort_keys(column, self._rows, self._on_disk)
         ranked = sorted(range(len(keys)), key=keys.__getitem__, reverse=order == DESC)
         if not self._group_takes:
             self._groups = None  # the rows are about to move
@@ -76,7 +84,13 @@ class TableSorting:
         return grouped
 
     def _key_at(self, pos: int):
-        return None if self._sort is None else sort_key(self._sort[0], self._rows, self._on_disk)(pos)
+        return None if self._sort is None else self._key_function(self._sort[0])(pos)
+
+    def _key_function(self, column: int):
+        if column == COL_NUMBER:
+            rows, numbers = self._rows, self._numbers
+            return lambda i: numbers.get(rows[i].row_id, _OUTSIDE)
+        return sort_key(column, self._rows, self._on_disk)
 
     def _keep_sorted(self, clip_ids: list[str]) -> None:
         """Move new and changed clips to their places in the sort (the others are still in order)."""
@@ -88,7 +102,7 @@ class TableSorting:
 
         def move() -> None:
             self._moves += 1
-            key = sort_key(column, self._rows, self._on_disk)  # reads the lists as they change
+            key = self._key_function(column)  # reads the lists as they change
             lists = (self._rows, self._on_disk, self._texts, self._shown)
             if self._group_takes:
                 size_of = lambda group: max(1, self._tally.takes(group))  # noqa: E731

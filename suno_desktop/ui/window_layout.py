@@ -13,8 +13,8 @@ from ..settings import config_dir
 from .table_columns import apply_column_modes
 from .theme import ColorScheme
 
-DEFAULT_SIZE = (1280, 800)
-DEFAULT_SPLIT = [900, 380]  # the table beside a detail pane that fits a cover
+DEFAULT_SIZE = (1440, 820)  # the sidebar, the default columns and the detail pane side by side
+DEFAULT_SPLIT = [190, 900, 380]  # the sources, the table, and a detail pane that fits a cover
 
 
 def window_state() -> QSettings:
@@ -35,12 +35,13 @@ class WindowLayout:
         """Put back what was saved; the colour scheme to apply (the system's the first time)."""
         state = window_state()
         if not state.contains("window/geometry"):
-            self.window.resize(*DEFAULT_SIZE)
+            self.window.resize(*self._first_size())
+        if not state.contains("window/panes"):  # (the splitter before the sidebar had two panes)
             self.splitter.setSizes(DEFAULT_SPLIT)
         geometry = state.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.window.restoreGeometry(geometry)
-        splitter = state.value("window/splitter")
+        splitter = state.value("window/panes")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
         header = state.value("window/columns")
@@ -54,6 +55,14 @@ class WindowLayout:
             self.player.set_volume(int(volume))
         return ColorScheme.saved(state.value("view/colorScheme"))
 
+    def _first_size(self) -> tuple[int, int]:
+        """The first start's size, within the screen's free area (a 1366×768 laptop, a 1200-wide screen)."""
+        screen = self.window.screen()
+        if screen is None:
+            return DEFAULT_SIZE
+        free = screen.availableGeometry()
+        return min(DEFAULT_SIZE[0], free.width() - 40), min(DEFAULT_SIZE[1], free.height() - 60)
+
     def _apply_saved_sort(self) -> None:
         """The rows take the restored sort: restoring the header only draws its arrow."""
         section, order = self.header.sortIndicatorSection(), self.header.sortIndicatorOrder()
@@ -63,7 +72,7 @@ class WindowLayout:
     def save(self) -> None:
         state = window_state()
         state.setValue("window/geometry", self.window.saveGeometry())
-        state.setValue("window/splitter", self.splitter.saveState())
+        state.setValue("window/panes", self.splitter.saveState())  # with the sidebar collapsed or not
         state.setValue("window/columns", self.header.saveState())
         state.setValue("player/volume", self.player.volume)
         state.sync()

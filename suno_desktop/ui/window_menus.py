@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QPoint, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QMenu, QMenuBar, QSizePolicy, QToolBar, QWidget
+from PySide6.QtWidgets import QMenu, QMenuBar, QSizePolicy, QSplitter, QToolBar, QWidget
 
 from .clip_table import ClipTable
 from .group_takes_action import GroupTakesAction
 from .main_toolbar import AdaptiveToolBar
 from .new_song_actions import NewSongActions
 from .playback_actions import PlaybackActions
+from .playlist_actions import PlaylistActions
 from .rating_actions import RatingActions
 from .table_columns import columns_menu
 from .theme import ColorScheme
@@ -88,6 +89,47 @@ def build_playback_menu(playback: PlaybackActions, menu: QMenu) -> None:
     repeat.addActions(playback.repeat_group.actions())
 
 
+def add_playlist_menus(bar: QMenuBar, playlists: PlaylistActions, splitter: QSplitter) -> QAction:
+    """The playlist commands in File and Edit, and View → Sidebar; returns the sidebar's toggle."""
+    menus = {menu.title(): menu for menu in (action.menu() for action in bar.actions()) if menu is not None}
+    file_menu, edit_menu, view_menu = menus["&File"], menus["&Edit"], menus["&View"]
+    before = next(a for a in file_menu.actions() if a.isSeparator())  # after the song commands
+    file_menu.insertSeparator(before)
+    for action in (
+        playlists.new_action,
+        playlists.save_search_action,
+        playlists.import_action,
+        playlists.export_action,
+        playlists.export_songs_action,
+    ):
+        file_menu.insertAction(before, action)
+    edit_actions = edit_menu.actions()
+    edit_menu.insertActions(edit_actions[0], [playlists.undo_action, playlists.redo_action])
+    edit_menu.insertSeparator(edit_actions[0])
+    remove_from_library = next(a for a in edit_actions if a.objectName() == "removeAction")
+    edit_menu.insertAction(remove_from_library, playlists.remove_action)
+    sidebar = splitter.widget(0)
+    toggle = QAction("Sidebar", view_menu)
+    toggle.setObjectName("sidebarAction")
+    toggle.setCheckable(True)
+    toggle.setShortcut("Ctrl+Alt+S")
+    view_menu.insertAction(view_menu.actions()[0], toggle)
+    view_menu.aboutToShow.connect(lambda: toggle.setChecked(sidebar.isVisible() and splitter.sizes()[0] > 0))
+    toggle.triggered.connect(lambda: toggle.setChecked(_toggle_sidebar(splitter)))
+    return toggle
+
+
+def _toggle_sidebar(splitter: QSplitter) -> bool:
+    """Collapse the sidebar, or open it again when collapsed; whether it is shown now."""
+    sizes = splitter.sizes()
+    splitter.widget(0).setVisible(True)
+    if sizes[0] == 0:
+        splitter.setSizes([190, max(200, sizes[1] - 190), sizes[2]])
+        return True
+    splitter.setSizes([0, sizes[0] + sizes[1], sizes[2]])
+    return False
+
+
 class TableMenu(QObject):
     """Right-click on the table: what can be done with the rows under the mouse."""
 
@@ -102,6 +144,7 @@ class TableMenu(QObject):
         super().__init__(table.view)
         self.table, self.commands, self.playback, self.new_song = table, commands, playback, new_song
         self.rating = rating
+        self.playlists: PlaylistActions | None = None  # Add to Playlist ▸, Remove from Playlist
         table.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.view.customContextMenuRequested.connect(self.show_at)
 
@@ -129,10 +172,14 @@ class TableMenu(QObject):
             menu.addAction(commands.refresh_action)
             if self.rating is not None and clips:
                 menu.addMenu(self.rating.menu(menu))
+            if self.playlists is not None and clips:
+                self.playlists.add_menu(menu, [record.clip_id for record in clips])
             menu.addSeparator()
             menu.addActions(self.new_song.menu_actions(rows))
         if not all(row.is_submission for row in rows):
             menu.addSeparator()
+            if self.playlists is not None and self.playlists.remove_action.isEnabled():
+                menu.addAction(self.playlists.remove_action)
             menu.addAction(commands.remove_action)
         menu.popup(table.viewport().mapToGlobal(position))
         return menu
