@@ -79,6 +79,8 @@ def main() -> int:
         return 1
     args.out.mkdir(parents=True, exist_ok=True)
     window.activateWindow()
+    road_trip = add_playlists(window)
+    wait_until(qt_app, lambda: window.sidebar.count_text(road_trip) not in ("", "0"), 10)
     select_song(window, args.song)
     window.play_queue.play_clip(window.detail.record.clip_id)
     wait_until(qt_app, lambda: window.player.position > 1500, 10)
@@ -94,9 +96,33 @@ def main() -> int:
             path = args.out / f"main-window-{scheme.value}{suffix}.png"
             window.grab().save(str(path))
             print(path)
+    window.set_color_scheme(ColorScheme.LIGHT)
+    window.resize(*SIZES["large"])
+    window.sidebar.select_source(road_trip)  # a playlist, in its order, with its # column
+    wait_until(qt_app, lambda: window.proxy.rowCount() == 3, 10)
+    pause(qt_app, 0.6)
+    path = args.out / "playlist-light.png"
+    window.grab().save(str(path))
+    print(path)
     window.set_color_scheme(ColorScheme.SYSTEM)
     window.close()
     return 0
+
+
+def add_playlists(window) -> tuple:
+    """A playlist of three songs and a smart one, as a user would have them; the playlist's sidebar key."""
+    from suno_desktop.library.playlists import Playlists, SmartOrder
+    from suno_desktop.ui.source_sidebar import playlist_source
+
+    store = Playlists(window.library)
+    clips = [record.clip_id for record in window.model.records()]
+    trip = store.create("Road Trip")
+    store.add(trip, [clips[4], clips[0], clips[2]])
+    store.create_smart("Longest", "duration:>=0:12", SmartOrder.LONGEST, 25)
+    store.create("Ideas")
+    window.library.set_rating(clips[:2], 5)
+    window.playlists.refresh()
+    return playlist_source(trip).key
 
 
 if __name__ == "__main__":

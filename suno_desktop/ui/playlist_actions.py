@@ -205,8 +205,10 @@ class PlaylistActions(QObject):
         else:
             if not leaving_playlist:
                 self._library_sort = (header.sortIndicatorSection(), header.sortIndicatorOrder())
-            self.table.view.setColumnHidden(COL_NUMBER, False)
-            header.moveSection(header.visualIndex(COL_NUMBER), 1)
+            view = self.table.view
+            view.setColumnHidden(COL_NUMBER, False)
+            header.moveSection(header.visualIndex(COL_NUMBER), 1)  # after the cover, before the title
+            view.setColumnWidth(COL_NUMBER, view.fontMetrics().horizontalAdvance("0000") + 28)
         if source.kind is not SourceKind.ALL:
             self._resolve(source)
         self._update_actions()

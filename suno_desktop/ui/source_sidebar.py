@@ -99,7 +99,8 @@ class SourceSidebar(QTreeView):
         header = self.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)  # room for "100,000"
+        header.resizeSection(1, self.fontMetrics().horizontalAdvance("100,000") + 12)
         self.sources.itemChanged.connect(self._item_changed)
         self.selectionModel().currentRowChanged.connect(self._current_changed)
         self.select_source(ALL_SONGS.key)
@@ -131,7 +132,6 @@ class SourceSidebar(QTreeView):
         count = QStandardItem("")
         count.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
         count.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        count.setForeground(self.palette().placeholderText())
         return [name, count]
 
     # -- what it shows ------------------------------------------------------------------------
