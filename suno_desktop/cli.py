@@ -39,7 +39,7 @@ from .cli_sync import (
 )
 from .errors import ErrorKind, kind_of, sentence_of
 from .library.lock import LibraryBusy
-from .library.playlists import PlaylistError
+from .library.playlists import PlaylistError, Playlists
 from .library.query import QueryError
 from .library.query_help import help_text as query_help_text
 from .library.query_select import Selector
@@ -327,7 +327,9 @@ def _selector(library: Library | None, query: str | None) -> Selector | None:
     except QueryError as exc:
         raise UsageError(f"--query: {exc}") from None
     if library is not None and selector.compares_added:
-        selector = Selector(selector.node, added=library.task_added_times())
+        selector = selector.knowing(added=library.task_added_times())
+    if library is not None and selector.names_playlists:
+        selector = selector.knowing(playlists=Playlists(library).members())
     return selector
 
 

@@ -254,3 +254,25 @@ def test_playlists_move_with_the_library_folder_and_survive_a_rebuild(relay, lib
     capsys.readouterr()
     assert main(["rebuild", "--library", str(moved), "--base-url", relay.api_url, "--token", "test-token"]) == 0
     assert shown(moved, capsys, "Kept") == [ids[1], ids[0]]
+
+
+def test_a_query_finds_the_songs_of_a_playlist_by_its_name(library, capsys):
+    folder, ids, _ = library
+    run(folder, capsys, "new", "Road Trip")
+    run(folder, capsys, "add", "Road Trip", ids[1], ids[4])
+    run(folder, capsys, "smart", "Rated", "is:rated")
+    run(folder, capsys, "smart", "Trip Picks", "playlist:road")  # a smart playlist may read a manual one
+    with Library(folder) as lib:
+        lib.set_rating([ids[2]], 3)
+
+    def listed(query: str) -> list[str]:
+        capsys.readouterr()
+        assert main(["list", "--library", str(folder), "--json", f"--query={query}"]) == 0
+        return sorted(row["clip_id"] for row in json.loads(capsys.readouterr().out))
+
+    assert listed("playlist:road") == sorted([ids[1], ids[4]])
+    assert listed("playlist:TRIP") == sorted([ids[1], ids[4]])  # "Road Trip" and "Trip Picks" hold the same
+    assert listed("playlist:rated") == [ids[2]]
+    assert len(listed("-playlist:road")) == 4
+    assert listed("playlist:nothing") == []
+    assert sorted(shown(folder, capsys, "Trip Picks")) == sorted([ids[1], ids[4]])

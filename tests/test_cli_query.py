@@ -44,7 +44,7 @@ def test_query_filters_clips(library, capsys):
     assert [row["clip_id"] for row in listed(folder, capsys, "--query", "neon is:rated")] == [ids["rated"]]
     assert len(listed(folder, capsys, "--query", "duration:>2:30 -is:rated")) == 1
     assert len(listed(folder, capsys, "--query", "style:jazz OR rating:5")) == 2
-    assert listed(folder, capsys, "--query", "playlist:mine") == []
+    assert listed(folder, capsys, "--query", "playlist:mine") == []  # no playlist of that name
 
 
 def test_the_issues_example_works_from_the_command_line(library, capsys):

@@ -213,3 +213,25 @@ def test_needs_attention_lists_failed_tasks(qtbot, make_window, relay):
     qtbot.waitUntil(lambda: window.proxy.rowCount() == 1, timeout=WAIT)
     assert window.model.row(window.proxy.source_row(0)).task_id == failed
     assert Path(window.library.root).is_dir()
+
+
+def test_the_search_box_finds_the_songs_of_a_playlist_by_its_name(qtbot, library_window):
+    window = library_window
+    ids = [window.model.row(r).row_id for r in range(6)]
+    store = Playlists(window.library)
+    store.add(store.create("Road Trip"), [ids[3], ids[0]])
+    qtbot.keyClicks(window.search, "playlist:road")
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == 0, timeout=WAIT)  # the window has not read it yet
+    window.playlists.refresh()
+    qtbot.waitUntil(lambda: sorted(shown_ids(window)) == sorted([ids[0], ids[3]]), timeout=WAIT)
+
+
+def test_work_asked_for_after_the_window_closed_is_not_started(qtbot):
+    """A timer's read after close would run into a closed library, and a pool deleted with it running deadlocks."""
+    from suno_desktop.ui.workers import WorkerPool
+
+    pool = WorkerPool(1)
+    ran = []
+    pool.close()
+    pool.submit(ran.append, 1)
+    assert pool.wait(2000) and ran == [] and not pool.busy

@@ -190,9 +190,16 @@ def test_id_is_a_prefix_of_the_clip_or_task_id():
     assert not matches("id:ffee", clip) and not matches("id:2222", clip)
 
 
-def test_playlist_matches_nothing_until_playlists_exist():
-    clip = record(title="x")
-    assert not matches("playlist:x", clip) and matches("-playlist:x", clip)
+def test_playlist_matches_the_songs_of_the_playlists_whose_name_holds_the_words():
+    clip = record(clip_id="c1", title="x")
+    other = record(clip_id="c2", title="x")
+    playlists = {"road trip": frozenset({"c1"}), "ideas": frozenset()}
+    assert matches("playlist:road", clip, playlists=playlists) and matches("playlist:TRIP", clip, playlists=playlists)
+    assert not matches("playlist:road", other, playlists=playlists) and matches(
+        "-playlist:road", other, playlists=playlists
+    )
+    assert not matches("playlist:ideas", clip, playlists=playlists)
+    assert not matches("playlist:x", clip) and matches("-playlist:x", clip)  # no playlists known: none holds it
 
 
 def test_number_comparisons():
@@ -309,13 +316,19 @@ def months_before(now: datetime, months: int) -> datetime:
     return now.replace(year=total // 12, month=total % 12 + 1)  # NOW is the 15th: every month has it
 
 
-def reference(node, clip: FakeClip, added: dict[str, float]) -> bool:
+#: the playlists of the reference: which clip ids each holds is decided by the library's order (see agree)
+PLAYLIST_NAMES = ("aé road", "s")
+
+
+def reference(node, clip: FakeClip, added: dict[str, float], playlists=None) -> bool:
     """What the README says a query means, written straight from the tree."""
     if isinstance(node, Term):
         return any(plain(node.text) in plain(f) for f in (clip.title, clip.tags, clip.lyrics))
     if isinstance(node, FieldTerm):
         if node.field is TextField.PLAYLIST:
-            return False
+            return any(
+                plain(node.value) in plain(name) and clip.clip_id in ids for name, ids in (playlists or {}).items()
+            )
         if node.field is TextField.ID:
             return any(i.lower().startswith(node.value.lower()) for i in (clip.clip_id, clip.task_id))
         source = {"title": clip.title, "style": clip.tags, "lyrics": clip.lyrics}.get(node.field.value)
@@ -331,11 +344,11 @@ def reference(node, clip: FakeClip, added: dict[str, float]) -> bool:
             FlagName.UNPLAYED: clip.plays == 0,
         }[node.name]
     if isinstance(node, Not):
-        return not reference(node.term, clip, added)
+        return not reference(node.term, clip, added, playlists)
     if isinstance(node, And):
-        return all(reference(t, clip, added) for t in node.terms)
+        return all(reference(t, clip, added, playlists) for t in node.terms)
     if isinstance(node, Or):
-        return any(reference(t, clip, added) for t in node.terms)
+        return any(reference(t, clip, added, playlists) for t in node.terms)
     return compare_reference(node, clip, added)
 
 
@@ -372,13 +385,16 @@ def compare_reference(node: Compare, clip: FakeClip, added: dict[str, float]) ->
 def agree(tree, library, added, data) -> None:
     text = render(tree, data)
     assert parse(text) == tree, text
-    test = compile_query(text, NOW, added=added)
-    expected = [reference(tree, clip, added) for clip in library]
+    # two playlists: every other clip, and the first one
+    held = (frozenset(c.clip_id for c in library[::2]), frozenset(c.clip_id for c in library[:1]))
+    playlists = {plain(name): ids for name, ids in zip(PLAYLIST_NAMES, held)}
+    test = compile_query(text, NOW, added=added, playlists=playlists)
+    expected = [reference(tree, clip, added, playlists) for clip in library]
     assert [test(clip) for clip in library] == expected, text
     # the whole library at once, as the window's table and list --query ask: the same clips, in order,
     # from every position and from a subset of them (what typing on narrows to)
     texts = [search_text(clip) for clip in library]
-    selector = Selector.of(text, NOW, added=added)
+    selector = Selector.of(text, NOW, added=added, playlists=playlists)
     assert selector.select(range(len(library)), texts, library.__getitem__) == [
         n for n, hit in enumerate(expected) if hit
     ], text

@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from ..errors import ErrorKind, SunoError
 from ..model import ClipRecord
-from .query import created_time
+from .query import created_time, fold
 from .query_parse import QueryError
 from .query_select import Selector
 from .query_sql import clips_matching
@@ -269,12 +269,28 @@ class Playlists:
             ids = self.clip_ids(playlist)
             by_id = {record.clip_id: record for record in self.library.clips_with_ids(ids)}
             return [by_id[c] for c in ids if c in by_id]
+        return self._smart_songs(playlist, None)
+
+    def _smart_songs(self, playlist: Playlist, manual: dict[str, frozenset[str]] | None) -> list[ClipRecord]:
         selector = checked_query(playlist.query)
         if selector.compares_added:
-            selector = Selector(selector.node, added=self.library.task_added_times())
+            selector = selector.knowing(added=self.library.task_added_times())
+        if selector.names_playlists:  # playlist: reads the manual playlists (a smart one naming itself ends there)
+            selector = selector.knowing(playlists=manual if manual is not None else self._manual_members())
         records = clips_matching(self.library, selector)
         added = self.library.task_added_times() if playlist.order is SmartOrder.RECENTLY_ADDED else {}
         return smart_order(records, playlist.order, playlist.limit, added)
+
+    def members(self) -> dict[str, frozenset[str]]:
+        """Each playlist's folded name -> its songs' clip ids, for ``playlist:`` in a query."""
+        manual = self._manual_members()
+        smart = {
+            fold(p.name): frozenset(r.clip_id for r in self._smart_songs(p, manual)) for p in self.all() if p.is_smart
+        }
+        return {**manual, **smart}
+
+    def _manual_members(self) -> dict[str, frozenset[str]]:
+        return {fold(p.name): frozenset(self.clip_ids(p)) for p in self.all() if not p.is_smart}
 
     def counts(self) -> dict[int, int]:
         """How many songs each manual playlist holds (smart ones are counted by running them)."""

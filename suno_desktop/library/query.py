@@ -104,17 +104,20 @@ def is_extension(record: ClipRecord) -> bool:
 # -- the terms ---------------------------------------------------------------------
 
 
-def leaf_test(node: Node, now: datetime, added: Mapping[str, float]) -> Predicate:
+def leaf_test(
+    node: Node, now: datetime, added: Mapping[str, float], playlists: Mapping[str, frozenset[str]] | None = None
+) -> Predicate:
     """The test of one term that is not a combination nor a plain word (a field, a comparison, a flag).
 
     A plain word, and a title, style or lyrics term, is looked for in each clip's search text
     by :mod:`.query_select`, which also
     says how terms combine and how many clips are asked at once. *now* (aware) anchors ages
     like ``7d``; *added* maps task ids to when they were added (epoch seconds), which
-    ``added:`` compares (else ``created_at``).
+    ``added:`` compares (else ``created_at``); *playlists* maps each playlist's folded name
+    to its songs' clip ids, which ``playlist:`` reads (none given: it matches nothing).
     """
     if isinstance(node, FieldTerm):
-        return _field(node)
+        return _field(node, playlists or {})
     if isinstance(node, Compare):
         return _compare(node, now, added)
     if isinstance(node, Flag):
@@ -129,10 +132,11 @@ _TEXT_OF: dict[TextField, Callable[[ClipRecord], str]] = {
 }
 
 
-def _field(node: FieldTerm) -> Predicate:
+def _field(node: FieldTerm, playlists: Mapping[str, frozenset[str]]) -> Predicate:
     needle = fold(node.value)
-    if node.field is TextField.PLAYLIST:
-        return lambda r: False
+    if node.field is TextField.PLAYLIST:  # in a playlist whose name holds the words
+        members = frozenset().union(*(ids for name, ids in playlists.items() if needle in name))
+        return lambda r: r.clip_id in members
     if node.field is TextField.ID:
         return lambda r: fold(r.clip_id).startswith(needle) or fold(r.task_id).startswith(needle)
     text_of = _TEXT_OF[node.field]

@@ -74,18 +74,34 @@ def distinct_words(text: str) -> str:
 class Selector:
     """A parsed query, ready to pick the matching clips out of a list."""
 
-    def __init__(self, node: Node, now: datetime | None = None, *, added: Mapping[str, float] | None = None) -> None:
+    def __init__(
+        self,
+        node: Node,
+        now: datetime | None = None,
+        *,
+        added: Mapping[str, float] | None = None,
+        playlists: Mapping[str, frozenset[str]] | None = None,
+    ) -> None:
         when = now or datetime.now(UTC)
         self.node = node
-        self.key = _folded(node)  # equal for queries that mean the same ("A" and "a")
+        self._playlists = playlists or {}  # folded playlist name -> its songs' clip ids (playlist:)
+        # equal for queries that mean the same ("A" and "a"), over the same playlists' contents
+        self.key = (_folded(node), id(self._playlists) if self.names_playlists else None)
         self._now = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
         self._added = added or {}
         self._run = self._step(node)
 
     @classmethod
-    def of(cls, text: str, now: datetime | None = None, *, added: Mapping[str, float] | None = None) -> Selector:
+    def of(
+        cls,
+        text: str,
+        now: datetime | None = None,
+        *,
+        added: Mapping[str, float] | None = None,
+        playlists: Mapping[str, frozenset[str]] | None = None,
+    ) -> Selector:
         """The selector of a query's text; raises QueryError for a broken query."""
-        return cls(parse(text), now, added=added)
+        return cls(parse(text), now, added=added, playlists=playlists)
 
     def select(
         self,
@@ -118,12 +134,21 @@ class Selector:
             return _any_of([self._step(t) for t in node.terms])
         if isinstance(node, FieldTerm) and node.field in _PARTS:
             return _in_part(node.field, fold(node.value))
-        return _testing(leaf_test(node, self._now, self._added))
+        return _testing(leaf_test(node, self._now, self._added, self._playlists))
 
     @property
     def compares_added(self) -> bool:
         """Whether the query compares when clips were added (which only the tasks know)."""
         return _mentions_added(self.node)
+
+    @property
+    def names_playlists(self) -> bool:
+        """Whether the query has a ``playlist:`` term (which only the playlists know)."""
+        return "playlist" in {t.field.value for t in _field_terms(self.node)}
+
+    def knowing(self, *, added: Mapping[str, float] | None = None, playlists=None) -> Selector:
+        """The same query, with when the tasks were added and what the playlists hold."""
+        return Selector(self.node, self._now, added=added or self._added, playlists=playlists or self._playlists)
 
     def words(self) -> tuple[str, ...] | None:
         """The folded words of a query made only of plain words (all must match), else None.
@@ -135,6 +160,16 @@ class Selector:
         if all(isinstance(t, Term) for t in terms):
             return tuple(fold(t.text) for t in terms)
         return None
+
+
+def _field_terms(node: Node) -> list[FieldTerm]:
+    if isinstance(node, FieldTerm):
+        return [node]
+    if isinstance(node, Not):
+        return _field_terms(node.term)
+    if isinstance(node, And | Or):
+        return [t for term in node.terms for t in _field_terms(term)]
+    return []
 
 
 def _mentions_added(node: Node) -> bool:
@@ -234,13 +269,19 @@ def _any_of(parts: list[_Step]) -> _Step:
     return step
 
 
-def compile_query(text: str, now: datetime | None = None, *, added: Mapping[str, float] | None = None) -> Predicate:
+def compile_query(
+    text: str,
+    now: datetime | None = None,
+    *,
+    added: Mapping[str, float] | None = None,
+    playlists: Mapping[str, frozenset[str]] | None = None,
+) -> Predicate:
     """The test one clip must pass to match *text*; raises QueryError for a broken query.
 
     *now* (default: the current time) anchors ages like ``7d``; *added* maps task ids to
     when they were added (epoch seconds), which ``added:`` compares (else ``created_at``).
     """
-    return Selector.of(text, now, added=added).matches
+    return Selector.of(text, now, added=added, playlists=playlists).matches
 
 
 def matching(records: Sequence[ClipRecord], selector: Selector) -> list[ClipRecord]:

@@ -89,7 +89,7 @@ def _words(needle: str, columns: list[str]) -> Condition:
 
 def _field(node: FieldTerm, column: ColumnSql) -> Condition:
     if node.field is TextField.PLAYLIST:
-        return Condition("0", (), True)  # no playlists yet
+        return _NONE  # the playlists' members are known in Python (Selector's playlists)
     if node.field is TextField.ID:
         return _NONE  # a prefix of an id: cheap in Python, and rare
     return _words(fold(node.value), [column(_TEXT_COLUMNS[node.field])])

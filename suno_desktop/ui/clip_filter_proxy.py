@@ -41,6 +41,7 @@ class ClipFilterProxy(QSortFilterProxyModel):
         self._filter_text = ""  # the last query that could be read: what the table shows
         #: when each task was added (task id -> epoch seconds), which ``added:`` compares; read on a worker
         self.added_times: dict[str, float] = {}
+        self.playlist_members: dict[str, frozenset[str]] = {}  # for playlist: (see set_playlist_members)
 
     def setSourceModel(self, model: ClipTableModel) -> None:
         super().setSourceModel(model)
@@ -79,13 +80,23 @@ class ClipFilterProxy(QSortFilterProxyModel):
         if text == self._filter_text:
             return None
         try:
-            selector = Selector.of(text, added=self.added_times) if text else None
+            selector = Selector.of(text, added=self.added_times, playlists=self.playlist_members) if text else None
         except QueryError as exc:
             return str(exc)
         self._filter_text = text
         model: ClipTableModel = self.sourceModel()
         self._search_keeping_selection(lambda: model.set_filter(selector))
         return None
+
+    def set_playlist_members(self, members: dict[str, frozenset[str]]) -> None:
+        """What each playlist holds now; a search with ``playlist:`` is put again."""
+        if members == self.playlist_members:
+            return
+        self.playlist_members = members
+        text = self._filter_text
+        if "playlist" in text.casefold():
+            self._filter_text = ""
+            self.set_filter_text(text)
 
     @property
     def filter_text(self) -> str:

@@ -573,6 +573,7 @@ class MainWindow(QMainWindow):
         self.video.stop()
         self.creator.shutdown()
         self.controller.shutdown()
+        self.playlists.close()
         self.io_pool.close()
         self.io_pool.wait(3000)
         super().closeEvent(event)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QWidget
 
 from ..errors import sentence_of
 from ..library.playlists import Playlist, PlaylistError, Playlists
+from ..library.query import fold
 from ..library.query_select import Selector
 from ..library.query_sql import clips_matching
 from ..library.store import Library
@@ -152,6 +153,12 @@ class PlaylistActions(QObject):
         self.window.addActions([self.undo_action, self.redo_action])
         self._update_actions()
 
+    def close(self) -> None:
+        """The window closes: no more reads; what runs ends (a pool deleted with work running would deadlock)."""
+        self._refresh_timer.stop()
+        self.writes.close()
+        self.writes.wait(3000)
+
     # -- the sources ------------------------------------------------------------------------------
 
     def start_in_library(self) -> None:
@@ -169,6 +176,8 @@ class PlaylistActions(QObject):
 
     def _state_read(self, state: PlaylistState) -> None:
         self.state = state
+        names = {p.playlist_id: fold(p.name) for p in state.playlists}
+        self.table.proxy.set_playlist_members({names[k]: frozenset(v) for k, v in state.ids.items() if k in names})
         self.sidebar.set_playlists(state.playlists)
         counts = dict(state.counts)
         model = self.table.model

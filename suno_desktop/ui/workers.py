@@ -72,6 +72,9 @@ class WorkerPool(QObject):
         **kwargs: Any,
     ) -> CallWorker:
         worker = CallWorker(fn, *args, **kwargs)
+        if self._closed:  # the owner is going away: work a timer asks for now would outlive it
+            log.debug("not started after close: %s", getattr(fn, "__name__", fn))
+            return worker
         signals = worker.signals
         if on_error is None:
             on_error = _log_failure
