@@ -10,9 +10,9 @@ Dates: ``YYYY-MM-DD`` is that whole day (UTC); an age (``7d``, ``2w``, ``3m``) i
 moment that long before now, and ``:`` with an age means "since then", so
 ``added:7d`` and ``added:>7d`` both mean "in the last seven days". ``added`` is when
 the clip's task was added to the library when the caller passes those times,
-else when the clip was created. ``playlist:`` is understood and matches nothing
-until playlists exist. A clip missing a value (no duration, no date) fails a
-comparison on it, and so passes its negation.
+else when the clip was created. ``playlist:`` reads the playlists' songs it is given.
+A clip missing a value (no duration, no date) fails a comparison on it, and so passes
+its negation.
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ _TEXT_MEANINGS = {
     TextField.MODEL: "in the model's name (chirp-v4 …)",
     TextField.DESCRIPTION: "in the description prompt",
     TextField.ID: "the clip's or the task's id starts with it",
-    TextField.PLAYLIST: "in that playlist (none exist yet: matches nothing)",
+    TextField.PLAYLIST: "in a playlist whose name holds the words",
 }
 _TEXT_SAMPLES = {
     TextField.TITLE: "neon",

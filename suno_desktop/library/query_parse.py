@@ -34,7 +34,7 @@ class TextField(StrEnum):
     MODEL = "model"
     DESCRIPTION = "description"
     ID = "id"
-    PLAYLIST = "playlist"  # no playlists yet: matches nothing
+    PLAYLIST = "playlist"  # in a playlist whose name holds the words (Selector's playlists)
 
 
 class NumberField(StrEnum):
