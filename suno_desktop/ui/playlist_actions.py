@@ -199,8 +199,11 @@ class PlaylistActions(QObject):
 
     def choose(self, source: Source) -> None:
         """Show *source* in the table: the whole library, a smart list, or a playlist in its order."""
-        if source.key == self.source.key:
-            self.source = source  # the same one, read again (renamed, or its query edited): shown as it is
+        if source.key == self.source.key:  # the same one, read again
+            edited = source != self.source  # renamed, or its query, order or limit changed
+            self.source = source
+            if edited and source.kind is not SourceKind.ALL:
+                self._resolve(source)
             return
         leaving_playlist = self.source.playlist is not None
         self.source = source
