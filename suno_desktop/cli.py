@@ -164,9 +164,23 @@ def _non_negative_float(text: str) -> float:
     return value
 
 
-#: what makes ``suno-desktop ...`` a command-line run (app.run opens the window for anything else)
+#: what makes ``suno-desktop ...`` a command-line run (app.run opens the window for anything else);
+#: a literal, not read from the parser, so that starting the window builds no parser (tested to agree)
 CLI_COMMANDS = frozenset(
-    {"sync", "list", "rate", "edit", "create", "lyrics", "rebuild", "submissions", "-h", "--help", "--version"}
+    {
+        "sync",
+        "list",
+        "rate",
+        "edit",
+        "playlist",
+        "create",
+        "lyrics",
+        "rebuild",
+        "submissions",
+        "-h",
+        "--help",
+        "--version",
+    }
 )
 
 

@@ -178,3 +178,16 @@ def test_second_process_on_a_busy_library_waits_then_refuses(relay, tmp_path, mo
             holder.wait()
     assert code == 1
     assert "Another Suno Desktop process is syncing this library" in capsys.readouterr().err
+
+
+def test_every_command_of_the_parser_is_run_as_a_command_not_the_window():
+    """``suno-desktop playlist …`` opened the window's parser once: the entry point's list had missed it."""
+    import argparse
+
+    from suno_desktop.app import names_a_command
+    from suno_desktop.cli import CLI_COMMANDS, build_parser
+
+    (commands,) = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    assert set(commands.choices) <= CLI_COMMANDS
+    for name in commands.choices:
+        assert names_a_command([name]) and names_a_command(["-v", name])
