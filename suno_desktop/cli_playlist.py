@@ -181,17 +181,7 @@ def _import(library: Library, playlists: Playlists, path: Path, name: str | None
         raise cli_sync.UsageError(
             f"None of the {len(entries)} entries of {path} is a song of this library; no playlist was made."
         )
-    playlist = playlists.create(name) if name is not None else _free_name(playlists, path.stem)
+    playlist = playlists.create(name) if name is not None else playlists.create_free(path.stem)
     playlists.add(playlist, match.clip_ids)
     print(terminal_line(match.summary(len(entries))), file=sys.stderr)
     return _said(f"Made the playlist {playlist.name!r} of {len(match.clip_ids)} song(s).")
-
-
-def _free_name(playlists: Playlists, stem: str) -> Playlist:
-    """A new playlist named after the file; ``Name (2)`` when that name is taken."""
-    taken = {p.name.casefold() for p in playlists.all()}
-    base = stem.strip() or "Imported"
-    name, counter = base, 2
-    while name.casefold() in taken:
-        name, counter = f"{base} ({counter})", counter + 1
-    return playlists.create(name)

@@ -49,10 +49,15 @@ def entries_of(library: Library, records: Iterable[ClipRecord], artist: str) -> 
         if path is None or not path.is_file():
             missing += 1
             continue
-        seconds = round(record.duration) if record.duration and record.duration > 0 else None
-        title = record.title or "Untitled"
-        entries.append(M3uEntry(seconds, f"{artist} - {title}" if artist else title, path))
+        entries.append(entry_of(record, path, artist))
     return entries, missing
+
+
+def entry_of(record: ClipRecord, path: Path, artist: str) -> M3uEntry:
+    """*record*'s entry, its song at *path* (the library's file, or a copy of it)."""
+    seconds = round(record.duration) if record.duration and record.duration > 0 else None
+    title = record.title or "Untitled"
+    return M3uEntry(seconds, f"{artist} - {title}" if artist else title, path)
 
 
 def m3u8_text(entries: Sequence[M3uEntry], playlist_file: Path, *, absolute: bool = False) -> str:
@@ -133,8 +138,7 @@ def export_with_songs(
             result.files.failed[str(source)] = exc.strerror or str(exc)
             continue
         (result.files.copied if copied else result.files.unchanged).append(copy)
-        entry, _ = entries_of(library, [record], artist)
-        entries.append(M3uEntry(entry[0].seconds, entry[0].display, copy))
+        entries.append(entry_of(record, copy, artist))
     write_m3u8(result.playlist_file, entries)
     return result
 

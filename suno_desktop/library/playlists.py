@@ -81,9 +81,14 @@ class Playlist:
         return self.kind is PlaylistKind.SMART
 
 
+def _spaced(name: str) -> str:
+    """*name* trimmed, each run of white space one space: new lines and tabs would break a sidebar entry."""
+    return " ".join(name.split())
+
+
 def checked_name(name: str) -> str:
     """*name* trimmed; an empty, overlong or control-character name is a PlaylistError."""
-    name = " ".join(name.split())  # new lines and tabs would break a sidebar entry and a listing
+    name = _spaced(name)
     if not name:
         raise PlaylistError("A playlist needs a name.")
     if len(name) > MAX_NAME:
@@ -115,7 +120,7 @@ class Playlists:
         return [_playlist(row) for row in rows]
 
     def named(self, name: str) -> Playlist:
-        rows = self.library.query("SELECT * FROM playlists WHERE name = ? COLLATE NOCASE", (" ".join(name.split()),))
+        rows = self.library.query("SELECT * FROM playlists WHERE name = ? COLLATE NOCASE", (_spaced(name),))
         if not rows:
             raise PlaylistError(f"There is no playlist named {name!r}.")
         return _playlist(rows[0])
@@ -126,6 +131,15 @@ class Playlists:
 
     def create(self, name: str) -> Playlist:
         return self._insert(checked_name(name), PlaylistKind.MANUAL, "", SmartOrder.LIBRARY, None)
+
+    def create_free(self, wanted: str, fallback: str = "Imported") -> Playlist:
+        """A new playlist named *wanted* (an imported file's name), or ``wanted (2)``, … when that is taken."""
+        base = _spaced(wanted) or fallback
+        taken = {p.name.casefold() for p in self.all()}
+        name, counter = base, 2
+        while name.casefold() in taken:
+            name, counter = f"{base} ({counter})", counter + 1
+        return self.create(name)
 
     def create_smart(
         self, name: str, query: str, order: SmartOrder = SmartOrder.LIBRARY, limit: int | None = None

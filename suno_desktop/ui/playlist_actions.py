@@ -112,7 +112,7 @@ class PlaylistActions(QObject):
         self.undo_stack = QUndoStack(self)
         #: Edit → Remove from Library, whose Delete key the playlist shown takes over
         self.library_remove_action: QAction | None = None
-        self.files = PlaylistFiles(self, library, artist, self.writes)
+        self.files = PlaylistFiles(self, self.store, artist, self.writes)
         self._build_actions()
         self._refresh_timer = QTimer(self, singleShot=True, interval=800)  # the library changed: follow it
         self._refresh_timer.timeout.connect(self.refresh)

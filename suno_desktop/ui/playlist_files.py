@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QStandardPaths, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from ..errors import sentence_of
 from ..library.m3u import entries_of, export_with_songs, match_entries, read_m3u, safe_file_name, write_m3u8
 from ..library.playlists import Playlists
 from ..library.store import Library
@@ -27,10 +28,10 @@ class PlaylistFiles(QObject):
 
     done = Signal(str, bool)  # a sentence, and whether everything went well
 
-    def __init__(self, owner, library: Library, artist: Callable[[], str], worker: WorkerPool) -> None:
+    def __init__(self, owner, store: Playlists, artist: Callable[[], str], worker: WorkerPool) -> None:
         super().__init__(owner)
-        self.owner, self.library, self.artist, self.worker = owner, library, artist, worker
-        self.store = Playlists(library)
+        self.owner, self.store, self.artist, self.worker = owner, store, artist, worker
+        self.library: Library = store.library
         self._drag_folder: Path | None = None
 
     @property
@@ -86,11 +87,7 @@ class PlaylistFiles(QObject):
         match = match_entries(self.library, path, entries)
         if not match.clip_ids:
             return f"None of the {len(entries)} entries of {path.name} is a song of this library.", False
-        taken = {p.name.casefold() for p in self.store.all()}
-        name, counter = path.stem.strip() or "Imported", 2
-        while name.casefold() in taken:
-            name, counter = f"{path.stem.strip() or 'Imported'} ({counter})", counter + 1
-        playlist = self.store.create(name)
+        playlist = self.store.create_free(path.stem)
         self.store.add(playlist, match.clip_ids)
         return f"Imported “{playlist.name}”: {match.summary(len(entries))}", True
 
@@ -110,6 +107,4 @@ class PlaylistFiles(QObject):
         self.done.emit(*result)
 
     def _failed(self, exc: BaseException) -> None:
-        from ..errors import sentence_of
-
         self.done.emit(sentence_of(exc), False)
