@@ -83,6 +83,10 @@ def test_rows_dragged_onto_a_playlist_join_it_and_it_shows_them_in_its_order(qtb
     qtbot.waitUntil(lambda: window.sidebar.current_source().label == "Car Ride", timeout=WAIT)
     qtbot.waitUntil(lambda: window.proxy.rowCount() == 0, timeout=WAIT)  # its songs are read on a worker
     assert not window.table.isColumnHidden(COL_NUMBER)
+    empty = window.empty_state
+    in_list = lambda: empty.isVisible() and empty.message.text().startswith("No songs in this list.")  # noqa: E731
+    qtbot.waitUntil(in_list, timeout=WAIT)
+    assert not empty.add_button.isVisible()  # not "your library is empty"
     click_source(qtbot, window, "All Songs")
     qtbot.waitUntil(lambda: window.proxy.rowCount() == 6, timeout=WAIT)
     assert window.table.isColumnHidden(COL_NUMBER)

@@ -13,6 +13,12 @@ EMPTY_LIBRARY = (
 )
 
 
+EMPTY_LIST = (
+    "No songs in this list.\nDrag songs onto a playlist in the sidebar, or use Add to Playlist in a song's menu;"
+    " a smart list shows the songs its search finds."
+)
+
+
 def no_hits(text: str) -> str:
     return f"No clips match “{text}”."
 
@@ -76,10 +82,11 @@ class TableEmptyState(QWidget):
             return
         needle = table.search.text().strip()
         searching = bool(table.proxy.filter_text)
-        self.message.setText(no_hits(needle) if searching else EMPTY_LIBRARY)
+        in_list = table.model.shows_source  # a playlist or a smart list of the sidebar, not the library
+        self.message.setText(no_hits(needle) if searching else EMPTY_LIST if in_list else EMPTY_LIBRARY)
         self.clear_button.setVisible(searching)
-        self.add_button.setVisible(not searching)
-        self.new_song_button.setVisible(not searching)
+        self.add_button.setVisible(not searching and not in_list)
+        self.new_song_button.setVisible(not searching and not in_list)
         self.show()
         self._place()
 

@@ -96,6 +96,11 @@ class TableSearch:
         elif self._shown:
             self.dataChanged.emit(self.index(0, COL_NUMBER), self.index(len(self._shown) - 1, COL_NUMBER))
 
+    @property
+    def shows_source(self) -> bool:
+        """Whether the rows shown are a sidebar source's (a playlist, a smart list), not the whole library."""
+        return self._search.source is not None
+
     def number_of(self, row_id: str) -> int | None:
         """The row's place in the source shown (1, 2, …), None for the whole library."""
         return self._numbers.get(row_id)
