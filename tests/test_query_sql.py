@@ -10,7 +10,7 @@ from query_strategies import NOW, added_times, libraries, render, trees
 
 from suno_desktop.library.query_parse import parse
 from suno_desktop.library.query_select import Selector, matching
-from suno_desktop.library.query_sql import clips_matching, prefilter
+from suno_desktop.library.query_sql import clip_ids_matching, clips_matching, prefilter
 from suno_desktop.library.store import Library, clip_column_sql
 
 _COLUMNS = (
@@ -19,14 +19,18 @@ _COLUMNS = (
 )
 
 
-def fill(library: Library, clips) -> None:
-    """*clips* as rows of the library's database; a clip the user retitled keeps the relay's title beneath."""
+def fill(library: Library, clips, added: dict[str, float] | None = None) -> None:
+    """*clips* as rows of the library's database; a clip the user retitled keeps the relay's title beneath.
+
+    Each task was added at its time in *added* (else at 0).
+    """
     with library.transaction() as conn:
         conn.execute("DELETE FROM clips")
         conn.execute("DELETE FROM tasks")
         for task_id in {clip.task_id for clip in clips}:
             conn.execute(
-                "INSERT INTO tasks(task_id, action, status, added_at) VALUES (?, 'MUSIC', 'SUCCESS', 0)", (task_id,)
+                "INSERT INTO tasks(task_id, action, status, added_at) VALUES (?, 'MUSIC', 'SUCCESS', ?)",
+                (task_id, (added or {}).get(task_id, 0.0)),
             )
         for n, clip in enumerate(clips):
             edited = "title" in clip.edited
@@ -60,10 +64,14 @@ def fill(library: Library, clips) -> None:
 )
 @given(tree=trees, clips=libraries, added=added_times, data=st.data())
 def test_the_database_never_leaves_out_a_clip_the_query_matches(library, tree, clips, added, data):
-    fill(library, clips)
-    selector = Selector(parse(render(tree, data)), NOW, added=added)
+    """Nor adds one: the sidebar's lists (clip_ids_matching) take an exact condition's clips unread."""
+    fill(library, clips, added)
+    text = render(tree, data)
     everything = library.clips()
-    assert [r.clip_id for r in clips_matching(library, selector)] == [r.clip_id for r in matching(everything, selector)]
+    for selector in (Selector(parse(text), NOW, added=library.task_added_times()), Selector(parse(text), NOW)):
+        expected = [r.clip_id for r in matching(everything, selector)]
+        assert [r.clip_id for r in clips_matching(library, selector)] == expected
+        assert clip_ids_matching(library, selector) == expected
 
 
 def test_a_word_the_database_can_look_for_reads_only_the_clips_that_hold_it(library):
@@ -81,3 +89,22 @@ def test_a_word_the_database_can_look_for_reads_only_the_clips_that_hold_it(libr
     caf = prefilter(parse("cafe"), clip_column_sql)  # "Café" folds to "cafe": a field with an accent is read
     fill(library, [FakeClip(title="Café Nights"), FakeClip(title="Tea")])
     assert [r.title for r in library.clips_where(caf.sql, caf.params)] == ["Café Nights"]
+
+
+def test_added_is_answered_by_the_tasks_times_and_counted_without_reading_a_clip(library):
+    """Recently Added at 100,000 clips: the sidebar's count must not read every clip (~250 MB, ~1 s)."""
+    from query_strategies import FakeClip
+
+    day = 86400.0
+    now = NOW.timestamp()
+    clips = [FakeClip(task_id=f"t{n}", title=f"Song {n}") for n in range(6)]
+    fill(library, clips, {f"t{n}": now - n * 5 * day for n in range(6)})  # 0, 5, 10, ... 25 days ago
+    selector = Selector(parse("added:14d"), NOW, added=library.task_added_times())
+    condition = prefilter(selector.node, clip_column_sql, selector.now)
+    assert condition.exact
+    read: list = []
+    library.clip_batches = lambda *args, **kwargs: read.append(args) or iter(())  # an exact condition reads no clip
+    assert clip_ids_matching(library, selector) == [f"{clips[n].clip_id}{n}" for n in range(3)]
+    assert read == []
+    older = Selector(parse("-added:14d"), NOW, added=library.task_added_times())
+    assert clip_ids_matching(library, older) == [f"{clips[n].clip_id}{n}" for n in range(3, 6)]

@@ -20,7 +20,7 @@ from ..model import ClipRecord
 from .query import created_time, fold
 from .query_parse import QueryError
 from .query_select import Selector
-from .query_sql import clips_matching
+from .query_sql import clip_ids_matching, clips_matching
 from .store import Library
 
 #: a name longer than this is refused (it names a sidebar entry and an .m3u8 file)
@@ -285,22 +285,35 @@ class Playlists:
             return [by_id[c] for c in ids if c in by_id]
         return self._smart_songs(playlist, None)
 
+    def song_ids(self, playlist: Playlist, manual: dict[str, frozenset[str]] | None = None) -> list[str]:
+        """The ids of the playlist's songs in its order; a smart one in the library's order reads no clip whole.
+
+        *manual*: the manual playlists' members, when already read (see ``members``).
+        """
+        if not playlist.is_smart:
+            return self.clip_ids(playlist)
+        if playlist.order is not SmartOrder.LIBRARY:
+            return [record.clip_id for record in self._smart_songs(playlist, manual)]
+        ids = clip_ids_matching(self.library, self._smart_selector(playlist, manual))
+        return ids if playlist.limit is None else ids[: playlist.limit]
+
     def _smart_songs(self, playlist: Playlist, manual: dict[str, frozenset[str]] | None) -> list[ClipRecord]:
+        records = clips_matching(self.library, self._smart_selector(playlist, manual))
+        added = self.library.task_added_times() if playlist.order is SmartOrder.RECENTLY_ADDED else {}
+        return smart_order(records, playlist.order, playlist.limit, added)
+
+    def _smart_selector(self, playlist: Playlist, manual: dict[str, frozenset[str]] | None) -> Selector:
         selector = checked_query(playlist.query)
         if selector.compares_added:
             selector = selector.knowing(added=self.library.task_added_times())
         if selector.names_playlists:  # playlist: reads the manual playlists (a smart one naming itself ends there)
             selector = selector.knowing(playlists=manual if manual is not None else self._manual_members())
-        records = clips_matching(self.library, selector)
-        added = self.library.task_added_times() if playlist.order is SmartOrder.RECENTLY_ADDED else {}
-        return smart_order(records, playlist.order, playlist.limit, added)
+        return selector
 
     def members(self) -> dict[str, frozenset[str]]:
         """Each playlist's folded name -> its songs' clip ids, for ``playlist:`` in a query."""
         manual = self._manual_members()
-        smart = {
-            fold(p.name): frozenset(r.clip_id for r in self._smart_songs(p, manual)) for p in self.all() if p.is_smart
-        }
+        smart = {fold(p.name): frozenset(self.song_ids(p, manual)) for p in self.all() if p.is_smart}
         return {**manual, **smart}
 
     def _manual_members(self) -> dict[str, frozenset[str]]:

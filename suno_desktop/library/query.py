@@ -20,6 +20,7 @@ from __future__ import annotations
 import calendar
 import unicodedata
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from functools import lru_cache
 
@@ -172,32 +173,54 @@ def _compare(node: Compare, now: datetime, added: Mapping[str, float]) -> Predic
 
         return number
     time_of = created_time if node.field is DateField.CREATED else _added_time(added)
+    span = date_span(node, now)
+
+    def dated(r: ClipRecord) -> bool:
+        when = time_of(r)
+        return when is not None and when in span
+
+    return dated
+
+
+@dataclass(frozen=True)
+class TimeSpan:
+    """The moments (epoch seconds) a date comparison lets through: from ``low`` until ``high``.
+
+    ``low`` is included unless ``low_open``; ``high`` is left out unless ``high_closed``; None: no bound.
+    Both the clips read (``in``) and the SQL that leaves clips out (:mod:`.query_sql`) read it.
+    """
+
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_closed: bool = False
+
+    def __contains__(self, moment: float) -> bool:
+        low, high = self.low, self.high
+        if low is not None and (moment <= low if self.low_open else moment < low):
+            return False
+        return high is None or (moment <= high if self.high_closed else moment < high)
+
+
+def date_span(node: Compare, now: datetime) -> TimeSpan:
+    """What a date comparison lets through: a day ``[start, end)`` compared, or the one moment of an age."""
     if isinstance(node.value, Age):
-        moment = age_start(node.value, now).timestamp()
+        start = end = age_start(node.value, now).timestamp()
         op = Op.GE if node.op is Op.EQ else node.op  # "since then"
-        start = end = moment
     else:
         op = node.op
         start = datetime.combine(node.value, time(), UTC).timestamp()
         end = start + 86400.0
-    return _between(time_of, op, start, end)
-
-
-def _between(time_of: Callable[[ClipRecord], float | None], op: Op, start: float, end: float) -> Predicate:
-    """A date test against the span [start, end): a day, or the one moment of an age (start == end)."""
-    test: Callable[[float], bool] = {
-        Op.EQ: lambda t: start <= t < end,
-        Op.GT: lambda t: t >= end if end > start else t > end,
-        Op.GE: lambda t: t >= start,
-        Op.LT: lambda t: t < start,
-        Op.LE: lambda t: t < end if end > start else t <= end,
-    }[op]
-
-    def dated(r: ClipRecord) -> bool:
-        when = time_of(r)
-        return when is not None and test(when)
-
-    return dated
+    a_day = end > start
+    if op is Op.EQ:
+        return TimeSpan(start, end)
+    if op is Op.GT:
+        return TimeSpan(end, low_open=not a_day)
+    if op is Op.GE:
+        return TimeSpan(start)
+    if op is Op.LT:
+        return TimeSpan(high=start)
+    return TimeSpan(high=end, high_closed=not a_day)
 
 
 def _whole_seconds(r: ClipRecord) -> float | None:

@@ -137,6 +137,16 @@ class Selector:
         return _testing(leaf_test(node, self._now, self._added, self._playlists))
 
     @property
+    def now(self) -> datetime:
+        """The moment ages like ``7d`` count back from."""
+        return self._now
+
+    @property
+    def knows_added(self) -> bool:
+        """Whether it was given when the tasks were added (else ``added:`` compares when clips were created)."""
+        return bool(self._added)
+
+    @property
     def compares_added(self) -> bool:
         """Whether the query compares when clips were added (which only the tasks know)."""
         return _mentions_added(self.node)

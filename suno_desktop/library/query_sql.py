@@ -16,10 +16,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from ..model import ClipRecord
-from .query import fold
-from .query_parse import And, Compare, FieldTerm, Flag, FlagName, Node, Not, NumberField, Op, Term, TextField
+from .query import TimeSpan, date_span, fold
+from .query_parse import (
+    And,
+    Compare,
+    DateField,
+    FieldTerm,
+    Flag,
+    FlagName,
+    Node,
+    Not,
+    NumberField,
+    Op,
+    Term,
+    TextField,
+)
 from .query_select import Selector, matching
 from .store import Library, clip_column_sql
 
@@ -49,20 +63,26 @@ class Condition:
 _NONE = Condition(None)
 
 
-def prefilter(node: Node, column: ColumnSql) -> Condition:
-    """The condition of a parsed query; *column* gives the SQL of a clip's column by name."""
+def prefilter(node: Node, column: ColumnSql, now: datetime | None = None) -> Condition:
+    """The condition of a parsed query; *column* gives the SQL of a clip's column by name.
+
+    *now*: the selector's, when it compares ``added:`` with the tasks' own times (``added_at``,
+    which every clip's task has); without it, dates are read in Python.
+    """
     if isinstance(node, Term):
         return _words(fold(node.text), [column(name) for name in ("title", "tags", "lyrics")])
     if isinstance(node, FieldTerm):
         return _field(node, column)
     if isinstance(node, Compare):
+        if node.field is DateField.ADDED and now is not None:
+            return _added(date_span(node, now))
         return _compare(node)
     if isinstance(node, Flag):
         return _flag(node.name)
     if isinstance(node, Not):
-        inner = prefilter(node.term, column)
+        inner = prefilter(node.term, column, now)
         return Condition(f"NOT ({inner.sql})", inner.params, True) if inner.exact and inner.sql else _NONE
-    parts = [prefilter(term, column) for term in node.terms]
+    parts = [prefilter(term, column, now) for term in node.terms]
     exact = all(part.exact for part in parts)
     if isinstance(node, And):
         kept = [part for part in parts if part.sql]
@@ -118,6 +138,19 @@ def _compare(node: Compare) -> Condition:
     return _NONE  # dates: ISO text in any offset, read in Python
 
 
+def _added(span: TimeSpan) -> Condition:
+    """Clips whose task was added within *span*: exact, as the tasks table holds the times ``added:`` compares."""
+    bounds, params = [], []
+    if span.low is not None:
+        bounds.append("added_at > ?" if span.low_open else "added_at >= ?")
+        params.append(span.low)
+    if span.high is not None:
+        bounds.append("added_at <= ?" if span.high_closed else "added_at < ?")
+        params.append(span.high)
+    where = " AND ".join(bounds) or "1"
+    return Condition(f"task_id IN (SELECT task_id FROM tasks WHERE {where})", tuple(params), True)
+
+
 def _flag(name: FlagName) -> Condition:
     if name is FlagName.RATED:
         return Condition(f"{_RATING} > 0", (), True)
@@ -136,6 +169,25 @@ def clips_matching(library: Library, selector: Selector | None) -> list[ClipReco
     """Every clip, or those *selector* picks: the database leaves out first what cannot match."""
     if selector is None:
         return library.clips()
-    condition = prefilter(selector.node, clip_column_sql)
+    condition = _condition(selector)
     records = library.clips_where(condition.sql, condition.params) if condition.sql else library.clips()
     return matching(records, selector)
+
+
+def clip_ids_matching(library: Library, selector: Selector) -> list[str]:
+    """The ids of the clips *selector* picks, in the library's order, never holding every clip at once.
+
+    What the sidebar counts and lists: an exact condition is answered by the database alone;
+    otherwise the clips it lets through are read a few thousand at a time.
+    """
+    condition = _condition(selector)
+    if condition.exact:
+        return library.clip_ids_where(condition.sql, condition.params)
+    ids: list[str] = []
+    for batch in library.clip_batches(where=(condition.sql, condition.params) if condition.sql else None):
+        ids += [record.clip_id for record in matching(batch, selector)]
+    return ids
+
+
+def _condition(selector: Selector) -> Condition:
+    return prefilter(selector.node, clip_column_sql, selector.now if selector.knows_added else None)

@@ -471,34 +471,40 @@ class Library:
             ).fetchall()
         return [(row[0], row[1], self._files_at(row[2], row[3], row[4])) for row in rows]
 
-    def clip_batches(self, size: int = 2000, *, lyrics: bool = True) -> Iterator[list[ClipRecord]]:
-        """Every clip (not removed), in order of task and take, a few thousand at a time.
+    def clip_batches(
+        self, size: int = 2000, *, lyrics: bool = True, where: tuple[str, Iterable] | None = None
+    ) -> Iterator[list[ClipRecord]]:
+        """Every clip (not removed), or those meeting *where* (SQL, params), by task and take, some thousands at a time.
 
         A pass over 100,000 clips (a sync's plan) then never holds them all at once, and each
         batch is its own read: nothing stays open on the connection between batches. Without
         *lyrics*, each record's ``lyrics`` is None (the window's: see ``search_words``).
         """
         select = _CLIP_SELECT if lyrics else _CLIP_SELECT_NO_LYRICS
-        for rows in self._batches(select, size):
+        for rows in self._batches(select, size, where):
             yield sharing_lyrics([clip_record(row) for row in rows])
+
+    def clip_ids_where(self, condition: str | None, params: Iterable = ()) -> list[str]:
+        """The ids of the clips (not removed) that meet an SQL *condition* (None: all), by task and take."""
+        where = f" AND ({condition})" if condition else ""
+        sql = f"SELECT clip_id FROM clips WHERE removed=0{where} ORDER BY task_id, position"
+        return [clip_id for (clip_id,) in self._plain_rows(sql, params)]
 
     def search_words(self, size: int = 5000) -> Iterator[list[tuple[str, str, str, str]]]:
         """Every clip's (not removed) id, title, style and lyrics as the search reads them, by task and take."""
         select = f"clip_id, {clip_column_sql('title')}, {clip_column_sql('tags')}, {clip_column_sql('lyrics')}"
         yield from self._batches(select, size)
 
-    def _batches(self, select: str, size: int) -> Iterator[list[tuple]]:
-        """The rows of the clips not removed, *select* read of each, in order of task and take (keyset pages)."""
+    def _batches(self, select: str, size: int, where: tuple[str, Iterable] | None = None) -> Iterator[list[tuple]]:
+        """The clips not removed (that meet *where*), *select* read of each, by task and take (keyset pages)."""
         after: tuple[str, int] = ("", -1)
+        condition, params = (f" AND ({where[0]})", list(where[1])) if where else ("", [])
         while True:
-            with self._mutex:
-                cursor = self._conn.cursor()
-                cursor.row_factory = None
-                rows = cursor.execute(
-                    f"SELECT task_id, position, {select} FROM clips WHERE removed=0 AND (task_id, position) > (?, ?) "
-                    f"ORDER BY task_id, position LIMIT {int(size)}",
-                    after,
-                ).fetchall()
+            rows = self._plain_rows(
+                f"SELECT task_id, position, {select} FROM clips WHERE removed=0 AND (task_id, position) > (?, ?)"
+                f"{condition} ORDER BY task_id, position LIMIT {int(size)}",
+                [*after, *params],
+            )
             if rows:
                 after = rows[-1][:2]
                 yield [row[2:] for row in rows]
@@ -506,12 +512,15 @@ class Library:
                 return
 
     def _clip_records(self, sql: str, params: Iterable = ()) -> list[ClipRecord]:
-        """The clips a query selects (its columns: _CLIP_SELECT), read as plain tuples (a Row costs ~2 µs each)."""
+        """The clips a query selects (its columns: _CLIP_SELECT)."""
+        return sharing_lyrics([clip_record(row) for row in self._plain_rows(sql, params)])
+
+    def _plain_rows(self, sql: str, params: Iterable = ()) -> list[tuple]:
+        """What a query selects, read as plain tuples (a Row costs ~2 µs each)."""
         with self._mutex:
             cursor = self._conn.cursor()
             cursor.row_factory = None
-            rows = cursor.execute(sql, list(params)).fetchall()
-        return sharing_lyrics([clip_record(row) for row in rows])
+            return cursor.execute(sql, list(params)).fetchall()
 
     def children_of(self, clip_id: str) -> list[ClipRecord]:
         """The clips made from *clip_id* (its extensions, covers …), oldest first."""

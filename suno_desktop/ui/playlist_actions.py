@@ -20,7 +20,7 @@ from ..errors import sentence_of
 from ..library.playlists import Playlist, PlaylistError, Playlists
 from ..library.query import fold
 from ..library.query_select import Selector
-from ..library.query_sql import clips_matching
+from ..library.query_sql import clip_ids_matching
 from ..library.store import Library
 from ..model import ClipState
 from ..song_request import SubmissionState
@@ -50,9 +50,9 @@ def read_state(store: Playlists, library: Library) -> PlaylistState:
     state = PlaylistState(store.all())
     added = library.task_added_times()
     for source in BUILT_IN_SOURCES[1:]:
-        state.counts[source.key] = len(clips_matching(library, Selector.of(source.query, added=added)))
+        state.counts[source.key] = len(clip_ids_matching(library, Selector.of(source.query, added=added)))
     for playlist in state.playlists:
-        ids = [r.clip_id for r in store.songs(playlist)] if playlist.is_smart else store.clip_ids(playlist)
+        ids = store.song_ids(playlist)
         state.ids[playlist.playlist_id] = ids
         state.counts[playlist_source(playlist).key] = len(ids)
     return state
@@ -66,9 +66,8 @@ def source_ids(store: Playlists, library: Library, source: Source) -> list[str] 
         playlist = store.get(source.playlist.playlist_id)
         if playlist is None:
             raise PlaylistError(f"The playlist {source.label!r} is gone.")
-        return [r.clip_id for r in store.songs(playlist)] if playlist.is_smart else store.clip_ids(playlist)
-    selector = Selector.of(source.query, added=library.task_added_times())
-    return [record.clip_id for record in clips_matching(library, selector)]
+        return store.song_ids(playlist)
+    return clip_ids_matching(library, Selector.of(source.query, added=library.task_added_times()))
 
 
 def needs_attention(row: TableRow) -> bool:
