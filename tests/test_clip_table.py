@@ -734,12 +734,14 @@ def test_arrivals_and_changes_take_their_sorted_places_and_every_clip_stays_foun
         arriving = [make_record(1000 + 10 * batch_number + n, rng) for n in range(rng.randint(0, 4))]
         model.upsert(changed + arriving)
         everything = model.records()
-        keys = [r.duration for r in everything]
-        assert keys == sorted(keys, reverse=order == Qt.SortOrder.DescendingOrder)
         assert all(model.record_for(r.clip_id) is r for r in everything)
         shown = [model.record(row) for row in range(model.rowCount())]
         assert all(model.row_of(r.clip_id) == row for row, r in enumerate(shown))
-        assert [r.duration for r in shown] == [r.duration for r in everything if r in shown]
+        keys = [r.duration for r in shown]
+        assert keys == sorted(keys, reverse=order == Qt.SortOrder.DescendingOrder)
+    proxy.set_filter_text("")  # the clips the search hid took their sorted places too
+    keys = [model.record(row).duration for row in range(model.rowCount())]
+    assert len(keys) == len(model.records()) and keys == sorted(keys, reverse=order == Qt.SortOrder.DescendingOrder)
 
 
 def test_a_check_of_the_files_reads_again_only_rows_older_than_the_library_and_corrects_files(qtbot):
@@ -827,21 +829,30 @@ def test_a_search_typed_before_the_words_are_read_is_applied_when_they_arrive(qt
     assert set(shown_ids(proxy)) == expected_ids(now, word)
 
 
-def test_row_positions_follow_sorts_lazily_and_settle_on_a_change():
-    from suno_desktop.ui.row_positions import RowPositions
+def test_the_display_order_helpers_keep_positions_in_the_order_shown():
+    """A sort or a search makes lists of positions (row_lists); the rows themselves never move."""
+    from suno_desktop.ui.row_lists import ascending, in_order, index_of, move_into_order, without
 
-    ids = [f"r{n}" for n in range(6)]
-    positions = RowPositions({row_id: pos for pos, row_id in enumerate(ids)})
-    rows = list(ids)
-    for order in ([5, 4, 3, 2, 1, 0], [1, 3, 5, 0, 2, 4]):  # two sorts, one after the other
-        rows = [rows[pos] for pos in order]
-        positions.permute(order)
-        assert [positions[row_id] for row_id in ids] == [rows.index(row_id) for row_id in ids]
-    assert positions.get("nope") is None and "nope" not in positions and "r3" in positions
-    del positions["r3"]  # a change settles the dict first
-    positions["r9"] = 7
-    assert positions.get("r3") is None and positions["r9"] == 7
-    assert [positions.get(row_id) for row_id in ids if row_id != "r3"] == [rows.index(r) for r in ids if r != "r3"]
+    order = [4, 0, 3, 1, 2]
+    assert in_order(order, {1, 4, 2}, 5) == [4, 1, 2]
+    assert in_order(order, [0, 1, 2, 3, 4], 5) == order and in_order(order, [0, 1, 2, 3, 4], 5) is not order
+    assert in_order(order, [], 5) == []
+    assert index_of(order, 5) == [1, 3, 4, 2, 0]
+    assert index_of([3, 1], 5) == [-1, 1, -1, 0, -1]
+    assert list(ascending([3, 1, 2], 5)) == [1, 2, 3] and ascending([0, 1, 2], 3) == range(3)
+    assert without([4, 0, 3, 1, 2], index_of([0, 2, 4], 5)) == [2, 0, 1]  # rows 1 and 3 gone, the rest renumbered
+    keys = {0: "a", 1: "b", 2: "b", 3: "c", 4: "a"}
+    sorted_order = [0, 4, 1, 2, 3]  # by key, ties in position order
+    keys[4] = "bb"  # row 4's key changed: it moves after the b's, before c
+    move_into_order(sorted_order, [1], keys.__getitem__)
+    assert sorted_order == [0, 1, 2, 4, 3]
+    keys[0] = "b"  # after its equals
+    move_into_order(sorted_order, [0], keys.__getitem__)
+    assert sorted_order == [1, 2, 0, 4, 3]
+    descending = [3, 4, 0, 2, 1]
+    keys[3] = "a"
+    move_into_order(descending, [0], keys.__getitem__, descending=True)
+    assert [keys[p] for p in descending] == sorted((keys[p] for p in descending), reverse=True)
 
 
 def test_a_selection_made_before_the_words_are_read_outlives_the_search_applied_when_they_arrive(qtbot):

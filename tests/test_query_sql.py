@@ -10,7 +10,7 @@ from query_strategies import NOW, added_times, libraries, render, trees
 
 from suno_desktop.library.query_parse import parse
 from suno_desktop.library.query_select import Selector, matching
-from suno_desktop.library.query_sql import clip_ids_matching, clips_matching, prefilter
+from suno_desktop.library.query_sql import clip_ids_matching, clips_matching, count_matching, prefilter
 from suno_desktop.library.store import Library, clip_column_sql
 
 _COLUMNS = (
@@ -72,6 +72,7 @@ def test_the_database_never_leaves_out_a_clip_the_query_matches(library, tree, c
         expected = [r.clip_id for r in matching(everything, selector)]
         assert [r.clip_id for r in clips_matching(library, selector)] == expected
         assert clip_ids_matching(library, selector) == expected
+        assert count_matching(library, selector) == len(expected)
 
 
 def test_a_word_the_database_can_look_for_reads_only_the_clips_that_hold_it(library):
@@ -105,6 +106,7 @@ def test_added_is_answered_by_the_tasks_times_and_counted_without_reading_a_clip
     read: list = []
     library.clip_batches = lambda *args, **kwargs: read.append(args) or iter(())  # an exact condition reads no clip
     assert clip_ids_matching(library, selector) == [f"{clips[n].clip_id}{n}" for n in range(3)]
+    assert count_matching(library, selector) == 3
     assert read == []
     older = Selector(parse("-added:14d"), NOW, added=library.task_added_times())
     assert clip_ids_matching(library, older) == [f"{clips[n].clip_id}{n}" for n in range(3, 6)]

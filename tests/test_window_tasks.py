@@ -57,7 +57,7 @@ def test_every_added_task_is_a_row_until_its_clips_replace_it(qtbot, make_window
         lambda: sum(r.task_id == pending and r.state == ClipState.READY for r in window.model.rows()) == 2,
         timeout=WAIT,
     )
-    order = [r.task_id for r in window.model.rows()]
+    order = [window.model.row(n).task_id for n in range(window.model.rowCount())]  # as shown
     assert order == [first, first, pending, pending, failed, broken, unknown, last]
     # the count follows the rows on the window's own timer: the last rows may have come a moment ago
     qtbot.waitUntil(lambda: window.status.count_label.text() == "5 clips · 3 task(s) without songs", timeout=WAIT)

@@ -182,11 +182,19 @@ def clip_ids_matching(library: Library, selector: Selector) -> list[str]:
     """
     condition = _condition(selector)
     if condition.exact:
-        return library.clip_ids_where(condition.sql, condition.params)
+        return [clip_id for (clip_id,) in library.clips_meeting("clip_id", condition.sql, condition.params)]
     ids: list[str] = []
     for batch in library.clip_batches(where=(condition.sql, condition.params) if condition.sql else None):
         ids += [record.clip_id for record in matching(batch, selector)]
     return ids
+
+
+def count_matching(library: Library, selector: Selector) -> int:
+    """How many clips *selector* picks (the sidebar's counts): an exact condition is counted by the database."""
+    condition = _condition(selector)
+    if condition.exact:
+        return library.clips_meeting("COUNT(*)", condition.sql, condition.params)[0][0]
+    return len(clip_ids_matching(library, selector))
 
 
 def _condition(selector: Selector) -> Condition:

@@ -484,11 +484,10 @@ class Library:
         for rows in self._batches(select, size, where):
             yield sharing_lyrics([clip_record(row) for row in rows])
 
-    def clip_ids_where(self, condition: str | None, params: Iterable = ()) -> list[str]:
-        """The ids of the clips (not removed) that meet an SQL *condition* (None: all), by task and take."""
+    def clips_meeting(self, select: str, condition: str | None, params: Iterable = ()) -> list[tuple]:
+        """*select* (SQL) of the clips (not removed) that meet an SQL *condition* (None: all), by task and take."""
         where = f" AND ({condition})" if condition else ""
-        sql = f"SELECT clip_id FROM clips WHERE removed=0{where} ORDER BY task_id, position"
-        return [clip_id for (clip_id,) in self._plain_rows(sql, params)]
+        return self._plain_rows(f"SELECT {select} FROM clips WHERE removed=0{where} ORDER BY task_id, position", params)
 
     def search_words(self, size: int = 5000) -> Iterator[list[tuple[str, str, str, str]]]:
         """Every clip's (not removed) id, title, style and lyrics as the search reads them, by task and take."""

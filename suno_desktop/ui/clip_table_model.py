@@ -8,14 +8,14 @@ from C++ per row would cost seconds (sorting) or ~80 ms (filtering) at 50,000 ro
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from operator import attrgetter
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QPixmap
 
+from ..library.query_select import distinct_words
 from ..library.store import Library
 from ..model import ClipRecord, ClipState
 from .cell_looks import ProgressBars, RoundedCovers
@@ -36,8 +36,8 @@ from .clip_rows import (
     row_runs,
 )
 from .row_filter import RowFilter
-from .row_lists import kept_shown, with_runs_inserted
-from .row_positions import RowPositions
+from .row_lists import in_order, index_of, without
+from .rows_by_position import RowsByPosition
 from .table_drags import FileDragSource
 from .table_rows import TASK_ROW_PREFIX, ClipRow, TableRow, as_row
 from .table_search import TableSearch, lean_row, row_text
@@ -52,12 +52,15 @@ _EDITABLE = Qt.ItemFlag.ItemIsEditable
 _EDIT_ROLE = Qt.ItemDataRole.EditRole
 
 
-class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbstractTableModel):
+class ClipTableModel(FileDragSource, CellRoles, RowsByPosition, TableSorting, TableSearch, QAbstractTableModel):
     """The library's clips, tasks without clips and unconfirmed requests: a row each for those the search lets through.
 
-    Every :class:`~.table_rows.TableRow` is kept in ``_rows`` (in the current sort order)
-    with its files on disk and its search text in parallel lists; ``_shown`` holds the
-    positions of the rows that match the search, and row *r* is ``_rows[_shown[r]]``.
+    Every :class:`~.table_rows.TableRow` is kept in ``_rows`` (in the order the library
+    gave them, new ones appended: a row's *position* there never changes but when rows are
+    removed) with its files on disk, its search text and its distinct words in parallel
+    lists. ``_order`` holds every position in the order shown (sorted, or as rows arrived)
+    and ``_shown`` those of the rows that match the search, in that order: row *r* is
+    ``_rows[_shown[r]]`` (see :mod:`.row_lists`).
     A :class:`~suno_desktop.model.ClipRecord` handed in is shown as its :class:`ClipRow`.
     """
 
@@ -69,8 +72,11 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
         self._rows: list[TableRow] = []
         self._on_disk: list[tuple[bool, bool, bool]] = []
         self._texts: list[str] = []
-        self._position_of = RowPositions()
-        self._shown: list[int] = []  # ascending positions in _rows
+        self._words: list[str] = []  # each text's distinct words (query_select.distinct_words)
+        self._position_of: dict[str, int] = {}
+        self._order: list[int] = []  # every position, in the order shown
+        self._shown: list[int] = []  # the positions of the rows the search lets through, in that order
+        self._row_index: list[int] | None = None  # each position's row (-1: hidden), made when asked
         self._search = RowFilter()  # no query: every row is shown (see TableSearch)
         self._hidden_changed: set[str] = set()  # hidden clips updated since the search last changed
         self._progress: dict[str, float] = {}
@@ -83,7 +89,7 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
         self._marks = TitleMarks()  # the playing row's ▶/❚❚, a take's badge, a derived clip's ↳
         self.layout_guard: Callable = lambda change: change()  # the proxy carries a big selection across it
         self._version = 0  # bumped whenever rows or their values change
-        self._moves = 0  # bumped whenever rows move (a sort, a clip moved into its sorted place)
+        self._moves = 0  # bumped whenever rows move (a sort, a clip moved into its sorted place, a removal)
         self._sorted_at: tuple | None = None
         #: called with a clip's id and the title typed into its Title cell (F2); None: titles are not editable
         self.title_editor: Callable[[str, str], None] | None = None
@@ -111,16 +117,16 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
         self._on_disk = on_disk if on_disk is not None else [self._files_of(r) for r in rows]
         self._start_search(words_later=words_later)
         self._texts = [""] * len(rows) if words_later else list(map(row_text, rows))
+        self._words = [""] * len(rows) if words_later else list(map(distinct_words, self._texts))
         self._rows = rows if words_later else list(map(lean_row, rows))
+        self._position_of = {item.row_id: pos for pos, item in enumerate(self._rows)}
         self._tally = TakeTally(self._rows)
         self._progress.clear()
-        self._shown = []
         self._hidden_changed.clear()
+        self._order = list(range(len(rows)))
         if self._sort is not None:
-            self._reorder(self._sort_order(*self._sort))  # also indexes the positions
-        else:
-            self._position_of = RowPositions({item.row_id: pos for pos, item in enumerate(self._rows)})
-        self._shown = self._matching(range(len(self._rows)))
+            self._order = self._sort_order(*self._sort)
+        self._set_shown(in_order(self._order, self._matching(range(len(rows))), len(rows)))
         self.endResetModel()
 
     def _files_of(self, item: TableRow | ClipRecord) -> tuple[bool, bool, bool]:
@@ -174,36 +180,62 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
             self.dataChanged.emit(self.index(first, 0), self.index(last, last_column))
 
     def _add(self, new: list[TableRow], disk: dict) -> None:
+        """New rows: a task's first clip takes its task row's place, the others follow it; the rest are appended."""
         holders: dict[int, list[TableRow]] = {}
         appended = []
         for item in new:
-            placeholder = item.is_placeholder
-            holder = None if placeholder else self._position_of.get(TASK_ROW_PREFIX + item.task_id)
+            holder = None if item.is_placeholder else self._position_of.get(TASK_ROW_PREFIX + item.task_id)
             if holder is None:
                 appended.append(item)
             else:
                 holders.setdefault(holder, []).append(item)
-        runs: dict[int, list[TableRow]] = {}
-        for pos in sorted(holders, reverse=True):  # from the end: earlier positions stay valid
-            first, *rest = holders[pos]
+        followers: list[tuple[int, list[TableRow]]] = []
+        for pos, (first, *rest) in holders.items():
             self._replace_at(pos, first, disk.get(first.row_id))
             if rest:
-                runs[pos] = rest
-        # a task row's first clip keeps the row's position; what comes after an insertion is
-        # re-numbered in one pass
-        if len(runs) == 1:
-            pos, rest = runs.popitem()
-            self._insert_after(pos, rest, disk)
-            self._renumber_from(pos + 1)
-        elif runs:
-            self._change_layout(lambda: self._insert_runs(runs, disk))
-        if appended:
-            self._insert_after(len(self._rows) - 1, appended, disk)
-            self._renumber_from(len(self._rows) - len(appended))
+                followers.append((pos, rest))
+        if followers or appended:
+            self._insert(followers, appended, disk)
 
-    def _renumber_from(self, first: int, end: int | None = None) -> None:
-        ids = map(attrgetter("row_id"), self._rows[first:end])
-        self._position_of.update(zip(ids, range(first, len(self._rows) if end is None else end)))
+    def _insert(self, followers: list[tuple[int, list[TableRow]]], appended: list[TableRow], disk: dict) -> None:
+        """Append rows to the lists; in the order shown, each run of *followers* comes right after its holder.
+
+        The new rows the search lets through are announced as inserted when they are next
+        to each other, else by one layout change (a fetch replaces a hundred task rows at once).
+        """
+        start = len(self._rows)
+        items = [*(item for _, run in followers for item in run), *appended]
+        texts = list(map(row_text, items))
+        items = list(map(lean_row, items))
+        for item in items:
+            self._row_changed(item.row_id)
+        self._rows += items
+        self._on_disk += [disk.get(r.row_id) or self._files_of(r) for r in items]
+        self._texts += texts
+        self._words += map(distinct_words, texts)
+        self._position_of.update(zip(map(attrgetter("row_id"), items), range(start, len(self._rows))))
+        self._tally.count(items, +1)
+        where = index_of(self._order, start) if len(followers) > 8 else None
+        runs, first_new = [], start
+        for holder, run in followers:
+            runs.append((where[holder] if where else self._order.index(holder), first_new, first_new + len(run)))
+            first_new += len(run)
+        for at, first, end in sorted(runs, reverse=True):  # from the end: earlier indexes stay valid
+            self._order[at + 1 : at + 1] = range(first, end)
+        self._order += range(first_new, len(self._rows))
+        matched = self._matching(range(start, len(self._rows)))
+        shown = in_order(self._order, [*self._shown, *matched], len(self._rows))
+        if not matched:
+            self._set_shown(shown)  # none is shown: the rows Qt knows keep their numbers
+            return
+        rows = index_of(shown, len(self._rows))
+        first_row, last_row = min(map(rows.__getitem__, matched)), max(map(rows.__getitem__, matched))
+        if last_row - first_row + 1 == len(matched):
+            self.beginInsertRows(QModelIndex(), first_row, last_row)
+            self._set_shown(shown)
+            self.endInsertRows()
+        else:
+            self._change_layout(lambda: self._set_shown(shown))
 
     def _replace_at(self, pos: int, item: TableRow, files: tuple | None, *, announce: bool = True) -> int | None:
         """Put *item* at *pos*; returns its row when shown (announced unless *announce* is false)."""
@@ -218,6 +250,7 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
             self._tally.count([item], +1)
         if item.lyrics is not None or (old.title, old.tags) != (item.title, item.tags):
             self._texts[pos] = row_text(item, self._texts[pos])  # (a rating or a play keeps the words)
+            self._words[pos] = distinct_words(self._texts[pos])
             self._own_text(item.row_id)
         self._rows[pos] = item = lean_row(item)
         self._on_disk[pos] = files if files is not None else self._files_of(item)
@@ -230,43 +263,6 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
         return row
 
-    def _insert_after(self, pos: int, items: list[TableRow], disk: dict) -> None:
-        """Insert *items* after position *pos*; the caller re-numbers ``_position_of`` once a batch."""
-        at = pos + 1
-        texts = list(map(row_text, items))
-        items = list(map(lean_row, items))
-        for item in items:
-            self._row_changed(item.row_id)
-        shown_new = [at + n for n in self._search.matching(range(len(items)), items, texts)]
-        first_row = bisect_right(self._shown, pos)
-
-        def change() -> None:
-            count = len(items)
-            self._rows[at:at] = items
-            self._on_disk[at:at] = [disk.get(r.row_id) or self._files_of(r) for r in items]
-            self._texts[at:at] = texts
-            self._shown[first_row:] = shown_new + [p + count for p in self._shown[first_row:]]
-            self._tally.count(items, +1)
-
-        if shown_new:
-            self.beginInsertRows(QModelIndex(), first_row, first_row + len(shown_new) - 1)
-            change()
-            self.endInsertRows()
-        else:
-            change()  # none is shown: the rows Qt knows keep their numbers
-
-    def _insert_runs(self, runs: dict[int, list[TableRow]], disk: dict) -> None:
-        """Insert each run of rows after its position, for one layout change (see with_runs_inserted)."""
-        for run in runs.values():
-            for item in run:
-                self._row_changed(item.row_id)
-        lists = (self._rows, self._on_disk, self._texts, self._shown)
-        files_of = lambda item: disk.get(item.row_id) or self._files_of(item)  # noqa: E731
-        accepts = lambda item, text: bool(self._search.matching([0], [item], [text]))  # noqa: E731
-        self._rows, self._on_disk, self._texts, self._shown = with_runs_inserted(lists, runs, accepts, files_of)
-        self._tally.count((item for run in runs.values() for item in run), +1)
-        self._renumber_from(min(runs))  # the layout change finds the selected rows by position
-
     def remove_ids(self, clip_ids: Iterable[str]) -> None:
         gone = {c for c in clip_ids if c in self._position_of}
         if not gone:
@@ -276,9 +272,15 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
             self._row_changed(row_id)
 
         def remove() -> None:
-            keep = [pos for pos, item in enumerate(self._rows) if item.row_id not in gone]
             self._tally.count((self._rows[self._position_of[row_id]] for row_id in gone), -1)
-            self._reorder(keep)
+            keep = [pos for pos, item in enumerate(self._rows) if item.row_id not in gone]
+            new_of_old = index_of(keep, len(self._rows))
+            lists = (self._rows, self._on_disk, self._texts, self._words)
+            self._rows, self._on_disk, self._texts, self._words = (list(map(v.__getitem__, keep)) for v in lists)
+            self._position_of = {item.row_id: pos for pos, item in enumerate(self._rows)}
+            self._order = without(self._order, new_of_old)
+            self._set_shown(without(self._shown, new_of_old))
+            self._moves += 1
             for clip_id in gone:
                 self._progress.pop(clip_id, None)
 
@@ -364,32 +366,21 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
         rows, shown = self._rows, self._shown
         ids = [rows[shown[index.row()]].row_id for index in persistent]
         change()
-        if len(persistent) > 100:  # a selection of many ranges: one pass over the rows beats a search each
-            row_of = {self._rows[pos].row_id: row for row, pos in enumerate(self._shown)}.get
-        else:
-            row_of = self.row_of
+        distinct = set(ids)  # (the current row's cells, each a persistent index of one row)
+        row_of = self._row_of_few if len(distinct) < 8 else self.row_of
+        rows = {clip_id: row_of(clip_id) for clip_id in distinct}
         moved = []
         for clip_id, index in zip(ids, persistent):
-            row = row_of(clip_id)
+            row = rows[clip_id]
             # createIndex: index() would ask the Python rowCount() and columnCount() each time
             moved.append(self.createIndex(row, index.column()) if row is not None else QModelIndex())
         self.changePersistentIndexList(persistent, moved)
         self.layoutChanged.emit()
 
-    def _reorder(self, order: list[int], *, sorting: bool = False) -> None:
-        """Keep the clips at positions *order*, in that order, with everything parallel to them.
-
-        *sorting*: *order* is every row (a sort) and ``_position_of`` indexes the rows as they are.
-        """
-        self._moves += 1
-        self._shown = kept_shown(order, self._shown, len(self._rows))
-        self._rows = list(map(self._rows.__getitem__, order))  # in C: no Python call per row
-        self._on_disk = list(map(self._on_disk.__getitem__, order))
-        self._texts = list(map(self._texts.__getitem__, order))
-        if sorting:
-            self._position_of.permute(order)
-        else:
-            self._position_of = RowPositions(dict(zip(map(attrgetter("row_id"), self._rows), range(len(order)))))
+    def _set_shown(self, shown: list[int]) -> None:
+        """The positions shown, in order, from now on (the rows' numbers are made again when asked)."""
+        self._shown = shown
+        self._row_index = None
 
     # -- access ---------------------------------------------------------------
 
@@ -403,7 +394,7 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
         return None if pos is None else self._rows[pos]
 
     def rows(self) -> list[TableRow]:
-        """Every row of the library, shown or not."""
+        """Every row of the library, shown or not, in the library's order (not the sort's)."""
         return list(self._rows)
 
     def record(self, row: int) -> ClipRecord | None:
@@ -425,8 +416,21 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
         return None if pos is None else self._row_at(pos)
 
     def _row_at(self, pos: int) -> int | None:
-        row = bisect_left(self._shown, pos)
-        return row if row < len(self._shown) and self._shown[row] == pos else None
+        index = self._row_index
+        if index is None:  # made in C, once for every row_of until the rows shown change
+            index = self._row_index = index_of(self._shown, len(self._rows))
+        row = index[pos]
+        return None if row < 0 else row
+
+    def _row_of_few(self, row_id: str) -> int | None:
+        """row_of for a few rows (the current one across a layout change): a scan in C, no index made."""
+        pos = self._position_of.get(row_id)
+        if pos is None or self._row_index is not None:
+            return None if pos is None else self._row_at(pos)
+        try:
+            return self._shown.index(pos)
+        except ValueError:
+            return None
 
     def thumbnail_for(self, row: int) -> QPixmap | None:
         record = self.record(row)
@@ -454,42 +458,6 @@ class ClipTableModel(FileDragSource, CellRoles, TableSorting, TableSearch, QAbst
             elif self._on_disk[pos] != present:
                 files[clip_id] = present
         return changed, files
-
-    def clip_ids_of_rows(self, first: int, last: int) -> list[str]:
-        rows = self._rows
-        return [rows[pos].row_id for pos in self._shown[first : last + 1]]
-
-    def positions_of_rows(self, first: int, last: int) -> list[int]:
-        """Where rows *first* to *last* are in the library's list (what a search leaves in place)."""
-        return self._shown[first : last + 1]
-
-    def rows_at_positions(self, positions: set[int]) -> Sequence[int]:
-        """The rows, in order, of those of *positions* that are shown: all of them, as a range, when all are."""
-        if positions.issuperset(self._shown):
-            return range(len(self._shown))
-        return [row for row, pos in enumerate(self._shown) if pos in positions]
-
-    @property
-    def shows_every_row(self) -> bool:
-        return len(self._shown) == len(self._rows)
-
-    @property
-    def positions_token(self) -> tuple[int, int]:
-        """Equal as long as every row keeps its position (a search moves none)."""
-        return self._version, self._moves
-
-    def ids_at(self, positions: set[int]) -> set[str]:
-        rows = self._rows
-        return {rows[pos].row_id for pos in positions}
-
-    def positions_of_ids(self, row_ids: set[str]) -> set[int]:
-        position_of = self._position_of
-        return {position_of[row_id] for row_id in row_ids if row_id in position_of}
-
-    def rows_of_clips(self, clip_ids: set[str]) -> list[int]:
-        """The rows, in order, of those of *clip_ids* that are shown."""
-        rows = self._rows
-        return [row for row, pos in enumerate(self._shown) if rows[pos].row_id in clip_ids]
 
     def task_ids(self) -> set[str]:
         """The tasks the library shows: of its clips and of its tasks without clips (no database read)."""

@@ -20,7 +20,7 @@ from ..errors import sentence_of
 from ..library.playlists import Playlist, PlaylistError, Playlists
 from ..library.query import fold
 from ..library.query_select import Selector
-from ..library.query_sql import clip_ids_matching
+from ..library.query_sql import clip_ids_matching, count_matching
 from ..library.store import Library
 from ..model import ClipState
 from ..song_request import SubmissionState
@@ -50,7 +50,7 @@ def read_state(store: Playlists, library: Library) -> PlaylistState:
     state = PlaylistState(store.all())
     added = library.task_added_times()
     for source in BUILT_IN_SOURCES[1:]:
-        state.counts[source.key] = len(clip_ids_matching(library, Selector.of(source.query, added=added)))
+        state.counts[source.key] = count_matching(library, Selector.of(source.query, added=added))
     for playlist in state.playlists:
         ids = store.song_ids(playlist)
         state.ids[playlist.playlist_id] = ids

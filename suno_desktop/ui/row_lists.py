@@ -1,100 +1,68 @@
-"""The clip table model's parallel lists, changed in bulk: runs of rows inserted, rows put in sort order.
+"""The clip table's display order: lists of positions in the model's rows, which never move for a sort.
 
+The model keeps its rows (and their files, texts and words) in the order the library gave
+them, new ones appended; a sort or a search only makes lists of positions in that list.
+Putting three lists of 100,000 rows in a new order cost a third of a sort, and a pass over
+texts scattered about the memory (a sorted table's) doubled a keystroke's search.
 Plain lists and positions, no Qt: the model wraps each change in the signals Qt needs.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Callable
-from itertools import compress
+from collections import deque
+from collections.abc import Callable, Collection, Iterable, Sequence
+from itertools import compress, repeat
 from typing import Any
 
-from .clip_rows import Files
-from .table_rows import TableRow
-from .table_search import lean_row, row_text
 
-#: the model's parallel lists: rows, their files on disk, their search texts, and the positions shown
-RowLists = tuple[list[TableRow], list[Files], list[str], list[int]]
+def in_order(order: list[int], positions: Collection[int], size: int) -> list[int]:
+    """*positions* (of *size* rows) as they come in *order* (every position once), made in C.
 
-
-def kept_shown(order: list[int], shown: list[int], size: int) -> list[int]:
-    """Where the shown rows are once the *size* rows are put in *order* (positions; rows left out are dropped).
-
-    Made in C: re-sorting the shown positions cost ~50 ms of a sort at 100,000 rows.
+    *positions* holding every row is *order* itself (copied).
     """
-    if len(shown) == size:  # no search: every row kept is shown
-        return list(range(len(order)))
-    return list(compress(range(len(order)), map(set(shown).__contains__, order)))
+    if len(positions) == size:
+        return list(order)
+    mask = bytearray(size)
+    deque(map(mask.__setitem__, positions, repeat(1)), maxlen=0)
+    return list(compress(order, map(mask.__getitem__, order)))
+
+
+def ascending(positions: Collection[int], size: int) -> Sequence[int]:
+    """*positions* (of *size* rows) from the first row of the list to the last: the order their texts are in memory."""
+    return range(size) if len(positions) == size else sorted(positions)
+
+
+def index_of(order: Iterable[int], size: int) -> list[int]:
+    """Where each of *size* positions is in *order* (its index there), -1 for those it leaves out; made in C."""
+    where = [-1] * size
+    deque(map(where.__setitem__, order, range(size)), maxlen=0)
+    return where
 
 
 def move_into_order(
-    lists: RowLists, displaced: list[int], key: Callable[[int], Any], *, descending: bool = False
-) -> tuple[list[int], int, int]:
-    """Move the rows at *displaced* (ascending positions) of the parallel lists to where *key* sorts them.
+    order: list[int], displaced: list[int], key: Callable[[int], Any], *, descending: bool = False
+) -> None:
+    """Move the entries at *displaced* (ascending indexes of *order*) to where *key* sorts them, in place.
 
-    The other rows must already be in order, and *key* must read the lists themselves
-    (a position's key as the lists are now). The displaced rows are taken out, then each
-    is put back after its equals (where a stable sort of the list with it at the end puts
-    it), found by a binary search: a few key calls and a memmove per row, where sorting
-    again or rebuilding the lists costs a Python call per row of the library (unless a
-    search hides some). Returns the new shown positions and the first and last positions that changed.
+    The other entries must already be in order; *key* reads a position's sort key. Each
+    displaced entry is taken out, then put back after its equals (where a stable sort with
+    it at the end puts it), found by a binary search: a few key calls and a memmove each.
     """
-    clips, on_disk, texts, shown = lists
-    shown_ids = None if len(shown) == len(clips) else {clips[pos].row_id for pos in shown}
-    wanted = [key(pos) for pos in displaced]
-    taken = [(clips.pop(pos), on_disk.pop(pos), texts.pop(pos)) for pos in reversed(displaced)]
-    first, highest = displaced[0], 0
-    for (record, files, text), goal in zip(reversed(taken), wanted):
-        low, high = 0, len(clips)
+    wanted = [(order[i], key(order[i])) for i in displaced]
+    for i in reversed(displaced):
+        del order[i]
+    for pos, goal in wanted:
+        low, high = 0, len(order)
         while low < high:
             middle = (low + high) // 2
-            there = key(middle)
+            there = key(order[middle])
             if (there < goal) if descending else (goal < there):
                 high = middle
             else:
                 low = middle + 1
-        clips.insert(low, record)
-        on_disk.insert(low, files)
-        texts.insert(low, text)
-        first, highest = min(first, low), max(highest, low)
-    # a row after both the last displaced one and every insertion (counted among the k moved) kept its place
-    last = min(len(clips) - 1, max(displaced[-1], highest + len(displaced) - 1))
-    if shown_ids is None:
-        return list(range(len(clips))), first, last
-    return [pos for pos, record in enumerate(clips) if record.row_id in shown_ids], first, last
+        order.insert(low, pos)
 
 
-def with_runs_inserted(
-    lists: RowLists,
-    runs: dict[int, list[TableRow]],
-    accepts: Callable[[TableRow, str], bool],
-    files_of: Callable[[TableRow], Files],
-) -> RowLists:
-    """*lists* with each run of records inserted after its position, built in one pass.
-
-    A fetch replaces a hundred task rows at once: one insertion signal each would
-    make the proxy and the view re-map their rows a hundred times.
-    """
-    old_clips, old_disk, old_texts, old_shown = lists
-    clips, on_disk, texts, shown = [], [], [], []
-    done = 0  # positions of the old lists copied so far
-    cut = 0  # entries of the old shown positions copied so far
-    for pos in sorted(runs):
-        offset = len(clips) - done
-        end = bisect_right(old_shown, pos)
-        shown += [p + offset for p in old_shown[cut:end]]
-        clips += old_clips[done : pos + 1]
-        on_disk += old_disk[done : pos + 1]
-        texts += old_texts[done : pos + 1]
-        done, cut = pos + 1, end
-        for record in runs[pos]:
-            text = row_text(record)
-            if accepts(record, text):  # the search lets it through
-                shown.append(len(clips))
-            clips.append(lean_row(record))
-            on_disk.append(files_of(record))
-            texts.append(text)
-    offset = len(clips) - done
-    shown += [p + offset for p in old_shown[cut:]]
-    return clips + old_clips[done:], on_disk + old_disk[done:], texts + old_texts[done:], shown
+def without(positions: list[int], new_of_old: list[int]) -> list[int]:
+    """*positions* renumbered by *new_of_old* (-1: the row is gone), in their order."""
+    return [pos for pos in map(new_of_old.__getitem__, positions) if pos >= 0]

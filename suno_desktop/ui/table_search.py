@@ -1,9 +1,10 @@
 """The clip table model's search, handed to it by the proxy (see :mod:`.row_filter` and ``library.query_select``).
 
-The query is put to all the rows at once: a ``filterAcceptsRow`` called from C++ per row
-would add ~25 ms of call overhead alone at 50,000 rows. When a library opens, the rows
-come before their search texts (see :mod:`.library_loading`): a search typed meanwhile
-shows every row, and is applied when the texts arrive.
+The query is put to all the rows at once, in the order their texts are in memory (the
+library's, whatever the sort): a ``filterAcceptsRow`` called from C++ per row would add
+~25 ms of call overhead alone at 50,000 rows. When a library opens, the rows come before
+their search texts (see :mod:`.library_loading`): a search typed meanwhile shows every
+row, and is applied when the texts arrive.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from ..library.query_parse import TextField
 from ..library.query_select import Selector, search_text_of, text_part
 from .clip_rows import COL_NUMBER
 from .row_filter import RowFilter
+from .row_lists import ascending, in_order
 from .table_rows import ClipRow, TableRow
 
 
@@ -40,24 +42,20 @@ def row_text(row: TableRow, old_text: str = "") -> str:
 class TableSearch:
     """The searching half of :class:`~.clip_table_model.ClipTableModel`, which holds the lists it reads.
 
-    ``_texts`` runs parallel to ``_rows``; ``_words_pending`` is true from a load until its
-    texts arrive (``set_texts``).
+    ``_texts`` and ``_words`` run parallel to ``_rows``; ``_words_pending`` is true from a
+    load until its texts arrive (``set_texts``).
     """
 
     _search = RowFilter()  # no query: every row is shown
     _numbers: dict[str, int] = {}  # each row's place in the source shown (set_source)
     _words_pending = False
     _own_texts: set[str] = set()  # rows given texts of their own while the library's were read (see set_texts)
-    #: the rows, texts and their distinct words as the library gave them, in its order, for a search of every row
-    _load_order: tuple[list[str], list[TableRow], list[str], list[str]] | None = None
-    _changed_since_load: set[str] = set()  # rows replaced, added or removed since
     #: runs a change of the rows shown; the proxy sets it to carry the selection (as for a search it is asked)
     search_guard: Callable[[Callable[[], None]], None] = staticmethod(lambda change: change())
 
     def _start_search(self, *, words_later: bool) -> None:
         """A library's rows are in (their texts too, unless *words_later*): nothing is known of changes since."""
         self._words_pending, self._own_texts = words_later, set()
-        self._load_order, self._changed_since_load = None, set()
 
     def set_filter(self, selector: Selector | None) -> None:
         """Show the rows that match *selector* (None: every row).
@@ -69,14 +67,14 @@ class TableSearch:
         if search.key == self._search.key:
             return
         if search.narrows(self._search):  # what the shorter query hid stays hidden, unless it changed
-            changed = (self._position_of[c] for c in self._hidden_changed if c in self._position_of)
-            candidates = sorted({*self._shown, *changed}) if self._hidden_changed else self._shown
+            changed = {self._position_of[c] for c in self._hidden_changed if c in self._position_of}
+            candidates = ascending(changed.union(self._shown) if changed else self._shown, len(self._rows))
         else:
             candidates = range(len(self._rows))
         self._hidden_changed.clear()
         self._search = search
-        shown = self._matching(candidates)
-        self._change_layout(lambda: setattr(self, "_shown", shown))
+        shown = self._in_order(self._matching(candidates))
+        self._change_layout(lambda: self._set_shown(shown))
 
     def set_source(self, row_ids: Sequence[str] | None) -> None:
         """Show only these rows (the sidebar's playlist or smart list, in its order: the # column), or all (None).
@@ -89,8 +87,8 @@ class TableSearch:
         if source != self._search.source:
             self._search = RowFilter(self._search.selector, source)
             self._hidden_changed.clear()
-            shown = self._matching(range(len(self._rows)))
-            self.search_guard(lambda: self._change_layout(lambda: setattr(self, "_shown", shown)))
+            shown = self._in_order(self._matching(range(len(self._rows))))
+            self.search_guard(lambda: self._change_layout(lambda: self._set_shown(shown)))
         if self._sort is not None and self._sort[0] == COL_NUMBER:
             self.search_guard(lambda: self.sort(*self._sort))  # the playlist's new order
         elif self._shown:
@@ -119,17 +117,21 @@ class TableSearch:
         """The search texts of *rows* and their distinct words, read after them; a search typed meanwhile applies now.
 
         Rows a sync or an edit changed meanwhile came with texts of their own, and keep them.
-        A search of every row reads the *words* (see ``query_select.distinct_words``).
+        A search reads the *words* (see ``query_select.distinct_words``).
         """
-        text_of = {row.row_id: text for row, text in zip(rows, texts)}
-        for row_id in self._own_texts:
-            text_of.pop(row_id, None)
-        self._texts = [text_of.get(row.row_id, old) for row, old in zip(self._rows, self._texts)]
+        if rows == self._rows and not self._own_texts:  # (rows compare by identity, in C)
+            self._texts, self._words = texts, words
+        else:
+            found = {row.row_id: n for n, row in enumerate(rows)}
+            for row_id in self._own_texts:
+                found.pop(row_id, None)
+            picks = [found.get(row.row_id, -1) for row in self._rows]
+            self._texts = [texts[n] if n >= 0 else old for n, old in zip(picks, self._texts)]
+            self._words = [words[n] if n >= 0 else old for n, old in zip(picks, self._words)]
         self._words_pending, self._own_texts = False, set()
-        self._load_order = ([row.row_id for row in rows], rows, texts, words)
         if self._search.selector is not None:
-            shown = self._matching(range(len(self._rows)))
-            self.search_guard(lambda: self._change_layout(lambda: setattr(self, "_shown", shown)))
+            shown = self._in_order(self._matching(range(len(self._rows))))
+            self.search_guard(lambda: self._change_layout(lambda: self._set_shown(shown)))
 
     def _own_text(self, row_id: str) -> None:
         """A row's text was made from its new words: the texts read since the load are older."""
@@ -137,41 +139,15 @@ class TableSearch:
             self._own_texts.add(row_id)
 
     def _row_changed(self, row_id: str) -> None:
-        """A row was replaced, added or removed: a search of every row asks it apart from the library's order."""
+        """A row was replaced, added or removed (smart lists follow it)."""
         self.rows_changed.emit()
-        if self._load_order is None and not self._words_pending:
-            return
-        self._changed_since_load.add(row_id)
-        if len(self._changed_since_load) > len(self._rows) // 4 + 100:  # mostly new: searched in place again
-            self._load_order, self._changed_since_load = None, set()
 
     def _matching(self, positions: Sequence[int]) -> list[int]:
-        """Those of *positions* (ascending, none twice) that the search lets through."""
+        """Those of *positions* (ascending, none twice) that the search lets through, ascending."""
         if self._words_pending:  # every row (of the source), until the texts are in
             return RowFilter(None, self._search.source).matching(positions, self._rows, self._texts)
-        load = self._load_order
-        every_row = len(positions) == len(self._rows)
-        if load is None or not every_row or self._search.selector is None:
-            return self._search.matching(positions, self._rows, self._texts)
-        return self._matching_in_load_order(*load)
+        return self._search.matching(positions, self._rows, self._texts, self._words)
 
-    def _matching_in_load_order(
-        self, ids: list[str], rows: list[TableRow], texts: list[str], words: list[str]
-    ) -> list[int]:
-        """Every row searched in the order the library gave them, which is their texts' order in memory.
-
-        In a sorted table a pass over the texts in the rows' order jumps about the memory:
-        ~2x slower at 100,000 clips (measured: 80 ms against 40 for a word of two letters).
-        The rows changed since are searched where they are.
-        """
-        changed = self._changed_since_load
-        found = self._search.matching(range(len(rows)), rows, texts, words)
-        if not changed and len(found) == len(self._rows):
-            return list(range(len(self._rows)))  # every row matches (a single common letter)
-        if changed:
-            found = [i for i in found if ids[i] not in changed]
-        positions = self._position_of.positions_of(map(ids.__getitem__, found))
-        in_place = sorted(pos for pos in map(self._position_of.get, changed) if pos is not None)
-        positions += self._search.matching(in_place, self._rows, self._texts)
-        positions.sort()
-        return positions
+    def _in_order(self, positions: list[int]) -> list[int]:
+        """*positions* in the order the rows are shown (see :mod:`.row_lists`)."""
+        return in_order(self._order, positions, len(self._rows))

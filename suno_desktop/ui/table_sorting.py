@@ -2,7 +2,8 @@
 
 A sort orders positions by a list of keys made once (:func:`.clip_rows.sort_keys`),
 so that Python's sort compares in C: a key function called per row cost half of a
-sort at 100,000 clips. Rows a sync adds or changes are moved into place one by one.
+sort at 100,000 clips. Only the lists of positions take the new order (see
+:mod:`.row_lists`). Rows a sync adds or changes are moved into place one by one.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from operator import attrgetter
 from PySide6.QtCore import Qt
 
 from .clip_rows import COL_NUMBER, sort_key, sort_keys
-from .row_lists import move_into_order
+from .row_lists import in_order, index_of, move_into_order
 from .take_groups import group_breaks, group_lists, grouped_order, move_groups_into_order
 
 DESC = Qt.SortOrder.DescendingOrder
@@ -28,8 +29,7 @@ class TableSorting:
     """
 
     _group_takes = False  # a task's takes kept together (View → Group Takes)
-    _moves = 0  # see ClipTableModel.positions_token
-    #: (version, each position's group, its take) as of the last grouped sort; rows that move otherwise drop it
+    #: (version, each position's group, its take) as of the last grouped sort
     _groups: tuple[int, list[int], list[int]] | None = None
     _numbers: dict[str, int] = {}  # see TableSearch.set_source
 
@@ -44,8 +44,14 @@ class TableSorting:
         if not self.would_reorder(column, order):
             return
         self._sort = (column, order)
-        self._change_layout(lambda: self._reorder(self._sort_order(column, order), sorting=True))
+        self._change_layout(lambda: self._put_in_order(self._sort_order(column, order)))
         self._sorted_at = (column, order, self._version)
+
+    def _put_in_order(self, order: list[int]) -> None:
+        """Show the rows in *order* (every position): the rows shown stay those shown."""
+        self._moves += 1
+        self._order = order
+        self._set_shown(in_order(order, self._shown, len(self._rows)))
 
     @property
     def group_takes(self) -> bool:
@@ -61,7 +67,7 @@ class TableSorting:
         self._group_takes = grouped
         if self._sort is not None:
             column, order = self._sort
-            reorder = lambda: self._reorder(self._sort_order(column, order), sorting=True)  # noqa: E731
+            reorder = lambda: self._put_in_order(self._sort_order(column, order))  # noqa: E731
             self.layout_guard(lambda: self._change_layout(reorder))
             self._sorted_at = (column, order, self._version)
 
@@ -71,17 +77,14 @@ class TableSorting:
             keys = list(map(self._numbers.get, map(attrgetter("row_id"), self._rows), repeat(_OUTSIDE)))
         else:
             keys = sort_keys(column, self._rows, self._on_disk)
-        ranked = sorted(range(len(keys)), key=keys.__getitem__, reverse=order == DESC)
+        # the rows as shown now: equal ones keep the order the last sort left them in (Title, then Created)
+        ranked = sorted(self._order, key=keys.__getitem__, reverse=order == DESC)
         if not self._group_takes:
-            self._groups = None  # the rows are about to move
             return ranked
         cached = self._groups
         if cached is None or cached[0] != self._version or len(cached[1]) != len(self._rows):
-            cached = (self._version, *group_lists(self._rows))  # read from the rows once per change of them
-        grouped = grouped_order(ranked, cached[1], cached[2])
-        # every caller puts the rows in this order at once: the groups go along (sorting again reuses them)
-        self._groups = (self._version, *(list(map(values.__getitem__, grouped)) for values in cached[1:]))
-        return grouped
+            cached = self._groups = (self._version, *group_lists(self._rows))  # the rows never move: kept per version
+        return grouped_order(ranked, cached[1], cached[2])
 
     def _key_at(self, pos: int):
         return None if self._sort is None else self._key_function(self._sort[0])(pos)
@@ -97,20 +100,19 @@ class TableSorting:
         if self._sort is None or not clip_ids:
             return
         column, order = self._sort
-        positions = sorted({self._position_of[c] for c in clip_ids if c in self._position_of})
-        self._groups = None  # rows move
+        positions = {self._position_of[c] for c in clip_ids if c in self._position_of}
 
         def move() -> None:
             self._moves += 1
-            key = self._key_function(column)  # reads the lists as they change
-            lists = (self._rows, self._on_disk, self._texts, self._shown)
+            where = index_of(self._order, len(self._rows))
+            displaced = sorted(map(where.__getitem__, positions))
+            key = self._key_function(column)
             if self._group_takes:
                 size_of = lambda group: max(1, self._tally.takes(group))  # noqa: E731
-                moved = move_groups_into_order(lists, positions, key, size_of, descending=order == DESC)
+                move_groups_into_order(self._order, self._rows, displaced, key, size_of, descending=order == DESC)
             else:
-                moved = move_into_order(lists, positions, key, descending=order == DESC)
-            self._shown, first, last = moved
-            self._renumber_from(first, last + 1)  # the rows after the last one moved kept their places
+                move_into_order(self._order, displaced, key, descending=order == DESC)
+            self._set_shown(in_order(self._order, self._shown, len(self._rows)))
 
         if positions:
             self.layout_guard(lambda: self._change_layout(move))

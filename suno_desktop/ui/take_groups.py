@@ -1,6 +1,6 @@
 """Group Takes: the clips of one task kept together in the sorted table, by take, placed by their best member.
 
-Plain lists and positions, no Qt, like :mod:`.row_lists`: the model wraps each change
+Plain lists of positions, no Qt, like :mod:`.row_lists`: the model wraps each change
 in the signals Qt needs. A task's rows are a *group*; a row that stands for no clip is
 a group of its own (submissions share no task). A grouped table is sorted by each
 group's best key (the first of its members a plain sort would put first), so the
@@ -10,12 +10,11 @@ groups stay contiguous and a group's key is read from its neighbours.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from itertools import count
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from .row_lists import RowLists
 from .row_tally import RowTally
 from .table_rows import TableRow
 
@@ -108,53 +107,43 @@ def _group_positions(rows: list[TableRow], displaced: list[int], size_of: Callab
 
 
 def move_groups_into_order(
-    lists: RowLists,
+    order: list[int],
+    rows: Sequence[TableRow],
     displaced: list[int],
     key: Callable[[int], Any],
     size_of: Callable[[str], int],
     *,
     descending: bool = False,
-) -> tuple[list[int], int, int]:
-    """:func:`.row_lists.move_into_order` for a grouped table: the displaced rows' whole groups move.
+) -> None:
+    """:func:`.row_lists.move_into_order` for a grouped table: the displaced entries' whole groups move.
 
-    Each group is taken out with all its rows, then put back, by take, after the
-    groups whose key is not after its best key, found by a binary search over the
-    others (still grouped and in order); *size_of* says how many rows a group has.
-    Returns the new shown positions and the first and last positions that changed.
+    *rows* are the model's, by position. Each group is taken out of *order* with all its
+    rows, then put back, by take, after the groups whose key is not after its best key,
+    found by a binary search over the others (still grouped and in order); *size_of* says
+    how many rows a group has.
     """
-    rows, on_disk, texts, shown = lists
-    shown_ids = None if len(shown) == len(rows) else {rows[pos].row_id for pos in shown}
+    view = list(map(rows.__getitem__, order))  # the rows in order, moved along with it
     best = max if descending else min
+    groups = list(_group_positions(view, displaced, size_of).values())
     moving = []
-    for members in _group_positions(rows, displaced, size_of).values():
-        positions = sorted(members, key=lambda pos: take_of(rows[pos]))
-        moving.append((min(members), best(map(key, members)), positions))
+    for members in groups:
+        indexes = sorted(members, key=lambda i: take_of(view[i]))
+        moving.append((min(members), best(key(order[i]) for i in members), [order[i] for i in indexes]))
     moving.sort(key=itemgetter(0))
-    taken_at = sorted(pos for _, _, positions in moving for pos in positions)
-    taken = {pos: (rows[pos], on_disk[pos], texts[pos]) for pos in taken_at}
-    for pos in reversed(taken_at):
-        del rows[pos], on_disk[pos], texts[pos]
-    first, highest = taken_at[0], 0
+    taken_at = sorted(i for members in groups for i in members)
+    for i in reversed(taken_at):
+        del order[i], view[i]
     for _, goal, positions in moving:
-        low, high = 0, len(rows)
+        low, high = 0, len(order)
         while low < high:
             middle = (low + high) // 2
-            there = best(map(key, _run_around(rows, middle, group_of(rows[middle]))))
+            there = best(key(order[i]) for i in _run_around(view, middle, group_of(view[middle])))
             if (there < goal) if descending else (goal < there):
                 high = middle
             else:
                 low = middle + 1
-        for offset, pos in enumerate(positions):
-            row, files, text = taken[pos]
-            rows.insert(low + offset, row)
-            on_disk.insert(low + offset, files)
-            texts.insert(low + offset, text)
-        first, highest = min(first, low), max(highest, low + len(positions) - 1)
-    # a row after both the last one taken and every insertion (counted among those moved) kept its place
-    last = min(len(rows) - 1, max(taken_at[-1], highest + len(taken_at) - 1))
-    if shown_ids is None:
-        return list(range(len(rows))), first, last
-    return [pos for pos, row in enumerate(rows) if row.row_id in shown_ids], first, last
+        order[low:low] = positions
+        view[low:low] = map(rows.__getitem__, positions)
 
 
 def group_breaks(rows: list[TableRow], shown: list[int], first: int, last: int) -> list[int]:
