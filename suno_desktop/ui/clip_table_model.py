@@ -224,12 +224,18 @@ class ClipTableModel(FileDragSource, CellRoles, RowsByPosition, TableSorting, Ta
             self._order[at + 1 : at + 1] = range(first, end)
         self._order += range(first_new, len(self._rows))
         matched = self._matching(range(start, len(self._rows)))
-        shown = in_order(self._order, [*self._shown, *matched], len(self._rows))
+        if not runs:  # all appended, at the end of the order: no pass over the rows
+            shown = [*self._shown, *matched]
+        else:
+            shown = in_order(self._order, [*self._shown, *matched], len(self._rows))
         if not matched:
             self._set_shown(shown)  # none is shown: the rows Qt knows keep their numbers
             return
-        rows = index_of(shown, len(self._rows))
-        first_row, last_row = min(map(rows.__getitem__, matched)), max(map(rows.__getitem__, matched))
+        if not runs:
+            first_row, last_row = len(self._shown), len(shown) - 1
+        else:
+            rows = index_of(shown, len(self._rows))
+            first_row, last_row = min(map(rows.__getitem__, matched)), max(map(rows.__getitem__, matched))
         if last_row - first_row + 1 == len(matched):
             self.beginInsertRows(QModelIndex(), first_row, last_row)
             self._set_shown(shown)
