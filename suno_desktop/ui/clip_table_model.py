@@ -412,6 +412,10 @@ class ClipTableModel(FileDragSource, CellRoles, RowsByPosition, TableSorting, Ta
         pos = self._position_of.get(clip_id)
         return None if pos is None else self._rows[pos].record
 
+    def placeholders(self) -> list[TableRow]:
+        """The rows that stand for no clip (tasks without clips, submissions), in the library's order."""
+        return [self._rows[pos] for pos in sorted(map(self._position_of.__getitem__, self._tally.placeholder_ids))]
+
     def records(self) -> list[ClipRecord]:
         """Every clip of the library, shown or not: the rows that stand for no clip are left out."""
         return [item.record for item in self._rows if item.record is not None]

@@ -180,8 +180,7 @@ class PlaylistActions(QObject):
         self.sidebar.set_playlists(state.playlists)
         counts = dict(state.counts)
         model = self.table.model
-        placeholders = [row for row in model.rows() if row.record is None]
-        attention = sum(1 for row in placeholders if needs_attention(row))
+        attention = sum(1 for row in model.placeholders() if needs_attention(row))
         key = BUILT_IN_SOURCES[3].key
         counts[key] = counts.get(key, 0) + attention
         counts[ALL_SONGS.key] = model.clip_count()
@@ -238,7 +237,7 @@ class PlaylistActions(QObject):
         if key != self.source.key:
             return  # another source was chosen meanwhile
         if self.source.kind is SourceKind.NEEDS_ATTENTION and ids is not None:
-            ids = ids + [row.row_id for row in self.table.model.rows() if needs_attention(row)]
+            ids = ids + [row.row_id for row in self.table.model.placeholders() if needs_attention(row)]
         first_time = self._shown_ids is None or self.table.model.number_of(ids[0] if ids else "") is None
         self._show(ids)
         if self.source.playlist is not None and (first_time or self._sorted_by_number()):
