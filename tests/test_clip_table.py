@@ -798,9 +798,14 @@ def test_the_window_reads_clips_without_lyrics_and_their_words_for_the_search_af
         assert [row.row_id for row in rows] == ["a", "b", "c"]
         assert all(row.record.lyrics is None for row in rows)  # the window keeps them in the texts only
         words = library_words(library, rows)
+        # the library changed after its rows were read: a clip gone, the rows in another order
+        library.remove_clips(["a"])
+        changed = library_words(library, [rows[2], rows[0], rows[1]])
     assert words.rows is rows
     assert words.texts[0] is words.texts[1] and words.texts[0] == "neon\nsynth\n[verse]\nneon lights"
     assert words.texts[2] == "other\nsynth\nmy own unicode words"
+    assert words.words[2] == distinct_words(words.texts[2])
+    assert changed.texts == [words.texts[2], "neon\nsynth\n", words.texts[1]]  # a's words: its row's own
 
 
 def test_a_search_typed_before_the_words_are_read_is_applied_when_they_arrive(qtbot):
