@@ -240,8 +240,8 @@ class ClipTableModel(FileDragSource, CellRoles, RowsByPosition, TableSorting, Ta
             self.beginInsertRows(QModelIndex(), first_row, last_row)
             self._set_shown(shown)
             self.endInsertRows()
-        else:
-            self._change_layout(lambda: self._set_shown(shown))
+        else:  # (the proxy carries a big selection across it)
+            self.layout_guard(lambda: self._change_layout(lambda: self._set_shown(shown)))
 
     def _replace_at(self, pos: int, item: TableRow, files: tuple | None, *, announce: bool = True) -> int | None:
         """Put *item* at *pos*; returns its row when shown (announced unless *announce* is false)."""

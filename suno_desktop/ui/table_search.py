@@ -120,7 +120,7 @@ class TableSearch:
         A search reads the *words* (see ``query_select.distinct_words``).
         """
         if rows == self._rows and not self._own_texts:  # (rows compare by identity, in C)
-            self._texts, self._words = texts, words
+            self._texts, self._words = list(texts), list(words)  # (ours: new rows are appended to them)
         else:
             found = {row.row_id: n for n, row in enumerate(rows)}
             for row_id in self._own_texts:

@@ -72,7 +72,7 @@ class TableSorting:
             self._sorted_at = (column, order, self._version)
 
     def _sort_order(self, column: int, order: Qt.SortOrder) -> list[int]:
-        """The positions of the rows in sort order: stable, equal rows keeping their order (reversed for descending)."""
+        """The positions of the rows in sort order: stable, equal rows keeping the order they are shown in."""
         if column == COL_NUMBER:  # the playlist's order
             keys = list(map(self._numbers.get, map(attrgetter("row_id"), self._rows), repeat(_OUTSIDE)))
         else:
