@@ -112,9 +112,14 @@ def test_removed_clips_are_hidden_and_stay_removed(library):
 
 
 def test_pending_task_ids(library):
-    library.add_task_ids(["t1", "t2"])
+    library.add_task_ids(["t1", "t2", "t3", "t4", "t5"])
     library.save_task(parse_task(TASK | {"task_id": "t1"}))
-    assert library.pending_task_ids() == ["t2"]
+    library.save_task(parse_task(TASK | {"task_id": "t3", "status": "IN_PROGRESS"}))
+    with library.transaction() as conn:  # a word this version does not know counts as final (UNKNOWN)
+        conn.execute("UPDATE tasks SET status='SOMETHING_NEW' WHERE task_id='t4'")
+    library.remove_tasks(["t5"])
+    assert library.pending_task_ids() == ["t2", "t3"]
+    assert library.task_ids() == ["t1", "t2", "t3", "t4"]
 
 
 def test_check_available_refuses_vanished_folder(tmp_path):

@@ -33,6 +33,7 @@ from ..model import (
     Task,
     TaskRecord,
     TaskStatus,
+    is_final_task_status,
 )
 from .lock import LibraryLock
 from .migrations import MIGRATIONS
@@ -262,16 +263,12 @@ class Library:
 
     def tasks(self, *, include_removed: bool = False) -> list[TaskRecord]:
         where = "" if include_removed else " WHERE removed=0"
-        with self._mutex:
-            rows = self._conn.execute(
-                f"SELECT {', '.join(_TASK_COLUMNS)} FROM tasks{where} ORDER BY added_at, rowid"
-            ).fetchall()
+        rows = self._plain_rows(f"SELECT {', '.join(_TASK_COLUMNS)} FROM tasks{where} ORDER BY added_at, rowid")
         return [task_record(row) for row in rows]
 
     def task_added_times(self) -> dict[str, float]:
         """When each task was added (epoch seconds), by task id: what ``added:`` in a query compares."""
-        with self._mutex:
-            rows = self._conn.execute("SELECT task_id, added_at FROM tasks").fetchall()
+        rows = self._plain_rows("SELECT task_id, added_at FROM tasks")
         return {intern(task_id): added for task_id, added in rows}  # the clips' task ids are interned too
 
     def task(self, task_id: str) -> TaskRecord | None:
@@ -282,12 +279,16 @@ class Library:
         return task_record(row) if row else None
 
     def pending_task_ids(self) -> list[str]:
-        """Tasks the relay has not finished (or that were never fetched)."""
-        return [t.task_id for t in self.tasks() if not t.is_final]
+        """Tasks the relay has not finished (or never fetched): read without the relay's JSON of every task."""
+        rows = self._plain_rows("SELECT task_id, status FROM tasks WHERE removed=0 ORDER BY added_at, rowid")
+        return [task_id for task_id, status in rows if not is_final_task_status(TaskStatus.of(status))]
 
     def task_ids(self) -> list[str]:
         """Every task the user has not removed: what a refresh asks about."""
-        return [t.task_id for t in self.tasks()]
+        return [
+            task_id
+            for (task_id,) in self._plain_rows("SELECT task_id FROM tasks WHERE removed=0 ORDER BY added_at, rowid")
+        ]
 
     def tasks_without_clips(self, task_ids: Iterable[str] | None = None) -> list[TaskRecord]:
         """Tasks that have no clips yet (or never will): each is one row of its own."""
