@@ -113,13 +113,13 @@ class ClipTableModel(FileDragSource, CellRoles, RowsByPosition, TableSorting, Ta
         """
         self.beginResetModel()
         self._version += 1
-        rows = list(map(as_row, items))
+        rows = list(items) if words_later else list(map(as_row, items))  # (library_rows gives rows)
         self._on_disk = on_disk if on_disk is not None else [self._files_of(r) for r in rows]
         self._start_search(words_later=words_later)
         self._texts = [""] * len(rows) if words_later else list(map(row_text, rows))
         self._words = [""] * len(rows) if words_later else list(map(distinct_words, self._texts))
         self._rows = rows if words_later else list(map(lean_row, rows))
-        self._position_of = {item.row_id: pos for pos, item in enumerate(self._rows)}
+        self._position_of = dict(zip(map(attrgetter("row_id"), self._rows), range(len(rows))))  # in C
         self._tally = TakeTally(self._rows)
         self._progress.clear()
         self._hidden_changed.clear()
