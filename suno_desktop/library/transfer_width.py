@@ -57,7 +57,7 @@ class TransferWidth:
         with self._lock:
             self._recent.append(transfer)
             if not self._backed_off:
-                self.width = self.wide if _waits_on_network(list(self._recent)) else self.narrow
+                self.width = self.wide if waits_on_network(list(self._recent)) else self.narrow
 
     def back_off(self) -> None:
         """The network refused or cut a transfer: narrow, for the rest of the session."""
@@ -66,7 +66,8 @@ class TransferWidth:
             self.width = self.narrow
 
 
-def _waits_on_network(recent: list[Transfer]) -> bool:
+def waits_on_network(recent: list[Transfer]) -> bool:
+    """Whether the last transfers (a session keeps ``WINDOW`` of them) waited on the network."""
     if len(recent) < MIN_SAMPLES:
         return False
     if statistics.median(t.first_byte for t in recent) >= SLOW_FIRST_BYTE:

@@ -113,7 +113,7 @@ class ClipTableModel(FileDragSource, CellRoles, RowsByPosition, TableSorting, Ta
         """
         self.beginResetModel()
         self._version += 1
-        rows = list(items) if words_later else list(map(as_row, items))  # (library_rows gives rows)
+        rows = list(map(as_row, items))
         self._on_disk = on_disk if on_disk is not None else [self._files_of(r) for r in rows]
         self._start_search(words_later=words_later)
         self._texts = [""] * len(rows) if words_later else list(map(row_text, rows))
