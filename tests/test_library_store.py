@@ -252,3 +252,14 @@ def test_a_library_of_schema_8_gains_playlists_and_keeps_its_clips(tmp_path):
         made = playlists.create("First")
         assert playlists.add(made, ["c1", "c1", "nope"]) == ["c1"]
         assert playlists.clip_ids(made) == ["c1"]
+
+
+def test_added_times_are_read_whole_or_since_a_moment(library):
+    """The window reads every task's once, then after each sync only those added since (a time never changes)."""
+    library.add_task_ids(["t1", "t2"])
+    first = library.task_added_times()
+    assert set(first) == {"t1", "t2"}
+    library.add_task_ids(["t3"])
+    later = library.task_added_times(since=max(first.values()))
+    assert "t3" in later and set(later) <= {"t1", "t2", "t3"}
+    assert library.task_added_times(since=max(library.task_added_times().values()) + 1) == {}

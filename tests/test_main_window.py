@@ -460,6 +460,18 @@ def test_files_gone_while_the_app_was_closed_show_once_the_window_has_read_the_d
     assert window.model.index(other, COL_FILES).data() == "MP3 Cover MP4"
 
 
+def test_a_task_a_sync_adds_is_known_to_added_and_the_others_stay(qtbot, make_window, relay):
+    """After a sync the window reads only the tasks added since its last read (a task's time never changes)."""
+    window, ids = synced_window(qtbot, make_window, relay, tasks=1)
+    qtbot.waitUntil(lambda: ids[0] in window.proxy.added_times, timeout=WAIT)
+    later = relay.add_music_task(clips=1)
+    window.controller.add_tasks([later])
+    qtbot.waitUntil(lambda: later in window.proxy.added_times, timeout=WAIT)
+    assert ids[0] in window.proxy.added_times
+    qtbot.keyClicks(window.search, "added:1d")
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == 3, timeout=WAIT)  # both tasks' clips: added today
+
+
 def test_the_search_box_takes_a_query_and_added_compares_when_the_task_was_added(qtbot, make_window, relay):
     first, ids = synced_window(qtbot, make_window, relay, tasks=2)
     library_dir = first.library.root
