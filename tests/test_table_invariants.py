@@ -218,6 +218,9 @@ def run(seed, steps=120):
                     assert g not in seen, ("group split", g, groups)
                     seen.add(g)
                     runs.append(g)
+            # sorting again moves nothing: changes, arrivals and removals left every row in its place
+            again = m._sort_order(col, o)
+            assert again == m._order, ("sorting again moves rows", [m._rows[p].row_id for p in m._order])
         fresh = TakeTally(m._rows)
         counted = {k: v for k, v in m._tally.per_task.items() if v}
         assert {k: v for k, v in fresh.per_task.items() if v} == counted, "tally per task"

@@ -209,3 +209,21 @@ def test_takes_moved_by_changes_land_where_sorting_again_puts_them(qtbot):
         shown = [kept.row(n).row_id for n in range(kept.rowCount())]
         assert shown == [fresh.row(n).row_id for n in range(fresh.rowCount())]
         assert all(kept.row_of(row_id) == n for n, row_id in enumerate(shown))  # the index moved too
+
+
+def test_a_group_that_loses_its_best_take_moves_to_where_its_others_sort():
+    """Group Takes by duration: removing a task's shortest take puts the task where its remaining take sorts."""
+    records = [
+        clip_record("a1", task_id="a", position=0, duration=10.0),
+        clip_record("a2", task_id="a", position=1, duration=50.0),
+        clip_record("b1", task_id="b", position=0, duration=20.0),
+        clip_record("b2", task_id="b", position=1, duration=30.0),
+    ]
+    model = ClipTableModel()
+    model.set_records(records, [(False, False, False)] * len(records))
+    model.set_group_takes(True)
+    model.sort(COL_DURATION, ASC)
+    shown = lambda: [model.row(n).row_id for n in range(model.rowCount())]  # noqa: E731
+    assert shown() == ["a1", "a2", "b1", "b2"]
+    model.remove_ids(["a1"])
+    assert shown() == ["b1", "b2", "a2"]

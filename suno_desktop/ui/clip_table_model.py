@@ -286,7 +286,9 @@ class ClipTableModel(FileDragSource, CellRoles, RowsByPosition, TableSorting, Ta
             self._rows, self._on_disk, self._texts, self._words = (list(map(v.__getitem__, keep)) for v in lists)
             self._position_of = {item.row_id: pos for pos, item in enumerate(self._rows)}
             self._order = without(self._order, new_of_old)
-            self._set_shown(without(self._shown, new_of_old))
+            if self._sort is not None and self._group_takes:  # a group that lost its best take moves
+                self._order = self._sort_order(*self._sort)
+            self._set_shown(in_order(self._order, without(self._shown, new_of_old), len(self._rows)))
             self._moves += 1
             for clip_id in gone:
                 self._progress.pop(clip_id, None)
