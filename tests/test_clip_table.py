@@ -876,3 +876,21 @@ def test_a_selection_made_before_the_words_are_read_outlives_the_search_applied_
     assert selected_ids(view) == expected_ids(records, word) == set(shown_ids(proxy)) != {r.clip_id for r in records}
     proxy.set_filter_text("")
     assert selected_ids(view) == {r.clip_id for r in records}
+
+
+def test_a_change_of_rows_is_announced_to_the_smart_lists_once(qtbot):
+    """The sidebar follows rows_changed: a sync's batch of a thousand rows is one change, not a thousand."""
+    rng = random.Random(5)
+    records = [make_record(n, rng) for n in range(10)]
+    model, _proxy, _view = table_over(records)
+    seen = []
+    model.rows_changed.connect(lambda: seen.append(True))
+    model.upsert([make_record(100 + n, rng) for n in range(5)] + [replace(records[0], title="Retitled")])
+    assert len(seen) == 1
+    model.remove_ids([records[1].clip_id, records[2].clip_id])
+    assert len(seen) == 2
+    model.mark_downloading([records[3].clip_id, records[4].clip_id])
+    assert len(seen) == 3
+    model.upsert([])
+    model.remove_ids(["not-here"])
+    assert len(seen) == 3

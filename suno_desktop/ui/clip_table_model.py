@@ -65,7 +65,7 @@ class ClipTableModel(FileDragSource, CellRoles, RowsByPosition, TableSorting, Ta
     A :class:`~suno_desktop.model.ClipRecord` handed in is shown as its :class:`ClipRow`.
     """
 
-    rows_changed = Signal()  # a row was replaced, added or removed, shown or not (smart lists follow it)
+    rows_changed = Signal()  # rows were replaced, added or removed, shown or not: once a change (smart lists follow)
 
     def __init__(self, library: Library | None = None, parent=None) -> None:
         super().__init__(parent)
@@ -173,6 +173,8 @@ class ClipTableModel(FileDragSource, CellRoles, RowsByPosition, TableSorting, Ta
         if new:
             self._add(new, disk)
         self._keep_sorted([*moved, *(item.row_id for item in new)])
+        if items:
+            self.rows_changed.emit()  # once a batch: a sync's thousand rows are one change of the smart lists
 
     def _announce_rows(self, rows: list[int]) -> None:
         """One dataChanged per run of adjacent rows: a sync changes neighbours (a task's clips) together."""
@@ -208,8 +210,6 @@ class ClipTableModel(FileDragSource, CellRoles, RowsByPosition, TableSorting, Ta
         items = [*(item for _, run in followers for item in run), *appended]
         texts = list(map(row_text, items))
         items = list(map(lean_row, items))
-        for item in items:
-            self._row_changed(item.row_id)
         self._rows += items
         self._on_disk += [disk.get(r.row_id) or self._files_of(r) for r in items]
         self._texts += texts
@@ -247,8 +247,6 @@ class ClipTableModel(FileDragSource, CellRoles, RowsByPosition, TableSorting, Ta
     def _replace_at(self, pos: int, item: TableRow, files: tuple | None, *, announce: bool = True) -> int | None:
         """Put *item* at *pos*; returns its row when shown (announced unless *announce* is false)."""
         old = self._rows[pos]
-        self._row_changed(old.row_id)
-        self._row_changed(item.row_id)
         if old.row_id != item.row_id:  # a task row handing its place to its first clip, or a submission to its task
             del self._position_of[old.row_id]
             self._position_of[item.row_id] = pos
@@ -275,8 +273,7 @@ class ClipTableModel(FileDragSource, CellRoles, RowsByPosition, TableSorting, Ta
         if not gone:
             return
         self._version += 1
-        for row_id in gone:
-            self._row_changed(row_id)
+        self.rows_changed.emit()
 
         def remove() -> None:
             self._tally.count((self._rows[self._position_of[row_id]] for row_id in gone), -1)
@@ -306,6 +303,7 @@ class ClipTableModel(FileDragSource, CellRoles, RowsByPosition, TableSorting, Ta
         self._version += 1
         self._replace_at(pos, item, None)
         self._keep_sorted([item.row_id])
+        self.rows_changed.emit()
 
     def mark_downloading(self, clip_ids: Iterable[str]) -> None:
         marked = []
@@ -314,9 +312,10 @@ class ClipTableModel(FileDragSource, CellRoles, RowsByPosition, TableSorting, Ta
             record = None if pos is None else self._rows[pos].record
             if record is not None and record.state != ClipState.DOWNLOADING:
                 self._rows[pos] = ClipRow(replace(record, state=ClipState.DOWNLOADING))
-                self._row_changed(clip_id)
                 self._emit_changed(clip_id, COL_STATUS)
                 marked.append(clip_id)
+        if marked:
+            self.rows_changed.emit()
         if self._sort is not None and self._sort[0] == COL_STATUS:
             self._keep_sorted(marked)
 

@@ -138,10 +138,6 @@ class TableSearch:
         if self._words_pending:
             self._own_texts.add(row_id)
 
-    def _row_changed(self, row_id: str) -> None:
-        """A row was replaced, added or removed (smart lists follow it)."""
-        self.rows_changed.emit()
-
     def _matching(self, positions: Sequence[int]) -> list[int]:
         """Those of *positions* (ascending, none twice) that the search lets through, ascending."""
         if self._words_pending:  # every row (of the source), until the texts are in
