@@ -74,3 +74,29 @@ def test_smart_orders_put_the_first_first_and_keep_ties_in_library_order():
     assert ids(smart_order(records, SmartOrder.LONGEST, None)) == ids([records[1], records[0], records[2]])
     assert ids(smart_order(records, SmartOrder.TITLE, None)) == ids([records[1], records[0], records[2]])
     assert ids(smart_order(records, SmartOrder.LIBRARY, 1)) == ids(records[:1])
+
+
+@pytest.mark.parametrize("query", ["song", "rating:>=1", "-is:rated OR plays:>2"])
+def test_a_smart_playlists_ids_are_its_songs_in_every_order(tmp_path, query):
+    """The sidebar reads a smart list's ids a batch at a time: the same songs, in the same order, as songs()."""
+    with Library(tmp_path / "L", create=True) as lib:
+        with lib.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO tasks(task_id, added_at) VALUES (?, ?)", [(f"t{n}", float(n % 3)) for n in range(4)]
+            )
+            conn.executemany(
+                "INSERT INTO clips(clip_id, task_id, position, title, rating, plays, last_played, duration,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1.0)",
+                [
+                    (f"c{n}", f"t{n % 4}", n, f"Song {n % 5}", n % 3, n % 4, float(n % 2) or None,
+                     float(n % 6) * 30 or None, f"2026-12-0{n % 7 + 1}T00:00:00+00:00")
+                    for n in range(24)
+                ],
+            )  # fmt: skip
+        store = Playlists(lib)
+        for order in SmartOrder:
+            for limit in (None, 5):
+                playlist = store.create_smart(f"{order.value} {limit}", query, order, limit)
+                expected = [r.clip_id for r in store.songs(playlist)]
+                assert store.song_ids(playlist) == expected, (order, limit)
+                assert expected, (order, limit)

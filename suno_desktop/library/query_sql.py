@@ -14,7 +14,7 @@ passes, and a word that is not ASCII after folding is not looked for here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -183,10 +183,14 @@ def clip_ids_matching(library: Library, selector: Selector) -> list[str]:
     condition = _condition(selector)
     if condition.exact:
         return [clip_id for (clip_id,) in library.clips_meeting("clip_id", condition.sql, condition.params)]
-    ids: list[str] = []
+    return [record.clip_id for batch in matching_batches(library, selector) for record in batch]
+
+
+def matching_batches(library: Library, selector: Selector) -> Iterator[list[ClipRecord]]:
+    """The clips *selector* picks, a few thousand at a time in the library's order: never every clip at once."""
+    condition = _condition(selector)
     for batch in library.clip_batches(where=(condition.sql, condition.params) if condition.sql else None):
-        ids += [record.clip_id for record in matching(batch, selector)]
-    return ids
+        yield batch if condition.exact else matching(batch, selector)
 
 
 def count_matching(library: Library, selector: Selector) -> int:
