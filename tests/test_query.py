@@ -424,3 +424,26 @@ def test_each_kind_of_term_agrees_with_the_reference_filter(kind):
         agree(tree, library, added, data)
 
     check()
+
+
+@pytest.mark.parametrize(
+    ("title", "tags", "lyrics", "found"),
+    [
+        ("Rain", "pop", "sun", {"title"}),
+        ("Sun", "rain pop", "sun", {"style"}),
+        ("Sun", "pop", "la rain la", {"lyrics"}),
+        ("Rain", "rain", "rain", {"title", "style", "lyrics"}),
+        ("Rain", "pop", "rain", {"title", "lyrics"}),  # found first in the title, last in the lyrics
+        ("Sun", "rain", "rain", {"style", "lyrics"}),
+        ("Train", "brain", "drain", {"title", "style", "lyrics"}),  # a substring, as plain words
+        ("Sun", "pop", "sun", set()),
+    ],
+)
+def test_a_field_term_finds_its_word_in_its_own_line_only(title, tags, lyrics, found):
+    """title:, style: and lyrics: read one line of a clip's search text each (many clips at once: see select)."""
+    clips = [FakeClip(title=title, tags=tags, lyrics=lyrics), FakeClip(title="x", tags="y", lyrics="z")]
+    texts = [search_text(clip) for clip in clips]
+    for field in ("title", "style", "lyrics"):
+        picked = Selector.of(f"{field}:rain").select(range(2), texts, clips.__getitem__)
+        assert (picked == [0]) is (field in found), field
+        assert matches(f"{field}:rain", clips[0]) is (field in found), field
