@@ -894,3 +894,33 @@ def test_a_change_of_rows_is_announced_to_the_smart_lists_once(qtbot):
     model.upsert([])
     model.remove_ids(["not-here"])
     assert len(seen) == 3
+
+
+def test_created_compares_the_rows_times_kept_with_the_rows(qtbot):
+    """created: reads a column of the rows' times, made once and kept as rows change, arrive and go."""
+    rng = random.Random(8)
+    days = [f"2026-0{1 + n % 9}-15T12:00:00+00:00" for n in range(12)]
+    records = [replace(make_record(n, rng), created_at=day) for n, day in enumerate(days)]
+    records[5] = replace(records[5], created_at=None)  # unknown: never after a date
+    model, proxy, _view = table_over(records)
+    query = "created:>2026-06-01"
+
+    def expected(now):
+        return {r.clip_id for r in now if r.created_at and r.created_at > "2026-06-01"}
+
+    proxy.set_filter_text(query)
+    assert set(shown_ids(proxy)) == expected(records)
+
+    def search_again(now):  # every row asked again, through the column
+        proxy.set_filter_text("")
+        proxy.set_filter_text(query)
+        assert set(shown_ids(proxy)) == expected(now)
+
+    moved = replace(records[0], created_at="2026-11-01T00:00:00+00:00")
+    model.upsert([moved])
+    search_again([moved, *records[1:]])
+    new = replace(make_record(50, rng), created_at="2026-12-01T00:00:00+00:00")
+    model.upsert([new])
+    search_again([moved, *records[1:], new])
+    model.remove_ids([records[7].clip_id])
+    search_again([moved, *records[1:7], *records[8:], new])

@@ -470,6 +470,15 @@ def test_a_task_a_sync_adds_is_known_to_added_and_the_others_stay(qtbot, make_wi
     assert ids[0] in window.proxy.added_times
     qtbot.keyClicks(window.search, "added:1d")
     qtbot.waitUntil(lambda: window.proxy.rowCount() == 3, timeout=WAIT)  # both tasks' clips: added today
+    # created: reads the times read with the words (and the new clip's, kept with its row)
+    created = [window.model.record(r).created_at for r in range(window.model.rowCount())]
+    assert all(created)
+    window.search.clear()
+    qtbot.keyClicks(window.search, f"created:<={max(created)[:10]}")
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == 3, timeout=WAIT)
+    window.search.clear()
+    qtbot.keyClicks(window.search, f"created:>{max(created)[:10]}")
+    qtbot.waitUntil(lambda: window.proxy.rowCount() == 0, timeout=WAIT)
 
 
 def test_the_search_box_takes_a_query_and_added_compares_when_the_task_was_added(qtbot, make_window, relay):

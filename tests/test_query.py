@@ -44,7 +44,7 @@ from suno_desktop.library.query_parse import (
     TextField,
     parse,
 )
-from suno_desktop.library.query_select import Selector, compile_query, distinct_words, search_text
+from suno_desktop.library.query_select import Selector, compile_query, created_column, distinct_words, search_text
 from suno_desktop.model import ClipRecord, ClipRelation, ClipState
 
 
@@ -400,11 +400,14 @@ def agree(tree, library, added, data) -> None:
     ], text
     odd = range(1, len(library), 2)
     assert selector.select(odd, texts, library.__getitem__) == [n for n in odd if expected[n]], text
-    # the window's search of every row reads each text's distinct words for the words without spaces
+    # the window's search of every row reads each text's distinct words for the words without spaces,
+    # and the rows' creation times (created_column) for created:
     words = list(map(distinct_words, texts))
     assert selector.select(range(len(library)), texts, library.__getitem__, words) == [
         n for n, hit in enumerate(expected) if hit
     ], text
+    created = created_column(library)
+    assert selector.select(odd, texts, library.__getitem__, words, created) == [n for n in odd if expected[n]], text
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -447,3 +450,16 @@ def test_a_field_term_finds_its_word_in_its_own_line_only(title, tags, lyrics, f
         picked = Selector.of(f"{field}:rain").select(range(2), texts, clips.__getitem__)
         assert (picked == [0]) is (field in found), field
         assert matches(f"{field}:rain", clips[0]) is (field in found), field
+
+
+@pytest.mark.parametrize(("query", "found"), [("created:>7d", False), ("created:>=7d", True), ("created:7d", True),
+                                              ("created:<7d", False), ("created:<=7d", True)])  # fmt: skip
+def test_a_clip_created_exactly_an_age_ago_is_on_the_edges_an_age_names(query, found):
+    """The window compares its rows' creation times in C (created_column): at the moment itself too."""
+    clip = FakeClip(created_at=(NOW - timedelta(days=7)).isoformat())
+    other = FakeClip(created_at=None)
+    library = [clip, other]
+    texts = [search_text(c) for c in library]
+    picked = Selector.of(query, NOW).select(range(2), texts, library.__getitem__, None, created_column(library))
+    assert picked == ([0] if found else [])
+    assert matches(query, clip) is found

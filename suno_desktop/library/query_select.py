@@ -11,6 +11,7 @@ other terms mean is :mod:`.query`'s: this module only decides which clips to ask
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ from operator import contains, le, lt, not_
 from typing import NamedTuple
 
 from ..model import ClipRecord
-from .query import Predicate, fold, leaf_test
+from .query import Predicate, TimeSpan, created_time, date_span, fold, leaf_test
 from .query_parse import And, Compare, DateField, FieldTerm, Node, Not, Or, Term, TextField, parse
 
 #: a clip's (or a table row's) fields, read by the terms that are not plain words
@@ -27,10 +28,15 @@ SubjectAt = Callable[[int], object]
 
 
 class SearchTexts(NamedTuple):
-    """The candidates' folded texts by position, and (the same or shorter) what a word without spaces looks in."""
+    """The candidates' folded texts by position, and (the same or shorter) what a word without spaces looks in.
+
+    ``created``: each position's creation time (epoch seconds, NaN when unknown), when the
+    caller keeps them (the table does: see :func:`created_column`); ``created:`` then compares in C.
+    """
 
     full: Sequence[str]
     words: Sequence[str]
+    created: Sequence[float] | None = None
 
 
 #: candidates, their texts, their subjects by position -> the candidates that match, in order
@@ -109,12 +115,15 @@ class Selector:
         texts: Sequence[str],
         subject_at: SubjectAt,
         words: Sequence[str] | None = None,
+        created: Sequence[float] | None = None,
     ) -> list[int]:
         """Those of *candidates* (positions, in order) that match; *texts* are the positions' search texts.
 
-        *words*, when given, are the texts' :func:`distinct_words`, which plain words read instead.
+        *words*, when given, are the texts' :func:`distinct_words`, which plain words read instead;
+        *created* the positions' :func:`created_column`, which ``created:`` reads instead of each clip.
         """
-        return self._run(list(candidates), SearchTexts(texts, texts if words is None else words), subject_at)
+        found = SearchTexts(texts, texts if words is None else words, created)
+        return self._run(list(candidates), found, subject_at)
 
     def matches(self, subject) -> bool:
         """Whether one clip matches (its search text is made for the question)."""
@@ -134,7 +143,15 @@ class Selector:
             return _any_of([self._step(t) for t in node.terms])
         if isinstance(node, FieldTerm) and node.field in _PARTS:
             return _in_part(node.field, fold(node.value))
-        return _testing(leaf_test(node, self._now, self._added, self._playlists))
+        test = leaf_test(node, self._now, self._added, self._playlists)
+        if isinstance(node, Compare) and node.field is DateField.CREATED:
+            return _created_within(date_span(node, self._now), test)
+        return _testing(test)
+
+    @property
+    def compares_created(self) -> bool:
+        """Whether the query compares when clips were created (what a :func:`created_column` speeds up)."""
+        return _mentions_date(self.node, DateField.CREATED)
 
     @property
     def now(self) -> datetime:
@@ -149,7 +166,7 @@ class Selector:
     @property
     def compares_added(self) -> bool:
         """Whether the query compares when clips were added (which only the tasks know)."""
-        return _mentions_added(self.node)
+        return _mentions_date(self.node, DateField.ADDED)
 
     @property
     def names_playlists(self) -> bool:
@@ -182,13 +199,13 @@ def _field_terms(node: Node) -> list[FieldTerm]:
     return []
 
 
-def _mentions_added(node: Node) -> bool:
+def _mentions_date(node: Node, field: DateField) -> bool:
     if isinstance(node, Compare):
-        return node.field is DateField.ADDED
+        return node.field is field
     if isinstance(node, Not):
-        return _mentions_added(node.term)
+        return _mentions_date(node.term, field)
     if isinstance(node, And | Or):
-        return any(_mentions_added(t) for t in node.terms)
+        return any(_mentions_date(t, field) for t in node.terms)
     return False
 
 
@@ -236,6 +253,34 @@ def _passing(test: Callable, candidates: Sequence[int], texts: Sequence[str], *m
 def _testing(test: Predicate) -> _Step:
     """A term read from each clip's fields."""
     return lambda candidates, texts, subject_at: [p for p in candidates if test(subject_at(p))]
+
+
+def created_column(subjects: Iterable) -> array[float]:
+    """Each clip's or row's creation time in epoch seconds, NaN when unknown: what ``created:`` compares in C.
+
+    An array of doubles: 0.8 MB at 100,000 clips, where a list of floats would be 3.2 MB.
+    """
+    return array("d", [_UNKNOWN if when is None else when for when in map(created_time, subjects)])
+
+
+_UNKNOWN = float("nan")  # fails every comparison, as a missing value does (and so passes its negation)
+
+
+def _created_within(span: TimeSpan, test: Predicate) -> _Step:
+    """``created:``: one pass in C a bound over the candidates' created_column, else *test* per clip."""
+
+    def step(candidates: Sequence[int], texts: SearchTexts, subject_at: SubjectAt) -> list[int]:
+        column = texts.created
+        if column is None:
+            return [p for p in candidates if test(subject_at(p))]
+        kept: Sequence[int] = candidates
+        if span.low is not None:
+            kept = _passing(span.low.__lt__ if span.low_open else span.low.__le__, kept, column)
+        if span.high is not None:
+            kept = _passing(span.high.__ge__ if span.high_closed else span.high.__gt__, kept, column)
+        return list(kept)
+
+    return step
 
 
 def _in_part(field: TextField, needle: str) -> _Step:

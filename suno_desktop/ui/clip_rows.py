@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import time
+from array import array
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from operator import attrgetter
@@ -16,7 +17,7 @@ from typing import NamedTuple
 
 from PySide6.QtCore import Qt
 
-from ..library.query_select import distinct_words, search_text, search_text_of
+from ..library.query_select import created_column, distinct_words, search_text, search_text_of
 from ..library.store import Library
 from ..library.submission_journal import SubmissionJournal
 from ..model import ClipRecord, ClipState, FilesOnDisk, TaskAction, TaskRecord, TaskRowState
@@ -251,6 +252,7 @@ class LibraryWords(NamedTuple):
     texts: list[str]
     words: list[str]  # each text's distinct words (query_select.distinct_words), what a plain word looks in
     folders: set[str]  # the library's subfolders the clips' files are in, for the folder watch
+    created: array  # each row's creation time (query_select.created_column), what created: compares
 
 
 def library_rows(library: Library) -> LibraryRows:
@@ -294,7 +296,8 @@ def library_words(library: Library, rows: list[TableRow]) -> LibraryWords:
             found = (text, distinct_words(text))
         texts.append(found[0])
         words.append(found[1])
-    return LibraryWords(rows, texts, words, record_folders([row.record for row in rows if row.record is not None]))
+    folders = record_folders([row.record for row in rows if row.record is not None])
+    return LibraryWords(rows, texts, words, folders, created_column(rows))
 
 
 def _clip_words(library: Library) -> Iterator[tuple[str, tuple[str, str]]]:

@@ -35,10 +35,12 @@ class RowFilter:
         rows: Sequence[TableRow],
         texts: Sequence[str],
         words: Sequence[str] | None = None,
+        created: Sequence[float] | None = None,
     ) -> list[int]:
         """Those of *positions* whose rows match, in order.
 
-        *texts* are the rows' search texts, and *words* (when given) their distinct words.
+        *texts* are the rows' search texts, and *words* (when given) their distinct words,
+        *created* their creation times (``query_select.created_column``).
         """
         if self.source is not None:
             positions = list(positions)
@@ -46,7 +48,7 @@ class RowFilter:
             positions = list(compress(positions, map(self.source.__contains__, ids)))  # in C
         if self.selector is None:
             return list(positions)
-        return self.selector.select(positions, texts, lambda pos: rows[pos].record or rows[pos], words)
+        return self.selector.select(positions, texts, lambda pos: rows[pos].record or rows[pos], words, created)
 
     def narrows(self, previous: RowFilter) -> bool:
         """Whether this search can only show rows *previous* showed: each of its words is in one of ours."""
