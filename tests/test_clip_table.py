@@ -911,12 +911,16 @@ def test_created_compares_the_rows_times_kept_with_the_rows(qtbot):
     proxy.set_filter_text(query)
     assert set(shown_ids(proxy)) == expected(records)
 
-    def search_again(now):  # every row asked again, through the column
+    def search_again(now):  # every row asked again, through the columns
         proxy.set_filter_text("")
         proxy.set_filter_text(query)
         assert set(shown_ids(proxy)) == expected(now)
+        proxy.set_filter_text("duration:>2:00")
+        assert set(shown_ids(proxy)) == {r.clip_id for r in now if round(r.duration) > 120}
 
-    moved = replace(records[0], created_at="2026-11-01T00:00:00+00:00")
+    moved = replace(
+        records[0], created_at="2026-11-01T00:00:00+00:00", duration=200.0 if records[0].duration < 120 else 60.0
+    )
     model.upsert([moved])
     search_again([moved, *records[1:]])
     new = replace(make_record(50, rng), created_at="2026-12-01T00:00:00+00:00")

@@ -44,7 +44,7 @@ from suno_desktop.library.query_parse import (
     TextField,
     parse,
 )
-from suno_desktop.library.query_select import Selector, compile_query, created_column, distinct_words, search_text
+from suno_desktop.library.query_select import Selector, compile_query, distinct_words, search_text, value_columns
 from suno_desktop.model import ClipRecord, ClipRelation, ClipState
 
 
@@ -401,13 +401,13 @@ def agree(tree, library, added, data) -> None:
     odd = range(1, len(library), 2)
     assert selector.select(odd, texts, library.__getitem__) == [n for n in odd if expected[n]], text
     # the window's search of every row reads each text's distinct words for the words without spaces,
-    # and the rows' creation times (created_column) for created:
+    # and the rows' value columns (value_columns) for created: and duration:
     words = list(map(distinct_words, texts))
     assert selector.select(range(len(library)), texts, library.__getitem__, words) == [
         n for n, hit in enumerate(expected) if hit
     ], text
-    created = created_column(library)
-    assert selector.select(odd, texts, library.__getitem__, words, created) == [n for n in odd if expected[n]], text
+    columns = value_columns(library)
+    assert selector.select(odd, texts, library.__getitem__, words, columns) == [n for n in odd if expected[n]], text
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -455,11 +455,22 @@ def test_a_field_term_finds_its_word_in_its_own_line_only(title, tags, lyrics, f
 @pytest.mark.parametrize(("query", "found"), [("created:>7d", False), ("created:>=7d", True), ("created:7d", True),
                                               ("created:<7d", False), ("created:<=7d", True)])  # fmt: skip
 def test_a_clip_created_exactly_an_age_ago_is_on_the_edges_an_age_names(query, found):
-    """The window compares its rows' creation times in C (created_column): at the moment itself too."""
+    """The window compares its rows' creation times in C (value_columns): at the moment itself too."""
     clip = FakeClip(created_at=(NOW - timedelta(days=7)).isoformat())
     other = FakeClip(created_at=None)
     library = [clip, other]
     texts = [search_text(c) for c in library]
-    picked = Selector.of(query, NOW).select(range(2), texts, library.__getitem__, None, created_column(library))
+    picked = Selector.of(query, NOW).select(range(2), texts, library.__getitem__, None, value_columns(library))
     assert picked == ([0] if found else [])
     assert matches(query, clip) is found
+
+
+@pytest.mark.parametrize("query", ["duration:2:30", "duration:>2:30", "duration:>=2:30", "duration:<2:30",
+                                   "duration:<=2:30", "-duration:2:30"])  # fmt: skip
+def test_durations_compared_in_c_agree_with_each_clip_at_their_rounding_edges(query):
+    """The window compares whole seconds as the table shows them (value_columns); a clip without one fails."""
+    library = [FakeClip(duration=seconds) for seconds in (149.4, 149.5, 150.0, 150.5, 150.6, None)]
+    texts = [search_text(c) for c in library]
+    picked = Selector.of(query, NOW).select(range(6), texts, library.__getitem__, None, value_columns(library))
+    assert picked == [n for n, clip in enumerate(library) if matches(query, clip)]
+    assert picked == Selector.of(query, NOW).select(range(6), texts, library.__getitem__)

@@ -230,7 +230,7 @@ def date_span(node: Compare, now: datetime) -> TimeSpan:
     return TimeSpan(high=end, high_closed=not a_day)
 
 
-def _whole_seconds(r: ClipRecord) -> float | None:
+def whole_seconds(r: ClipRecord) -> float | None:
     """The duration as the table shows it (rounded to the second), so ``duration:2:30`` matches what reads 2:30."""
     return None if r.duration is None else float(round(r.duration))
 
@@ -238,7 +238,7 @@ def _whole_seconds(r: ClipRecord) -> float | None:
 _NUMBER_OF: dict[NumberField, Callable[[ClipRecord], float | None]] = {
     NumberField.RATING: lambda r: float(r.rating),
     NumberField.PLAYS: lambda r: float(r.plays),
-    NumberField.DURATION: _whole_seconds,
+    NumberField.DURATION: whole_seconds,
 }
 
 

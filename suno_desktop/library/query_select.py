@@ -16,12 +16,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import compress, repeat
-from operator import contains, le, lt, not_
+from operator import attrgetter, contains, le, lt, not_
 from typing import NamedTuple
 
 from ..model import ClipRecord
-from .query import Predicate, TimeSpan, created_time, date_span, fold, leaf_test
-from .query_parse import And, Compare, DateField, FieldTerm, Node, Not, Or, Term, TextField, parse
+from .query import Predicate, TimeSpan, created_time, date_span, fold, leaf_test, whole_seconds
+from .query_parse import And, Compare, DateField, FieldTerm, Node, Not, NumberField, Op, Or, Term, TextField, parse
 
 #: a clip's (or a table row's) fields, read by the terms that are not plain words
 SubjectAt = Callable[[int], object]
@@ -30,13 +30,24 @@ SubjectAt = Callable[[int], object]
 class SearchTexts(NamedTuple):
     """The candidates' folded texts by position, and (the same or shorter) what a word without spaces looks in.
 
-    ``created``: each position's creation time (epoch seconds, NaN when unknown), when the
-    caller keeps them (the table does: see :func:`created_column`); ``created:`` then compares in C.
+    ``columns``: each position's values that comparisons read in C, when the caller keeps
+    them (the table does: see :func:`value_columns`).
     """
 
     full: Sequence[str]
     words: Sequence[str]
-    created: Sequence[float] | None = None
+    columns: ValueColumns | None = None
+
+
+class ValueColumns(NamedTuple):
+    """Each position's creation time (epoch seconds) and duration (whole seconds), NaN when unknown.
+
+    Arrays of doubles (0.8 MB each at 100,000 clips): ``created:`` and ``duration:`` compare them
+    in C, where a Python call per clip cost ~30 ms before any test.
+    """
+
+    created: array
+    duration: array
 
 
 #: candidates, their texts, their subjects by position -> the candidates that match, in order
@@ -115,14 +126,14 @@ class Selector:
         texts: Sequence[str],
         subject_at: SubjectAt,
         words: Sequence[str] | None = None,
-        created: Sequence[float] | None = None,
+        columns: ValueColumns | None = None,
     ) -> list[int]:
         """Those of *candidates* (positions, in order) that match; *texts* are the positions' search texts.
 
         *words*, when given, are the texts' :func:`distinct_words`, which plain words read instead;
-        *created* the positions' :func:`created_column`, which ``created:`` reads instead of each clip.
+        *columns* the positions' :func:`value_columns`, which comparisons read instead of each clip.
         """
-        found = SearchTexts(texts, texts if words is None else words, created)
+        found = SearchTexts(texts, texts if words is None else words, columns)
         return self._run(list(candidates), found, subject_at)
 
     def matches(self, subject) -> bool:
@@ -145,13 +156,15 @@ class Selector:
             return _in_part(node.field, fold(node.value))
         test = leaf_test(node, self._now, self._added, self._playlists)
         if isinstance(node, Compare) and node.field is DateField.CREATED:
-            return _created_within(date_span(node, self._now), test)
+            return _in_column(attrgetter("created"), _span_bounds(date_span(node, self._now)), test)
+        if isinstance(node, Compare) and node.field is NumberField.DURATION:
+            return _in_column(attrgetter("duration"), [_NUMBER_BOUNDS[node.op](float(node.value))], test)
         return _testing(test)
 
     @property
-    def compares_created(self) -> bool:
-        """Whether the query compares when clips were created (what a :func:`created_column` speeds up)."""
-        return _mentions_date(self.node, DateField.CREATED)
+    def reads_columns(self) -> bool:
+        """Whether the query compares what :func:`value_columns` holds (when clips were created, durations)."""
+        return _mentions(self.node, {DateField.CREATED, NumberField.DURATION})
 
     @property
     def now(self) -> datetime:
@@ -166,7 +179,7 @@ class Selector:
     @property
     def compares_added(self) -> bool:
         """Whether the query compares when clips were added (which only the tasks know)."""
-        return _mentions_date(self.node, DateField.ADDED)
+        return _mentions(self.node, {DateField.ADDED})
 
     @property
     def names_playlists(self) -> bool:
@@ -199,13 +212,14 @@ def _field_terms(node: Node) -> list[FieldTerm]:
     return []
 
 
-def _mentions_date(node: Node, field: DateField) -> bool:
+def _mentions(node: Node, fields: set) -> bool:
+    """Whether a comparison of one of *fields* is in the query."""
     if isinstance(node, Compare):
-        return node.field is field
+        return node.field in fields
     if isinstance(node, Not):
-        return _mentions_date(node.term, field)
+        return _mentions(node.term, fields)
     if isinstance(node, And | Or):
-        return any(_mentions_date(t, field) for t in node.terms)
+        return any(_mentions(t, fields) for t in node.terms)
     return False
 
 
@@ -255,29 +269,44 @@ def _testing(test: Predicate) -> _Step:
     return lambda candidates, texts, subject_at: [p for p in candidates if test(subject_at(p))]
 
 
-def created_column(subjects: Iterable) -> array[float]:
-    """Each clip's or row's creation time in epoch seconds, NaN when unknown: what ``created:`` compares in C.
-
-    An array of doubles: 0.8 MB at 100,000 clips, where a list of floats would be 3.2 MB.
-    """
-    return array("d", [_UNKNOWN if when is None else when for when in map(created_time, subjects)])
+def value_columns(subjects: Iterable) -> ValueColumns:
+    """The :class:`ValueColumns` of clips or table rows (anything with ``created_at`` and ``duration``)."""
+    subjects = list(subjects)
+    created = [_UNKNOWN if when is None else when for when in map(created_time, subjects)]
+    duration = [_UNKNOWN if seconds is None else seconds for seconds in map(whole_seconds, subjects)]
+    return ValueColumns(array("d", created), array("d", duration))
 
 
 _UNKNOWN = float("nan")  # fails every comparison, as a missing value does (and so passes its negation)
+#: a duration comparison as a bound on the column: ``wanted < have`` for >, and so on (each made in C)
+_NUMBER_BOUNDS: dict[Op, Callable[[float], Callable[[float], bool]]] = {
+    Op.EQ: lambda wanted: wanted.__eq__,
+    Op.GT: lambda wanted: wanted.__lt__,
+    Op.GE: lambda wanted: wanted.__le__,
+    Op.LT: lambda wanted: wanted.__gt__,
+    Op.LE: lambda wanted: wanted.__ge__,
+}
 
 
-def _created_within(span: TimeSpan, test: Predicate) -> _Step:
-    """``created:``: one pass in C a bound over the candidates' created_column, else *test* per clip."""
+def _span_bounds(span: TimeSpan) -> list[Callable[[float], bool]]:
+    bounds = []
+    if span.low is not None:
+        bounds.append(span.low.__lt__ if span.low_open else span.low.__le__)
+    if span.high is not None:
+        bounds.append(span.high.__ge__ if span.high_closed else span.high.__gt__)
+    return bounds
+
+
+def _in_column(pick: Callable[[ValueColumns], array], bounds: list, test: Predicate) -> _Step:
+    """A comparison: a pass in C a bound over the candidates' column when there are columns, else *test* per clip."""
 
     def step(candidates: Sequence[int], texts: SearchTexts, subject_at: SubjectAt) -> list[int]:
-        column = texts.created
-        if column is None:
+        if texts.columns is None:
             return [p for p in candidates if test(subject_at(p))]
+        column = pick(texts.columns)
         kept: Sequence[int] = candidates
-        if span.low is not None:
-            kept = _passing(span.low.__lt__ if span.low_open else span.low.__le__, kept, column)
-        if span.high is not None:
-            kept = _passing(span.high.__ge__ if span.high_closed else span.high.__gt__, kept, column)
+        for bound in bounds:
+            kept = _passing(bound, kept, column)
         return list(kept)
 
     return step

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import time
-from array import array
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from operator import attrgetter
@@ -17,7 +16,7 @@ from typing import NamedTuple
 
 from PySide6.QtCore import Qt
 
-from ..library.query_select import created_column, distinct_words, search_text, search_text_of
+from ..library.query_select import ValueColumns, distinct_words, search_text, search_text_of, value_columns
 from ..library.store import Library
 from ..library.submission_journal import SubmissionJournal
 from ..model import ClipRecord, ClipState, FilesOnDisk, TaskAction, TaskRecord, TaskRowState
@@ -252,7 +251,7 @@ class LibraryWords(NamedTuple):
     texts: list[str]
     words: list[str]  # each text's distinct words (query_select.distinct_words), what a plain word looks in
     folders: set[str]  # the library's subfolders the clips' files are in, for the folder watch
-    created: array  # each row's creation time (query_select.created_column), what created: compares
+    columns: ValueColumns  # the rows' values comparisons read in C (query_select.value_columns)
 
 
 def library_rows(library: Library) -> LibraryRows:
@@ -297,7 +296,7 @@ def library_words(library: Library, rows: list[TableRow]) -> LibraryWords:
         texts.append(found[0])
         words.append(found[1])
     folders = record_folders([row.record for row in rows if row.record is not None])
-    return LibraryWords(rows, texts, words, folders, created_column(rows))
+    return LibraryWords(rows, texts, words, folders, value_columns(rows))
 
 
 def _clip_words(library: Library) -> Iterator[tuple[str, tuple[str, str]]]:

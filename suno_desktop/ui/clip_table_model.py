@@ -16,7 +16,7 @@ from operator import attrgetter
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QPixmap
 
-from ..library.query_select import created_column, distinct_words
+from ..library.query_select import distinct_words, value_columns
 from ..library.store import Library
 from ..model import ClipRecord, ClipState
 from .cell_looks import ProgressBars, RoundedCovers
@@ -214,8 +214,9 @@ class ClipTableModel(FileDragSource, CellRoles, RowsByPosition, TableSorting, Ta
         self._on_disk += [disk.get(r.row_id) or self._files_of(r) for r in items]
         self._texts += texts
         self._words += map(distinct_words, texts)
-        if self._created is not None:
-            self._created += created_column(items)
+        if self._columns is not None:
+            for column, more in zip(self._columns, value_columns(items)):
+                column.extend(more)
         self._position_of.update(zip(map(attrgetter("row_id"), items), range(start, len(self._rows))))
         self._tally.count(items, +1)
         where = index_of(self._order, start) if len(followers) > 8 else None
@@ -260,8 +261,9 @@ class ClipTableModel(FileDragSource, CellRoles, RowsByPosition, TableSorting, Ta
             self._words[pos] = distinct_words(self._texts[pos])
             self._own_text(item.row_id)
         self._rows[pos] = item = lean_row(item)
-        if self._created is not None:
-            self._created[pos] = created_column([item])[0]
+        if self._columns is not None:
+            for column, value in zip(self._columns, value_columns([item])):
+                column[pos] = value[0]
         self._on_disk[pos] = files if files is not None else self._files_of(item)
         if item.state != ClipState.DOWNLOADING:
             self._progress.pop(item.row_id, None)
@@ -286,7 +288,7 @@ class ClipTableModel(FileDragSource, CellRoles, RowsByPosition, TableSorting, Ta
             lists = (self._rows, self._on_disk, self._texts, self._words)
             self._rows, self._on_disk, self._texts, self._words = (list(map(v.__getitem__, keep)) for v in lists)
             self._position_of = {item.row_id: pos for pos, item in enumerate(self._rows)}
-            self._created = None  # made again when asked
+            self._columns = None  # made again when asked
             self._order = without(self._order, new_of_old)
             if self._sort is not None and self._group_takes:  # a group that lost its best take moves
                 self._order = self._sort_order(*self._sort)

@@ -80,7 +80,7 @@ class LibraryLoading(QObject):
         self.workers.submit(library_words, self.library, rows, on_result=self._words_read, on_error=self._words_failed)
 
     def _words_read(self, words: LibraryWords) -> None:
-        self.model.set_texts(words.rows, words.texts, words.words, words.created)
+        self.model.set_texts(words.rows, words.texts, words.words, words.columns)
         self.folder_watch.watch_folders(words.folders)
         self._read_files()
 

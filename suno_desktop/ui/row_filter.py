@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from itertools import compress
 from operator import attrgetter
 
-from ..library.query_select import Selector
+from ..library.query_select import Selector, ValueColumns
 from .table_rows import TableRow
 
 
@@ -35,12 +35,12 @@ class RowFilter:
         rows: Sequence[TableRow],
         texts: Sequence[str],
         words: Sequence[str] | None = None,
-        created: Sequence[float] | None = None,
+        columns: ValueColumns | None = None,
     ) -> list[int]:
         """Those of *positions* whose rows match, in order.
 
         *texts* are the rows' search texts, and *words* (when given) their distinct words,
-        *created* their creation times (``query_select.created_column``).
+        *columns* their values comparisons read (``query_select.value_columns``).
         """
         if self.source is not None:
             positions = list(positions)
@@ -48,7 +48,7 @@ class RowFilter:
             positions = list(compress(positions, map(self.source.__contains__, ids)))  # in C
         if self.selector is None:
             return list(positions)
-        return self.selector.select(positions, texts, lambda pos: rows[pos].record or rows[pos], words, created)
+        return self.selector.select(positions, texts, lambda pos: rows[pos].record or rows[pos], words, columns)
 
     def narrows(self, previous: RowFilter) -> bool:
         """Whether this search can only show rows *previous* showed: each of its words is in one of ours."""

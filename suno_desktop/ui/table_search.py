@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from ..library.query_parse import TextField
-from ..library.query_select import Selector, created_column, search_text_of, text_part
+from ..library.query_select import Selector, ValueColumns, search_text_of, text_part, value_columns
 from .clip_rows import COL_NUMBER
 from .row_filter import RowFilter
 from .row_lists import ascending, in_order
@@ -51,15 +51,15 @@ class TableSearch:
     _numbers: dict[str, int] = {}  # each row's place in the source shown (set_source)
     _words_pending = False
     _own_texts: set[str] = set()  # rows given texts of their own while the library's were read (see set_texts)
-    #: each row's creation time (query_select.created_column), made when a query first compares it, kept with the rows
-    _created: array | None = None
+    #: the rows' values comparisons read in C (query_select.value_columns), kept with the rows
+    _columns: ValueColumns | None = None
     #: runs a change of the rows shown; the proxy sets it to carry the selection (as for a search it is asked)
     search_guard: Callable[[Callable[[], None]], None] = staticmethod(lambda change: change())
 
     def _start_search(self, *, words_later: bool) -> None:
         """A library's rows are in (their texts too, unless *words_later*): nothing is known of changes since."""
         self._words_pending, self._own_texts = words_later, set()
-        self._created = None
+        self._columns = None
 
     def set_filter(self, selector: Selector | None) -> None:
         """Show the rows that match *selector* (None: every row).
@@ -117,16 +117,18 @@ class TableSearch:
         """Whether every row's search text is in (false while a library's are read after its rows)."""
         return not self._words_pending
 
-    def set_texts(self, rows: list[TableRow], texts: list[str], words: list[str], created: array | None = None) -> None:
+    def set_texts(
+        self, rows: list[TableRow], texts: list[str], words: list[str], columns: ValueColumns | None = None
+    ) -> None:
         """The search texts of *rows* and their distinct words, read after them; a search typed meanwhile applies now.
 
         Rows a sync or an edit changed meanwhile came with texts of their own, and keep them.
         A search reads the *words* (see ``query_select.distinct_words``) and ``created:`` the
-        rows' *created* times (``query_select.created_column``), both made on the worker.
+        rows' value *columns* (``query_select.value_columns``), both made on the worker.
         """
         if rows == self._rows and not self._own_texts:  # (rows compare by identity, in C)
             self._texts, self._words = list(texts), list(words)  # (ours: new rows are appended to them)
-            self._created = None if created is None else array("d", created)
+            self._columns = None if columns is None else ValueColumns(*(array("d", c) for c in columns))
         else:
             found = {row.row_id: n for n, row in enumerate(rows)}
             for row_id in self._own_texts:
@@ -149,13 +151,14 @@ class TableSearch:
         if self._words_pending:  # every row (of the source), until the texts are in
             return RowFilter(None, self._search.source).matching(positions, self._rows, self._texts)
         selector = self._search.selector
-        created = self._created_column() if selector is not None and selector.compares_created else None
-        return self._search.matching(positions, self._rows, self._texts, self._words, created)
+        columns = self._value_columns() if selector is not None and selector.reads_columns else None
+        return self._search.matching(positions, self._rows, self._texts, self._words, columns)
 
-    def _created_column(self) -> array:
-        if self._created is None or len(self._created) != len(self._rows):
-            self._created = created_column(self._rows)
-        return self._created
+    def _value_columns(self) -> ValueColumns:
+        """The rows' columns, made again when unknown (rows removed since)."""
+        if self._columns is None or len(self._columns.created) != len(self._rows):
+            self._columns = value_columns(self._rows)
+        return self._columns
 
     def _in_order(self, positions: list[int]) -> list[int]:
         """*positions* in the order the rows are shown (see :mod:`.row_lists`)."""
