@@ -271,10 +271,10 @@ def _testing(test: Predicate) -> _Step:
 
 def value_columns(subjects: Iterable) -> ValueColumns:
     """The :class:`ValueColumns` of clips or table rows (anything with ``created_at`` and ``duration``)."""
-    subjects = list(subjects)
-    created = [_UNKNOWN if when is None else when for when in map(created_time, subjects)]
-    duration = [_UNKNOWN if seconds is None else seconds for seconds in map(whole_seconds, subjects)]
-    return ValueColumns(array("d", created), array("d", duration))
+    subjects = list(subjects)  # (read twice; the values go straight into the arrays: no list of 100,000 floats)
+    created = array("d", (_UNKNOWN if when is None else when for when in map(created_time, subjects)))
+    duration = array("d", (_UNKNOWN if seconds is None else seconds for seconds in map(whole_seconds, subjects)))
+    return ValueColumns(created, duration)
 
 
 _UNKNOWN = float("nan")  # fails every comparison, as a missing value does (and so passes its negation)
