@@ -194,7 +194,8 @@ class TimeSpan:
     """The moments (epoch seconds) a date comparison lets through: from ``low`` until ``high``.
 
     ``low`` is included unless ``low_open``; ``high`` is left out unless ``high_closed``; None: no bound.
-    Both the clips read (``in``) and the SQL that leaves clips out (:mod:`.query_sql`) read it.
+    A clip read asks ``in``, a column of times its :meth:`bounds`, and the SQL that leaves clips
+    out (:mod:`.query_sql`) reads the same four fields.
     """
 
     low: float | None = None
@@ -207,6 +208,15 @@ class TimeSpan:
         if low is not None and (moment <= low if self.low_open else moment < low):
             return False
         return high is None or (moment <= high if self.high_closed else moment < high)
+
+    def bounds(self) -> list[Callable[[float], bool]]:
+        """The span as tests of one moment, each made in C (a float's own comparison): ``in``, bound by bound."""
+        tests = []
+        if self.low is not None:
+            tests.append(self.low.__lt__ if self.low_open else self.low.__le__)
+        if self.high is not None:
+            tests.append(self.high.__ge__ if self.high_closed else self.high.__gt__)
+        return tests
 
 
 def date_span(node: Compare, now: datetime) -> TimeSpan:

@@ -20,7 +20,7 @@ from operator import attrgetter, contains, le, lt, not_
 from typing import NamedTuple
 
 from ..model import ClipRecord
-from .query import Predicate, TimeSpan, created_time, date_span, fold, leaf_test, whole_seconds
+from .query import Predicate, created_time, date_span, fold, leaf_test, whole_seconds
 from .query_parse import And, Compare, DateField, FieldTerm, Node, Not, NumberField, Op, Or, Term, TextField, parse
 
 #: a clip's (or a table row's) fields, read by the terms that are not plain words
@@ -48,6 +48,16 @@ class ValueColumns(NamedTuple):
 
     created: array
     duration: array
+
+    def extend_with(self, subjects: Iterable) -> None:
+        """Rows appended to the table: their values appended to each column."""
+        for column, more in zip(self, value_columns(subjects)):
+            column.extend(more)
+
+    def put(self, pos: int, subject) -> None:
+        """The row at *pos* replaced: its values in each column."""
+        for column, value in zip(self, value_columns([subject])):
+            column[pos] = value[0]
 
 
 #: candidates, their texts, their subjects by position -> the candidates that match, in order
@@ -156,7 +166,7 @@ class Selector:
             return _in_part(node.field, fold(node.value))
         test = leaf_test(node, self._now, self._added, self._playlists)
         if isinstance(node, Compare) and node.field is DateField.CREATED:
-            return _in_column(attrgetter("created"), _span_bounds(date_span(node, self._now)), test)
+            return _in_column(attrgetter("created"), date_span(node, self._now).bounds(), test)
         if isinstance(node, Compare) and node.field is NumberField.DURATION:
             return _in_column(attrgetter("duration"), [_NUMBER_BOUNDS[node.op](float(node.value))], test)
         return _testing(test)
@@ -288,15 +298,6 @@ _NUMBER_BOUNDS: dict[Op, Callable[[float], Callable[[float], bool]]] = {
 }
 
 
-def _span_bounds(span: TimeSpan) -> list[Callable[[float], bool]]:
-    bounds = []
-    if span.low is not None:
-        bounds.append(span.low.__lt__ if span.low_open else span.low.__le__)
-    if span.high is not None:
-        bounds.append(span.high.__ge__ if span.high_closed else span.high.__gt__)
-    return bounds
-
-
 def _in_column(pick: Callable[[ValueColumns], array], bounds: list, test: Predicate) -> _Step:
     """A comparison: a pass in C a bound over the candidates' column when there are columns, else *test* per clip."""
 
@@ -318,8 +319,10 @@ def _in_part(field: TextField, needle: str) -> _Step:
     Both passes are made in C (``find`` against where each text's lines end): a Python call
     per text took ~45 ms at 100,000 clips. A needle may hold a new line only in the lyrics.
     """
-    if not needle or ("\n" in needle and field is not TextField.LYRICS):
-        return lambda candidates, texts, subject_at: list(candidates) if not needle else []
+    if not needle:  # every text holds it
+        return lambda candidates, texts, subject_at: list(candidates)
+    if "\n" in needle and field is not TextField.LYRICS:  # a title or a style is one line
+        return lambda candidates, texts, subject_at: []
     test, more = _finder(needle)
     in_words = needle.split() == [needle]  # a word in a line is one of the text's words
 

@@ -16,7 +16,7 @@ from operator import attrgetter
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QPixmap
 
-from ..library.query_select import distinct_words, value_columns
+from ..library.query_select import distinct_words
 from ..library.store import Library
 from ..model import ClipRecord, ClipState
 from .cell_looks import ProgressBars, RoundedCovers
@@ -215,8 +215,7 @@ class ClipTableModel(FileDragSource, CellRoles, RowsByPosition, TableSorting, Ta
         self._texts += texts
         self._words += map(distinct_words, texts)
         if self._columns is not None:
-            for column, more in zip(self._columns, value_columns(items)):
-                column.extend(more)
+            self._columns.extend_with(items)
         self._position_of.update(zip(map(attrgetter("row_id"), items), range(start, len(self._rows))))
         self._tally.count(items, +1)
         where = index_of(self._order, start) if len(followers) > 8 else None
@@ -235,17 +234,17 @@ class ClipTableModel(FileDragSource, CellRoles, RowsByPosition, TableSorting, Ta
         if not matched:
             self._set_shown(shown)  # none is shown: the rows Qt knows keep their numbers
             return
-        if not runs:
+        rows = None if not runs else index_of(shown, len(self._rows))  # (kept as the rows' numbers)
+        if rows is None:
             first_row, last_row = len(self._shown), len(shown) - 1
         else:
-            rows = index_of(shown, len(self._rows))
             first_row, last_row = min(map(rows.__getitem__, matched)), max(map(rows.__getitem__, matched))
         if last_row - first_row + 1 == len(matched):
             self.beginInsertRows(QModelIndex(), first_row, last_row)
-            self._set_shown(shown)
+            self._set_shown(shown, rows)
             self.endInsertRows()
         else:  # (the proxy carries a big selection across it)
-            self.layout_guard(lambda: self._change_layout(lambda: self._set_shown(shown)))
+            self.layout_guard(lambda: self._change_layout(lambda: self._set_shown(shown, rows)))
 
     def _replace_at(self, pos: int, item: TableRow, files: tuple | None, *, announce: bool = True) -> int | None:
         """Put *item* at *pos*; returns its row when shown (announced unless *announce* is false)."""
@@ -262,8 +261,7 @@ class ClipTableModel(FileDragSource, CellRoles, RowsByPosition, TableSorting, Ta
             self._own_text(item.row_id)
         self._rows[pos] = item = lean_row(item)
         if self._columns is not None:
-            for column, value in zip(self._columns, value_columns([item])):
-                column[pos] = value[0]
+            self._columns.put(pos, item)
         self._on_disk[pos] = files if files is not None else self._files_of(item)
         if item.state != ClipState.DOWNLOADING:
             self._progress.pop(item.row_id, None)
@@ -392,10 +390,10 @@ class ClipTableModel(FileDragSource, CellRoles, RowsByPosition, TableSorting, Ta
         self.changePersistentIndexList(persistent, moved)
         self.layoutChanged.emit()
 
-    def _set_shown(self, shown: list[int]) -> None:
-        """The positions shown, in order, from now on (the rows' numbers are made again when asked)."""
+    def _set_shown(self, shown: list[int], index: list[int] | None = None) -> None:
+        """The positions shown, in order; *index*: their rows' numbers (``index_of``), else made when asked."""
         self._shown = shown
-        self._row_index = None
+        self._row_index = index
 
     # -- access ---------------------------------------------------------------
 

@@ -123,8 +123,8 @@ class TableSearch:
         """The search texts of *rows* and their distinct words, read after them; a search typed meanwhile applies now.
 
         Rows a sync or an edit changed meanwhile came with texts of their own, and keep them.
-        A search reads the *words* (see ``query_select.distinct_words``) and ``created:`` the
-        rows' value *columns* (``query_select.value_columns``), both made on the worker.
+        A search reads the *words* (see ``query_select.distinct_words``), and ``created:`` and
+        ``duration:`` the rows' value *columns* (``query_select.value_columns``), both made on the worker.
         """
         if rows == self._rows and not self._own_texts:  # (rows compare by identity, in C)
             self._texts, self._words = list(texts), list(words)  # (ours: new rows are appended to them)
