@@ -446,10 +446,45 @@ def test_a_field_term_finds_its_word_in_its_own_line_only(title, tags, lyrics, f
     """title:, style: and lyrics: read one line of a clip's search text each (many clips at once: see select)."""
     clips = [FakeClip(title=title, tags=tags, lyrics=lyrics), FakeClip(title="x", tags="y", lyrics="z")]
     texts = [search_text(clip) for clip in clips]
+    words = list(map(distinct_words, texts))
     for field in ("title", "style", "lyrics"):
-        picked = Selector.of(f"{field}:rain").select(range(2), texts, clips.__getitem__)
-        assert (picked == [0]) is (field in found), field
+        selector = Selector.of(f"{field}:rain")
+        assert (selector.select(range(2), texts, clips.__getitem__) == [0]) is (field in found), field
+        assert (selector.select([0, 1], texts, clips.__getitem__, words) == [0]) is (field in found), field
         assert matches(f"{field}:rain", clips[0]) is (field in found), field
+
+
+@pytest.mark.parametrize(
+    ("title", "tags", "lyrics", "found"),
+    [
+        ("Neon Road", "pop", "la", {"title"}),
+        ("Sun", "neon road", "la", {"style"}),
+        ("Sun", "pop", "la\nneon road\nla", {"lyrics"}),
+        ("Neon", "road", "la", set()),  # a phrase does not run from one line into the next
+        ("Neon Road", "neon road", "neon road", {"title", "style", "lyrics"}),
+    ],
+)
+def test_a_field_phrase_is_looked_for_in_its_own_line(title, tags, lyrics, found):
+    """A phrase holds a space: it is looked for in the texts (not their distinct words), between the same new lines."""
+    clips = [FakeClip(title=title, tags=tags, lyrics=lyrics), FakeClip(title="x", tags="y", lyrics="z")]
+    texts = [search_text(clip) for clip in clips]
+    words = list(map(distinct_words, texts))
+    for field in ("title", "style", "lyrics"):
+        selector = Selector.of(f'{field}:"neon road"')
+        assert (selector.select(range(2), texts, clips.__getitem__, words) == [0]) is (field in found), field
+        assert (selector.select([0, 1], texts, clips.__getitem__) == [0]) is (field in found), field
+
+
+def test_distinct_words_keep_a_line_per_part():
+    """The title's, the style's and the lyrics' words, each once per line, whatever new lines the lyrics hold."""
+    text = search_text(FakeClip(title="Rain Rain", tags="pop rain", lyrics="rain\nla rain\n\nla"))
+    title, style, lyrics = distinct_words(text).split("\n")
+    assert (sorted(title.split()), sorted(style.split()), sorted(lyrics.split())) == (
+        ["rain"],
+        ["pop", "rain"],
+        ["la", "rain"],
+    )
+    assert distinct_words("") == "\n\n"
 
 
 @pytest.mark.parametrize(("query", "found"), [("created:>7d", False), ("created:>=7d", True), ("created:7d", True),

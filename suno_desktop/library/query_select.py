@@ -11,12 +11,13 @@ other terms mean is :mod:`.query`'s: this module only decides which clips to ask
 from __future__ import annotations
 
 import re
+import sys
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import compress, repeat
-from operator import attrgetter, contains, le, lt, not_
+from operator import attrgetter, contains, gt
 from typing import NamedTuple
 
 from ..model import ClipRecord
@@ -28,14 +29,14 @@ SubjectAt = Callable[[int], object]
 
 
 class SearchTexts(NamedTuple):
-    """The candidates' folded texts by position, and (the same or shorter) what a word without spaces looks in.
+    """The candidates' folded texts by position, and (when known: shorter) what a word without spaces looks in.
 
     ``columns``: each position's values that comparisons read in C, when the caller keeps
     them (the table does: see :func:`value_columns`).
     """
 
     full: Sequence[str]
-    words: Sequence[str]
+    words: Sequence[str] | None = None  # each text's distinct_words
     columns: ValueColumns | None = None
 
 
@@ -89,13 +90,16 @@ _PARTS = (TextField.TITLE, TextField.STYLE, TextField.LYRICS)
 
 
 def distinct_words(text: str) -> str:
-    """The words of a search text, each once (in no order), joined by spaces.
+    """The words of a search text, each once per part (in no order): the title's, the style's, the lyrics', a line each.
 
     A word of a query holds no space, so it is in a text exactly when it is in one of the
     text's words: a song's lines repeat (choruses, "the", a task's two takes share one text),
-    and at 100,000 clips a keystroke reads this instead of the whole text, ~2-4x less.
+    and at 100,000 clips a keystroke reads this instead of the whole text, ~2-4x less. Its
+    lines are the text's parts in their order, so ``title:`` and the like read it too.
     """
-    return " ".join(set(text.split()))
+    parts = text.split("\n", 2)
+    parts += [""] * (3 - len(parts))
+    return "\n".join(" ".join(set(part.split())) for part in parts)
 
 
 class Selector:
@@ -143,13 +147,12 @@ class Selector:
         *words*, when given, are the texts' :func:`distinct_words`, which plain words read instead;
         *columns* the positions' :func:`value_columns`, which comparisons read instead of each clip.
         """
-        found = SearchTexts(texts, texts if words is None else words, columns)
-        return self._run(list(candidates), found, subject_at)
+        found = SearchTexts(texts, words, columns)
+        return self._run(candidates if isinstance(candidates, range) else list(candidates), found, subject_at)
 
     def matches(self, subject) -> bool:
         """Whether one clip matches (its search text is made for the question)."""
-        text = [search_text(subject)]
-        return bool(self._run([0], SearchTexts(text, text), lambda _: subject))
+        return bool(self._run([0], SearchTexts([search_text(subject)]), lambda _: subject))
 
     # -- building ---------------------------------------------------------------
 
@@ -249,22 +252,23 @@ def _folded(node: Node) -> Node:
 def _containing(needle: str) -> _Step:
     """A plain word: one pass over the candidates' texts, made in C (no Python call per text).
 
-    ``in`` stops at the first match, so a common letter is cheap; a rarer word of two or
-    more letters is read through every text, where the regular expression engine's
-    literal search is ~1.5x faster than ``in`` (measured: 100,000 texts of 800 characters).
+    A word without spaces is looked for in the texts' distinct words (~200 characters
+    each: ``in``); anything else in the texts, where for a word of two or more letters,
+    which is read through most of each text, the regular expression engine's literal search
+    is ~1.5x faster than ``in`` (measured: 100,000 texts of 750 characters). A match object
+    costs more than the search in a short text: ``in`` is as fast there, or faster.
     """
     in_words = needle.split() == [needle]  # no space in it: its texts' distinct words are enough
-    test, more = _finder(needle)
-    return lambda candidates, texts, subject_at: _passing(
-        test, candidates, texts.words if in_words else texts.full, *more
-    )
+    search = contains if len(needle) < 2 else re.compile(re.escape(needle)).search
 
+    def step(candidates: Sequence[int], texts: SearchTexts, subject_at: SubjectAt) -> list[int]:
+        if in_words and texts.words is not None:
+            return _passing(contains, candidates, texts.words, repeat(needle))
+        if search is contains:
+            return _passing(contains, candidates, texts.full, repeat(needle))
+        return _passing(search, candidates, texts.full)
 
-def _finder(needle: str) -> tuple[Callable, tuple]:
-    """A test of whether a text holds *needle*, and the arguments it takes after the text (see _containing)."""
-    if len(needle) < 2:
-        return contains, (repeat(needle),)
-    return re.compile(re.escape(needle)).search, ()
+    return step
 
 
 def _passing(test: Callable, candidates: Sequence[int], texts: Sequence[str], *more: Iterable) -> list[int]:
@@ -314,40 +318,61 @@ def _in_column(pick: Callable[[ValueColumns], array], bounds: list, test: Predic
 
 
 def _in_part(field: TextField, needle: str) -> _Step:
-    """A title, style or lyrics term: the texts that hold it anywhere, then those that hold it in its part.
+    """A title, style or lyrics term: the texts that hold it in their part's line, in one pass made in C.
 
-    Both passes are made in C (``find`` against where each text's lines end): a Python call
-    per text took ~45 ms at 100,000 clips. A needle may hold a new line only in the lyrics.
+    A word without spaces is looked for in the texts' distinct words (a line per part, as
+    in the texts: see :func:`distinct_words`), anything else in the texts; either way between
+    where the part's line starts and ends. A Python call per text took ~45 ms at 100,000
+    clips, ten passes ~38 ms, this ~15. A needle may hold a new line only in the lyrics.
     """
     if not needle:  # every text holds it
         return lambda candidates, texts, subject_at: list(candidates)
     if "\n" in needle and field is not TextField.LYRICS:  # a title or a style is one line
         return lambda candidates, texts, subject_at: []
-    test, more = _finder(needle)
-    in_words = needle.split() == [needle]  # a word in a line is one of the text's words
+    search = re.compile(re.escape(needle)).search
+    in_words = needle.split() == [needle]  # a word in a line is one of that line's words
 
     def step(candidates: Sequence[int], texts: SearchTexts, subject_at: SubjectAt) -> list[int]:
-        hits = _passing(test, candidates, texts.words if in_words else texts.full, *more)
-        return _in_its_part(hits, list(map(texts.full.__getitem__, hits)), field, needle)
+        words = in_words and texts.words is not None
+        source = texts.words if words else texts.full
+        if isinstance(candidates, range) and candidates == range(len(source)):  # every text: no lookups
+
+            def each() -> Iterable[str]:
+                return source
+
+        else:
+
+            def each() -> Iterable[str]:
+                return map(source.__getitem__, candidates)
+
+        befores, ends = _line_bounds(field, each, words)
+        if words:  # short texts: the last place it is found before the line's end is in the line
+            holds = map(gt, map(str.rfind, each(), repeat(needle), repeat(0), ends), befores)
+        else:  # long ones: the pattern's literal search is ~1.5x faster than find (measured)
+            holds = map(search, each(), map((1).__add__, befores), ends)
+        return list(compress(candidates, holds))
 
     return step
 
 
-def _in_its_part(hits: list[int], texts: list[str], field: TextField, needle: str) -> list[int]:
-    """Those of *hits* (whose *texts* hold *needle*) that hold it in *field*'s line (see search_text_of)."""
-    title_end = list(map(str.find, texts, repeat("\n")))
-    if field is TextField.TITLE:  # the first place it is found is in the first line
-        return list(compress(hits, map(lt, map(str.find, texts, repeat(needle)), title_end)))
-    style_start = list(map((1).__add__, title_end))
-    style_end = list(map(str.find, texts, repeat("\n"), style_start))
-    if field is TextField.STYLE:  # found within the second line
-        return list(compress(hits, map(le, repeat(0), map(str.find, texts, repeat(needle), style_start, style_end))))
-    # in the lyrics: not in the two short lines above them (the text holds it), or last found after them
-    in_head = list(map(le, repeat(0), map(str.find, texts, repeat(needle), repeat(0), style_end)))
-    kept = list(map(not_, in_head))
-    for n in compress(range(len(hits)), in_head):  # (seldom: a word of the title or the style)
-        kept[n] = texts[n].rfind(needle) > style_end[n]
-    return list(compress(hits, kept))
+def _line_bounds(field: TextField, each: Callable[[], Iterable[str]], words: bool) -> tuple[Iterable, Iterable]:
+    """Where the new lines before and after *field*'s line are in each text (of *each*): maps made in C, read once.
+
+    The title is the first line (-1: nothing before it), the style the second, the lyrics the
+    rest (no end; in the texts they hold new lines, in the distinct words their line is the last).
+    """
+    new_line = repeat("\n")
+    if field is TextField.TITLE:
+        return repeat(-1), map(str.find, each(), new_line)
+    title_ends = map(str.find, each(), new_line)
+    if words:  # two new lines: the first ends the title, the last the style
+        style_ends = map(str.rfind, each(), new_line)
+    else:
+        title_ends = list(title_ends)  # (read twice)
+        style_ends = map(str.find, each(), new_line, map((1).__add__, title_ends))
+    if field is TextField.STYLE:
+        return title_ends, style_ends
+    return style_ends, repeat(sys.maxsize)
 
 
 def _without(inner: _Step) -> _Step:
