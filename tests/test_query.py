@@ -26,6 +26,7 @@ from record_helpers import clip_record
 
 from suno_desktop.errors import SunoError
 from suno_desktop.library.query import fold
+from suno_desktop.library.query_columns import value_columns
 from suno_desktop.library.query_parse import (
     Age,
     AgeUnit,
@@ -44,7 +45,7 @@ from suno_desktop.library.query_parse import (
     TextField,
     parse,
 )
-from suno_desktop.library.query_select import Selector, compile_query, distinct_words, search_text, value_columns
+from suno_desktop.library.query_select import Selector, compile_query, distinct_words, search_text
 from suno_desktop.model import ClipRecord, ClipRelation, ClipState
 
 
@@ -401,13 +402,16 @@ def agree(tree, library, added, data) -> None:
     odd = range(1, len(library), 2)
     assert selector.select(odd, texts, library.__getitem__) == [n for n in odd if expected[n]], text
     # the window's search of every row reads each text's distinct words for the words without spaces,
-    # and the rows' value columns (value_columns) for created: and duration:
+    # and the rows' value columns (value_columns) for comparisons and flags
     words = list(map(distinct_words, texts))
     assert selector.select(range(len(library)), texts, library.__getitem__, words) == [
         n for n, hit in enumerate(expected) if hit
     ], text
     columns = value_columns(library)
     assert selector.select(odd, texts, library.__getitem__, words, columns) == [n for n in odd if expected[n]], text
+    assert selector.select(range(len(library)), texts, library.__getitem__, words, columns) == [
+        n for n, hit in enumerate(expected) if hit
+    ], text
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

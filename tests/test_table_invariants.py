@@ -21,7 +21,8 @@ from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QTableView
 from record_helpers import clip_record
 
-from suno_desktop.library.query_select import distinct_words
+from suno_desktop.library.query_columns import value_columns
+from suno_desktop.library.query_select import compile_query, distinct_words
 from suno_desktop.model import ClipState, TaskStatus
 from suno_desktop.ui import clip_filter_proxy
 from suno_desktop.ui.clip_filter_proxy import ClipFilterProxy
@@ -29,7 +30,7 @@ from suno_desktop.ui.clip_rows import CLIP_ID_ROLE, COL_CREATED, COL_DURATION, C
 from suno_desktop.ui.clip_table_model import ClipTableModel
 from suno_desktop.ui.clip_table_view import ClipTableView
 from suno_desktop.ui.row_lists import index_of
-from suno_desktop.ui.table_rows import TaskRow
+from suno_desktop.ui.table_rows import TaskRow, query_subject
 from suno_desktop.ui.table_search import row_text
 from suno_desktop.ui.take_groups import TakeTally, group_of
 
@@ -55,6 +56,8 @@ def model_tester_failures() -> Iterator[None]:
 
 
 ALPHA = "abc"
+#: queries that read the rows' value columns (query_columns), which the model keeps with its rows
+COLUMN_QUERIES = ("rating:>=3", "is:rated", "-is:unplayed a", "duration:>2", "created:<2024-01-03 OR plays:2")
 SORT_COLS = (COL_TITLE, COL_TAGS, COL_DURATION, COL_CREATED, COL_NUMBER)
 DESC = Qt.SortOrder.DescendingOrder
 
@@ -80,10 +83,6 @@ def task_row(task_id, rng):
     )
 
 
-def text(item):
-    return row_text(item).casefold()
-
-
 def run(seed, steps=120):
     rng = random.Random(seed)
     counter = [0]
@@ -107,6 +106,8 @@ def run(seed, steps=120):
             model="m",
             duration=float(rng.randint(1, 4)),
             created_at=f"2024-01-0{rng.randint(1, 5)}",
+            rating=rng.randint(0, 5),
+            plays=rng.randint(0, 2),
         )
 
     initial = []
@@ -183,6 +184,11 @@ def run(seed, steps=120):
             if not m._words_pending:
                 assert m._texts[p] == row_text(full), ("text", r.row_id, m._texts[p], row_text(full))
                 assert set(m._words[p].split()) == set(m._texts[p].split()), ("words", r.row_id)
+        if m._columns is not None:  # kept with the rows as they change: as if made again
+            fresh = value_columns(map(query_subject, m._rows))
+            assert [bytes(c) if hasattr(c, "typecode") else c for c in m._columns] == [
+                bytes(c) if hasattr(c, "typecode") else c for c in fresh
+            ], "value columns"
         got = [proxy.index(r, 0).data(CLIP_ID_ROLE) for r in range(proxy.rowCount())]
         assert got == [m._rows[p].row_id for p in m._shown], "proxy rows"
         for r, rid in enumerate(got):
@@ -191,11 +197,8 @@ def run(seed, steps=120):
             if rid not in got:
                 assert m.row_of(rid) is None
         if exact_search and not m._words_pending:
-            exp = {
-                rid
-                for rid in rec
-                if (source is None or rid in source) and all(w in text(rec[rid]) for w in needle.split())
-            }
+            test = compile_query(needle)  # (each clip's test: property-tested against the reference)
+            exp = {rid for rid in rec if (source is None or rid in source) and test(rec[rid])}
             assert set(got) == exp, ("search", sorted(set(got) ^ exp))
         if m._sort is not None:
             col, o = m._sort
@@ -251,11 +254,11 @@ def run(seed, steps=120):
             if op in ("remove",):
                 dirty[0] = True
             if op == "filter":
-                t = rng.choice(["", "a", "ab", "abc", "b", "bc", "c", "ca", "ba", "a b"])
+                t = rng.choice(["", "a", "ab", "abc", "b", "bc", "c", "ca", "ba", "a b", *COLUMN_QUERIES])
                 log.append(("filter", t))
                 proxy.set_filter_text(t)
-                if t.strip().casefold() != needle:
-                    needle = t.strip().casefold()
+                if t.strip() != needle:
+                    needle = t.strip()
                     exact = True
             elif op == "sort":
                 col = rng.choice(SORT_COLS)
@@ -324,6 +327,8 @@ def run(seed, steps=120):
                                     tags=rtext(rng),
                                     lyrics=rtext(rng),
                                     duration=float(rng.randint(1, 4)),
+                                    rating=rng.randint(0, 5),
+                                    plays=rng.randint(0, 2),
                                 )
                             )
                         else:

@@ -122,7 +122,7 @@ def leaf_test(
     if isinstance(node, Compare):
         return _compare(node, now, added)
     if isinstance(node, Flag):
-        return _FLAGS[node.name]
+        return FLAG_TESTS[node.name]
     raise TypeError(f"not a term: {node!r}")
 
 
@@ -144,7 +144,7 @@ def _field(node: FieldTerm, playlists: Mapping[str, frozenset[str]]) -> Predicat
     return lambda r: needle in _folded(text_of(r))
 
 
-_FLAGS: dict[FlagName, Predicate] = {
+FLAG_TESTS: dict[FlagName, Predicate] = {
     FlagName.RATED: lambda r: r.rating > 0,
     FlagName.EDITED: lambda r: bool(edited_fields(r)),
     FlagName.EXTENSION: is_extension,
@@ -164,7 +164,7 @@ _TESTS: dict[Op, Callable[[float, float], bool]] = {
 
 def _compare(node: Compare, now: datetime, added: Mapping[str, float]) -> Predicate:
     if isinstance(node.field, NumberField):
-        value_of = _NUMBER_OF[node.field]
+        value_of = NUMBER_VALUES[node.field]
         test, wanted = _TESTS[node.op], float(node.value)
 
         def number(r: ClipRecord) -> bool:
@@ -245,7 +245,7 @@ def whole_seconds(r: ClipRecord) -> float | None:
     return None if r.duration is None else float(round(r.duration))
 
 
-_NUMBER_OF: dict[NumberField, Callable[[ClipRecord], float | None]] = {
+NUMBER_VALUES: dict[NumberField, Callable[[ClipRecord], float | None]] = {
     NumberField.RATING: lambda r: float(r.rating),
     NumberField.PLAYS: lambda r: float(r.plays),
     NumberField.DURATION: whole_seconds,

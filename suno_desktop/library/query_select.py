@@ -3,8 +3,9 @@
 The window's table (100,000 clips) and ``list --query`` ask the same question of every
 clip. A test per clip, called from a loop, costs a Python call per term per clip; here
 AND narrows the candidates term by term, a word is one pass of ``in`` over texts folded
-once per clip (title, style and lyrics, joined by newlines, which no term holds), and a
-title, style or lyrics term is looked for in that text before its part of it. What the
+once per clip (title, style and lyrics, joined by newlines, which no term holds), a title,
+style or lyrics term is looked for in its line of them, and a comparison or a flag reads
+a column of the clips' values (:mod:`.query_columns`) when the caller keeps one. What the
 other terms mean is :mod:`.query`'s: this module only decides which clips to ask.
 """
 
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import re
 import sys
-from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -21,8 +21,9 @@ from operator import attrgetter, contains, gt
 from typing import NamedTuple
 
 from ..model import ClipRecord
-from .query import Predicate, created_time, date_span, fold, leaf_test, whole_seconds
-from .query_parse import And, Compare, DateField, FieldTerm, Node, Not, NumberField, Op, Or, Term, TextField, parse
+from .query import Predicate, date_span, fold, leaf_test
+from .query_columns import FLAG_BITS, NUMBER_BOUNDS, ColumnOf, ValueColumns, column_test, passing, values_at
+from .query_parse import And, Compare, DateField, FieldTerm, Flag, Node, Not, Or, Term, TextField, parse
 
 #: a clip's (or a table row's) fields, read by the terms that are not plain words
 SubjectAt = Callable[[int], object]
@@ -31,34 +32,13 @@ SubjectAt = Callable[[int], object]
 class SearchTexts(NamedTuple):
     """The candidates' folded texts by position, and (when known: shorter) what a word without spaces looks in.
 
-    ``columns``: each position's values that comparisons read in C, when the caller keeps
-    them (the table does: see :func:`value_columns`).
+    ``columns``: each position's values that comparisons and flags read in C, when the caller
+    keeps them (the table does: see :func:`.query_columns.value_columns`).
     """
 
     full: Sequence[str]
     words: Sequence[str] | None = None  # each text's distinct_words
     columns: ValueColumns | None = None
-
-
-class ValueColumns(NamedTuple):
-    """Each position's creation time (epoch seconds) and duration (whole seconds), NaN when unknown.
-
-    Arrays of doubles (0.8 MB each at 100,000 clips): ``created:`` and ``duration:`` compare them
-    in C, where a Python call per clip cost ~30 ms before any test.
-    """
-
-    created: array
-    duration: array
-
-    def extend_with(self, subjects: Iterable) -> None:
-        """Rows appended to the table: their values appended to each column."""
-        for column, more in zip(self, value_columns(subjects)):
-            column.extend(more)
-
-    def put(self, pos: int, subject) -> None:
-        """The row at *pos* replaced: its values in each column."""
-        for column, value in zip(self, value_columns([subject])):
-            column[pos] = value[0]
 
 
 #: candidates, their texts, their subjects by position -> the candidates that match, in order
@@ -145,7 +125,8 @@ class Selector:
         """Those of *candidates* (positions, in order) that match; *texts* are the positions' search texts.
 
         *words*, when given, are the texts' :func:`distinct_words`, which plain words read instead;
-        *columns* the positions' :func:`value_columns`, which comparisons read instead of each clip.
+        *columns* the positions' :func:`.query_columns.value_columns`, which comparisons and flags
+        read instead of each clip.
         """
         found = SearchTexts(texts, words, columns)
         return self._run(candidates if isinstance(candidates, range) else list(candidates), found, subject_at)
@@ -168,16 +149,33 @@ class Selector:
         if isinstance(node, FieldTerm) and node.field in _PARTS:
             return _in_part(node.field, fold(node.value))
         test = leaf_test(node, self._now, self._added, self._playlists)
-        if isinstance(node, Compare) and node.field is DateField.CREATED:
-            return _in_column(attrgetter("created"), date_span(node, self._now).bounds(), test)
-        if isinstance(node, Compare) and node.field is NumberField.DURATION:
-            return _in_column(attrgetter("duration"), [_NUMBER_BOUNDS[node.op](float(node.value))], test)
-        return _testing(test)
+        column_of = self._column_of(node)
+        if column_of is None:
+            return _testing(test)
+        if isinstance(node, Flag):
+            bounds = [FLAG_BITS[node.name].__and__]
+        elif isinstance(node.field, DateField):
+            bounds = date_span(node, self._now).bounds()
+        else:
+            bounds = [NUMBER_BOUNDS[node.op](float(node.value))]
+        in_column = column_test(column_of, bounds, test)
+        return lambda candidates, texts, subject_at: in_column(candidates, texts.columns, subject_at)
+
+    def _column_of(self, node: Node) -> ColumnOf | None:
+        """Where a comparison or a flag reads the candidates' values (:mod:`.query_columns`); None: other terms."""
+        if isinstance(node, Flag):
+            return attrgetter("flags")
+        if not isinstance(node, Compare):
+            return None
+        if node.field is DateField.ADDED:
+            added = self._added
+            return lambda columns: columns.added(added)
+        return attrgetter(node.field.value)  # created, duration, rating, plays
 
     @property
     def reads_columns(self) -> bool:
-        """Whether the query compares what :func:`value_columns` holds (when clips were created, durations)."""
-        return _mentions(self.node, {DateField.CREATED, NumberField.DURATION})
+        """Whether the query compares values or tests flags (what :class:`.query_columns.ValueColumns` holds)."""
+        return _reads_values(self.node)
 
     @property
     def now(self) -> datetime:
@@ -236,6 +234,17 @@ def _mentions(node: Node, fields: set) -> bool:
     return False
 
 
+def _reads_values(node: Node) -> bool:
+    """Whether a comparison or a flag is in the query."""
+    if isinstance(node, Compare | Flag):
+        return True
+    if isinstance(node, Not):
+        return _reads_values(node.term)
+    if isinstance(node, And | Or):
+        return any(_reads_values(t) for t in node.terms)
+    return False
+
+
 def _folded(node: Node) -> Node:
     """*node* with its words folded: two queries with the same key select the same clips."""
     if isinstance(node, Term):
@@ -252,69 +261,33 @@ def _folded(node: Node) -> Node:
 def _containing(needle: str) -> _Step:
     """A plain word: one pass over the candidates' texts, made in C (no Python call per text).
 
-    A word without spaces is looked for in the texts' distinct words (~200 characters
-    each: ``in``); anything else in the texts, where for a word of two or more letters,
-    which is read through most of each text, the regular expression engine's literal search
-    is ~1.5x faster than ``in`` (measured: 100,000 texts of 750 characters). A match object
-    costs more than the search in a short text: ``in`` is as fast there, or faster.
+    A word without spaces is looked for in the texts' distinct words (~200 characters each),
+    anything else in the texts (~750). ``in`` stops at the first match, so a common letter
+    is cheap; a word of two or more letters is mostly read through: in the words ``rfind``
+    (an int) is then faster than ``in`` and than a search (a match object), in the texts the
+    regular expression engine's literal search, ~1.5x (measured: 100,000 clips).
     """
     in_words = needle.split() == [needle]  # no space in it: its texts' distinct words are enough
-    search = contains if len(needle) < 2 else re.compile(re.escape(needle)).search
+    search = re.compile(re.escape(needle)).search
 
     def step(candidates: Sequence[int], texts: SearchTexts, subject_at: SubjectAt) -> list[int]:
-        if in_words and texts.words is not None:
-            return _passing(contains, candidates, texts.words, repeat(needle))
-        if search is contains:
-            return _passing(contains, candidates, texts.full, repeat(needle))
-        return _passing(search, candidates, texts.full)
+        source = texts.words if in_words and texts.words is not None else texts.full
+        if len(needle) < 2:
+            return passing(contains, candidates, source, repeat(needle))
+        if source is texts.words:
+            places = map(str.rfind, values_at(candidates, source), repeat(needle))
+            return list(compress(candidates, map(_FOUND, places)))
+        return passing(search, candidates, source)
 
     return step
 
 
-def _passing(test: Callable, candidates: Sequence[int], texts: Sequence[str], *more: Iterable) -> list[int]:
-    """Those of *candidates* whose texts pass ``test(text, *more)``, in order."""
-    if isinstance(candidates, range) and candidates == range(len(texts)):  # every text: no lookups
-        return list(compress(candidates, map(test, texts, *more)))
-    return list(compress(candidates, map(test, map(texts.__getitem__, candidates), *more)))
+_FOUND = (-1).__lt__  # of a place found (not -1)
 
 
 def _testing(test: Predicate) -> _Step:
     """A term read from each clip's fields."""
     return lambda candidates, texts, subject_at: [p for p in candidates if test(subject_at(p))]
-
-
-def value_columns(subjects: Iterable) -> ValueColumns:
-    """The :class:`ValueColumns` of clips or table rows (anything with ``created_at`` and ``duration``)."""
-    subjects = list(subjects)  # (read twice; the values go straight into the arrays: no list of 100,000 floats)
-    created = array("d", (_UNKNOWN if when is None else when for when in map(created_time, subjects)))
-    duration = array("d", (_UNKNOWN if seconds is None else seconds for seconds in map(whole_seconds, subjects)))
-    return ValueColumns(created, duration)
-
-
-_UNKNOWN = float("nan")  # fails every comparison, as a missing value does (and so passes its negation)
-#: a duration comparison as a bound on the column: ``wanted < have`` for >, and so on (each made in C)
-_NUMBER_BOUNDS: dict[Op, Callable[[float], Callable[[float], bool]]] = {
-    Op.EQ: lambda wanted: wanted.__eq__,
-    Op.GT: lambda wanted: wanted.__lt__,
-    Op.GE: lambda wanted: wanted.__le__,
-    Op.LT: lambda wanted: wanted.__gt__,
-    Op.LE: lambda wanted: wanted.__ge__,
-}
-
-
-def _in_column(pick: Callable[[ValueColumns], array], bounds: list, test: Predicate) -> _Step:
-    """A comparison: a pass in C a bound over the candidates' column when there are columns, else *test* per clip."""
-
-    def step(candidates: Sequence[int], texts: SearchTexts, subject_at: SubjectAt) -> list[int]:
-        if texts.columns is None:
-            return [p for p in candidates if test(subject_at(p))]
-        column = pick(texts.columns)
-        kept: Sequence[int] = candidates
-        for bound in bounds:
-            kept = _passing(bound, kept, column)
-        return list(kept)
-
-    return step
 
 
 def _in_part(field: TextField, needle: str) -> _Step:
@@ -335,15 +308,9 @@ def _in_part(field: TextField, needle: str) -> _Step:
     def step(candidates: Sequence[int], texts: SearchTexts, subject_at: SubjectAt) -> list[int]:
         words = in_words and texts.words is not None
         source = texts.words if words else texts.full
-        if isinstance(candidates, range) and candidates == range(len(source)):  # every text: no lookups
 
-            def each() -> Iterable[str]:
-                return source
-
-        else:
-
-            def each() -> Iterable[str]:
-                return map(source.__getitem__, candidates)
+        def each() -> Iterable[str]:
+            return values_at(candidates, source)
 
         befores, ends = _line_bounds(field, each, words)
         if words:  # short texts: the last place it is found before the line's end is in the line

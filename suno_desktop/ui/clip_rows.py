@@ -16,7 +16,8 @@ from typing import NamedTuple
 
 from PySide6.QtCore import Qt
 
-from ..library.query_select import ValueColumns, distinct_words, search_text, search_text_of, value_columns
+from ..library.query_columns import ValueColumns, value_columns
+from ..library.query_select import distinct_words, search_text, search_text_of
 from ..library.store import Library
 from ..library.submission_journal import SubmissionJournal
 from ..model import ClipRecord, ClipState, FilesOnDisk, TaskAction, TaskRecord, TaskRowState
@@ -24,7 +25,7 @@ from ..song_request import Submission, SubmissionState, SubmitMode
 from ..time_formats import format_created, format_duration
 from .folder_watch import record_folders
 from .rating_cells import last_played_text, plays_text, star_text
-from .table_rows import STATUS_ORDER, ClipRow, SubmissionRow, TableRow, TaskRow
+from .table_rows import STATUS_ORDER, ClipRow, SubmissionRow, TableRow, TaskRow, query_subject
 
 CLIP_ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's id: a clip's id, or a task's or submission's row id
 
@@ -296,7 +297,7 @@ def library_words(library: Library, rows: list[TableRow]) -> LibraryWords:
         texts.append(found[0])
         words.append(found[1])
     folders = record_folders([row.record for row in rows if row.record is not None])
-    return LibraryWords(rows, texts, words, folders, value_columns(rows))
+    return LibraryWords(rows, texts, words, folders, value_columns(map(query_subject, rows)))
 
 
 def _clip_words(library: Library) -> Iterator[tuple[str, tuple[str, str]]]:

@@ -40,7 +40,7 @@ from .row_filter import RowFilter
 from .row_lists import in_order, index_of, without
 from .rows_by_position import RowsByPosition
 from .table_drags import FileDragSource
-from .table_rows import TASK_ROW_PREFIX, ClipRow, TableRow, as_row
+from .table_rows import TASK_ROW_PREFIX, ClipRow, TableRow, as_row, query_subject
 from .table_search import TableSearch, lean_row, row_text
 from .table_sorting import TableSorting
 from .take_groups import TakeTally
@@ -215,7 +215,7 @@ class ClipTableModel(FileDragSource, CellRoles, RowsByPosition, TableSorting, Ta
         self._texts += texts
         self._words += map(distinct_words, texts)
         if self._columns is not None:
-            self._columns.extend_with(items)
+            self._columns.extend_with(map(query_subject, items))
         self._position_of.update(zip(map(attrgetter("row_id"), items), range(start, len(self._rows))))
         self._tally.count(items, +1)
         where = index_of(self._order, start) if len(followers) > 8 else None
@@ -261,7 +261,7 @@ class ClipTableModel(FileDragSource, CellRoles, RowsByPosition, TableSorting, Ta
             self._own_text(item.row_id)
         self._rows[pos] = item = lean_row(item)
         if self._columns is not None:
-            self._columns.put(pos, item)
+            self._columns.put(pos, query_subject(item))
         self._on_disk[pos] = files if files is not None else self._files_of(item)
         if item.state != ClipState.DOWNLOADING:
             self._progress.pop(item.row_id, None)
@@ -286,7 +286,7 @@ class ClipTableModel(FileDragSource, CellRoles, RowsByPosition, TableSorting, Ta
             lists = (self._rows, self._on_disk, self._texts, self._words)
             self._rows, self._on_disk, self._texts, self._words = (list(map(v.__getitem__, keep)) for v in lists)
             self._position_of = {item.row_id: pos for pos, item in enumerate(self._rows)}
-            self._columns = None  # made again when asked
+            self._columns = None if self._columns is None else self._columns.kept(keep)
             self._order = without(self._order, new_of_old)
             if self._sort is not None and self._group_takes:  # a group that lost its best take moves
                 self._order = self._sort_order(*self._sort)

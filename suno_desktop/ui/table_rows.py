@@ -229,3 +229,8 @@ class SubmissionRow(_Placeholder):
 def as_row(item: TableRow | ClipRecord) -> TableRow:
     """A clip the library hands over, as its row; a row as it is."""
     return ClipRow(item) if isinstance(item, ClipRecord) else item
+
+
+def query_subject(row: TableRow) -> ClipRecord | TableRow:
+    """What a query reads of a row: its clip's record (a rating, plays, an edit), or the placeholder itself."""
+    return row.record or row

@@ -9,16 +9,16 @@ row, and is applied when the texts arrive.
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from ..library.query_columns import ValueColumns, value_columns
 from ..library.query_parse import TextField
-from ..library.query_select import Selector, ValueColumns, search_text_of, text_part, value_columns
+from ..library.query_select import Selector, search_text_of, text_part
 from .clip_rows import COL_NUMBER
 from .row_filter import RowFilter
 from .row_lists import ascending, in_order
-from .table_rows import ClipRow, TableRow
+from .table_rows import ClipRow, TableRow, query_subject
 
 
 def lean_row(row: TableRow) -> TableRow:
@@ -128,7 +128,7 @@ class TableSearch:
         """
         if rows == self._rows and not self._own_texts:  # (rows compare by identity, in C)
             self._texts, self._words = list(texts), list(words)  # (ours: new rows are appended to them)
-            self._columns = None if columns is None else ValueColumns(*(array("d", c) for c in columns))
+            self._columns = None if columns is None else columns.copy()
         else:
             found = {row.row_id: n for n, row in enumerate(rows)}
             for row_id in self._own_texts:
@@ -157,7 +157,7 @@ class TableSearch:
     def _value_columns(self) -> ValueColumns:
         """The rows' columns, made again when unknown (rows removed since)."""
         if self._columns is None or len(self._columns.created) != len(self._rows):
-            self._columns = value_columns(self._rows)
+            self._columns = value_columns(map(query_subject, self._rows))
         return self._columns
 
     def _in_order(self, positions: list[int]) -> list[int]:
