@@ -408,12 +408,20 @@ def main() -> int:
 #: a query of each kind, put in the search box of the 100,000-clip window
 QUERIES = (
     "rating:>=4",
+    "plays:>3",
     "duration:>2:30",
     "added:7d",
     "created:>2026-01-01",
+    "is:unplayed",
+    "-is:extension",
     "title:neon",
+    "style:pop",
     "lyrics:rain",
     '"song number 7"',
+    'lyrics:"song number 7"',
+    "id:0000",
+    "model:chirp",
+    "playlist:road",
     "neon -is:extension (rating:>=4 OR plays:>3) duration:>2:30",
 )
 

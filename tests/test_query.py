@@ -3,6 +3,7 @@ checked against a reference filter written here from the tree, over random libra
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from datetime import UTC, date, datetime, timedelta
 
@@ -513,3 +514,22 @@ def test_durations_compared_in_c_agree_with_each_clip_at_their_rounding_edges(qu
     picked = Selector.of(query, NOW).select(range(6), texts, library.__getitem__, None, value_columns(library))
     assert picked == [n for n, clip in enumerate(library) if matches(query, clip)]
     assert picked == Selector.of(query, NOW).select(range(6), texts, library.__getitem__)
+
+
+def test_the_added_column_follows_the_tasks_times_and_the_rows():
+    """added: reads when each row's task was added (else when it was created); kept until either changes."""
+    clips = [FakeClip(task_id="a", created_at="2026-01-01T00:00:00+00:00"), FakeClip(task_id="b")]
+    columns = value_columns(clips)
+    created = datetime(2026, 1, 1, tzinfo=UTC).timestamp()
+    assert columns.added({}) is columns.created
+    times = {"a": 100.0}
+    first = list(columns.added(times))
+    assert first[0] == 100.0 and math.isnan(first[1])
+    assert columns.added(times) is columns.added(times)  # kept
+    times["b"] = 200.0  # a sync added a task
+    assert list(columns.added(times)) == [100.0, 200.0]
+    columns.put(0, FakeClip(task_id="c", created_at="2026-01-01T00:00:00+00:00"))  # the row changed
+    assert list(columns.added(times)) == [created, 200.0]
+    columns.extend_with([FakeClip(task_id="a")])
+    assert list(columns.added(times)) == [created, 200.0, 100.0]
+    assert list(columns.kept([2, 1]).added(times)) == [100.0, 200.0]

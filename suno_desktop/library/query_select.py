@@ -308,6 +308,8 @@ def _in_part(field: TextField, needle: str) -> _Step:
     def step(candidates: Sequence[int], texts: SearchTexts, subject_at: SubjectAt) -> list[int]:
         words = in_words and texts.words is not None
         source = texts.words if words else texts.full
+        if not words:  # first the texts that hold it anywhere (one read of each), then its line in those only
+            candidates = passing(search, candidates, source)
 
         def each() -> Iterable[str]:
             return values_at(candidates, source)

@@ -8,7 +8,7 @@ from operator import attrgetter
 
 from ..library.query_columns import ValueColumns
 from ..library.query_select import Selector
-from .table_rows import TableRow, query_subject
+from .table_rows import TableRow
 
 
 class RowFilter:
@@ -49,7 +49,8 @@ class RowFilter:
             positions = list(compress(positions, map(self.source.__contains__, ids)))  # in C
         if self.selector is None:
             return list(positions)
-        return self.selector.select(positions, texts, lambda pos: query_subject(rows[pos]), words, columns)
+        # (query_subject, written out: a term read from each clip calls this once per row)
+        return self.selector.select(positions, texts, lambda pos: rows[pos].record or rows[pos], words, columns)
 
     def narrows(self, previous: RowFilter) -> bool:
         """Whether this search can only show rows *previous* showed: each of its words is in one of ours."""
