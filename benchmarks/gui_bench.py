@@ -344,6 +344,13 @@ def main() -> int:
         search.clear()
         app.processEvents()
         query_ms[query] = until_repainted(lambda query=query: search.setText(query))
+    # and typed key by key: the slowest key of each (a query's comparisons ask every row at each key)
+    query_typed_ms = {}
+    for query in TYPED_QUERIES:
+        search.clear()
+        app.processEvents()
+        query_typed_ms[query] = max(until_repainted(lambda key=key: QTest.keyClicks(search, key)) for key in query)
+        assert search.text() == query
     search.clear()
     app.processEvents()
 
@@ -391,6 +398,7 @@ def main() -> int:
         "filter_keystroke_sorted_table_ms": [round(k * 1000, 1) for k in sorted_keystrokes],
         "keystrokes_with_every_row_selected_ms": [round(k * 1000, 1) for k in selected_keystrokes],
         "query_ms": {query: round(seconds * 1000, 1) for query, seconds in query_ms.items()},
+        "query_typed_slowest_key_ms": {query: round(seconds * 1000, 1) for query, seconds in query_typed_ms.items()},
         "sort_ms": {k: round(v * 1000, 1) for k, v in sorts.items()},
         "thumbnail_loads_after_scrolling": thumbnail_loads,
         "scroll_positions_visited": pages,
@@ -423,6 +431,14 @@ QUERIES = (
     "model:chirp",
     "playlist:road",
     "neon -is:extension (rating:>=4 OR plays:>3) duration:>2:30",
+)
+
+
+#: queries typed key by key into the search box
+TYPED_QUERIES = (
+    "neon -is:extension (rating:>=4 OR plays:>3) duration:>2:30",
+    'lyrics:"song number 7"',
+    "added:<2w style:pop",
 )
 
 
