@@ -489,7 +489,22 @@ def test_distinct_words_keep_a_line_per_part():
         ["pop", "rain"],
         ["la", "rain"],
     )
-    assert distinct_words("") == "\n\n"
+    assert distinct_words("") == "  \n  \n  "
+    assert distinct_words("a\nb\nc c") == " a \n b \n c "  # each word between spaces (see the phrases below)
+
+
+@pytest.mark.parametrize("phrase", ["neon road", "eon ro", "neon road 7", "road 7", "the neon", "n r", "neon  road"])
+def test_a_phrase_looked_for_first_in_the_words_finds_what_the_texts_hold(phrase):
+    """A phrase's words are looked for in the distinct words first when that leaves out many texts: none it holds."""
+    clips = [
+        FakeClip(title=f"Neon Road {n}" if n % 7 == 0 else f"Song {n}", tags="pop", lyrics=f"the neon road {n}\nla")
+        for n in range(1200)
+    ]
+    texts = [search_text(clip) for clip in clips]
+    words = list(map(distinct_words, texts))
+    for query in (f'"{phrase}"', f'title:"{phrase}"', f'lyrics:"{phrase}"', f'-"{phrase}"'):
+        expected = [n for n, clip in enumerate(clips) if matches(query, clip)]
+        assert Selector.of(query).select(range(len(clips)), texts, clips.__getitem__, words) == expected, query
 
 
 @pytest.mark.parametrize(("query", "found"), [("created:>7d", False), ("created:>=7d", True), ("created:7d", True),

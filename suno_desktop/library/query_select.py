@@ -2,7 +2,7 @@
 
 The window's table (100,000 clips) and ``list --query`` ask the same question of every
 clip. A test per clip, called from a loop, costs a Python call per term per clip; here
-AND narrows the candidates term by term, a word is one pass of ``in`` over texts folded
+AND narrows the candidates term by term, a word is one pass made in C over texts folded
 once per clip (title, style and lyrics, joined by newlines, which no term holds), a title,
 style or lyrics term is looked for in its line of them, and a comparison or a flag reads
 a column of the clips' values (:mod:`.query_columns`) when the caller keeps one. What the
@@ -75,11 +75,13 @@ def distinct_words(text: str) -> str:
     A word of a query holds no space, so it is in a text exactly when it is in one of the
     text's words: a song's lines repeat (choruses, "the", a task's two takes share one text),
     and at 100,000 clips a keystroke reads this instead of the whole text, ~2-4x less. Its
-    lines are the text's parts in their order, so ``title:`` and the like read it too.
+    lines are the text's parts in their order, so ``title:`` and the like read it too; each
+    word has a space before and after it, so that a phrase's words can be told apart (see
+    :func:`_word_checks`).
     """
     parts = text.split("\n", 2)
     parts += [""] * (3 - len(parts))
-    return "\n".join(" ".join(set(part.split())) for part in parts)
+    return "\n".join(f" {' '.join(set(part.split()))} " for part in parts)
 
 
 class Selector:
@@ -270,19 +272,60 @@ def _containing(needle: str) -> _Step:
     in_words = needle.split() == [needle]  # no space in it: its texts' distinct words are enough
     search = re.compile(re.escape(needle)).search
 
+    checks = _word_checks(needle)
+
     def step(candidates: Sequence[int], texts: SearchTexts, subject_at: SubjectAt) -> list[int]:
         source = texts.words if in_words and texts.words is not None else texts.full
+        if checks and texts.words is not None:  # a phrase: its words first, when that leaves out many texts
+            candidates = _narrowed(candidates, texts.words, checks)
         if len(needle) < 2:
             return passing(contains, candidates, source, repeat(needle))
         if source is texts.words:
-            places = map(str.rfind, values_at(candidates, source), repeat(needle))
-            return list(compress(candidates, map(_FOUND, places)))
+            return _holding(candidates, source, needle)
         return passing(search, candidates, source)
 
     return step
 
 
+def _holding(candidates: Sequence[int], words: Sequence[str], needle: str) -> list[int]:
+    """Those of *candidates* whose distinct words hold *needle*: ``rfind`` gives an int, ~1.3x faster than ``in``."""
+    return list(compress(candidates, map(_FOUND, map(str.rfind, values_at(candidates, words), repeat(needle)))))
+
+
 _FOUND = (-1).__lt__  # of a place found (not -1)
+
+
+def _word_checks(needle: str) -> list[str]:
+    """What the distinct words of a text that holds the phrase *needle* hold (none for a word, or a new line).
+
+    Between two of the phrase's spaces is a whole word of the text (`` night ``), before its
+    first space the end of one (``night ``), after its last the start of one (`` night``):
+    each word between spaces in :func:`distinct_words`. A piece holding other white space
+    (a tab) is no word of the text, and tells nothing.
+    """
+    pieces = needle.split(" ")
+    if len(pieces) < 2 or "\n" in needle:
+        return []
+    last = len(pieces) - 1
+    return [
+        f"{' ' if n else ''}{piece}{' ' if n < last else ''}"
+        for n, piece in enumerate(pieces)
+        if piece and piece.split() == [piece]
+    ]
+
+
+def _narrowed(candidates: Sequence[int], words: Sequence[str], checks: list[str]) -> Sequence[int]:
+    """The candidates whose distinct words pass the most telling of a phrase's *checks*, or all of them.
+
+    A text is ~3x longer than its words: reading the words of every text first pays when
+    the check leaves out half of them or more. How many it leaves out is read from ~500 of
+    them (a phrase of common words, "the night", is looked for in every text at once).
+    """
+    sample = candidates[:: max(1, len(candidates) // 500)]
+    passed, check = min((sum(map(contains, map(words.__getitem__, sample), repeat(check))), check) for check in checks)
+    if passed * 2 > len(sample):
+        return candidates
+    return _holding(candidates, words, check)
 
 
 def _testing(test: Predicate) -> _Step:
@@ -304,11 +347,14 @@ def _in_part(field: TextField, needle: str) -> _Step:
         return lambda candidates, texts, subject_at: []
     search = re.compile(re.escape(needle)).search
     in_words = needle.split() == [needle]  # a word in a line is one of that line's words
+    checks = _word_checks(needle)
 
     def step(candidates: Sequence[int], texts: SearchTexts, subject_at: SubjectAt) -> list[int]:
         words = in_words and texts.words is not None
         source = texts.words if words else texts.full
         if not words:  # first the texts that hold it anywhere (one read of each), then its line in those only
+            if checks and texts.words is not None:
+                candidates = _narrowed(candidates, texts.words, checks)
             candidates = passing(search, candidates, source)
 
         def each() -> Iterable[str]:
