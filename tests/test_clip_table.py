@@ -110,6 +110,25 @@ def test_selection_and_current_row_follow_their_clip_through_the_search(table):
     assert selected == {keep.clip_id, hide.clip_id}  # a search forgets no selected row
 
 
+def test_a_current_row_the_search_hides_is_current_again_when_shown(table):
+    """The detail pane shows the current row: hidden by a search, it comes back with it, unless another was chosen."""
+    _model, proxy, view, records, _rng = table
+    hide = next(r for r in records if "echo" not in f"{r.title}\n{r.tags}\n{r.lyrics}".casefold())
+    view.selectRow(proxy.proxy_row_of(hide.clip_id))
+    for text in ("echo", "echo r", "rating:>=0 echo"):  # typing on, and a query, hide it all along
+        proxy.set_filter_text(text)
+        assert not view.currentIndex().isValid(), text
+    proxy.set_filter_text("")
+    assert view.currentIndex().data(CLIP_ID_ROLE) == hide.clip_id
+    assert [index.data(CLIP_ID_ROLE) for index in view.selectionModel().selectedRows()] == [hide.clip_id]
+
+    proxy.set_filter_text("echo")
+    view.selectRow(0)  # the user chose another row meanwhile: it stays current
+    chosen = view.currentIndex().data(CLIP_ID_ROLE)
+    proxy.set_filter_text("")
+    assert view.currentIndex().data(CLIP_ID_ROLE) == chosen != hide.clip_id
+
+
 def test_sorting_while_searching_sorts_the_shown_clips_and_keeps_the_search(table):
     model, proxy, _view, records, _rng = table
     proxy.set_filter_text("rain")
@@ -229,6 +248,8 @@ def run(seed, steps=150):
     needle = ""
     ref_sel: set[str] = set()
     ref_cur = None
+    hidden_cur = None  # the current clip while a search hides it: current again when a search shows it
+    searched = ""  # the proxy's last query (a search runs when it changes, results or not)
     sort_state = None  # (column, order) once sorted: arrivals and changed rows then take their sorted places
     log = []
 
@@ -262,10 +283,17 @@ def run(seed, steps=150):
                 t = rng.choice(["", "a", "ab", "abc", "b", "bc", "c", "ca", " A ", "ba"])
                 log.append(("filter", t))
                 proxy.set_filter_text(t)
-                t = t.strip().casefold()
-                if t != needle:
-                    needle = t
-                    shown = {c for c in order if needle in text(rec[c])}
+                if t.strip() != searched:
+                    searched = t.strip()
+                    if searched.casefold() != needle:  # (the same words: the rows shown stay as they are)
+                        needle = searched.casefold()
+                        shown = {c for c in order if needle in text(rec[c])}
+                    if ref_cur is not None:
+                        hidden_cur = ref_cur
+                    if ref_cur in shown:
+                        hidden_cur = None
+                    elif hidden_cur in shown:
+                        ref_cur, hidden_cur = hidden_cur, None
             elif op == "sort":
                 col = rng.choice(SORT_COLS)
                 o = rng.choice([Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
@@ -342,7 +370,7 @@ def run(seed, steps=150):
                     cur_row = rng.choice(rows)
                     sel.setCurrentIndex(proxy.index(cur_row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
                     ref_sel = {proxy.index(r, 0).data(CLIP_ID_ROLE) for r in rows}
-                    ref_cur = proxy.index(cur_row, 0).data(CLIP_ID_ROLE)
+                    ref_cur, hidden_cur = proxy.index(cur_row, 0).data(CLIP_ID_ROLE), None
             if op == "upsert" or (op == "remove" and removed_any):  # rows moved: what a search hid is forgotten
                 ref_sel &= shown
             if ref_cur not in shown:

@@ -65,12 +65,16 @@ def test_sort_and_filter(qtbot, make_window, relay):
     qtbot.mouseClick(
         table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(window.proxy.index(2, COL_TITLE)).center()
     )
-    assert window.detail.record.clip_id == window.proxy.index(2, 0).data(CLIP_ID_ROLE)
+    clicked = window.proxy.index(2, 0).data(CLIP_ID_ROLE)
+    assert window.detail.record.clip_id == clicked
     assert window.commands.remove_action.isEnabled()
     qtbot.keyClicks(window.search, "no such song")
     assert rows(window) == 0 and "0 of 6" in window.status.count_label.text()
     assert window.detail.record is None  # the detail pane does not show a clip the table hides
     assert not window.commands.remove_action.isEnabled() and not window.commands.export_action.isEnabled()
+    qtbot.keyClick(window.search, Qt.Key.Key_Escape)  # the search cleared: the pane shows it again
+    assert window.detail.record.clip_id == window.table.currentIndex().data(CLIP_ID_ROLE) == clicked
+    assert window.commands.remove_action.isEnabled()
 
 
 def test_actions_follow_a_selection_the_search_empties(qtbot, make_window, relay):

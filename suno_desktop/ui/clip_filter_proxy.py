@@ -38,6 +38,7 @@ class ClipFilterProxy(QSortFilterProxyModel):
         #: the selected rows by position, those a search hides among them, and the positions_token they hold for
         self._noted: tuple[tuple, set[int] | _EveryRow] | None = None
         self._carrying = False  # the selection is being put back here: the user did not change it
+        self._hidden_current: str | None = None  # the current row's id while a search hides it
         self._filter_text = ""  # the last query that could be read: what the table shows
         #: when each task was added (task id -> epoch seconds), which ``added:`` compares; read on a worker
         self.added_times: dict[str, float] = {}
@@ -53,10 +54,15 @@ class ClipFilterProxy(QSortFilterProxyModel):
         self.selection_model = selection_model
         selection_model.destroyed.connect(self._selection_destroyed)
         selection_model.selectionChanged.connect(self._selection_changed)
+        selection_model.currentChanged.connect(self._current_changed)
 
     def _selection_changed(self) -> None:
         if not self._carrying:
             self._noted = None  # the user chose anew: what a search hid is chosen no more
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid() and not self._carrying:
+            self._hidden_current = None  # the user moved on
 
     @contextmanager
     def _carried(self) -> Iterator[None]:
@@ -165,6 +171,28 @@ class ClipFilterProxy(QSortFilterProxyModel):
             self._noted = (model.positions_token, model.positions_of_ids(noted)) if noted else None
 
     def _search_keeping_selection(self, change: Callable[[], None]) -> None:
+        """Run *change* (a search), keeping the selection and the current row (see _search_carrying_selection).
+
+        A current row the search hides is current again when a later search shows it, unless the
+        user chose another meanwhile: the detail pane, which shows the current row, follows it.
+        """
+        selection = self.selection_model
+        current = selection.currentIndex() if selection is not None else QModelIndex()
+        if current.isValid():
+            self._hidden_current = self.clip_id(current.row())
+        self._search_carrying_selection(change)
+        if selection is None or self._hidden_current is None:
+            return
+        if selection.currentIndex().isValid():  # still shown
+            self._hidden_current = None
+            return
+        row = self.sourceModel().row_of(self._hidden_current)
+        if row is not None:
+            with self._carried():
+                selection.setCurrentIndex(self.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+            self._hidden_current = None
+
+    def _search_carrying_selection(self, change: Callable[[], None]) -> None:
         """Run *change* (a search: which rows are shown changes, none moves), keeping the selection.
 
         A search forgets no selected row: those it hides are noted and selected again when a
