@@ -548,3 +548,13 @@ def test_the_added_column_follows_the_tasks_times_and_the_rows():
     columns.extend_with([FakeClip(task_id="a")])
     assert list(columns.added(times)) == [created, 200.0, 100.0]
     assert list(columns.kept([2, 1]).added(times)) == [100.0, 200.0]
+    other = list(columns.added({"c": 1.0, "b": 2.0}))  # other times, as many of them
+    assert other[:2] == [1.0, 2.0] and math.isnan(other[2])
+
+
+def test_play_counts_past_a_floats_precision_compare_exactly():
+    """The plays column holds doubles: a float holds whole numbers exactly up to 2**24 only."""
+    clips = [FakeClip(plays=2**24 + 1), FakeClip(plays=3)]
+    texts = [search_text(c) for c in clips]
+    for query, found in (("plays:16777217", [0]), ("plays:>16777216", [0]), ("plays:<4", [1])):
+        assert Selector.of(query).select(range(2), texts, clips.__getitem__, None, value_columns(clips)) == found

@@ -57,7 +57,15 @@ def model_tester_failures() -> Iterator[None]:
 
 ALPHA = "abc"
 #: queries that read the rows' value columns (query_columns), which the model keeps with its rows
-COLUMN_QUERIES = ("rating:>=3", "is:rated", "-is:unplayed a", "duration:>2", "created:<2024-01-03 OR plays:2")
+COLUMN_QUERIES = (
+    "rating:>=3",
+    "is:rated",
+    "-is:unplayed a",
+    "duration:>2",
+    "created:<2024-01-03 OR plays:2",
+    "is:failed",
+    "-is:missing",
+)
 SORT_COLS = (COL_TITLE, COL_TAGS, COL_DURATION, COL_CREATED, COL_NUMBER)
 DESC = Qt.SortOrder.DescendingOrder
 
@@ -108,6 +116,7 @@ def run(seed, steps=120):
             created_at=f"2024-01-0{rng.randint(1, 5)}",
             rating=rng.randint(0, 5),
             plays=rng.randint(0, 2),
+            state=rng.choice([ClipState.READY, ClipState.READY, ClipState.FAILED, ClipState.MISSING]),
         )
 
     initial = []
@@ -244,6 +253,7 @@ def run(seed, steps=120):
                     "remove",
                     "select",
                     "group",
+                    "downloading",
                     "source",
                     "texts",
                 ]
@@ -268,6 +278,13 @@ def run(seed, steps=120):
                 proxy.sort(col, o)
                 if model._moves != mv:
                     dirty[0] = False
+            elif op == "downloading":  # a download starts: failed and missing clips are no more
+                ids = rng.sample(sorted(rec), k=min(len(rec), rng.randint(0, 3)))
+                log.append(("downloading", ids))
+                model.mark_downloading(ids)
+                for rid in ids:
+                    if hasattr(rec[rid], "clip_id") and not isinstance(rec[rid], TaskRow):
+                        rec[rid] = replace(rec[rid], state=ClipState.DOWNLOADING)
             elif op == "group":
                 g = not model.group_takes
                 log.append(("group", g))

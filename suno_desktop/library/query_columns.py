@@ -27,7 +27,7 @@ class ValueColumns:
     """Each position's values a comparison or a flag reads (~3.5 MB at 100,000 clips).
 
     ``created`` (epoch seconds) and ``duration`` (whole seconds, as shown) are doubles, NaN
-    when unknown; ``rating`` and ``plays`` floats; ``flags`` a byte of :data:`FLAG_BITS`;
+    when unknown, and so are ``plays``; ``rating`` floats; ``flags`` a byte of :data:`FLAG_BITS`;
     ``task_ids`` the rows' task ids, which ``added:`` looks up in when the tasks were added.
     """
 
@@ -38,7 +38,7 @@ class ValueColumns:
     flags: array
     task_ids: list[str]
     #: the last column of added times made, and what from (the rows change it: see added)
-    _added: tuple = field(default=(None, None), init=False, repr=False)
+    _added: tuple = field(default=((None, 0), None), init=False, repr=False)
 
     def __iter__(self) -> Iterator:
         """The columns, in their order."""
@@ -48,13 +48,13 @@ class ValueColumns:
         """Rows appended: their values appended to each column."""
         for column, more in zip(self, value_columns(subjects)):
             column.extend(more)
-        self._added = (None, None)
+        self._added = ((None, 0), None)
 
     def put(self, pos: int, subject) -> None:
         """The row at *pos* replaced: its values in each column."""
         for column, value in zip(self, value_columns([subject])):
             column[pos] = value[0]
-        self._added = (None, None)
+        self._added = ((None, 0), None)
 
     def kept(self, positions: Sequence[int]) -> ValueColumns:
         """The columns of the rows at *positions* only, in that order (rows removed)."""
@@ -67,15 +67,16 @@ class ValueColumns:
     def added(self, times: Mapping[str, float]) -> Sequence[float]:
         """When each row's task was added (*times*), else when it was created (as ``added:`` reads a clip).
 
-        Kept until the rows or the times change (~10 ms at 100,000 clips): a task's time never
-        changes, the window's times only grow, and a row changed here forgets it.
+        Kept (~10 ms to make at 100,000 clips) until the rows change or *times* is another
+        mapping or has grown: a task's time never changes once added, and the window's times
+        only grow (``Library.task_added_times`` since the last it read).
         """
         if not times:
             return self.created
-        source, made = self._added
-        if source != (id(times), len(times)):
+        (source, size), made = self._added
+        if source is not times or size != len(times):  # (holding *times*: its id cannot be another's)
             made = array("d", map(times.get, self.task_ids, self.created))
-            self._added = ((id(times), len(times)), made)
+            self._added = ((times, len(times)), made)
         return made
 
 
@@ -89,8 +90,8 @@ def value_columns(subjects: Iterable) -> ValueColumns:
     created = array("d", (_UNKNOWN if when is None else when for when in map(created_time, subjects)))
     duration_of = NUMBER_VALUES[NumberField.DURATION]
     duration = array("d", (_UNKNOWN if seconds is None else seconds for seconds in map(duration_of, subjects)))
-    rating = array("f", map(NUMBER_VALUES[NumberField.RATING], subjects))
-    plays = array("f", map(NUMBER_VALUES[NumberField.PLAYS], subjects))
+    rating = array("f", map(NUMBER_VALUES[NumberField.RATING], subjects))  # (0 to 5: exact in a float)
+    plays = array("d", map(NUMBER_VALUES[NumberField.PLAYS], subjects))  # (a float is exact to 2**24 only)
     flags = array("B", map(_flag_byte, subjects))
     return ValueColumns(created, duration, rating, plays, flags, [subject.task_id for subject in subjects])
 

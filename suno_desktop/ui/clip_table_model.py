@@ -316,7 +316,9 @@ class ClipTableModel(FileDragSource, CellRoles, RowsByPosition, TableSorting, Ta
             pos = self._position_of.get(clip_id)
             record = None if pos is None else self._rows[pos].record
             if record is not None and record.state != ClipState.DOWNLOADING:
-                self._rows[pos] = ClipRow(replace(record, state=ClipState.DOWNLOADING))
+                self._rows[pos] = row = ClipRow(replace(record, state=ClipState.DOWNLOADING))
+                if self._columns is not None:  # (no longer failed, nor missing)
+                    self._columns.put(pos, query_subject(row))
                 self._emit_changed(clip_id, COL_STATUS)
                 marked.append(clip_id)
         if marked:
