@@ -267,8 +267,8 @@ class Library:
         return [task_record(row) for row in rows]
 
     def task_added_times(self, since: float = float("-inf")) -> dict[str, float]:
-        """When each task (added at *since* or later) was added, epoch seconds by task id: what ``added:`` compares."""
-        rows = self._plain_rows("SELECT task_id, added_at FROM tasks WHERE added_at >= ?", (since,))
+        """When each task added after *since* (a batch of ids shares one time) was added: what ``added:`` reads."""
+        rows = self._plain_rows("SELECT task_id, added_at FROM tasks WHERE added_at > ?", (since,))
         return {intern(task_id): added for task_id, added in rows}  # the clips' task ids are interned too
 
     def task(self, task_id: str) -> TaskRecord | None:
