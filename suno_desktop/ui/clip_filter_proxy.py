@@ -186,7 +186,7 @@ class ClipFilterProxy(QSortFilterProxyModel):
         if selection.currentIndex().isValid():  # still shown
             self._hidden_current = None
             return
-        row = self.sourceModel().row_of(self._hidden_current)
+        row = self.sourceModel().row_of_few(self._hidden_current)  # (no index of every row made for one)
         if row is not None:
             with self._carried():
                 selection.setCurrentIndex(self.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)

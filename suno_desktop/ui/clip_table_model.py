@@ -382,7 +382,7 @@ class ClipTableModel(FileDragSource, CellRoles, RowsByPosition, TableSorting, Ta
         ids = [rows[shown[index.row()]].row_id for index in persistent]
         change()
         distinct = set(ids)  # (the current row's cells, each a persistent index of one row)
-        row_of = self._row_of_few if len(distinct) < 8 else self.row_of
+        row_of = self.row_of_few if len(distinct) < 8 else self.row_of
         rows = {clip_id: row_of(clip_id) for clip_id in distinct}
         moved = []
         for clip_id, index in zip(ids, persistent):
@@ -441,7 +441,7 @@ class ClipTableModel(FileDragSource, CellRoles, RowsByPosition, TableSorting, Ta
         row = index[pos]
         return None if row < 0 else row
 
-    def _row_of_few(self, row_id: str) -> int | None:
+    def row_of_few(self, row_id: str) -> int | None:
         """row_of for a few rows (the current one across a layout change): a scan in C, no index made."""
         pos = self._position_of.get(row_id)
         if pos is None or self._row_index is not None:
