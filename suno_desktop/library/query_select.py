@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import compress, repeat
@@ -177,7 +177,7 @@ class Selector:
     @property
     def reads_columns(self) -> bool:
         """Whether the query compares values or tests flags (what :class:`.query_columns.ValueColumns` holds)."""
-        return _reads_values(self.node)
+        return any(isinstance(term, Compare | Flag) for term in _leaves(self.node))
 
     @property
     def now(self) -> datetime:
@@ -192,12 +192,12 @@ class Selector:
     @property
     def compares_added(self) -> bool:
         """Whether the query compares when clips were added (which only the tasks know)."""
-        return _mentions(self.node, {DateField.ADDED})
+        return any(isinstance(term, Compare) and term.field is DateField.ADDED for term in _leaves(self.node))
 
     @property
     def names_playlists(self) -> bool:
         """Whether the query has a ``playlist:`` term (which only the playlists know)."""
-        return "playlist" in {t.field.value for t in _field_terms(self.node)}
+        return any(isinstance(term, FieldTerm) and term.field is TextField.PLAYLIST for term in _leaves(self.node))
 
     def knowing(self, *, added: Mapping[str, float] | None = None, playlists=None) -> Selector:
         """The same query, with when the tasks were added and what the playlists hold."""
@@ -215,36 +215,15 @@ class Selector:
         return None
 
 
-def _field_terms(node: Node) -> list[FieldTerm]:
-    if isinstance(node, FieldTerm):
-        return [node]
+def _leaves(node: Node) -> Iterator[Node]:
+    """The query's terms (words, fields, comparisons, flags), whatever combines them."""
     if isinstance(node, Not):
-        return _field_terms(node.term)
-    if isinstance(node, And | Or):
-        return [t for term in node.terms for t in _field_terms(term)]
-    return []
-
-
-def _mentions(node: Node, fields: set) -> bool:
-    """Whether a comparison of one of *fields* is in the query."""
-    if isinstance(node, Compare):
-        return node.field in fields
-    if isinstance(node, Not):
-        return _mentions(node.term, fields)
-    if isinstance(node, And | Or):
-        return any(_mentions(t, fields) for t in node.terms)
-    return False
-
-
-def _reads_values(node: Node) -> bool:
-    """Whether a comparison or a flag is in the query."""
-    if isinstance(node, Compare | Flag):
-        return True
-    if isinstance(node, Not):
-        return _reads_values(node.term)
-    if isinstance(node, And | Or):
-        return any(_reads_values(t) for t in node.terms)
-    return False
+        yield from _leaves(node.term)
+    elif isinstance(node, And | Or):
+        for term in node.terms:
+            yield from _leaves(term)
+    else:
+        yield node
 
 
 def _folded(node: Node) -> Node:
