@@ -449,14 +449,7 @@ def test_each_kind_of_term_agrees_with_the_reference_filter(kind):
 )
 def test_a_field_term_finds_its_word_in_its_own_line_only(title, tags, lyrics, found):
     """title:, style: and lyrics: read one line of a clip's search text each (many clips at once: see select)."""
-    clips = [FakeClip(title=title, tags=tags, lyrics=lyrics), FakeClip(title="x", tags="y", lyrics="z")]
-    texts = [search_text(clip) for clip in clips]
-    words = list(map(distinct_words, texts))
-    for field in ("title", "style", "lyrics"):
-        selector = Selector.of(f"{field}:rain")
-        assert (selector.select(range(2), texts, clips.__getitem__) == [0]) is (field in found), field
-        assert (selector.select([0, 1], texts, clips.__getitem__, words) == [0]) is (field in found), field
-        assert matches(f"{field}:rain", clips[0]) is (field in found), field
+    assert_found_in_lines(FakeClip(title=title, tags=tags, lyrics=lyrics), "rain", found)
 
 
 @pytest.mark.parametrize(
@@ -471,13 +464,22 @@ def test_a_field_term_finds_its_word_in_its_own_line_only(title, tags, lyrics, f
 )
 def test_a_field_phrase_is_looked_for_in_its_own_line(title, tags, lyrics, found):
     """A phrase holds a space: it is looked for in the texts (not their distinct words), between the same new lines."""
-    clips = [FakeClip(title=title, tags=tags, lyrics=lyrics), FakeClip(title="x", tags="y", lyrics="z")]
-    texts = [search_text(clip) for clip in clips]
+    assert_found_in_lines(FakeClip(title=title, tags=tags, lyrics=lyrics), '"neon road"', found)
+
+
+def assert_found_in_lines(clip: FakeClip, value: str, found: set[str]) -> None:
+    """``field:value`` finds *clip* for the fields in *found* only: each clip alone, and many at once, from every
+    row (a range) or some (a list), with and without the texts' distinct words."""
+    clips = [clip, FakeClip(title="x", tags="y", lyrics="z")]
+    texts = [search_text(c) for c in clips]
     words = list(map(distinct_words, texts))
     for field in ("title", "style", "lyrics"):
-        selector = Selector.of(f'{field}:"neon road"')
-        assert (selector.select(range(2), texts, clips.__getitem__, words) == [0]) is (field in found), field
-        assert (selector.select([0, 1], texts, clips.__getitem__) == [0]) is (field in found), field
+        selector = Selector.of(f"{field}:{value}")
+        for candidates in (range(2), [0, 1]):
+            for known_words in (None, words):
+                picked = selector.select(candidates, texts, clips.__getitem__, known_words)
+                assert (picked == [0]) is (field in found), (field, candidates, known_words is not None)
+        assert matches(f"{field}:{value}", clip) is (field in found), field
 
 
 def test_distinct_words_keep_a_line_per_part():
