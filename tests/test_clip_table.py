@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QItemSelection, QItemSelect
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QTableView
 from record_helpers import clip_record
+from window_helpers import select_random_rows
 
 from suno_desktop.library.query_select import distinct_words
 from suno_desktop.model import ClipRecord, ClipState, ClipStatus, FilesOnDisk
@@ -359,16 +360,10 @@ def run(seed, steps=150):
                         order.remove(c)
                         shown.discard(c)
             else:
-                n = proxy.rowCount()
-                if n:
-                    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-                    rows = rng.sample(range(n), k=rng.randint(1, min(3, n)))
+                picked = select_random_rows(rng, proxy, sel)
+                if picked:
+                    rows, cur_row = picked
                     log.append(("select", rows))
-                    sel.clearSelection()
-                    for r in rows:
-                        sel.select(proxy.index(r, 0), flags)
-                    cur_row = rng.choice(rows)
-                    sel.setCurrentIndex(proxy.index(cur_row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
                     ref_sel = {proxy.index(r, 0).data(CLIP_ID_ROLE) for r in rows}
                     ref_cur, hidden_cur = proxy.index(cur_row, 0).data(CLIP_ID_ROLE), None
             if op == "upsert" or (op == "remove" and removed_any):  # rows moved: what a search hid is forgotten

@@ -16,10 +16,11 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QLoggingCategory, Qt, qInstallMessageHandler
+from PySide6.QtCore import QLoggingCategory, Qt, qInstallMessageHandler
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QTableView
 from record_helpers import clip_record
+from window_helpers import select_random_rows
 
 from suno_desktop.library.query_columns import value_columns
 from suno_desktop.library.query_select import compile_query, distinct_words
@@ -392,16 +393,10 @@ def run(seed, steps=120):
                         if not isinstance(r, TaskRow):
                             task_clips[r.task_id].remove(c)
             else:
-                n = proxy.rowCount()
-                if n:
-                    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-                    rows = rng.sample(range(n), k=rng.randint(1, min(3, n)))
+                picked = select_random_rows(rng, proxy, sel)
+                if picked:
+                    rows, cur_row = picked
                     log.append(("select", rows))
-                    sel.clearSelection()
-                    for r in rows:
-                        sel.select(proxy.index(r, 0), flags)
-                    cur_row = rng.choice(rows)
-                    sel.setCurrentIndex(proxy.index(cur_row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
                     ref["sel"] = {proxy.index(r, 0).data(CLIP_ID_ROLE) for r in rows}
                     ref["cur"] = proxy.index(cur_row, 0).data(CLIP_ID_ROLE)
             shown_now = {model._rows[p].row_id for p in model._shown}

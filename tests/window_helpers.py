@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QPlainTextEdit
 
 from suno_desktop.model import ClipState
@@ -38,3 +38,18 @@ def synced_window(qtbot, make_window, relay, tasks=2, **kwargs):
     add_through_dialog(qtbot, window, "\n".join(ids))
     qtbot.waitUntil(lambda: all_ready(window, tasks * 2), timeout=WAIT)
     return window, ids
+
+
+def select_random_rows(rng, proxy, selection) -> tuple[list[int], int] | None:
+    """One to three random rows selected, as clicks and Ctrl+clicks would, one of them current; None without rows."""
+    count = proxy.rowCount()
+    if not count:
+        return None
+    rows = rng.sample(range(count), k=rng.randint(1, min(3, count)))
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    selection.clearSelection()
+    for row in rows:
+        selection.select(proxy.index(row, 0), flags)
+    current = rng.choice(rows)
+    selection.setCurrentIndex(proxy.index(current, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+    return rows, current
