@@ -198,7 +198,7 @@ def count_matching(library: Library, selector: Selector) -> int:
     condition = _condition(selector)
     if condition.exact:
         return library.clips_meeting("COUNT(*)", condition.sql, condition.params)[0][0]
-    return len(clip_ids_matching(library, selector))
+    return sum(map(len, matching_batches(library, selector)))  # (no list of their ids made to be counted)
 
 
 def _condition(selector: Selector) -> Condition:
